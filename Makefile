@@ -1,0 +1,53 @@
+# Vivier — the two commands of the README are `make run` and `make test`.
+# Both install what is missing and start project-local services (.ci/services).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+GO ?= go
+LOCAL := .local
+BIN := $(LOCAL)/bin/vivier
+LOAD_ENV := set -a && . $(LOCAL)/env && set +a
+AXE_VERSION := 4.11.4
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: help run test stop services build lint bench dsfr browser clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+run: services build ## start PostgreSQL, Redis and Mailpit, migrate, seed the demo, serve (ADDR, default 127.0.0.1:8080)
+	@$(LOAD_ENV) && $(BIN) migrate up && $(BIN) seed --demo && exec $(BIN) dev
+
+test: services browser lint ## the same services (separate databases), go vet, staticcheck, go test -race
+	@$(LOAD_ENV) && export AXE_PATH="$(CURDIR)/$(LOCAL)/node/node_modules/axe-core/axe.min.js" && \
+		$(GO) test -race -count=1 ./...
+
+bench: services ## benchmarks, reporting numbers (no timed tests anywhere else)
+	@$(LOAD_ENV) && $(GO) test -run '^$$' -bench . -benchmem ./...
+
+stop: ## stop the local services started by run or test
+	@.ci/services down
+
+services:
+	@.ci/services up
+
+build:
+	@mkdir -p $(LOCAL)/bin && $(GO) build -o $(BIN) ./cmd/vivier
+
+lint: ## gofmt, go vet and staticcheck
+	@test -z "$$(gofmt -l . | grep -v '^$(LOCAL)/' | tee /dev/stderr)" || (echo "gofmt: the files above need formatting" && false)
+	@$(GO) vet ./...
+	@$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+
+# Chromium for the browser tests, and axe-core (the accessibility checker
+# they inject) pinned from npm.
+browser:
+	@.ci/services browser
+	@test -f $(LOCAL)/node/node_modules/axe-core/axe.min.js || \
+		(mkdir -p $(LOCAL)/node && npm install --prefix $(LOCAL)/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) >/dev/null)
+
+dsfr: ## refresh templates/static/dsfr from the pinned DSFR version (accepts its licence: see README)
+	@.ci/dsfr
+
+clean: stop ## stop the services and delete their data
+	rm -rf $(LOCAL)

@@ -1,0 +1,40 @@
+// Package candidate is the public site: home, search, offer and employer
+// pages, applications without an account, and tracking by emailed link.
+package candidate
+
+import (
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Deps is what the public site needs.
+type Deps struct {
+	Store    *vivier.Store
+	Renderer *templates.Renderer
+	Log      *slog.Logger
+}
+
+// Handler serves the public site.
+type Handler struct {
+	Deps
+}
+
+// New returns the public site's handler.
+func New(d Deps) *Handler { return &Handler{Deps: d} }
+
+// Register adds the public routes to r.
+func (h *Handler) Register(r fiber.Router) {
+	r.Get("/", h.home)
+	for _, p := range []string{"accessibilite", "mentions-legales", "donnees-personnelles"} {
+		page := "legal/" + p
+		r.Get("/"+p, func(c *fiber.Ctx) error { return h.Renderer.Page(c, fiber.StatusOK, page, nil) })
+	}
+}
+
+func (h *Handler) home(c *fiber.Ctx) error {
+	return h.Renderer.Page(c, fiber.StatusOK, "home", nil)
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/hibiken/asynq"
+	"github.com/jmoiron/sqlx"
+	"github.com/redis/go-redis/v9"
+
+	"vivier"
+	"vivier/jobs"
+	"vivier/migrations"
+	"vivier/templates"
+)
+
+// Main is the whole program, for main and for tests that start it on port 0
+// against the test services: NewMain, Run, then Close.
+type Main struct {
+	Config Config
+	Log    *slog.Logger
+	Out    io.Writer // where commands print for people (URLs, statuses)
+
+	db       *sqlx.DB
+	store    *vivier.Store
+	redis    *redis.Client
+	redisOpt asynq.RedisConnOpt
+	renderer *templates.Renderer
+	app      *fiber.App
+	ln       net.Listener
+	worker   *jobs.Worker
+	serveErr chan error
+}
+
+// NewMain returns a program that has opened nothing yet.
+func NewMain(cfg Config, log *slog.Logger, out io.Writer) *Main {
+	return &Main{Config: cfg, Log: log, Out: out, serveErr: make(chan error, 1)}
+}
+
+// open connects to PostgreSQL (which must answer) and prepares Redis (which
+// may come later: the web app serves without it) and the templates.
+func (m *Main) open(ctx context.Context) error {
+	if m.store != nil {
+		return nil
+	}
+	db, err := vivier.OpenDB(ctx, m.Config.DatabaseURL, m.Config.DatabaseMaxConns)
+	if err != nil {
+		return fmt.Errorf("PostgreSQL (DATABASE_URL=%s): %w", redactURL(m.Config.DatabaseURL), err)
+	}
+	m.db, m.store = db, vivier.NewStore(db)
+	ropt, err := redis.ParseURL(m.Config.RedisURL)
+	if err != nil {
+		return fmt.Errorf("REDIS_URL: %w", err)
+	}
+	m.redis = redis.NewClient(ropt)
+	m.redisOpt = asynq.RedisClientOpt{Addr: ropt.Addr, Username: ropt.Username, Password: ropt.Password, DB: ropt.DB, TLSConfig: ropt.TLSConfig}
+	if m.renderer, err = templates.New(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Run starts the program in mode serve, worker or dev and returns once it
+// listens and works; Close stops it.
+func (m *Main) Run(ctx context.Context, mode string) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	if mode == "dev" {
+		if err := m.migrate(ctx, "up"); err != nil {
+			return err
+		}
+	}
+	if mode == "worker" || mode == "dev" {
+		mailer, err := jobs.NewMailer(m.Config.SMTPURL, m.Config.MailFrom)
+		if err != nil {
+			return fmt.Errorf("SMTP_URL: %w", err)
+		}
+		m.worker = jobs.NewWorker(jobs.Config{
+			Redis:           m.redisOpt,
+			Concurrency:     m.Config.WorkerConcurrency,
+			RelayInterval:   m.Config.OutboxInterval,
+			ShutdownTimeout: m.Config.ShutdownTimeout,
+			BaseURL:         m.Config.BaseURL,
+		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
+		if err := m.worker.Start(); err != nil {
+			m.worker = nil
+			return fmt.Errorf("worker (REDIS_URL=%s): %w", redactURL(m.Config.RedisURL), err)
+		}
+		m.Log.Info("worker started", "concurrency", m.Config.WorkerConcurrency)
+	}
+	if mode == "serve" || mode == "dev" {
+		if err := m.serve(); err != nil {
+			return err
+		}
+	}
+	if mode == "dev" {
+		m.printURLs()
+	}
+	return nil
+}
+
+// serve listens on ADDR (port 0 picks a free port: see Addr) and serves.
+func (m *Main) serve() error {
+	app, err := m.newApp()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on ADDR=%s: %w", m.Config.Addr, err)
+	}
+	m.app, m.ln = app, ln
+	go func() {
+		if err := app.Listener(ln); err != nil {
+			m.serveErr <- err
+		}
+	}()
+	m.Log.Info("web app listening", "addr", ln.Addr().String(), "base_url", m.Config.BaseURL)
+	return nil
+}
+
+// Addr returns the address the web app listens on.
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// Store returns the program's store (tests use it to arrange data).
+func (m *Main) Store() *vivier.Store { return m.store }
+
+// Close stops taking requests and tasks, waits for those in flight (up to
+// SHUTDOWN_TIMEOUT), then releases the connections.
+func (m *Main) Close() error {
+	var errs []error
+	if m.app != nil {
+		errs = append(errs, m.app.ShutdownWithTimeout(m.Config.ShutdownTimeout))
+		m.app = nil
+	}
+	if m.worker != nil {
+		m.worker.Shutdown()
+		m.worker = nil
+	}
+	if m.redis != nil {
+		errs = append(errs, m.redis.Close())
+		m.redis = nil
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+		m.db, m.store = nil, nil
+	}
+	return errors.Join(errs...)
+}
+
+func (m *Main) migrate(ctx context.Context, action string) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	if action == "status" {
+		return migrations.Status(ctx, m.db.DB, m.Out)
+	}
+	n, err := migrations.Up(ctx, m.db.DB)
+	if err != nil {
+		return err
+	}
+	m.Log.Info("migrations applied", "count", n)
+	return nil
+}
+
+func (m *Main) mailTest(ctx context.Context, to string) error {
+	if err := m.open(ctx); err != nil {
+		return err
+	}
+	msg, err := jobs.NewTestEmail(to)
+	if err != nil {
+		return errors.New(vivier.ErrorMessage(err))
+	}
+	if err := m.store.AddOutbox(ctx, &msg); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Out, "Courriel de test pour %s mis en file (outbox n° %d) : le worker l'enverra.\n", to, msg.ID)
+	return nil
+}
+
+func (m *Main) printURLs() {
+	base := m.Config.BaseURL
+	if strings.HasSuffix(m.Config.Addr, ":0") {
+		base = "http://" + m.Addr()
+	}
+	fmt.Fprintf(m.Out, "\n  Vivier est prêt.\n\n  Site public       %s/\n  Espace recruteur  %s/admin/connexion\n", base, base)
+	if m.Config.MailpitURL != "" {
+		fmt.Fprintf(m.Out, "  Courriels (Mailpit) %s/\n", m.Config.MailpitURL)
+	}
+	fmt.Fprintf(m.Out, "  Santé             %s/readyz  ·  métriques %s/metrics\n\n  Comptes de démonstration : voir README.md (mot de passe demo-vivier-2026).\n  Ctrl-C pour arrêter.\n\n", base, base)
+}
+
+// redactURL hides the password of a connection URL in messages.
+func redactURL(s string) string {
+	if i := strings.Index(s, "://"); i >= 0 {
+		if j := strings.Index(s[i+3:], "@"); j >= 0 {
+			creds := s[i+3 : i+3+j]
+			if k := strings.Index(creds, ":"); k >= 0 {
+				return s[:i+3] + creds[:k] + ":***" + s[i+3+j:]
+			}
+		}
+	}
+	return s
+}

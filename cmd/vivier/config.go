@@ -1,0 +1,165 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything Vivier reads from the environment. Defaults suit local
+// development with the services `make run` starts; README.md lists them all.
+type Config struct {
+	Addr               string        // ADDR
+	BaseURL            string        // BASE_URL
+	DatabaseURL        string        // DATABASE_URL
+	DatabaseMaxConns   int           // DATABASE_MAX_CONNS
+	RedisURL           string        // REDIS_URL
+	SMTPURL            string        // SMTP_URL
+	MailFrom           string        // MAIL_FROM
+	MailpitURL         string        // MAILPIT_URL (printed by `dev` only)
+	LogFormat          string        // LOG_FORMAT: text | json
+	LogLevel           string        // LOG_LEVEL: debug | info | warn | error
+	BodyLimitMB        int           // BODY_LIMIT_MB
+	SessionIdleTimeout time.Duration // SESSION_IDLE_TIMEOUT
+	CookieSecure       bool          // COOKIE_SECURE (default: BASE_URL is https)
+	TrustedProxies     []string      // TRUSTED_PROXIES: comma-separated IPs or CIDRs
+	RateLimitPerMinute int           // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
+	WorkerConcurrency  int           // WORKER_CONCURRENCY
+	OutboxInterval     time.Duration // OUTBOX_POLL_INTERVAL
+	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
+	MetricsToken       string        // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
+}
+
+// LoadConfig reads the configuration through getenv (os.Getenv in main, a map
+// in tests). An invalid value is an error naming its variable.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	e := env{get: getenv}
+	c := Config{
+		Addr:               e.str("ADDR", "127.0.0.1:8080"),
+		DatabaseURL:        e.str("DATABASE_URL", "postgres://vivier@127.0.0.1:55432/vivier?sslmode=disable"),
+		DatabaseMaxConns:   e.int("DATABASE_MAX_CONNS", 20, 1, 1000),
+		RedisURL:           e.str("REDIS_URL", "redis://127.0.0.1:56379/0"),
+		SMTPURL:            e.str("SMTP_URL", "smtp://127.0.0.1:51025"),
+		MailFrom:           e.str("MAIL_FROM", "Vivier <ne-pas-repondre@vivier.localhost>"),
+		MailpitURL:         e.str("MAILPIT_URL", ""),
+		LogFormat:          e.oneOf("LOG_FORMAT", "text", "text", "json"),
+		LogLevel:           e.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
+		BodyLimitMB:        e.int("BODY_LIMIT_MB", 12, 1, 1024),
+		SessionIdleTimeout: e.duration("SESSION_IDLE_TIMEOUT", 2*time.Hour),
+		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),
+		WorkerConcurrency:  e.int("WORKER_CONCURRENCY", 10, 1, 1000),
+		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),
+		ShutdownTimeout:    e.duration("SHUTDOWN_TIMEOUT", 25*time.Second),
+		MetricsToken:       e.str("METRICS_TOKEN", ""),
+	}
+	c.BaseURL = e.str("BASE_URL", "http://"+c.Addr)
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		e.fail("BASE_URL", c.BaseURL, "an http(s) URL such as https://vivier.example.gouv.fr")
+	} else {
+		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
+		c.CookieSecure = e.bool("COOKIE_SECURE", u.Scheme == "https")
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		e.fail("ADDR", c.Addr, "host:port, such as 127.0.0.1:8080 or :8080")
+	}
+	for _, name := range []string{"DATABASE_URL", "REDIS_URL", "SMTP_URL"} {
+		if u, err := url.Parse(e.get(name)); e.get(name) != "" && (err != nil || u.Scheme == "") {
+			e.fail(name, e.get(name), "a URL")
+		}
+	}
+	for _, p := range splitList(e.get("TRUSTED_PROXIES")) {
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				e.fail("TRUSTED_PROXIES", p, "IP addresses or CIDR ranges, comma-separated")
+				continue
+			}
+		}
+		c.TrustedProxies = append(c.TrustedProxies, p)
+	}
+	if len(e.errs) > 0 {
+		return c, fmt.Errorf("configuration: %s", strings.Join(e.errs, "; "))
+	}
+	return c, nil
+}
+
+type env struct {
+	get  func(string) string
+	errs []string
+}
+
+func (e *env) fail(name, value, want string) {
+	e.errs = append(e.errs, fmt.Sprintf("%s=%q is invalid: want %s", name, value, want))
+}
+
+func (e *env) str(name, def string) string {
+	if v := strings.TrimSpace(e.get(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (e *env) int(name string, def, min, max int) int {
+	v := strings.TrimSpace(e.get(name))
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < min || n > max {
+		e.fail(name, v, fmt.Sprintf("a whole number from %d to %d", min, max))
+		return def
+	}
+	return n
+}
+
+func (e *env) bool(name string, def bool) bool {
+	v := strings.TrimSpace(e.get(name))
+	if v == "" {
+		return def
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		e.fail(name, v, "true or false")
+		return def
+	}
+	return b
+}
+
+func (e *env) duration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(e.get(name))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		e.fail(name, v, "a positive duration such as 500ms, 30s or 2h")
+		return def
+	}
+	return d
+}
+
+func (e *env) oneOf(name, def string, allowed ...string) string {
+	v := strings.ToLower(strings.TrimSpace(e.get(name)))
+	if v == "" {
+		return def
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	e.fail(name, v, "one of "+strings.Join(allowed, ", "))
+	return def
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}

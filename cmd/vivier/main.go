@@ -1,0 +1,113 @@
+// Command vivier is the whole of Vivier in one binary:
+//
+//	vivier serve              the web app (public site, back-office, API)
+//	vivier worker             background tasks: outbox relay, Asynq server, scheduler
+//	vivier dev                serve and worker in one process, migrations applied (make run)
+//	vivier migrate up|status  the database schema
+//	vivier seed --demo        demo administrations and accounts (idempotent)
+//	vivier mail test ADDRESS  send a test email through the outbox and the worker
+//
+// Configuration comes from the environment (see Config and README.md).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+}
+
+const usage = `Vivier — recrutement public
+
+usage:
+  vivier serve                web app
+  vivier worker               background tasks (outbox relay, Asynq, scheduler)
+  vivier dev                  serve + worker in one process, migrations applied
+  vivier migrate up|status    database schema
+  vivier seed [--demo]        demo data (idempotent)
+  vivier mail test ADDRESS    send a test email through the worker
+
+Configuration comes from environment variables: see README.md.
+`
+
+// errUsage reports a command line that does not parse.
+var errUsage = errors.New("usage")
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	cfg, err := LoadConfig(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "vivier:", err)
+		return 2
+	}
+	m := NewMain(cfg, newLogger(cfg, stderr), stdout)
+	err = m.Command(ctx, args)
+	if errors.Is(err, errUsage) {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "vivier:", err)
+		return 1
+	}
+	return 0
+}
+
+// Command runs one subcommand; long-running ones return when ctx is done.
+func (m *Main) Command(ctx context.Context, args []string) error {
+	switch args[0] {
+	case "serve", "worker", "dev":
+		if len(args) != 1 {
+			return errUsage
+		}
+		if err := m.Run(ctx, args[0]); err != nil {
+			m.Close()
+			return err
+		}
+		var err error
+		select {
+		case <-ctx.Done():
+			m.Log.Info("stopping: finishing in-flight requests and tasks")
+		case err = <-m.serveErr:
+		}
+		if cerr := m.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	case "migrate":
+		if len(args) != 2 || (args[1] != "up" && args[1] != "status") {
+			return errUsage
+		}
+		defer m.Close()
+		return m.migrate(ctx, args[1])
+	case "seed":
+		demo := len(args) == 2 && args[1] == "--demo"
+		if len(args) > 2 || (len(args) == 2 && !demo) {
+			return errUsage
+		}
+		defer m.Close()
+		return m.seed(ctx, demo)
+	case "mail":
+		if len(args) != 3 || args[1] != "test" {
+			return errUsage
+		}
+		defer m.Close()
+		return m.mailTest(ctx, args[2])
+	}
+	return errUsage
+}

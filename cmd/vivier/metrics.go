@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"vivier/jobs"
+)
+
+// metrics owns the program's Prometheus registry (no global one).
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(m *Main) *metrics {
+	reg := prometheus.NewRegistry()
+	x := &metrics{
+		reg: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "vivier_http_requests_total", Help: "HTTP requests, by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "vivier_http_request_duration_seconds", Help: "HTTP request latency, by method, route and status.",
+			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route", "status"}),
+	}
+	reg.MustRegister(x.requests, x.latency,
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		jobs.NewQueueCollector(asynq.NewInspectorFromRedisClient(m.redis)),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "vivier_outbox_backlog", Help: "Outbox rows waiting to be relayed to the worker queues.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			n, _, err := m.store.OutboxBacklog(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(n)
+		}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "vivier_outbox_oldest_seconds", Help: "Age of the oldest outbox row waiting to be relayed.",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			_, age, err := m.store.OutboxBacklog(ctx)
+			if err != nil {
+				return -1
+			}
+			return age.Seconds()
+		}),
+	)
+	return x
+}
+
+// middleware counts and times each request by its route pattern (not its
+// path, which would make one series per offer) and writes the access log.
+func (x *metrics) middleware(log *slog.Logger) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		start := time.Now()
+		err := c.Next()
+		status := c.Response().StatusCode()
+		var fe *fiber.Error
+		if err != nil {
+			status = fiber.StatusInternalServerError
+			if errors.As(err, &fe) {
+				status = fe.Code
+			}
+		}
+		route := c.Route().Path
+		if status == fiber.StatusNotFound && fe != nil {
+			route = "unmatched"
+		}
+		// The error handler has not run yet: it will set the final status
+		// of errors that are not fiber errors; the code above guesses it.
+		if err != nil && fe == nil {
+			status = statusOf(err)
+		}
+		d := time.Since(start)
+		labels := prometheus.Labels{"method": c.Method(), "route": route, "status": strconv.Itoa(status)}
+		x.requests.With(labels).Inc()
+		x.latency.With(labels).Observe(d.Seconds())
+		if route != "/healthz" && route != "/readyz" && route != "/metrics" && route != "/static/:version/*" {
+			log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", c.Path(), "route", route,
+				"status", status, "duration", d, "ip", c.IP())
+		}
+		return err
+	}
+}
+
+func (x *metrics) handler(token string) fiber.Handler {
+	h := adaptor.HTTPHandler(promhttp.HandlerFor(x.reg, promhttp.HandlerOpts{}))
+	return func(c *fiber.Ctx) error {
+		if token != "" && subtle.ConstantTimeCompare([]byte(c.Get(fiber.HeaderAuthorization)), []byte("Bearer "+token)) != 1 {
+			return fiber.ErrUnauthorized
+		}
+		return h(c)
+	}
+}

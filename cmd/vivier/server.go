@@ -1,0 +1,191 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/middleware/session"
+	fiberredis "github.com/gofiber/storage/redis/v3"
+
+	"vivier"
+	"vivier/admin"
+	"vivier/candidate"
+	"vivier/templates"
+)
+
+// contentSecurityPolicy allows what the DSFR needs (its css, js, fonts and
+// svg icons, all served by us; data: images in its css) and nothing else.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"font-src 'self'; connect-src 'self'; frame-src 'none'; frame-ancestors 'none'; form-action 'self'; " +
+	"base-uri 'self'; object-src 'none'"
+
+// newApp builds the web app: shared middleware, operations endpoints, static
+// assets, then the public site and the back-office.
+func (m *Main) newApp() (*fiber.App, error) {
+	cfg := m.Config
+	app := fiber.New(fiber.Config{
+		AppName:                 "vivier",
+		ErrorHandler:            m.renderer.ErrorHandler(m.Log),
+		BodyLimit:               cfg.BodyLimitMB << 20,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		DisableStartupMessage:   true,
+		ProxyHeader:             proxyHeader(cfg),
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		EnableIPValidation:      true,
+	})
+	metrics := newMetrics(m)
+
+	app.Use(requestid.New(requestid.Config{ContextKey: templates.LocalRequestID}))
+	app.Use(func(c *fiber.Ctx) error {
+		id, _ := c.Locals(templates.LocalRequestID).(string)
+		c.SetUserContext(withRequestID(c.UserContext(), id))
+		return c.Next()
+	})
+	app.Use(metrics.middleware(m.Log))
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		m.Log.ErrorContext(c.UserContext(), "panic", "panic", e, "path", c.Path())
+	}}))
+	app.Use(compress.New())
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy:     contentSecurityPolicy,
+		XFrameOptions:             "DENY",
+		HSTSMaxAge:                63072000, // sent over https only, which Fiber sees through a trusted proxy
+		HSTSExcludeSubdomains:     true,
+		ReferrerPolicy:            "strict-origin-when-cross-origin",
+		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+
+	// Operations: no session, no CSRF.
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/readyz", m.readyz)
+	app.Get("/metrics", metrics.handler(cfg.MetricsToken))
+	m.mountStatic(app)
+
+	sessions := session.New(session.Config{
+		Storage:        m.store.SessionStorage("session"),
+		Expiration:     cfg.SessionIdleTimeout,
+		KeyLookup:      "cookie:vivier_session",
+		CookieSecure:   cfg.CookieSecure,
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		CookiePath:     "/",
+	})
+	app.Use(csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "vivier_csrf",
+		CookieSecure:   cfg.CookieSecure,
+		CookieHTTPOnly: true,
+		CookieSameSite: "Lax",
+		Expiration:     4 * time.Hour,
+		Storage:        m.store.SessionStorage("csrf"),
+		ContextKey:     templates.LocalCSRF,
+		Extractor:      csrfFromFormOrHeader,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return vivier.Errorf(vivier.EFORBIDDEN, "Le formulaire a expiré ou n'a pas été envoyé depuis Vivier. Rechargez la page et recommencez.")
+		},
+	}))
+
+	limit := limiter.New(limiter.Config{
+		Max:        cfg.RateLimitPerMinute,
+		Expiration: time.Minute,
+		Storage:    failOpen{fiberredis.NewFromConnection(m.redis), m.Log},
+		LimitReached: func(c *fiber.Ctx) error {
+			return vivier.Errorf(vivier.ETOOMANY, "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
+		},
+	})
+	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, Log: m.Log}).Register(app)
+	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, Limit: limit, Log: m.Log})
+	if err != nil {
+		return nil, err
+	}
+	back.Register(app)
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return app, nil
+}
+
+func proxyHeader(cfg Config) string {
+	if len(cfg.TrustedProxies) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// csrfFromFormOrHeader reads the token from the form field _csrf (HTML forms,
+// multipart included) or the X-CSRF-Token header (fetch).
+func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {
+	if t := c.Get("X-CSRF-Token"); t != "" {
+		return t, nil
+	}
+	if t := c.FormValue("_csrf"); t != "" {
+		return t, nil
+	}
+	return "", errors.New("missing csrf token")
+}
+
+// mountStatic serves the embedded assets. Under the current version prefix
+// they never change, so browsers may keep them a year; a page of an older
+// release (during a deployment) still gets its files, cached briefly.
+func (m *Main) mountStatic(app *fiber.App) {
+	assets := m.renderer.Assets()
+	files := map[string][]byte{}
+	_ = fs.WalkDir(assets.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files[p], err = fs.ReadFile(assets.FS(), p)
+		}
+		return err
+	})
+	app.Get("/static/:version/*", func(c *fiber.Ctx) error {
+		b, ok := files[c.Params("*")]
+		if !ok {
+			return fiber.ErrNotFound
+		}
+		if c.Params("version") == assets.Version() {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		} else {
+			c.Set(fiber.HeaderCacheControl, "public, max-age=300")
+		}
+		c.Type(strings.TrimPrefix(path.Ext(c.Params("*")), "."))
+		return c.Send(b)
+	})
+}
+
+// failOpen keeps sensitive routes usable when Redis is down: the limit is
+// not applied for a while rather than the route failing. Every failure is
+// logged, and /readyz reports Redis down.
+type failOpen struct {
+	fiber.Storage
+	log interface {
+		WarnContext(ctx context.Context, msg string, args ...any)
+	}
+}
+
+func (f failOpen) Get(key string) ([]byte, error) {
+	b, err := f.Storage.Get(key)
+	if err != nil {
+		f.log.WarnContext(context.Background(), "rate limit storage unavailable: not limiting", "err", err)
+		return nil, nil
+	}
+	return b, nil
+}
+
+func (f failOpen) Set(key string, val []byte, exp time.Duration) error {
+	if err := f.Storage.Set(key, val, exp); err != nil {
+		f.log.WarnContext(context.Background(), "rate limit storage unavailable: not limiting", "err", err)
+	}
+	return nil
+}

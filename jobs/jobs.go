@@ -1,0 +1,148 @@
+// Package jobs is Vivier's worker: the outbox relay that hands work written by
+// the web processes to Asynq (Redis), the handlers of every task, the periodic
+// scheduler and the mailer. Web processes never enqueue directly: they write
+// outbox rows in their own transactions, so that no work is lost when Redis is
+// down and none is done for a change that was rolled back.
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Queues and their weights: candidate-facing emails first, digests and
+// exports last.
+const (
+	QueueCritical = "critical"
+	QueueDefault  = "default"
+	QueueLow      = "low"
+)
+
+// Config is what the worker needs from the environment.
+type Config struct {
+	Redis             asynq.RedisConnOpt
+	Concurrency       int
+	RelayInterval     time.Duration // how often the relay looks for outbox rows
+	RelayBatch        int
+	TaskCheckInterval time.Duration // how often an idle worker polls Redis
+	ShutdownTimeout   time.Duration // in-flight tasks get this long to finish
+	BaseURL           string        // public URL of the site, for links in emails
+}
+
+// Worker runs the Asynq server, the scheduler and the outbox relay.
+type Worker struct {
+	cfg       Config
+	store     *vivier.Store
+	renderer  *templates.Renderer
+	mailer    *Mailer
+	log       *slog.Logger
+	client    *asynq.Client
+	server    *asynq.Server
+	scheduler *asynq.Scheduler
+	relay     *Relay
+
+	stop chan struct{}
+	wg   sync.WaitGroup
+}
+
+// NewWorker wires a worker; Start runs it.
+func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, mailer *Mailer, log *slog.Logger) *Worker {
+	if cfg.Concurrency <= 0 {
+		cfg.Concurrency = 10
+	}
+	if cfg.RelayInterval <= 0 {
+		cfg.RelayInterval = 500 * time.Millisecond
+	}
+	if cfg.RelayBatch <= 0 {
+		cfg.RelayBatch = 100
+	}
+	if cfg.ShutdownTimeout <= 0 {
+		cfg.ShutdownTimeout = 25 * time.Second
+	}
+	w := &Worker{cfg: cfg, store: store, renderer: renderer, mailer: mailer, log: log, stop: make(chan struct{})}
+	w.client = asynq.NewClient(cfg.Redis)
+	w.relay = NewRelay(store, w.client, cfg.RelayBatch)
+	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
+		Concurrency:       cfg.Concurrency,
+		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
+		TaskCheckInterval: cfg.TaskCheckInterval,
+		ShutdownTimeout:   cfg.ShutdownTimeout,
+		Logger:            asynqLogger{log.With("component", "asynq")},
+		LogLevel:          asynq.WarnLevel,
+		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
+			id, _ := asynq.GetTaskID(ctx)
+			log.WarnContext(ctx, "task failed", "task", t.Type(), "task_id", id, "err", err)
+		}),
+	})
+	w.scheduler = asynq.NewScheduler(cfg.Redis, &asynq.SchedulerOpts{
+		Logger:   asynqLogger{log.With("component", "scheduler")},
+		LogLevel: asynq.WarnLevel,
+	})
+	return w
+}
+
+// Mux returns the task handlers, for the server and for tests that run a
+// handler directly.
+func (w *Worker) Mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.Use(w.logTask)
+	mux.HandleFunc(TypeTestEmail, w.handleTestEmail)
+	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
+	return mux
+}
+
+// Start runs the server, the scheduler and the relay in the background.
+func (w *Worker) Start() error {
+	if err := w.server.Start(w.Mux()); err != nil {
+		return fmt.Errorf("jobs: start server: %w", err)
+	}
+	if err := w.registerPeriodic(); err != nil {
+		return err
+	}
+	if err := w.scheduler.Start(); err != nil {
+		return fmt.Errorf("jobs: start scheduler: %w", err)
+	}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		w.relay.Run(w.stop, w.cfg.RelayInterval, w.log)
+	}()
+	return nil
+}
+
+// Shutdown stops taking work, lets in-flight tasks finish (up to
+// ShutdownTimeout) and releases Redis.
+func (w *Worker) Shutdown() {
+	close(w.stop)
+	w.wg.Wait()
+	w.scheduler.Shutdown()
+	w.server.Shutdown()
+	w.client.Close()
+}
+
+func (w *Worker) logTask(next asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		start := time.Now()
+		id, _ := asynq.GetTaskID(ctx)
+		err := next.ProcessTask(ctx, t)
+		w.log.InfoContext(ctx, "task", "task", t.Type(), "task_id", id, "duration", time.Since(start), "ok", err == nil)
+		return err
+	})
+}
+
+// asynqLogger sends Asynq's own logs to slog.
+type asynqLogger struct{ l *slog.Logger }
+
+func (a asynqLogger) Debug(args ...any) { a.l.Debug(fmt.Sprint(args...)) }
+func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
+func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
+func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }

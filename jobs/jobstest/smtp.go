@@ -1,0 +1,182 @@
+package jobstest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net"
+	"net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Message is an email the SMTP capture received.
+type Message struct {
+	From    string
+	To      []string
+	Raw     []byte
+	Header  mail.Header
+	Subject string // decoded
+	Text    string // the text/plain part, decoded
+	HTML    string // the text/html part, decoded
+}
+
+// SMTP is an in-process SMTP server that keeps every message it accepts.
+type SMTP struct {
+	Addr string
+	URL  string // smtp://addr, for NewMailer
+
+	mu       sync.Mutex
+	messages []Message
+	rejects  []*smtp.SMTPError // answers to the next DATA commands
+	arrived  chan struct{}
+}
+
+// NewSMTP starts a capture on a free loopback port, stopped when the test ends.
+func NewSMTP(t testing.TB) *SMTP {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtp capture: %v", err)
+	}
+	c := &SMTP{Addr: l.Addr().String(), URL: "smtp://" + l.Addr().String(), arrived: make(chan struct{}, 1000)}
+	srv := smtp.NewServer(backend{c})
+	srv.Domain = "capture.vivier.test"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	return c
+}
+
+// RejectNext makes the next DATA commands fail with these SMTP codes (421,
+// 451: temporary; 550, 554: permanent).
+func (c *SMTP) RejectNext(codes ...int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, code := range codes {
+		c.rejects = append(c.rejects, &smtp.SMTPError{Code: code, Message: "refused by the test"})
+	}
+}
+
+// Messages returns what was received so far.
+func (c *SMTP) Messages() []Message {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Message(nil), c.messages...)
+}
+
+// Wait waits until n messages have arrived (failing the test after timeout)
+// and returns them.
+func (c *SMTP) Wait(t testing.TB, n int, timeout time.Duration) []Message {
+	t.Helper()
+	deadline := time.After(timeout)
+	for {
+		if m := c.Messages(); len(m) >= n {
+			return m
+		}
+		select {
+		case <-c.arrived:
+		case <-deadline:
+			t.Fatalf("smtp capture: %d message(s) after %s, want %d", len(c.Messages()), timeout, n)
+		}
+	}
+}
+
+type backend struct{ c *SMTP }
+
+func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{c: b.c}, nil }
+
+type session struct {
+	c    *SMTP
+	from string
+	to   []string
+}
+
+func (s *session) Reset()        { s.from, s.to = "", nil }
+func (s *session) Logout() error { return nil }
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.to = append(s.to, to)
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	s.c.mu.Lock()
+	if len(s.c.rejects) > 0 {
+		rej := s.c.rejects[0]
+		s.c.rejects = s.c.rejects[1:]
+		s.c.mu.Unlock()
+		return rej
+	}
+	s.c.mu.Unlock()
+	m := parse(raw)
+	m.From, m.To = s.from, s.to
+	s.c.mu.Lock()
+	s.c.messages = append(s.c.messages, m)
+	s.c.mu.Unlock()
+	s.c.arrived <- struct{}{}
+	return nil
+}
+
+// parse decodes the parts a test looks at; a message it cannot read keeps
+// its raw bytes only.
+func parse(raw []byte) Message {
+	m := Message{Raw: raw}
+	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return m
+	}
+	m.Header = msg.Header
+	dec := new(mime.WordDecoder)
+	if s, err := dec.DecodeHeader(msg.Header.Get("Subject")); err == nil {
+		m.Subject = s
+	}
+	walk(&m, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
+	return m
+}
+
+func walk(m *Message, contentType, encoding string, body io.Reader) {
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mt = "text/plain"
+	}
+	if strings.HasPrefix(mt, "multipart/") {
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err != nil {
+				return
+			}
+			walk(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p)
+		}
+	}
+	var r io.Reader = body
+	switch strings.ToLower(encoding) {
+	case "quoted-printable":
+		r = quotedprintable.NewReader(body)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	b, _ := io.ReadAll(r)
+	switch mt {
+	case "text/plain":
+		m.Text = string(b)
+	case "text/html":
+		m.HTML = string(b)
+	}
+}

@@ -1,0 +1,135 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+	mail "github.com/wneessen/go-mail"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Mailer sends emails over SMTP with go-mail. A client is made per message:
+// sends are rare next to their cost, and go-mail's client is not meant to be
+// shared by concurrent tasks.
+type Mailer struct {
+	host string
+	opts []mail.Option
+	from string
+}
+
+// NewMailer reads an SMTP URL: smtp://[user:password@]host[:port][?tls=none|
+// opportunistic|mandatory], or smtps:// for TLS from the first byte. Without
+// ?tls, loopback hosts (a local sink) get none and others mandatory.
+func NewMailer(rawURL, from string) (*Mailer, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Hostname() == "" {
+		return nil, fmt.Errorf("SMTP URL %q: expected smtp://host:port", rawURL)
+	}
+	host := u.Hostname()
+	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
+	switch u.Scheme {
+	case "smtp":
+		port := 25
+		if p := u.Port(); p != "" {
+			if port, err = strconv.Atoi(p); err != nil {
+				return nil, fmt.Errorf("SMTP URL %q: bad port", rawURL)
+			}
+		}
+		opts = append(opts, mail.WithPort(port))
+		policy := u.Query().Get("tls")
+		if policy == "" {
+			policy = "mandatory"
+			if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+				policy = "none"
+			}
+		}
+		switch policy {
+		case "none":
+			opts = append(opts, mail.WithTLSPolicy(mail.NoTLS))
+		case "opportunistic":
+			opts = append(opts, mail.WithTLSPolicy(mail.TLSOpportunistic))
+		case "mandatory":
+			opts = append(opts, mail.WithTLSPolicy(mail.TLSMandatory))
+		default:
+			return nil, fmt.Errorf("SMTP URL %q: tls must be none, opportunistic or mandatory", rawURL)
+		}
+	case "smtps":
+		port := 465
+		if p := u.Port(); p != "" {
+			if port, err = strconv.Atoi(p); err != nil {
+				return nil, fmt.Errorf("SMTP URL %q: bad port", rawURL)
+			}
+		}
+		opts = append(opts, mail.WithSSL(), mail.WithPort(port))
+	default:
+		return nil, fmt.Errorf("SMTP URL %q: scheme must be smtp or smtps", rawURL)
+	}
+	if u.User != nil {
+		pw, _ := u.User.Password()
+		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
+			mail.WithUsername(u.User.Username()), mail.WithPassword(pw))
+	}
+	return &Mailer{host: host, opts: opts, from: from}, nil
+}
+
+// Outgoing is an email ready to go.
+type Outgoing struct {
+	To      string
+	Email   templates.Email
+	Headers map[string]string
+}
+
+// Send hands one email to the SMTP server and returns its Message-Id.
+func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
+	msg := mail.NewMsg()
+	if err := msg.From(m.from); err != nil {
+		return "", fmt.Errorf("mailer: from %q: %w", m.from, err)
+	}
+	if err := msg.To(o.To); err != nil {
+		return "", fmt.Errorf("mailer: to %q: %w: %w", o.To, err, asynq.SkipRetry)
+	}
+	msg.Subject(o.Email.Subject)
+	msg.SetDate()
+	msg.SetMessageID()
+	msg.SetGenHeader(mail.HeaderContentLang, "fr")
+	for k, v := range o.Headers {
+		msg.SetGenHeader(mail.Header(k), v)
+	}
+	msg.SetBodyString(mail.TypeTextPlain, o.Email.Text)
+	msg.AddAlternativeString(mail.TypeTextHTML, o.Email.HTML)
+
+	client, err := mail.NewClient(m.host, m.opts...)
+	if err != nil {
+		return "", fmt.Errorf("mailer: %w", err)
+	}
+	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+		var se *mail.SendError
+		if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
+			// A permanent refusal (5xx): trying again would fail again.
+			return "", fmt.Errorf("mailer: refused: %w: %w", err, asynq.SkipRetry)
+		}
+		return "", fmt.Errorf("mailer: %w", err)
+	}
+	return msg.GetMessageID(), nil
+}
+
+// sendTemplate renders the email template name and sends it at most once for
+// key, recording it in sent_emails.
+func (w *Worker) sendTemplate(ctx context.Context, key, name, to string, adminID *int64, data any) (bool, error) {
+	email, err := w.renderer.Email(name, data)
+	if err != nil {
+		return false, fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+	}
+	rec := &vivier.SentEmail{MessageKey: key, Template: name, Recipient: to, Subject: email.Subject, AdministrationID: adminID}
+	return w.store.SendOnce(ctx, rec, func() (string, error) {
+		return w.mailer.Send(ctx, Outgoing{To: to, Email: email})
+	})
+}

@@ -1,0 +1,37 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+)
+
+// TypeMaintenance purges what has served its time: relayed outbox rows after
+// a week, expired sessions and CSRF tokens.
+const TypeMaintenance = "maintenance:purge"
+
+func (w *Worker) registerPeriodic() error {
+	// Every worker runs a scheduler; Unique makes the copies of one tick
+	// collapse into one task.
+	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeMaintenance, nil),
+		asynq.Queue(QueueLow), asynq.Unique(50*time.Minute))
+	if err != nil {
+		return fmt.Errorf("jobs: register %s: %w", TypeMaintenance, err)
+	}
+	return nil
+}
+
+func (w *Worker) handleMaintenance(ctx context.Context, _ *asynq.Task) error {
+	outbox, err := w.store.PurgeRelayedOutbox(ctx, time.Now().Add(-7*24*time.Hour))
+	if err != nil {
+		return err
+	}
+	sessions, err := w.store.PurgeExpiredSessions(ctx)
+	if err != nil {
+		return err
+	}
+	w.log.InfoContext(ctx, "maintenance", "outbox_purged", outbox, "sessions_purged", sessions)
+	return nil
+}

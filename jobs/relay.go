@@ -1,0 +1,82 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+)
+
+// Relay moves outbox rows to Asynq. Each row becomes a task whose id is
+// "outbox-<row id>": Redis refuses a second task with the same id, so a crash
+// between the enqueue and the mark (the row stays pending) leads to one task,
+// not two.
+type Relay struct {
+	store  *vivier.Store
+	client *asynq.Client
+	batch  int
+	// afterEnqueue, when set, runs after each successful enqueue: tests use
+	// it to crash the relay between the enqueue and the mark.
+	afterEnqueue func(vivier.OutboxMessage)
+}
+
+// NewRelay returns a relay that moves up to batch rows per pass.
+func NewRelay(store *vivier.Store, client *asynq.Client, batch int) *Relay {
+	return &Relay{store: store, client: client, batch: batch}
+}
+
+// taskRetention keeps a finished task's id in Redis, so that an outbox row
+// relayed twice within this window still yields one task.
+const taskRetention = 24 * time.Hour
+
+// OutboxTaskID is the Asynq task id of an outbox row.
+func OutboxTaskID(id int64) string { return "outbox-" + strconv.FormatInt(id, 10) }
+
+// RunOnce relays one batch and returns how many rows it relayed.
+func (r *Relay) RunOnce(ctx context.Context) (int, error) {
+	return r.store.RelayOutbox(ctx, r.batch, func(m vivier.OutboxMessage) error {
+		task := asynq.NewTask(m.TaskType, m.Payload)
+		_, err := r.client.EnqueueContext(ctx, task,
+			asynq.TaskID(OutboxTaskID(m.ID)), asynq.Queue(m.Queue), asynq.Retention(taskRetention), asynq.MaxRetry(12))
+		if errors.Is(err, asynq.ErrTaskIDConflict) {
+			return nil // relayed before a crash: the task is already there
+		}
+		if err != nil {
+			return fmt.Errorf("enqueue %s: %w", m.TaskType, err)
+		}
+		if r.afterEnqueue != nil {
+			r.afterEnqueue(m)
+		}
+		return nil
+	})
+}
+
+// Run relays until stop is closed: a pass every interval, at once again while
+// batches come back full.
+func (r *Relay) Run(stop <-chan struct{}, interval time.Duration, log *slog.Logger) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-stop; cancel() }()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := r.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("outbox relay", "err", err)
+		}
+		if n == r.batch {
+			continue
+		}
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+	}
+}

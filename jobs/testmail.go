@@ -1,0 +1,42 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/mail"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+)
+
+// TypeTestEmail sends a test email: `vivier mail test someone@example.org`
+// proves the whole chain (outbox, relay, Redis, worker, SMTP).
+const TypeTestEmail = "email:test"
+
+// TestEmailPayload is the task's payload.
+type TestEmailPayload struct {
+	To string `json:"to"`
+}
+
+// NewTestEmail returns the outbox message that asks for a test email.
+func NewTestEmail(to string) (vivier.OutboxMessage, error) {
+	addr, err := mail.ParseAddress(to)
+	if err != nil {
+		return vivier.OutboxMessage{}, vivier.FieldError("to", "L'adresse électronique n'est pas valide.")
+	}
+	return vivier.NewOutboxMessage(TypeTestEmail, QueueCritical, TestEmailPayload{To: addr.Address})
+}
+
+func (w *Worker) handleTestEmail(ctx context.Context, t *asynq.Task) error {
+	var p TestEmailPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.To == "" {
+		return fmt.Errorf("%s: bad payload: %v: %w", TypeTestEmail, err, asynq.SkipRetry)
+	}
+	id, _ := asynq.GetTaskID(ctx)
+	_, err := w.sendTemplate(ctx, TypeTestEmail+":"+id, "test", p.To, nil, map[string]string{
+		"Host": w.cfg.BaseURL, "Reference": id,
+	})
+	return err
+}

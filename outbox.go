@@ -1,0 +1,131 @@
+package vivier
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// OutboxMessage is work that a change must trigger (an email, an export). It
+// is written in the same transaction as the change, so the work cannot be lost
+// nor happen for a change that was rolled back; the worker relays it to Asynq.
+type OutboxMessage struct {
+	ID               int64           `db:"id"`
+	TaskType         string          `db:"task_type"`
+	Queue            string          `db:"queue"`
+	Payload          json.RawMessage `db:"payload"`
+	AdministrationID *int64          `db:"administration_id"`
+	CreatedAt        time.Time       `db:"created_at"`
+	RelayedAt        *time.Time      `db:"relayed_at"`
+	Attempts         int             `db:"attempts"`
+	LastError        string          `db:"last_error"`
+}
+
+// NewOutboxMessage builds a message whose payload is v encoded as JSON.
+func NewOutboxMessage(taskType, queue string, v any) (OutboxMessage, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return OutboxMessage{}, fmt.Errorf("NewOutboxMessage(%s): %w", taskType, err)
+	}
+	if queue == "" {
+		queue = "default"
+	}
+	return OutboxMessage{TaskType: taskType, Queue: queue, Payload: b}, nil
+}
+
+// AddOutbox records work on its own, for commands whose only change is the
+// work itself (`vivier mail test`).
+func (s *Store) AddOutbox(ctx context.Context, m *OutboxMessage) error {
+	return s.inTx(ctx, "AddOutbox", func(tx *sqlx.Tx) error { return insertOutbox(ctx, tx, m) })
+}
+
+func insertOutbox(ctx context.Context, tx *sqlx.Tx, m *OutboxMessage) error {
+	if m.Queue == "" {
+		m.Queue = "default"
+	}
+	if len(m.Payload) == 0 {
+		m.Payload = json.RawMessage("{}")
+	}
+	return tx.QueryRowxContext(ctx, `
+		INSERT INTO outbox (task_type, queue, payload, administration_id)
+		VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
+		m.TaskType, m.Queue, []byte(m.Payload), m.AdministrationID).Scan(&m.ID, &m.CreatedAt)
+}
+
+// RelayOutbox takes up to limit pending messages, oldest first, locking them
+// so that other workers skip them, and hands each to relay. Messages relay
+// accepted are marked relayed in the same transaction; a refused one keeps its
+// place with the error recorded and is tried again on the next pass.
+//
+// A crash after relay accepted a message but before the commit leaves it
+// pending: relay must therefore be idempotent (jobs enqueues with the message
+// id as the Asynq task id, which Redis refuses twice).
+func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMessage) error) (relayed int, err error) {
+	err = s.inTx(ctx, "RelayOutbox", func(tx *sqlx.Tx) error {
+		var msgs []OutboxMessage
+		if err := tx.SelectContext(ctx, &msgs, `
+			SELECT id, task_type, queue, payload, administration_id, created_at, relayed_at, attempts, last_error
+			FROM outbox WHERE relayed_at IS NULL
+			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit); err != nil {
+			return err
+		}
+		var done []int64
+		for _, m := range msgs {
+			if rerr := relay(m); rerr != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+					m.ID, rerr.Error()); err != nil {
+					return err
+				}
+				break
+			}
+			done = append(done, m.ID)
+		}
+		if len(done) == 0 {
+			return nil
+		}
+		q, args, err := sqlx.In(`UPDATE outbox SET relayed_at = now(), attempts = attempts + 1, last_error = '' WHERE id IN (?)`, done)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(q), args...); err != nil {
+			return err
+		}
+		relayed = len(done)
+		return nil
+	})
+	return relayed, err
+}
+
+// OutboxBacklog returns how many messages wait to be relayed and the age of
+// the oldest, for metrics and readiness.
+func (s *Store) OutboxBacklog(ctx context.Context) (count int, oldest time.Duration, err error) {
+	var age float64
+	err = s.db.QueryRowxContext(ctx, `
+		SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)
+		FROM outbox WHERE relayed_at IS NULL`).Scan(&count, &age)
+	return count, time.Duration(age * float64(time.Second)), wrap("OutboxBacklog", err)
+}
+
+// OutboxMessageByID returns one message, relayed or not.
+func (s *Store) OutboxMessageByID(ctx context.Context, id int64) (*OutboxMessage, error) {
+	var m OutboxMessage
+	err := s.db.GetContext(ctx, &m, `
+		SELECT id, task_type, queue, payload, administration_id, created_at, relayed_at, attempts, last_error
+		FROM outbox WHERE id = $1`, id)
+	if err != nil {
+		return nil, wrap("OutboxMessageByID", err)
+	}
+	return &m, nil
+}
+
+// PurgeRelayedOutbox deletes messages relayed before the given time.
+func (s *Store) PurgeRelayedOutbox(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE relayed_at < $1`, before)
+	if err != nil {
+		return 0, wrap("PurgeRelayedOutbox", err)
+	}
+	return res.RowsAffected()
+}

@@ -1,0 +1,63 @@
+package vivier
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SentEmail records an email handed to the SMTP server.
+type SentEmail struct {
+	ID               int64     `db:"id"`
+	MessageKey       string    `db:"message_key"`
+	Template         string    `db:"template"`
+	Recipient        string    `db:"recipient"`
+	Subject          string    `db:"subject"`
+	AdministrationID *int64    `db:"administration_id"`
+	SMTPMessageID    string    `db:"smtp_message_id"`
+	SentAt           time.Time `db:"sent_at"`
+}
+
+// SendOnce sends an email at most once per message key. It inserts the record
+// first, inside a transaction that stays open while send runs: a concurrent
+// attempt with the same key waits on the row, then finds it and does nothing.
+// When send fails the row is rolled back and a retry may send again.
+//
+// It reports whether this call sent the email. Only a crash after the SMTP
+// server accepted the message and before the commit can lead to a second
+// sending; the SMTP conversation is the one step that cannot join the
+// transaction.
+func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID string, err error)) (sent bool, err error) {
+	err = s.inTx(ctx, "SendOnce", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO sent_emails (message_key, template, recipient, subject, administration_id)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_key) DO NOTHING`,
+			e.MessageKey, e.Template, e.Recipient, e.Subject, e.AdministrationID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // already sent by an earlier attempt
+		}
+		smtpID, err := send()
+		if err != nil {
+			return err
+		}
+		sent = true
+		return tx.GetContext(ctx, e, `
+			UPDATE sent_emails SET smtp_message_id = $2, sent_at = now() WHERE message_key = $1
+			RETURNING id, message_key, template, recipient, subject, administration_id, smtp_message_id, sent_at`,
+			e.MessageKey, smtpID)
+	})
+	return sent, err
+}
+
+// SentEmailsTo lists the emails sent to a recipient, newest first.
+func (s *Store) SentEmailsTo(ctx context.Context, recipient string) ([]SentEmail, error) {
+	var out []SentEmail
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT id, message_key, template, recipient, subject, administration_id, smtp_message_id, sent_at
+		FROM sent_emails WHERE recipient = $1 ORDER BY id DESC`, recipient)
+	return out, wrap("SentEmailsTo", err)
+}

@@ -1,0 +1,162 @@
+// Package templates owns what Vivier shows: the HTML pages (DSFR layouts,
+// partials, one file per page), the emails (HTML and plain text) and the
+// static assets, all embedded in the binary.
+//
+// Each page is parsed once, at start-up, into its own set with the layouts and
+// partials, so that two pages' blocks of the same name never overwrite each
+// other; a template that does not parse stops the boot.
+package templates
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	texttemplate "text/template"
+	"time"
+)
+
+//go:embed layouts partials pages email
+var sources embed.FS
+
+// Renderer renders pages and emails.
+type Renderer struct {
+	pages  map[string]*template.Template
+	emails map[string]*emailSet
+	assets *Assets
+}
+
+// New parses every page and email template. An error names the broken file.
+func New() (*Renderer, error) {
+	assets, err := newAssets()
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{pages: map[string]*template.Template{}, emails: map[string]*emailSet{}, assets: assets}
+	if err := r.parsePages(); err != nil {
+		return nil, err
+	}
+	if err := r.parseEmails(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Assets returns the static assets served with the pages.
+func (r *Renderer) Assets() *Assets { return r.assets }
+
+func (r *Renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset": r.assets.URL,
+		"year":  func() int { return time.Now().Year() },
+		"date":  func(t time.Time) string { return t.Format("02/01/2006") },
+	}
+}
+
+func (r *Renderer) parsePages() error {
+	base, err := template.New("").Funcs(r.funcs()).ParseFS(sources, "layouts/*.html", "partials/*.html")
+	if err != nil {
+		return fmt.Errorf("templates: layouts: %w", err)
+	}
+	return fs.WalkDir(sources, "pages", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
+			return err
+		}
+		set, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := set.ParseFS(sources, p); err != nil {
+			return fmt.Errorf("templates: %s: %w", p, err)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")
+		if set.Lookup("content") == nil || set.Lookup("title") == nil {
+			return fmt.Errorf("templates: %s must define \"title\" and \"content\"", p)
+		}
+		r.pages[name] = set
+		return nil
+	})
+}
+
+// Has reports whether a page exists.
+func (r *Renderer) Has(name string) bool { _, ok := r.pages[name]; return ok }
+
+// Render writes the page name (its path under pages/, without .html) inside
+// the base layout.
+func (r *Renderer) Render(w io.Writer, name string, data any) error {
+	set, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("templates: no page %q", name)
+	}
+	// Rendering into a buffer first: a template error mid-page must not send
+	// half a page with a 200.
+	var buf bytes.Buffer
+	if err := set.ExecuteTemplate(&buf, "base", data); err != nil {
+		return fmt.Errorf("templates: render %s: %w", name, err)
+	}
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+// emailSet holds an email's HTML and plain-text templates.
+type emailSet struct {
+	html *template.Template
+	text *texttemplate.Template
+}
+
+// Email is a rendered email.
+type Email struct {
+	Subject string
+	HTML    string
+	Text    string
+}
+
+func (r *Renderer) parseEmails() error {
+	entries, err := fs.Glob(sources, "email/*.html")
+	if err != nil {
+		return err
+	}
+	for _, p := range entries {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		h, err := template.New("").Funcs(r.funcs()).ParseFS(sources, "email/layout.html", p)
+		if err != nil {
+			return fmt.Errorf("templates: %s: %w", p, err)
+		}
+		txt := "email/" + name + ".txt"
+		t, err := texttemplate.New("").ParseFS(sources, "email/layout.txt", txt)
+		if err != nil {
+			return fmt.Errorf("templates: %s: %w", txt, err)
+		}
+		if h.Lookup("subject") == nil || t.Lookup("subject") == nil {
+			return fmt.Errorf("templates: email %s must define \"subject\" in both parts", name)
+		}
+		r.emails[name] = &emailSet{html: h, text: t}
+	}
+	return nil
+}
+
+// Email renders the email name (email/<name>.html and .txt) with data.
+func (r *Renderer) Email(name string, data any) (Email, error) {
+	set, ok := r.emails[name]
+	if !ok {
+		return Email{}, fmt.Errorf("templates: no email %q", name)
+	}
+	var subject, html, text strings.Builder
+	if err := set.text.ExecuteTemplate(&subject, "subject", data); err != nil {
+		return Email{}, fmt.Errorf("templates: email %s subject: %w", name, err)
+	}
+	if err := set.html.ExecuteTemplate(&html, "layout", data); err != nil {
+		return Email{}, fmt.Errorf("templates: email %s html: %w", name, err)
+	}
+	if err := set.text.ExecuteTemplate(&text, "layout", data); err != nil {
+		return Email{}, fmt.Errorf("templates: email %s text: %w", name, err)
+	}
+	return Email{Subject: strings.TrimSpace(subject.String()), HTML: html.String(), Text: text.String()}, nil
+}
