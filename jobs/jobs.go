@@ -146,3 +146,15 @@ func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
 func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
 func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
 func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+
+type taskIDKey struct{}
+
+// taskID returns the id of the running task: the outbox row's for relayed
+// work, stable across retries, so handlers derive idempotency keys from it.
+func taskID(ctx context.Context) string {
+	if id, ok := ctx.Value(taskIDKey{}).(string); ok {
+		return id // set by tests that run a handler without a server
+	}
+	id, _ := asynq.GetTaskID(ctx)
+	return id
+}

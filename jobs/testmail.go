@@ -34,7 +34,10 @@ func (w *Worker) handleTestEmail(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.To == "" {
 		return fmt.Errorf("%s: bad payload: %v: %w", TypeTestEmail, err, asynq.SkipRetry)
 	}
-	id, _ := asynq.GetTaskID(ctx)
+	id := taskID(ctx)
+	if id == "" {
+		return fmt.Errorf("%s: no task id: %w", TypeTestEmail, asynq.SkipRetry)
+	}
 	_, err := w.sendTemplate(ctx, TypeTestEmail+":"+id, "test", p.To, nil, map[string]string{
 		"Host": w.cfg.BaseURL, "Reference": id,
 	})

@@ -83,11 +83,12 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			return fmt.Errorf("SMTP_URL: %w", err)
 		}
 		m.worker = jobs.NewWorker(jobs.Config{
-			Redis:           m.redisOpt,
-			Concurrency:     m.Config.WorkerConcurrency,
-			RelayInterval:   m.Config.OutboxInterval,
-			ShutdownTimeout: m.Config.ShutdownTimeout,
-			BaseURL:         m.Config.BaseURL,
+			Redis:             m.redisOpt,
+			Concurrency:       m.Config.WorkerConcurrency,
+			RelayInterval:     m.Config.OutboxInterval,
+			TaskCheckInterval: m.Config.TaskCheckInterval,
+			ShutdownTimeout:   m.Config.ShutdownTimeout,
+			BaseURL:           m.Config.BaseURL,
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil

@@ -29,6 +29,7 @@ type Config struct {
 	RateLimitPerMinute int           // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
 	WorkerConcurrency  int           // WORKER_CONCURRENCY
 	OutboxInterval     time.Duration // OUTBOX_POLL_INTERVAL
+	TaskCheckInterval  time.Duration // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
 	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
 	MetricsToken       string        // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
 }
@@ -52,6 +53,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),
 		WorkerConcurrency:  e.int("WORKER_CONCURRENCY", 10, 1, 1000),
 		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),
+		TaskCheckInterval:  e.duration("TASK_POLL_INTERVAL", time.Second),
 		ShutdownTimeout:    e.duration("SHUTDOWN_TIMEOUT", 25*time.Second),
 		MetricsToken:       e.str("METRICS_TOKEN", ""),
 	}

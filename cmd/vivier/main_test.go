@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"vivier/jobs/jobstest"
+	"vivier/migrations/dbtest"
+)
+
+// program is the whole of Vivier started by Main against the test services.
+type program struct {
+	*Main
+	URL  string
+	SMTP *jobstest.SMTP
+}
+
+// startProgram runs Main in mode on a free port, with its own database, Redis
+// database and SMTP capture; env overrides the configuration.
+func startProgram(t *testing.T, mode string, env map[string]string) *program {
+	t.Helper()
+	capture := jobstest.NewSMTP(t)
+	vars := map[string]string{
+		"ADDR":                 "127.0.0.1:0",
+		"DATABASE_URL":         dbtest.NewURL(t),
+		"SMTP_URL":             capture.URL,
+		"OUTBOX_POLL_INTERVAL": "20ms",
+		"TASK_POLL_INTERVAL":   "20ms",
+		"LOG_LEVEL":            "warn",
+		"SHUTDOWN_TIMEOUT":     "5s",
+	}
+	if _, ok := env["REDIS_URL"]; !ok {
+		vars["REDIS_URL"] = jobstest.URL(jobstest.Redis(t))
+	}
+	for k, v := range env {
+		vars[k] = v
+	}
+	cfg, err := LoadConfig(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs io.Writer = io.Discard
+	if testing.Verbose() {
+		logs = os.Stderr
+	}
+	m := NewMain(cfg, newLogger(cfg, logs), io.Discard)
+	if err := m.Run(context.Background(), mode); err != nil {
+		m.Close()
+		t.Fatalf("Run(%s): %v", mode, err)
+	}
+	t.Cleanup(func() {
+		if err := m.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return &program{Main: m, URL: "http://" + m.Addr(), SMTP: capture}
+}
+
+// client is a browser-like HTTP client: cookies kept, redirects not followed.
+func newClient(t *testing.T) *http.Client {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatalf("POST %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+func csrfToken(t *testing.T, page string) string {
+	t.Helper()
+	m := csrfRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no CSRF token in the page")
+	}
+	return m[1]
+}
+
+func TestProgramAnswers(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	c := newClient(t)
+
+	resp, body := get(t, c, p.URL+"/healthz")
+	if resp.StatusCode != 200 || body != "ok" {
+		t.Fatalf("/healthz = %d %q", resp.StatusCode, body)
+	}
+	resp, body = get(t, c, p.URL+"/readyz")
+	var ready struct {
+		Ready  bool              `json:"ready"`
+		Checks map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(body), &ready); err != nil || resp.StatusCode != 200 || !ready.Ready {
+		t.Fatalf("/readyz = %d %s", resp.StatusCode, body)
+	}
+	for _, page := range []struct{ path, want string }{
+		{"/", "Travailler pour le service public"},
+		{"/admin/connexion", "Connexion à l'espace recruteur"},
+		{"/accessibilite", "Déclaration d'accessibilité"},
+		{"/mentions-legales", "Mentions légales"},
+		{"/donnees-personnelles", "Données personnelles"},
+	} {
+		resp, body := get(t, c, p.URL+page.path)
+		if resp.StatusCode != 200 || !strings.Contains(body, page.want) {
+			t.Errorf("%s = %d, want 200 with %q", page.path, resp.StatusCode, page.want)
+			continue
+		}
+		for _, must := range []string{`<html lang="fr"`, "Vivier — recrutement public", `href="#contenu"`, `id="contenu"`,
+			"/accessibilite", "/mentions-legales", "/donnees-personnelles", "dsfr.min.css"} {
+			if !strings.Contains(body, must) {
+				t.Errorf("%s lacks %q", page.path, must)
+			}
+		}
+		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+			t.Errorf("%s: Content-Security-Policy %q", page.path, csp)
+		}
+		if resp.Header.Get("X-Frame-Options") != "DENY" || resp.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s: headers %v", page.path, resp.Header)
+		}
+	}
+
+	resp, body = get(t, c, p.URL+"/pas-de-page-ici")
+	if resp.StatusCode != 404 || !strings.Contains(body, "Page non trouvée") || !strings.Contains(body, "introuvable") {
+		t.Fatalf("unknown page = %d, want the French 404 page", resp.StatusCode)
+	}
+	resp, body = get(t, c, p.URL+"/api/v1/rien")
+	if resp.StatusCode != 404 || !strings.Contains(body, `"code":"not_found"`) {
+		t.Fatalf("unknown API path = %d %s, want a JSON 404", resp.StatusCode, body)
+	}
+}
+
+func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	c := newClient(t)
+	_, home := get(t, c, p.URL+"/")
+	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/dsfr/dsfr\.min\.css)"`).FindStringSubmatch(home)
+	if css == nil {
+		t.Fatal("no fingerprinted DSFR stylesheet in the home page")
+	}
+	resp, body := get(t, c, p.URL+css[1])
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") ||
+		!strings.HasPrefix(resp.Header.Get("Content-Type"), "text/css") || len(body) < 100000 {
+		t.Fatalf("%s = %d %v (%d bytes)", css[1], resp.StatusCode, resp.Header, len(body))
+	}
+	// The css finds its fonts and icons relative to itself.
+	base := strings.TrimSuffix(css[1], "dsfr.min.css")
+	for _, rel := range []string{"fonts/Marianne-Regular.woff2", "icons/system/close-line.svg", "dsfr.module.min.js"} {
+		if resp, _ := get(t, c, p.URL+base+rel); resp.StatusCode != 200 {
+			t.Errorf("%s = %d", base+rel, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, c, p.URL+"/static/000000000000/css/vivier.css"); resp.StatusCode != 200 ||
+		strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+		t.Errorf("an old release's asset = %d %q; want 200, short cache", resp.StatusCode, resp.Header.Get("Cache-Control"))
+	}
+	if resp, _ := get(t, c, p.URL+base+"../../etc/passwd"); resp.StatusCode != 404 {
+		t.Errorf("path traversal = %d, want 404", resp.StatusCode)
+	}
+}
+
+func TestSignInWithCSRF(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	if err := p.seed(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t)
+	_, page := get(t, c, p.URL+"/admin/connexion")
+	token := csrfToken(t, page)
+
+	// Without the token: refused, in French.
+	resp, body := postForm(t, newClient(t), p.URL+"/admin/connexion",
+		url.Values{"email": {"admin@ministere-demo.vivier.test"}, "password": {DemoPassword}})
+	if resp.StatusCode != 403 || !strings.Contains(body, "Le formulaire a expiré") {
+		t.Fatalf("POST without CSRF token = %d", resp.StatusCode)
+	}
+	// A wrong password and an unknown email get the same answer.
+	for _, email := range []string{"admin@ministere-demo.vivier.test", "personne@ministere-demo.vivier.test"} {
+		resp, body = postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {token}, "email": {email}, "password": {"pas le bon mot de passe"}})
+		if resp.StatusCode != 401 || !strings.Contains(body, "Adresse électronique ou mot de passe incorrect.") {
+			t.Fatalf("bad credentials for %s = %d", email, resp.StatusCode)
+		}
+	}
+	resp, _ = postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {token}, "email": {""}, "password": {""}})
+	if resp.StatusCode != 422 {
+		t.Fatalf("empty form = %d, want 422", resp.StatusCode)
+	}
+
+	before := sessionCookie(c, p.URL)
+	resp, _ = postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {token}, "email": {"Admin@Ministere-Demo.vivier.test"}, "password": {DemoPassword}})
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/" {
+		t.Fatalf("sign-in = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	after := sessionCookie(c, p.URL)
+	if after == "" || after == before {
+		t.Fatal("the session id was not renewed at sign-in")
+	}
+	resp, body = get(t, c, p.URL+"/admin/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "admin@ministere-demo.vivier.test") {
+		t.Fatalf("/admin/ after sign-in = %d", resp.StatusCode)
+	}
+
+	// Sessions live in PostgreSQL: a second program on the same database
+	// (a restart, or another instance) knows the session.
+	second := startProgram(t, "serve", map[string]string{"DATABASE_URL": p.Config.DatabaseURL})
+	jar := c.Jar
+	u2, _ := url.Parse(second.URL)
+	u1, _ := url.Parse(p.URL)
+	jar.SetCookies(u2, jar.Cookies(u1))
+	resp, body = get(t, c, second.URL+"/admin/")
+	if resp.StatusCode != 200 || !strings.Contains(body, "admin@ministere-demo.vivier.test") {
+		t.Fatalf("/admin/ on a second instance = %d", resp.StatusCode)
+	}
+
+	_, body = get(t, c, p.URL+"/admin/")
+	resp, _ = postForm(t, c, p.URL+"/admin/deconnexion", url.Values{"_csrf": {csrfToken(t, body)}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("sign-out = %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, p.URL+"/admin/"); resp.StatusCode != 303 {
+		t.Fatalf("/admin/ after sign-out = %d, want a redirect to sign in", resp.StatusCode)
+	}
+}
+
+func sessionCookie(c *http.Client, base string) string {
+	u, _ := url.Parse(base)
+	for _, ck := range c.Jar.Cookies(u) {
+		if ck.Name == "vivier_session" {
+			return ck.Value
+		}
+	}
+	return ""
+}
+
+func TestSignInIsRateLimited(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "3"})
+	c := newClient(t)
+	_, page := get(t, c, p.URL+"/admin/connexion")
+	token := csrfToken(t, page)
+	var last int
+	var body string
+	for i := 0; i < 4; i++ {
+		var resp *http.Response
+		resp, body = postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {token}, "email": {"x@y.fr"}, "password": {"nope"}})
+		last = resp.StatusCode
+	}
+	if last != 429 || !strings.Contains(body, "Trop de tentatives") {
+		t.Fatalf("4th attempt in a minute = %d, want 429 with a French message", last)
+	}
+}
+
+func TestBodyLimit(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", map[string]string{"BODY_LIMIT_MB": "1"})
+	resp, err := http.Post(p.URL+"/admin/connexion", "application/x-www-form-urlencoded", strings.NewReader("a="+strings.Repeat("x", 2<<20)))
+	if err != nil {
+		// fasthttp may close the connection before reading it all.
+		return
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 413 {
+		t.Fatalf("a 2 MB body with a 1 MB limit = %d, want 413", resp.StatusCode)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", map[string]string{"METRICS_TOKEN": "s3cret"})
+	c := newClient(t)
+	get(t, c, p.URL+"/")
+	if resp, _ := get(t, c, p.URL+"/metrics"); resp.StatusCode != 401 {
+		t.Fatalf("/metrics without the token = %d, want 401", resp.StatusCode)
+	}
+	req, _ := http.NewRequest("GET", p.URL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	for _, want := range []string{
+		`vivier_http_requests_total{method="GET",route="/",status="200"} 1`,
+		`vivier_http_request_duration_seconds_bucket{method="GET",route="/",status="200"`,
+		"vivier_outbox_backlog 0", "vivier_asynq_up 1", "go_goroutines",
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}

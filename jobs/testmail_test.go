@@ -1,0 +1,140 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+	"vivier/jobs"
+	"vivier/jobs/jobstest"
+	"vivier/migrations/dbtest"
+	"vivier/templates"
+)
+
+type fixture struct {
+	store  *vivier.Store
+	smtp   *jobstest.SMTP
+	redis  asynq.RedisClientOpt
+	worker *jobs.Worker
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	r, err := templates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{store: vivier.NewStore(dbtest.New(t)), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}
+	mailer, err := jobs.NewMailer(f.smtp.URL, "Vivier <ne-pas-repondre@vivier.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.worker = jobs.NewWorker(jobs.Config{
+		Redis: f.redis, RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond,
+		BaseURL: "http://vivier.test",
+	}, f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return f
+}
+
+// runTask runs the handler of a task as the Asynq server would, with a task id.
+func (f *fixture) runTask(taskType, id string, payload []byte) error {
+	return f.worker.Mux().ProcessTask(jobs.WithTaskID(id), asynq.NewTask(taskType, payload))
+}
+
+func TestTestEmailEndToEnd(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if err := f.worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer f.worker.Shutdown()
+
+	m, err := jobs.NewTestEmail("Claire Dupont <claire.dupont@example.org>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.AddOutbox(context.Background(), &m); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.smtp.Wait(t, 1, 15*time.Second)
+	got := msgs[0]
+	if len(got.To) != 1 || got.To[0] != "claire.dupont@example.org" || got.From != "ne-pas-repondre@vivier.test" {
+		t.Fatalf("envelope from %q to %v", got.From, got.To)
+	}
+	if got.Subject != "Courriel de test de Vivier" {
+		t.Fatalf("subject %q", got.Subject)
+	}
+	ref := jobs.OutboxTaskID(m.ID)
+	if !strings.Contains(got.Text, "Bonjour,") || !strings.Contains(got.Text, ref) || !strings.Contains(got.HTML, "<h1") {
+		t.Fatalf("body: text %q / html %q", got.Text, got.HTML)
+	}
+	if got.Header.Get("Message-Id") == "" || got.Header.Get("Content-Language") != "fr" {
+		t.Fatalf("headers: %v", got.Header)
+	}
+	// Recorded once, with the SMTP message id, when the handler commits
+	// (just after the SMTP server said yes).
+	var sent []vivier.SentEmail
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if sent, err = f.store.SentEmailsTo(context.Background(), "claire.dupont@example.org"); err != nil || len(sent) > 0 {
+			break
+		}
+	}
+	if err != nil || len(sent) != 1 || sent[0].SMTPMessageID == "" {
+		t.Fatalf("sent_emails = %+v, %v", sent, err)
+	}
+}
+
+func TestTestEmailNotSentTwiceOnRetry(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	payload := []byte(`{"to":"candidat@example.org"}`)
+
+	// The SMTP server refuses for a while: the task fails and nothing is
+	// recorded, so the retry may send.
+	f.smtp.RejectNext(451)
+	err := f.runTask(jobs.TypeTestEmail, "outbox-7", payload)
+	if err == nil || errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("a temporary refusal: err = %v, want a retryable error", err)
+	}
+	if err := f.runTask(jobs.TypeTestEmail, "outbox-7", payload); err != nil {
+		t.Fatal(err)
+	}
+	// Asynq runs the task again (a lost acknowledgement): no second email.
+	if err := f.runTask(jobs.TypeTestEmail, "outbox-7", payload); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := len(f.smtp.Messages()); n != 1 {
+		t.Fatalf("%d emails sent, want 1", n)
+	}
+	// Another task (another outbox row) is another email.
+	if err := f.runTask(jobs.TypeTestEmail, "outbox-8", payload); err != nil {
+		t.Fatal(err)
+	}
+	f.smtp.Wait(t, 2, 5*time.Second)
+}
+
+func TestTestEmailPermanentFailureIsNotRetried(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.smtp.RejectNext(550)
+	err := f.runTask(jobs.TypeTestEmail, "outbox-1", []byte(`{"to":"inconnu@example.org"}`))
+	if !errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("a 550: err = %v, want SkipRetry", err)
+	}
+	for _, bad := range []string{`{`, `{"to":""}`} {
+		if err := f.runTask(jobs.TypeTestEmail, "outbox-2", []byte(bad)); !errors.Is(err, asynq.SkipRetry) {
+			t.Fatalf("payload %s: err = %v, want SkipRetry", bad, err)
+		}
+	}
+	if _, err := jobs.NewTestEmail("pas une adresse"); vivier.ErrorCode(err) != vivier.EINVALID {
+		t.Fatalf("NewTestEmail accepted a bad address: %v", err)
+	}
+}
