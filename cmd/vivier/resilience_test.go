@@ -1,0 +1,139 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// redisServer runs a Redis of the test's own on a fixed port, so that the
+// test can stop it and start it again where the program expects it.
+type redisServer struct {
+	t    *testing.T
+	port int
+	cmd  *exec.Cmd
+}
+
+func startRedis(t *testing.T, port int) *redisServer {
+	t.Helper()
+	if port == 0 {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		port = l.Addr().(*net.TCPAddr).Port
+		l.Close()
+	}
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		t.Fatal("redis-server not found: run the tests with `make test`, which installs it")
+	}
+	cmd := exec.Command(bin, "--port", fmt.Sprint(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := &redisServer{t: t, port: port, cmd: cmd}
+	t.Cleanup(r.stop)
+	for i := 0; i < 100; i++ {
+		if c, err := net.Dial("tcp", r.addr()); err == nil {
+			c.Close()
+			return r
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("redis-server did not start on port %d", port)
+	return nil
+}
+
+func (r *redisServer) addr() string { return fmt.Sprintf("127.0.0.1:%d", r.port) }
+
+func (r *redisServer) stop() {
+	if r.cmd.Process != nil && r.cmd.ProcessState == nil {
+		r.cmd.Process.Kill()
+		r.cmd.Wait()
+	}
+}
+
+type readiness struct {
+	Ready  bool              `json:"ready"`
+	Checks map[string]string `json:"checks"`
+}
+
+func ready(t *testing.T, p *program) (int, readiness) {
+	t.Helper()
+	resp, body := get(t, newClient(t), p.URL+"/readyz")
+	var r readiness
+	if err := json.Unmarshal([]byte(body), &r); err != nil {
+		t.Fatalf("/readyz body %q: %v", body, err)
+	}
+	return resp.StatusCode, r
+}
+
+// With Redis gone, the site still answers and /readyz says why it is not
+// ready; when Redis is back, the same process is ready again.
+func TestRedisOutageAndRecovery(t *testing.T) {
+	t.Parallel()
+	redis := startRedis(t, 0)
+	p := startProgram(t, "serve", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0"})
+	if code, r := ready(t, p); code != 200 || !r.Ready {
+		t.Fatalf("/readyz with Redis up = %d %+v", code, r)
+	}
+
+	redis.stop()
+	code, r := ready(t, p)
+	if code != 503 || r.Ready || !strings.HasPrefix(r.Checks["redis"], "indisponible") || r.Checks["postgres"] != "ok" {
+		t.Fatalf("/readyz with Redis down = %d %+v", code, r)
+	}
+	c := newClient(t)
+	if resp, body := get(t, c, p.URL+"/"); resp.StatusCode != 200 || !strings.Contains(body, "Travailler pour le service public") {
+		t.Fatalf("/ with Redis down = %d", resp.StatusCode)
+	}
+	// The sign-in page (rate limited through Redis) still works: the limit
+	// fails open rather than locking everyone out.
+	_, page := get(t, c, p.URL+"/admin/connexion")
+	resp, _ := postForm(t, c, p.URL+"/admin/connexion", map[string][]string{"_csrf": {csrfToken(t, page)}, "email": {"a@b.fr"}, "password": {"x"}})
+	if resp.StatusCode != 401 {
+		t.Fatalf("sign-in with Redis down = %d, want 401 (wrong password)", resp.StatusCode)
+	}
+
+	startRedis(t, redis.port)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		code, r = ready(t, p)
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz 10 s after Redis came back = %d %+v", code, r)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The test email command writes an outbox row; the worker of a running
+// program relays it and sends it through a real SMTP conversation.
+func TestMailTestCommand(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	var out strings.Builder
+	cmd := NewMain(p.Config, p.Log, &out)
+	if err := cmd.Command(context.Background(), []string{"mail", "test", "agent@exemple.gouv.fr"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "mis en file") {
+		t.Fatalf("output %q", out.String())
+	}
+	msgs := p.SMTP.Wait(t, 1, 15*time.Second)
+	if msgs[0].To[0] != "agent@exemple.gouv.fr" || msgs[0].Subject != "Courriel de test de Vivier" {
+		t.Fatalf("got %+v", msgs[0])
+	}
+	if err := cmd.Command(context.Background(), []string{"mail", "test", "pas-une-adresse"}); err == nil ||
+		!strings.Contains(err.Error(), "adresse électronique n'est pas valide") {
+		t.Fatalf("bad address: %v", err)
+	}
+}
