@@ -20,6 +20,7 @@ type Deps struct {
 	Store    *vivier.Store
 	Renderer *templates.Renderer
 	Sessions *session.Store
+	CSRF     fiber.Handler // issues the CSRF token of pages with forms (checking is global)
 	Limit    fiber.Handler // rate limit of sensitive routes (sign-in), shared through Redis
 	Log      *slog.Logger
 }
@@ -43,7 +44,7 @@ func New(d Deps) (*Handler, error) {
 
 // Register adds the back-office routes, all under /admin.
 func (h *Handler) Register(app fiber.Router) {
-	r := app.Group("/admin", h.loadAgent)
+	r := app.Group("/admin", h.CSRF, h.loadAgent)
 	r.Get("/connexion", h.loginForm)
 	r.Post("/connexion", h.Limit, h.login)
 	r.Post("/deconnexion", h.logout)

@@ -15,6 +15,7 @@ import (
 type Deps struct {
 	Store    *vivier.Store
 	Renderer *templates.Renderer
+	CSRF     fiber.Handler // issues the CSRF token of pages with forms (checking is global)
 	Log      *slog.Logger
 }
 

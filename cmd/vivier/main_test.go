@@ -25,7 +25,7 @@ type program struct {
 
 // startProgram runs Main in mode on a free port, with its own database, Redis
 // database and SMTP capture; env overrides the configuration.
-func startProgram(t *testing.T, mode string, env map[string]string) *program {
+func startProgram(t testing.TB, mode string, env map[string]string) *program {
 	t.Helper()
 	capture := jobstest.NewSMTP(t)
 	vars := map[string]string{
@@ -146,6 +146,22 @@ func TestProgramAnswers(t *testing.T) {
 		}
 		if resp.Header.Get("X-Frame-Options") != "DENY" || resp.Header.Get("X-Request-Id") == "" {
 			t.Errorf("%s: headers %v", page.path, resp.Header)
+		}
+	}
+
+	// Browsing the public site writes nothing: no CSRF token for pages
+	// without forms; the sign-in page has one.
+	if resp, _ := get(t, newClient(t), p.URL+"/"); len(resp.Cookies()) != 0 {
+		t.Errorf("/ sets cookies %v", resp.Cookies())
+	}
+	if resp, _ := get(t, newClient(t), p.URL+"/admin/connexion"); len(resp.Cookies()) == 0 {
+		t.Error("/admin/connexion sets no CSRF cookie")
+	}
+	// Any state-changing request without a token is refused, wherever it goes.
+	for _, path := range []string{"/", "/admin/deconnexion", "/nimporte-ou"} {
+		resp, body := postForm(t, newClient(t), p.URL+path, url.Values{"a": {"b"}})
+		if resp.StatusCode != 403 || !strings.Contains(body, "Le formulaire a expiré") {
+			t.Errorf("POST %s without a CSRF token = %d", path, resp.StatusCode)
 		}
 	}
 

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"path"
 	"strings"
@@ -59,7 +62,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		m.Log.ErrorContext(c.UserContext(), "panic", "panic", e, "path", c.Path())
 	}}))
-	app.Use(compress.New())
+	app.Use(compress.New(compress.Config{Next: func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/static/") }}))
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy:     contentSecurityPolicy,
 		XFrameOptions:             "DENY",
@@ -74,7 +77,9 @@ func (m *Main) newApp() (*fiber.App, error) {
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", m.readyz)
 	app.Get("/metrics", metrics.handler(cfg.MetricsToken))
-	m.mountStatic(app)
+	if err := m.mountStatic(app); err != nil {
+		return nil, err
+	}
 
 	sessions := session.New(session.Config{
 		Storage:        m.store.SessionStorage("session"),
@@ -85,7 +90,11 @@ func (m *Main) newApp() (*fiber.App, error) {
 		CookieSameSite: "Lax",
 		CookiePath:     "/",
 	})
-	app.Use(csrf.New(csrf.Config{
+	// CSRF: every state-changing request anywhere must carry a valid token
+	// (verify, global); tokens are issued only by pages with forms (issue,
+	// given to admin and candidate), so that browsing the public site writes
+	// nothing to PostgreSQL.
+	csrfConfig := csrf.Config{
 		KeyLookup:      "form:_csrf",
 		CookieName:     "vivier_csrf",
 		CookieSecure:   cfg.CookieSecure,
@@ -98,7 +107,17 @@ func (m *Main) newApp() (*fiber.App, error) {
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return vivier.Errorf(vivier.EFORBIDDEN, "Le formulaire a expiré ou n'a pas été envoyé depuis Vivier. Rechargez la page et recommencez.")
 		},
-	}))
+	}
+	issueCSRF := csrf.New(csrfConfig)
+	verify := csrfConfig
+	verify.Next = func(c *fiber.Ctx) bool {
+		switch c.Method() {
+		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
+			return true
+		}
+		return false
+	}
+	app.Use(csrf.New(verify))
 
 	limit := limiter.New(limiter.Config{
 		Max:        cfg.RateLimitPerMinute,
@@ -108,8 +127,8 @@ func (m *Main) newApp() (*fiber.App, error) {
 			return vivier.Errorf(vivier.ETOOMANY, "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
 		},
 	})
-	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, Log: m.Log}).Register(app)
-	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, Limit: limit, Log: m.Log})
+	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, Log: m.Log}).Register(app)
+	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, CSRF: issueCSRF, Limit: limit, Log: m.Log})
 	if err != nil {
 		return nil, err
 	}
@@ -139,18 +158,37 @@ func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {
 
 // mountStatic serves the embedded assets. Under the current version prefix
 // they never change, so browsers may keep them a year; a page of an older
-// release (during a deployment) still gets its files, cached briefly.
-func (m *Main) mountStatic(app *fiber.App) {
+// release (during a deployment) still gets its files, cached briefly. Text
+// assets are gzipped once, at start-up, not at each request.
+func (m *Main) mountStatic(app *fiber.App) error {
 	assets := m.renderer.Assets()
-	files := map[string][]byte{}
-	_ = fs.WalkDir(assets.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			files[p], err = fs.ReadFile(assets.FS(), p)
+	type file struct{ plain, gz []byte }
+	files := map[string]file{}
+	err := fs.WalkDir(assets.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
 		}
-		return err
+		b, err := fs.ReadFile(assets.FS(), p)
+		if err != nil {
+			return err
+		}
+		f := file{plain: b}
+		switch path.Ext(p) {
+		case ".css", ".js", ".svg", ".webmanifest", ".md", ".ico":
+			var buf bytes.Buffer
+			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			zw.Write(b)
+			zw.Close()
+			f.gz = buf.Bytes()
+		}
+		files[p] = f
+		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("static assets: %w", err)
+	}
 	app.Get("/static/:version/*", func(c *fiber.Ctx) error {
-		b, ok := files[c.Params("*")]
+		f, ok := files[c.Params("*")]
 		if !ok {
 			return fiber.ErrNotFound
 		}
@@ -160,8 +198,16 @@ func (m *Main) mountStatic(app *fiber.App) {
 			c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 		}
 		c.Type(strings.TrimPrefix(path.Ext(c.Params("*")), "."))
-		return c.Send(b)
+		if f.gz != nil {
+			c.Vary(fiber.HeaderAcceptEncoding)
+			if strings.Contains(c.Get(fiber.HeaderAcceptEncoding), "gzip") {
+				c.Set(fiber.HeaderContentEncoding, "gzip")
+				return c.Send(f.gz)
+			}
+		}
+		return c.Send(f.plain)
 	})
+	return nil
 }
 
 // failOpen keeps sensitive routes usable when Redis is down: the limit is
