@@ -68,15 +68,18 @@ func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMes
 		var msgs []OutboxMessage
 		if err := tx.SelectContext(ctx, &msgs, `
 			SELECT id, task_type, queue, payload, administration_id, created_at, relayed_at, attempts, last_error
-			FROM outbox WHERE relayed_at IS NULL
+			FROM outbox WHERE relayed_at IS NULL AND next_attempt_at <= now()
 			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit); err != nil {
 			return err
 		}
 		var done []int64
 		for _, m := range msgs {
 			if rerr := relay(m); rerr != nil {
-				if _, err := tx.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
-					m.ID, rerr.Error()); err != nil {
+				// Waits 2, 4, 8 … seconds, at most five minutes.
+				if _, err := tx.ExecContext(ctx, `
+					UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+						next_attempt_at = now() + least(interval '1 second' * power(2, attempts + 1), interval '5 minutes')
+					WHERE id = $1`, m.ID, rerr.Error()); err != nil {
 					return err
 				}
 				break

@@ -29,8 +29,12 @@ type SentEmail struct {
 // sending; the SMTP conversation is the one step that cannot join the
 // transaction.
 func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID string, err error)) (sent bool, err error) {
-	err = s.inTx(ctx, "SendOnce", func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, `
+	// The transaction does not follow ctx: a task cancelled (shutdown,
+	// deadline) after the SMTP server took the message must still commit
+	// the record, or the retry would send it again. send gets ctx.
+	tctx := context.WithoutCancel(ctx)
+	err = s.inTx(tctx, "SendOnce", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(tctx, `
 			INSERT INTO sent_emails (message_key, template, recipient, subject, administration_id)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_key) DO NOTHING`,
 			e.MessageKey, e.Template, e.Recipient, e.Subject, e.AdministrationID)
@@ -45,7 +49,7 @@ func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID 
 			return err
 		}
 		sent = true
-		return tx.GetContext(ctx, e, `
+		return tx.GetContext(tctx, e, `
 			UPDATE sent_emails SET smtp_message_id = $2, sent_at = now() WHERE message_key = $1
 			RETURNING id, message_key, template, recipient, subject, administration_id, smtp_message_id, sent_at`,
 			e.MessageKey, smtpID)

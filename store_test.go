@@ -191,6 +191,12 @@ func TestOutboxRelayStopsAtFirstRefusal(t *testing.T) {
 	if backlog, age, _ := s.OutboxBacklog(ctx); backlog != 2 || age < 0 {
 		t.Fatalf("backlog = %d (age %s), want 2", backlog, age)
 	}
+	// The refused row waits its turn; the one behind it goes at once.
+	var seen []int64
+	n, err = s.RelayOutbox(ctx, 10, func(m vivier.OutboxMessage) error { seen = append(seen, m.ID); return nil })
+	if err != nil || n != 1 || len(seen) != 1 || seen[0] != ids[2] {
+		t.Fatalf("next pass relayed %v (%v); want only row %d", seen, err, ids[2])
+	}
 }
 
 func TestSendOnce(t *testing.T) {

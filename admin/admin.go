@@ -20,8 +20,9 @@ type Deps struct {
 	Store    *vivier.Store
 	Renderer *templates.Renderer
 	Sessions *session.Store
-	CSRF     fiber.Handler // issues the CSRF token of pages with forms (checking is global)
-	Limit    fiber.Handler // rate limit of sensitive routes (sign-in), shared through Redis
+	CSRF     fiber.Handler  // issues the CSRF token of pages with forms (checking is global)
+	Limit    fiber.Handler  // rate limit per IP of sensitive routes (sign-in), shared through Redis
+	Limiter  vivier.Limiter // for limits of their own (per account)
 	Log      *slog.Logger
 }
 
@@ -44,9 +45,16 @@ func New(d Deps) (*Handler, error) {
 
 // Register adds the back-office routes, all under /admin.
 func (h *Handler) Register(app fiber.Router) {
-	r := app.Group("/admin", h.CSRF, h.loadAgent)
+	r := app.Group("/admin", noStore, h.CSRF, h.loadAgent)
 	r.Get("/connexion", h.loginForm)
 	r.Post("/connexion", h.Limit, h.login)
 	r.Post("/deconnexion", h.logout)
 	r.Get("/", h.requireAgent, h.home)
+}
+
+// noStore keeps back-office pages out of every cache: they show personal data
+// and must not come back from the browser's history after sign-out.
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
 }

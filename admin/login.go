@@ -34,14 +34,14 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	hash := h.dummyHash
-	if agent != nil {
+	if agent != nil && agent.PasswordHash != "" {
 		hash = agent.PasswordHash
 	}
 	// The hash is checked even for an unknown email, so that the answer
 	// takes as long either way.
 	ok := vivier.CheckPassword(password, hash)
-	if agent == nil || !ok || agent.Status != "active" {
-		h.Log.InfoContext(c.UserContext(), "sign-in refused", "ip", c.IP())
+	if agent == nil || agent.PasswordHash == "" || !ok || agent.Status != "active" {
+		h.Log.InfoContext(c.UserContext(), "sign-in refused", "ip", templates.ClientIP(c))
 		return fail(fiber.StatusUnauthorized, badCredentials)
 	}
 	sess, err := h.Sessions.Get(c)
@@ -59,7 +59,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	if err := h.Store.RecordSignIn(c.UserContext(), agent.ID); err != nil {
 		return err
 	}
-	h.Log.InfoContext(c.UserContext(), "sign-in", "agent_id", agent.ID, "ip", c.IP())
+	h.Log.InfoContext(c.UserContext(), "sign-in", "agent_id", agent.ID, "ip", templates.ClientIP(c))
 	return c.Redirect("/admin/", fiber.StatusSeeOther)
 }
 

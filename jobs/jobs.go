@@ -105,9 +105,11 @@ func (w *Worker) Start() error {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
 	if err := w.registerPeriodic(); err != nil {
+		w.server.Shutdown()
 		return err
 	}
 	if err := w.scheduler.Start(); err != nil {
+		w.server.Shutdown()
 		return fmt.Errorf("jobs: start scheduler: %w", err)
 	}
 	w.wg.Add(1)

@@ -30,6 +30,9 @@ type Mailer struct {
 // ?tls, loopback hosts (a local sink) get none and others mandatory.
 func NewMailer(rawURL, from string) (*Mailer, error) {
 	u, err := url.Parse(rawURL)
+	if err == nil {
+		rawURL = u.Redacted() // for the messages below
+	}
 	if err != nil || u.Hostname() == "" {
 		return nil, fmt.Errorf("SMTP URL %q: expected smtp://host:port", rawURL)
 	}

@@ -47,7 +47,10 @@ CREATE TABLE outbox (
     created_at        timestamptz NOT NULL DEFAULT now(),
     relayed_at        timestamptz,
     attempts          integer NOT NULL DEFAULT 0,
-    last_error        text NOT NULL DEFAULT ''
+    last_error        text NOT NULL DEFAULT '',
+    -- A row the relay could not enqueue waits before the next try, so
+    -- that it does not hold back the rows behind it.
+    next_attempt_at   timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX outbox_pending_idx ON outbox (id) WHERE relayed_at IS NULL;
 

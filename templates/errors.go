@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 
 	"vivier"
 )
@@ -42,6 +43,7 @@ var fiberMessages = map[int]string{
 	fiber.StatusTooManyRequests:       "Trop de tentatives en peu de temps. Patientez quelques minutes avant de réessayer.",
 	fiber.StatusForbidden:             "Vous n'avez pas accès à cette page.",
 	fiber.StatusBadRequest:            "La requête n'est pas valide.",
+	fiber.StatusUnauthorized:          "Connectez-vous pour accéder à cette page.",
 	fiber.StatusServiceUnavailable:    "Le service est momentanément indisponible. Veuillez réessayer dans quelques instants.",
 }
 
@@ -49,6 +51,8 @@ var titles = map[int]string{
 	fiber.StatusNotFound:              "Page non trouvée",
 	fiber.StatusForbidden:             "Accès refusé",
 	fiber.StatusUnauthorized:          "Connexion requise",
+	fiber.StatusConflict:              "Conflit",
+	fiber.StatusUnprocessableEntity:   "Saisie à corriger",
 	fiber.StatusTooManyRequests:       "Trop de tentatives",
 	fiber.StatusRequestEntityTooLarge: "Envoi trop volumineux",
 	fiber.StatusServiceUnavailable:    "Service indisponible",
@@ -64,9 +68,14 @@ func (r *Renderer) ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 		var fe *fiber.Error
 		if errors.As(err, &fe) {
 			status = fe.Code
-			message = fiberMessages[status]
+			// Fiber's own errors carry English status text: replaced. A
+			// message a handler wrote itself is kept.
+			message = fe.Message
+			if message == utils.StatusMessage(status) {
+				message = fiberMessages[status]
+			}
 			if message == "" {
-				message = fe.Message
+				message = "La requête n'a pas pu aboutir."
 			}
 		} else {
 			status = StatusFor(vivier.ErrorCode(err))

@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/hibiken/asynq"
@@ -58,6 +60,10 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
 	}
+	// Deadlines of contexts bound every Redis call: a Redis that hangs
+	// must not hang requests.
+	ropt.ContextTimeoutEnabled = true
+	ropt.MaxRetries = 1
 	m.redis = redis.NewClient(ropt)
 	m.redisOpt = asynq.RedisClientOpt{Addr: ropt.Addr, Username: ropt.Username, Password: ropt.Password, DB: ropt.DB, TLSConfig: ropt.TLSConfig}
 	if m.renderer, err = templates.New(); err != nil {
@@ -142,14 +148,30 @@ func (m *Main) Store() *vivier.Store { return m.store }
 // SHUTDOWN_TIMEOUT), then releases the connections.
 func (m *Main) Close() error {
 	var errs []error
-	if m.app != nil {
-		errs = append(errs, m.app.ShutdownWithTimeout(m.Config.ShutdownTimeout))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	// The web app and the worker drain at the same time: a stop takes at
+	// most one SHUTDOWN_TIMEOUT.
+	if app, ln := m.app, m.ln; app != nil {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := app.ShutdownWithTimeout(m.Config.ShutdownTimeout)
+			// Closing the listener too stops a server whose Listener call
+			// has not registered it yet.
+			ln.Close()
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		}()
 		m.app = nil
 	}
-	if m.worker != nil {
-		m.worker.Shutdown()
+	if w := m.worker; w != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); w.Shutdown() }()
 		m.worker = nil
 	}
+	wg.Wait()
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())
 		m.redis = nil
@@ -203,15 +225,17 @@ func (m *Main) printURLs() {
 	fmt.Fprintf(m.Out, "  Santé             %s/readyz  ·  métriques %s/metrics\n\n  Comptes de démonstration : voir README.md (mot de passe demo-vivier-2026).\n  Ctrl-C pour arrêter.\n\n", base, base)
 }
 
-// redactURL hides the password of a connection URL in messages.
+// redactURL hides the password of a connection URL in messages, whether in
+// its user part or in a password query parameter.
 func redactURL(s string) string {
-	if i := strings.Index(s, "://"); i >= 0 {
-		if j := strings.Index(s[i+3:], "@"); j >= 0 {
-			creds := s[i+3 : i+3+j]
-			if k := strings.Index(creds, ":"); k >= 0 {
-				return s[:i+3] + creds[:k] + ":***" + s[i+3+j:]
-			}
-		}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(URL illisible)"
 	}
-	return s
+	q := u.Query()
+	if q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.Redacted()
 }

@@ -68,8 +68,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		e.fail("ADDR", c.Addr, "host:port, such as 127.0.0.1:8080 or :8080")
 	}
 	for _, name := range []string{"DATABASE_URL", "REDIS_URL", "SMTP_URL"} {
-		if u, err := url.Parse(e.get(name)); e.get(name) != "" && (err != nil || u.Scheme == "") {
-			e.fail(name, e.get(name), "a URL")
+		if u, err := url.Parse(e.get(name)); e.get(name) != "" && (err != nil || u.Scheme == "" || u.Host == "") {
+			e.fail(name, redactURL(e.get(name)), "a URL such as scheme://user:password@host:port/...")
 		}
 	}
 	for _, p := range splitList(e.get("TRUSTED_PROXIES")) {

@@ -23,20 +23,26 @@ func (m *Main) readyz(c *fiber.Ctx) error {
 	defer cancel()
 	checks := fiber.Map{}
 	ok := true
+	// The answer names what fails; the driver's own message (hosts,
+	// addresses) goes to the log only.
+	fail := func(name, reason string, err error) {
+		checks[name], ok = reason, false
+		m.Log.WarnContext(ctx, "not ready", "check", name, "err", err)
+	}
 	if err := m.store.Ping(ctx); err != nil {
-		checks["postgres"], ok = "indisponible : "+err.Error(), false
+		fail("postgres", "indisponible", err)
 	} else {
 		checks["postgres"] = "ok"
 	}
 	if err := m.redis.Ping(ctx).Err(); err != nil {
-		checks["redis"], ok = "indisponible : "+err.Error(), false
+		fail("redis", "indisponible", err)
 	} else {
 		checks["redis"] = "ok"
 	}
 	if n, err := migrations.Pending(ctx, m.db.DB); err != nil {
-		checks["migrations"], ok = "inconnues : "+err.Error(), false
+		fail("migrations", "état inconnu", err)
 	} else if n > 0 {
-		checks["migrations"], ok = fmt.Sprintf("%d migration(s) en attente : lancez `vivier migrate up`", n), false
+		checks["migrations"], ok = fmt.Sprintf("%d migration(s) en attente\u00a0: lancez `vivier migrate up`", n), false
 	} else {
 		checks["migrations"] = "ok"
 	}

@@ -22,7 +22,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // a second signal now ends the process at once
+	}()
 	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
@@ -82,7 +85,7 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 		var err error
 		select {
 		case <-ctx.Done():
-			m.Log.Info("stopping: finishing in-flight requests and tasks")
+			m.Log.Info("stopping: finishing in-flight requests and tasks (Ctrl-C again to force)")
 		case err = <-m.serveErr:
 		}
 		if cerr := m.Close(); err == nil {

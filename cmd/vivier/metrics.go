@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"vivier/jobs"
+	"vivier/templates"
 )
 
 // metrics owns the program's Prometheus registry (no global one).
@@ -81,14 +82,19 @@ func (x *metrics) middleware(log *slog.Logger) fiber.Handler {
 				status = fe.Code
 			}
 		}
-		route := c.Route().Path
-		if status == fiber.StatusNotFound && fe != nil {
-			route = "unmatched"
-		}
-		// The error handler has not run yet: it will set the final status
-		// of errors that are not fiber errors; the code above guesses it.
+		// The error handler has not run yet: it will give errors that are
+		// not fiber errors the status of their code.
 		if err != nil && fe == nil {
 			status = statusOf(err)
+		}
+		route := c.Route().Path
+		if c.Route().Method == "USE" {
+			// No route answered: a middleware did (CSRF refusal) or the
+			// final not-found handler.
+			route = "middleware"
+			if status == fiber.StatusNotFound {
+				route = "unmatched"
+			}
 		}
 		d := time.Since(start)
 		labels := prometheus.Labels{"method": c.Method(), "route": route, "status": strconv.Itoa(status)}
@@ -96,7 +102,7 @@ func (x *metrics) middleware(log *slog.Logger) fiber.Handler {
 		x.latency.With(labels).Observe(d.Seconds())
 		if route != "/healthz" && route != "/readyz" && route != "/metrics" && route != "/static/:version/*" {
 			log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", c.Path(), "route", route,
-				"status", status, "duration", d, "ip", c.IP())
+				"status", status, "duration", d, "ip", templates.ClientIP(c))
 		}
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -15,11 +14,9 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
-	fiberredis "github.com/gofiber/storage/redis/v3"
 
 	"vivier"
 	"vivier/admin"
@@ -38,17 +35,17 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 func (m *Main) newApp() (*fiber.App, error) {
 	cfg := m.Config
 	app := fiber.New(fiber.Config{
-		AppName:                 "vivier",
-		ErrorHandler:            m.renderer.ErrorHandler(m.Log),
-		BodyLimit:               cfg.BodyLimitMB << 20,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            60 * time.Second,
-		IdleTimeout:             120 * time.Second,
-		DisableStartupMessage:   true,
-		ProxyHeader:             proxyHeader(cfg),
-		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		AppName:               "vivier",
+		ErrorHandler:          m.renderer.ErrorHandler(m.Log),
+		BodyLimit:             cfg.BodyLimitMB << 20,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		// X-Forwarded-Proto is believed from TRUSTED_PROXIES only (none by
+		// default); the client's address comes from ClientIPMiddleware.
+		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies,
-		EnableIPValidation:      true,
 	})
 	metrics := newMetrics(m)
 
@@ -58,6 +55,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 		c.SetUserContext(withRequestID(c.UserContext(), id))
 		return c.Next()
 	})
+	app.Use(templates.ClientIPMiddleware(cfg.TrustedProxies))
 	app.Use(metrics.middleware(m.Log))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		m.Log.ErrorContext(c.UserContext(), "panic", "panic", e, "path", c.Path())
@@ -119,29 +117,16 @@ func (m *Main) newApp() (*fiber.App, error) {
 	}
 	app.Use(csrf.New(verify))
 
-	limit := limiter.New(limiter.Config{
-		Max:        cfg.RateLimitPerMinute,
-		Expiration: time.Minute,
-		Storage:    failOpen{fiberredis.NewFromConnection(m.redis), m.Log},
-		LimitReached: func(c *fiber.Ctx) error {
-			return vivier.Errorf(vivier.ETOOMANY, "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
-		},
-	})
+	limiter := newRedisLimiter(m.redis, m.Log)
+	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, Log: m.Log}).Register(app)
-	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, CSRF: issueCSRF, Limit: limit, Log: m.Log})
+	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, CSRF: issueCSRF, Limit: limit, Limiter: limiter, Log: m.Log})
 	if err != nil {
 		return nil, err
 	}
 	back.Register(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
-}
-
-func proxyHeader(cfg Config) string {
-	if len(cfg.TrustedProxies) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // csrfFromFormOrHeader reads the token from the form field _csrf (HTML forms,
@@ -207,31 +192,5 @@ func (m *Main) mountStatic(app *fiber.App) error {
 		}
 		return c.Send(f.plain)
 	})
-	return nil
-}
-
-// failOpen keeps sensitive routes usable when Redis is down: the limit is
-// not applied for a while rather than the route failing. Every failure is
-// logged, and /readyz reports Redis down.
-type failOpen struct {
-	fiber.Storage
-	log interface {
-		WarnContext(ctx context.Context, msg string, args ...any)
-	}
-}
-
-func (f failOpen) Get(key string) ([]byte, error) {
-	b, err := f.Storage.Get(key)
-	if err != nil {
-		f.log.WarnContext(context.Background(), "rate limit storage unavailable: not limiting", "err", err)
-		return nil, nil
-	}
-	return b, nil
-}
-
-func (f failOpen) Set(key string, val []byte, exp time.Duration) error {
-	if err := f.Storage.Set(key, val, exp); err != nil {
-		f.log.WarnContext(context.Background(), "rate limit storage unavailable: not limiting", "err", err)
-	}
 	return nil
 }

@@ -1,0 +1,15 @@
+package vivier
+
+import (
+	"context"
+	"time"
+)
+
+// Limiter counts attempts per key (an IP address, an account) and says
+// whether one more is allowed. Implementations share their counts between
+// instances (Redis in production).
+type Limiter interface {
+	// Allow records an attempt for key and reports whether it is within
+	// rate per period; when not, retryAfter says when to try again.
+	Allow(ctx context.Context, key string, rate int, period time.Duration) (ok bool, retryAfter time.Duration, err error)
+}
