@@ -49,5 +49,5 @@ browser:
 dsfr: ## refresh templates/static/dsfr from the pinned DSFR version (accepts its licence: see README)
 	@.ci/dsfr
 
-clean: stop ## stop the services and delete their data
-	rm -rf $(LOCAL)
+clean: ## stop the services and delete their data
+	@.ci/services purge

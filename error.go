@@ -61,5 +61,5 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) && e.Message != "" {
 		return e.Message
 	}
-	return "Une erreur interne est survenue. L'équipe technique a été prévenue ; veuillez réessayer dans quelques instants."
+	return "Une erreur interne est survenue. L'équipe technique a été prévenue ; veuillez réessayer dans quelques instants."
 }

@@ -38,5 +38,5 @@ func ParseSIRET(s string) (string, error) {
 	} else if sum%10 == 0 {
 		return s, nil
 	}
-	return "", FieldError("siret", "Ce SIRET n'est pas valide : vérifiez les chiffres saisis.")
+	return "", FieldError("siret", "Ce SIRET n'est pas valide : vérifiez les chiffres saisis.")
 }

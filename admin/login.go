@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"vivier"
 	"vivier/templates"
@@ -12,6 +13,9 @@ import (
 // badCredentials is the one answer to every failed sign-in: it never tells
 // whether the email belongs to an account.
 const badCredentials = "Adresse électronique ou mot de passe incorrect."
+
+// csrfHandlerKey is where Fiber's CSRF middleware leaves its handler.
+const csrfHandlerKey = "fiber.csrf.handler"
 
 func (h *Handler) loginForm(c *fiber.Ctx) error {
 	if currentAgent(c) != nil {
@@ -23,11 +27,18 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 func (h *Handler) login(c *fiber.Ctx) error {
 	email := strings.TrimSpace(c.FormValue("email"))
 	password := c.FormValue("password")
-	fail := func(status int, msg string) error {
-		return h.Renderer.Page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email})
+	fail := func(status int, msg string, fields map[string]string) error {
+		return h.Renderer.Page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email, "Fields": fields})
 	}
 	if email == "" || password == "" {
-		return fail(fiber.StatusUnprocessableEntity, "Saisissez votre adresse électronique et votre mot de passe.")
+		fields := map[string]string{}
+		if email == "" {
+			fields["email"] = "Saisissez votre adresse électronique."
+		}
+		if password == "" {
+			fields["password"] = "Saisissez votre mot de passe."
+		}
+		return fail(fiber.StatusUnprocessableEntity, "Le formulaire comporte des erreurs.", fields)
 	}
 	agent, err := h.Store.AgentByEmail(c.UserContext(), email)
 	if err != nil && vivier.ErrorCode(err) != vivier.ENOTFOUND {
@@ -42,7 +53,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	ok := vivier.CheckPassword(password, hash)
 	if agent == nil || agent.PasswordHash == "" || !ok || agent.Status != "active" {
 		h.Log.InfoContext(c.UserContext(), "sign-in refused", "ip", templates.ClientIP(c))
-		return fail(fiber.StatusUnauthorized, badCredentials)
+		return fail(fiber.StatusUnauthorized, badCredentials, nil)
 	}
 	sess, err := h.Sessions.Get(c)
 	if err != nil {
@@ -55,6 +66,12 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	sess.Set(sessionAgentKey, agent.ID)
 	if err := sess.Save(); err != nil {
 		return err
+	}
+	// A new CSRF token too: the page after sign-in issues it.
+	if ch, ok := c.Locals(csrfHandlerKey).(*csrf.CSRFHandler); ok {
+		if err := ch.DeleteToken(c); err != nil {
+			return err
+		}
 	}
 	if err := h.Store.RecordSignIn(c.UserContext(), agent.ID); err != nil {
 		return err

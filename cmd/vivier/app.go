@@ -209,7 +209,7 @@ func (m *Main) mailTest(ctx context.Context, to string) error {
 	if err := m.store.AddOutbox(ctx, &msg); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Out, "Courriel de test pour %s mis en file (outbox n° %d) : le worker l'enverra.\n", to, msg.ID)
+	fmt.Fprintf(m.Out, "Courriel de test pour %s mis en file (outbox n° %d) : le worker l'enverra.\n", to, msg.ID)
 	return nil
 }
 
@@ -222,7 +222,7 @@ func (m *Main) printURLs() {
 	if m.Config.MailpitURL != "" {
 		fmt.Fprintf(m.Out, "  Courriels (Mailpit) %s/\n", m.Config.MailpitURL)
 	}
-	fmt.Fprintf(m.Out, "  Santé             %s/readyz  ·  métriques %s/metrics\n\n  Comptes de démonstration : voir README.md (mot de passe demo-vivier-2026).\n  Ctrl-C pour arrêter.\n\n", base, base)
+	fmt.Fprintf(m.Out, "  Santé             %s/readyz  ·  métriques %s/metrics\n\n  Comptes de démonstration : voir README.md (mot de passe demo-vivier-2026).\n  Ctrl-C pour arrêter.\n\n", base, base)
 }
 
 // redactURL hides the password of a connection URL in messages, whether in

@@ -36,7 +36,7 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 		return err
 	}
 	if !demo {
-		fmt.Fprintln(m.Out, "Rien à faire sans --demo : les données de référence arrivent avec les migrations.")
+		fmt.Fprintln(m.Out, "Rien à faire sans --demo : les données de référence arrivent avec les migrations.")
 		return nil
 	}
 	hash, err := vivier.HashPassword(DemoPassword)
@@ -78,7 +78,7 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 			n++
 		}
 	}
-	fmt.Fprintf(m.Out, "Données de démonstration prêtes : %d administrations, %d comptes (mot de passe %s).\n",
+	fmt.Fprintf(m.Out, "Données de démonstration prêtes : %d administrations, %d comptes (mot de passe %s).\n",
 		len(demoAdministrations), n, DemoPassword)
 	return nil
 }

@@ -82,7 +82,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	sessions := session.New(session.Config{
 		Storage:        m.store.SessionStorage("session"),
 		Expiration:     cfg.SessionIdleTimeout,
-		KeyLookup:      "cookie:vivier_session",
+		KeyLookup:      "cookie:" + cookieName(cfg, "vivier_session"),
 		CookieSecure:   cfg.CookieSecure,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
@@ -94,7 +94,8 @@ func (m *Main) newApp() (*fiber.App, error) {
 	// nothing to PostgreSQL.
 	csrfConfig := csrf.Config{
 		KeyLookup:      "form:_csrf",
-		CookieName:     "vivier_csrf",
+		CookieName:     cookieName(cfg, "vivier_csrf"),
+		CookiePath:     "/",
 		CookieSecure:   cfg.CookieSecure,
 		CookieHTTPOnly: true,
 		CookieSameSite: "Lax",
@@ -127,6 +128,15 @@ func (m *Main) newApp() (*fiber.App, error) {
 	back.Register(app)
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return app, nil
+}
+
+// cookieName adds the __Host- prefix over https: such a cookie is bound to
+// this host (no Domain) and path /, so a sibling subdomain cannot plant one.
+func cookieName(cfg Config, name string) string {
+	if cfg.CookieSecure {
+		return "__Host-" + name
+	}
+	return name
 }
 
 // csrfFromFormOrHeader reads the token from the form field _csrf (HTML forms,
