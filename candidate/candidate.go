@@ -36,6 +36,14 @@ func (h *Handler) Register(r fiber.Router) {
 	}
 }
 
+type tile struct{ URL, Title, Desc string }
+
+var homeTiles = []tile{
+	{"/offres", "Les offres", "Emplois, concours, stages et apprentissage, par région, catégorie et métier."},
+	{"/employeurs", "Les employeurs", "Découvrez les administrations, leurs métiers et leurs équipes."},
+	{"/suivi", "Suivre ma candidature", "Recevez par courriel le lien qui montre où en sont vos candidatures."},
+}
+
 func (h *Handler) home(c *fiber.Ctx) error {
-	return h.Renderer.Page(c, fiber.StatusOK, "home", nil)
+	return h.Renderer.Page(c, fiber.StatusOK, "home", templates.Map{"Tiles": homeTiles})
 }

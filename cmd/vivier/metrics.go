@@ -42,30 +42,26 @@ func newMetrics(m *Main) *metrics {
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		jobs.NewQueueCollector(asynq.NewInspectorFromRedisClient(m.redis)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "vivier_outbox_backlog", Help: "Outbox rows waiting to be relayed to the worker queues.",
-		}, func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			n, _, err := m.store.OutboxBacklog(ctx)
-			if err != nil {
-				return -1
-			}
-			return float64(n)
-		}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "vivier_outbox_oldest_seconds", Help: "Age of the oldest outbox row waiting to be relayed.",
-		}, func() float64 {
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-			defer cancel()
-			_, age, err := m.store.OutboxBacklog(ctx)
-			if err != nil {
-				return -1
-			}
-			return age.Seconds()
-		}),
+		outboxGauge(m, "vivier_outbox_backlog", "Outbox rows waiting to be relayed to the worker queues.",
+			func(n int, _ time.Duration) float64 { return float64(n) }),
+		outboxGauge(m, "vivier_outbox_oldest_seconds", "Age of the oldest outbox row waiting to be relayed.",
+			func(_ int, age time.Duration) float64 { return age.Seconds() }),
 	)
 	return x
+}
+
+// outboxGauge reads the outbox backlog at each scrape; -1 when PostgreSQL
+// does not answer.
+func outboxGauge(m *Main, name, help string, value func(int, time.Duration) float64) prometheus.GaugeFunc {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		n, age, err := m.store.OutboxBacklog(ctx)
+		if err != nil {
+			return -1
+		}
+		return value(n, age)
+	})
 }
 
 // middleware counts and times each request by its route pattern (not its
