@@ -115,3 +115,109 @@ func (s *Store) CountAdministrations(ctx context.Context) (int, error) {
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM administrations`)
 	return n, wrap("CountAdministrations", err)
 }
+
+// AdministrationByID returns the administration with that id.
+func (s *Store) AdministrationByID(ctx context.Context, id int64) (*Administration, error) {
+	var a Administration
+	err := s.db.GetContext(ctx, &a, `SELECT `+administrationColumns+` FROM administrations WHERE id = $1`, id)
+	if err != nil {
+		return nil, wrap("AdministrationByID", err)
+	}
+	return &a, nil
+}
+
+// ChildAdministrations returns the direct children of an administration.
+func (s *Store) ChildAdministrations(ctx context.Context, parentID int64) ([]Administration, error) {
+	var out []Administration
+	err := s.db.SelectContext(ctx, &out, `SELECT `+administrationColumns+`
+		FROM administrations WHERE parent_id = $1 ORDER BY name`, parentID)
+	return out, wrap("ChildAdministrations", err)
+}
+
+// AllAdministrations returns every administration, for platform administrators.
+func (s *Store) AllAdministrations(ctx context.Context) ([]Administration, error) {
+	var out []Administration
+	err := s.db.SelectContext(ctx, &out, `SELECT `+administrationColumns+` FROM administrations ORDER BY name`)
+	return out, wrap("AllAdministrations", err)
+}
+
+// CreateAdministration creates an administration (a child when ParentID is
+// set) and logs it.
+func (s *Store) CreateAdministration(ctx context.Context, a *Administration, actor Actor) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	return s.inTx(ctx, "CreateAdministration", func(tx *sqlx.Tx) error {
+		err := tx.GetContext(ctx, a, `
+			INSERT INTO administrations (parent_id, slug, name, short_name, versant, siret, contact_email, status)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, 'active')
+			RETURNING `+administrationColumns,
+			a.ParentID, a.Slug, a.Name, a.ShortName, a.Versant, a.SIRET, a.ContactEmail)
+		if err != nil {
+			return slugTaken(err)
+		}
+		logTo := a.ID
+		if a.ParentID != nil {
+			logTo = *a.ParentID // the parent's administrators see the creation
+		}
+		return insertAudit(ctx, tx, &logTo, actor, "administration.created", a.Slug, map[string]string{"nom": a.Name})
+	})
+}
+
+// UpdateAdministration renames an administration and edits its contact
+// details; the slug and the parent do not change.
+func (s *Store) UpdateAdministration(ctx context.Context, id int64, name, shortName, contactEmail string, actor Actor) (*Administration, error) {
+	var out Administration
+	err := s.inTx(ctx, "UpdateAdministration", func(tx *sqlx.Tx) error {
+		var before Administration
+		if err := tx.GetContext(ctx, &before, `SELECT `+administrationColumns+` FROM administrations WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return err
+		}
+		after := before
+		after.Name, after.ShortName, after.ContactEmail = name, shortName, strings.TrimSpace(contactEmail)
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &out, `
+			UPDATE administrations SET name = $2, short_name = $3, contact_email = $4, updated_at = now()
+			WHERE id = $1 RETURNING `+administrationColumns, id, after.Name, after.ShortName, after.ContactEmail); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, &id, actor, "administration.updated", before.Slug, map[string]any{
+			"avant": map[string]string{"nom": before.Name, "nom_court": before.ShortName, "contact": before.ContactEmail},
+			"après": map[string]string{"nom": out.Name, "nom_court": out.ShortName, "contact": out.ContactEmail},
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// SetChildStatus suspends or reactivates a child of parentID. The parent in
+// the WHERE clause keeps an administrator to their own subtree.
+func (s *Store) SetChildStatus(ctx context.Context, parentID, childID int64, status string, actor Actor) error {
+	if status != "active" && status != "suspended" {
+		return FieldError("status", "Statut inconnu.")
+	}
+	return s.inTx(ctx, "SetChildStatus", func(tx *sqlx.Tx) error {
+		var slug string
+		if err := tx.GetContext(ctx, &slug, `
+			UPDATE administrations SET status = $3, updated_at = now()
+			WHERE id = $2 AND parent_id = $1 RETURNING slug`, parentID, childID, status); err != nil {
+			return err
+		}
+		action := "administration.suspended"
+		if status == "active" {
+			action = "administration.reactivated"
+		}
+		return insertAudit(ctx, tx, &parentID, actor, action, slug, nil)
+	})
+}
+
+func slugTaken(err error) error {
+	if ErrorCode(wrap("", err)) == ECONFLICT {
+		return FieldError("slug", "Cet identifiant d'URL (ou ce SIRET) est déjà utilisé par une autre administration.")
+	}
+	return err
+}

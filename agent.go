@@ -82,9 +82,3 @@ func (s *Store) AgentByID(ctx context.Context, id int64) (*Agent, error) {
 	}
 	return &a, nil
 }
-
-// RecordSignIn notes the time of an agent's sign-in.
-func (s *Store) RecordSignIn(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE agents SET last_login_at = now() WHERE id = $1`, id)
-	return wrap("RecordSignIn", err)
-}

@@ -3,6 +3,7 @@ package vivier
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"time"
 )
 
@@ -96,4 +97,69 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context) (int64, error) {
 		return 0, wrap("PurgeExpiredSessions", err)
 	}
 	return res.RowsAffected()
+}
+
+// AgentSession is a signed-in session, as its agent sees it in the list of
+// their sessions.
+type AgentSession struct {
+	ID         string // hex digest of the cookie: names the session without revealing it
+	IP         string
+	UserAgent  string
+	SignedInAt time.Time
+	LastSeenAt time.Time
+	Current    bool
+}
+
+// BindSession attaches a session (its cookie value) to the agent who signed
+// in with it, so that the agent can list and end their sessions.
+func (s *Store) BindSession(ctx context.Context, cookie string, agentID int64, ip, userAgent string) error {
+	if len(userAgent) > 300 {
+		userAgent = userAgent[:300]
+	}
+	_, err := s.db.ExecContext(ctx, `UPDATE http_sessions SET agent_id = $2, ip = $3, user_agent = $4, signed_in_at = now()
+		WHERE namespace = 'session' AND key_hash = $1`, sessionKey(cookie), agentID, ip, userAgent)
+	return wrap("BindSession", err)
+}
+
+// AgentSessions lists an agent's live sessions, the current one marked.
+func (s *Store) AgentSessions(ctx context.Context, agentID int64, currentCookie string) ([]AgentSession, error) {
+	var rows []struct {
+		Hash       []byte     `db:"key_hash"`
+		IP         string     `db:"ip"`
+		UserAgent  string     `db:"user_agent"`
+		SignedInAt *time.Time `db:"signed_in_at"`
+		UpdatedAt  time.Time  `db:"updated_at"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT key_hash, ip, user_agent, signed_in_at, updated_at FROM http_sessions
+		WHERE namespace = 'session' AND agent_id = $1 AND (expires_at IS NULL OR expires_at > now())
+		ORDER BY updated_at DESC`, agentID)
+	if err != nil {
+		return nil, wrap("AgentSessions", err)
+	}
+	current := hex.EncodeToString(sessionKey(currentCookie))
+	out := make([]AgentSession, len(rows))
+	for i, r := range rows {
+		id := hex.EncodeToString(r.Hash)
+		out[i] = AgentSession{ID: id, IP: r.IP, UserAgent: r.UserAgent, LastSeenAt: r.UpdatedAt, Current: id == current}
+		if r.SignedInAt != nil {
+			out[i].SignedInAt = *r.SignedInAt
+		}
+	}
+	return out, nil
+}
+
+// EndAgentSession ends one of the agent's sessions (by its listed ID).
+func (s *Store) EndAgentSession(ctx context.Context, agentID int64, id string) error {
+	hash, err := hex.DecodeString(id)
+	if err != nil {
+		return Errorf(ENOTFOUND, "Session introuvable.")
+	}
+	res, err := s.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE namespace = 'session' AND agent_id = $1 AND key_hash = $2`, agentID, hash)
+	if err != nil {
+		return wrap("EndAgentSession", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Errorf(ENOTFOUND, "Session introuvable.")
+	}
+	return nil
 }

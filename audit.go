@@ -1,0 +1,120 @@
+package vivier
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Actor is who makes a change, for the audit log.
+type Actor struct {
+	AgentID int64
+	Email   string
+	IP      string
+}
+
+// AuditEntry is one line of the audit log: who did what, in which
+// administration, when and from where, with a summary of before and after.
+type AuditEntry struct {
+	ID               int64           `db:"id"`
+	AdministrationID *int64          `db:"administration_id"`
+	AgentID          *int64          `db:"agent_id"`
+	AgentEmail       string          `db:"agent_email"`
+	Action           string          `db:"action"`
+	Target           string          `db:"target"`
+	Summary          json.RawMessage `db:"summary"`
+	IP               string          `db:"ip"`
+	CreatedAt        time.Time       `db:"created_at"`
+}
+
+// Audit actions, with their French labels for the log's screen.
+var AuditActions = map[string]string{
+	"agent.sign_in":              "Connexion",
+	"agent.sign_in_failed":       "Échec de connexion",
+	"agent.password_reset":       "Mot de passe réinitialisé",
+	"agent.invited":              "Invitation envoyée",
+	"agent.invitation_accepted":  "Invitation acceptée",
+	"agent.role_changed":         "Rôle modifié",
+	"agent.removed":              "Agent retiré",
+	"administration.created":     "Administration créée",
+	"administration.updated":     "Administration modifiée",
+	"administration.suspended":   "Administration suspendue",
+	"administration.reactivated": "Administration réactivée",
+}
+
+// ActionLabel returns the French label of an audit action.
+func (e AuditEntry) ActionLabel() string {
+	if l, ok := AuditActions[e.Action]; ok {
+		return l
+	}
+	return e.Action
+}
+
+// SummaryText returns the summary as compact JSON for display.
+func (e AuditEntry) SummaryText() string {
+	if len(e.Summary) == 0 || string(e.Summary) == "{}" {
+		return ""
+	}
+	return string(e.Summary)
+}
+
+func insertAudit(ctx context.Context, tx *sqlx.Tx, adminID *int64, actor Actor, action, target string, summary any) error {
+	b, err := json.Marshal(summary)
+	if err != nil || summary == nil {
+		b = []byte("{}")
+	}
+	var agentID *int64
+	if actor.AgentID != 0 {
+		agentID = &actor.AgentID
+	}
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO audit_log (administration_id, agent_id, agent_email, action, target, summary, ip)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, adminID, agentID, actor.Email, action, target, b, actor.IP)
+	return err
+}
+
+// Audit appends one entry on its own (a sign-in, which changes nothing else).
+func (s *Store) Audit(ctx context.Context, adminID *int64, actor Actor, action, target string, summary any) error {
+	return s.inTx(ctx, "Audit", func(tx *sqlx.Tx) error {
+		return insertAudit(ctx, tx, adminID, actor, action, target, summary)
+	})
+}
+
+// AuditFilter narrows the audit log's screen.
+type AuditFilter struct {
+	Action string
+	Agent  string // part of the agent's email
+	From   time.Time
+	To     time.Time
+	Before int64 // entries older than this id (paging)
+	Limit  int
+}
+
+// AuditLog returns an administration's entries, newest first.
+func (s *Store) AuditLog(ctx context.Context, adminID int64, f AuditFilter) ([]AuditEntry, error) {
+	if f.Limit <= 0 || f.Limit > 200 {
+		f.Limit = 50
+	}
+	var out []AuditEntry
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT id, administration_id, agent_id, agent_email, action, target, summary, ip, created_at
+		FROM audit_log
+		WHERE administration_id = $1
+		  AND ($2 = '' OR action = $2)
+		  AND ($3 = '' OR agent_email ILIKE '%' || $3 || '%')
+		  AND ($4::timestamptz IS NULL OR created_at >= $4)
+		  AND ($5::timestamptz IS NULL OR created_at < $5)
+		  AND ($6 = 0 OR id < $6)
+		ORDER BY id DESC LIMIT $7`,
+		adminID, f.Action, f.Agent, nullTime(f.From), nullTime(f.To), f.Before, f.Limit)
+	return out, wrap("AuditLog", err)
+}
+
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
