@@ -51,6 +51,11 @@ type Administration struct {
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
+// reservedSlugs are back-office paths that an administration's slug would
+// hide (/admin/{slug}).
+var reservedSlugs = map[string]bool{"connexion": true, "deconnexion": true, "compte": true, "plateforme": true,
+	"invitation": true, "mot-de-passe": true, "mot-de-passe-oublie": true, "taches": true, "static": true, "api": true}
+
 // Validate checks the rules of an administration before it is stored.
 func (a *Administration) Validate() error {
 	a.Name = strings.TrimSpace(a.Name)
@@ -62,6 +67,8 @@ func (a *Administration) Validate() error {
 		return FieldError("short_name", "Le nom court fait 40 caractères au plus.")
 	case !slugRE.MatchString(a.Slug) || len(a.Slug) > 80:
 		return FieldError("slug", "L'identifiant d'URL ne contient que des lettres minuscules sans accent, des chiffres et des tirets.")
+	case reservedSlugs[a.Slug]:
+		return FieldError("slug", "Cet identifiant d'URL est réservé : choisissez-en un autre.")
 	case a.Versant != VersantEtat && a.Versant != VersantTerritoriale && a.Versant != VersantHospitaliere:
 		return FieldError("versant", "Le versant doit être État, territoriale ou hospitalière.")
 	}

@@ -27,6 +27,7 @@ type Invitation struct {
 	ID                 int64      `db:"id"`
 	AdministrationID   int64      `db:"administration_id"`
 	AdministrationName string     `db:"administration_name"`
+	AdministrationSlug string     `db:"administration_slug"`
 	Email              string     `db:"email"`
 	Role               Role       `db:"role"`
 	InvitedBy          *int64     `db:"invited_by"`
@@ -40,7 +41,7 @@ type InvitationEmailPayload struct {
 	InvitationID int64 `json:"invitation_id"`
 }
 
-const invitationColumns = `i.id, i.administration_id, ad.name AS administration_name, i.email, i.role,
+const invitationColumns = `i.id, i.administration_id, ad.name AS administration_name, ad.slug AS administration_slug, i.email, i.role,
 	i.invited_by, i.expires_at, i.accepted_at, i.created_at`
 
 // Invite records an invitation and, in the same transaction, the email that

@@ -50,9 +50,9 @@ func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID 
 		}
 		sent = true
 		return tx.GetContext(tctx, e, `
-			UPDATE sent_emails SET smtp_message_id = $2, sent_at = now() WHERE message_key = $1
+			UPDATE sent_emails SET smtp_message_id = $2, subject = $3, sent_at = now() WHERE message_key = $1
 			RETURNING id, message_key, template, recipient, subject, administration_id, smtp_message_id, sent_at`,
-			e.MessageKey, smtpID)
+			e.MessageKey, smtpID, e.Subject)
 	})
 	return sent, err
 }

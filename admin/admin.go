@@ -1,29 +1,33 @@
-// Package admin is the back-office: agents sign in, and everything they do is
-// scoped to an administration and checked against its role policies.
+// Package admin is the back-office. Agents sign in here; everything else
+// lives under /admin/{administration slug}/..., where each route declares the
+// permission it needs ("agents:manage"), checked by Casbin (policies) in the
+// administration named by the URL, whose id then scopes every Store query.
 package admin
 
 import (
+	"log/slog"
 	"strconv"
 	"time"
-
-	"log/slog"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
 // Deps is what the back-office needs.
 type Deps struct {
-	Store    *vivier.Store
-	Renderer *templates.Renderer
-	Sessions *session.Store
-	CSRF     fiber.Handler  // issues the CSRF token of pages with forms (checking is global)
-	Limit    fiber.Handler  // rate limit per IP of sensitive routes (sign-in), shared through Redis
-	Limiter  vivier.Limiter // for limits of their own (per account)
-	Log      *slog.Logger
+	Store         *vivier.Store
+	Renderer      *templates.Renderer
+	Sessions      *session.Store
+	Policies      *policies.Enforcer
+	CSRF          fiber.Handler  // issues the CSRF token of pages with forms (checking is global)
+	Limit         fiber.Handler  // rate limit per IP of sensitive routes (sign-in), shared through Redis
+	Limiter       vivier.Limiter // for limits of their own (per account)
+	SessionMaxAge time.Duration  // a session ends this long after sign-in, active or not
+	Log           *slog.Logger
 }
 
 // Handler serves the back-office.
@@ -32,6 +36,7 @@ type Handler struct {
 	// dummyHash is checked when a sign-in names an unknown email, so that
 	// the answer takes as long as for a known one.
 	dummyHash string
+	declared  map[string]bool // "METHOD /admin/path" of every route of the table
 }
 
 // New returns the back-office's handler.
@@ -40,16 +45,10 @@ func New(d Deps) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Handler{Deps: d, dummyHash: dummy}, nil
-}
-
-// Register adds the back-office routes, all under /admin.
-func (h *Handler) Register(app fiber.Router) {
-	r := app.Group("/admin", noStore, h.CSRF, h.loadAgent)
-	r.Get("/connexion", h.loginForm)
-	r.Post("/connexion", h.Limit, h.login)
-	r.Post("/deconnexion", h.logout)
-	r.Get("/", h.requireAgent, h.home)
+	if d.SessionMaxAge <= 0 {
+		d.SessionMaxAge = 12 * time.Hour
+	}
+	return &Handler{Deps: d, dummyHash: dummy, declared: map[string]bool{}}, nil
 }
 
 // noStore keeps back-office pages out of every cache: they show personal data

@@ -1,7 +1,11 @@
 package admin
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
@@ -17,18 +21,26 @@ const badCredentials = "Adresse électronique ou mot de passe incorrect."
 // csrfHandlerKey is where Fiber's CSRF middleware leaves its handler.
 const csrfHandlerKey = "fiber.csrf.handler"
 
+// Attempts allowed per account (known or not, so that the lock-out itself
+// tells nothing) before the account is locked for the rest of the window.
+const (
+	accountAttempts = 10
+	accountWindow   = 15 * time.Minute
+)
+
 func (h *Handler) loginForm(c *fiber.Ctx) error {
 	if currentAgent(c) != nil {
-		return c.Redirect("/admin/", fiber.StatusSeeOther)
+		return c.Redirect(safeReturn(c.Query("retour")), fiber.StatusSeeOther)
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "admin/login", nil)
+	return h.page(c, fiber.StatusOK, "admin/login", templates.Map{"Return": c.Query("retour")})
 }
 
 func (h *Handler) login(c *fiber.Ctx) error {
-	email := strings.TrimSpace(c.FormValue("email"))
+	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 	password := c.FormValue("password")
+	ret := c.FormValue("retour")
 	fail := func(status int, msg string, fields map[string]string) error {
-		return h.Renderer.Page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email, "Fields": fields})
+		return h.page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email, "Fields": fields, "Return": ret})
 	}
 	if email == "" || password == "" {
 		fields := map[string]string{}
@@ -40,6 +52,20 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		}
 		return fail(fiber.StatusUnprocessableEntity, "Le formulaire comporte des erreurs.", fields)
 	}
+	key := sha256.Sum256([]byte(email))
+	ok, retry, err := h.Limiter.Allow(c.UserContext(), "signin:account:"+hex.EncodeToString(key[:12]), accountAttempts, accountWindow)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		minutes := int(retry.Minutes()) + 1
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
+		return fail(fiber.StatusTooManyRequests, "Trop de tentatives de connexion pour ce compte. Il est bloqué pendant "+
+			strconv.Itoa(minutes)+" minute(s). Vous pouvez aussi choisir un nouveau mot de passe.", nil)
+	}
+	if len(password) > 4*vivier.PasswordMaxLength {
+		return fail(fiber.StatusUnauthorized, badCredentials, nil)
+	}
 	agent, err := h.Store.AgentByEmail(c.UserContext(), email)
 	if err != nil && vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
@@ -50,8 +76,8 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	// The hash is checked even for an unknown email, so that the answer
 	// takes as long either way.
-	ok := vivier.CheckPassword(password, hash)
-	if agent == nil || agent.PasswordHash == "" || !ok || agent.Status != "active" {
+	match := vivier.CheckPassword(password, hash)
+	if agent == nil || agent.PasswordHash == "" || !match || agent.Status != "active" {
 		h.Log.InfoContext(c.UserContext(), "sign-in refused", "ip", templates.ClientIP(c))
 		return fail(fiber.StatusUnauthorized, badCredentials, nil)
 	}
@@ -64,7 +90,11 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	sess.Set(sessionAgentKey, agent.ID)
+	sess.Set(sessionSignedInKey, time.Now().Unix())
 	if err := sess.Save(); err != nil {
+		return err
+	}
+	if err := h.Store.BindSession(c.UserContext(), sess.ID(), agent.ID, templates.ClientIP(c), c.Get(fiber.HeaderUserAgent)); err != nil {
 		return err
 	}
 	// A new CSRF token too: the page after sign-in issues it.
@@ -73,11 +103,20 @@ func (h *Handler) login(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	if err := h.Store.RecordSignIn(c.UserContext(), agent.ID); err != nil {
+	if err := h.Store.RecordSignIn(c.UserContext(), vivier.Actor{AgentID: agent.ID, Email: agent.Email, IP: templates.ClientIP(c)}); err != nil {
 		return err
 	}
 	h.Log.InfoContext(c.UserContext(), "sign-in", "agent_id", agent.ID, "ip", templates.ClientIP(c))
-	return c.Redirect("/admin/", fiber.StatusSeeOther)
+	return c.Redirect(safeReturn(ret), fiber.StatusSeeOther)
+}
+
+// safeReturn keeps the page to return to after sign-in within the
+// back-office: never another site.
+func safeReturn(ret string) string {
+	if strings.HasPrefix(ret, "/admin/") && !strings.HasPrefix(ret, "//") && !strings.ContainsAny(ret, "\\\r\n") {
+		return ret
+	}
+	return "/admin/"
 }
 
 func (h *Handler) logout(c *fiber.Ctx) error {
@@ -89,8 +128,4 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/admin/connexion", fiber.StatusSeeOther)
-}
-
-func (h *Handler) home(c *fiber.Ctx) error {
-	return h.Renderer.Page(c, fiber.StatusOK, "admin/home", nil)
 }

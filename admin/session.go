@@ -1,15 +1,23 @@
 package admin
 
 import (
+	"net/url"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
 	"vivier/templates"
 )
 
-const sessionAgentKey = "agent_id"
+const (
+	sessionAgentKey    = "agent_id"
+	sessionSignedInKey = "signed_in_at"
+	sessionFlashKey    = "flash"
+)
 
-// loadAgent puts the signed-in agent, if any, in the request's locals.
+// loadAgent puts the signed-in agent, if any, in the request's locals, and
+// ends sessions past their absolute lifetime or of a disabled agent.
 func (h *Handler) loadAgent(c *fiber.Ctx) error {
 	sess, err := h.Sessions.Get(c)
 	if err != nil {
@@ -22,6 +30,11 @@ func (h *Handler) loadAgent(c *fiber.Ctx) error {
 	if !ok {
 		return c.Next()
 	}
+	signedIn, _ := sess.Get(sessionSignedInKey).(int64)
+	if time.Since(time.Unix(signedIn, 0)) > h.SessionMaxAge {
+		_ = sess.Destroy()
+		return c.Next()
+	}
 	agent, err := h.Store.AgentByID(c.UserContext(), id)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND || (err == nil && agent.Status != "active") {
 		_ = sess.Destroy()
@@ -31,6 +44,10 @@ func (h *Handler) loadAgent(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(templates.LocalAgent, agent)
+	if msg, ok := sess.Get(sessionFlashKey).(string); ok {
+		c.Locals("flash", msg)
+		sess.Delete(sessionFlashKey)
+	}
 	// Saving renews the idle timeout.
 	if err := sess.Save(); err != nil {
 		return err
@@ -43,10 +60,40 @@ func currentAgent(c *fiber.Ctx) *vivier.Agent {
 	return a
 }
 
-// requireAgent sends visitors who are not signed in to the sign-in page.
+func actor(c *fiber.Ctx) vivier.Actor {
+	a := vivier.Actor{IP: templates.ClientIP(c)}
+	if ag := currentAgent(c); ag != nil {
+		a.AgentID, a.Email = ag.ID, ag.Email
+	}
+	return a
+}
+
+// requireAgent sends visitors who are not signed in to the sign-in page,
+// which brings them back afterwards.
 func (h *Handler) requireAgent(c *fiber.Ctx) error {
 	if currentAgent(c) == nil {
-		return c.Redirect("/admin/connexion", fiber.StatusSeeOther)
+		if c.Method() != fiber.MethodGet {
+			return vivier.Errorf(vivier.EUNAUTHORIZED, "Votre session a expiré. Connectez-vous pour continuer.")
+		}
+		return c.Redirect("/admin/connexion?retour="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return c.Next()
+}
+
+// flash keeps a message for the next page the agent sees (after a redirect).
+func (h *Handler) flash(c *fiber.Ctx, msg string) error {
+	sess, err := h.Sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	sess.Set(sessionFlashKey, msg)
+	return sess.Save()
+}
+
+// back redirects after a change, with a message for the next page.
+func (h *Handler) back(c *fiber.Ctx, to, msg string) error {
+	if err := h.flash(c, msg); err != nil {
+		return err
+	}
+	return c.Redirect(to, fiber.StatusSeeOther)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	_ "time/tzdata" // dates in emails are in Paris time, whatever the host
 
 	"vivier"
 	"vivier/templates"
@@ -95,6 +96,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
 	mux.Use(w.logTask)
 	mux.HandleFunc(TypeTestEmail, w.handleTestEmail)
+	mux.HandleFunc(vivier.TaskAgentInvitationEmail, w.handleAgentInvitation)
+	mux.HandleFunc(vivier.TaskPasswordResetEmail, w.handlePasswordReset)
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	return mux
 }
@@ -148,6 +151,16 @@ func (a asynqLogger) Info(args ...any)  { a.l.Info(fmt.Sprint(args...)) }
 func (a asynqLogger) Warn(args ...any)  { a.l.Warn(fmt.Sprint(args...)) }
 func (a asynqLogger) Error(args ...any) { a.l.Error(fmt.Sprint(args...)) }
 func (a asynqLogger) Fatal(args ...any) { a.l.Error(fmt.Sprint(args...)) }
+
+// paris is the time zone of dates in emails; the binary embeds the zone
+// database (time/tzdata) so that it does not depend on the host's.
+var paris = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
 
 type taskIDKey struct{}
 

@@ -17,8 +17,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"vivier"
+	"vivier/admin"
 	"vivier/jobs"
 	"vivier/migrations"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -34,7 +36,10 @@ type Main struct {
 	redis    *redis.Client
 	redisOpt asynq.RedisConnOpt
 	renderer *templates.Renderer
+	policies *policies.Enforcer
+	stopBg   context.CancelFunc // stops background loops (policy reloads)
 	app      *fiber.App
+	admin    *admin.Handler // kept for tests that walk its route table
 	ln       net.Listener
 	worker   *jobs.Worker
 	serveErr chan error
@@ -72,6 +77,22 @@ func (m *Main) open(ctx context.Context) error {
 	return nil
 }
 
+// openPolicies loads the role policies and keeps them current: each change
+// of roles or of the administration tree, on any instance, reaches this one.
+func (m *Main) openPolicies(ctx context.Context) error {
+	e, err := policies.New(ctx, m.db)
+	if err != nil {
+		return err
+	}
+	bg, cancel := context.WithCancel(context.Background())
+	if err := e.Listen(bg, m.Config.DatabaseURL, m.Log.With("component", "policies")); err != nil {
+		cancel()
+		return fmt.Errorf("policies: listen: %w", err)
+	}
+	m.policies, m.stopBg = e, cancel
+	return nil
+}
+
 // Run starts the program in mode serve, worker or dev and returns once it
 // listens and works; Close stops it.
 func (m *Main) Run(ctx context.Context, mode string) error {
@@ -103,6 +124,9 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 		m.Log.Info("worker started", "concurrency", m.Config.WorkerConcurrency)
 	}
 	if mode == "serve" || mode == "dev" {
+		if err := m.openPolicies(ctx); err != nil {
+			return err
+		}
 		if err := m.serve(); err != nil {
 			return err
 		}
@@ -172,6 +196,10 @@ func (m *Main) Close() error {
 		m.worker = nil
 	}
 	wg.Wait()
+	if m.stopBg != nil {
+		m.stopBg()
+		m.stopBg = nil
+	}
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())
 		m.redis = nil

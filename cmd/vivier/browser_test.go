@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -174,39 +175,121 @@ func TestAccessibilityOfFoundationPages(t *testing.T) {
 	}
 }
 
-// The sign-in form works in a real browser: typed, submitted (with its CSRF
-// token), and the agent lands in the back-office.
-func TestSignInInBrowser(t *testing.T) {
+// An administrator invites an agent; the agent accepts from the emailed link,
+// chooses a password, signs in and sees only the administration invited to.
+// Every page on the way passes axe.
+func TestInvitationInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
+	p := startProgram(t, "dev", nil)
 	if err := p.seed(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
-	ctx, _ := browser(t)
-	err := chromedp.Do(ctx,
+	ctx, console := browser(t)
+	signIn := func(email, password string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(p.URL+"/admin/connexion"),
+			chromedp.SendKeys("#email", email),
+			chromedp.SendKeys("#password-input", password),
+			chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
+			chromedp.WaitVisible(`#sidemenu-title`),
+		); err != nil {
+			t.Fatalf("sign in as %s: %v", email, err)
+		}
+	}
+	signOut := func() {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Click(`.fr-header__tools form[action="/admin/deconnexion"] button`),
+			chromedp.WaitVisible(`#login-fieldset`)); err != nil {
+			t.Fatalf("sign out: %v", err)
+		}
+	}
+
+	// A wrong password first: the error is announced, the page passes axe.
+	if err := chromedp.Do(ctx,
 		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "recruteur@ville-demo.vivier.test"),
+		chromedp.SendKeys("#email", "admin@ville-demo.vivier.test"),
 		chromedp.SendKeys("#password-input", "mauvais mot de passe"),
-		chromedp.Click(`button[type="submit"]`),
+		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
 		chromedp.WaitVisible(`.fr-alert--error`),
-	)
-	if err != nil {
-		t.Fatalf("failed sign-in: %v", err)
+	); err != nil {
+		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "sign-in with an error")
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys("#password-input", DemoPassword),
+
+	signIn("admin@ville-demo.vivier.test", DemoPassword)
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/admin/ville-demo/agents"), chromedp.WaitVisible("#invite-email")); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "agents list")
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys("#invite-email", "nouvel.agent@ville-demo.vivier.test"),
+		chromedp.SetValue("#invite-role", "recruteur"),
+		chromedp.Click(`form[action$="/agents/invitations"] button[type="submit"]`),
+		chromedp.WaitVisible(`.fr-alert--success`),
+	); err != nil {
+		t.Fatalf("invite: %v", err)
+	}
+	flash, _ := chromedp.Run(ctx, chromedp.Text(".fr-alert--success"))
+	if !strings.Contains(flash, "nouvel.agent@ville-demo.vivier.test") {
+		t.Fatalf("after inviting: %q", flash)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/admin/ville-demo/journal"), chromedp.WaitVisible("#journal-table")); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "audit log")
+	journal, _ := chromedp.Run(ctx, chromedp.Text("#journal-table"))
+	if !strings.Contains(journal, "Invitation envoyée") || !strings.Contains(journal, "nouvel.agent@ville-demo.vivier.test") {
+		t.Fatalf("the audit log does not show the invitation:\n%s", journal)
+	}
+	signOut()
+
+	// The email, through a real SMTP conversation, carries the link.
+	msgs := p.SMTP.Wait(t, 1, 20*time.Second)
+	link := regexp.MustCompile(`https?://\S+/admin/invitation/[A-Za-z0-9_-]+`).FindString(msgs[0].Text)
+	if msgs[0].To[0] != "nouvel.agent@ville-demo.vivier.test" || link == "" {
+		t.Fatalf("invitation email to %v:\n%s", msgs[0].To, msgs[0].Text)
+	}
+	link = p.URL + link[strings.Index(link, "/admin/"):]
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible("#first-name")); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "invitation")
+	const password = "une phrase de passe bien longue"
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys("#first-name", "Nour"),
+		chromedp.SendKeys("#last-name", "Benali"),
+		chromedp.SendKeys("#new-password-input", password),
+		chromedp.SendKeys("#password-confirm", password),
 		chromedp.Click(`button[type="submit"]`),
-		chromedp.WaitVisible(`form[action="/admin/deconnexion"]`),
-	)
-	if err != nil {
-		t.Fatalf("sign-in: %v", err)
+		chromedp.WaitVisible(`#login-fieldset`),
+	); err != nil {
+		t.Fatalf("accept: %v", err)
 	}
-	h1, err := chromedp.Run(ctx, chromedp.Text("h1"))
-	if err != nil {
-		t.Fatalf("sign-in: %v", err)
+	signIn("nouvel.agent@ville-demo.vivier.test", password)
+	h1, _ := chromedp.Run(ctx, chromedp.Text("h1"))
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.HasSuffix(loc, "/admin/ville-demo") || !strings.Contains(h1, "Démo-sur-Loire") {
+		t.Fatalf("the new agent landed on %s (%q)", loc, h1)
 	}
-	if !strings.HasPrefix(h1, "Bonjour") {
-		t.Fatalf("after sign-in the page says %q", h1)
+	axeCheck(t, ctx, "dashboard")
+	// The other administration does not exist for them.
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/admin/ministere-demo"), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	if h1, _ := chromedp.Run(ctx, chromedp.Text("h1")); h1 != "Page non trouvée" {
+		t.Fatalf("another administration shows %q", h1)
+	}
+	// The link has served: opening it again says so.
+	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible("h1")); err != nil {
+		t.Fatal(err)
+	}
+	if h1, _ := chromedp.Run(ctx, chromedp.Text("h1")); h1 != "Invitation inutilisable" {
+		t.Fatalf("a used invitation shows %q", h1)
+	}
+	for _, msg := range console() {
+		if !strings.Contains(msg, "status of 4") {
+			t.Errorf("console error: %s", msg)
+		}
 	}
 }

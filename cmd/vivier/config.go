@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel           string        // LOG_LEVEL: debug | info | warn | error
 	BodyLimitMB        int           // BODY_LIMIT_MB
 	SessionIdleTimeout time.Duration // SESSION_IDLE_TIMEOUT
+	SessionMaxAge      time.Duration // SESSION_MAX_AGE: a session ends this long after sign-in
 	CookieSecure       bool          // COOKIE_SECURE (default: BASE_URL is https)
 	TrustedProxies     []string      // TRUSTED_PROXIES: comma-separated IPs or CIDRs
 	RateLimitPerMinute int           // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
@@ -50,6 +51,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:           e.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		BodyLimitMB:        e.int("BODY_LIMIT_MB", 12, 1, 1024),
 		SessionIdleTimeout: e.duration("SESSION_IDLE_TIMEOUT", 2*time.Hour),
+		SessionMaxAge:      e.duration("SESSION_MAX_AGE", 12*time.Hour),
 		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),
 		WorkerConcurrency:  e.int("WORKER_CONCURRENCY", 10, 1, 1000),
 		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),

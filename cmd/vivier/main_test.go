@@ -243,9 +243,14 @@ func TestSignInWithCSRF(t *testing.T) {
 	if after == "" || after == before {
 		t.Fatal("the session id was not renewed at sign-in")
 	}
-	resp, body = get(t, c, p.URL+"/admin/")
-	if resp.StatusCode != 200 || !strings.Contains(body, "admin@ministere-demo.vivier.test") {
-		t.Fatalf("/admin/ after sign-in = %d", resp.StatusCode)
+	// One administration: /admin/ leads straight to it.
+	resp, _ = get(t, c, p.URL+"/admin/")
+	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/ministere-demo" {
+		t.Fatalf("/admin/ after sign-in = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, body = get(t, c, p.URL+"/admin/ministere-demo")
+	if resp.StatusCode != 200 || !strings.Contains(body, "admin@ministere-demo.vivier.test") || !strings.Contains(body, "Ministère de la Démonstration") {
+		t.Fatalf("/admin/ministere-demo after sign-in = %d\n%s", resp.StatusCode, body)
 	}
 
 	// Sessions live in PostgreSQL: a second program on the same database
@@ -255,12 +260,12 @@ func TestSignInWithCSRF(t *testing.T) {
 	u2, _ := url.Parse(second.URL)
 	u1, _ := url.Parse(p.URL)
 	jar.SetCookies(u2, jar.Cookies(u1))
-	resp, body = get(t, c, second.URL+"/admin/")
+	resp, body = get(t, c, second.URL+"/admin/ministere-demo")
 	if resp.StatusCode != 200 || !strings.Contains(body, "admin@ministere-demo.vivier.test") {
-		t.Fatalf("/admin/ on a second instance = %d", resp.StatusCode)
+		t.Fatalf("/admin/ministere-demo on a second instance = %d", resp.StatusCode)
 	}
 
-	_, body = get(t, c, p.URL+"/admin/")
+	_, body = get(t, c, p.URL+"/admin/ministere-demo")
 	resp, _ = postForm(t, c, p.URL+"/admin/deconnexion", url.Values{"_csrf": {csrfToken(t, body)}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("sign-out = %d", resp.StatusCode)

@@ -121,12 +121,19 @@ func (m *Main) newApp() (*fiber.App, error) {
 	limiter := newRedisLimiter(m.redis, m.Log)
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, Log: m.Log}).Register(app)
-	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, CSRF: issueCSRF, Limit: limit, Limiter: limiter, Log: m.Log})
+	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
+		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log})
 	if err != nil {
 		return nil, err
 	}
-	back.Register(app)
+	if err := back.Register(app); err != nil {
+		return nil, err
+	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	if err := back.Verify(app); err != nil {
+		return nil, err
+	}
+	m.admin = back
 	return app, nil
 }
 

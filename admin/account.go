@@ -1,0 +1,85 @@
+package admin
+
+import (
+	"net/url"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+func (h *Handler) sessionsPage(c *fiber.Ctx) error {
+	sess, err := h.Sessions.Get(c)
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.AgentSessions(c.UserContext(), currentAgent(c).ID, sess.ID())
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "admin/sessions", templates.Map{"Sessions": list})
+}
+
+func (h *Handler) endSession(c *fiber.Ctx) error {
+	if err := h.Store.EndAgentSession(c.UserContext(), currentAgent(c).ID, c.Params("id")); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/compte/sessions", "La session a été fermée.")
+}
+
+func (h *Handler) platformPage(c *fiber.Ctx) error {
+	return h.platformPageWith(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) platformPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+	all, err := h.Store.AllAdministrations(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		data = templates.Map{}
+	}
+	data["Administrations"] = all
+	data["Versants"] = []vivier.Versant{vivier.VersantEtat, vivier.VersantTerritoriale, vivier.VersantHospitaliere}
+	return h.page(c, status, "admin/platform", data)
+}
+
+// createAdministration creates a top-level administration and invites its
+// first administrator.
+func (h *Handler) createAdministration(c *fiber.Ctx) error {
+	a := &vivier.Administration{
+		Name: c.FormValue("name"), ShortName: c.FormValue("short_name"), Slug: c.FormValue("slug"),
+		Versant: vivier.Versant(c.FormValue("versant")), ContactEmail: c.FormValue("admin_email"),
+	}
+	if s := c.FormValue("siret"); s != "" {
+		a.SIRET = &s
+	}
+	fail := func(err error) error {
+		return h.platformPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "L'administration n'a pas été créée.",
+			"Fields": map[string]string{fieldOf(err): vivier.ErrorMessage(err)}, "New": a})
+	}
+	email, err := vivier.ParseEmail(c.FormValue("admin_email"))
+	if err != nil {
+		err.(*vivier.Error).Field = "admin_email"
+		return fail(err)
+	}
+	if err := h.Store.CreateAdministration(c.UserContext(), a, actor(c)); err != nil {
+		if fieldOf(err) != "" {
+			return fail(err)
+		}
+		return err
+	}
+	if _, err := h.Store.Invite(c.UserContext(), a.ID, email, vivier.RoleAdmin, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/plateforme/administrations", a.Name+" a été créée ; "+email+" est invité à l'administrer.")
+}
+
+func encode(q map[string]string) string {
+	v := url.Values{}
+	for k, s := range q {
+		v.Set(k, s)
+	}
+	return v.Encode()
+}

@@ -1,0 +1,81 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+func (h *Handler) administrationPage(c *fiber.Ctx) error {
+	return h.administrationPageWith(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) administrationPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+	adm := currentAdministration(c)
+	children, err := h.Store.ChildAdministrations(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		data = templates.Map{}
+	}
+	data["Children"] = children
+	return h.page(c, status, "admin/administration", data)
+}
+
+func (h *Handler) updateAdministration(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	_, err := h.Store.UpdateAdministration(c.UserContext(), adm.ID, c.FormValue("name"), c.FormValue("short_name"), c.FormValue("contact_email"), actor(c))
+	if f := fieldOf(err); f != "" {
+		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Les modifications n'ont pas été enregistrées.",
+			"Fields": map[string]string{f: vivier.ErrorMessage(err)}})
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/administration", "Modifications enregistrées.")
+}
+
+// createChild creates a direction (or a service) under the administration:
+// same versant, the parent's administrators hold their roles on it.
+func (h *Handler) createChild(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	child := &vivier.Administration{
+		ParentID: &adm.ID, Versant: adm.Versant,
+		Name: c.FormValue("name"), ShortName: c.FormValue("short_name"),
+		Slug: strings.ToLower(strings.TrimSpace(c.FormValue("slug"))),
+	}
+	if s := strings.TrimSpace(c.FormValue("siret")); s != "" {
+		child.SIRET = &s
+	}
+	err := h.Store.CreateAdministration(c.UserContext(), child, actor(c))
+	if f := fieldOf(err); f != "" {
+		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "La direction n'a pas été créée.",
+			"ChildFields": map[string]string{f: vivier.ErrorMessage(err)}, "Child": child})
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/administration", child.Name+" a été créée.")
+}
+
+func (h *Handler) setChildStatus(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := strconv.ParseInt(c.Params("child"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Direction introuvable.")
+	}
+	status := c.FormValue("status")
+	if err := h.Store.SetChildStatus(c.UserContext(), adm.ID, id, status, actor(c)); err != nil {
+		return err
+	}
+	msg := "La direction est suspendue : ses agents n'y ont plus accès."
+	if status == "active" {
+		msg = "La direction est réactivée."
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/administration", msg)
+}

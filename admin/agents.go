@@ -1,0 +1,98 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+func (h *Handler) agentsPage(c *fiber.Ctx) error {
+	return h.agentsPageWith(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) agentsPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+	adm := currentAdministration(c)
+	agents, err := h.Store.AgentsOfAdministration(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	invitations, err := h.Store.PendingInvitations(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		data = templates.Map{}
+	}
+	type roleOption struct{ Value, Label string }
+	var roles []roleOption
+	for _, r := range vivier.AssignableRoles {
+		roles = append(roles, roleOption{string(r), r.Label()})
+	}
+	data["Agents"] = agents
+	data["Invitations"] = invitations
+	data["Roles"] = roles
+	data["Me"] = currentAgent(c).ID
+	return h.page(c, status, "admin/agents", data)
+}
+
+func (h *Handler) invite(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	email := c.FormValue("email")
+	role, err := vivier.ParseRole(c.FormValue("role"))
+	if err == nil {
+		_, err = h.Store.Invite(c.UserContext(), adm.ID, email, role, actor(c))
+	}
+	if f := fieldOf(err); f != "" {
+		return h.agentsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "L'invitation n'est pas partie.",
+			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "InviteEmail": email, "InviteRole": c.FormValue("role")})
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/agents", "Invitation envoyée à "+email+".")
+}
+
+func agentParam(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("agent"), 10, 64)
+	if err != nil {
+		return 0, vivier.Errorf(vivier.ENOTFOUND, "Agent introuvable.")
+	}
+	return id, nil
+}
+
+func (h *Handler) changeRole(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := agentParam(c)
+	if err != nil {
+		return err
+	}
+	role, err := vivier.ParseRole(c.FormValue("role"))
+	if err != nil {
+		return err
+	}
+	if id == currentAgent(c).ID && role != vivier.RoleAdmin {
+		return vivier.Errorf(vivier.EINVALID, "Vous ne pouvez pas retirer votre propre rôle d'administrateur : demandez-le à un autre administrateur.")
+	}
+	if err := h.Store.ChangeRole(c.UserContext(), adm.ID, id, role, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/agents", "Rôle modifié : "+role.Label()+".")
+}
+
+func (h *Handler) removeAgent(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := agentParam(c)
+	if err != nil {
+		return err
+	}
+	if id == currentAgent(c).ID {
+		return vivier.Errorf(vivier.EINVALID, "Vous ne pouvez pas vous retirer vous-même de l'administration.")
+	}
+	if err := h.Store.RemoveAgent(c.UserContext(), adm.ID, id, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'agent a été retiré de l'administration.")
+}

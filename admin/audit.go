@@ -1,0 +1,59 @@
+package admin
+
+import (
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+func (h *Handler) auditPage(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	f := vivier.AuditFilter{Action: c.Query("action"), Agent: c.Query("agent"), Limit: 50}
+	if _, ok := vivier.AuditActions[f.Action]; !ok {
+		f.Action = ""
+	}
+	fields := map[string]string{}
+	if d := c.Query("du"); d != "" {
+		t, err := time.Parse("2006-01-02", d)
+		if err != nil {
+			fields["du"] = "Date au format AAAA-MM-JJ."
+		}
+		f.From = t
+	}
+	if d := c.Query("au"); d != "" {
+		t, err := time.Parse("2006-01-02", d)
+		if err != nil {
+			fields["au"] = "Date au format AAAA-MM-JJ."
+		} else {
+			f.To = t.Add(24 * time.Hour)
+		}
+	}
+	f.Before, _ = strconv.ParseInt(c.Query("avant"), 10, 64)
+	entries, err := h.Store.AuditLog(c.UserContext(), adm.ID, f)
+	if err != nil {
+		return err
+	}
+	type option struct{ Value, Label string }
+	var actions []option
+	for k, v := range vivier.AuditActions {
+		actions = append(actions, option{k, v})
+	}
+	sort.Slice(actions, func(i, j int) bool { return actions[i].Label < actions[j].Label })
+	var next string
+	if len(entries) == f.Limit {
+		q := c.Queries()
+		q["avant"] = strconv.FormatInt(entries[len(entries)-1].ID, 10)
+		next = "?" + encode(q)
+	}
+	status := fiber.StatusOK
+	if len(fields) > 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return h.page(c, status, "admin/journal", templates.Map{"Entries": entries, "Actions": actions, "Filter": c.Queries(),
+		"Fields": fields, "Next": next})
+}

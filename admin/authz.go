@@ -1,0 +1,96 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/policies"
+	"vivier/templates"
+)
+
+const localAdministration = "administration"
+
+// authorize checks p in the administration named by :adm and puts it in the
+// locals: handlers take its id from there, never from the form.
+func (h *Handler) authorize(p policies.Permission) fiber.Handler {
+	read := policies.Permission{Resource: "dashboard", Action: "read"}
+	return func(c *fiber.Ctx) error {
+		agent := currentAgent(c)
+		adm, err := h.Store.AdministrationBySlug(c.UserContext(), c.Params("adm"))
+		if err != nil {
+			return err // ENOTFOUND: 404
+		}
+		ok, err := h.Policies.Allowed(agent.ID, adm.ID, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			// Whoever has no role at all here does not learn that the
+			// administration exists.
+			if member, err := h.Policies.Allowed(agent.ID, adm.ID, read); err != nil || !member {
+				return vivier.Errorf(vivier.ENOTFOUND, "Page introuvable.")
+			}
+			return vivier.Errorf(vivier.EFORBIDDEN, "Votre rôle dans cette administration ne permet pas cette action.")
+		}
+		if h.Policies.Suspended(adm.ID) {
+			if onPlatform, _ := h.Policies.AllowedOnPlatform(agent.ID, policies.Permission{Resource: "platform", Action: "manage"}); !onPlatform {
+				return vivier.Errorf(vivier.EFORBIDDEN, "Cette administration est suspendue. Contactez l'administrateur de la plateforme.")
+			}
+		}
+		c.Locals(localAdministration, adm)
+		return c.Next()
+	}
+}
+
+func (h *Handler) authorizePlatform(p policies.Permission) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ok, err := h.Policies.AllowedOnPlatform(currentAgent(c).ID, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return vivier.Errorf(vivier.ENOTFOUND, "Page introuvable.")
+		}
+		return c.Next()
+	}
+}
+
+func currentAdministration(c *fiber.Ctx) *vivier.Administration {
+	a, _ := c.Locals(localAdministration).(*vivier.Administration)
+	return a
+}
+
+// navItems are the back-office sections, shown to those who may open them.
+var navItems = []struct{ Path, Label, Perm string }{
+	{"", "Tableau de bord", "dashboard:read"},
+	{"/agents", "Agents", "agents:manage"},
+	{"/administration", "Administration", "administrations:manage"},
+	{"/journal", "Journal", "audit:read"},
+}
+
+type navItem struct {
+	URL, Label string
+	Current    bool
+}
+
+// page renders a back-office page of the current administration with its
+// navigation, the agent's flash message and data.
+func (h *Handler) page(c *fiber.Ctx, status int, name string, data templates.Map) error {
+	if data == nil {
+		data = templates.Map{}
+	}
+	if adm := currentAdministration(c); adm != nil {
+		data["Adm"] = adm
+		var nav []navItem
+		for _, it := range navItems {
+			p, _ := policies.ParsePermission(it.Perm)
+			if ok, _ := h.Policies.Allowed(currentAgent(c).ID, adm.ID, p); ok {
+				u := "/admin/" + adm.Slug + it.Path
+				nav = append(nav, navItem{URL: u, Label: it.Label, Current: c.Path() == u})
+			}
+		}
+		data["Nav"] = nav
+	}
+	data["Flash"] = c.Locals("flash")
+	return h.Renderer.Page(c, status, name, data)
+}

@@ -1,0 +1,60 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/policies"
+	"vivier/templates"
+)
+
+// home sends an agent to their administration, or lets them choose among
+// theirs ("mes administrations").
+func (h *Handler) home(c *fiber.Ctx) error {
+	agent := currentAgent(c)
+	ms, err := h.Store.MembershipsOf(c.UserContext(), agent.ID)
+	if err != nil {
+		return err
+	}
+	onPlatform, err := h.Policies.AllowedOnPlatform(agent.ID, policies.Permission{Resource: "platform", Action: "manage"})
+	if err != nil {
+		return err
+	}
+	type choice struct {
+		Administration vivier.Administration
+		Roles          []string
+	}
+	var choices []choice
+	index := map[int64]int{}
+	for _, m := range ms {
+		i, ok := index[m.Administration.ID]
+		if !ok {
+			i = len(choices)
+			index[m.Administration.ID] = i
+			choices = append(choices, choice{Administration: m.Administration})
+		}
+		choices[i].Roles = append(choices[i].Roles, m.Role.Label())
+	}
+	if len(choices) == 1 && !onPlatform {
+		return c.Redirect("/admin/"+choices[0].Administration.Slug, fiber.StatusSeeOther)
+	}
+	return h.page(c, fiber.StatusOK, "admin/home", templates.Map{"Choices": choices, "Platform": onPlatform})
+}
+
+func (h *Handler) dashboard(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	children, err := h.Store.ChildAdministrations(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	var parent *vivier.Administration
+	if adm.ParentID != nil {
+		// Shown only if the agent may open it.
+		if ok, _ := h.Policies.Allowed(currentAgent(c).ID, *adm.ParentID, policies.Permission{Resource: "dashboard", Action: "read"}); ok {
+			if parent, err = h.Store.AdministrationByID(c.UserContext(), *adm.ParentID); err != nil {
+				return err
+			}
+		}
+	}
+	return h.page(c, fiber.StatusOK, "admin/dashboard", templates.Map{"Children": children, "Parent": parent})
+}

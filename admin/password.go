@@ -1,0 +1,80 @@
+package admin
+
+import (
+	"errors"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+func (h *Handler) forgotForm(c *fiber.Ctx) error {
+	return h.page(c, fiber.StatusOK, "admin/forgot", nil)
+}
+
+// forgot answers the same whether the address has an account or not.
+func (h *Handler) forgot(c *fiber.Ctx) error {
+	email, err := vivier.ParseEmail(c.FormValue("email"))
+	if err != nil {
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/forgot", templates.Map{
+			"Error": "Le formulaire comporte une erreur.", "Fields": map[string]string{"email": vivier.ErrorMessage(err)},
+			"Email": c.FormValue("email")})
+	}
+	if err := h.Store.RequestPasswordReset(c.UserContext(), email); err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "admin/message", templates.Map{
+		"Title": "Vérifiez votre messagerie",
+		"Text": "Si un compte correspond à l'adresse " + email + ", un courriel vient de lui être envoyé avec un lien " +
+			"pour choisir un nouveau mot de passe. Le lien fonctionne pendant une heure.",
+	})
+}
+
+func (h *Handler) resetForm(c *fiber.Ctx) error {
+	if _, err := h.Store.PasswordResetByToken(c.UserContext(), c.Params("token")); err != nil {
+		return h.linkError(c, err)
+	}
+	return h.page(c, fiber.StatusOK, "admin/reset", nil)
+}
+
+func (h *Handler) reset(c *fiber.Ctx) error {
+	password := c.FormValue("password")
+	if password != c.FormValue("password_confirm") {
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", templates.Map{"Error": "Le formulaire comporte une erreur.",
+			"Fields": map[string]string{"password_confirm": "Les deux mots de passe ne sont pas identiques."}})
+	}
+	_, err := h.Store.ResetPassword(c.UserContext(), c.Params("token"), password, templates.ClientIP(c))
+	if vivier.ErrorCode(err) == vivier.EINVALID && fieldOf(err) == "password" {
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", templates.Map{"Error": "Le formulaire comporte une erreur.",
+			"Fields": map[string]string{"password": vivier.ErrorMessage(err)}})
+	}
+	if err != nil {
+		return h.linkError(c, err)
+	}
+	return h.back(c, "/admin/connexion", "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
+}
+
+// linkError shows why an emailed link does not work, with its status.
+func (h *Handler) linkError(c *fiber.Ctx, err error) error {
+	switch vivier.ErrorCode(err) {
+	case vivier.ENOTFOUND, vivier.EINVALID, vivier.ECONFLICT:
+		status := templates.StatusFor(vivier.ErrorCode(err))
+		if vivier.ErrorCode(err) == vivier.EINVALID {
+			status = fiber.StatusGone
+		}
+		return h.page(c, status, "admin/message", templates.Map{
+			"Title": "Lien inutilisable", "Error": vivier.ErrorMessage(err), "Text": vivier.ErrorMessage(err),
+			"Link": "/admin/mot-de-passe-oublie", "LinkText": "Demander un nouveau lien"})
+	}
+	return err
+}
+
+// fieldOf names the form field an error is about, if any.
+func fieldOf(err error) string {
+	var e *vivier.Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}

@@ -1,0 +1,91 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+)
+
+// The agents' emails: an invitation to join an administration and a password
+// reset. Each link's token is made here, just before sending, and only its
+// digest is stored: the token exists in clear in the email alone. A retry
+// after a failed sending makes a new token, replacing the unsent one.
+
+func (w *Worker) handleAgentInvitation(ctx context.Context, t *asynq.Task) error {
+	var p vivier.InvitationEmailPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.InvitationID == 0 {
+		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	inv, err := w.store.InvitationByID(ctx, p.InvitationID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return fmt.Errorf("%s: invitation %d is gone: %w", t.Type(), p.InvitationID, asynq.SkipRetry)
+	}
+	if err != nil {
+		return err
+	}
+	if inv.AcceptedAt != nil {
+		return nil // accepted meanwhile (a link sent earlier): nothing to send
+	}
+	_, err = w.sendWithToken(ctx, t.Type(), "agent_invitation", inv.Email, &inv.AdministrationID,
+		func(hash []byte) error { return w.store.SetInvitationToken(ctx, inv.ID, hash) },
+		func(token string) any {
+			return map[string]any{
+				"Administration": inv.AdministrationName,
+				"Role":           inv.Role.Label(),
+				"URL":            w.cfg.BaseURL + "/admin/invitation/" + token,
+				"Expires":        inv.ExpiresAt.In(paris).Format("02/01/2006 à 15h04"),
+			}
+		})
+	return err
+}
+
+func (w *Worker) handlePasswordReset(ctx context.Context, t *asynq.Task) error {
+	var p vivier.PasswordResetEmailPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ResetID == 0 {
+		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	r, err := w.store.PasswordResetByID(ctx, p.ResetID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return fmt.Errorf("%s: reset %d is gone: %w", t.Type(), p.ResetID, asynq.SkipRetry)
+	}
+	if err != nil {
+		return err
+	}
+	if r.UsedAt != nil || time.Now().After(r.ExpiresAt) {
+		return nil // used or expired meanwhile: a link would not work
+	}
+	_, err = w.sendWithToken(ctx, t.Type(), "password_reset", r.Email, nil,
+		func(hash []byte) error { return w.store.SetPasswordResetToken(ctx, r.ID, hash) },
+		func(token string) any {
+			return map[string]any{"URL": w.cfg.BaseURL + "/admin/mot-de-passe/" + token}
+		})
+	return err
+}
+
+// sendWithToken sends, at most once per task, an email carrying a new token
+// whose digest save stores first.
+func (w *Worker) sendWithToken(ctx context.Context, taskType, template, to string, adminID *int64,
+	save func(hash []byte) error, data func(token string) any) (bool, error) {
+	id := taskID(ctx)
+	if id == "" {
+		return false, fmt.Errorf("%s: no task id: %w", taskType, asynq.SkipRetry)
+	}
+	rec := &vivier.SentEmail{MessageKey: taskType + ":" + id, Template: template, Recipient: to, AdministrationID: adminID}
+	return w.store.SendOnce(ctx, rec, func() (string, error) {
+		token, hash := vivier.NewToken()
+		if err := save(hash); err != nil {
+			return "", err
+		}
+		email, err := w.renderer.Email(template, data(token))
+		if err != nil {
+			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
+		}
+		rec.Subject = email.Subject
+		return w.mailer.Send(ctx, Outgoing{To: to, Email: email})
+	})
+}
