@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"vivier"
+)
+
+const badCredentialsText = "Adresse électronique ou mot de passe incorrect."
+
+func signInForm(t *testing.T, p *program, c *http.Client, email, password string) (int, string) {
+	t.Helper()
+	_, page := get(t, c, p.URL+"/admin/connexion")
+	resp, body := postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}, "password": {password}})
+	return resp.StatusCode, body
+}
+
+func TestSignInAnswers(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
+	if err := p.seed(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t)
+	// Wrong password and unknown email: the same status and words.
+	s1, b1 := signInForm(t, p, c, "recruteur@ville-demo.vivier.test", "pas le bon mot de passe")
+	s2, b2 := signInForm(t, p, c, "inconnu@ville-demo.vivier.test", "pas le bon mot de passe")
+	if s1 != 401 || s2 != 401 || !strings.Contains(b1, badCredentialsText) || !strings.Contains(b2, badCredentialsText) {
+		t.Fatalf("wrong password = %d, unknown email = %d", s1, s2)
+	}
+	// Ten attempts lock the account for a while, known or not: the lock
+	// tells nothing either, and the right password no longer opens it.
+	for _, email := range []string{"lecteur@ville-demo.vivier.test", "personne@ville-demo.vivier.test"} {
+		for i := 0; i < 10; i++ {
+			signInForm(t, p, c, email, "mauvais")
+		}
+		status, body := signInForm(t, p, c, email, DemoPassword)
+		if status != 429 || !strings.Contains(body, "Trop de tentatives de connexion pour ce compte") {
+			t.Fatalf("11th attempt for %s = %d", email, status)
+		}
+	}
+	// Another account is not affected.
+	if status, _ := signInForm(t, p, c, "marque@ville-demo.vivier.test", DemoPassword); status != 303 {
+		t.Fatalf("sign-in of another account = %d", status)
+	}
+}
+
+var linkRE = regexp.MustCompile(`/admin/(mot-de-passe|invitation)/[A-Za-z0-9_-]+`)
+
+func TestPasswordReset(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	ctx := context.Background()
+	if err := p.seed(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t)
+	ask := func(email string) (int, string) {
+		_, page := get(t, c, p.URL+"/admin/mot-de-passe-oublie")
+		resp, body := postForm(t, c, p.URL+"/admin/mot-de-passe-oublie", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}})
+		return resp.StatusCode, body
+	}
+	// Known or not, the same answer.
+	s1, b1 := ask("recruteur@ministere-demo.vivier.test")
+	s2, b2 := ask("personne@ministere-demo.vivier.test")
+	if s1 != 200 || s2 != 200 || !strings.Contains(b1, "Si un compte correspond") || !strings.Contains(b2, "Si un compte correspond") {
+		t.Fatalf("reset requests = %d, %d", s1, s2)
+	}
+	if s, _ := ask("pas une adresse"); s != 422 {
+		t.Fatalf("a malformed address = %d, want 422", s)
+	}
+	msgs := p.SMTP.Wait(t, 1, 15*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	if n := len(p.SMTP.Messages()); n != 1 || msgs[0].To[0] != "recruteur@ministere-demo.vivier.test" {
+		t.Fatalf("%d emails; the first to %v", n, msgs[0].To)
+	}
+	link := linkRE.FindString(msgs[0].Text)
+	if link == "" {
+		t.Fatalf("no link in:\n%s", msgs[0].Text)
+	}
+	// The token is stored as a digest only.
+	token := link[strings.LastIndex(link, "/")+1:]
+	var clear int
+	if err := p.Store().DB().Get(&clear, `SELECT count(*) FROM password_resets WHERE token_hash = convert_to($1, 'UTF8')`, token); err != nil || clear != 0 {
+		t.Fatal("the reset token is stored in clear")
+	}
+
+	resp, page := get(t, c, p.URL+link)
+	if resp.StatusCode != 200 {
+		t.Fatalf("reset link = %d", resp.StatusCode)
+	}
+	post := func(pw, confirm string) (int, string) {
+		resp, body := postForm(t, c, p.URL+link, url.Values{"_csrf": {csrfToken(t, page)}, "password": {pw}, "password_confirm": {confirm}})
+		return resp.StatusCode, body
+	}
+	if s, b := post("azerty123456", "azerty123456"); s != 422 || !strings.Contains(b, "parmi les plus courants") {
+		t.Fatalf("a common password = %d", s)
+	}
+	if s, b := post("court", "court"); s != 422 || !strings.Contains(b, "au moins 12 caractères") {
+		t.Fatalf("a short password = %d", s)
+	}
+	if s, _ := post("une phrase assez longue", "une autre phrase"); s != 422 {
+		t.Fatalf("different confirmation = %d", s)
+	}
+	if s, _ := post("une phrase assez longue", "une phrase assez longue"); s != 303 {
+		t.Fatalf("reset = %d", s)
+	}
+	if s, _ := signInForm(t, p, newClient(t), "recruteur@ministere-demo.vivier.test", "une phrase assez longue"); s != 303 {
+		t.Fatalf("sign-in with the new password = %d", s)
+	}
+	if s, _ := signInForm(t, p, newClient(t), "recruteur@ministere-demo.vivier.test", DemoPassword); s != 401 {
+		t.Fatalf("sign-in with the old password = %d", s)
+	}
+	// Used: refused, in words.
+	resp, body := get(t, c, p.URL+link)
+	if resp.StatusCode != 409 || !strings.Contains(body, "Ce lien a déjà servi") {
+		t.Fatalf("a used reset link = %d", resp.StatusCode)
+	}
+	// Expired: refused, in words.
+	if _, err := p.Store().DB().Exec(`UPDATE password_resets SET used_at = NULL, expires_at = now() - interval '1 minute'`); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = get(t, c, p.URL+link)
+	if resp.StatusCode != 410 || !strings.Contains(body, "Ce lien a expiré") {
+		t.Fatalf("an expired reset link = %d", resp.StatusCode)
+	}
+	resp, body = get(t, c, p.URL+"/admin/mot-de-passe/nimporte-quoi")
+	if resp.StatusCode != 404 || !strings.Contains(body, "est pas valide") {
+		t.Fatalf("an unknown reset link = %d", resp.StatusCode)
+	}
+}
+
+func TestInvitationCannotBeReused(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	ctx := context.Background()
+	if err := p.seed(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if _, err := p.Store().Invite(ctx, adm.ID, "invitee@example.org", vivier.RoleLecteur, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := p.SMTP.Wait(t, 1, 15*time.Second)
+	link := linkRE.FindString(msgs[0].Text)
+	if !strings.Contains(msgs[0].Text, "Ville de Démo-sur-Loire") || link == "" {
+		t.Fatalf("invitation email:\n%s", msgs[0].Text)
+	}
+	c := newClient(t)
+	_, page := get(t, c, p.URL+link)
+	accept := func() (int, string) {
+		resp, body := postForm(t, c, p.URL+link, url.Values{"_csrf": {csrfToken(t, page)}, "first_name": {"Inès"}, "last_name": {"Martin"},
+			"password": {"une phrase de passe solide"}, "password_confirm": {"une phrase de passe solide"}})
+		return resp.StatusCode, body
+	}
+	if s, _ := accept(); s != 303 {
+		t.Fatalf("accept = %d", s)
+	}
+	if s, body := accept(); s != 409 || !strings.Contains(body, "Ce lien a déjà servi") {
+		t.Fatalf("second accept = %d", s)
+	}
+	if s, _ := signInForm(t, p, newClient(t), "invitee@example.org", "une phrase de passe solide"); s != 303 {
+		t.Fatalf("the new agent cannot sign in: %d", s)
+	}
+}
+
+// A role changed through one instance is enforced by another instance (two
+// programs on one database) within a second.
+func TestRoleChangeReachesOtherInstance(t *testing.T) {
+	t.Parallel()
+	one := startProgram(t, "serve", nil)
+	ctx := context.Background()
+	if err := one.seed(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	two := startProgram(t, "serve", map[string]string{"DATABASE_URL": one.Config.DatabaseURL})
+
+	reader := newClient(t)
+	if s, _ := signInForm(t, two, reader, "lecteur@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	if resp, _ := get(t, reader, two.URL+"/admin/ville-demo/agents"); resp.StatusCode != 403 {
+		t.Fatalf("a reader opens the agents page: %d", resp.StatusCode)
+	}
+	admin := newClient(t)
+	if s, _ := signInForm(t, one, admin, "admin@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	agent, _ := one.Store().AgentByEmail(ctx, "lecteur@ville-demo.vivier.test")
+	_, page := get(t, admin, one.URL+"/admin/ville-demo/agents")
+	resp, _ := postForm(t, admin, one.URL+"/admin/ville-demo/agents/"+itoa(agent.ID)+"/role", url.Values{"_csrf": {csrfToken(t, page)}, "role": {"admin"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("change role = %d", resp.StatusCode)
+	}
+	changed := time.Now()
+	for {
+		if resp, _ := get(t, reader, two.URL+"/admin/ville-demo/agents"); resp.StatusCode == 200 {
+			break
+		}
+		if time.Since(changed) > time.Second {
+			t.Fatal("the other instance did not apply the new role within a second")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// And the change is in the audit log, with before and after.
+	entries, _ := one.Store().AuditLog(ctx, agentAdmin(t, one, "ville-demo"), vivier.AuditFilter{Action: "agent.role_changed"})
+	if len(entries) != 1 || !strings.Contains(string(entries[0].Summary), `"après": ["admin"]`) || entries[0].AgentEmail != "admin@ville-demo.vivier.test" {
+		t.Fatalf("audit = %+v", entries)
+	}
+}
+
+func agentAdmin(t *testing.T, p *program, slug string) int64 {
+	a, err := p.Store().AdministrationBySlug(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.ID
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -1,0 +1,252 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+
+	"vivier"
+)
+
+// expectedRoutes is this test's own copy of the back-office route table:
+// adding a route to admin.Routes without adding it here fails the test, so
+// that every route is walked by TestEveryRouteEveryRole.
+var expectedRoutes = map[string]string{
+	"GET /connexion":                      "public",
+	"POST /connexion":                     "public",
+	"GET /mot-de-passe-oublie":            "public",
+	"POST /mot-de-passe-oublie":           "public",
+	"GET /mot-de-passe/:token":            "public",
+	"POST /mot-de-passe/:token":           "public",
+	"GET /invitation/:token":              "public",
+	"POST /invitation/:token":             "public",
+	"POST /deconnexion":                   "signed-in",
+	"GET /":                               "signed-in",
+	"GET /compte/sessions":                "signed-in",
+	"POST /compte/sessions/:id/fin":       "signed-in",
+	"GET /plateforme/administrations":     "platform:manage",
+	"POST /plateforme/administrations":    "platform:manage",
+	"GET /:adm":                           "dashboard:read",
+	"GET /:adm/agents":                    "agents:manage",
+	"POST /:adm/agents/invitations":       "agents:manage",
+	"POST /:adm/agents/:agent/role":       "agents:manage",
+	"POST /:adm/agents/:agent/retrait":    "agents:manage",
+	"GET /:adm/administration":            "administrations:manage",
+	"POST /:adm/administration":           "administrations:manage",
+	"POST /:adm/directions":               "administrations:manage",
+	"POST /:adm/directions/:child/statut": "administrations:manage",
+	"GET /:adm/journal":                   "audit:read",
+}
+
+// What each role may do, restated from policy.csv (with its inheritance):
+// a change of policy must be made here too, on purpose.
+var rolePerms = map[string][]string{
+	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "statistics:read"},
+	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run"},
+	"marque":      {"dashboard:read", "brand:edit"},
+	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
+	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
+		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read"},
+	"aucun": {},
+}
+
+func TestRouteTableIsWalked(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	got := map[string]string{}
+	for _, r := range p.admin.Routes() {
+		kind := r.Perm
+		if kind == "" {
+			kind = map[bool]string{true: "public", false: "signed-in"}[r.Access == 0]
+		}
+		got[r.Method+" "+r.Path] = kind
+	}
+	if !reflect.DeepEqual(got, expectedRoutes) {
+		var missing []string
+		for k, v := range got {
+			if expectedRoutes[k] != v {
+				missing = append(missing, fmt.Sprintf("%s (%s)", k, v))
+			}
+		}
+		for k := range expectedRoutes {
+			if _, ok := got[k]; !ok {
+				missing = append(missing, k+" (gone)")
+			}
+		}
+		sort.Strings(missing)
+		t.Fatalf("admin.Routes and this test's table differ: %v", missing)
+	}
+}
+
+// denied tells an authorization refusal from a handler's own answer.
+func denied(status int, body string) bool {
+	return (status == 403 && strings.Contains(body, "Votre rôle dans cette administration ne permet pas cette action.")) ||
+		(status == 404 && strings.Contains(body, "Page introuvable."))
+}
+
+type tenantState struct {
+	Name     string
+	Agents   []string
+	Children []string
+	Audit    int
+}
+
+func snapshot(t *testing.T, s *vivier.Store, slug string) tenantState {
+	t.Helper()
+	ctx := context.Background()
+	adm, err := s.AdministrationBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := tenantState{Name: adm.Name + "/" + adm.Status}
+	agents, _ := s.AgentsOfAdministration(ctx, adm.ID)
+	for _, a := range agents {
+		st.Agents = append(st.Agents, fmt.Sprint(a.Email, a.Roles))
+	}
+	children, _ := s.ChildAdministrations(ctx, adm.ID)
+	for _, c := range children {
+		st.Children = append(st.Children, c.Slug+"/"+c.Status)
+	}
+	entries, _ := s.AuditLog(ctx, adm.ID, vivier.AuditFilter{Limit: 200})
+	st.Audit = len(entries)
+	return st
+}
+
+// TestEveryRouteEveryRole walks every back-office route with each role of
+// administration A (ministere-demo), against A and against B (ville-demo):
+// allowed where the policy says so, refused otherwise, never a byte of B's
+// data, and B unchanged at the end.
+func TestEveryRouteEveryRole(t *testing.T) {
+	t.Parallel()
+	for role := range rolePerms {
+		t.Run(role, func(t *testing.T) {
+			t.Parallel()
+			walkAsRole(t, role)
+		})
+	}
+}
+
+func walkAsRole(t *testing.T, role string) {
+	ctx := context.Background()
+	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
+	if err := p.seed(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	s := p.Store()
+	ids := map[string]int64{}
+	for _, slug := range []string{"ministere-demo", "ministere-demo-dnum", "ville-demo"} {
+		a, err := s.AdministrationBySlug(ctx, slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[slug] = a.ID
+	}
+	// B gets a direction too, so that its :child routes have a target.
+	bChild := &vivier.Administration{Slug: "ville-demo-drh", Name: "DRH de la ville", Versant: vivier.VersantTerritoriale, ParentID: ptr(ids["ville-demo"])}
+	if err := s.CreateAdministration(ctx, bChild, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	children := map[string]int64{"ministere-demo": ids["ministere-demo-dnum"], "ville-demo": bChild.ID}
+	agentIDs := map[string]int64{}
+	for _, slug := range []string{"ministere-demo", "ville-demo"} {
+		a, err := s.AgentByEmail(ctx, "lecteur@"+slug+".vivier.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		agentIDs[slug] = a.ID
+	}
+	email := role + "@ministere-demo.vivier.test"
+	if role == "membre_jury" || role == "aucun" {
+		hash, _ := vivier.HashPassword(DemoPassword)
+		a := &vivier.Agent{Email: email, PasswordHash: hash}
+		if err := s.UpsertAgent(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if role == "membre_jury" {
+			if err := s.AssignRole(ctx, a.ID, vivier.RoleMembreJury, vivier.AdministrationDomain(ids["ministere-demo"])); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	before := snapshot(t, s, "ville-demo")
+	if err := p.policies.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	c := newClient(t)
+	var token string
+	signIn := func() {
+		_, page := get(t, c, p.URL+"/admin/connexion")
+		resp, _ := postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}, "password": {DemoPassword}})
+		if resp.StatusCode != 303 {
+			t.Fatalf("sign in as %s = %d", email, resp.StatusCode)
+		}
+		_, page = get(t, c, p.URL+"/admin/compte/sessions")
+		token = csrfToken(t, page)
+	}
+	signIn()
+	allowed := map[string]bool{}
+	for _, perm := range rolePerms[role] {
+		allowed[perm] = true
+	}
+
+	routes := p.admin.Routes()
+	n := 0
+	for _, r := range routes {
+		for _, target := range []string{"ministere-demo", "ville-demo"} {
+			if !strings.Contains(r.Path, ":adm") && target == "ville-demo" {
+				continue // not an administration's route: walked once
+			}
+			n++
+			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
+				":child", fmt.Sprint(children[target]), ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
+			path = strings.TrimSuffix("/admin"+path, "/")
+			if path == "/admin" {
+				path = "/admin/"
+			}
+			form := url.Values{"_csrf": {token}, "email": {fmt.Sprintf("invite-%d@example.org", n)}, "role": {"lecteur"},
+				"name": {fmt.Sprintf("Nom %d", n)}, "slug": {fmt.Sprintf("nouvelle-%d", n)}, "status": {"suspended"},
+				"versant": {"etat"}, "admin_email": {fmt.Sprintf("premier-%d@example.org", n)}, "password": {"x"}}
+			var resp *http.Response
+			var body string
+			if r.Method == "GET" {
+				resp, body = get(t, c, p.URL+path)
+			} else {
+				resp, body = postForm(t, c, p.URL+path, form)
+			}
+			label := fmt.Sprintf("%s %s %s", role, r.Method, path)
+
+			var want bool
+			switch {
+			case r.Perm == "":
+				want = true
+			case r.Perm == "platform:manage":
+				want = false // no role of an administration manages the platform
+			default:
+				want = allowed[r.Perm] && target == "ministere-demo"
+			}
+			if got := !denied(resp.StatusCode, body); got != want {
+				t.Errorf("%s = %d: allowed %v, want %v", label, resp.StatusCode, got, want)
+			}
+			if resp.StatusCode >= 500 {
+				t.Errorf("%s = %d", label, resp.StatusCode)
+			}
+			if target == "ville-demo" && (strings.Contains(body, "Démo-sur-Loire") || strings.Contains(body, "@ville-demo.vivier.test")) {
+				t.Errorf("%s shows data of ville-demo", label)
+			}
+			if r.Path == "/deconnexion" {
+				signIn()
+			}
+		}
+	}
+	if after := snapshot(t, s, "ville-demo"); !reflect.DeepEqual(before, after) {
+		t.Errorf("ville-demo changed:\nbefore %+v\nafter  %+v", before, after)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
