@@ -225,3 +225,77 @@ func agentAdmin(t *testing.T, p *program, slug string) int64 {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// A platform administrator creates an administration and invites its first
+// administrator; an administrator creates a direction and suspends it.
+func TestAdministrationsLifecycle(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	ctx := context.Background()
+	if err := p.seed(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t)
+	if s, _ := signInForm(t, p, c, "plateforme@demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	_, page := get(t, c, p.URL+"/admin/plateforme/administrations")
+	form := url.Values{"_csrf": {csrfToken(t, page)}, "name": {"Centre hospitalier de Démo"}, "slug": {"chu-demo"},
+		"versant": {"hospitaliere"}, "siret": {"12345678901234"}, "admin_email": {"direction@chu-demo.fr"}}
+	resp, body := postForm(t, c, p.URL+"/admin/plateforme/administrations", form)
+	if resp.StatusCode != 422 || !strings.Contains(body, "SIRET n") {
+		t.Fatalf("a bad SIRET = %d", resp.StatusCode)
+	}
+	form.Set("siret", "26750000000018")
+	resp, _ = postForm(t, c, p.URL+"/admin/plateforme/administrations", form)
+	if resp.StatusCode != 303 {
+		t.Fatalf("create = %d", resp.StatusCode)
+	}
+	msgs := p.SMTP.Wait(t, 1, 15*time.Second)
+	if msgs[0].To[0] != "direction@chu-demo.fr" || !strings.Contains(msgs[0].Subject, "Centre hospitalier de Démo") {
+		t.Fatalf("first administrator's invitation: %v %q", msgs[0].To, msgs[0].Subject)
+	}
+
+	admin := newClient(t)
+	if s, _ := signInForm(t, p, admin, "admin@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	_, page = get(t, admin, p.URL+"/admin/ville-demo/administration")
+	resp, _ = postForm(t, admin, p.URL+"/admin/ville-demo/directions", url.Values{"_csrf": {csrfToken(t, page)},
+		"name": {"Direction de la voirie"}, "slug": {"ville-demo-voirie"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("create a direction = %d", resp.StatusCode)
+	}
+	child, err := p.Store().AdministrationBySlug(ctx, "ville-demo-voirie")
+	if err != nil || child.Versant != vivier.VersantTerritoriale {
+		t.Fatalf("direction = %+v, %v", child, err)
+	}
+	// The city's administrator holds their role on the new direction.
+	waitReady := time.Now()
+	for {
+		if resp, _ := get(t, admin, p.URL+"/admin/ville-demo-voirie/agents"); resp.StatusCode == 200 {
+			break
+		}
+		if time.Since(waitReady) > time.Second {
+			t.Fatal("the parent's administrator cannot manage the new direction")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	resp, _ = postForm(t, admin, p.URL+"/admin/ville-demo/directions/"+itoa(child.ID)+"/statut", url.Values{"_csrf": {csrfToken(t, page)}, "status": {"suspended"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("suspend = %d", resp.StatusCode)
+	}
+	// Suspended: closed to its agents (here, through the parent's role),
+	// open again once reactivated.
+	deadline := time.Now()
+	for {
+		resp, body := get(t, admin, p.URL+"/admin/ville-demo-voirie")
+		if resp.StatusCode == 403 && strings.Contains(body, "suspendue") {
+			break
+		}
+		if time.Since(deadline) > time.Second {
+			t.Fatalf("a suspended direction = %d", resp.StatusCode)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -293,3 +293,52 @@ func TestInvitationInBrowser(t *testing.T) {
 		}
 	}
 }
+
+// Every other back-office page, and a form showing its errors, pass axe.
+func TestAccessibilityOfBackOffice(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	if err := p.seed(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	ctx, console := browser(t)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.URL+"/admin/mot-de-passe-oublie"), chromedp.WaitVisible("#email"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "forgotten password")
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.URL+"/admin/connexion"),
+		chromedp.SendKeys("#email", "plateforme@demo.vivier.test"),
+		chromedp.SendKeys("#password-input", DemoPassword),
+		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
+		chromedp.WaitVisible(`a[href="/admin/plateforme/administrations"]`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "my administrations")
+	for _, path := range []string{"/admin/plateforme/administrations", "/admin/ministere-demo", "/admin/ministere-demo/administration",
+		"/admin/ministere-demo/agents", "/admin/ministere-demo/journal", "/admin/compte/sessions"} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+path), chromedp.WaitVisible("footer")); err != nil {
+			t.Fatal(err)
+		}
+		axeCheck(t, ctx, path)
+	}
+	// A form with errors: the fields say what is wrong.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.URL+"/admin/ministere-demo/administration"),
+		chromedp.SendKeys("#child-name", "Direction des sports"),
+		chromedp.SendKeys("#child-slug", "Pas Un Slug"),
+		chromedp.Click(`form[action$="/directions"] button[type="submit"]`),
+		chromedp.WaitVisible(`#child-slug-error`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "direction form with errors")
+	for _, msg := range console() {
+		if !strings.Contains(msg, "status of 4") {
+			t.Errorf("console error: %s", msg)
+		}
+	}
+}
