@@ -56,16 +56,6 @@ func (h *Handler) acceptInvitation(c *fiber.Ctx) error {
 }
 
 func (h *Handler) invitationLinkError(c *fiber.Ctx, err error) error {
-	switch vivier.ErrorCode(err) {
-	case vivier.ENOTFOUND, vivier.EINVALID, vivier.ECONFLICT:
-		status := templates.StatusFor(vivier.ErrorCode(err))
-		if vivier.ErrorCode(err) == vivier.EINVALID {
-			status = fiber.StatusGone
-		}
-		return h.page(c, status, "admin/message", templates.Map{
-			"Title": "Invitation inutilisable", "Error": vivier.ErrorMessage(err),
-			"Text": vivier.ErrorMessage(err) + " Pour une nouvelle invitation, contactez l'administrateur qui vous a invité.",
-			"Link": "/admin/connexion", "LinkText": "Se connecter"})
-	}
-	return err
+	return h.unusableLink(c, err, "Invitation inutilisable",
+		" Pour une nouvelle invitation, contactez l'administrateur qui vous a invité.", "/admin/connexion", "Se connecter")
 }

@@ -55,19 +55,23 @@ func (h *Handler) reset(c *fiber.Ctx) error {
 	return h.back(c, "/admin/connexion", "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
 }
 
-// linkError shows why an emailed link does not work, with its status.
+// linkError shows why an emailed link does not work, with its status:
+// unknown 404, used 409, expired 410.
 func (h *Handler) linkError(c *fiber.Ctx, err error) error {
-	switch vivier.ErrorCode(err) {
-	case vivier.ENOTFOUND, vivier.EINVALID, vivier.ECONFLICT:
-		status := templates.StatusFor(vivier.ErrorCode(err))
-		if vivier.ErrorCode(err) == vivier.EINVALID {
-			status = fiber.StatusGone
-		}
-		return h.page(c, status, "admin/message", templates.Map{
-			"Title": "Lien inutilisable", "Error": vivier.ErrorMessage(err), "Text": vivier.ErrorMessage(err),
-			"Link": "/admin/mot-de-passe-oublie", "LinkText": "Demander un nouveau lien"})
+	return h.unusableLink(c, err, "Lien inutilisable", "", "/admin/mot-de-passe-oublie", "Demander un nouveau lien")
+}
+
+func (h *Handler) unusableLink(c *fiber.Ctx, err error, title, more, link, linkText string) error {
+	code := vivier.ErrorCode(err)
+	if code != vivier.ENOTFOUND && code != vivier.EINVALID && code != vivier.ECONFLICT {
+		return err
 	}
-	return err
+	status := templates.StatusFor(code)
+	if code == vivier.EINVALID {
+		status = fiber.StatusGone
+	}
+	return h.page(c, status, "admin/message", templates.Map{"Title": title, "Error": vivier.ErrorMessage(err),
+		"Text": vivier.ErrorMessage(err) + more, "Link": link, "LinkText": linkText})
 }
 
 // fieldOf names the form field an error is about, if any.

@@ -199,16 +199,10 @@ func TestRoleChangeReachesOtherInstance(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("change role = %d", resp.StatusCode)
 	}
-	changed := time.Now()
-	for {
-		if resp, _ := get(t, reader, two.URL+"/admin/ville-demo/agents"); resp.StatusCode == 200 {
-			break
-		}
-		if time.Since(changed) > time.Second {
-			t.Fatal("the other instance did not apply the new role within a second")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	within(t, time.Second, "the other instance applies the new role", func() bool {
+		resp, _ := get(t, reader, two.URL+"/admin/ville-demo/agents")
+		return resp.StatusCode == 200
+	})
 	// And the change is in the audit log, with before and after.
 	entries, _ := one.Store().AuditLog(ctx, agentAdmin(t, one, "ville-demo"), vivier.AuditFilter{Action: "agent.role_changed"})
 	if len(entries) != 1 || !strings.Contains(string(entries[0].Summary), `"après": ["admin"]`) || entries[0].AgentEmail != "admin@ville-demo.vivier.test" {
@@ -271,30 +265,28 @@ func TestAdministrationsLifecycle(t *testing.T) {
 		t.Fatalf("direction = %+v, %v", child, err)
 	}
 	// The city's administrator holds their role on the new direction.
-	waitReady := time.Now()
-	for {
-		if resp, _ := get(t, admin, p.URL+"/admin/ville-demo-voirie/agents"); resp.StatusCode == 200 {
-			break
-		}
-		if time.Since(waitReady) > time.Second {
-			t.Fatal("the parent's administrator cannot manage the new direction")
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	within(t, time.Second, "the parent's administrator manages the new direction", func() bool {
+		resp, _ := get(t, admin, p.URL+"/admin/ville-demo-voirie/agents")
+		return resp.StatusCode == 200
+	})
 	resp, _ = postForm(t, admin, p.URL+"/admin/ville-demo/directions/"+itoa(child.ID)+"/statut", url.Values{"_csrf": {csrfToken(t, page)}, "status": {"suspended"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("suspend = %d", resp.StatusCode)
 	}
-	// Suspended: closed to its agents (here, through the parent's role),
-	// open again once reactivated.
-	deadline := time.Now()
-	for {
+	// Suspended: closed to its agents (here, through the parent's role).
+	within(t, time.Second, "the suspended direction is closed", func() bool {
 		resp, body := get(t, admin, p.URL+"/admin/ville-demo-voirie")
-		if resp.StatusCode == 403 && strings.Contains(body, "suspendue") {
-			break
-		}
-		if time.Since(deadline) > time.Second {
-			t.Fatalf("a suspended direction = %d", resp.StatusCode)
+		return resp.StatusCode == 403 && strings.Contains(body, "suspendue")
+	})
+}
+
+// within fails the test unless cond becomes true within d.
+func within(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	start := time.Now()
+	for !cond() {
+		if time.Since(start) > d {
+			t.Fatalf("not within %s: %s", d, what)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
