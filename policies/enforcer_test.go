@@ -20,7 +20,9 @@ type world struct {
 	platform, nobody *vivier.Agent
 }
 
-func newWorld(t *testing.T) (*world, string) {
+func newWorld(t *testing.T) (*world, string) { return newWorldTB(t) }
+
+func newWorldTB(t testing.TB) (*world, string) {
 	t.Helper()
 	ctx := context.Background()
 	url := dbtest.NewURL(t)
