@@ -49,6 +49,15 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	if _, err := s.DB().Exec(`DELETE FROM audit_log`); err == nil {
 		t.Fatal("an audit entry was deleted")
 	}
+	if _, err := s.DB().Exec(`TRUNCATE audit_log`); err == nil {
+		t.Fatal("the audit log was truncated")
+	}
+	if _, err := s.DB().Exec(`UPDATE audit_log SET administration_id = NULL`); err == nil {
+		t.Fatal("an entry was taken out of its administration's log")
+	}
+	if _, err := s.DB().Exec(`UPDATE audit_log SET agent_email = 'autre@y.fr'`); err == nil {
+		t.Fatal("an entry's author was rewritten")
+	}
 	entries, err := s.AuditLog(ctx, a.ID, vivier.AuditFilter{})
 	if err != nil || len(entries) != 1 || entries[0].ActionLabel() != "Connexion" || entries[0].IP != "10.0.0.1" {
 		t.Fatalf("AuditLog = %+v, %v", entries, err)

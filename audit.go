@@ -33,9 +33,11 @@ type AuditEntry struct {
 var AuditActions = map[string]string{
 	"agent.sign_in":              "Connexion",
 	"agent.sign_in_failed":       "Échec de connexion",
+	"agent.locked":               "Compte bloqué après trop de tentatives",
 	"agent.password_reset":       "Mot de passe réinitialisé",
 	"agent.invited":              "Invitation envoyée",
 	"agent.invitation_accepted":  "Invitation acceptée",
+	"agent.invitation_cancelled": "Invitation annulée",
 	"agent.role_changed":         "Rôle modifié",
 	"agent.removed":              "Agent retiré",
 	"administration.created":     "Administration créée",

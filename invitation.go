@@ -61,6 +61,11 @@ func (s *Store) Invite(ctx context.Context, adminID int64, email string, role Ro
 		if already {
 			return FieldError("email", "Cette personne fait déjà partie de l'administration : changez son rôle dans la liste.")
 		}
+		// A new invitation replaces those still pending for the address: an
+		// old link must not bring back an older role.
+		if err := expireInvitations(ctx, tx, adminID, email); err != nil {
+			return err
+		}
 		var by *int64
 		if actor.AgentID != 0 {
 			by = &actor.AgentID
@@ -176,8 +181,11 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, firstName, lastName
 				return err
 			}
 			first, last := strings.TrimSpace(firstName), strings.TrimSpace(lastName)
-			if first == "" || last == "" {
-				return FieldError("first_name", "Indiquez votre prénom et votre nom.")
+			if first == "" {
+				return FieldError("first_name", "Indiquez votre prénom.")
+			}
+			if last == "" {
+				return FieldError("last_name", "Indiquez votre nom.")
 			}
 			hash, err := HashPassword(password)
 			if err != nil {
@@ -199,6 +207,9 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, firstName, lastName
 		if _, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET accepted_at = now() WHERE id = $1`, inv.ID); err != nil {
 			return err
 		}
+		if err := expireInvitations(ctx, tx, inv.AdministrationID, inv.Email); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, &inv.AdministrationID, Actor{AgentID: agent.ID, Email: agent.Email, IP: ip},
 			"agent.invitation_accepted", agent.Email, map[string]string{"rôle": string(inv.Role)})
 	})
@@ -206,4 +217,22 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, firstName, lastName
 		return nil, err
 	}
 	return agent, nil
+}
+
+func expireInvitations(ctx context.Context, tx *sqlx.Tx, adminID int64, email string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET expires_at = now()
+		WHERE administration_id = $1 AND email = $2 AND accepted_at IS NULL AND expires_at > now()`, adminID, email)
+	return err
+}
+
+// CancelInvitation withdraws a pending invitation of the administration.
+func (s *Store) CancelInvitation(ctx context.Context, adminID, id int64, actor Actor) error {
+	return s.inTx(ctx, "CancelInvitation", func(tx *sqlx.Tx) error {
+		var email string
+		if err := tx.GetContext(ctx, &email, `UPDATE agent_invitations SET expires_at = now()
+			WHERE id = $1 AND administration_id = $2 AND accepted_at IS NULL AND expires_at > now() RETURNING email`, id, adminID); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "agent.invitation_cancelled", email, nil)
+	})
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// PasswordResetEmailPayload is the outbox payload of a reset email.
+// PasswordResetEmailPayload is the outbox payload of a reset request.
 type PasswordResetEmailPayload struct {
-	ResetID int64 `json:"reset_id"`
+	Email string `json:"email"`
 }
 
 // PasswordReset is a request to choose a new password.
@@ -23,47 +23,24 @@ type PasswordReset struct {
 	UsedAt    *time.Time `db:"used_at"`
 }
 
-// RequestPasswordReset records a reset and its email when the address
-// belongs to an active agent, and does nothing otherwise: the caller answers
-// the same either way, so that nobody learns which addresses have accounts.
+// RequestPasswordReset queues the request, whether the address belongs to
+// an account or not: the same work either way, so that neither the answer
+// nor its timing tells which addresses have accounts. The worker looks the
+// agent up, and emails only an active one.
 func (s *Store) RequestPasswordReset(ctx context.Context, email string) error {
-	return s.inTx(ctx, "RequestPasswordReset", func(tx *sqlx.Tx) error {
-		var agentID int64
-		err := tx.GetContext(ctx, &agentID, `SELECT id FROM agents WHERE email = $1 AND status = 'active'`, email)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		var id int64
-		if err := tx.GetContext(ctx, &id, `INSERT INTO password_resets (agent_id, expires_at) VALUES ($1, $2) RETURNING id`,
-			agentID, s.now().Add(PasswordResetTTL)); err != nil {
-			return err
-		}
-		msg, err := NewOutboxMessage(TaskPasswordResetEmail, "critical", PasswordResetEmailPayload{ResetID: id})
-		if err != nil {
-			return err
-		}
-		return insertOutbox(ctx, tx, &msg)
-	})
-}
-
-// PasswordResetByID returns a reset, for the worker that emails it.
-func (s *Store) PasswordResetByID(ctx context.Context, id int64) (*PasswordReset, error) {
-	var r PasswordReset
-	err := s.db.GetContext(ctx, &r, `SELECT p.id, p.agent_id, a.email, p.expires_at, p.used_at
-		FROM password_resets p JOIN agents a ON a.id = p.agent_id WHERE p.id = $1`, id)
+	msg, err := NewOutboxMessage(TaskPasswordResetEmail, "critical", PasswordResetEmailPayload{Email: email})
 	if err != nil {
-		return nil, wrap("PasswordResetByID", err)
+		return err
 	}
-	return &r, nil
+	return s.AddOutbox(ctx, &msg)
 }
 
-// SetPasswordResetToken stores the digest of the token the worker emails.
-func (s *Store) SetPasswordResetToken(ctx context.Context, id int64, hash []byte) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE password_resets SET token_hash = $2 WHERE id = $1 AND used_at IS NULL`, id, hash)
-	return wrap("SetPasswordResetToken", err)
+// CreatePasswordReset records a reset for the agent under the digest of the
+// token the worker is about to email.
+func (s *Store) CreatePasswordReset(ctx context.Context, agentID int64, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO password_resets (agent_id, token_hash, expires_at) VALUES ($1, $2, $3)`,
+		agentID, hash, s.now().Add(PasswordResetTTL))
+	return wrap("CreatePasswordReset", err)
 }
 
 // PasswordResetByToken returns the reset a link points to, if still usable.
@@ -121,7 +98,7 @@ func (s *Store) ResetPassword(ctx context.Context, token, password, ip string) (
 		if _, err := tx.ExecContext(ctx, `UPDATE password_resets SET used_at = now() WHERE agent_id = $1 AND used_at IS NULL`, r.AgentID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM http_sessions WHERE agent_id = $1`, r.AgentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE http_sessions SET revoked_at = now() WHERE agent_id = $1 AND revoked_at IS NULL`, r.AgentID); err != nil {
 			return err
 		}
 		return auditEverywhere(ctx, tx, r.AgentID, Actor{AgentID: r.AgentID, Email: r.Email, IP: ip}, "agent.password_reset")
@@ -145,7 +122,20 @@ func auditEverywhere(ctx context.Context, tx *sqlx.Tx, agentID int64, actor Acto
 			return err
 		}
 	}
+	if len(ids) == 0 {
+		// A platform administrator (or an agent with no role left): an
+		// entry of no administration, still in the log.
+		return insertAudit(ctx, tx, nil, actor, action, actor.Email, nil)
+	}
 	return nil
+}
+
+// RecordSignInFailure logs a refused sign-in of an existing agent (wrong
+// password, lock-out) where their administrators see it.
+func (s *Store) RecordSignInFailure(ctx context.Context, actor Actor, reason string) error {
+	return s.inTx(ctx, "RecordSignInFailure", func(tx *sqlx.Tx) error {
+		return auditEverywhere(ctx, tx, actor.AgentID, actor, reason)
+	})
 }
 
 // RecordSignIn notes a sign-in on the agent and in the audit log

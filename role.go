@@ -174,6 +174,12 @@ func (s *Store) RemoveAgent(ctx context.Context, adminID, agentID int64, actor A
 			AgentSubject(agentID), AdministrationDomain(adminID)); err != nil {
 			return err
 		}
+		// A pending invitation must not bring the agent back.
+		if _, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET expires_at = now()
+			WHERE administration_id = $1 AND accepted_at IS NULL AND expires_at > now()
+			  AND email = (SELECT email FROM agents WHERE id = $2)`, adminID, agentID); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, &adminID, actor, "agent.removed", AgentSubject(agentID), map[string]any{"avant": before})
 	})
 }

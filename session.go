@@ -39,7 +39,7 @@ func (ss *SessionStorage) Get(key string) ([]byte, error) {
 	var data []byte
 	err := ss.store.db.QueryRowContext(ctx, `
 		SELECT data FROM http_sessions
-		WHERE namespace = $1 AND key_hash = $2 AND (expires_at IS NULL OR expires_at > now())`,
+		WHERE namespace = $1 AND key_hash = $2 AND (expires_at IS NULL OR expires_at > now()) AND revoked_at IS NULL`,
 		ss.namespace, sessionKey(key)).Scan(&data)
 	if err != nil {
 		if ErrorCode(wrap("", err)) == ENOTFOUND {
@@ -65,7 +65,8 @@ func (ss *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	_, err := ss.store.db.ExecContext(ctx, `
 		INSERT INTO http_sessions (namespace, key_hash, data, expires_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (namespace, key_hash) DO UPDATE SET data = EXCLUDED.data,
-			expires_at = EXCLUDED.expires_at, updated_at = now()`,
+			expires_at = EXCLUDED.expires_at, updated_at = now()
+		WHERE http_sessions.revoked_at IS NULL`,
 		ss.namespace, sessionKey(key), val, expires)
 	return wrap("SessionStorage.Set", err)
 }
@@ -74,7 +75,9 @@ func (ss *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 func (ss *SessionStorage) Delete(key string) error {
 	ctx, cancel := ss.ctx()
 	defer cancel()
-	_, err := ss.store.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE namespace = $1 AND key_hash = $2`,
+	// Marked, not deleted: a request in flight must not write it back.
+	_, err := ss.store.db.ExecContext(ctx, `UPDATE http_sessions SET revoked_at = now(), data = ''::bytea
+		WHERE namespace = $1 AND key_hash = $2 AND revoked_at IS NULL`,
 		ss.namespace, sessionKey(key))
 	return wrap("SessionStorage.Delete", err)
 }
@@ -92,7 +95,7 @@ func (ss *SessionStorage) Close() error { return nil }
 
 // PurgeExpiredSessions deletes expired sessions and tokens.
 func (s *Store) PurgeExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE expires_at < now()`)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE expires_at < now() OR revoked_at < now() - interval '1 day'`)
 	if err != nil {
 		return 0, wrap("PurgeExpiredSessions", err)
 	}
@@ -131,7 +134,7 @@ func (s *Store) AgentSessions(ctx context.Context, agentID int64, currentCookie 
 		UpdatedAt  time.Time  `db:"updated_at"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `SELECT key_hash, ip, user_agent, signed_in_at, updated_at FROM http_sessions
-		WHERE namespace = 'session' AND agent_id = $1 AND (expires_at IS NULL OR expires_at > now())
+		WHERE namespace = 'session' AND agent_id = $1 AND (expires_at IS NULL OR expires_at > now()) AND revoked_at IS NULL
 		ORDER BY updated_at DESC`, agentID)
 	if err != nil {
 		return nil, wrap("AgentSessions", err)
@@ -154,7 +157,8 @@ func (s *Store) EndAgentSession(ctx context.Context, agentID int64, id string) e
 	if err != nil {
 		return Errorf(ENOTFOUND, "Session introuvable.")
 	}
-	res, err := s.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE namespace = 'session' AND agent_id = $1 AND key_hash = $2`, agentID, hash)
+	res, err := s.db.ExecContext(ctx, `UPDATE http_sessions SET revoked_at = now()
+		WHERE namespace = 'session' AND agent_id = $1 AND key_hash = $2 AND revoked_at IS NULL`, agentID, hash)
 	if err != nil {
 		return wrap("EndAgentSession", err)
 	}

@@ -14,7 +14,8 @@ func (h *Handler) sessionsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, err := h.Store.AgentSessions(c.UserContext(), currentAgent(c).ID, sess.ID())
+	id := sess.ID()
+	list, err := h.Store.AgentSessions(c.UserContext(), currentAgent(c).ID, id)
 	if err != nil {
 		return err
 	}

@@ -96,3 +96,15 @@ func (h *Handler) removeAgent(c *fiber.Ctx) error {
 	}
 	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'agent a été retiré de l'administration.")
 }
+
+func (h *Handler) cancelInvitation(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := strconv.ParseInt(c.Params("invitation"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Invitation introuvable.")
+	}
+	if err := h.Store.CancelInvitation(c.UserContext(), adm.ID, id, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'invitation a été annulée : son lien ne fonctionne plus.")
+}

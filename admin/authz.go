@@ -17,8 +17,11 @@ func (h *Handler) authorize(p policies.Permission) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		agent := currentAgent(c)
 		adm, err := h.Store.AdministrationBySlug(c.UserContext(), c.Params("adm"))
+		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+			return vivier.Errorf(vivier.ENOTFOUND, "Page introuvable.") // the same words as for a stranger below
+		}
 		if err != nil {
-			return err // ENOTFOUND: 404
+			return err
 		}
 		ok, err := h.Policies.Allowed(agent.ID, adm.ID, p)
 		if err != nil {

@@ -58,6 +58,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
+		h.auditFailure(c, email, "agent.locked")
 		minutes := int(retry.Minutes()) + 1
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
 		return fail(fiber.StatusTooManyRequests, "Trop de tentatives de connexion pour ce compte. Il est bloqué pendant "+
@@ -79,6 +80,9 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	match := vivier.CheckPassword(password, hash)
 	if agent == nil || agent.PasswordHash == "" || !match || agent.Status != "active" {
 		h.Log.InfoContext(c.UserContext(), "sign-in refused", "ip", templates.ClientIP(c))
+		if agent != nil {
+			h.auditFailure(c, email, "agent.sign_in_failed")
+		}
 		return fail(fiber.StatusUnauthorized, badCredentials, nil)
 	}
 	sess, err := h.Sessions.Get(c)
@@ -91,10 +95,11 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	sess.Set(sessionAgentKey, agent.ID)
 	sess.Set(sessionSignedInKey, time.Now().Unix())
+	id := sess.ID() // Save hands the session back to Fiber's pool: read it first
 	if err := sess.Save(); err != nil {
 		return err
 	}
-	if err := h.Store.BindSession(c.UserContext(), sess.ID(), agent.ID, templates.ClientIP(c), c.Get(fiber.HeaderUserAgent)); err != nil {
+	if err := h.Store.BindSession(c.UserContext(), id, agent.ID, templates.ClientIP(c), c.Get(fiber.HeaderUserAgent)); err != nil {
 		return err
 	}
 	// A new CSRF token too: the page after sign-in issues it.
@@ -108,6 +113,18 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	h.Log.InfoContext(c.UserContext(), "sign-in", "agent_id", agent.ID, "ip", templates.ClientIP(c))
 	return c.Redirect(safeReturn(ret), fiber.StatusSeeOther)
+}
+
+// auditFailure logs a refused sign-in of an existing account for its
+// administrators. A failure to log does not change the answer.
+func (h *Handler) auditFailure(c *fiber.Ctx, email, action string) {
+	agent, err := h.Store.AgentByEmail(c.UserContext(), email)
+	if err != nil {
+		return
+	}
+	if err := h.Store.RecordSignInFailure(c.UserContext(), vivier.Actor{AgentID: agent.ID, Email: agent.Email, IP: templates.ClientIP(c)}, action); err != nil {
+		h.Log.ErrorContext(c.UserContext(), "audit sign-in failure", "err", err)
+	}
 }
 
 // safeReturn keeps the page to return to after sign-in within the

@@ -54,6 +54,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/:adm", Access: administration, Perm: "dashboard:read", handler: h.dashboard},
 		{Method: "GET", Path: "/:adm/agents", Access: administration, Perm: "agents:manage", handler: h.agentsPage},
 		{Method: "POST", Path: "/:adm/agents/invitations", Access: administration, Perm: "agents:manage", handler: h.invite},
+		{Method: "POST", Path: "/:adm/agents/invitations/:invitation/annulation", Access: administration, Perm: "agents:manage", handler: h.cancelInvitation},
 		{Method: "POST", Path: "/:adm/agents/:agent/role", Access: administration, Perm: "agents:manage", handler: h.changeRole},
 		{Method: "POST", Path: "/:adm/agents/:agent/retrait", Access: administration, Perm: "agents:manage", handler: h.removeAgent},
 		{Method: "GET", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.administrationPage},

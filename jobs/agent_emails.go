@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 
@@ -46,21 +45,18 @@ func (w *Worker) handleAgentInvitation(ctx context.Context, t *asynq.Task) error
 
 func (w *Worker) handlePasswordReset(ctx context.Context, t *asynq.Task) error {
 	var p vivier.PasswordResetEmailPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ResetID == 0 {
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Email == "" {
 		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
 	}
-	r, err := w.store.PasswordResetByID(ctx, p.ResetID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return fmt.Errorf("%s: reset %d is gone: %w", t.Type(), p.ResetID, asynq.SkipRetry)
+	agent, err := w.store.AgentByEmail(ctx, p.Email)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND || (err == nil && agent.Status != "active") {
+		return nil // no account: nothing to send, and the asker was told nothing
 	}
 	if err != nil {
 		return err
 	}
-	if r.UsedAt != nil || time.Now().After(r.ExpiresAt) {
-		return nil // used or expired meanwhile: a link would not work
-	}
-	_, err = w.sendWithToken(ctx, t.Type(), "password_reset", r.Email, nil,
-		func(hash []byte) error { return w.store.SetPasswordResetToken(ctx, r.ID, hash) },
+	_, err = w.sendWithToken(ctx, t.Type(), "password_reset", agent.Email, nil,
+		func(hash []byte) error { return w.store.CreatePasswordReset(ctx, agent.ID, hash) },
 		func(token string) any {
 			return map[string]any{"URL": w.cfg.BaseURL + "/admin/mot-de-passe/" + token}
 		})

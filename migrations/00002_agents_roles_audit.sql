@@ -27,10 +27,13 @@ CREATE TABLE password_resets (
 );
 CREATE INDEX password_resets_agent_idx ON password_resets (agent_id);
 
+-- An ended session is marked, not deleted: a request of that session still in
+-- flight would otherwise write it back when it saves.
 ALTER TABLE http_sessions
     ADD COLUMN ip text NOT NULL DEFAULT '',
     ADD COLUMN user_agent text NOT NULL DEFAULT '',
-    ADD COLUMN signed_in_at timestamptz;
+    ADD COLUMN signed_in_at timestamptz,
+    ADD COLUMN revoked_at timestamptz;
 
 -- Append-only: who did what, where, when, from which address.
 CREATE TABLE audit_log (
@@ -50,11 +53,16 @@ CREATE INDEX audit_log_agent_idx ON audit_log (agent_id, id DESC);
 -- +goose StatementBegin
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- Deleting an administration or an agent only clears the reference.
-    IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.action = OLD.action AND NEW.created_at = OLD.created_at
+    -- The one change allowed: a reference cleared because the administration
+    -- or the agent it named was deleted (ON DELETE SET NULL).
+    IF TG_OP = 'UPDATE'
+        AND NEW.id = OLD.id AND NEW.action = OLD.action AND NEW.created_at = OLD.created_at
         AND NEW.summary = OLD.summary AND NEW.target = OLD.target AND NEW.ip = OLD.ip
-        AND (NEW.administration_id IS NULL OR NEW.administration_id = OLD.administration_id)
-        AND (NEW.agent_id IS NULL OR NEW.agent_id = OLD.agent_id) THEN
+        AND NEW.agent_email = OLD.agent_email
+        AND (NEW.administration_id IS NOT DISTINCT FROM OLD.administration_id
+             OR (NEW.administration_id IS NULL AND NOT EXISTS (SELECT 1 FROM administrations WHERE id = OLD.administration_id)))
+        AND (NEW.agent_id IS NOT DISTINCT FROM OLD.agent_id
+             OR (NEW.agent_id IS NULL AND NOT EXISTS (SELECT 1 FROM agents WHERE id = OLD.agent_id))) THEN
         RETURN NEW;
     END IF;
     RAISE EXCEPTION 'audit_log is append-only';
@@ -63,6 +71,8 @@ $$;
 -- +goose StatementEnd
 CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
     FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 
 -- Every instance listens on this channel and reloads its policies (role
 -- assignments, administration tree) when it fires.
@@ -85,6 +95,6 @@ DROP TRIGGER casbin_rules_notify ON casbin_rules;
 DROP FUNCTION notify_policies();
 DROP TABLE audit_log;
 DROP FUNCTION audit_log_append_only();
-ALTER TABLE http_sessions DROP COLUMN ip, DROP COLUMN user_agent, DROP COLUMN signed_in_at;
+ALTER TABLE http_sessions DROP COLUMN ip, DROP COLUMN user_agent, DROP COLUMN signed_in_at, DROP COLUMN revoked_at;
 DROP TABLE password_resets;
 DROP TABLE agent_invitations;

@@ -40,7 +40,8 @@ func (e *Enforcer) Listen(ctx context.Context, dsn string, log *slog.Logger) err
 				timer = nil
 				rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 				if err := e.Reload(rctx); err != nil && ctx.Err() == nil {
-					log.Error("policies reload", "err", err)
+					log.Error("policies reload: trying again in a second", "err", err)
+					timer = time.After(time.Second)
 				}
 				cancel()
 			case <-time.After(90 * time.Second):

@@ -62,6 +62,10 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := newClient(t)
+	earlier := newClient(t) // a session opened before the reset
+	if s, _ := signInForm(t, p, earlier, "recruteur@ministere-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
 	ask := func(email string) (int, string) {
 		_, page := get(t, c, p.URL+"/admin/mot-de-passe-oublie")
 		resp, body := postForm(t, c, p.URL+"/admin/mot-de-passe-oublie", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}})
@@ -117,6 +121,9 @@ func TestPasswordReset(t *testing.T) {
 	}
 	if s, _ := signInForm(t, p, newClient(t), "recruteur@ministere-demo.vivier.test", DemoPassword); s != 401 {
 		t.Fatalf("sign-in with the old password = %d", s)
+	}
+	if resp, _ := get(t, earlier, p.URL+"/admin/ministere-demo"); resp.StatusCode != 303 {
+		t.Fatalf("a session opened before the reset still works: %d", resp.StatusCode)
 	}
 	// Used: refused, in words.
 	resp, body := get(t, c, p.URL+link)
@@ -289,5 +296,54 @@ func within(t *testing.T, d time.Duration, what string, cond func() bool) {
 			t.Fatalf("not within %s: %s", d, what)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// An agent sees their sessions and ends one; the ended session is signed
+// out, even if it makes a request at the same time.
+func TestSessionsListAndEnd(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	if err := p.seed(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	laptop, phone := newClient(t), newClient(t)
+	for _, c := range []*http.Client{laptop, phone} {
+		if s, _ := signInForm(t, p, c, "marque@ville-demo.vivier.test", DemoPassword); s != 303 {
+			t.Fatal("sign-in")
+		}
+	}
+	_, page := get(t, laptop, p.URL+"/admin/compte/sessions")
+	ends := regexp.MustCompile(`/admin/compte/sessions/([0-9a-f]{64})/fin`).FindAllStringSubmatch(page, -1)
+	if len(ends) != 1 || strings.Count(page, "session actuelle") != 1 {
+		t.Fatalf("the sessions page lists %d other session(s):\n%s", len(ends), page)
+	}
+	resp, _ := postForm(t, laptop, p.URL+ends[0][0], url.Values{"_csrf": {csrfToken(t, page)}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("end session = %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, phone, p.URL+"/admin/ville-demo"); resp.StatusCode != 303 || !strings.HasPrefix(resp.Header.Get("Location"), "/admin/connexion") {
+		t.Fatalf("the ended session still opens pages: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, laptop, p.URL+"/admin/ville-demo"); resp.StatusCode != 200 {
+		t.Fatalf("the current session was ended too: %d", resp.StatusCode)
+	}
+	// Another agent cannot end this one's session.
+	other := newClient(t)
+	if s, _ := signInForm(t, p, other, "lecteur@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	_, otherPage := get(t, other, p.URL+"/admin/compte/sessions")
+	var id string
+	if err := p.Store().DB().Get(&id, `SELECT encode(key_hash, 'hex') FROM http_sessions s JOIN agents a ON a.id = s.agent_id
+		WHERE a.email = 'marque@ville-demo.vivier.test' AND s.revoked_at IS NULL LIMIT 1`); err != nil {
+		t.Fatal(err)
+	}
+	resp, _ = postForm(t, other, p.URL+"/admin/compte/sessions/"+id+"/fin", url.Values{"_csrf": {csrfToken(t, otherPage)}})
+	if resp.StatusCode != 404 {
+		t.Fatalf("ending another agent's session = %d, want 404", resp.StatusCode)
+	}
+	if resp, _ := get(t, laptop, p.URL+"/admin/ville-demo"); resp.StatusCode != 200 {
+		t.Fatalf("another agent ended this session: %d", resp.StatusCode)
 	}
 }

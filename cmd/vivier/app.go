@@ -89,6 +89,11 @@ func (m *Main) openPolicies(ctx context.Context) error {
 		cancel()
 		return fmt.Errorf("policies: listen: %w", err)
 	}
+	// Changes made between the first load and LISTEN were not notified.
+	if err := e.Reload(ctx); err != nil {
+		cancel()
+		return err
+	}
 	m.policies, m.stopBg = e, cancel
 	return nil
 }

@@ -17,30 +17,31 @@ import (
 // adding a route to admin.Routes without adding it here fails the test, so
 // that every route is walked by TestEveryRouteEveryRole.
 var expectedRoutes = map[string]string{
-	"GET /connexion":                      "public",
-	"POST /connexion":                     "public",
-	"GET /mot-de-passe-oublie":            "public",
-	"POST /mot-de-passe-oublie":           "public",
-	"GET /mot-de-passe/:token":            "public",
-	"POST /mot-de-passe/:token":           "public",
-	"GET /invitation/:token":              "public",
-	"POST /invitation/:token":             "public",
-	"POST /deconnexion":                   "signed-in",
-	"GET /":                               "signed-in",
-	"GET /compte/sessions":                "signed-in",
-	"POST /compte/sessions/:id/fin":       "signed-in",
-	"GET /plateforme/administrations":     "platform:manage",
-	"POST /plateforme/administrations":    "platform:manage",
-	"GET /:adm":                           "dashboard:read",
-	"GET /:adm/agents":                    "agents:manage",
-	"POST /:adm/agents/invitations":       "agents:manage",
-	"POST /:adm/agents/:agent/role":       "agents:manage",
-	"POST /:adm/agents/:agent/retrait":    "agents:manage",
-	"GET /:adm/administration":            "administrations:manage",
-	"POST /:adm/administration":           "administrations:manage",
-	"POST /:adm/directions":               "administrations:manage",
-	"POST /:adm/directions/:child/statut": "administrations:manage",
-	"GET /:adm/journal":                   "audit:read",
+	"GET /connexion":                                       "public",
+	"POST /connexion":                                      "public",
+	"GET /mot-de-passe-oublie":                             "public",
+	"POST /mot-de-passe-oublie":                            "public",
+	"GET /mot-de-passe/:token":                             "public",
+	"POST /mot-de-passe/:token":                            "public",
+	"GET /invitation/:token":                               "public",
+	"POST /invitation/:token":                              "public",
+	"POST /deconnexion":                                    "signed-in",
+	"GET /":                                                "signed-in",
+	"GET /compte/sessions":                                 "signed-in",
+	"POST /compte/sessions/:id/fin":                        "signed-in",
+	"GET /plateforme/administrations":                      "platform:manage",
+	"POST /plateforme/administrations":                     "platform:manage",
+	"GET /:adm":                                            "dashboard:read",
+	"GET /:adm/agents":                                     "agents:manage",
+	"POST /:adm/agents/invitations":                        "agents:manage",
+	"POST /:adm/agents/invitations/:invitation/annulation": "agents:manage",
+	"POST /:adm/agents/:agent/role":                        "agents:manage",
+	"POST /:adm/agents/:agent/retrait":                     "agents:manage",
+	"GET /:adm/administration":                             "administrations:manage",
+	"POST /:adm/administration":                            "administrations:manage",
+	"POST /:adm/directions":                                "administrations:manage",
+	"POST /:adm/directions/:child/statut":                  "administrations:manage",
+	"GET /:adm/journal":                                    "audit:read",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -90,10 +91,11 @@ func denied(status int, body string) bool {
 }
 
 type tenantState struct {
-	Name     string
-	Agents   []string
-	Children []string
-	Audit    int
+	Name        string
+	Agents      []string
+	Children    []string
+	Invitations int
+	Audit       int
 }
 
 func snapshot(t *testing.T, s *vivier.Store, slug string) tenantState {
@@ -112,6 +114,8 @@ func snapshot(t *testing.T, s *vivier.Store, slug string) tenantState {
 	for _, c := range children {
 		st.Children = append(st.Children, c.Slug+"/"+c.Status)
 	}
+	pending, _ := s.PendingInvitations(ctx, adm.ID)
+	st.Invitations = len(pending)
 	entries, _ := s.AuditLog(ctx, adm.ID, vivier.AuditFilter{Limit: 200})
 	st.Audit = len(entries)
 	return st
@@ -173,6 +177,14 @@ func walkAsRole(t *testing.T, role string) {
 			}
 		}
 	}
+	invitations := map[string]int64{}
+	for _, slug := range []string{"ministere-demo", "ville-demo"} {
+		inv, err := s.Invite(ctx, ids[slug], "pending@"+slug+".fr", vivier.RoleLecteur, vivier.Actor{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		invitations[slug] = inv.ID
+	}
 	before := snapshot(t, s, "ville-demo")
 	if err := p.policies.Reload(ctx); err != nil {
 		t.Fatal(err)
@@ -204,7 +216,7 @@ func walkAsRole(t *testing.T, role string) {
 			}
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
-				":child", fmt.Sprint(children[target]), ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
+				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"

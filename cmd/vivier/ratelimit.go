@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/gofiber/fiber/v2"
 	"github.com/redis/go-redis/v9"
 
@@ -14,28 +13,37 @@ import (
 	"vivier/templates"
 )
 
-// redisLimiter is vivier.Limiter on Redis (GCRA, one atomic script per
-// attempt), so that every instance sees the same counts. When Redis is slow
-// or down it fails open after a short wait: a sign-in must not hang on the
-// limiter, and the outage shows on /readyz and in the logs.
+// redisLimiter is vivier.Limiter on Redis, so that every instance sees the
+// same counts: a fixed window per key (one atomic script per attempt), so
+// that past the limit everything is refused until the window ends, which is
+// what a lock-out means. When Redis is slow or down it fails open after a
+// short wait: a sign-in must not hang on the limiter, and the outage shows on
+// /readyz and in the logs.
 type redisLimiter struct {
-	rate *redis_rate.Limiter
-	log  *slog.Logger
+	rdb *redis.Client
+	log *slog.Logger
 }
 
 func newRedisLimiter(rdb *redis.Client, log *slog.Logger) *redisLimiter {
-	return &redisLimiter{rate: redis_rate.NewLimiter(rdb), log: log}
+	return &redisLimiter{rdb: rdb, log: log}
 }
+
+// countScript counts an attempt and returns the count and the time left in
+// the window, in milliseconds.
+var countScript = redis.NewScript(`
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return {n, redis.call('PTTL', KEYS[1])}`)
 
 func (l *redisLimiter) Allow(ctx context.Context, key string, rate int, period time.Duration) (bool, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
 	defer cancel()
-	res, err := l.rate.Allow(ctx, "vivier:rl:"+key, redis_rate.Limit{Rate: rate, Burst: rate, Period: period})
-	if err != nil {
+	res, err := countScript.Run(ctx, l.rdb, []string{"vivier:rl:" + key}, period.Milliseconds()).Int64Slice()
+	if err != nil || len(res) != 2 {
 		l.log.WarnContext(ctx, "rate limiter unavailable: not limiting", "err", err)
 		return true, 0, nil
 	}
-	return res.Allowed > 0, res.RetryAfter, nil
+	return res[0] <= int64(rate), time.Duration(res[1]) * time.Millisecond, nil
 }
 
 // limitByIP allows rate requests per minute and client address on the routes
