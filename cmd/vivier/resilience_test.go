@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vivier"
 )
 
 // redisServer runs a Redis of the test's own on a fixed port, so that the
@@ -135,5 +137,41 @@ func TestMailTestCommand(t *testing.T) {
 	if err := cmd.Command(context.Background(), []string{"mail", "test", "pas-une-adresse"}); err == nil ||
 		!strings.Contains(err.Error(), "adresse électronique n'est pas valide") {
 		t.Fatalf("bad address: %v", err)
+	}
+}
+
+// Stopping the program lets a task in flight finish: the email being sent
+// when the stop comes is delivered and recorded, not cut off nor sent twice.
+func TestShutdownFinishesTasksInFlight(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	p.SMTP.SetDelay(time.Second)
+	ctx := context.Background()
+	var out strings.Builder
+	if err := NewMain(p.Config, p.Log, &out).Command(ctx, []string{"mail", "test", "lent@example.org"}); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the worker is in the SMTP conversation, then stop.
+	within(t, 10*time.Second, "the worker starts sending", func() bool {
+		var n int
+		p.Store().DB().Get(&n, `SELECT count(*) FROM outbox WHERE relayed_at IS NOT NULL`)
+		return n == 1
+	})
+	time.Sleep(300 * time.Millisecond)
+	dsn := p.Config.DatabaseURL
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.SMTP.Messages()); n != 1 {
+		t.Fatalf("%d email(s) delivered by the stopped program, want 1", n)
+	}
+	check, err := vivier.OpenDB(ctx, dsn, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer check.Close()
+	var sent int
+	if err := check.Get(&sent, `SELECT count(*) FROM sent_emails WHERE recipient = 'lent@example.org' AND smtp_message_id <> ''`); err != nil || sent != 1 {
+		t.Fatalf("sent_emails = %d, %v; want the email recorded", sent, err)
 	}
 }

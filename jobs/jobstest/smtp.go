@@ -36,6 +36,7 @@ type SMTP struct {
 	mu       sync.Mutex
 	messages []Message
 	rejects  []*smtp.SMTPError // answers to the next DATA commands
+	delay    time.Duration     // how long DATA takes to answer
 	arrived  chan struct{}
 }
 
@@ -65,6 +66,14 @@ func (c *SMTP) RejectNext(codes ...int) {
 	for _, code := range codes {
 		c.rejects = append(c.rejects, &smtp.SMTPError{Code: code, Message: "refused by the test"})
 	}
+}
+
+// SetDelay makes each DATA command answer after d: a slow server, to test
+// what happens to a sending in flight.
+func (c *SMTP) SetDelay(d time.Duration) {
+	c.mu.Lock()
+	c.delay = d
+	c.mu.Unlock()
 }
 
 // Messages returns what was received so far.
@@ -116,6 +125,10 @@ func (s *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	s.c.mu.Lock()
+	delay := s.c.delay
+	s.c.mu.Unlock()
+	time.Sleep(delay)
 	s.c.mu.Lock()
 	if len(s.c.rejects) > 0 {
 		rej := s.c.rejects[0]
