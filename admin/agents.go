@@ -35,6 +35,9 @@ func (h *Handler) agentsPageWith(c *fiber.Ctx, status int, data templates.Map) e
 	data["Invitations"] = invitations
 	data["Roles"] = roles
 	data["Me"] = currentAgent(c).ID
+	if _, ok := data["InviteRole"]; !ok {
+		data["InviteRole"] = string(vivier.RoleRecruteur) // the most common invitation
+	}
 	return h.page(c, status, "admin/agents", data)
 }
 
