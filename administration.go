@@ -54,7 +54,7 @@ var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // reservedSlugs are back-office paths that an administration's slug would
 // hide (/admin/{slug}).
 var reservedSlugs = map[string]bool{"connexion": true, "deconnexion": true, "compte": true, "plateforme": true,
-	"invitation": true, "mot-de-passe": true, "mot-de-passe-oublie": true, "taches": true, "static": true, "api": true}
+	"invitation": true, "mot-de-passe": true, "mot-de-passe-oublie": true, "taches": true, "static": true, "api": true, "proconnect": true}
 
 // Validate checks the rules of an administration before it is stored.
 func (a *Administration) Validate() error {

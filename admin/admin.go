@@ -27,6 +27,7 @@ type Deps struct {
 	Limit         fiber.Handler  // rate limit per IP of sensitive routes (sign-in), shared through Redis
 	Limiter       vivier.Limiter // for limits of their own (per account)
 	SessionMaxAge time.Duration  // a session ends this long after sign-in, active or not
+	ProConnect    *ProConnect    // nil or unconfigured: password sign-in only
 	Log           *slog.Logger
 }
 

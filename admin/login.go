@@ -32,7 +32,7 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 	if currentAgent(c) != nil {
 		return c.Redirect(safeReturn(c.Query("retour")), fiber.StatusSeeOther)
 	}
-	return h.page(c, fiber.StatusOK, "admin/login", templates.Map{"Return": c.Query("retour")})
+	return h.page(c, fiber.StatusOK, "admin/login", templates.Map{"Return": c.Query("retour"), "ProConnect": h.ProConnect.Enabled()})
 }
 
 func (h *Handler) login(c *fiber.Ctx) error {
@@ -40,7 +40,8 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	ret := c.FormValue("retour")
 	fail := func(status int, msg string, fields map[string]string) error {
-		return h.page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email, "Fields": fields, "Return": ret})
+		return h.page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email, "Fields": fields, "Return": ret,
+			"ProConnect": h.ProConnect.Enabled()})
 	}
 	if email == "" || password == "" {
 		fields := map[string]string{}
@@ -85,6 +86,13 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		}
 		return fail(fiber.StatusUnauthorized, badCredentials, nil)
 	}
+	return h.startSession(c, agent, ret)
+}
+
+// startSession signs the agent in, whatever the way in (password,
+// ProConnect): a new session id, bound to the agent, a new CSRF token, an
+// audit entry, then the page to return to.
+func (h *Handler) startSession(c *fiber.Ctx, agent *vivier.Agent, ret string) error {
 	sess, err := h.Sessions.Get(c)
 	if err != nil {
 		return err

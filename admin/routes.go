@@ -36,6 +36,8 @@ func (h *Handler) Routes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/connexion", Access: public, handler: h.loginForm},
 		{Method: "POST", Path: "/connexion", Access: public, handler: h.login, limited: true},
+		{Method: "GET", Path: "/proconnect", Access: public, handler: h.proconnectStart, limited: true},
+		{Method: "GET", Path: "/proconnect/retour", Access: public, handler: h.proconnectReturn, limited: true},
 		{Method: "GET", Path: "/mot-de-passe-oublie", Access: public, handler: h.forgotForm},
 		{Method: "POST", Path: "/mot-de-passe-oublie", Access: public, handler: h.forgot, limited: true},
 		{Method: "GET", Path: "/mot-de-passe/:token", Access: public, handler: h.resetForm},

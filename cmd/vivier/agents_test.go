@@ -25,9 +25,7 @@ func signInForm(t *testing.T, p *program, c *http.Client, email, password string
 func TestSignInAnswers(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
-	if err := p.seed(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	c := newClient(t)
 	// Wrong password and unknown email: the same status and words.
 	s1, b1 := signInForm(t, p, c, "recruteur@ville-demo.vivier.test", "pas le bon mot de passe")
@@ -57,10 +55,7 @@ var linkRE = regexp.MustCompile(`/admin/(mot-de-passe|invitation)/[A-Za-z0-9_-]+
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "dev", nil)
-	ctx := context.Background()
-	if err := p.seed(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	c := newClient(t)
 	earlier := newClient(t) // a session opened before the reset
 	if s, _ := signInForm(t, p, earlier, "recruteur@ministere-demo.vivier.test", DemoPassword); s != 303 {
@@ -148,9 +143,7 @@ func TestInvitationCannotBeReused(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "dev", nil)
 	ctx := context.Background()
-	if err := p.seed(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
 	if _, err := p.Store().Invite(ctx, adm.ID, "invitee@example.org", vivier.RoleLecteur, vivier.Actor{}); err != nil {
 		t.Fatal(err)
@@ -184,9 +177,7 @@ func TestRoleChangeReachesOtherInstance(t *testing.T) {
 	t.Parallel()
 	one := startProgram(t, "serve", nil)
 	ctx := context.Background()
-	if err := one.seed(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, one)
 	two := startProgram(t, "serve", map[string]string{"DATABASE_URL": one.Config.DatabaseURL})
 
 	reader := newClient(t)
@@ -233,9 +224,7 @@ func TestAdministrationsLifecycle(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "dev", nil)
 	ctx := context.Background()
-	if err := p.seed(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	c := newClient(t)
 	if s, _ := signInForm(t, p, c, "plateforme@demo.vivier.test", DemoPassword); s != 303 {
 		t.Fatal("sign-in")
@@ -304,9 +293,7 @@ func within(t *testing.T, d time.Duration, what string, cond func() bool) {
 func TestSessionsListAndEnd(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
-	if err := p.seed(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	laptop, phone := newClient(t), newClient(t)
 	for _, c := range []*http.Client{laptop, phone} {
 		if s, _ := signInForm(t, p, c, "marque@ville-demo.vivier.test", DemoPassword); s != 303 {

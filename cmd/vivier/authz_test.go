@@ -17,23 +17,25 @@ import (
 // adding a route to admin.Routes without adding it here fails the test, so
 // that every route is walked by TestEveryRouteEveryRole.
 var expectedRoutes = map[string]string{
-	"GET /connexion":                                       "public",
-	"POST /connexion":                                      "public",
-	"GET /mot-de-passe-oublie":                             "public",
-	"POST /mot-de-passe-oublie":                            "public",
-	"GET /mot-de-passe/:token":                             "public",
-	"POST /mot-de-passe/:token":                            "public",
-	"GET /invitation/:token":                               "public",
-	"POST /invitation/:token":                              "public",
-	"POST /deconnexion":                                    "signed-in",
-	"GET /":                                                "signed-in",
-	"GET /compte/sessions":                                 "signed-in",
-	"POST /compte/sessions/:id/fin":                        "signed-in",
-	"GET /plateforme/administrations":                      "platform:manage",
-	"POST /plateforme/administrations":                     "platform:manage",
-	"GET /:adm":                                            "dashboard:read",
-	"GET /:adm/agents":                                     "agents:manage",
-	"POST /:adm/agents/invitations":                        "agents:manage",
+	"GET /connexion":                   "public",
+	"POST /connexion":                  "public",
+	"GET /proconnect":                  "public",
+	"GET /proconnect/retour":           "public",
+	"GET /mot-de-passe-oublie":         "public",
+	"POST /mot-de-passe-oublie":        "public",
+	"GET /mot-de-passe/:token":         "public",
+	"POST /mot-de-passe/:token":        "public",
+	"GET /invitation/:token":           "public",
+	"POST /invitation/:token":          "public",
+	"POST /deconnexion":                "signed-in",
+	"GET /":                            "signed-in",
+	"GET /compte/sessions":             "signed-in",
+	"POST /compte/sessions/:id/fin":    "signed-in",
+	"GET /plateforme/administrations":  "platform:manage",
+	"POST /plateforme/administrations": "platform:manage",
+	"GET /:adm":                        "dashboard:read",
+	"GET /:adm/agents":                 "agents:manage",
+	"POST /:adm/agents/invitations":    "agents:manage",
 	"POST /:adm/agents/invitations/:invitation/annulation": "agents:manage",
 	"POST /:adm/agents/:agent/role":                        "agents:manage",
 	"POST /:adm/agents/:agent/retrait":                     "agents:manage",
@@ -138,9 +140,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 func walkAsRole(t *testing.T, role string) {
 	ctx := context.Background()
 	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	if err := p.seed(ctx, true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	s := p.Store()
 	ids := map[string]int64{}
 	for _, slug := range []string{"ministere-demo", "ministere-demo-dnum", "ville-demo"} {

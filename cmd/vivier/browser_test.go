@@ -181,9 +181,7 @@ func TestAccessibilityOfFoundationPages(t *testing.T) {
 func TestInvitationInBrowser(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "dev", nil)
-	if err := p.seed(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	ctx, console := browser(t)
 	signIn := func(email, password string) {
 		t.Helper()
@@ -298,9 +296,7 @@ func TestInvitationInBrowser(t *testing.T) {
 func TestAccessibilityOfBackOffice(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
-	if err := p.seed(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	ctx, console := browser(t)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(p.URL+"/admin/mot-de-passe-oublie"), chromedp.WaitVisible("#email"),

@@ -33,6 +33,9 @@ type Config struct {
 	TaskCheckInterval  time.Duration // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
 	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
 	MetricsToken       string        // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
+	ProConnectIssuer   string        // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
+	ProConnectClientID string        // PROCONNECT_CLIENT_ID
+	ProConnectSecret   string        // PROCONNECT_CLIENT_SECRET
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main, a map
@@ -58,6 +61,17 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		TaskCheckInterval:  e.duration("TASK_POLL_INTERVAL", time.Second),
 		ShutdownTimeout:    e.duration("SHUTDOWN_TIMEOUT", 25*time.Second),
 		MetricsToken:       e.str("METRICS_TOKEN", ""),
+		ProConnectIssuer:   e.str("PROCONNECT_ISSUER", ""),
+		ProConnectClientID: e.str("PROCONNECT_CLIENT_ID", ""),
+		ProConnectSecret:   e.str("PROCONNECT_CLIENT_SECRET", ""),
+	}
+	if c.ProConnectIssuer != "" {
+		if u, err := url.Parse(c.ProConnectIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			e.fail("PROCONNECT_ISSUER", c.ProConnectIssuer, "the provider's issuer URL, such as https://auth.agentconnect.gouv.fr/api/v2")
+		}
+		if c.ProConnectClientID == "" || c.ProConnectSecret == "" {
+			e.fail("PROCONNECT_CLIENT_ID", c.ProConnectClientID, "a client id and PROCONNECT_CLIENT_SECRET when PROCONNECT_ISSUER is set")
+		}
 	}
 	c.BaseURL = e.str("BASE_URL", "http://"+c.Addr)
 	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -208,9 +208,7 @@ func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
 func TestSignInWithCSRF(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
-	if err := p.seed(context.Background(), true); err != nil {
-		t.Fatal(err)
-	}
+	seedDemo(t, p)
 	c := newClient(t)
 	_, page := get(t, c, p.URL+"/admin/connexion")
 	token := csrfToken(t, page)
@@ -344,6 +342,21 @@ func TestMetrics(t *testing.T) {
 	} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("/metrics lacks %q", want)
+		}
+	}
+}
+
+// seedDemo loads the demo data into a running program and waits until its
+// policies know the demo roles (the reload on NOTIFY is asynchronous).
+func seedDemo(t *testing.T, p *program) {
+	t.Helper()
+	ctx := context.Background()
+	if err := p.seed(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if p.policies != nil {
+		if err := p.policies.Reload(ctx); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
