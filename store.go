@@ -87,3 +87,6 @@ func wrap(op string, err error) error {
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
+
+// pqArray adapts a string slice for a text[] column.
+func pqArray(s []string) any { return pq.StringArray(s) }
