@@ -99,6 +99,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskAgentInvitationEmail, w.handleAgentInvitation)
 	mux.HandleFunc(vivier.TaskPasswordResetEmail, w.handlePasswordReset)
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
+	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	return mux
 }
 
@@ -107,9 +108,11 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	if err := w.registerPeriodic(); err != nil {
-		w.server.Shutdown()
-		return err
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue} {
+		if err := register(); err != nil {
+			w.server.Shutdown()
+			return err
+		}
 	}
 	if err := w.scheduler.Start(); err != nil {
 		w.server.Shutdown()
