@@ -66,6 +66,7 @@ func currentAdministration(c *fiber.Ctx) *vivier.Administration {
 // navItems are the back-office sections, shown to those who may open them.
 var navItems = []struct{ Path, Label, Perm string }{
 	{"", "Tableau de bord", "dashboard:read"},
+	{"/offres", "Offres", "offers:read"},
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},
 	{"/journal", "Journal", "audit:read"},

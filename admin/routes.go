@@ -54,6 +54,12 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/plateforme/administrations", Access: platform, Perm: "platform:manage", handler: h.createAdministration},
 
 		{Method: "GET", Path: "/:adm", Access: administration, Perm: "dashboard:read", handler: h.dashboard},
+		{Method: "GET", Path: "/:adm/offres", Access: administration, Perm: "offers:read", handler: h.offersPage},
+		{Method: "GET", Path: "/:adm/offres/nouvelle", Access: administration, Perm: "offers:edit", handler: h.newOfferPage},
+		{Method: "POST", Path: "/:adm/offres", Access: administration, Perm: "offers:edit", handler: h.createOffer},
+		{Method: "GET", Path: "/:adm/offres/:offer", Access: administration, Perm: "offers:read", handler: h.offerPage},
+		{Method: "POST", Path: "/:adm/offres/:offer", Access: administration, Perm: "offers:edit", handler: h.updateOffer},
+		{Method: "POST", Path: "/:adm/offres/:offer/statut", Access: administration, Perm: "offers:publish", handler: h.moveOffer},
 		{Method: "GET", Path: "/:adm/agents", Access: administration, Perm: "agents:manage", handler: h.agentsPage},
 		{Method: "POST", Path: "/:adm/agents/invitations", Access: administration, Perm: "agents:manage", handler: h.invite},
 		{Method: "POST", Path: "/:adm/agents/invitations/:invitation/annulation", Access: administration, Perm: "agents:manage", handler: h.cancelInvitation},

@@ -334,3 +334,74 @@ func TestSessionsListAndEnd(t *testing.T) {
 		t.Fatalf("another agent ended this session: %d", resp.StatusCode)
 	}
 }
+
+// A recruiter writes an offer and schedules it; it publishes itself at its
+// date. A reader sees it and cannot change it. Text is shown, never run.
+func TestOffersInBackOffice(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	c := newClient(t)
+	if s, _ := signInForm(t, p, c, "recruteur@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	_, page := get(t, c, p.URL+"/admin/ville-demo/offres/nouvelle")
+	form := url.Values{"_csrf": {csrfToken(t, page)}, "kind": {"emploi"}, "reference": {"VDL-2026-001"},
+		"title": {`Développeur·se <script>alert(1)</script>`}, "versant": {"territoriale"}, "domaine": {"NUM"},
+		"categories": {"A", "B"}, "contract_forms": {"CDD", "CDI"}, "contract_type": {"CONTRACTUELS"},
+		"mission": {"Missions <img src=x onerror=alert(1)>"}, "departement": {"44"}, "location_label": {"Nantes"},
+		"workplace": {"TELETRAVAIL"}, "cv_policy": {"optional"}}
+	resp, body := postForm(t, c, p.URL+"/admin/ville-demo/offres", url.Values{"_csrf": form["_csrf"], "kind": {"emploi"}, "title": {""}, "reference": {"X"}, "versant": {"territoriale"}})
+	if resp.StatusCode != 422 || !strings.Contains(body, `aria-describedby="title-error"`) {
+		t.Fatalf("an offer without a title = %d", resp.StatusCode)
+	}
+	resp, _ = postForm(t, c, p.URL+"/admin/ville-demo/offres", form)
+	if resp.StatusCode != 303 {
+		t.Fatalf("create = %d", resp.StatusCode)
+	}
+	offerURL := p.URL + resp.Header.Get("Location")
+	resp, body = get(t, c, offerURL)
+	if resp.StatusCode != 200 || strings.Contains(body, "<script>alert(1)</script>") || !strings.Contains(body, "&lt;script&gt;") ||
+		strings.Contains(body, "<img src=x") || !strings.Contains(body, `value="44" selected`) || !strings.Contains(body, `id="cat-B" name="categories" value="B" checked`) {
+		t.Fatalf("offer page = %d:\n%s", resp.StatusCode, body)
+	}
+	// Schedule for a moment from now, then let the periodic work run.
+	form.Set("_csrf", csrfToken(t, body))
+	form.Set("publish_at", time.Now().In(parisTZ(t)).Add(time.Minute).Format("2006-01-02T15:04"))
+	if resp, _ := postForm(t, c, offerURL, form); resp.StatusCode != 303 {
+		t.Fatalf("update = %d", resp.StatusCode)
+	}
+	_, body = get(t, c, offerURL)
+	if resp, _ := postForm(t, c, offerURL+"/statut", url.Values{"_csrf": {csrfToken(t, body)}, "status": {"scheduled"}}); resp.StatusCode != 303 {
+		t.Fatalf("schedule = %d", resp.StatusCode)
+	}
+	if _, err := p.Store().DB().Exec(`UPDATE offers SET publish_at = now() - interval '1 second' WHERE reference = 'VDL-2026-001'`); err != nil {
+		t.Fatal(err)
+	}
+	if n, _, err := p.Store().PublishDueOffers(context.Background()); err != nil || n != 1 {
+		t.Fatalf("PublishDueOffers = %d, %v", n, err)
+	}
+	if _, body := get(t, c, offerURL); !strings.Contains(body, "<strong>publiée</strong>") {
+		t.Fatal("the offer did not publish itself")
+	}
+	// A reader reads, and cannot change.
+	r := newClient(t)
+	if s, _ := signInForm(t, p, r, "lecteur@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	resp, body = get(t, r, offerURL)
+	if resp.StatusCode != 200 || strings.Contains(body, ">Enregistrer</button>") || strings.Contains(body, "Clôturer") {
+		t.Fatalf("the reader's view = %d", resp.StatusCode)
+	}
+	if resp, _ := postForm(t, r, offerURL+"/statut", url.Values{"_csrf": {csrfToken(t, body)}, "status": {"closed"}}); resp.StatusCode != 403 {
+		t.Fatalf("a reader closes an offer: %d", resp.StatusCode)
+	}
+}
+
+func parisTZ(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}

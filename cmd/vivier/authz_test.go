@@ -17,25 +17,31 @@ import (
 // adding a route to admin.Routes without adding it here fails the test, so
 // that every route is walked by TestEveryRouteEveryRole.
 var expectedRoutes = map[string]string{
-	"GET /connexion":                   "public",
-	"POST /connexion":                  "public",
-	"GET /proconnect":                  "public",
-	"GET /proconnect/retour":           "public",
-	"GET /mot-de-passe-oublie":         "public",
-	"POST /mot-de-passe-oublie":        "public",
-	"GET /mot-de-passe/:token":         "public",
-	"POST /mot-de-passe/:token":        "public",
-	"GET /invitation/:token":           "public",
-	"POST /invitation/:token":          "public",
-	"POST /deconnexion":                "signed-in",
-	"GET /":                            "signed-in",
-	"GET /compte/sessions":             "signed-in",
-	"POST /compte/sessions/:id/fin":    "signed-in",
-	"GET /plateforme/administrations":  "platform:manage",
-	"POST /plateforme/administrations": "platform:manage",
-	"GET /:adm":                        "dashboard:read",
-	"GET /:adm/agents":                 "agents:manage",
-	"POST /:adm/agents/invitations":    "agents:manage",
+	"GET /connexion":                                       "public",
+	"POST /connexion":                                      "public",
+	"GET /proconnect":                                      "public",
+	"GET /proconnect/retour":                               "public",
+	"GET /mot-de-passe-oublie":                             "public",
+	"POST /mot-de-passe-oublie":                            "public",
+	"GET /mot-de-passe/:token":                             "public",
+	"POST /mot-de-passe/:token":                            "public",
+	"GET /invitation/:token":                               "public",
+	"POST /invitation/:token":                              "public",
+	"POST /deconnexion":                                    "signed-in",
+	"GET /":                                                "signed-in",
+	"GET /compte/sessions":                                 "signed-in",
+	"POST /compte/sessions/:id/fin":                        "signed-in",
+	"GET /plateforme/administrations":                      "platform:manage",
+	"POST /plateforme/administrations":                     "platform:manage",
+	"GET /:adm":                                            "dashboard:read",
+	"GET /:adm/offres":                                     "offers:read",
+	"GET /:adm/offres/nouvelle":                            "offers:edit",
+	"POST /:adm/offres":                                    "offers:edit",
+	"GET /:adm/offres/:offer":                              "offers:read",
+	"POST /:adm/offres/:offer":                             "offers:edit",
+	"POST /:adm/offres/:offer/statut":                      "offers:publish",
+	"GET /:adm/agents":                                     "agents:manage",
+	"POST /:adm/agents/invitations":                        "agents:manage",
 	"POST /:adm/agents/invitations/:invitation/annulation": "agents:manage",
 	"POST /:adm/agents/:agent/role":                        "agents:manage",
 	"POST /:adm/agents/:agent/retrait":                     "agents:manage",
@@ -93,6 +99,7 @@ func denied(status int, body string) bool {
 }
 
 type tenantState struct {
+	Offers      []string
 	Name        string
 	Agents      []string
 	Children    []string
@@ -115,6 +122,10 @@ func snapshot(t *testing.T, s *vivier.Store, slug string) tenantState {
 	children, _ := s.ChildAdministrations(ctx, adm.ID)
 	for _, c := range children {
 		st.Children = append(st.Children, c.Slug+"/"+c.Status)
+	}
+	list, _ := s.OffersOf(ctx, adm.ID, "", 0)
+	for _, o := range list {
+		st.Offers = append(st.Offers, o.Reference+"/"+o.Title+"/"+string(o.Status))
 	}
 	pending, _ := s.PendingInvitations(ctx, adm.ID)
 	st.Invitations = len(pending)
@@ -177,8 +188,13 @@ func walkAsRole(t *testing.T, role string) {
 			}
 		}
 	}
-	invitations := map[string]int64{}
+	invitations, offers := map[string]int64{}, map[string]int64{}
 	for _, slug := range []string{"ministere-demo", "ville-demo"} {
+		o := &vivier.Offer{Kind: vivier.KindEmploi, Reference: "REF-" + slug, Versant: vivier.VersantEtat, Title: "Offre de " + slug}
+		if err := s.CreateOffer(ctx, ids[slug], o, vivier.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		offers[slug] = o.ID
 		inv, err := s.Invite(ctx, ids[slug], "pending@"+slug+".fr", vivier.RoleLecteur, vivier.Actor{})
 		if err != nil {
 			t.Fatal(err)
@@ -216,14 +232,15 @@ func walkAsRole(t *testing.T, role string) {
 			}
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
-				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
+				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]), ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"
 			}
 			form := url.Values{"_csrf": {token}, "email": {fmt.Sprintf("invite-%d@example.org", n)}, "role": {"lecteur"},
 				"name": {fmt.Sprintf("Nom %d", n)}, "slug": {fmt.Sprintf("nouvelle-%d", n)}, "status": {"suspended"},
-				"versant": {"etat"}, "admin_email": {fmt.Sprintf("premier-%d@example.org", n)}, "password": {"x"}}
+				"versant": {"etat"}, "admin_email": {fmt.Sprintf("premier-%d@example.org", n)}, "password": {"x"},
+				"kind": {"emploi"}, "title": {fmt.Sprintf("Offre %d", n)}, "reference": {fmt.Sprintf("REF-%d", n)}}
 			var resp *http.Response
 			var body string
 			if r.Method == "GET" {
@@ -248,7 +265,8 @@ func walkAsRole(t *testing.T, role string) {
 			if resp.StatusCode >= 500 {
 				t.Errorf("%s = %d", label, resp.StatusCode)
 			}
-			if target == "ville-demo" && (strings.Contains(body, "Démo-sur-Loire") || strings.Contains(body, "@ville-demo.vivier.test")) {
+			if target == "ville-demo" && (strings.Contains(body, "Démo-sur-Loire") || strings.Contains(body, "@ville-demo.vivier.test") ||
+				strings.Contains(body, "Offre de ville-demo")) {
 				t.Errorf("%s shows data of ville-demo", label)
 			}
 			if r.Path == "/deconnexion" {

@@ -315,6 +315,7 @@ func TestAccessibilityOfBackOffice(t *testing.T) {
 	}
 	axeCheck(t, ctx, "my administrations")
 	for _, path := range []string{"/admin/plateforme/administrations", "/admin/ministere-demo", "/admin/ministere-demo/administration",
+		"/admin/ministere-demo/offres", "/admin/ministere-demo/offres/nouvelle",
 		"/admin/ministere-demo/agents", "/admin/ministere-demo/journal", "/admin/compte/sessions"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+path), chromedp.WaitVisible("footer")); err != nil {
 			t.Fatal(err)

@@ -1,0 +1,30 @@
+package vivier
+
+import "context"
+
+// Domaine is a domaine fonctionnel of the RMFP v2.
+type Domaine struct {
+	Code  string `db:"code"`
+	Label string `db:"label"`
+}
+
+// Departement is a French département, with its région.
+type Departement struct {
+	Code       string `db:"code"`
+	Name       string `db:"name"`
+	RegionCode string `db:"region_code"`
+}
+
+// Domaines lists the RMFP domaines fonctionnels by label.
+func (s *Store) Domaines(ctx context.Context) ([]Domaine, error) {
+	var out []Domaine
+	err := s.db.SelectContext(ctx, &out, `SELECT code, label FROM domaines_fonctionnels ORDER BY label`)
+	return out, wrap("Domaines", err)
+}
+
+// Departements lists the départements by code.
+func (s *Store) Departements(ctx context.Context) ([]Departement, error) {
+	var out []Departement
+	err := s.db.SelectContext(ctx, &out, `SELECT code, name, region_code FROM departements ORDER BY code`)
+	return out, wrap("Departements", err)
+}
