@@ -54,7 +54,8 @@ func offerArgs(o *Offer) ([]any, error) {
 		o.DomaineCode, o.MetierID, stringArray(o.Categories), o.ContractType, stringArray(o.ContractForms), o.PostVacant, o.Mission, o.Profile,
 		o.EmployerText, o.Complements, lj, stringArray(regions), stringArray(deps), o.Experience, o.Workplace, o.Management,
 		o.OpenToInternal, o.OpenToContractuals, []byte(o.Criteria), []byte(o.Conditions), []byte(o.Contacts), []byte(o.Details),
-		o.CVPolicy, o.LetterPolicy, []byte(o.Questions), o.PublishAt, o.EndAt, o.ApplicationDeadline, o.VacancyStart}, nil
+		o.CVPolicy, o.LetterPolicy, []byte(o.Questions), o.PublishAt, o.EndAt, o.ApplicationDeadline, o.VacancyStart,
+		InclusiveForms(o.Title + " " + o.Mission + " " + o.Profile)}, nil
 }
 
 func stringArray(s []string) any {
@@ -80,9 +81,9 @@ func (s *Store) CreateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 				organisation_siret, domaine_code, metier_id, categories, contract_type, contract_forms, post_vacant, mission,
 				profile, employer_text, complements, locations, region_codes, departement_codes, experience, workplace,
 				management, open_to_internal, open_to_contractuals, criteria, conditions, contacts, details, cv_policy,
-				letter_policy, questions, publish_at, end_at, application_deadline, vacancy_start)
+				letter_policy, questions, publish_at, end_at, application_deadline, vacancy_start, search_extra)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-				$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38)
+				$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)
 			RETURNING `+offerColumns, append([]any{adminID}, args...)...)
 		if err != nil {
 			return referenceTaken(err)
@@ -116,7 +117,7 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 				experience = $24, workplace = $25, management = $26, open_to_internal = $27, open_to_contractuals = $28,
 				criteria = $29, conditions = $30, contacts = $31, details = $32, cv_policy = $33, letter_policy = $34,
 				questions = $35, publish_at = $36, end_at = $37, application_deadline = $38, vacancy_start = $39,
-				updated_at = now()
+				search_extra = $40, updated_at = now()
 			WHERE id = $1 AND administration_id = $2
 			RETURNING `+offerColumns, append([]any{o.ID, adminID}, args...)...)
 		if err != nil {

@@ -28,3 +28,16 @@ func (s *Store) Departements(ctx context.Context) ([]Departement, error) {
 	err := s.db.SelectContext(ctx, &out, `SELECT code, name, region_code FROM departements ORDER BY code`)
 	return out, wrap("Departements", err)
 }
+
+// Region is a French région.
+type Region struct {
+	Code string `db:"code"`
+	Name string `db:"name"`
+}
+
+// Regions lists the régions by name.
+func (s *Store) Regions(ctx context.Context) ([]Region, error) {
+	var out []Region
+	err := s.db.SelectContext(ctx, &out, `SELECT code, name FROM regions ORDER BY name`)
+	return out, wrap("Regions", err)
+}

@@ -15,6 +15,7 @@ import (
 type Deps struct {
 	Store    *vivier.Store
 	Renderer *templates.Renderer
+	BaseURL  string        // public URL of the site, for links in structured data
 	CSRF     fiber.Handler // issues the CSRF token of pages with forms (checking is global)
 	Log      *slog.Logger
 }
@@ -30,6 +31,8 @@ func New(d Deps) *Handler { return &Handler{Deps: d} }
 // Register adds the public routes to r.
 func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
+	r.Get("/offres", h.offers)
+	r.Get("/offres/:ref", h.offer)
 	for _, p := range []string{"accessibilite", "mentions-legales", "donnees-personnelles"} {
 		page := "legal/" + p
 		r.Get("/"+p, func(c *fiber.Ctx) error { return h.Renderer.Page(c, fiber.StatusOK, page, nil) })

@@ -52,10 +52,14 @@ CREATE TABLE offers (
     closed_at             timestamptz,
     created_at            timestamptz NOT NULL DEFAULT now(),
     updated_at            timestamptz NOT NULL DEFAULT now(),
+    -- Inclusive spellings ("Infirmier·ère") are split at the middle dot, and
+    -- their feminine forms ("Infirmière") are spelt out in search_extra by
+    -- the application, so that "infirmier" and "infirmière" both find them.
+    search_extra          text NOT NULL DEFAULT '',
     search                tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('french_unaccent', coalesce(title, '')), 'A') ||
+        setweight(to_tsvector('french_unaccent', translate(coalesce(title, ''), '·•', '  ') || ' ' || search_extra), 'A') ||
         setweight(to_tsvector('french_unaccent', coalesce(organisation_name, '')), 'B') ||
-        setweight(to_tsvector('french_unaccent', coalesce(mission, '') || ' ' || coalesce(profile, '')), 'C')
+        setweight(to_tsvector('french_unaccent', translate(coalesce(mission, '') || ' ' || coalesce(profile, ''), '·•', '  ')), 'C')
     ) STORED,
     UNIQUE (administration_id, source, reference),
     CHECK (end_at IS NULL OR publish_at IS NULL OR end_at > publish_at)

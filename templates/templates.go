@@ -54,6 +54,21 @@ func (r *Renderer) funcs() template.FuncMap {
 		"asset": r.assets.URL,
 		"year":  func() int { return time.Now().Year() },
 		"date":  func(t time.Time) string { return t.Format("02/01/2006") },
+		// dict builds the data of a partial from key, value pairs.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 	}
 }
 

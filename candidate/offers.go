@@ -1,0 +1,182 @@
+package candidate
+
+import (
+	"encoding/json"
+	"html/template"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// search reads /offres's query string: the URL holds the whole state, so a
+// search can be shared and the back button works.
+func readSearch(c *fiber.Ctx) vivier.OfferSearch {
+	page, _ := strconv.Atoi(c.Query("page"))
+	return vivier.OfferSearch{
+		Q: strings.TrimSpace(c.Query("q")), Kind: c.Query("type"), Versant: c.Query("versant"),
+		Categorie: c.Query("categorie"), Region: c.Query("region"), Departement: c.Query("departement"),
+		Domaine: c.Query("domaine"), Contrat: c.Query("contrat"), Teletravail: c.Query("teletravail") == "oui",
+		ByDate: c.Query("tri") == "date", Page: page,
+	}
+}
+
+type option struct {
+	Value, Label string
+	Count        int
+	Selected     bool
+}
+
+var kindLabels = map[string]string{"emploi": "Emploi", "concours": "Concours", "stage": "Stage", "apprentissage": "Apprentissage"}
+var versantLabels = map[string]string{"etat": "État", "territoriale": "Territoriale", "hospitaliere": "Hospitalière"}
+var categorieLabels = map[string]string{"APLUS": "A+", "A": "A", "B": "B", "C": "C", "HORS_CATEGORIE": "Hors catégorie"}
+var contratLabels = map[string]string{"TITULAIRE_CONTRACTUEL": "Titulaire ou contractuel", "CONTRACTUELS": "Contractuels", "TERRITORIAL": "Territorial"}
+
+// facetOptions turns counts into the options of a filter, the chosen value
+// kept even when it has no result.
+func facetOptions(counts []vivier.FacetCount, labels map[string]string, chosen string) []option {
+	var out []option
+	seen := false
+	for _, f := range counts {
+		l := labels[f.Value]
+		if l == "" {
+			l = f.Value
+		}
+		out = append(out, option{Value: f.Value, Label: l, Count: f.Count, Selected: f.Value == chosen})
+		seen = seen || f.Value == chosen
+	}
+	if chosen != "" && !seen {
+		l := labels[chosen]
+		if l == "" {
+			l = chosen
+		}
+		out = append(out, option{Value: chosen, Label: l, Selected: true})
+	}
+	return out
+}
+
+func (h *Handler) offers(c *fiber.Ctx) error {
+	q := readSearch(c)
+	res, err := h.Store.SearchOffers(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	regions, err := h.regionNames(c)
+	if err != nil {
+		return err
+	}
+	domaines := map[string]string{}
+	if ds, err := h.Store.Domaines(c.UserContext()); err == nil {
+		for _, d := range ds {
+			domaines[d.Code] = d.Label
+		}
+	}
+	pages := (res.Total + 19) / 20
+	page := q.Page
+	if page < 1 {
+		page = 1
+	}
+	link := func(p int) string {
+		v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+		v.Set("page", strconv.Itoa(p))
+		return "/offres?" + v.Encode()
+	}
+	data := templates.Map{"Search": q, "Results": res, "Page": page, "Pages": pages,
+		"Kinds":      facetOptions(res.Facets["type"], kindLabels, q.Kind),
+		"Versants":   facetOptions(res.Facets["versant"], versantLabels, q.Versant),
+		"Categories": facetOptions(res.Facets["categorie"], categorieLabels, q.Categorie),
+		"Regions":    facetOptions(res.Facets["region"], regions, q.Region),
+		"Domaines":   facetOptions(res.Facets["domaine"], domaines, q.Domaine),
+		"Contrats":   facetOptions(res.Facets["contrat"], contratLabels, q.Contrat),
+		"KindLabels": kindLabels}
+	if page > 1 {
+		data["Prev"] = link(page - 1)
+	}
+	if page < pages {
+		data["Next"] = link(page + 1)
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offers", data)
+}
+
+func (h *Handler) regionNames(c *fiber.Ctx) (map[string]string, error) {
+	rows, err := h.Store.Regions(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, r := range rows {
+		m[r.Code] = r.Name
+	}
+	return m, nil
+}
+
+var offerPathRE = regexp.MustCompile(`^(\d+)(-[a-z0-9-]*)?$`)
+
+func (h *Handler) offer(c *fiber.Ctx) error {
+	m := offerPathRE.FindStringSubmatch(c.Params("ref"))
+	if m == nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Cette offre n'existe pas.")
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	o, adm, err := h.Store.PublicOffer(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if o.Status == vivier.OfferArchived {
+		return h.Renderer.Page(c, fiber.StatusGone, "error", templates.Map{"Status": fiber.StatusGone, "Title": "Offre retirée",
+			"Message": "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
+	}
+	data := templates.Map{"Offer": o, "Adm": adm, "KindLabel": kindLabels[string(o.Kind)], "Closed": o.Status == vivier.OfferClosed}
+	if o.Status == vivier.OfferPublished {
+		data["JSONLD"] = jobPosting(o, adm, h.BaseURL)
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offer", data)
+}
+
+// jobPosting is the schema.org JobPosting of a published offer, as JSON
+// that json.Marshal made safe inside a script element.
+func jobPosting(o *vivier.Offer, adm *vivier.Administration, base string) template.JS {
+	types := map[string]string{"CDD": "TEMPORARY", "CDI": "FULL_TIME", "PERMANENT": "FULL_TIME", "VACATION": "PER_DIEM"}
+	var employment []string
+	for _, f := range o.ContractForms {
+		employment = append(employment, types[f])
+	}
+	if o.Kind == vivier.KindStage || o.Kind == vivier.KindApprentissage {
+		employment = append(employment, "INTERN")
+	}
+	jp := map[string]any{
+		"@context": "https://schema.org/", "@type": "JobPosting",
+		"title": o.Title, "description": o.Mission + "\n\n" + o.Profile,
+		"hiringOrganization": map[string]any{"@type": "Organization", "name": adm.Name, "sameAs": base + "/employeurs/" + adm.Slug},
+		"identifier":         map[string]any{"@type": "PropertyValue", "name": adm.Name, "value": o.Reference},
+		"url":                base + "/offres/" + strconv.FormatInt(o.ID, 10),
+	}
+	if o.PublishedAt != nil {
+		jp["datePosted"] = o.PublishedAt.Format("2006-01-02")
+	}
+	if o.EndAt != nil {
+		jp["validThrough"] = o.EndAt.Format("2006-01-02T15:04:05-07:00")
+	}
+	if len(employment) > 0 {
+		jp["employmentType"] = employment
+	}
+	if o.Workplace == "TELETRAVAIL" && len(o.Locations) == 0 {
+		jp["jobLocationType"] = "TELECOMMUTE"
+		jp["applicantLocationRequirements"] = map[string]any{"@type": "Country", "name": "France"}
+	}
+	var places []any
+	for _, l := range o.Locations {
+		places = append(places, map[string]any{"@type": "Place", "address": map[string]any{"@type": "PostalAddress",
+			"addressLocality": l.Label, "addressRegion": l.Region, "postalCode": l.Departement, "addressCountry": "FR"}})
+	}
+	if len(places) > 0 {
+		jp["jobLocation"] = places
+	}
+	b, _ := json.Marshal(jp)
+	return template.JS(b)
+}
