@@ -346,12 +346,13 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// seedDemo loads the demo data into a running program and waits until its
+// seedDemo loads the demo administrations and accounts (not the demo
+// offers: tests make their own) into a running program, and waits until its
 // policies know the demo roles (the reload on NOTIFY is asynchronous).
 func seedDemo(t *testing.T, p *program) {
 	t.Helper()
 	ctx := context.Background()
-	if err := p.seed(ctx, true); err != nil {
+	if _, err := p.seedDemoAccounts(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if p.policies != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os/exec"
 	"strings"
@@ -173,5 +174,25 @@ func TestShutdownFinishesTasksInFlight(t *testing.T) {
 	var sent int
 	if err := check.Get(&sent, `SELECT count(*) FROM sent_emails WHERE recipient = 'lent@example.org' AND smtp_message_id <> ''`); err != nil || sent != 1 {
 		t.Fatalf("sent_emails = %d, %v; want the email recorded", sent, err)
+	}
+}
+
+// `vivier seed --demo` makes the demo accounts and about 200 published
+// offers of all kinds; running it again changes nothing.
+func TestSeedDemoIsIdempotent(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	for i := 0; i < 2; i++ {
+		if err := NewMain(p.Config, p.Log, io.Discard).Command(context.Background(), []string{"seed", "--demo"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var offers, kinds, agents int
+	db := p.Store().DB()
+	db.Get(&offers, `SELECT count(*) FROM offers WHERE status = 'published'`)
+	db.Get(&kinds, `SELECT count(DISTINCT kind) FROM offers`)
+	db.Get(&agents, `SELECT count(*) FROM agents`)
+	if offers != 200 || kinds != 4 || agents != 9 {
+		t.Fatalf("after two seeds: %d offers of %d kinds, %d agents", offers, kinds, agents)
 	}
 }

@@ -39,9 +39,28 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 		fmt.Fprintln(m.Out, "Rien à faire sans --demo : les données de référence arrivent avec les migrations.")
 		return nil
 	}
-	hash, err := vivier.HashPassword(DemoPassword)
+	n, err := m.seedDemoAccounts(ctx)
 	if err != nil {
 		return err
+	}
+	offers, err := m.seedDemoOffers(ctx, []string{"ministere-demo", "ministere-demo-dnum", "ministere-demo-drh", "ville-demo"})
+	if err != nil {
+		return err
+	}
+	if offers > 0 {
+		fmt.Fprintf(m.Out, "%d offres de démonstration publiées.\n", offers)
+	}
+	fmt.Fprintf(m.Out, "Données de démonstration prêtes\u00a0: %d administrations, %d comptes (mot de passe %s).\n",
+		len(demoAdministrations), n, DemoPassword)
+	return nil
+}
+
+// seedDemoAccounts writes the demo administrations and accounts (the tests'
+// fixtures too) and returns how many accounts there are.
+func (m *Main) seedDemoAccounts(ctx context.Context) (int, error) {
+	hash, err := vivier.HashPassword(DemoPassword)
+	if err != nil {
+		return 0, err
 	}
 	ids := map[string]int64{}
 	for _, d := range demoAdministrations {
@@ -54,7 +73,7 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 			a.ParentID = &p
 		}
 		if err := m.store.UpsertAdministration(ctx, a); err != nil {
-			return fmt.Errorf("seed %s: %w", d.slug, err)
+			return 0, fmt.Errorf("seed %s: %w", d.slug, err)
 		}
 		ids[d.slug] = a.ID
 	}
@@ -66,19 +85,17 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 		return m.store.AssignRole(ctx, a.ID, role, domain)
 	}
 	if err := agent("plateforme@demo.vivier.test", "Camille", "Plateforme", vivier.RolePlateforme, vivier.PlatformDomain); err != nil {
-		return err
+		return 0, err
 	}
 	n := 1
 	for _, slug := range []string{"ministere-demo", "ville-demo"} {
 		for _, role := range demoRoles {
 			email := fmt.Sprintf("%s@%s.vivier.test", role, slug)
 			if err := agent(email, "Démo", role.Label(), role, vivier.AdministrationDomain(ids[slug])); err != nil {
-				return err
+				return 0, err
 			}
 			n++
 		}
 	}
-	fmt.Fprintf(m.Out, "Données de démonstration prêtes : %d administrations, %d comptes (mot de passe %s).\n",
-		len(demoAdministrations), n, DemoPassword)
-	return nil
+	return n, nil
 }

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"vivier"
+)
+
+// demoOffers are the titles the demo draws from: French public-service jobs,
+// with inclusive spellings, over the four kinds.
+var demoOffers = []struct {
+	kind    vivier.OfferKind
+	title   string
+	domaine string
+	cat     string
+}{
+	{vivier.KindEmploi, "Développeur·se back-end", "NUM", "A"},
+	{vivier.KindEmploi, "Chargé·e de mission données", "NUM", "A"},
+	{vivier.KindEmploi, "Administrateur·rice systèmes et réseaux", "NUM", "B"},
+	{vivier.KindEmploi, "Responsable de la sécurité des systèmes d'information", "NUM", "A"},
+	{vivier.KindEmploi, "Designer de services", "NUM", "A"},
+	{vivier.KindEmploi, "Infirmier·ère de santé scolaire", "SAN", "A"},
+	{vivier.KindEmploi, "Gestionnaire des ressources humaines", "RHU", "B"},
+	{vivier.KindEmploi, "Acheteur·se public·que", "ACH", "A"},
+	{vivier.KindEmploi, "Agent·e d'accueil", "ADM", "C"},
+	{vivier.KindEmploi, "Juriste en droit public", "JUR", "A"},
+	{vivier.KindEmploi, "Chargé·e de communication", "COM", "B"},
+	{vivier.KindEmploi, "Technicien·ne bâtiment", "BAT", "B"},
+	{vivier.KindConcours, "Concours externe d'attaché·e d'administration de l'État", "ADM", "A"},
+	{vivier.KindConcours, "Concours interne de secrétaire administratif·ve", "ADM", "B"},
+	{vivier.KindStage, "Stage en développement web", "NUM", "HORS_CATEGORIE"},
+	{vivier.KindStage, "Stage en analyse de données", "NUM", "HORS_CATEGORIE"},
+	{vivier.KindApprentissage, "Apprenti·e technicien·ne support informatique", "NUM", "HORS_CATEGORIE"},
+	{vivier.KindApprentissage, "Apprenti·e en gestion administrative", "ADM", "HORS_CATEGORIE"},
+}
+
+var demoPlaces = []struct{ dep, label string }{
+	{"75", "Paris"}, {"69", "Lyon"}, {"13", "Marseille"}, {"44", "Nantes"}, {"33", "Bordeaux"}, {"59", "Lille"},
+	{"31", "Toulouse"}, {"67", "Strasbourg"}, {"35", "Rennes"}, {"974", "Saint-Denis (La Réunion)"}, {"45", "Orléans"},
+}
+
+// seedDemoOffers publishes about 200 offers over the demo administrations,
+// once: an administration that already has offers is left alone.
+func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) {
+	deps, err := m.store.Departements(ctx)
+	if err != nil {
+		return 0, err
+	}
+	regionOf := map[string]string{}
+	for _, d := range deps {
+		regionOf[d.Code] = d.RegionCode
+	}
+	domaines, err := m.store.Domaines(ctx)
+	if err != nil {
+		return 0, err
+	}
+	known := map[string]bool{}
+	for _, d := range domaines {
+		known[d.Code] = true
+	}
+	n := 0
+	for si, slug := range slugs {
+		adm, err := m.store.AdministrationBySlug(ctx, slug)
+		if err != nil {
+			return n, err
+		}
+		if existing, err := m.store.OffersOf(ctx, adm.ID, "", 1); err != nil || len(existing) > 0 {
+			continue
+		}
+		for i := 0; i < 50; i++ {
+			spec := demoOffers[(i+si*7)%len(demoOffers)]
+			place := demoPlaces[(i*3+si)%len(demoPlaces)]
+			end := time.Now().AddDate(0, 1+i%3, 0)
+			o := &vivier.Offer{Kind: spec.kind, Reference: fmt.Sprintf("DEMO-%s-%03d", slug, i), Versant: adm.Versant,
+				Title: spec.title, OrganisationName: adm.Name, Categories: []string{spec.cat},
+				ContractType: "TITULAIRE_CONTRACTUEL", ContractForms: []string{[]string{"CDD", "CDI", "PERMANENT"}[i%3]},
+				Workplace:  []string{"SUR_SITE", "TELETRAVAIL", "NON_DEFINI"}[i%3],
+				Experience: []string{"DEBUTANT", "CONFIRME", "EXPERT"}[i%3],
+				Mission: "Au sein d'une équipe engagée, vous contribuez à un service public de qualité : " +
+					"vous menez les missions du poste, travaillez avec les usagers et les partenaires, et proposez des améliorations.",
+				Profile: "Rigueur, sens du service public et goût du travail en équipe. Les candidatures de toute personne " +
+					"en situation de handicap sont les bienvenues.",
+				EndAt:     &end,
+				Locations: []vivier.Location{{Country: "FRA", Departement: place.dep, Region: regionOf[place.dep], Label: place.label}},
+			}
+			if known[spec.domaine] {
+				d := spec.domaine
+				o.DomaineCode = &d
+			}
+			if err := m.store.CreateOffer(ctx, adm.ID, o, vivier.Actor{Email: "démonstration"}); err != nil {
+				return n, fmt.Errorf("demo offer %s: %w", o.Reference, err)
+			}
+			if err := m.store.MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{Email: "démonstration"}); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	return n, nil
+}
