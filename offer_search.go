@@ -160,3 +160,24 @@ func (s *Store) PublicOffer(ctx context.Context, id int64) (*Offer, *Administrat
 	}
 	return o, adm, nil
 }
+
+// OfferStamp is an offer's id and last change, for the sitemap.
+type OfferStamp struct {
+	ID        int64     `db:"id"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+// PublishedOfferStamps pages through published offers by id.
+func (s *Store) PublishedOfferStamps(ctx context.Context, offset, limit int) ([]OfferStamp, error) {
+	var out []OfferStamp
+	err := s.db.SelectContext(ctx, &out, `SELECT id, updated_at FROM offers WHERE status = 'published'
+		ORDER BY id LIMIT $1 OFFSET $2`, limit, offset)
+	return out, wrap("PublishedOfferStamps", err)
+}
+
+// CountPublishedOffers counts the published offers.
+func (s *Store) CountPublishedOffers(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM offers WHERE status = 'published'`)
+	return n, wrap("CountPublishedOffers", err)
+}

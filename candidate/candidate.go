@@ -33,6 +33,9 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
 	r.Get("/offres", h.offers)
 	r.Get("/offres/:ref", h.offer)
+	r.Get("/flux/offres.xml", h.feed)
+	r.Get("/sitemap.xml", h.sitemap)
+	r.Get("/sitemap-offres-:part.xml", h.sitemapPart)
 	for _, p := range []string{"accessibilite", "mentions-legales", "donnees-personnelles"} {
 		page := "legal/" + p
 		r.Get("/"+p, func(c *fiber.Ctx) error { return h.Renderer.Page(c, fiber.StatusOK, page, nil) })

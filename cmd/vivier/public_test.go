@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"regexp"
 	"strconv"
 	"strings"
@@ -183,5 +184,41 @@ func TestAccessibilityOfPublicOffers(t *testing.T) {
 		if !strings.Contains(msg, "status of 4") {
 			t.Errorf("console error: %s", msg)
 		}
+	}
+}
+
+func TestFeedAndSitemap(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr"})
+	seedDemo(t, p)
+	ids := publishOffers(t, p)
+	c := newClient(t)
+	resp, body := get(t, c, p.URL+"/flux/offres.xml?type=stage")
+	var feed struct {
+		Channel struct {
+			Items []struct {
+				Title string `xml:"title"`
+				Link  string `xml:"link"`
+			} `xml:"item"`
+		} `xml:"channel"`
+	}
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil || resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/rss+xml") {
+		t.Fatalf("feed = %d %q: %v", resp.StatusCode, resp.Header.Get("Content-Type"), err)
+	}
+	if len(feed.Channel.Items) != 1 || feed.Channel.Items[0].Title != "Stage en développement web" ||
+		feed.Channel.Items[0].Link != "https://vivier.exemple.gouv.fr/offres/"+itoa(ids["V-2"]) {
+		t.Fatalf("feed items = %+v", feed.Channel.Items)
+	}
+	_, body = get(t, c, p.URL+"/sitemap.xml")
+	var set struct {
+		URLs []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal([]byte(body), &set); err != nil {
+		t.Fatal(err)
+	}
+	if len(set.URLs) != 2+4 || strings.Contains(body, "/offres/"+itoa(ids["V-5"])+"<") {
+		t.Fatalf("sitemap has %d URLs:\n%s", len(set.URLs), body)
 	}
 }
