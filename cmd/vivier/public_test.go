@@ -180,11 +180,7 @@ func TestAccessibilityOfPublicOffers(t *testing.T) {
 	if h1 != "Stage en développement web" {
 		t.Fatalf("opened %q", h1)
 	}
-	for _, msg := range console() {
-		if !strings.Contains(msg, "status of 4") {
-			t.Errorf("console error: %s", msg)
-		}
-	}
+	noConsoleErrors(t, console)
 }
 
 func TestFeedAndSitemap(t *testing.T) {
