@@ -4,7 +4,8 @@
 //	vivier worker             background tasks: outbox relay, Asynq server, scheduler
 //	vivier dev                serve and worker in one process, migrations applied (make run)
 //	vivier migrate up|status  the database schema
-//	vivier seed --demo        demo administrations and accounts (idempotent)
+//	vivier seed --demo        demo administrations, accounts and offers (idempotent)
+//	vivier seed --offers N    N published offers loaded with COPY, for benchmarks
 //	vivier mail test ADDRESS  send a test email through the outbox and the worker
 //
 // Configuration comes from the environment (see Config and README.md).
@@ -17,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 )
 
@@ -37,6 +39,7 @@ usage:
   vivier dev                  serve + worker in one process, migrations applied
   vivier migrate up|status    database schema
   vivier seed [--demo]        demo data (idempotent)
+  vivier seed --offers N      N published offers loaded with COPY, for benchmarks
   vivier mail test ADDRESS    send a test email through the worker
 
 Configuration comes from environment variables: see README.md.
@@ -99,6 +102,17 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 		defer m.Close()
 		return m.migrate(ctx, args[1])
 	case "seed":
+		if len(args) == 3 && args[1] == "--offers" {
+			n, err := strconv.Atoi(args[2])
+			if err != nil || n < 1 || n > 10_000_000 {
+				return errUsage
+			}
+			defer m.Close()
+			if err := m.open(ctx); err != nil {
+				return err
+			}
+			return m.seedBulkOffers(ctx, n)
+		}
 		demo := len(args) == 2 && args[1] == "--demo"
 		if len(args) > 2 || (len(args) == 2 && !demo) {
 			return errUsage

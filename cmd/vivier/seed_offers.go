@@ -21,20 +21,27 @@ var demoOffers = []struct {
 	{vivier.KindEmploi, "Administrateur·rice systèmes et réseaux", "NUM", "B"},
 	{vivier.KindEmploi, "Responsable de la sécurité des systèmes d'information", "NUM", "A"},
 	{vivier.KindEmploi, "Designer de services", "NUM", "A"},
-	{vivier.KindEmploi, "Infirmier·ère de santé scolaire", "SAN", "A"},
-	{vivier.KindEmploi, "Gestionnaire des ressources humaines", "RHU", "B"},
+	{vivier.KindEmploi, "Infirmier·ère de santé scolaire", "MED", "A"},
+	{vivier.KindEmploi, "Gestionnaire des ressources humaines", "GRH", "B"},
 	{vivier.KindEmploi, "Acheteur·se public·que", "ACH", "A"},
-	{vivier.KindEmploi, "Agent·e d'accueil", "ADM", "C"},
+	{vivier.KindEmploi, "Agent·e d'accueil", "USA", "C"},
 	{vivier.KindEmploi, "Juriste en droit public", "JUR", "A"},
 	{vivier.KindEmploi, "Chargé·e de communication", "COM", "B"},
 	{vivier.KindEmploi, "Technicien·ne bâtiment", "BAT", "B"},
-	{vivier.KindConcours, "Concours externe d'attaché·e d'administration de l'État", "ADM", "A"},
-	{vivier.KindConcours, "Concours interne de secrétaire administratif·ve", "ADM", "B"},
+	{vivier.KindConcours, "Concours externe d'attaché·e d'administration de l'État", "DIR", "A"},
+	{vivier.KindConcours, "Concours interne de secrétaire administratif·ve", "DIR", "B"},
 	{vivier.KindStage, "Stage en développement web", "NUM", "HORS_CATEGORIE"},
 	{vivier.KindStage, "Stage en analyse de données", "NUM", "HORS_CATEGORIE"},
 	{vivier.KindApprentissage, "Apprenti·e technicien·ne support informatique", "NUM", "HORS_CATEGORIE"},
-	{vivier.KindApprentissage, "Apprenti·e en gestion administrative", "ADM", "HORS_CATEGORIE"},
+	{vivier.KindApprentissage, "Apprenti·e en gestion administrative", "DIR", "HORS_CATEGORIE"},
 }
+
+const (
+	demoMission = "Au sein d'une équipe engagée, vous contribuez à un service public de qualité : " +
+		"vous menez les missions du poste, travaillez avec les usagers et les partenaires, et proposez des améliorations."
+	demoProfile = "Rigueur, sens du service public et goût du travail en équipe. Les candidatures de toute personne " +
+		"en situation de handicap sont les bienvenues."
+)
 
 var demoPlaces = []struct{ dep, label string }{
 	{"75", "Paris"}, {"69", "Lyon"}, {"13", "Marseille"}, {"44", "Nantes"}, {"33", "Bordeaux"}, {"59", "Lille"},
@@ -78,12 +85,10 @@ func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) 
 				ContractType: "TITULAIRE_CONTRACTUEL", ContractForms: []string{[]string{"CDD", "CDI", "PERMANENT"}[i%3]},
 				Workplace:  []string{"SUR_SITE", "TELETRAVAIL", "NON_DEFINI"}[i%3],
 				Experience: []string{"DEBUTANT", "CONFIRME", "EXPERT"}[i%3],
-				Mission: "Au sein d'une équipe engagée, vous contribuez à un service public de qualité : " +
-					"vous menez les missions du poste, travaillez avec les usagers et les partenaires, et proposez des améliorations.",
-				Profile: "Rigueur, sens du service public et goût du travail en équipe. Les candidatures de toute personne " +
-					"en situation de handicap sont les bienvenues.",
-				EndAt:     &end,
-				Locations: []vivier.Location{{Country: "FRA", Departement: place.dep, Region: regionOf[place.dep], Label: place.label}},
+				Mission:    demoMission,
+				Profile:    demoProfile,
+				EndAt:      &end,
+				Locations:  []vivier.Location{{Country: "FRA", Departement: place.dep, Region: regionOf[place.dep], Label: place.label}},
 			}
 			if known[spec.domaine] {
 				d := spec.domaine
@@ -99,4 +104,44 @@ func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) 
 		}
 	}
 	return n, nil
+}
+
+// seedBulkOffers loads n published offers over the demo administrations with
+// COPY (`vivier seed --offers N`), for benchmarks.
+func (m *Main) seedBulkOffers(ctx context.Context, n int) error {
+	if _, err := m.seedDemoAccounts(ctx); err != nil {
+		return err
+	}
+	var adms []*vivier.Administration
+	for _, slug := range []string{"ministere-demo", "ministere-demo-dnum", "ministere-demo-drh", "ville-demo"} {
+		a, err := m.store.AdministrationBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		adms = append(adms, a)
+	}
+	deps, err := m.store.Departements(ctx)
+	if err != nil {
+		return err
+	}
+	run := time.Now().Format("20060102150405")
+	start := time.Now()
+	end := time.Now().AddDate(0, 2, 0)
+	err = m.store.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
+		adm := adms[i%len(adms)]
+		spec := demoOffers[i%len(demoOffers)]
+		dep := deps[(i/7)%len(deps)]
+		d := spec.domaine
+		return adm.ID, vivier.Offer{Kind: spec.kind, Reference: fmt.Sprintf("BULK-%s-%08d", run, i), Versant: adm.Versant,
+			Title: spec.title, OrganisationName: adm.Name, DomaineCode: &d, Categories: []string{spec.cat},
+			ContractType: "TITULAIRE_CONTRACTUEL", ContractForms: []string{[]string{"CDD", "CDI", "PERMANENT"}[i%3]},
+			Workplace: []string{"SUR_SITE", "TELETRAVAIL", "NON_DEFINI"}[i%3], Experience: []string{"DEBUTANT", "CONFIRME", "EXPERT"}[i%3],
+			Mission: demoMission, Profile: demoProfile, EndAt: &end,
+			Locations: []vivier.Location{{Country: "FRA", Departement: dep.Code, Region: dep.RegionCode, Label: dep.Name}}}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Out, "%d offres chargées en %s.\n", n, time.Since(start).Round(time.Millisecond))
+	return nil
 }
