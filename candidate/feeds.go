@@ -40,7 +40,11 @@ func (h *Handler) feed(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ch := rssChannel{Title: "Vivier — offres du service public", Link: h.BaseURL + "/offres?" + string(c.Request().URI().QueryString()),
+	link := h.BaseURL + "/offres"
+	if qs := string(c.Request().URI().QueryString()); qs != "" {
+		link += "?" + qs
+	}
+	ch := rssChannel{Title: "Vivier — offres du service public", Link: link,
 		Description: "Les dernières offres d'emploi, concours, stages et apprentissage des employeurs publics.", Language: "fr"}
 	for _, o := range res.Hits {
 		link := h.BaseURL + "/offres/" + strconv.FormatInt(o.ID, 10)
