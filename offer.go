@@ -1,7 +1,6 @@
 package vivier
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -71,48 +70,48 @@ type Location struct {
 // Offer is a published or draft vacancy, concours, internship or
 // apprenticeship of an administration.
 type Offer struct {
-	ID                  int64           `db:"id"`
-	AdministrationID    int64           `db:"administration_id"`
-	Kind                OfferKind       `db:"kind"`
-	Status              OfferStatus     `db:"status"`
-	Reference           string          `db:"reference"`
-	Source              string          `db:"source"`
-	Versant             Versant         `db:"versant"`
-	Title               string          `db:"title"`
-	LongTitle           string          `db:"long_title"`
-	OrganisationName    string          `db:"organisation_name"`
-	OrganisationSIRET   string          `db:"organisation_siret"`
-	DomaineCode         *string         `db:"domaine_code"`
-	MetierID            *int64          `db:"metier_id"`
-	Categories          pq.StringArray  `db:"categories"`
-	ContractType        string          `db:"contract_type"`
-	ContractForms       pq.StringArray  `db:"contract_forms"`
-	PostVacant          bool            `db:"post_vacant"`
-	Mission             string          `db:"mission"`
-	Profile             string          `db:"profile"`
-	EmployerText        string          `db:"employer_text"`
-	Complements         string          `db:"complements"`
-	Locations           []Location      `db:"-"`
-	Experience          string          `db:"experience"`
-	Workplace           string          `db:"workplace"`
-	Management          *bool           `db:"management"`
-	OpenToInternal      bool            `db:"open_to_internal"`
-	OpenToContractuals  bool            `db:"open_to_contractuals"`
-	Criteria            json.RawMessage `db:"criteria"`
-	Conditions          json.RawMessage `db:"conditions"`
-	Contacts            json.RawMessage `db:"contacts"`
-	Details             json.RawMessage `db:"details"`
-	CVPolicy            string          `db:"cv_policy"`
-	LetterPolicy        string          `db:"letter_policy"`
-	Questions           json.RawMessage `db:"questions"`
-	PublishAt           *time.Time      `db:"publish_at"`
-	EndAt               *time.Time      `db:"end_at"`
-	ApplicationDeadline *time.Time      `db:"application_deadline"`
-	VacancyStart        *time.Time      `db:"vacancy_start"`
-	PublishedAt         *time.Time      `db:"published_at"`
-	ClosedAt            *time.Time      `db:"closed_at"`
-	CreatedAt           time.Time       `db:"created_at"`
-	UpdatedAt           time.Time       `db:"updated_at"`
+	ID                  int64             `db:"id"`
+	AdministrationID    int64             `db:"administration_id"`
+	Kind                OfferKind         `db:"kind"`
+	Status              OfferStatus       `db:"status"`
+	Reference           string            `db:"reference"`
+	Source              string            `db:"source"`
+	Versant             Versant           `db:"versant"`
+	Title               string            `db:"title"`
+	LongTitle           string            `db:"long_title"`
+	OrganisationName    string            `db:"organisation_name"`
+	OrganisationSIRET   string            `db:"organisation_siret"`
+	DomaineCode         *string           `db:"domaine_code"`
+	MetierID            *int64            `db:"metier_id"`
+	Categories          pq.StringArray    `db:"categories"`
+	ContractType        string            `db:"contract_type"`
+	ContractForms       pq.StringArray    `db:"contract_forms"`
+	PostVacant          bool              `db:"post_vacant"`
+	Mission             string            `db:"mission"`
+	Profile             string            `db:"profile"`
+	EmployerText        string            `db:"employer_text"`
+	Complements         string            `db:"complements"`
+	Locations           []Location        `db:"-"`
+	Experience          string            `db:"experience"`
+	Workplace           string            `db:"workplace"`
+	Management          *bool             `db:"management"`
+	OpenToInternal      bool              `db:"open_to_internal"`
+	OpenToContractuals  bool              `db:"open_to_contractuals"`
+	Criteria            JSONB[Criteria]   `db:"criteria"`
+	Conditions          JSONB[Conditions] `db:"conditions"`
+	Contacts            JSONB[[]Contact]  `db:"contacts"`
+	Details             JSONB[Details]    `db:"details"`
+	CVPolicy            string            `db:"cv_policy"`
+	LetterPolicy        string            `db:"letter_policy"`
+	Questions           JSONB[[]Question] `db:"questions"`
+	PublishAt           *time.Time        `db:"publish_at"`
+	EndAt               *time.Time        `db:"end_at"`
+	ApplicationDeadline *time.Time        `db:"application_deadline"`
+	VacancyStart        *time.Time        `db:"vacancy_start"`
+	PublishedAt         *time.Time        `db:"published_at"`
+	ClosedAt            *time.Time        `db:"closed_at"`
+	CreatedAt           time.Time         `db:"created_at"`
+	UpdatedAt           time.Time         `db:"updated_at"`
 }
 
 func oneOf(v string, allowed []string) bool {
@@ -186,15 +185,11 @@ func (o *Offer) Validate() error {
 		}
 		o.OrganisationSIRET = s
 	}
-	for _, field := range []*json.RawMessage{&o.Criteria, &o.Conditions, &o.Details} {
-		if len(*field) == 0 {
-			*field = json.RawMessage("{}")
-		}
+	if o.Contacts.V == nil {
+		o.Contacts.V = []Contact{}
 	}
-	for _, field := range []*json.RawMessage{&o.Contacts, &o.Questions} {
-		if len(*field) == 0 {
-			*field = json.RawMessage("[]")
-		}
+	if o.Questions.V == nil {
+		o.Questions.V = []Question{}
 	}
-	return nil
+	return o.validateBlocks()
 }

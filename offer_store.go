@@ -53,8 +53,8 @@ func offerArgs(o *Offer) ([]any, error) {
 	return []any{o.Kind, o.Reference, o.Source, o.Versant, o.Title, o.LongTitle, o.OrganisationName, o.OrganisationSIRET,
 		o.DomaineCode, o.MetierID, stringArray(o.Categories), o.ContractType, stringArray(o.ContractForms), o.PostVacant, o.Mission, o.Profile,
 		o.EmployerText, o.Complements, lj, stringArray(regions), stringArray(deps), o.Experience, o.Workplace, o.Management,
-		o.OpenToInternal, o.OpenToContractuals, []byte(o.Criteria), []byte(o.Conditions), []byte(o.Contacts), []byte(o.Details),
-		o.CVPolicy, o.LetterPolicy, []byte(o.Questions), o.PublishAt, o.EndAt, o.ApplicationDeadline, o.VacancyStart,
+		o.OpenToInternal, o.OpenToContractuals, o.Criteria, o.Conditions, o.Contacts, o.Details,
+		o.CVPolicy, o.LetterPolicy, o.Questions, o.PublishAt, o.EndAt, o.ApplicationDeadline, o.VacancyStart,
 		InclusiveForms(o.Title + " " + o.Mission + " " + o.Profile)}, nil
 }
 

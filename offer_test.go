@@ -2,7 +2,6 @@ package vivier_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func sampleOffer(ref string) *vivier.Offer {
 		DomaineCode: &dom, Categories: []string{"A"}, ContractType: "TITULAIRE_CONTRACTUEL", ContractForms: []string{"CDD"},
 		Workplace: "TELETRAVAIL", Experience: "CONFIRME",
 		Locations:  []vivier.Location{{Country: "FRA", Region: "11", Departement: "75", Label: "Paris", Latitude: &lat, Longitude: &lng}},
-		Conditions: json.RawMessage(`{"salaires":"Selon grille"}`),
+		Conditions: vivier.JSONB[vivier.Conditions]{V: vivier.Conditions{SalaryTitulaire: "Selon grille"}},
 	}
 }
 
