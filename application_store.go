@@ -1,0 +1,171 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Task types the apply transaction writes to the outbox.
+const (
+	TaskApplicationReceived = "email:application_received" // to the candidate, with the tracking link
+	TaskNewApplication      = "email:new_application"      // to the recruiters of the offer
+)
+
+// ApplicationTask is the payload of the application emails.
+type ApplicationTask struct {
+	ApplicationID int64 `json:"application_id"`
+}
+
+// ErrAlreadyApplied is the refusal of a second application to the same offer
+// with the same email: the candidate already has a way to follow the first.
+var ErrAlreadyApplied = Errorf(ECONFLICT, "Vous avez déjà postulé à cette offre avec cette adresse électronique. Retrouvez votre candidature grâce au lien de suivi reçu par courriel, ou demandez un nouveau lien sur la page « Suivre mes candidatures ».")
+
+// ErrOfferClosed is the refusal of an application to an offer that no longer
+// takes any.
+var ErrOfferClosed = Errorf(ECONFLICT, "Cette offre ne reçoit plus de candidatures : elle est clôturée.")
+
+// OfferOpen says whether an offer takes applications now.
+func OfferOpen(o *Offer, now time.Time) bool {
+	return o.Status == OfferPublished && (o.ApplicationDeadline == nil || now.Before(*o.ApplicationDeadline))
+}
+
+// Apply records a validated submission: files in the file store, then one
+// transaction with the candidate (one per email), the application, its
+// files' metadata, its first event and the outbox rows for the emails. Redis
+// is not on this path. A retried submission (same idempotency key) returns
+// the application the first one made, with created false.
+func (s *Store) Apply(ctx context.Context, sub *Submission, offer *Offer, files FileStore) (app *Application, created bool, err error) {
+	if existing, err := s.applicationByKey(ctx, sub.IdempotencyKey); err == nil {
+		return existing, false, nil
+	} else if ErrorCode(err) != ENOTFOUND {
+		return nil, false, err
+	}
+	if offer != nil && !OfferOpen(offer, time.Now()) {
+		return nil, false, ErrOfferClosed
+	}
+	stored, err := putUploads(ctx, files, sub)
+	if err != nil {
+		return nil, false, err
+	}
+	app = &Application{}
+	err = s.inTx(ctx, "Apply", func(tx *sqlx.Tx) error {
+		return insertApplication(ctx, tx, sub, offer, stored, app)
+	})
+	if err != nil {
+		for _, f := range stored {
+			_ = files.Delete(context.WithoutCancel(ctx), f.key)
+		}
+		if errors.Is(err, errSameKey) {
+			app, err = s.applicationByKey(ctx, sub.IdempotencyKey)
+			return app, false, err
+		}
+		return nil, false, err
+	}
+	return app, true, nil
+}
+
+// errSameKey: a concurrent submission with the same key won the race.
+var errSameKey = errors.New("same idempotency key")
+
+type storedUpload struct {
+	kind string
+	key  string
+	up   *Upload
+}
+
+func putUploads(ctx context.Context, files FileStore, sub *Submission) ([]storedUpload, error) {
+	var stored []storedUpload
+	for kind, up := range map[string]*Upload{"cv": sub.CV, "lettre": sub.Letter} {
+		if up == nil {
+			continue
+		}
+		key := "applications/" + uuid.NewString() + "/" + kind
+		if err := files.Put(ctx, key, up.Data, up.ContentType); err != nil {
+			for _, f := range stored {
+				_ = files.Delete(context.WithoutCancel(ctx), f.key)
+			}
+			return nil, fmt.Errorf("Apply: %w", err)
+		}
+		stored = append(stored, storedUpload{kind, key, up})
+	}
+	return stored, nil
+}
+
+func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer *Offer, stored []storedUpload, app *Application) error {
+	var candidateID int64
+	err := tx.GetContext(ctx, &candidateID, `
+		INSERT INTO candidates (email, civility, first_name, last_name, phone) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (email) DO UPDATE SET civility = EXCLUDED.civility, first_name = EXCLUDED.first_name,
+			last_name = EXCLUDED.last_name, phone = COALESCE(NULLIF(EXCLUDED.phone, ''), candidates.phone), updated_at = now()
+		RETURNING id`, sub.Email, sub.Civility, sub.FirstName, sub.LastName, sub.Phone)
+	if err != nil {
+		return err
+	}
+	adminID, offerID := sub.AdministrationID, sub.OfferID
+	if offer != nil {
+		adminID, offerID = offer.AdministrationID, &offer.ID
+	}
+	var pool *time.Time
+	if sub.TalentPool {
+		now := time.Now()
+		pool = &now
+	}
+	err = tx.GetContext(ctx, app, `
+		INSERT INTO applications (administration_id, offer_id, candidate_id, source, answers, letter_text, domaine_code,
+			consent_at, talent_pool_at, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9)
+		ON CONFLICT (idempotency_key) DO NOTHING
+		RETURNING `+applicationColumns,
+		adminID, offerID, candidateID, sub.Source, JSONB[map[string]string]{V: sub.Answers}, sub.LetterText, sub.DomaineCode, pool, sub.IdempotencyKey)
+	var pqErr *pq.Error
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return errSameKey
+	case errors.As(err, &pqErr) && pqErr.Constraint == "applications_once_per_offer":
+		return ErrAlreadyApplied
+	case err != nil:
+		return err
+	}
+	for _, f := range stored {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			app.ID, f.kind, f.key, f.up.Name, f.up.ContentType, f.up.Size, f.up.SHA256, f.up.Text); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, to_category, email_sent)
+		VALUES ($1, 'candidat·e', 'nouvelle', true)`, app.ID); err != nil {
+		return err
+	}
+	for _, m := range []struct{ task, queue string }{{TaskApplicationReceived, "critical"}, {TaskNewApplication, "default"}} {
+		msg, err := NewOutboxMessage(m.task, m.queue, ApplicationTask{ApplicationID: app.ID})
+		if err != nil {
+			return err
+		}
+		msg.AdministrationID = &adminID
+		if err := insertOutbox(ctx, tx, &msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const applicationColumns = `id, administration_id, offer_id, candidate_id, category, interview_planned, source, answers,
+	letter_text, domaine_code, consent_at, talent_pool_at, withdraw_reason, created_at, updated_at, last_activity_at`
+
+func (s *Store) applicationByKey(ctx context.Context, key string) (*Application, error) {
+	var a Application
+	err := s.db.GetContext(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE idempotency_key = $1`, key)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
+	}
+	return &a, wrap("applicationByKey", err)
+}
