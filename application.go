@@ -19,7 +19,7 @@ const (
 	CategoryReview    Category = "en_cours"
 	CategoryAccepted  Category = "acceptee"
 	CategoryRefused   Category = "refusee"
-	CategoryWithdrawn Category = "retiree"  // by the candidate
+	CategoryWithdrawn Category = "retiree"    // by the candidate
 	CategoryErased    Category = "anonymisee" // personal data erased
 )
 
