@@ -85,7 +85,23 @@ CREATE TABLE tracking_links (
 );
 CREATE INDEX tracking_links_candidate_idx ON tracking_links (candidate_id);
 
+-- Messages between a candidate and the recruiters of an application.
+CREATE TABLE application_messages (
+    id             bigserial PRIMARY KEY,
+    application_id bigint NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+    from_candidate boolean NOT NULL,
+    agent_id       bigint REFERENCES agents (id) ON DELETE SET NULL,
+    body           text NOT NULL CHECK (length(body) BETWEEN 1 AND 5000),
+    created_at     timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX application_messages_application_idx ON application_messages (application_id, created_at);
+
+-- How long an administration promises to take before answering.
+ALTER TABLE administrations ADD COLUMN response_days integer NOT NULL DEFAULT 21 CHECK (response_days BETWEEN 1 AND 180);
+
 -- +goose Down
+ALTER TABLE administrations DROP COLUMN response_days;
+DROP TABLE application_messages;
 DROP TABLE tracking_links;
 DROP TABLE application_events;
 DROP TABLE application_files;

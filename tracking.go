@@ -1,0 +1,210 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// A candidate has no account: a link sent by email opens their space, where
+// every application made with that address shows. Links live long and are
+// revoked only on request, since losing access to one's applications is
+// worse than a link forwarded by mistake.
+
+// Task types of the candidate's space.
+const (
+	TaskTrackingLink         = "email:tracking_link"         // a new link, asked for at /suivi
+	TaskApplicationWithdrawn = "email:application_withdrawn" // to the recruiters
+	TaskCandidateMessage     = "email:candidate_message"     // to the recruiters
+)
+
+// TrackingLinkPayload is the outbox payload of a link request.
+type TrackingLinkPayload struct {
+	Email string `json:"email"`
+}
+
+// RequestTrackingLink queues a new link for the address, whether it has
+// applications or not: the worker looks, and the asker is told the same
+// either way.
+func (s *Store) RequestTrackingLink(ctx context.Context, email string) error {
+	msg, err := NewOutboxMessage(TaskTrackingLink, "critical", TrackingLinkPayload{Email: email})
+	if err != nil {
+		return err
+	}
+	return s.AddOutbox(ctx, &msg)
+}
+
+// CreateTrackingLink records a link under the digest of the token the
+// worker is about to email.
+func (s *Store) CreateTrackingLink(ctx context.Context, candidateID int64, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO tracking_links (candidate_id, token_hash) VALUES ($1, $2)`, candidateID, hash)
+	return wrap("CreateTrackingLink", err)
+}
+
+// CandidateByEmail finds the candidate of an address.
+func (s *Store) CandidateByEmail(ctx context.Context, email string) (*Candidate, error) {
+	var c Candidate
+	err := s.db.GetContext(ctx, &c, `SELECT `+candidateColumns+` FROM candidates WHERE email = $1`, email)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Candidat·e introuvable.")
+	}
+	return &c, wrap("CandidateByEmail", err)
+}
+
+const candidateColumns = `id, email, civility, first_name, last_name, phone, created_at, erased_at`
+
+// CandidateByToken opens a candidate's space from a link, and notes its use.
+func (s *Store) CandidateByToken(ctx context.Context, token string) (*Candidate, error) {
+	var c Candidate
+	err := s.db.GetContext(ctx, &c, `
+		UPDATE tracking_links l SET last_used_at = now()
+		FROM candidates c WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.id = l.candidate_id AND c.erased_at IS NULL
+		RETURNING c.id, c.email, c.civility, c.first_name, c.last_name, c.phone, c.created_at, c.erased_at`, HashToken(token))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Ce lien de suivi n'est plus valable. Demandez-en un nouveau : il vous sera envoyé par courriel.")
+	}
+	return &c, wrap("CandidateByToken", err)
+}
+
+// RevokeTrackingLinks revokes every link of the candidate, the one in use
+// included; the caller sends a new one.
+func (s *Store) RevokeTrackingLinks(ctx context.Context, candidateID int64) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $1 AND revoked_at IS NULL`, candidateID)
+	return wrap("RevokeTrackingLinks", err)
+}
+
+// TrackedApplication is an application as its candidate sees it.
+type TrackedApplication struct {
+	Application
+	OfferTitle   *string    `db:"offer_title"`
+	OfferStatus  *string    `db:"offer_status"`
+	AdminName    string     `db:"administration_name"`
+	AdminSlug    string     `db:"administration_slug"`
+	ResponseDays int        `db:"response_days"`
+	LastNudgeAt  *time.Time `db:"last_nudge_at"`
+	Events       []TimelineEvent
+}
+
+// TimelineEvent is one step of an application's timeline, in plain words.
+type TimelineEvent struct {
+	At    time.Time `db:"at"`
+	To    Category  `db:"to_category"`
+	Label string    `db:"-"`
+}
+
+// Status says in plain words where the application stands.
+func (a *TrackedApplication) Status() string { return StatusLabel(a.Category, a.InterviewPlanned) }
+
+// AnswerDue is when the administration promised an answer.
+func (a *TrackedApplication) AnswerDue() time.Time {
+	return a.CreatedAt.AddDate(0, 0, a.ResponseDays)
+}
+
+// CanNudge says whether the candidate may write to ask for news: once the
+// promised time has passed and the decision is still pending, and not more
+// than once a week.
+func (a *TrackedApplication) CanNudge(now time.Time) bool {
+	pending := a.Category == CategoryNew || a.Category == CategoryReview
+	return pending && now.After(a.AnswerDue()) && (a.LastNudgeAt == nil || now.Sub(*a.LastNudgeAt) > 7*24*time.Hour)
+}
+
+// CanWithdraw says whether the application can still be withdrawn.
+func (a *TrackedApplication) CanWithdraw() bool {
+	return a.Category == CategoryNew || a.Category == CategoryReview
+}
+
+// StatusLabel is what a candidate reads: never the internal step names.
+func StatusLabel(c Category, interview bool) string {
+	switch {
+	case c == CategoryReview && interview:
+		return "entretien prévu"
+	case c == CategoryNew:
+		return "reçue"
+	case c == CategoryReview:
+		return "en cours d'examen"
+	case c == CategoryAccepted:
+		return "retenue"
+	case c == CategoryRefused:
+		return "non retenue"
+	case c == CategoryWithdrawn:
+		return "retirée"
+	}
+	return "supprimée"
+}
+
+// CandidateApplications lists a candidate's applications, newest first, with
+// their timelines.
+func (s *Store) CandidateApplications(ctx context.Context, candidateID int64) ([]TrackedApplication, error) {
+	var apps []TrackedApplication
+	err := s.db.SelectContext(ctx, &apps, `
+		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.interview_planned, a.source, a.answers,
+			a.letter_text, a.domaine_code, a.consent_at, a.talent_pool_at, a.withdraw_reason, a.created_at, a.updated_at,
+			a.last_activity_at, o.title AS offer_title, o.status AS offer_status, d.name AS administration_name,
+			d.slug AS administration_slug, d.response_days,
+			(SELECT max(created_at) FROM application_messages m WHERE m.application_id = a.id AND m.from_candidate) AS last_nudge_at
+		FROM applications a JOIN administrations d ON d.id = a.administration_id LEFT JOIN offers o ON o.id = a.offer_id
+		WHERE a.candidate_id = $1 ORDER BY a.created_at DESC, a.id DESC`, candidateID)
+	if err != nil {
+		return nil, wrap("CandidateApplications", err)
+	}
+	for i := range apps {
+		if err := s.db.SelectContext(ctx, &apps[i].Events, `SELECT at, to_category FROM application_events
+			WHERE application_id = $1 ORDER BY at, id`, apps[i].ID); err != nil {
+			return nil, wrap("CandidateApplications", err)
+		}
+		for j := range apps[i].Events {
+			apps[i].Events[j].Label = StatusLabel(apps[i].Events[j].To, false)
+		}
+	}
+	return apps, nil
+}
+
+// candidateApplication locks one of the candidate's applications: the
+// candidate id in the WHERE clause is what keeps one candidate out of
+// another's applications.
+func candidateApplication(ctx context.Context, tx *sqlx.Tx, candidateID, appID int64) (*Application, error) {
+	var a Application
+	err := tx.GetContext(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE id = $1 AND candidate_id = $2 FOR UPDATE`,
+		appID, candidateID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
+	}
+	return &a, err
+}
+
+// Withdraw withdraws a pending application, and tells its recruiters.
+func (s *Store) Withdraw(ctx context.Context, candidateID, appID int64, reason string) error {
+	if len([]rune(reason)) > 1000 {
+		return FieldError("reason", "Le motif compte 1 000 caractères au plus.")
+	}
+	return s.inTx(ctx, "Withdraw", func(tx *sqlx.Tx) error {
+		a, err := candidateApplication(ctx, tx, candidateID, appID)
+		if err != nil {
+			return err
+		}
+		if a.Category != CategoryNew && a.Category != CategoryReview {
+			return Errorf(ECONFLICT, "Cette candidature ne peut plus être retirée : elle est %s.", StatusLabel(a.Category, false))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET category = 'retiree', withdraw_reason = $2, updated_at = now(),
+			last_activity_at = now() WHERE id = $1`, a.ID, reason); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, reason)
+			VALUES ($1, 'candidat·e', $2, 'retiree', $3)`, a.ID, a.Category, reason); err != nil {
+			return err
+		}
+		return addApplicationTask(ctx, tx, TaskApplicationWithdrawn, "default", a)
+	})
+}
+
+func addApplicationTask(ctx context.Context, tx *sqlx.Tx, task, queue string, a *Application) error {
+	msg, err := NewOutboxMessage(task, queue, ApplicationTask{ApplicationID: a.ID})
+	if err != nil {
+		return err
+	}
+	msg.AdministrationID = &a.AdministrationID
+	return insertOutbox(ctx, tx, &msg)
+}

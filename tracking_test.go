@@ -1,0 +1,121 @@
+package vivier_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"vivier"
+)
+
+func TestCandidateSpace(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _ := newOfferWorld(t)
+	files, _ := vivier.NewLocalFiles(t.TempDir())
+	o := openOffer(t, s, a.ID, "TRK-1")
+	sub := submission(t, "camille@exemple.fr")
+	sub.Validate(o)
+	app, _, err := s.Apply(ctx, sub, o, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := submission(t, "dominique@exemple.fr")
+	other.Validate(o)
+	otherApp, _, err := s.Apply(ctx, other, o, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.CandidateByEmail(ctx, "camille@exemple.fr")
+	token, hash := vivier.NewToken()
+	if err := s.CreateTrackingLink(ctx, c.ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CandidateByToken(ctx, token)
+	if err != nil || got.ID != c.ID {
+		t.Fatalf("by token = %+v, %v", got, err)
+	}
+	if _, err := s.CandidateByToken(ctx, token+"x"); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Fatalf("a wrong token: %v", err)
+	}
+	apps, err := s.CandidateApplications(ctx, c.ID)
+	if err != nil || len(apps) != 1 || apps[0].Status() != "reçue" || *apps[0].OfferTitle != o.Title || len(apps[0].Events) != 1 {
+		t.Fatalf("apps = %+v, %v", apps, err)
+	}
+	if apps[0].CanNudge(time.Now()) || !apps[0].CanNudge(time.Now().AddDate(0, 0, 22)) {
+		t.Error("nudging before or after the promised 21 days")
+	}
+	if err := s.SendCandidateMessage(ctx, c.ID, app.ID, "Des nouvelles ?"); vivier.ErrorCode(err) != vivier.ECONFLICT {
+		t.Errorf("nudge before the promised time: %v", err)
+	}
+	// One candidate cannot touch another's application.
+	if err := s.Withdraw(ctx, c.ID, otherApp.ID, ""); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Fatalf("withdrawing someone else's: %v", err)
+	}
+	if err := s.Withdraw(ctx, c.ID, app.ID, "J'ai trouvé un poste."); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Withdraw(ctx, c.ID, app.ID, ""); vivier.ErrorCode(err) != vivier.ECONFLICT {
+		t.Fatalf("withdrawing twice: %v", err)
+	}
+	apps, _ = s.CandidateApplications(ctx, c.ID)
+	if apps[0].Status() != "retirée" || len(apps[0].Events) != 2 || apps[0].Events[1].Label != "retirée" {
+		t.Fatalf("after withdrawal = %+v", apps[0])
+	}
+	if err := s.RevokeTrackingLinks(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CandidateByToken(ctx, token); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Fatalf("a revoked link opens: %v", err)
+	}
+}
+
+func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _ := newOfferWorld(t)
+	files, _ := vivier.NewLocalFiles(t.TempDir())
+	o := openOffer(t, s, a.ID, "ERA-1")
+	sub := submission(t, "zoe.erasable@exemple.fr")
+	sub.FirstName, sub.LastName, sub.LetterText = "Zoé", "Effaçable", "Madame, Monsieur, je suis Zoé Effaçable."
+	sub.Validate(o)
+	app, _, err := s.Apply(ctx, sub, o, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := s.CandidateByEmail(ctx, "zoe.erasable@exemple.fr")
+	_, hash := vivier.NewToken()
+	s.CreateTrackingLink(ctx, c.ID, hash)
+	s.DB().MustExec(`INSERT INTO sent_emails (message_key, template, recipient, subject) VALUES ('k', 'application_received', 'zoe.erasable@exemple.fr', 'Votre candidature')`)
+	stored, _ := s.CandidateFiles(ctx, c.ID)
+	if len(stored) != 1 {
+		t.Fatalf("files = %+v", stored)
+	}
+	if err := s.EraseCandidate(ctx, c.ID, files); err != nil {
+		t.Fatal(err)
+	}
+	// Every row of every table, as text: none may name her.
+	var tables []string
+	s.DB().SelectContext(ctx, &tables, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
+	for _, tbl := range tables {
+		var n int
+		if err := s.DB().GetContext(ctx, &n, `SELECT count(*) FROM `+tbl+` t WHERE t::text ILIKE '%erasable%' OR t::text ILIKE '%Effaçable%' OR t::text ILIKE '%612345678%'`); err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			t.Errorf("table %s still has %d rows naming her", tbl, n)
+		}
+	}
+	if _, err := files.Open(ctx, stored[0].Key); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Errorf("her CV is still in the store: %v", err)
+	}
+	var cat string
+	s.DB().GetContext(ctx, &cat, `SELECT category FROM applications WHERE id = $1`, app.ID)
+	if cat != "anonymisee" {
+		t.Errorf("the application row is %q, want kept and anonymised", cat)
+	}
+	if !strings.Contains(vivier.StatusLabel(vivier.CategoryErased, false), "supprimée") {
+		t.Error("label")
+	}
+}
