@@ -169,3 +169,43 @@ func (s *Store) applicationByKey(ctx context.Context, key string) (*Application,
 	}
 	return &a, wrap("applicationByKey", err)
 }
+
+// ApplicationSummary is what the emails about an application need.
+type ApplicationSummary struct {
+	Application
+	Candidate    Candidate `db:"c"`
+	OfferTitle   *string   `db:"offer_title"`
+	AdminName    string    `db:"administration_name"`
+	AdminSlug    string    `db:"administration_slug"`
+	ResponseDays int       `db:"response_days"`
+}
+
+// ApplicationSummaryByID returns an application with its candidate, offer
+// title and administration, for the worker.
+func (s *Store) ApplicationSummaryByID(ctx context.Context, id int64) (*ApplicationSummary, error) {
+	var a ApplicationSummary
+	err := s.db.GetContext(ctx, &a, `
+		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.interview_planned, a.source, a.answers,
+			a.letter_text, a.domaine_code, a.consent_at, a.talent_pool_at, a.withdraw_reason, a.created_at, a.updated_at,
+			a.last_activity_at, c.id AS "c.id", c.email AS "c.email", c.civility AS "c.civility", c.first_name AS "c.first_name",
+			c.last_name AS "c.last_name", c.phone AS "c.phone", c.created_at AS "c.created_at", c.erased_at AS "c.erased_at",
+			o.title AS offer_title, d.name AS administration_name, d.slug AS administration_slug, d.response_days
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN administrations d ON d.id = a.administration_id
+		LEFT JOIN offers o ON o.id = a.offer_id WHERE a.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
+	}
+	return &a, wrap("ApplicationSummaryByID", err)
+}
+
+// Recruiters lists the active agents who decide on the administration's
+// applications (roles admin and recruteur held there), to notify them.
+func (s *Store) Recruiters(ctx context.Context, adminID int64) ([]Agent, error) {
+	var out []Agent
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT DISTINCT a.id, a.email, a.first_name, a.last_name, a.password_hash, a.status, a.last_login_at, a.created_at, a.updated_at
+		FROM casbin_rules r JOIN agents a ON r.v0 = 'agent:' || a.id
+		WHERE r.ptype = 'g' AND r.v2 = $1 AND r.v1 IN ('admin', 'recruteur') AND a.status = 'active'
+		ORDER BY a.id`, AdministrationDomain(adminID))
+	return out, wrap("Recruiters", err)
+}

@@ -98,6 +98,11 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeTestEmail, w.handleTestEmail)
 	mux.HandleFunc(vivier.TaskAgentInvitationEmail, w.handleAgentInvitation)
 	mux.HandleFunc(vivier.TaskPasswordResetEmail, w.handlePasswordReset)
+	mux.HandleFunc(vivier.TaskApplicationReceived, w.handleApplicationReceived)
+	mux.HandleFunc(vivier.TaskTrackingLink, w.handleTrackingLink)
+	mux.HandleFunc(vivier.TaskNewApplication, w.notifyRecruiters("new_application"))
+	mux.HandleFunc(vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
+	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	return mux
