@@ -35,8 +35,8 @@ func checkFileKey(key string) error {
 	return nil
 }
 
-// OpenFileStore opens the store a URL names: file:///var/lib/vivier/files
-// (one instance) or s3://KEY:SECRET@host:port/bucket?tls=false&region=R
+// OpenFileStore opens the store a URL names: file:///var/lib/vivier/files or
+// file:relative/dir (one instance) or s3://KEY:SECRET@host:port/bucket?tls=false&region=R
 // (S3-compatible object storage, for several instances).
 func OpenFileStore(ctx context.Context, raw string) (FileStore, error) {
 	u, err := url.Parse(raw)
@@ -45,6 +45,9 @@ func OpenFileStore(ctx context.Context, raw string) (FileStore, error) {
 	}
 	switch u.Scheme {
 	case "file":
+		if u.Opaque != "" { // file:relative/dir
+			return NewLocalFiles(u.Opaque)
+		}
 		return NewLocalFiles(u.Path)
 	case "s3":
 		return NewS3Files(ctx, u)

@@ -13,11 +13,14 @@ import (
 
 // Deps is what the public site needs.
 type Deps struct {
-	Store    *vivier.Store
-	Renderer *templates.Renderer
-	BaseURL  string        // public URL of the site, for links in structured data
-	CSRF     fiber.Handler // issues the CSRF token of pages with forms (checking is global)
-	Log      *slog.Logger
+	Store       *vivier.Store
+	Renderer    *templates.Renderer
+	BaseURL     string        // public URL of the site, for links in structured data
+	CSRF        fiber.Handler // issues the CSRF token of pages with forms (checking is global)
+	Log         *slog.Logger
+	Files       vivier.FileStore // candidates' CVs and letters
+	UploadLimit int64            // bytes, per file
+	Limiter     vivier.Limiter   // per IP and per email, shared through Redis
 }
 
 // Handler serves the public site.
@@ -33,6 +36,23 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
 	r.Get("/offres", h.offers)
 	r.Get("/offres/:ref", h.offer)
+	offer, spontaneous := h.offerTarget, h.spontaneousTarget
+	r.Get("/offres/:id/postuler", h.CSRF, h.applyForm(offer))
+	r.Post("/offres/:id/postuler", h.CSRF, h.apply(offer))
+	r.Get("/offres/:id/postuler/envoyee", h.applySent(offer))
+	r.Get("/employeurs/:slug/candidature-spontanee", h.CSRF, h.applyForm(spontaneous))
+	r.Post("/employeurs/:slug/candidature-spontanee", h.CSRF, h.apply(spontaneous))
+	r.Get("/employeurs/:slug/candidature-spontanee/envoyee", h.applySent(spontaneous))
+	r.Get("/suivi", h.CSRF, h.trackingAsk)
+	r.Post("/suivi", h.CSRF, h.trackingRequest)
+	r.Get("/suivi/:token", h.CSRF, h.space)
+	r.Get("/suivi/:token/mes-donnees.zip", h.export)
+	r.Post("/suivi/:token/candidatures/:id/retrait", h.CSRF, h.spaceAction("retrait", h.withdraw))
+	r.Post("/suivi/:token/candidatures/:id/relance", h.CSRF, h.spaceAction("relance", h.nudge))
+	r.Post("/suivi/:token/candidatures/:id/cv", h.CSRF, h.spaceAction("cv", h.replaceCV))
+	r.Post("/suivi/:token/telephone", h.CSRF, h.spaceAction("telephone", h.updatePhone))
+	r.Post("/suivi/:token/liens", h.CSRF, h.revokeLinks)
+	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)
 	r.Get("/flux/offres.xml", h.feed)
 	r.Get("/sitemap.xml", h.sitemap)
 	r.Get("/sitemap-offres-:part.xml", h.sitemapPart)

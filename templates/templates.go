@@ -55,6 +55,13 @@ func (r *Renderer) funcs() template.FuncMap {
 		"year":  func() int { return time.Now().Year() },
 		"date":  func(t time.Time) string { return t.Format("02/01/2006") },
 		// dict builds the data of a partial from key, value pairs.
+		"list": func(v ...string) []string { return v },
+		"deref": func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		},
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

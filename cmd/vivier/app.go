@@ -33,6 +33,7 @@ type Main struct {
 
 	db       *sqlx.DB
 	store    *vivier.Store
+	files    vivier.FileStore
 	redis    *redis.Client
 	redisOpt asynq.RedisConnOpt
 	renderer *templates.Renderer
@@ -71,6 +72,9 @@ func (m *Main) open(ctx context.Context) error {
 	ropt.MaxRetries = 1
 	m.redis = redis.NewClient(ropt)
 	m.redisOpt = asynq.RedisClientOpt{Addr: ropt.Addr, Username: ropt.Username, Password: ropt.Password, DB: ropt.DB, TLSConfig: ropt.TLSConfig}
+	if m.files, err = vivier.OpenFileStore(ctx, m.Config.FilesURL); err != nil {
+		return fmt.Errorf("FILES_URL=%s: %w", redactURL(m.Config.FilesURL), err)
+	}
 	if m.renderer, err = templates.New(); err != nil {
 		return err
 	}

@@ -22,7 +22,9 @@ type Config struct {
 	MailpitURL         string        // MAILPIT_URL (printed by `dev` only)
 	LogFormat          string        // LOG_FORMAT: text | json
 	LogLevel           string        // LOG_LEVEL: debug | info | warn | error
-	BodyLimitMB        int           // BODY_LIMIT_MB
+	BodyLimitMB        int           // BODY_LIMIT_MB: above the upload limit, so that a file too big gets our own message
+	FilesURL           string        // FILES_URL: file:DIR, file:///DIR or s3://KEY:SECRET@host/bucket
+	UploadLimitMB      int           // UPLOAD_LIMIT_MB: per file a candidate sends
 	SessionIdleTimeout time.Duration // SESSION_IDLE_TIMEOUT
 	SessionMaxAge      time.Duration // SESSION_MAX_AGE: a session ends this long after sign-in
 	CookieSecure       bool          // COOKIE_SECURE (default: BASE_URL is https)
@@ -52,7 +54,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MailpitURL:         e.str("MAILPIT_URL", ""),
 		LogFormat:          e.oneOf("LOG_FORMAT", "text", "text", "json"),
 		LogLevel:           e.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
-		BodyLimitMB:        e.int("BODY_LIMIT_MB", 12, 1, 1024),
+		BodyLimitMB:        e.int("BODY_LIMIT_MB", 40, 1, 1024),
+		FilesURL:           e.str("FILES_URL", "file:.local/files"),
+		UploadLimitMB:      e.int("UPLOAD_LIMIT_MB", 10, 1, 100),
 		SessionIdleTimeout: e.duration("SESSION_IDLE_TIMEOUT", 2*time.Hour),
 		SessionMaxAge:      e.duration("SESSION_MAX_AGE", 12*time.Hour),
 		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),

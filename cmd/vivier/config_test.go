@@ -15,7 +15,7 @@ func TestConfigDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.BaseURL != "http://127.0.0.1:8080" || c.LogFormat != "text" ||
-		c.CookieSecure || c.OutboxInterval != 500*time.Millisecond || c.BodyLimitMB != 12 {
+		c.CookieSecure || c.OutboxInterval != 500*time.Millisecond || c.BodyLimitMB != 40 {
 		t.Fatalf("defaults = %+v", c)
 	}
 	c, err = LoadConfig(mapEnv(map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr/", "TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.1"}))

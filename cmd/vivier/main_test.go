@@ -36,6 +36,7 @@ func startProgram(t testing.TB, mode string, env map[string]string) *program {
 		"TASK_POLL_INTERVAL":   "20ms",
 		"LOG_LEVEL":            "warn",
 		"SHUTDOWN_TIMEOUT":     "5s",
+		"FILES_URL":            "file://" + t.TempDir(),
 	}
 	if _, ok := env["REDIS_URL"]; !ok {
 		vars["REDIS_URL"] = jobstest.URL(jobstest.Redis(t))

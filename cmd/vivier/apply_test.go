@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"vivier"
+)
+
+// openOfferWithQuestion publishes an offer of ville-demo that asks for a CV
+// and one question.
+func openOfferWithQuestion(t *testing.T, p *program) *vivier.Offer {
+	t.Helper()
+	ctx := context.Background()
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &vivier.Offer{Kind: vivier.KindEmploi, Reference: "APPLY-1", Versant: adm.Versant, Title: "Jardinier·ère des parcs",
+		Mission: "Entretenir les parcs de la ville.", CVPolicy: "required",
+		Questions: vivier.JSONB[[]vivier.Question]{V: []vivier.Question{{ID: "permis", Label: "Avez-vous le permis B ?", Kind: "yesno", Required: true}}}}
+	if err := p.Store().CreateOffer(ctx, adm.ID, o, vivier.Actor{Email: "t@t"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Store().MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{Email: "t@t"}); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func pdfBytes(t testing.TB, js string, text string) []byte {
+	t.Helper()
+	f := fpdf.New("P", "mm", "A4", "")
+	if js != "" {
+		f.SetJavascript(js)
+	}
+	f.AddPage()
+	f.SetFont("Helvetica", "", 12)
+	f.Cell(0, 10, text)
+	var b bytes.Buffer
+	if err := f.Output(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// postMultipart sends a form with files, as a browser does.
+func postMultipart(t *testing.T, c *http.Client, u string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	for name, data := range files {
+		fw, _ := w.CreateFormFile(name, "cv.pdf")
+		fw.Write(data)
+	}
+	w.Close()
+	req, _ := http.NewRequest("POST", u, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+var idemRE = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
+
+func applyFields(t *testing.T, page, email string) map[string]string {
+	t.Helper()
+	m := idemRE.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no idempotency key in the form")
+	}
+	return map[string]string{"_csrf": csrfToken(t, page), "idempotency_key": m[1], "first_name": "Camille", "last_name": "Martin",
+		"email": email, "phone": "06 12 34 56 78", "q_permis": "oui", "consent": "oui", "source": "linkedin"}
+}
+
+func countRows(t *testing.T, p *program, table string) int {
+	t.Helper()
+	var n int
+	if err := p.Store().DB().Get(&n, `SELECT count(*) FROM `+table); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+var trackRE = regexp.MustCompile(`/suivi/[A-Za-z0-9_-]{43}`)
+
+func TestApplyAndTrack(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "dev", nil)
+	seedDemo(t, p)
+	o := openOfferWithQuestion(t, p)
+	c := newClient(t)
+	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
+	_, page := get(t, c, formURL)
+	fields := applyFields(t, page, "camille@exemple.fr")
+	cv := pdfBytes(t, "", "Camille Martin - jardiniere")
+	// Sent twice (a double click, a retried POST): one application.
+	for i := 0; i < 2; i++ {
+		resp, body := postMultipart(t, c, formURL, fields, map[string][]byte{"cv": cv})
+		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/offres/"+itoa(o.ID)+"/postuler/envoyee" {
+			t.Fatalf("apply #%d = %d %s", i, resp.StatusCode, body)
+		}
+	}
+	if n := countRows(t, p, "applications"); n != 1 {
+		t.Fatalf("%d applications", n)
+	}
+	if resp, body := get(t, c, p.URL+"/offres/"+itoa(o.ID)+"/postuler/envoyee"); resp.StatusCode != 200 || !strings.Contains(body, "Votre candidature est envoyée") {
+		t.Fatalf("sent page = %d", resp.StatusCode)
+	}
+	// The same address from a new form: refused, pointing to the tracking.
+	_, page = get(t, c, formURL)
+	resp, body := postMultipart(t, c, formURL, applyFields(t, page, "camille@exemple.fr"), map[string][]byte{"cv": cv})
+	if resp.StatusCode != 409 || !strings.Contains(body, "lien de suivi") || !strings.Contains(body, `value="Camille"`) {
+		t.Fatalf("second application = %d", resp.StatusCode)
+	}
+	var link string
+	for _, m := range p.SMTP.Wait(t, 3, 15*time.Second) { // the candidate, the admin and the recruiter
+		if m.To[0] == "camille@exemple.fr" {
+			link = trackRE.FindString(m.Text)
+		}
+	}
+	if link == "" {
+		t.Fatal("no tracking link emailed")
+	}
+	resp, body = get(t, c, p.URL+link)
+	if resp.StatusCode != 200 || !strings.Contains(body, "Jardinier·ère des parcs") || !strings.Contains(body, ">reçue</p>") ||
+		resp.Header.Get("Referrer-Policy") != "no-referrer" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("space = %d %v", resp.StatusCode, resp.Header)
+	}
+	appID := regexp.MustCompile(`/candidatures/(\d+)/retrait`).FindStringSubmatch(body)[1]
+	resp, _ = postForm(t, c, p.URL+link+"/candidatures/"+appID+"/retrait", map[string][]string{"_csrf": {csrfToken(t, body)}, "reason": {"Poste trouvé"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("withdraw = %d", resp.StatusCode)
+	}
+	if _, body = get(t, c, p.URL+link+"?fait=retrait"); !strings.Contains(body, ">retirée</p>") || !strings.Contains(body, "Votre candidature est retirée") {
+		t.Fatal("not shown as withdrawn")
+	}
+	// The data export has the JSON and the CV.
+	resp, zipped := get(t, c, p.URL+link+"/mes-donnees.zip")
+	if resp.StatusCode != 200 || !strings.HasPrefix(zipped, "PK") || !strings.Contains(zipped, "mes-donnees.json") || !strings.Contains(zipped, "-cv-cv.pdf") {
+		t.Fatalf("export = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// Erasure: the link dies, the name is gone.
+	_, body = get(t, c, p.URL+link)
+	if resp, _ := postForm(t, c, p.URL+link+"/suppression", map[string][]string{"_csrf": {csrfToken(t, body)}, "confirm": {"oui"}}); resp.StatusCode != 200 {
+		t.Fatalf("erase = %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, c, p.URL+link); resp.StatusCode != 404 {
+		t.Fatalf("the link after erasure = %d", resp.StatusCode)
+	}
+	var n int
+	p.Store().DB().Get(&n, `SELECT count(*) FROM candidates WHERE first_name = 'Camille' OR email IS NOT NULL`)
+	if n != 0 {
+		t.Fatal("the candidate is still there")
+	}
+}
+
+func TestApplyRefusesBadFiles(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	o := openOfferWithQuestion(t, p)
+	c := newClient(t)
+	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
+	big := append(pdfBytes(t, "", "CV"), bytes.Repeat([]byte{'%'}, 30<<20)...)
+	for _, tc := range []struct {
+		name, want string
+		data       []byte
+	}{
+		{"text", "n&#39;est pas un PDF", []byte("Bonjour, voici mon CV en texte.")},
+		{"big", "dépasse la taille autorisée (10 Mo)", big},
+		{"script", "contient du JavaScript", pdfBytes(t, "app.alert(1)", "CV")},
+		{"empty", "est vide", []byte{}},
+	} {
+		_, page := get(t, c, formURL)
+		fields := applyFields(t, page, tc.name+"@exemple.fr")
+		var resp *http.Response
+		var body string
+		if len(tc.data) == 0 {
+			resp, body = postEmptyFile(t, c, formURL, fields)
+		} else {
+			resp, body = postMultipart(t, c, formURL, fields, map[string][]byte{"cv": tc.data})
+		}
+		if resp.StatusCode != 422 || !strings.Contains(body, tc.want) || !strings.Contains(body, `value="Camille"`) ||
+			!strings.Contains(body, `value="`+tc.name+`@exemple.fr"`) || !strings.Contains(body, `id="cv-error"`) {
+			t.Errorf("%s: %d, want 422 with %q and the form kept", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	if n := countRows(t, p, "applications") + countRows(t, p, "application_files") + countRows(t, p, "candidates"); n != 0 {
+		t.Fatalf("%d rows stored", n)
+	}
+	entries, _ := os.ReadDir(strings.TrimPrefix(p.Config.FilesURL, "file://"))
+	if len(entries) != 0 {
+		t.Fatalf("files stored: %v", entries)
+	}
+}
+
+// postEmptyFile sends a file part with a name and no content.
+func postEmptyFile(t *testing.T, c *http.Client, u string, fields map[string]string) (*http.Response, string) {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	w.CreateFormFile("cv", "vide.pdf")
+	w.Close()
+	req, _ := http.NewRequest("POST", u, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestTrackingLinkRequestTellsNothing(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	o := openOfferWithQuestion(t, p)
+	c := newClient(t)
+	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
+	_, page := get(t, c, formURL)
+	if resp, _ := postMultipart(t, c, formURL, applyFields(t, page, "connue@exemple.fr"), map[string][]byte{"cv": pdfBytes(t, "", "CV")}); resp.StatusCode != 303 {
+		t.Fatalf("apply = %d", resp.StatusCode)
+	}
+	var bodies []string
+	for _, email := range []string{"inconnue@exemple.fr", "connue@exemple.fr"} {
+		_, page := get(t, c, p.URL+"/suivi")
+		resp, body := postForm(t, c, p.URL+"/suivi", map[string][]string{"_csrf": {csrfToken(t, page)}, "email": {email}})
+		if resp.StatusCode != 200 || !strings.Contains(body, "Si des candidatures existent pour cette adresse") {
+			t.Fatalf("%s: %d", email, resp.StatusCode)
+		}
+		bodies = append(bodies, csrfRE.ReplaceAllString(regexp.MustCompile(`nonce="[^"]*"|data-request-id="[^"]*"`).ReplaceAllString(body, ""), ""))
+	}
+	if bodies[0] != bodies[1] {
+		t.Fatal("the answer differs for a known and an unknown address")
+	}
+	if resp, _ := get(t, c, p.URL+"/suivi/"+strings.Repeat("x", 43)); resp.StatusCode != 404 {
+		t.Fatalf("a guessed link = %d", resp.StatusCode)
+	}
+}
