@@ -31,6 +31,7 @@ type AuditEntry struct {
 
 // Audit actions, with their French labels for the log's screen.
 var AuditActions = map[string]string{
+	"application.attached":       "Candidature spontanée rattachée à une offre",
 	"agent.sign_in":              "Connexion",
 	"agent.sign_in_failed":       "Échec de connexion",
 	"agent.locked":               "Compte bloqué après trop de tentatives",

@@ -29,6 +29,7 @@ type Deps struct {
 	SessionMaxAge time.Duration  // a session ends this long after sign-in, active or not
 	ProConnect    *ProConnect    // nil or unconfigured: password sign-in only
 	Log           *slog.Logger
+	Files         vivier.FileStore // candidates' files, served to agents through the app
 }
 
 // Handler serves the back-office.

@@ -18,6 +18,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"time"
+
+	"vivier"
 )
 
 //go:embed layouts partials pages email
@@ -51,17 +53,18 @@ func (r *Renderer) Assets() *Assets { return r.assets }
 
 func (r *Renderer) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset": r.assets.URL,
-		"year":  func() int { return time.Now().Year() },
-		"date":  func(t time.Time) string { return t.Format("02/01/2006") },
-		// dict builds the data of a partial from key, value pairs.
-		"list": func(v ...string) []string { return v },
+		"asset":       r.assets.URL,
+		"year":        func() int { return time.Now().Year() },
+		"date":        func(t time.Time) string { return t.Format("02/01/2006") },
+		"statusLabel": func(c vivier.Category) string { return vivier.StatusLabel(c, false) },
+		"list":        func(v ...string) []string { return v },
 		"deref": func(p *string) string {
 			if p == nil {
 				return ""
 			}
 			return *p
 		},
+		// dict builds the data of a partial from key, value pairs.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {
 				return nil, fmt.Errorf("dict: odd number of arguments")

@@ -260,3 +260,63 @@ func TestTrackingLinkRequestTellsNothing(t *testing.T) {
 		t.Fatalf("a guessed link = %d", resp.StatusCode)
 	}
 }
+
+func TestCandidateFilesStayInTheirAdministration(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	o := openOfferWithQuestion(t, p)
+	visitor := newClient(t)
+	// A spontaneous application, with a CV, to ville-demo.
+	formURL := p.URL + "/employeurs/ville-demo/candidature-spontanee"
+	_, page := get(t, visitor, formURL)
+	fields := applyFields(t, page, "spontane@exemple.fr")
+	fields["domaine"] = "NUM"
+	cv := pdfBytes(t, "", "Candidature spontanee")
+	if resp, body := postMultipart(t, visitor, formURL, fields, map[string][]byte{"cv": cv}); resp.StatusCode != 303 {
+		t.Fatalf("spontaneous = %d %s", resp.StatusCode, body)
+	}
+	var appID, fileID int64
+	if err := p.Store().DB().QueryRow(`SELECT a.id, f.id FROM applications a JOIN application_files f ON f.application_id = a.id`).Scan(&appID, &fileID); err != nil {
+		t.Fatal(err)
+	}
+	fileURL := "/candidatures/" + itoa(appID) + "/fichiers/" + itoa(fileID)
+	rec := newClient(t)
+	if s, _ := signInForm(t, p, rec, "recruteur@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	if _, body := get(t, rec, p.URL+"/admin/ville-demo/candidatures?type=spontanees"); !strings.Contains(body, "Camille Martin") {
+		t.Fatal("not in the spontaneous list")
+	}
+	resp, body := get(t, rec, p.URL+"/admin/ville-demo"+fileURL)
+	if resp.StatusCode != 200 || body != string(cv) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") ||
+		resp.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("download = %d %v", resp.StatusCode, resp.Header)
+	}
+	// Another administration's agent, by its own slug or by ville-demo's, and
+	// a guessed URL: not found. No session: sent to sign in.
+	other := newClient(t)
+	if s, _ := signInForm(t, p, other, "admin@ministere-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	for _, u := range []string{"/admin/ministere-demo" + fileURL, "/admin/ville-demo" + fileURL, "/admin/ministere-demo/candidatures/" + itoa(appID)} {
+		if resp, _ := get(t, other, p.URL+u); resp.StatusCode != 404 {
+			t.Errorf("%s by another administration = %d", u, resp.StatusCode)
+		}
+	}
+	if resp, _ := get(t, rec, p.URL+"/admin/ville-demo/candidatures/"+itoa(appID)+"/fichiers/"+itoa(fileID+1)); resp.StatusCode != 404 {
+		t.Errorf("a guessed file = %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, visitor, p.URL+"/admin/ville-demo"+fileURL); resp.StatusCode != 303 {
+		t.Errorf("without a session = %d", resp.StatusCode)
+	}
+	// Attached to an offer by the recruiter.
+	_, body = get(t, rec, p.URL+"/admin/ville-demo/candidatures/"+itoa(appID))
+	if resp, _ := postForm(t, rec, p.URL+"/admin/ville-demo/candidatures/"+itoa(appID)+"/offre",
+		map[string][]string{"_csrf": {csrfToken(t, body)}, "offer": {itoa(o.ID)}}); resp.StatusCode != 303 {
+		t.Fatalf("attach = %d", resp.StatusCode)
+	}
+	if _, body := get(t, rec, p.URL+"/admin/ville-demo/candidatures/"+itoa(appID)); !strings.Contains(body, "Jardinier·ère des parcs") {
+		t.Fatal("not attached")
+	}
+}

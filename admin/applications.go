@@ -1,0 +1,81 @@
+package admin
+
+import (
+	"io"
+	"mime"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Applications as the back-office first sees them: the list, the
+// spontaneous ones with "attach to an offer", one application, and its files
+// served through the app, to agents of its administration only.
+
+func (h *Handler) applicationsPage(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	spontaneous := c.Query("type") == "spontanees"
+	offerID, _ := strconv.ParseInt(c.Query("offre"), 10, 64)
+	apps, err := h.Store.ApplicationsOf(c.UserContext(), adm.ID, spontaneous, offerID, 500)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "admin/applications", templates.Map{"Apps": apps, "Spontaneous": spontaneous})
+}
+
+func (h *Handler) applicationPage(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+	}
+	d, err := h.Store.ApplicationForAgents(c.UserContext(), currentAdministration(c).ID, id)
+	if err != nil {
+		return err
+	}
+	data := templates.Map{"App": d, "CanDecide": h.can(c, "applications:decide")}
+	if d.OfferID == nil && h.can(c, "applications:decide") {
+		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
+		if err != nil {
+			return err
+		}
+		data["Offers"] = offers
+	}
+	return h.page(c, fiber.StatusOK, "admin/application", data)
+}
+
+// downloadFile streams a candidate's file as an attachment: never shown
+// inline from our origin, whatever it contains.
+func (h *Handler) downloadFile(c *fiber.Ctx) error {
+	appID, err1 := strconv.ParseInt(c.Params("application"), 10, 64)
+	fileID, err2 := strconv.ParseInt(c.Params("file"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Ce fichier n'existe pas.")
+	}
+	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)
+	if err != nil {
+		return err
+	}
+	r, err := h.Files.Open(c.UserContext(), f.Key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	c.Set(fiber.HeaderContentType, f.ContentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	c.Set("X-Content-Type-Options", "nosniff")
+	_, err = io.Copy(c.Response().BodyWriter(), r)
+	return err
+}
+
+func (h *Handler) attachToOffer(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	appID, _ := strconv.ParseInt(c.Params("application"), 10, 64)
+	offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+	if err := h.Store.AttachToOffer(c.UserContext(), adm.ID, appID, offerID, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(appID, 10), "La candidature est rattachée à l'offre.")
+}

@@ -1,0 +1,119 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// The back-office's first view of applications: lists, one application with
+// its files, and attaching a spontaneous application to an offer. Every
+// query takes the administration id: an agent reaches only its own.
+
+// ApplicationRow is a line of the back-office's lists.
+type ApplicationRow struct {
+	ID          int64     `db:"id"`
+	OfferID     *int64    `db:"offer_id"`
+	OfferTitle  *string   `db:"offer_title"`
+	Category    Category  `db:"category"`
+	FirstName   string    `db:"first_name"`
+	LastName    string    `db:"last_name"`
+	Erased      bool      `db:"erased"`
+	DomaineCode *string   `db:"domaine_code"`
+	Source      string    `db:"source"`
+	CreatedAt   time.Time `db:"created_at"`
+}
+
+// ApplicationsOf lists an administration's applications, newest first:
+// spontaneous ones only, or those of one offer, or all.
+func (s *Store) ApplicationsOf(ctx context.Context, adminID int64, spontaneous bool, offerID int64, limit int) ([]ApplicationRow, error) {
+	var out []ApplicationRow
+	err := s.db.SelectContext(ctx, &out, `
+		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, c.first_name, c.last_name, c.erased_at IS NOT NULL AS erased,
+			a.domaine_code, a.source, a.created_at
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
+		WHERE a.administration_id = $1 AND (NOT $2 OR a.offer_id IS NULL) AND ($3 = 0 OR a.offer_id = $3)
+		ORDER BY a.created_at DESC, a.id DESC LIMIT $4`, adminID, spontaneous, offerID, limit)
+	return out, wrap("ApplicationsOf", err)
+}
+
+// ApplicationDetail is one application as recruiters see it.
+type ApplicationDetail struct {
+	ApplicationSummary
+	Files     []StoredFile
+	Questions []Question // of the offer, to show the answers with their labels
+	Events    []TimelineEvent
+}
+
+// ApplicationForAgents returns one application of the administration.
+func (s *Store) ApplicationForAgents(ctx context.Context, adminID, id int64) (*ApplicationDetail, error) {
+	sum, err := s.ApplicationSummaryByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if sum.AdministrationID != adminID {
+		return nil, Errorf(ENOTFOUND, "Candidature introuvable.") // another administration's: not even its existence
+	}
+	d := &ApplicationDetail{ApplicationSummary: *sum}
+	if err := s.db.SelectContext(ctx, &d.Files, `SELECT id, application_id, kind, file_key, name, content_type, size, sha256, created_at
+		FROM application_files WHERE application_id = $1 AND deleted_at IS NULL ORDER BY id`, id); err != nil {
+		return nil, wrap("ApplicationForAgents", err)
+	}
+	if err := s.db.SelectContext(ctx, &d.Events, `SELECT at, to_category FROM application_events WHERE application_id = $1 ORDER BY at, id`, id); err != nil {
+		return nil, wrap("ApplicationForAgents", err)
+	}
+	for i := range d.Events {
+		d.Events[i].Label = StatusLabel(d.Events[i].To, false)
+	}
+	if sum.OfferID != nil {
+		var q JSONB[[]Question]
+		if err := s.db.GetContext(ctx, &q, `SELECT questions FROM offers WHERE id = $1 AND administration_id = $2`, *sum.OfferID, adminID); err != nil {
+			return nil, wrap("ApplicationForAgents", err)
+		}
+		d.Questions = q.V
+	}
+	return d, nil
+}
+
+// ApplicationFile returns a file of one of the administration's
+// applications; a file of another administration is not found.
+func (s *Store) ApplicationFile(ctx context.Context, adminID, appID, fileID int64) (*StoredFile, error) {
+	var f StoredFile
+	err := s.db.GetContext(ctx, &f, `SELECT f.id, f.application_id, f.kind, f.file_key, f.name, f.content_type, f.size, f.sha256, f.created_at
+		FROM application_files f JOIN applications a ON a.id = f.application_id
+		WHERE f.id = $1 AND f.application_id = $2 AND a.administration_id = $3 AND f.deleted_at IS NULL`, fileID, appID, adminID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Ce fichier n'existe pas.")
+	}
+	return &f, wrap("ApplicationFile", err)
+}
+
+// AttachToOffer turns a spontaneous application into an application to one
+// of the administration's offers.
+func (s *Store) AttachToOffer(ctx context.Context, adminID, appID, offerID int64, actor Actor) error {
+	return s.inTx(ctx, "AttachToOffer", func(tx *sqlx.Tx) error {
+		var ref string
+		if err := tx.GetContext(ctx, &ref, `SELECT reference FROM offers WHERE id = $1 AND administration_id = $2`, offerID, adminID); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return FieldError("offer", "Choisissez une offre de votre administration.")
+			}
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE applications SET offer_id = $3, updated_at = now()
+			WHERE id = $1 AND administration_id = $2 AND offer_id IS NULL`, appID, adminID, offerID)
+		if err != nil {
+			if ErrorCode(wrap("", err)) == ECONFLICT {
+				return Errorf(ECONFLICT, "Ce candidat a déjà postulé à cette offre.")
+			}
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return Errorf(ENOTFOUND, "Candidature spontanée introuvable.")
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "application.attached", ref, map[string]string{"candidature": strconv.FormatInt(appID, 10)})
+	})
+}
