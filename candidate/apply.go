@@ -137,7 +137,7 @@ func (h *Handler) limitApply(c *fiber.Ctx, email string) error {
 	for _, k := range []struct {
 		key  string
 		rate int
-	}{{"apply:ip:" + templates.ClientIP(c), 30}, {"apply:email:" + email, 10}} {
+	}{{"apply:ip:" + templates.ClientIP(c), h.ApplyPerHour}, {"apply:email:" + email, max(h.ApplyPerHour/3, 1)}} {
 		ok, _, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
 		if err != nil {
 			return err

@@ -13,14 +13,15 @@ import (
 
 // Deps is what the public site needs.
 type Deps struct {
-	Store       *vivier.Store
-	Renderer    *templates.Renderer
-	BaseURL     string        // public URL of the site, for links in structured data
-	CSRF        fiber.Handler // issues the CSRF token of pages with forms (checking is global)
-	Log         *slog.Logger
-	Files       vivier.FileStore // candidates' CVs and letters
-	UploadLimit int64            // bytes, per file
-	Limiter     vivier.Limiter   // per IP and per email, shared through Redis
+	Store        *vivier.Store
+	Renderer     *templates.Renderer
+	BaseURL      string        // public URL of the site, for links in structured data
+	CSRF         fiber.Handler // issues the CSRF token of pages with forms (checking is global)
+	Log          *slog.Logger
+	Files        vivier.FileStore // candidates' CVs and letters
+	UploadLimit  int64            // bytes, per file
+	Limiter      vivier.Limiter   // per IP and per email, shared through Redis
+	ApplyPerHour int              // applications per IP per hour; a third of it per email
 }
 
 // Handler serves the public site.

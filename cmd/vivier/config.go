@@ -25,6 +25,7 @@ type Config struct {
 	BodyLimitMB        int           // BODY_LIMIT_MB: above the upload limit, so that a file too big gets our own message
 	FilesURL           string        // FILES_URL: file:DIR, file:///DIR or s3://KEY:SECRET@host/bucket
 	UploadLimitMB      int           // UPLOAD_LIMIT_MB: per file a candidate sends
+	ApplyPerHour       int           // APPLY_RATE_PER_HOUR: applications per IP (and a third of it per email)
 	SessionIdleTimeout time.Duration // SESSION_IDLE_TIMEOUT
 	SessionMaxAge      time.Duration // SESSION_MAX_AGE: a session ends this long after sign-in
 	CookieSecure       bool          // COOKIE_SECURE (default: BASE_URL is https)
@@ -57,6 +58,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		BodyLimitMB:        e.int("BODY_LIMIT_MB", 40, 1, 1024),
 		FilesURL:           e.str("FILES_URL", "file:.local/files"),
 		UploadLimitMB:      e.int("UPLOAD_LIMIT_MB", 10, 1, 100),
+		ApplyPerHour:       e.int("APPLY_RATE_PER_HOUR", 30, 1, 1000000),
 		SessionIdleTimeout: e.duration("SESSION_IDLE_TIMEOUT", 2*time.Hour),
 		SessionMaxAge:      e.duration("SESSION_MAX_AGE", 12*time.Hour),
 		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),

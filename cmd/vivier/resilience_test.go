@@ -196,3 +196,43 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 		t.Fatalf("after two seeds: %d offers of %d kinds, %d agents", offers, kinds, agents)
 	}
 }
+
+// Applying does not need Redis: with it stopped, applications succeed; when
+// it is back, every confirmation goes out, once.
+func TestApplyWithoutRedis(t *testing.T) {
+	t.Parallel()
+	redis := startRedis(t, 0)
+	p := startProgram(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0"})
+	seedDemo(t, p)
+	o := openOfferWithQuestion(t, p)
+	redis.stop()
+	c := newClient(t)
+	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
+	cv := pdfBytes(t, "", "CV")
+	const n = 50
+	for i := 0; i < n; i++ {
+		_, page := get(t, c, formURL)
+		resp, body := postMultipart(t, c, formURL, applyFields(t, page, fmt.Sprintf("c%02d@exemple.fr", i)), map[string][]byte{"cv": cv})
+		if resp.StatusCode != 303 {
+			t.Fatalf("application %d with Redis down = %d %s", i, resp.StatusCode, body)
+		}
+	}
+	startRedis(t, redis.port)
+	// 50 confirmations and, for each, the two recruiters of ville-demo.
+	msgs := p.SMTP.Wait(t, 3*n, 90*time.Second)
+	seen := map[string]int{}
+	for _, m := range msgs {
+		if strings.HasSuffix(m.To[0], "@exemple.fr") {
+			seen[m.To[0]]++
+		}
+	}
+	time.Sleep(time.Second)
+	if len(seen) != n || len(p.SMTP.Messages()) != 3*n {
+		t.Fatalf("%d candidates mailed, %d messages in all", len(seen), len(p.SMTP.Messages()))
+	}
+	for to, k := range seen {
+		if k != 1 {
+			t.Errorf("%s got %d confirmations", to, k)
+		}
+	}
+}

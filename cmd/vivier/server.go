@@ -121,7 +121,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	limiter := newRedisLimiter(m.redis, m.Log)
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
-		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter}).Register(app)
+		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour}).Register(app)
 	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
 		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files,
 		ProConnect: &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
