@@ -140,3 +140,24 @@ func TestApply(t *testing.T) {
 		t.Fatalf("spontaneous = %+v, %v", app, err)
 	}
 }
+
+// FuzzSubmissionValidate: whatever a form sends, validation answers with
+// form errors or accepts, and never panics.
+func FuzzSubmissionValidate(f *testing.F) {
+	f.Add("Camille", "Martin", "camille@exemple.fr", "06 12 34 56 78", "oui", "linkedin", "madame", true)
+	f.Add("", "", "pas@", "+999", "peut-être", "???", "x", false)
+	o := &vivier.Offer{CVPolicy: "optional", LetterPolicy: "optional", Questions: vivier.JSONB[[]vivier.Question]{V: []vivier.Question{
+		{ID: "q1", Label: "Permis ?", Kind: "yesno", Required: true}, {ID: "q2", Label: "Poste", Kind: "choice", Choices: []string{"Jour", "Nuit"}},
+	}}}
+	f.Fuzz(func(t *testing.T, first, last, email, phone, answer, source, civility string, consent bool) {
+		sub := &vivier.Submission{FirstName: first, LastName: last, Email: email, Phone: phone, Source: source, Civility: civility,
+			Answers: map[string]string{"q1": answer, "q2": answer}, Consent: consent, IdempotencyKey: uuid.NewString()}
+		err := sub.Validate(o)
+		if err != nil && (vivier.ErrorCode(err) != vivier.EINVALID || len(vivier.AsFormErrors(err)) == 0) {
+			t.Fatalf("not a form error: %v", err)
+		}
+		if err == nil && (sub.FirstName == "" || !strings.Contains(sub.Email, "@")) {
+			t.Fatalf("accepted %+v", sub)
+		}
+	})
+}

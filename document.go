@@ -112,11 +112,18 @@ func pdfText(name string, data []byte) (text string, err error) {
 		}
 		return "", unreadable
 	}
-	if r.NumPage() == 0 {
-		return "", unreadable
+	pages, ok := countPages(r.Trailer().Key("Root").Key("Pages"), 0)
+	if !ok || pages == 0 {
+		return "", unreadable // a page tree with a cycle would make the parser loop forever
+	}
+	if pages > maxPages {
+		return "", Errorf(EINVALID, "Le PDF « %s » compte plus de %d pages : envoyez un document plus court.", name, maxPages)
 	}
 	if scriptInGraph(r.Trailer()) {
 		return "", pdfScriptError(name)
+	}
+	if !streamsLexable(r, pages) {
+		return "", unreadable
 	}
 	plain, err := r.GetPlainText()
 	if err != nil {
@@ -127,6 +134,111 @@ func pdfText(name string, data []byte) (text string, err error) {
 		return "", unreadable
 	}
 	return strings.ToValidUTF8(string(b), ""), nil
+}
+
+// maxPages bounds the documents read: a CV or a letter is a few pages.
+const maxPages = 100
+
+// countPages counts the leaves of a page tree, refusing one deeper or larger
+// than any real document: the bound is what catches a tree whose Kids lead
+// back to itself, which the parser does not detect.
+func countPages(node pdf.Value, depth int) (int, bool) {
+	if depth > 16 {
+		return 0, false
+	}
+	if node.Key("Type").Name() != "Pages" {
+		return 1, true
+	}
+	kids := node.Key("Kids")
+	total := 0
+	for i := 0; i < kids.Len(); i++ {
+		n, ok := countPages(kids.Index(i), depth+1)
+		if !ok {
+			return 0, false
+		}
+		total += n
+		if total > maxPages {
+			return total, true
+		}
+	}
+	return total, true
+}
+
+// streamsLexable checks that the content streams and character maps the
+// text extraction will read end no string midway: the parser loops forever
+// on a hex string left open at the end of a stream.
+func streamsLexable(r *pdf.Reader, pages int) bool {
+	budget := int64(50 << 20) // decoded bytes read here, at most
+	check := func(v pdf.Value) bool {
+		if v.Kind() != pdf.Stream {
+			return true
+		}
+		rc := v.Reader()
+		defer rc.Close()
+		b, err := io.ReadAll(io.LimitReader(rc, budget+1))
+		budget -= int64(len(b))
+		return err == nil && budget >= 0 && stringsClosed(b)
+	}
+	for i := 1; i <= pages; i++ {
+		p := r.Page(i)
+		contents := p.V.Key("Contents")
+		if contents.Kind() == pdf.Array {
+			for j := 0; j < contents.Len(); j++ {
+				if !check(contents.Index(j)) {
+					return false
+				}
+			}
+		} else if !check(contents) {
+			return false
+		}
+		fonts := p.Resources().Key("Font")
+		for _, k := range fonts.Keys() {
+			if !check(fonts.Key(k).Key("ToUnicode")) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// stringsClosed reports whether every literal and hex string of a content
+// stream is closed before its end.
+func stringsClosed(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		switch b[i] {
+		case '%': // a comment, to the end of the line
+			for i < len(b) && b[i] != '\n' && b[i] != '\r' {
+				i++
+			}
+		case '(':
+			depth := 1
+			for i++; depth > 0; i++ {
+				if i >= len(b) {
+					return false
+				}
+				switch b[i] {
+				case '\\':
+					i++
+				case '(':
+					depth++
+				case ')':
+					depth--
+				}
+			}
+			i--
+		case '<':
+			if i+1 < len(b) && b[i+1] == '<' {
+				i++ // a dictionary
+				continue
+			}
+			end := bytes.IndexByte(b[i:], '>')
+			if end < 0 {
+				return false
+			}
+			i += end
+		}
+	}
+	return true
 }
 
 func pdfScriptError(name string) error {
