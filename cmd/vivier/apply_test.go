@@ -19,7 +19,7 @@ import (
 
 // openOfferWithQuestion publishes an offer of ville-demo that asks for a CV
 // and one question.
-func openOfferWithQuestion(t *testing.T, p *program) *vivier.Offer {
+func openOfferWithQuestion(t testing.TB, p *program) *vivier.Offer {
 	t.Helper()
 	ctx := context.Background()
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")

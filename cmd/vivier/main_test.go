@@ -350,7 +350,7 @@ func TestMetrics(t *testing.T) {
 // seedDemo loads the demo administrations and accounts (not the demo
 // offers: tests make their own) into a running program, and waits until its
 // policies know the demo roles (the reload on NOTIFY is asynchronous).
-func seedDemo(t *testing.T, p *program) {
+func seedDemo(t testing.TB, p *program) {
 	t.Helper()
 	ctx := context.Background()
 	if _, err := p.seedDemoAccounts(ctx); err != nil {
