@@ -96,7 +96,7 @@ func (h *Handler) renderApply(c *fiber.Ctx, status int, t *applyTarget, sub *viv
 	}
 	return h.Renderer.Page(c, status, "candidate/apply", templates.Map{
 		"T": t, "Sub": sub, "Fields": fields, "ErrorOrder": order, "Error": msg, "Sources": sources, "Domaines": domaines,
-		"UploadLimit": vivier.FormatSize(h.UploadLimit),
+		"UploadLimit": vivier.FormatSize(h.UploadLimit), "UploadBytes": h.UploadLimit,
 	})
 }
 

@@ -28,17 +28,29 @@ func TestApplyInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "apply form")
-	// Sent empty: every error listed, the summary first.
-	if err := chromedp.Do(ctx, chromedp.Click(`#candidature button[type=submit]`), chromedp.WaitVisible(`#erreurs`)); err != nil {
-		t.Fatal(err)
-	}
-	summary, _ := chromedp.Run(ctx, chromedp.Text(`#erreurs`))
-	for _, want := range []string{"Saisissez votre prénom", "Joignez votre CV", "permis B", "Acceptez le traitement"} {
-		if !strings.Contains(summary, want) {
-			t.Errorf("the error summary lacks %q: %q", want, summary)
+	// Sent empty: every error listed, the summary first; in the page by the
+	// script, then by the server when the script does not run.
+	for _, tc := range []struct{ label, submit, summary string }{
+		{"checked in the browser", `document.querySelector("#candidature button[type=submit]").click()`, `#erreurs-js`},
+		{"checked by the server", `document.getElementById("candidature").submit()`, `#erreurs`},
+	} {
+		if err := chromedp.Do(ctx, chromedp.Navigate(formURL), chromedp.WaitVisible("footer")); err != nil {
+			t.Fatal(err)
 		}
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](tc.submit+";true")); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.WaitVisible(tc.summary)); err != nil {
+			t.Fatalf("%s: %v", tc.label, err)
+		}
+		summary, _ := chromedp.Run(ctx, chromedp.Text(tc.summary))
+		for _, want := range []string{"Saisissez votre prénom", "Joignez votre CV", "permis B", "Acceptez le traitement"} {
+			if !strings.Contains(summary, want) {
+				t.Errorf("%s: the error summary lacks %q: %q", tc.label, want, summary)
+			}
+		}
+		axeCheck(t, ctx, "apply form with errors "+tc.label)
 	}
-	axeCheck(t, ctx, "apply form with errors")
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(`#first_name`, "Camille"),
 		chromedp.SendKeys(`#last_name`, "Martin"),
