@@ -33,9 +33,10 @@ type Config struct {
 	Concurrency       int
 	RelayInterval     time.Duration // how often the relay looks for outbox rows
 	RelayBatch        int
-	TaskCheckInterval time.Duration // how often an idle worker polls Redis
-	ShutdownTimeout   time.Duration // in-flight tasks get this long to finish
-	BaseURL           string        // public URL of the site, for links in emails
+	TaskCheckInterval time.Duration    // how often an idle worker polls Redis
+	ShutdownTimeout   time.Duration    // in-flight tasks get this long to finish
+	BaseURL           string           // public URL of the site, for links in emails
+	Files             vivier.FileStore // candidates' files, for the purge of erased ones
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.

@@ -9,7 +9,7 @@ import (
 )
 
 // TypeMaintenance purges what has served its time: relayed outbox rows after
-// a week, expired sessions and CSRF tokens.
+// a week, expired sessions and CSRF tokens, and erased candidates' files.
 const TypeMaintenance = "maintenance:purge"
 
 func (w *Worker) registerPeriodic() error {
@@ -31,6 +31,12 @@ func (w *Worker) handleMaintenance(ctx context.Context, _ *asynq.Task) error {
 	sessions, err := w.store.PurgeExpiredSessions(ctx)
 	if err != nil {
 		return err
+	}
+	if w.cfg.Files != nil {
+		// Files an erasure marked but the store did not remove then.
+		if err := w.store.PurgeDeletedFiles(ctx, w.cfg.Files); err != nil {
+			return err
+		}
 	}
 	w.log.InfoContext(ctx, "maintenance", "outbox_purged", outbox, "sessions_purged", sessions)
 	return nil

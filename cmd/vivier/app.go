@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			TaskCheckInterval: m.Config.TaskCheckInterval,
 			ShutdownTimeout:   m.Config.ShutdownTimeout,
 			BaseURL:           m.Config.BaseURL,
+			Files:             m.files,
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil
