@@ -67,6 +67,7 @@ func currentAdministration(c *fiber.Ctx) *vivier.Administration {
 var navItems = []struct{ Path, Label, Perm string }{
 	{"", "Tableau de bord", "dashboard:read"},
 	{"/offres", "Offres", "offers:read"},
+	{"/marque", "Page employeur", "brand:edit"},
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},
 	{"/journal", "Journal", "audit:read"},
