@@ -195,6 +195,9 @@ func (b *BrandContent) ReplaceBlock(nb Block) error {
 		return err
 	}
 	nb.Kind = old.Kind // the kind of a block never changes
+	if err := nb.Validate(); err != nil {
+		return err
+	}
 	*old = nb
 	return nil
 }
@@ -210,9 +213,16 @@ var (
 	depRE    = regexp.MustCompile(`^(?:[0-9]{2,3}|2[AB])$`)
 )
 
-// Validate tidies the content and checks its rules. Messages are French and
-// name the block and the element at fault.
-func (b *BrandContent) Validate() error {
+// Validate tidies the content and checks the rules a draft keeps: formats
+// and lengths. A block just added may still be empty; a saved block is
+// checked in full (ReplaceBlock), and so is every block at publication.
+// Messages are French and name the block and the element at fault.
+func (b *BrandContent) Validate() error { return b.check(false) }
+
+// ValidateForPublication checks the content in full, required fields included.
+func (b *BrandContent) ValidateForPublication() error { return b.check(true) }
+
+func (b *BrandContent) check(strict bool) error {
 	b.Accent = strings.ToLower(strings.TrimSpace(b.Accent))
 	if b.Accent != "" {
 		if err := CheckAccent(b.Accent); err != nil {
@@ -232,15 +242,17 @@ func (b *BrandContent) Validate() error {
 			return FieldError("blocks", "Deux blocs portent le même identifiant.")
 		}
 		seen[bl.ID] = true
-		if err := bl.Validate(); err != nil {
+		if err := bl.check(strict); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Validate tidies a block and checks its rules.
-func (bl *Block) Validate() error {
+// Validate tidies a block and checks its rules, required fields included.
+func (bl *Block) Validate() error { return bl.check(true) }
+
+func (bl *Block) check(strict bool) error {
 	bl.Title, bl.Text = strings.TrimSpace(bl.Title), strings.TrimSpace(bl.Text)
 	bl.URL, bl.Transcript = strings.TrimSpace(bl.URL), strings.TrimSpace(bl.Transcript)
 	name := bl.Kind.Label()
@@ -249,13 +261,13 @@ func (bl *Block) Validate() error {
 		return FieldError("kind", "Type de bloc inconnu.")
 	case tooLong(bl.Title, 150):
 		return FieldError("title", name+" : le titre compte 150 caractères au plus.")
-	case bl.Kind == BlockHero && bl.Title == "":
+	case strict && bl.Kind == BlockHero && bl.Title == "":
 		return FieldError("title", name+" : le titre est obligatoire.")
 	case bl.Kind == BlockHero && tooLong(bl.Text, 300):
 		return FieldError("text", name+" : l'accroche compte 300 caractères au plus.")
 	case tooLong(bl.Text, 20000):
 		return FieldError("text", name+" : le texte compte 20 000 caractères au plus.")
-	case bl.Kind == BlockText && bl.Text == "":
+	case strict && bl.Kind == BlockText && bl.Text == "":
 		return FieldError("text", name+" : le texte est obligatoire.")
 	case tooLong(bl.Transcript, 50000):
 		return FieldError("transcript", name+" : la transcription compte 50 000 caractères au plus.")
@@ -264,23 +276,23 @@ func (bl *Block) Validate() error {
 	case len(bl.Items) > maxItems:
 		return FieldError("items", fmt.Sprintf("%s : %d éléments au plus.", name, maxItems))
 	}
-	if bl.Kind == BlockVideo {
+	if bl.Kind == BlockVideo && (strict || bl.URL != "") {
 		if _, err := VideoEmbed(bl.URL); err != nil {
 			return err
 		}
-		if bl.Transcript == "" {
+		if strict && bl.Transcript == "" {
 			return FieldError("transcript", name+" : la transcription est obligatoire, pour les personnes qui ne peuvent ni voir ni entendre la vidéo.")
 		}
 	}
 	for i := range bl.Items {
-		if err := bl.validateItem(i); err != nil {
+		if err := bl.checkItem(i, strict); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (bl *Block) validateItem(i int) error {
+func (bl *Block) checkItem(i int, strict bool) error {
 	it := &bl.Items[i]
 	it.Title, it.Text, it.Role = strings.TrimSpace(it.Title), strings.TrimSpace(it.Text), strings.TrimSpace(it.Role)
 	it.Alt, it.Departement = strings.TrimSpace(it.Alt), strings.TrimSpace(it.Departement)
@@ -294,6 +306,9 @@ func (bl *Block) validateItem(i int) error {
 		return FieldError("items", at+"l'image n'est pas valide, envoyez-la de nouveau.")
 	case it.Departement != "" && !depRE.MatchString(it.Departement):
 		return FieldError("items", at+"choisissez un département dans la liste.")
+	}
+	if !strict {
+		return nil
 	}
 	switch bl.Kind {
 	case BlockFigures:

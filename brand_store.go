@@ -108,7 +108,7 @@ func (s *Store) PublishBrand(ctx context.Context, adminID int64, actor Actor) (i
 		if draft.Hero() == nil {
 			return Errorf(EINVALID, "Ajoutez un bandeau d'accueil avant de publier : son titre et son accroche présentent la page.")
 		}
-		if err := draft.Validate(); err != nil {
+		if err := draft.ValidateForPublication(); err != nil {
 			return err
 		}
 		regions, err := regionsOf(ctx, tx, draft.Departements())

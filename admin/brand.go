@@ -143,7 +143,9 @@ func (h *Handler) saveBrandBlock(c *fiber.Ctx) error {
 		})
 	}
 	if vivier.ErrorCode(err) == vivier.EINVALID {
-		_ = page.Draft.ReplaceBlock(nb) // show what was typed
+		if shown, e := page.Draft.Block(nb.ID); e == nil {
+			*shown = nb // show what was typed, to be corrected
+		}
 		return h.refused(c, err, page, old.ID)
 	}
 	if err != nil {
