@@ -230,7 +230,7 @@ func (b *BrandContent) check(strict bool) error {
 		}
 	}
 	if b.Logo != "" && !digestRE.MatchString(b.Logo) {
-		return FieldError("logo", "Le logo n'est pas valide : envoyez-le de nouveau.")
+		return FieldError("logo", "Le logo n'est pas valide : envoyez-le de nouveau.")
 	}
 	if len(b.Blocks) > maxBlocks {
 		return FieldError("blocks", fmt.Sprintf("Une page compte %d blocs au plus.", maxBlocks))
@@ -260,28 +260,28 @@ func (bl *Block) check(strict bool) error {
 	case !oneOf(string(bl.Kind), kindStrings()):
 		return FieldError("kind", "Type de bloc inconnu.")
 	case tooLong(bl.Title, 150):
-		return FieldError("title", name+" : le titre compte 150 caractères au plus.")
+		return FieldError("title", name+" : le titre compte 150 caractères au plus.")
 	case strict && bl.Kind == BlockHero && bl.Title == "":
-		return FieldError("title", name+" : le titre est obligatoire.")
+		return FieldError("title", name+" : le titre est obligatoire.")
 	case bl.Kind == BlockHero && tooLong(bl.Text, 300):
-		return FieldError("text", name+" : l'accroche compte 300 caractères au plus.")
+		return FieldError("text", name+" : l'accroche compte 300 caractères au plus.")
 	case tooLong(bl.Text, 20000):
-		return FieldError("text", name+" : le texte compte 20 000 caractères au plus.")
+		return FieldError("text", name+" : le texte compte 20 000 caractères au plus.")
 	case strict && bl.Kind == BlockText && bl.Text == "":
-		return FieldError("text", name+" : le texte est obligatoire.")
+		return FieldError("text", name+" : le texte est obligatoire.")
 	case tooLong(bl.Transcript, 50000):
-		return FieldError("transcript", name+" : la transcription compte 50 000 caractères au plus.")
+		return FieldError("transcript", name+" : la transcription compte 50 000 caractères au plus.")
 	case bl.Image != "" && !digestRE.MatchString(bl.Image):
-		return FieldError("image", name+" : l'image n'est pas valide, envoyez-la de nouveau.")
+		return FieldError("image", name+" : l'image n'est pas valide, envoyez-la de nouveau.")
 	case len(bl.Items) > maxItems:
-		return FieldError("items", fmt.Sprintf("%s : %d éléments au plus.", name, maxItems))
+		return FieldError("items", fmt.Sprintf("%s : %d éléments au plus.", name, maxItems))
 	}
 	if bl.Kind == BlockVideo && (strict || bl.URL != "") {
 		if _, err := VideoEmbed(bl.URL); err != nil {
 			return err
 		}
 		if strict && bl.Transcript == "" {
-			return FieldError("transcript", name+" : la transcription est obligatoire, pour les personnes qui ne peuvent ni voir ni entendre la vidéo.")
+			return FieldError("transcript", name+" : la transcription est obligatoire, pour les personnes qui ne peuvent ni voir ni entendre la vidéo.")
 		}
 	}
 	for i := range bl.Items {
@@ -296,7 +296,7 @@ func (bl *Block) checkItem(i int, strict bool) error {
 	it := &bl.Items[i]
 	it.Title, it.Text, it.Role = strings.TrimSpace(it.Title), strings.TrimSpace(it.Text), strings.TrimSpace(it.Role)
 	it.Alt, it.Departement = strings.TrimSpace(it.Alt), strings.TrimSpace(it.Departement)
-	at := fmt.Sprintf("%s, élément %d : ", bl.Kind.Label(), i+1)
+	at := fmt.Sprintf("%s, élément %d : ", bl.Kind.Label(), i+1)
 	switch {
 	case tooLong(it.Title, 150) || tooLong(it.Role, 150) || tooLong(it.Alt, 300):
 		return FieldError("items", at+"150 caractères au plus par champ (300 pour le texte de remplacement).")
@@ -328,7 +328,7 @@ func (bl *Block) checkItem(i int, strict bool) error {
 			return FieldError("items", at+"choisissez une image.")
 		}
 		if it.Alt == "" {
-			return FieldError("items", at+"le texte de remplacement est obligatoire : décrivez l'image pour les personnes qui ne la voient pas.")
+			return FieldError("items", at+"le texte de remplacement est obligatoire : décrivez l'image pour les personnes qui ne la voient pas.")
 		}
 	case BlockPlaces:
 		if it.Title == "" || it.Text == "" {

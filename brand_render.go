@@ -107,7 +107,7 @@ func CheckAccent(accent string) error {
 	}
 	ratio, _ := Contrast(accent, "#ffffff")
 	if ratio < 4.5 {
-		return FieldError("accent", fmt.Sprintf("La couleur %s n'est pas assez contrastée avec le blanc (%.2f:1 ; il faut au moins 4,5:1 pour "+
+		return FieldError("accent", fmt.Sprintf("La couleur %s n'est pas assez contrastée avec le blanc (%.2f:1 ; il faut au moins 4,5:1 pour "+
 			"rester lisible, en texte sur fond blanc comme en fond de texte blanc). Choisissez une teinte plus foncée.", accent, math.Floor(ratio*100)/100))
 	}
 	return nil
@@ -131,7 +131,7 @@ var (
 // player: youtube-nocookie.com for YouTube, Dailymotion's player, and
 // /videos/embed/ on the PeerTube instance. Any other URL is refused.
 func VideoEmbed(raw string) (Video, error) {
-	bad := FieldError("url", "Vidéo : collez l'adresse d'une vidéo YouTube, Dailymotion ou PeerTube (https://…).")
+	bad := FieldError("url", "Vidéo : collez l'adresse d'une vidéo YouTube, Dailymotion ou PeerTube (https://…).")
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || u.Scheme != "https" && u.Scheme != "http" || u.User != nil || u.Port() != "" {
 		return Video{}, bad

@@ -89,7 +89,7 @@ func checkImages(ctx context.Context, tx *sqlx.Tx, adminID int64, c *BrandConten
 		return err
 	}
 	if n != len(list) {
-		return FieldError("image", "Une image de la page est introuvable : envoyez-la de nouveau.")
+		return FieldError("image", "Une image de la page est introuvable : envoyez-la de nouveau.")
 	}
 	return nil
 }
@@ -103,10 +103,10 @@ func (s *Store) PublishBrand(ctx context.Context, adminID int64, actor Actor) (i
 			return err
 		}
 		if len(draft.Blocks) == 0 {
-			return Errorf(EINVALID, "La page est vide : ajoutez au moins un bloc avant de la publier.")
+			return Errorf(EINVALID, "La page est vide : ajoutez au moins un bloc avant de la publier.")
 		}
 		if draft.Hero() == nil {
-			return Errorf(EINVALID, "Ajoutez un bandeau d'accueil avant de publier : son titre et son accroche présentent la page.")
+			return Errorf(EINVALID, "Ajoutez un bandeau d'accueil avant de publier : son titre et son accroche présentent la page.")
 		}
 		if err := draft.ValidateForPublication(); err != nil {
 			return err

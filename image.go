@@ -49,7 +49,7 @@ func ProcessImage(r io.Reader, maxWidth int) (*Image, error) {
 		return nil, err
 	}
 	if len(data) > MaxImageBytes {
-		return nil, FieldError("image", "L'image dépasse 5 Mo : réduisez-la avant de l'envoyer.")
+		return nil, FieldError("image", "L'image dépasse 5 Mo : réduisez-la avant de l'envoyer.")
 	}
 	notImage := FieldError("image", "Ce fichier n'est pas une image JPEG, PNG ou WebP lisible.")
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))

@@ -53,16 +53,20 @@ func (h *Handler) brandEditor(c *fiber.Ctx, status int, page *vivier.BrandPage, 
 }
 
 // refused re-renders the editor with the error of a form, or returns err
-// when it is not the agent's to correct.
+// when it is not the agent's to correct. A block's error is shown in the
+// block, a field's next to the field, any other at the top of the page.
 func (h *Handler) refused(c *fiber.Ctx, err error, page *vivier.BrandPage, blockID string) error {
 	if vivier.ErrorCode(err) != vivier.EINVALID {
 		return err
 	}
-	data := templates.Map{"Error": "La modification n'a pas été enregistrée.", "Fields": map[string]string{}}
-	if blockID != "" {
+	data := templates.Map{"Error": vivier.ErrorMessage(err)}
+	switch field := fieldOf(err); {
+	case blockID != "":
+		data["Error"] = "Le bloc n'a pas été enregistré."
 		data["BlockErrors"] = map[string]string{blockID: vivier.ErrorMessage(err)}
-	} else {
-		data["Fields"] = map[string]string{fieldOf(err): vivier.ErrorMessage(err)}
+	case field == "kind" || field == "accent" || field == "logo":
+		data["Error"] = "La modification n'a pas été enregistrée."
+		data["Fields"] = map[string]string{field: vivier.ErrorMessage(err)}
 	}
 	if page == nil {
 		if page, err = h.Store.BrandPage(c.UserContext(), currentAdministration(c).ID); err != nil {
@@ -117,13 +121,10 @@ func (h *Handler) addBrandBlock(c *fiber.Ctx) error {
 		}
 		return err
 	})
-	if vivier.ErrorCode(err) == vivier.EINVALID && id == "" {
+	if err != nil {
 		return h.refused(c, err, nil, "")
 	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, brandURL(adm)+"#bloc-"+id, "Bloc « "+kind.Label()+" » ajouté à la fin de la page : remplissez-le puis enregistrez-le.")
+	return h.back(c, brandURL(adm)+"#bloc-"+id, "Bloc « "+kind.Label()+" » ajouté à la fin de la page : remplissez-le puis enregistrez-le.")
 }
 
 func (h *Handler) saveBrandBlock(c *fiber.Ctx) error {
@@ -205,7 +206,7 @@ func (h *Handler) publishBrand(c *fiber.Ctx) error {
 	if err != nil {
 		return h.refused(c, err, nil, "")
 	}
-	return h.back(c, brandURL(adm), "Version "+strconv.Itoa(version)+" publiée : elle est maintenant visible sur /employeurs/"+adm.Slug+".")
+	return h.back(c, brandURL(adm), "Version "+strconv.Itoa(version)+" publiée : elle est maintenant visible sur /employeurs/"+adm.Slug+".")
 }
 
 func (h *Handler) restoreBrand(c *fiber.Ctx) error {

@@ -30,7 +30,7 @@ var itemFields = map[vivier.BlockKind][]itemField{
 	},
 	vivier.BlockGallery: {
 		{"image", "Image", "JPEG, PNG ou WebP, 5 Mo au plus", "image"},
-		{"alt", "Texte de remplacement", "Obligatoire : décrivez l'image pour les personnes qui ne la voient pas", "text"},
+		{"alt", "Texte de remplacement", "Obligatoire : décrivez l'image pour les personnes qui ne la voient pas", "text"},
 	},
 	vivier.BlockPlaces: {
 		{"title", "Nom du lieu", "", "text"},

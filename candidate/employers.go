@@ -103,7 +103,6 @@ func (h *Handler) employer(c *fiber.Ctx) error {
 	}
 	view := h.Renderer.NewBrandView(&page.Administration, page.Content.V, around, h.BaseURL)
 	c.Locals(templates.LocalFrameSources, view.FrameOrigins)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", templates.Map{"Brand": view})
 }
 

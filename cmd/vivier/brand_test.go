@@ -14,7 +14,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-
 )
 
 // signInAs signs an agent in and returns the client and a CSRF token.
@@ -327,4 +326,3 @@ func TestEmployersFilters(t *testing.T) {
 		}
 	}
 }
-
