@@ -36,6 +36,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/flux/offres.xml", h.feed)
 	r.Get("/sitemap.xml", h.sitemap)
 	r.Get("/sitemap-offres-:part.xml", h.sitemapPart)
+	r.Get("/sitemap-employeurs.xml", h.sitemapEmployers)
 	r.Get("/employeurs", h.employers)
 	r.Get("/employeurs/:slug", h.employer)
 	r.Get("/employeurs/:slug/images/:digest", h.employerImage)

@@ -102,6 +102,7 @@ func (h *Handler) sitemap(c *fiber.Ctx) error {
 		for i := 0; i*sitemapSize < n; i++ {
 			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-offres-%d.xml", h.BaseURL, i+1)})
 		}
+		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: h.BaseURL + "/sitemap-employeurs.xml"})
 		return writeXML(c, idx)
 	}
 	set := urlset{URLs: []sitemapURL{{Loc: h.BaseURL + "/"}, {Loc: h.BaseURL + "/offres"}}}
@@ -131,13 +132,17 @@ func (h *Handler) sitemapPart(c *fiber.Ctx) error {
 		return fiber.ErrNotFound
 	}
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	return h.offerURLs(c, &urlset{}, (part-1)*sitemapSize)
+}
+
+// sitemapEmployers lists the brand pages when /sitemap.xml is an index.
+func (h *Handler) sitemapEmployers(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
 	set := &urlset{}
-	if part == 1 {
-		if err := h.employerURLs(c, set); err != nil {
-			return err
-		}
+	if err := h.employerURLs(c, set); err != nil {
+		return err
 	}
-	return h.offerURLs(c, set, (part-1)*sitemapSize)
+	return writeXML(c, set)
 }
 
 func (h *Handler) offerURLs(c *fiber.Ctx, set *urlset, offset int) error {
