@@ -102,7 +102,8 @@ type BrandPage struct {
 	AdministrationID int64
 	Draft            BrandContent
 	UpdatedAt        time.Time
-	PublishedVersion int // 0 until the first publication
+	PublishedVersion int  // 0 until the first publication
+	Unpublished      bool // the draft differs from the published version
 }
 
 // BrandVersion is one publication of a page, kept so that it can be restored.

@@ -15,16 +15,18 @@ func (s *Store) BrandPage(ctx context.Context, adminID int64) (*BrandPage, error
 		Draft     JSONB[BrandContent] `db:"draft"`
 		UpdatedAt time.Time           `db:"updated_at"`
 		Version   *int                `db:"published_version"`
+		Unchanged bool                `db:"unchanged"`
 	}
-	err := s.db.GetContext(ctx, &row, `SELECT draft, updated_at, published_version FROM brand_pages
-		WHERE administration_id = $1`, adminID)
+	err := s.db.GetContext(ctx, &row, `SELECT p.draft, p.updated_at, p.published_version, coalesce(v.content = p.draft, false) AS unchanged
+		FROM brand_pages p LEFT JOIN brand_versions v ON v.administration_id = p.administration_id AND v.version = p.published_version
+		WHERE p.administration_id = $1`, adminID)
 	if ErrorCode(wrap("", err)) == ENOTFOUND {
 		return &BrandPage{AdministrationID: adminID}, nil
 	}
 	if err != nil {
 		return nil, wrap("BrandPage", err)
 	}
-	p := &BrandPage{AdministrationID: adminID, Draft: row.Draft.V, UpdatedAt: row.UpdatedAt}
+	p := &BrandPage{AdministrationID: adminID, Draft: row.Draft.V, UpdatedAt: row.UpdatedAt, Unpublished: !row.Unchanged}
 	if row.Version != nil {
 		p.PublishedVersion = *row.Version
 	}

@@ -83,12 +83,18 @@ func TestBrandVersionsAndRestore(t *testing.T) {
 	if v, err := s.PublishBrand(ctx, a.ID, who); err != nil || v != 2 {
 		t.Fatalf("second publication = %d, %v", v, err)
 	}
+	if page, _ := s.BrandPage(ctx, a.ID); page.Unpublished {
+		t.Error("just after publication, the draft reads as changed")
+	}
 
 	// Restoring copies into the draft; the public page waits for a publication.
 	if err := s.RestoreBrandVersion(ctx, a.ID, 1, who); err != nil {
 		t.Fatal(err)
 	}
 	page, _ := s.BrandPage(ctx, a.ID)
+	if !page.Unpublished {
+		t.Error("a restored older version does not read as unpublished changes")
+	}
 	pub, _ = s.PublishedBrandBySlug(ctx, a.Slug)
 	if page.Draft.Hero().Title != "Première" || pub.Content.V.Hero().Title != "Deuxième" || page.PublishedVersion != 2 {
 		t.Fatalf("after restoring v1: draft %q, public %q (v%d)", page.Draft.Hero().Title, pub.Content.V.Hero().Title, page.PublishedVersion)
