@@ -52,6 +52,13 @@ var AuditActions = map[string]string{
 	"administration.updated":     "Administration modifiée",
 	"administration.suspended":   "Administration suspendue",
 	"administration.reactivated": "Administration réactivée",
+	"brand.theme_updated":        "Page employeur : thème modifié",
+	"brand.block_added":          "Page employeur : bloc ajouté",
+	"brand.block_updated":        "Page employeur : bloc modifié",
+	"brand.block_moved":          "Page employeur : bloc déplacé",
+	"brand.block_removed":        "Page employeur : bloc supprimé",
+	"brand.published":            "Page employeur publiée",
+	"brand.restored":             "Page employeur : version restaurée dans le brouillon",
 }
 
 // ActionLabel returns the French label of an audit action.

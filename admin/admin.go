@@ -28,6 +28,7 @@ type Deps struct {
 	Limiter       vivier.Limiter // for limits of their own (per account)
 	SessionMaxAge time.Duration  // a session ends this long after sign-in, active or not
 	ProConnect    *ProConnect    // nil or unconfigured: password sign-in only
+	BaseURL       string         // public URL of the site, for the brand page preview's links
 	Log           *slog.Logger
 	Files         vivier.FileStore // candidates' files, served to agents through the app
 }

@@ -74,6 +74,16 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/directions", Access: administration, Perm: "administrations:manage", handler: h.createChild},
 		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, Perm: "administrations:manage", handler: h.setChildStatus},
 		{Method: "GET", Path: "/:adm/journal", Access: administration, Perm: "audit:read", handler: h.auditPage},
+		{Method: "GET", Path: "/:adm/marque", Access: administration, Perm: "brand:edit", handler: h.brandPage},
+		{Method: "POST", Path: "/:adm/marque/theme", Access: administration, Perm: "brand:edit", handler: h.saveBrandTheme},
+		{Method: "POST", Path: "/:adm/marque/blocs", Access: administration, Perm: "brand:edit", handler: h.addBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/blocs/:block", Access: administration, Perm: "brand:edit", handler: h.saveBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/blocs/:block/deplacement", Access: administration, Perm: "brand:edit", handler: h.moveBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/blocs/:block/suppression", Access: administration, Perm: "brand:edit", handler: h.removeBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/publication", Access: administration, Perm: "brand:edit", handler: h.publishBrand},
+		{Method: "POST", Path: "/:adm/marque/versions/:version/restauration", Access: administration, Perm: "brand:edit", handler: h.restoreBrand},
+		// Any agent of the administration may look at the draft.
+		{Method: "GET", Path: "/:adm/marque/apercu", Access: administration, Perm: "dashboard:read", handler: h.previewBrand},
 	}
 }
 

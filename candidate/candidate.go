@@ -57,6 +57,11 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/flux/offres.xml", h.feed)
 	r.Get("/sitemap.xml", h.sitemap)
 	r.Get("/sitemap-offres-:part.xml", h.sitemapPart)
+	r.Get("/sitemap-employeurs.xml", h.sitemapEmployers)
+	r.Get("/employeurs", h.employers)
+	r.Get("/employeurs/:slug", h.employer)
+	r.Get("/employeurs/:slug/images/:digest", h.employerImage)
+	r.Get("/employeurs-couleur/:file", h.accentStylesheet)
 	for _, p := range []string{"accessibilite", "mentions-legales", "donnees-personnelles"} {
 		page := "legal/" + p
 		r.Get("/"+p, func(c *fiber.Ctx) error { return h.Renderer.Page(c, fiber.StatusOK, page, nil) })

@@ -102,10 +102,28 @@ func (h *Handler) sitemap(c *fiber.Ctx) error {
 		for i := 0; i*sitemapSize < n; i++ {
 			idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: fmt.Sprintf("%s/sitemap-offres-%d.xml", h.BaseURL, i+1)})
 		}
+		idx.Sitemaps = append(idx.Sitemaps, sitemapURL{Loc: h.BaseURL + "/sitemap-employeurs.xml"})
 		return writeXML(c, idx)
 	}
 	set := urlset{URLs: []sitemapURL{{Loc: h.BaseURL + "/"}, {Loc: h.BaseURL + "/offres"}}}
+	if err := h.employerURLs(c, &set); err != nil {
+		return err
+	}
 	return h.offerURLs(c, &set, 0)
+}
+
+// employerURLs adds /employeurs and the public brand pages, when there are
+// some (an empty list is not worth indexing).
+func (h *Handler) employerURLs(c *fiber.Ctx, set *urlset) error {
+	pages, err := h.Store.PublishedBrands(c.UserContext())
+	if err != nil || len(pages) == 0 {
+		return err
+	}
+	set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + "/employeurs"})
+	for _, p := range pages {
+		set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + "/employeurs/" + p.Slug, LastMod: p.PublishedAt.Format("2006-01-02")})
+	}
+	return nil
 }
 
 func (h *Handler) sitemapPart(c *fiber.Ctx) error {
@@ -115,6 +133,16 @@ func (h *Handler) sitemapPart(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
 	return h.offerURLs(c, &urlset{}, (part-1)*sitemapSize)
+}
+
+// sitemapEmployers lists the brand pages when /sitemap.xml is an index.
+func (h *Handler) sitemapEmployers(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
+	set := &urlset{}
+	if err := h.employerURLs(c, set); err != nil {
+		return err
+	}
+	return writeXML(c, set)
 }
 
 func (h *Handler) offerURLs(c *fiber.Ctx, set *urlset, offset int) error {

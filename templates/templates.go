@@ -30,6 +30,8 @@ type Renderer struct {
 	pages  map[string]*template.Template
 	emails map[string]*emailSet
 	assets *Assets
+	// markdown renders the text blocks of brand pages.
+	markdown *vivier.MarkdownRenderer
 }
 
 // New parses every page and email template. An error names the broken file.
@@ -38,7 +40,8 @@ func New() (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Renderer{pages: map[string]*template.Template{}, emails: map[string]*emailSet{}, assets: assets}
+	r := &Renderer{pages: map[string]*template.Template{}, emails: map[string]*emailSet{}, assets: assets,
+		markdown: vivier.NewMarkdownRenderer()}
 	if err := r.parsePages(); err != nil {
 		return nil, err
 	}

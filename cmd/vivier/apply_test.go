@@ -54,8 +54,8 @@ func pdfBytes(t testing.TB, js string, text string) []byte {
 	return b.Bytes()
 }
 
-// postMultipart sends a form with files, as a browser does.
-func postMultipart(t *testing.T, c *http.Client, u string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
+// postApplication sends a form with files, as a browser does.
+func postApplication(t *testing.T, c *http.Client, u string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
 	t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
@@ -113,7 +113,7 @@ func TestApplyAndTrack(t *testing.T) {
 	cv := pdfBytes(t, "", "Camille Martin - jardiniere")
 	// Sent twice (a double click, a retried POST): one application.
 	for i := 0; i < 2; i++ {
-		resp, body := postMultipart(t, c, formURL, fields, map[string][]byte{"cv": cv})
+		resp, body := postApplication(t, c, formURL, fields, map[string][]byte{"cv": cv})
 		if resp.StatusCode != 303 || resp.Header.Get("Location") != "/offres/"+itoa(o.ID)+"/postuler/envoyee" {
 			t.Fatalf("apply #%d = %d %s", i, resp.StatusCode, body)
 		}
@@ -126,7 +126,7 @@ func TestApplyAndTrack(t *testing.T) {
 	}
 	// The same address from a new form: refused, pointing to the tracking.
 	_, page = get(t, c, formURL)
-	resp, body := postMultipart(t, c, formURL, applyFields(t, page, "camille@exemple.fr"), map[string][]byte{"cv": cv})
+	resp, body := postApplication(t, c, formURL, applyFields(t, page, "camille@exemple.fr"), map[string][]byte{"cv": cv})
 	if resp.StatusCode != 409 || !strings.Contains(body, "lien de suivi") || !strings.Contains(body, `value="Camille"`) {
 		t.Fatalf("second application = %d", resp.StatusCode)
 	}
@@ -196,7 +196,7 @@ func TestApplyRefusesBadFiles(t *testing.T) {
 		if len(tc.data) == 0 {
 			resp, body = postEmptyFile(t, c, formURL, fields)
 		} else {
-			resp, body = postMultipart(t, c, formURL, fields, map[string][]byte{"cv": tc.data})
+			resp, body = postApplication(t, c, formURL, fields, map[string][]byte{"cv": tc.data})
 		}
 		if resp.StatusCode != 422 || !strings.Contains(body, tc.want) || !strings.Contains(body, `value="Camille"`) ||
 			!strings.Contains(body, `value="`+tc.name+`@exemple.fr"`) || !strings.Contains(body, `id="cv-error"`) {
@@ -241,7 +241,7 @@ func TestTrackingLinkRequestTellsNothing(t *testing.T) {
 	c := newClient(t)
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
 	_, page := get(t, c, formURL)
-	if resp, _ := postMultipart(t, c, formURL, applyFields(t, page, "connue@exemple.fr"), map[string][]byte{"cv": pdfBytes(t, "", "CV")}); resp.StatusCode != 303 {
+	if resp, _ := postApplication(t, c, formURL, applyFields(t, page, "connue@exemple.fr"), map[string][]byte{"cv": pdfBytes(t, "", "CV")}); resp.StatusCode != 303 {
 		t.Fatalf("apply = %d", resp.StatusCode)
 	}
 	var bodies []string
@@ -273,7 +273,7 @@ func TestCandidateFilesStayInTheirAdministration(t *testing.T) {
 	fields := applyFields(t, page, "spontane@exemple.fr")
 	fields["domaine"] = "NUM"
 	cv := pdfBytes(t, "", "Candidature spontanee")
-	if resp, body := postMultipart(t, visitor, formURL, fields, map[string][]byte{"cv": cv}); resp.StatusCode != 303 {
+	if resp, body := postApplication(t, visitor, formURL, fields, map[string][]byte{"cv": cv}); resp.StatusCode != 303 {
 		t.Fatalf("spontaneous = %d %s", resp.StatusCode, body)
 	}
 	var appID, fileID int64

@@ -54,6 +54,15 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/directions":                                "administrations:manage",
 	"POST /:adm/directions/:child/statut":                  "administrations:manage",
 	"GET /:adm/journal":                                    "audit:read",
+	"GET /:adm/marque":                                     "brand:edit",
+	"POST /:adm/marque/theme":                              "brand:edit",
+	"POST /:adm/marque/blocs":                              "brand:edit",
+	"POST /:adm/marque/blocs/:block":                       "brand:edit",
+	"POST /:adm/marque/blocs/:block/deplacement":           "brand:edit",
+	"POST /:adm/marque/blocs/:block/suppression":           "brand:edit",
+	"POST /:adm/marque/publication":                        "brand:edit",
+	"POST /:adm/marque/versions/:version/restauration":     "brand:edit",
+	"GET /:adm/marque/apercu":                              "dashboard:read",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -236,7 +245,7 @@ func walkAsRole(t *testing.T, role string) {
 			}
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
-				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]), ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
+				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]), ":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"

@@ -212,7 +212,7 @@ func TestApplyWithoutRedis(t *testing.T) {
 	const n = 50
 	for i := 0; i < n; i++ {
 		_, page := get(t, c, formURL)
-		resp, body := postMultipart(t, c, formURL, applyFields(t, page, fmt.Sprintf("c%02d@exemple.fr", i)), map[string][]byte{"cv": cv})
+		resp, body := postApplication(t, c, formURL, applyFields(t, page, fmt.Sprintf("c%02d@exemple.fr", i)), map[string][]byte{"cv": cv})
 		if resp.StatusCode != 303 {
 			t.Fatalf("application %d with Redis down = %d %s", i, resp.StatusCode, body)
 		}

@@ -50,6 +50,13 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 	if offers > 0 {
 		fmt.Fprintf(m.Out, "%d offres de démonstration publiées.\n", offers)
 	}
+	brands, err := m.seedDemoBrands(ctx)
+	if err != nil {
+		return err
+	}
+	if brands > 0 {
+		fmt.Fprintf(m.Out, "%d pages employeur de démonstration publiées.\n", brands)
+	}
 	fmt.Fprintf(m.Out, "Données de démonstration prêtes\u00a0: %d administrations, %d comptes (mot de passe %s).\n",
 		len(demoAdministrations), n, DemoPassword)
 	return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -29,6 +30,30 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; frame-src 'none'; frame-ancestors 'none'; form-action 'self'; " +
 	"base-uri 'self'; object-src 'none'"
+
+// videoFrameSources are the players a brand page may embed: YouTube's
+// privacy-enhanced domain and Dailymotion's player. PeerTube runs on many
+// instances, so a page adds the ones it uses (templates.LocalFrameSources).
+var videoFrameSources = []string{"https://www.youtube-nocookie.com", "https://geo.dailymotion.com"}
+
+// framePolicy widens frame-src for a response whose page embeds video
+// players, and only for it: every other page keeps frame-src 'none'.
+func framePolicy(c *fiber.Ctx) error {
+	err := c.Next()
+	origins, _ := c.Locals(templates.LocalFrameSources).([]string)
+	if len(origins) == 0 {
+		return err
+	}
+	allowed := append([]string(nil), videoFrameSources...)
+	for _, o := range origins {
+		if !slices.Contains(allowed, o) {
+			allowed = append(allowed, o)
+		}
+	}
+	c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(contentSecurityPolicy, "frame-src 'none'",
+		"frame-src "+strings.Join(allowed, " "), 1))
+	return err
+}
 
 // newApp builds the web app: shared middleware, operations endpoints, static
 // assets, then the public site and the back-office.
@@ -70,6 +95,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
+	app.Use(framePolicy)
 
 	// Operations: no session, no CSRF.
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -123,7 +149,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour}).Register(app)
 	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
-		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files,
+		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files, BaseURL: cfg.BaseURL,
 		ProConnect: &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
 			ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour"}})
 	if err != nil {

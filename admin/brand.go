@@ -1,0 +1,225 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// The brand page editor. Every change is a plain form post that redirects
+// back to the editor (blocks are added, saved, moved and removed one form at
+// a time), so it works without JavaScript. Changes go to the draft; the
+// public page changes only on publication, and each publication is kept as a
+// numbered version. Restoring a version copies it into the draft: editors
+// check it in the preview, then publish it, as they would any change.
+
+func brandURL(adm *vivier.Administration) string { return "/admin/" + adm.Slug + "/marque" }
+
+func (h *Handler) brandPage(c *fiber.Ctx) error {
+	page, err := h.Store.BrandPage(c.UserContext(), currentAdministration(c).ID)
+	if err != nil {
+		return err
+	}
+	return h.brandEditor(c, fiber.StatusOK, page, templates.Map{})
+}
+
+// brandEditor renders the editor; data may carry the errors of a refused
+// form (Error, Fields, BlockErrors) and the draft may hold the refused
+// values, so that the agent corrects them rather than types them again.
+func (h *Handler) brandEditor(c *fiber.Ctx, status int, page *vivier.BrandPage, data templates.Map) error {
+	adm := currentAdministration(c)
+	versions, err := h.Store.BrandVersions(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	deps, err := h.Store.Departements(c.UserContext())
+	if err != nil {
+		return err
+	}
+	blockErrors, _ := data["BlockErrors"].(map[string]string)
+	data["Page"] = page
+	data["Blocks"] = editorBlocks(adm, page.Draft, blockErrors)
+	data["Kinds"] = vivier.BlockKinds
+	data["Versions"] = versions
+	data["Departements"] = deps
+	data["LogoURL"] = templates.BrandImageURL(adm.Slug, page.Draft.Logo)
+	if _, ok := data["Accent"]; !ok {
+		data["Accent"] = page.Draft.Accent
+	}
+	return h.page(c, status, "admin/brand", data)
+}
+
+// refused re-renders the editor with the error of a form, or returns err
+// when it is not the agent's to correct. A block's error is shown in the
+// block, a field's next to the field, any other at the top of the page.
+func (h *Handler) refused(c *fiber.Ctx, err error, page *vivier.BrandPage, blockID string) error {
+	if vivier.ErrorCode(err) != vivier.EINVALID {
+		return err
+	}
+	data := templates.Map{"Error": vivier.ErrorMessage(err)}
+	switch field := fieldOf(err); {
+	case blockID != "":
+		data["Error"] = "Le bloc n'a pas été enregistré."
+		data["BlockErrors"] = map[string]string{blockID: vivier.ErrorMessage(err)}
+	case field == "kind" || field == "accent" || field == "logo":
+		data["Error"] = "La modification n'a pas été enregistrée."
+		data["Fields"] = map[string]string{field: vivier.ErrorMessage(err)}
+	}
+	if page == nil {
+		if page, err = h.Store.BrandPage(c.UserContext(), currentAdministration(c).ID); err != nil {
+			return err
+		}
+	}
+	return h.brandEditor(c, fiber.StatusUnprocessableEntity, page, data)
+}
+
+// saveBrandTheme sets the accent colour and the logo.
+func (h *Handler) saveBrandTheme(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	accent := c.FormValue("accent")
+	logo, err := h.upload(c, adm, "logo-file", vivier.LogoWidth)
+	if err == nil {
+		err = h.Store.EditBrandDraft(c.UserContext(), adm.ID, actor(c), "brand.theme_updated", "page employeur", func(d *vivier.BrandContent) error {
+			d.Accent = accent
+			if logo != "" {
+				d.Logo = logo
+			} else if c.FormValue("logo-remove") == "oui" {
+				d.Logo = ""
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		if vivier.ErrorCode(err) == vivier.EINVALID {
+			page, perr := h.Store.BrandPage(c.UserContext(), adm.ID)
+			if perr != nil {
+				return perr
+			}
+			field := fieldOf(err)
+			if field == "image" {
+				field = "logo"
+			}
+			return h.brandEditor(c, fiber.StatusUnprocessableEntity, page, templates.Map{"Error": "Le thème n'a pas été enregistré.",
+				"Fields": map[string]string{field: vivier.ErrorMessage(err)}, "Accent": accent})
+		}
+		return err
+	}
+	return h.back(c, brandURL(adm)+"#theme", "Thème enregistré dans le brouillon.")
+}
+
+func (h *Handler) addBrandBlock(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	kind := vivier.BlockKind(c.FormValue("kind"))
+	var id string
+	err := h.Store.EditBrandDraft(c.UserContext(), adm.ID, actor(c), "brand.block_added", kind.Label(), func(d *vivier.BrandContent) error {
+		b, err := d.AddBlock(kind)
+		if err == nil {
+			id = b.ID
+		}
+		return err
+	})
+	if err != nil {
+		return h.refused(c, err, nil, "")
+	}
+	return h.back(c, brandURL(adm)+"#bloc-"+id, "Bloc « "+kind.Label()+" » ajouté à la fin de la page : remplissez-le puis enregistrez-le.")
+}
+
+func (h *Handler) saveBrandBlock(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	page, err := h.Store.BrandPage(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	old, err := page.Draft.Block(c.Params("block"))
+	if err != nil {
+		return err
+	}
+	nb, err := h.readBlockForm(c, adm, *old)
+	if err == nil {
+		err = h.Store.EditBrandDraft(c.UserContext(), adm.ID, actor(c), "brand.block_updated", old.Kind.Label(), func(d *vivier.BrandContent) error {
+			return d.ReplaceBlock(nb)
+		})
+	}
+	if vivier.ErrorCode(err) == vivier.EINVALID {
+		if shown, e := page.Draft.Block(nb.ID); e == nil {
+			*shown = nb // show what was typed, to be corrected
+		}
+		return h.refused(c, err, page, old.ID)
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, brandURL(adm)+"#bloc-"+old.ID, "Bloc « "+old.Kind.Label()+" » enregistré dans le brouillon.")
+}
+
+func (h *Handler) moveBrandBlock(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	delta := 1
+	if c.FormValue("direction") == "haut" {
+		delta = -1
+	}
+	id := c.Params("block")
+	err := h.Store.EditBrandDraft(c.UserContext(), adm.ID, actor(c), "brand.block_moved", id, func(d *vivier.BrandContent) error {
+		return d.MoveBlock(id, delta)
+	})
+	if err != nil {
+		return h.refused(c, err, nil, "")
+	}
+	return h.back(c, brandURL(adm)+"#bloc-"+id, "Bloc déplacé.")
+}
+
+func (h *Handler) removeBrandBlock(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id := c.Params("block")
+	err := h.Store.EditBrandDraft(c.UserContext(), adm.ID, actor(c), "brand.block_removed", id, func(d *vivier.BrandContent) error {
+		return d.RemoveBlock(id)
+	})
+	if err != nil {
+		return h.refused(c, err, nil, "")
+	}
+	return h.back(c, brandURL(adm)+"#blocs", "Bloc supprimé du brouillon.")
+}
+
+// previewBrand shows the draft as the public will see it once published,
+// to the agents of the administration only.
+func (h *Handler) previewBrand(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	page, err := h.Store.BrandPage(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	around, err := h.Store.BrandSurroundingsOf(c.UserContext(), adm)
+	if err != nil {
+		return err
+	}
+	view := h.Renderer.NewBrandView(adm, page.Draft, around, h.BaseURL)
+	c.Locals(templates.LocalFrameSources, view.FrameOrigins)
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", templates.Map{"Brand": view, "Preview": true})
+}
+
+func (h *Handler) publishBrand(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	version, err := h.Store.PublishBrand(c.UserContext(), adm.ID, actor(c))
+	if err != nil {
+		return h.refused(c, err, nil, "")
+	}
+	return h.back(c, brandURL(adm), "Version "+strconv.Itoa(version)+" publiée : elle est maintenant visible sur /employeurs/"+adm.Slug+".")
+}
+
+func (h *Handler) restoreBrand(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	version, err := strconv.Atoi(c.Params("version"))
+	if err != nil || version < 1 {
+		return vivier.Errorf(vivier.ENOTFOUND, "Cette version n'existe pas.")
+	}
+	if err := h.Store.RestoreBrandVersion(c.UserContext(), adm.ID, version, actor(c)); err != nil {
+		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+			return vivier.Errorf(vivier.ENOTFOUND, "Cette version n'existe pas.")
+		}
+		return err
+	}
+	return h.back(c, brandURL(adm), "Version "+strconv.Itoa(version)+" copiée dans le brouillon. Vérifiez-la dans l'aperçu, puis publiez-la pour la remettre en ligne.")
+}
