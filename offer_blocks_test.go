@@ -30,7 +30,9 @@ func TestOfferBlocksValidation(t *testing.T) {
 		"nombre_postes":        func(o *vivier.Offer) { o.Details.V.Posts = -1 },
 		"cloture_inscriptions": func(o *vivier.Offer) { o.Details.V.RegistrationOpens, o.Details.V.RegistrationCloses = day(9), day(1) },
 		"heures_hebdomadaires": func(o *vivier.Offer) { o.Details.V.WeeklyHours = 60 },
-		"questions":            func(o *vivier.Offer) { o.Questions.V = []vivier.Question{{Label: "Couleur ?", Kind: "choice", Choices: []string{"bleu"}}} },
+		"questions": func(o *vivier.Offer) {
+			o.Questions.V = []vivier.Question{{Label: "Couleur ?", Kind: "choice", Choices: []string{"bleu"}}}
+		},
 	} {
 		o := sampleOffer("R")
 		mutate(o)
