@@ -3,10 +3,12 @@ package vivier
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 const offerColumns = `id, administration_id, kind, status, reference, source, versant, title, long_title,
@@ -274,9 +276,21 @@ func (st OfferStatus) Label() string {
 	return string(st)
 }
 
+// referenceTaken turns the database's refusals of an offer into errors on
+// its fields: a reference already used, a domaine or a métier that the
+// referentials do not know.
 func referenceTaken(err error) error {
 	if ErrorCode(wrap("", err)) == ECONFLICT {
 		return FieldError("reference", "Une autre offre de l'administration porte déjà cette référence.")
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code.Name() == "foreign_key_violation" {
+		switch pe.Constraint {
+		case "offers_domaine_code_fkey":
+			return FieldError("domaine", "Choisissez un domaine fonctionnel dans la liste.")
+		case "offers_metier_id_fkey":
+			return FieldError("metier", "Choisissez un métier dans la liste.")
+		}
 	}
 	return err
 }
