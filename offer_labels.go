@@ -52,5 +52,3 @@ var WorkingTimeLabels = map[string]string{"NON_DEFINI": "Non précisé", "TEMPS_
 // QuestionKindLabels names the codes of QuestionKinds.
 var QuestionKindLabels = map[string]string{"short": "Réponse courte", "long": "Réponse longue", "yesno": "Oui ou non", "choice": "Choix dans une liste"}
 
-// PolicyLabels names what an offer asks of the CV and the cover letter.
-var PolicyLabels = map[string]string{"required": "Demandé", "optional": "Facultatif", "none": "Non demandé"}
