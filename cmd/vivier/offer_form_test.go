@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -13,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"vivier"
 )
@@ -47,12 +47,12 @@ func fullConcoursForm(token string, skills []vivier.Competence) url.Values {
 		"debut_contrat": {"2027-09-01"}, "fin_contrat": {"2030-08-31"}, "duree_contrat": {"3 ans"}, "temps_travail": {"TEMPS_PLEIN"},
 		"ouvert_aux_militaires": {"OUI"}, "conditions_complements": {"Logement possible."}, "bases_legales": {"Décret n° 2011-1317"},
 		"note_ouverture_poste_url": {"https://www.exemple.gouv.fr/note.pdf"},
-		"contact_nom_0": {"Camille Martin"}, "contact_fonction_0": {"Bureau des concours"}, "contact_email_0": {"concours@exemple.gouv.fr"},
+		"contact_nom_0":            {"Camille Martin"}, "contact_fonction_0": {"Bureau des concours"}, "contact_email_0": {"concours@exemple.gouv.fr"},
 		"contact_telephone_0": {"01 23 45 67 89"}, "contact_nom_1": {""}, "contact_fonction_1": {""}, "contact_email_1": {""}, "contact_telephone_1": {""},
 		"nor": {"inta2612345a"}, "corps": {"Attachés d'administration de l'État"}, "grade": {"Attaché"}, "ministere": {"Intérieur"},
 		"modalites_acces": {"EXTERNE", "TROISIEME_CONCOURS"}, "ouverture_inscriptions": {"2027-01-05"}, "cloture_inscriptions": {"2027-02-05"},
 		"dates_epreuves": {"Écrits les 10 et 11 mars 2027"}, "nombre_postes": {"42"},
-		"competences": {strconv.FormatInt(skills[0].ID, 10), strconv.FormatInt(skills[1].ID, 10)},
+		"competences":          {strconv.FormatInt(skills[0].ID, 10), strconv.FormatInt(skills[1].ID, 10)},
 		"open_to_contractuals": {"1"}, "cv_policy": {"none"}, "letter_policy": {"required"},
 		"question_id_0": {""}, "question_label_0": {"Êtes-vous disponible en septembre ?"}, "question_kind_0": {"yesno"}, "question_required_0": {"1"},
 		"question_id_1": {""}, "question_label_1": {"Quel centre d'examen ?"}, "question_kind_1": {"choice"}, "question_choices_1": {"Paris\nLyon\n\nMarseille"},
@@ -279,61 +279,62 @@ func assertEscaped(t *testing.T, where, page string) {
 	}
 }
 
-// upload posts a file to the import form.
-func upload(t *testing.T, c *http.Client, u, token, name string, content []byte) (*http.Response, string) {
-	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("_csrf", token)
-	fw, _ := w.CreateFormFile("file", name)
-	_, _ = fw.Write(content)
-	_ = w.Close()
-	req, _ := http.NewRequest("POST", u, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, _ = b.ReadFrom(resp.Body)
-	return resp, b.String()
-}
-
-func TestConcoursImportOverHTTP(t *testing.T) {
+// A recruiter fills the editor of a concours in a browser: the new form, the
+// form with its errors and the import page pass axe.
+func TestOfferFormInBrowser(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
-	c, token := signedIn(t, p, "recruteur@ministere-demo.vivier.test")
-	if resp, page := get(t, c, p.URL+"/admin/ministere-demo/offres/import"); resp.StatusCode != 200 || !strings.Contains(page, `type="file"`) {
-		t.Fatalf("import page = %d", resp.StatusCode)
+	ctx, console := browser(t)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.URL+"/admin/connexion"),
+		chromedp.SendKeys("#email", "recruteur@ministere-demo.vivier.test"),
+		chromedp.SendKeys("#password-input", DemoPassword),
+		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
+		chromedp.WaitVisible(`#sidemenu-title`),
+		chromedp.Navigate(p.URL+"/admin/ministere-demo/offres/nouvelle?type=concours"),
+		chromedp.WaitVisible("#nor"),
+	); err != nil {
+		t.Fatal(err)
 	}
-	csv := "\uFEFFN° NOR;Corps;Grade;Ministère;Intitulé;Nombre de postes\n" +
-		"INTA2612345A;Attachés;Attaché;Intérieur;Concours d'attaché <b>2027</b>;12\n" +
-		"FAUX;Attachés;Attaché;Intérieur;;\n"
-	resp, page := upload(t, c, p.URL+"/admin/ministere-demo/offres/import", token, "concours.csv", []byte(csv))
-	if resp.StatusCode != 200 || !strings.Contains(page, "1 concours créé(s) en brouillon, 0 mis à jour, 1 ligne(s) refusée(s)") ||
-		!strings.Contains(page, "<td>3</td><td>FAUX</td>") || !strings.Contains(page, "&lt;b&gt;2027&lt;/b&gt;") {
-		t.Fatalf("import = %d\n%s", resp.StatusCode, page)
+	axeCheck(t, ctx, "new concours")
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys("#title", "Concours externe d'attaché·e"),
+		chromedp.SendKeys("#reference", "CONC-NAV-1"),
+		chromedp.SendKeys("#nor", "PAS-UN-NOR"),
+		chromedp.SendKeys("#corps", "Attachés d'administration de l'État"),
+		chromedp.Click("#mod-EXTERNE"),
+		chromedp.SetValue("#diplome_niveau", "6"),
+		chromedp.SetValue("#langue_code_0", "en"),
+		chromedp.SetValue("#langue_niveau_0", "B2"),
+		chromedp.SendKeys("#contact_email_0", "concours@exemple.gouv.fr"),
+		chromedp.SendKeys("#question_label_0", "Êtes-vous disponible ?"),
+		chromedp.SetValue("#cv_policy", "none"),
+		chromedp.Click(`form[action="/admin/ministere-demo/offres"] > button[type="submit"]`),
+		chromedp.WaitVisible("#error-summary"),
+	); err != nil {
+		t.Fatal(err)
 	}
-	csv = "N° NOR;Corps;Grade;Ministère;Nombre de postes\nINTA2612345A;Attachés;Attaché principal;Intérieur;15\n"
-	resp, page = upload(t, c, p.URL+"/admin/ministere-demo/offres/import", token, "maj.csv", []byte(csv))
-	if resp.StatusCode != 200 || !strings.Contains(page, "0 concours créé(s) en brouillon, 1 mis à jour") {
-		t.Fatalf("second import = %d", resp.StatusCode)
+	axeCheck(t, ctx, "offer editor with errors")
+	summary, _ := chromedp.Run(ctx, chromedp.Text("#error-summary"))
+	kept, _ := chromedp.Run(ctx, chromedp.Value("#corps"))
+	if !strings.Contains(summary, "NOR") || kept != "Attachés d'administration de l'État" {
+		t.Fatalf("summary %q, corps kept %q", summary, kept)
 	}
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ministere-demo")
-	list, _ := p.Store().OffersOf(ctx, adm.ID, "", 0)
-	if len(list) != 1 || list[0].Details.V.Posts != 15 || list[0].Details.V.Grade != "Attaché principal" {
-		t.Fatalf("offers after the imports = %+v", list)
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue("#nor", "INTA2612345A"),
+		chromedp.Click(`form[action="/admin/ministere-demo/offres"] > button[type="submit"]`),
+		chromedp.WaitVisible(".fr-alert--success"),
+	); err != nil {
+		t.Fatal(err)
 	}
-	for name, content := range map[string][]byte{"latin1.csv": []byte("N\xb0 NOR;Corps;Grade;Minist\xe8re\n"), "image.png": {0x89, 'P', 'N', 'G', 0, 0}} {
-		resp, page := upload(t, c, p.URL+"/admin/ministere-demo/offres/import", token, name, content)
-		if resp.StatusCode != 422 || !strings.Contains(page, "UTF-8") || !strings.Contains(page, `aria-describedby="file-error"`) {
-			t.Errorf("%s = %d", name, resp.StatusCode)
-		}
+	if v, _ := chromedp.Run(ctx, chromedp.Value("#langue_niveau_0")); v != "B2" {
+		t.Errorf("saved language level = %q", v)
 	}
-	if resp, _ := postForm(t, c, p.URL+"/admin/ministere-demo/offres/import", url.Values{"_csrf": {token}}); resp.StatusCode != 422 {
-		t.Errorf("no file = %d", resp.StatusCode)
+	axeCheck(t, ctx, "saved concours")
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/admin/ministere-demo/offres/import"), chromedp.WaitVisible("#file")); err != nil {
+		t.Fatal(err)
 	}
+	axeCheck(t, ctx, "concours import")
+	noConsoleErrors(t, console)
 }
