@@ -100,7 +100,7 @@ type csvRow struct {
 func readConcoursCSV(file []byte) ([]csvRow, map[string]int, error) {
 	file = bytes.TrimPrefix(file, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(file) || bytes.IndexByte(file, 0) >= 0 {
-		return nil, nil, FieldError("file", "Le fichier n'est pas un texte en UTF-8 : enregistrez-le au format « CSV UTF-8 » et réessayez.")
+		return nil, nil, FieldError("file", "Le fichier n'est pas un texte en UTF-8 : enregistrez-le au format « CSV UTF-8 » et réessayez.")
 	}
 	r := csv.NewReader(bytes.NewReader(file))
 	r.Comma = ';'
@@ -120,11 +120,11 @@ func readConcoursCSV(file []byte) ([]csvRow, map[string]int, error) {
 	var missing []string
 	for _, col := range ImportColumns[:4] {
 		if _, ok := header[normHeader(col)]; !ok {
-			missing = append(missing, "« "+col+" »")
+			missing = append(missing, "« "+col+" »")
 		}
 	}
 	if len(missing) > 0 {
-		return nil, nil, FieldError("file", "Colonnes obligatoires absentes de la première ligne : "+strings.Join(missing, ", ")+
+		return nil, nil, FieldError("file", "Colonnes obligatoires absentes de la première ligne : "+strings.Join(missing, ", ")+
 			". Le séparateur attendu est le point-virgule.")
 	}
 	var rows []csvRow
@@ -141,7 +141,7 @@ func readConcoursCSV(file []byte) ([]csvRow, map[string]int, error) {
 			continue // a blank line
 		}
 		if len(rows) == MaxImportLines {
-			return nil, nil, FieldError("file", fmt.Sprintf("Le fichier compte plus de %d lignes : découpez-le.", MaxImportLines))
+			return nil, nil, FieldError("file", fmt.Sprintf("Le fichier compte plus de %d lignes : découpez-le.", MaxImportLines))
 		}
 		rows = append(rows, csvRow{line: line, fields: rec})
 	}
@@ -151,7 +151,7 @@ func readConcoursCSV(file []byte) ([]csvRow, map[string]int, error) {
 func csvError(err error) error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return FieldError("file", fmt.Sprintf("Le fichier n'est pas un CSV lisible (ligne %d) : vérifiez les guillemets et le séparateur point-virgule.", pe.Line))
+		return FieldError("file", fmt.Sprintf("Le fichier n'est pas un CSV lisible (ligne %d) : vérifiez les guillemets et le séparateur point-virgule.", pe.Line))
 	}
 	return FieldError("file", "Le fichier n'est pas un CSV lisible.")
 }
@@ -170,7 +170,7 @@ func (s *Store) importLine(ctx context.Context, adminID int64, versant Versant, 
 	}
 	for _, col := range []string{"Corps", "Grade", "Ministère"} {
 		if get(col) == "" {
-			return nil, false, Errorf(EINVALID, "La colonne « %s » est vide.", col)
+			return nil, false, Errorf(EINVALID, "La colonne « %s » est vide.", col)
 		}
 	}
 	var id int64
@@ -202,7 +202,7 @@ func (s *Store) importLine(ctx context.Context, adminID int64, versant Versant, 
 		if v := get(col); v != "" {
 			t, err := parseImportDate(v)
 			if err != nil {
-				return nil, false, Errorf(EINVALID, "« %s » : la date « %s » n'a pas la forme JJ/MM/AAAA.", col, v)
+				return nil, false, Errorf(EINVALID, "« %s » : la date « %s » n'a pas la forme JJ/MM/AAAA.", col, v)
 			}
 			*dst = &t
 		}
@@ -213,21 +213,21 @@ func (s *Store) importLine(ctx context.Context, adminID int64, versant Versant, 
 	if v := get("Nombre de postes"); v != "" {
 		n, err := strconv.Atoi(strings.ReplaceAll(v, " ", ""))
 		if err != nil || n < 0 {
-			return nil, false, Errorf(EINVALID, "« Nombre de postes » : « %s » n'est pas un nombre entier positif.", v)
+			return nil, false, Errorf(EINVALID, "« Nombre de postes » : « %s » n'est pas un nombre entier positif.", v)
 		}
 		d.Posts = n
 	}
 	if v := get("Versant"); v != "" {
 		vs, ok := importVersants[normHeader(v)]
 		if !ok {
-			return nil, false, Errorf(EINVALID, "« Versant » : « %s » n'est ni FPE, ni FPT, ni FPH.", v)
+			return nil, false, Errorf(EINVALID, "« Versant » : « %s » n'est ni FPE, ni FPT, ni FPH.", v)
 		}
 		o.Versant = vs
 	}
 	if v := get("Catégorie"); v != "" {
 		c, ok := importCategories[strings.ToUpper(strings.ReplaceAll(v, " ", ""))]
 		if !ok {
-			return nil, false, Errorf(EINVALID, "« Catégorie » : « %s » n'est ni A+, ni A, ni B, ni C.", v)
+			return nil, false, Errorf(EINVALID, "« Catégorie » : « %s » n'est ni A+, ni A, ni B, ni C.", v)
 		}
 		o.Categories = []string{c}
 	}
@@ -252,7 +252,7 @@ func parseModalities(v string) ([]string, error) {
 	for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '|' }) {
 		code, ok := byLabel[normHeader(part)]
 		if !ok {
-			return nil, Errorf(EINVALID, "« Modalité » : « %s » n'est pas une modalité d'accès connue.", strings.TrimSpace(part))
+			return nil, Errorf(EINVALID, "« Modalité » : « %s » n'est pas une modalité d'accès connue.", strings.TrimSpace(part))
 		}
 		out = append(out, code)
 	}

@@ -130,7 +130,7 @@ var norPattern = regexp.MustCompile(`^[A-Z]{4}[0-9]{7}[A-Z]$`)
 func ParseNOR(s string) (string, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if !norPattern.MatchString(s) {
-		return "", Errorf(EINVALID, "Le NOR « %s » n'a pas la forme attendue : 4 lettres, 7 chiffres et une lettre (ex. INTA2412345A).", s)
+		return "", Errorf(EINVALID, "Le NOR « %s » n'a pas la forme attendue : 4 lettres, 7 chiffres et une lettre (ex. INTA2412345A).", s)
 	}
 	return s, nil
 }
@@ -153,9 +153,9 @@ func (o *Offer) validateBlocks() error {
 	case tooLong(k.SalaryTitulaire, 100) || tooLong(k.SalaryContractuel, 100):
 		return FieldError("salaire", "La rémunération compte 100 caractères au plus.")
 	case k.WorkingTime != "" && !oneOf(k.WorkingTime, WorkingTimes):
-		return FieldError("temps_travail", "Temps de travail inconnu : temps plein ou temps partiel.")
+		return FieldError("temps_travail", "Temps de travail inconnu : temps plein ou temps partiel.")
 	case k.OpenToMilitary != "" && k.OpenToMilitary != "OUI" && k.OpenToMilitary != "NON":
-		return FieldError("ouvert_aux_militaires", "Ouvert aux militaires : oui ou non.")
+		return FieldError("ouvert_aux_militaires", "Ouvert aux militaires : oui ou non.")
 	case tooLong(k.Complements, 1500) || tooLong(k.LegalBases, 1500):
 		return FieldError("bases_legales", "Les compléments et les bases légales comptent 1 500 caractères au plus.")
 	case k.ContractStart != nil && k.ContractEnd != nil && k.ContractEnd.Before(*k.ContractStart):

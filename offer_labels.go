@@ -31,9 +31,9 @@ var DiplomaLevelLabels = map[int]string{
 	2: "Niveau 2 (savoirs de base)",
 	3: "Niveau 3 (CAP, BEP)",
 	4: "Niveau 4 (baccalauréat)",
-	5: "Niveau 5 (bac + 2 : BTS, DUT)",
-	6: "Niveau 6 (bac + 3 ou 4 : licence, BUT)",
-	7: "Niveau 7 (bac + 5 : master, diplôme d'ingénieur)",
+	5: "Niveau 5 (bac + 2 : BTS, DUT)",
+	6: "Niveau 6 (bac + 3 ou 4 : licence, BUT)",
+	7: "Niveau 7 (bac + 5 : master, diplôme d'ingénieur)",
 	8: "Niveau 8 (doctorat)",
 }
 
@@ -51,4 +51,3 @@ var WorkingTimeLabels = map[string]string{"NON_DEFINI": "Non précisé", "TEMPS_
 
 // QuestionKindLabels names the codes of QuestionKinds.
 var QuestionKindLabels = map[string]string{"short": "Réponse courte", "long": "Réponse longue", "yesno": "Oui ou non", "choice": "Choix dans une liste"}
-

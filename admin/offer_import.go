@@ -35,7 +35,7 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 		return fail("Choisissez un fichier CSV à importer.")
 	}
 	if fh.Size > maxImportBytes {
-		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -47,7 +47,7 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 		return err
 	}
 	if len(content) > maxImportBytes {
-		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
 	}
 	rep, err := h.Store.ImportConcours(c.UserContext(), adm.ID, adm.Versant, content, actor(c))
 	if f := fieldOf(err); f != "" {

@@ -113,7 +113,7 @@ func (h *Handler) duplicateOffer(c *fiber.Ctx) error {
 		return err
 	}
 	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10),
-		"Copie enregistrée en brouillon, sans dates de publication : relisez-la avant de la publier.")
+		"Copie enregistrée en brouillon, sans dates de publication : relisez-la avant de la publier.")
 }
 
 func (h *Handler) createOffer(c *fiber.Ctx) error {

@@ -72,14 +72,14 @@ func (h *Handler) addMetier(c *fiber.Ctx) error {
 	}
 	err := h.Store.AddMetier(c.UserContext(), m, actor(c))
 	field := "new-" + fieldOf(err)
-	return h.referentialDone(c, "metiers", err, field, "Métier ajouté : "+m.Label+".", templates.Map{"New": m})
+	return h.referentialDone(c, "metiers", err, field, "Métier ajouté : "+m.Label+".", templates.Map{"New": m})
 }
 
 func (h *Handler) addCompetence(c *fiber.Ctx) error {
 	s := &vivier.Competence{Label: c.FormValue("label"), Family: c.FormValue("family")}
 	err := h.Store.AddCompetence(c.UserContext(), s, actor(c))
 	field := "new-" + fieldOf(err)
-	return h.referentialDone(c, "competences", err, field, "Compétence ajoutée : "+s.Label+".", templates.Map{"New": s})
+	return h.referentialDone(c, "competences", err, field, "Compétence ajoutée : "+s.Label+".", templates.Map{"New": s})
 }
 
 func itemParam(c *fiber.Ctx) (int64, error) {
@@ -109,7 +109,7 @@ func (h *Handler) setActive(c *fiber.Ctx, table string) error {
 	if err := h.Store.SetReferentialActive(c.UserContext(), table, id, active, actor(c)); err != nil {
 		return err
 	}
-	msg := "Élément désactivé : il n'est plus proposé, les offres qui l'ont le gardent."
+	msg := "Élément désactivé : il n'est plus proposé, les offres qui l'ont le gardent."
 	if active {
 		msg = "Élément réactivé."
 	}
