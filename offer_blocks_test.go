@@ -30,6 +30,10 @@ func TestOfferBlocksValidation(t *testing.T) {
 		"nombre_postes":        func(o *vivier.Offer) { o.Details.V.Posts = -1 },
 		"cloture_inscriptions": func(o *vivier.Offer) { o.Details.V.RegistrationOpens, o.Details.V.RegistrationCloses = day(9), day(1) },
 		"heures_hebdomadaires": func(o *vivier.Offer) { o.Details.V.WeeklyHours = 60 },
+		"diplome":              func(o *vivier.Offer) { o.Criteria.V.RequiredDocuments = []string{string(make([]rune, 301))} },
+		"duree_contrat":        func(o *vivier.Offer) { o.Conditions.V.ContractDuration = string(make([]rune, 101)) },
+		"corps":                func(o *vivier.Offer) { o.Details.V.Grade = string(make([]rune, 301)) },
+		"duree":                func(o *vivier.Offer) { o.Details.V.Gratification = string(make([]rune, 101)) },
 		"questions": func(o *vivier.Offer) {
 			o.Questions.V = []vivier.Question{{Label: "Couleur ?", Kind: "choice", Choices: []string{"bleu"}}}
 		},
@@ -38,6 +42,17 @@ func TestOfferBlocksValidation(t *testing.T) {
 		mutate(o)
 		if err := o.Validate(); vivier.ErrorCode(err) != vivier.EINVALID || fieldOf(err) != field {
 			t.Errorf("%s: Validate = %v", field, err)
+		}
+	}
+	// A contact with a phone too long, too many contacts.
+	for name, cs := range map[string][]vivier.Contact{
+		"long phone":  {{Email: "a@b.fr", Phone: string(make([]rune, 31))}},
+		"11 contacts": make([]vivier.Contact, 11),
+	} {
+		o := sampleOffer("R")
+		o.Contacts.V = cs
+		if err := o.Validate(); fieldOf(err) != "contacts" {
+			t.Errorf("%s: Validate = %v", name, err)
 		}
 	}
 	// A question without a label, of an unknown kind, too many questions.

@@ -43,6 +43,14 @@ func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map
 	if d := text("domaine"); d != "" {
 		o.DomaineCode = &d
 	}
+	o.MetierID = nil
+	if v := text("metier"); v != "" {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			o.MetierID = &id
+		} else {
+			fields["metier"] = "Choisissez un métier dans la liste."
+		}
+	}
 	o.Categories = multi(args, "categories")
 	o.ContractForms = multi(args, "contract_forms")
 	o.ContractType = text("contract_type")
@@ -210,11 +218,11 @@ func readQuestions(args *fasthttp.Args, text func(string) string, o *vivier.Offe
 
 // fieldOrder is the order of the fields in the form, for the error summary;
 // each error links to the element of that id.
-var fieldOrder = []string{"kind", "title", "reference", "versant", "organisation_siret", "categories", "contract_type",
+var fieldOrder = []string{"kind", "title", "reference", "versant", "domaine", "metier", "organisation_siret", "categories", "contract_type",
 	"contract_forms", "mission", "employer_text", "complements", "departement", "workplace", "experience",
-	"diplome_niveau", "langues", "salaire", "salaire_titulaire", "debut_contrat", "fin_contrat", "temps_travail",
-	"ouvert_aux_militaires", "bases_legales", "note_ouverture_poste_url", "contacts", "nor", "modalites_acces",
-	"ouverture_inscriptions", "cloture_inscriptions", "nombre_postes", "date_debut", "heures_hebdomadaires",
+	"diplome_niveau", "diplome", "langues", "salaire", "salaire_titulaire", "debut_contrat", "fin_contrat", "duree_contrat", "temps_travail",
+	"ouvert_aux_militaires", "bases_legales", "note_ouverture_poste_url", "contacts", "nor", "corps", "modalites_acces",
+	"ouverture_inscriptions", "cloture_inscriptions", "nombre_postes", "duree", "date_debut", "heures_hebdomadaires",
 	"competences", "cv_policy", "questions", "publish_at", "end_at"}
 
 // fieldAnchors maps an error's field to the id of the element it is about,
@@ -284,7 +292,7 @@ func offerFormValues(o *vivier.Offer) templates.Map {
 		selected["skill:"+strconv.FormatInt(id, 10)] = true
 	}
 	k, cond, d := o.Criteria.V, o.Conditions.V, o.Details.V
-	m := templates.Map{"Selected": selected, "Domaine": "", "Departement": "", "LocationLabel": "",
+	m := templates.Map{"Selected": selected, "Domaine": "", "Metier": int64(0), "Departement": "", "LocationLabel": "",
 		"Specialisations": strings.Join(k.Specialisations, "\n"), "Documents": strings.Join(k.RequiredDocuments, "\n"),
 		"Skills": strings.Join(k.Skills, "\n"), "ContractStart": day(cond.ContractStart), "ContractEnd": day(cond.ContractEnd),
 		"RegistrationOpens": day(d.RegistrationOpens), "RegistrationCloses": day(d.RegistrationCloses), "Start": day(d.Start),
@@ -329,6 +337,9 @@ func offerFormValues(o *vivier.Offer) templates.Map {
 	m["Languages"], m["Contacts"], m["Questions"] = langs, contacts, qs
 	if o.DomaineCode != nil {
 		m["Domaine"] = *o.DomaineCode
+	}
+	if o.MetierID != nil {
+		m["Metier"] = *o.MetierID
 	}
 	if len(o.Locations) > 0 {
 		m["Departement"], m["LocationLabel"] = o.Locations[0].Departement, o.Locations[0].Label

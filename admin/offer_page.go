@@ -36,6 +36,16 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 	if err != nil {
 		return err
 	}
+	allMetiers, err := h.Store.Metiers(ctx, false)
+	if err != nil {
+		return err
+	}
+	var metiers []vivier.Metier
+	for _, m := range allMetiers {
+		if m.Active || (o.MetierID != nil && *o.MetierID == m.ID) {
+			metiers = append(metiers, m)
+		}
+	}
 	form := offerFormValues(o)
 	selected := form["Selected"].(map[string]bool)
 	// Deactivated skills are offered no more, but stay on the offers that
@@ -68,7 +78,7 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 		"Categories": vivier.Categories, "ContractTypes": vivier.ContractTypes, "ContractForms": vivier.ContractForms,
 		"Workplaces": vivier.Workplaces, "Experiences": vivier.Experiences, "Fields": fields,
 		"CanEdit": h.can(c, "offers:edit"), "CanPublish": h.can(c, "offers:publish"), "Form": form,
-		"SkillFamilies": families, "Modalities": modalities, "Languages": languages, "LanguageLevels": vivier.LanguageLevels,
+		"SkillFamilies": families, "Metiers": metiers, "Modalities": modalities, "Languages": languages, "LanguageLevels": vivier.LanguageLevels,
 		"DiplomaLevels": []int{1, 2, 3, 4, 5, 6, 7, 8}, "DiplomaLabels": vivier.DiplomaLevelLabels,
 		"WorkingTimes": vivier.WorkingTimes, "WorkingTimeLabels": vivier.WorkingTimeLabels,
 		"QuestionKinds": vivier.QuestionKinds, "QuestionKindLabels": vivier.QuestionKindLabels}
