@@ -218,6 +218,7 @@ func TestOfferFormEscapesEverything(t *testing.T) {
 		form.Set(f, payload+" "+f)
 	}
 	form.Set("question_choices_1", xssScript+" un\n"+xssImg+" deux")
+	form.Set("contact_telephone_0", xssScript) // 30 characters at most
 	form.Set("reference", xssImg)
 	form.Set("title", xssScript) // under 150 characters
 	// Fields with a format: refused, shown back escaped.
