@@ -65,7 +65,6 @@ func (s *Store) ImportConcours(ctx context.Context, adminID int64, versant Versa
 		res := ImportLine{Line: line, NOR: get("N° NOR")}
 		o, created, err := s.importLine(ctx, adminID, versant, get)
 		if err == nil {
-			o.Source = "vivier"
 			if created {
 				err = s.CreateOffer(ctx, adminID, o, actor)
 			} else {

@@ -134,7 +134,7 @@ func (h *Handler) createOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Offre enregistrée en brouillon.")
+	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Offre enregistrée en brouillon."+kindBlockHint(c, o))
 }
 
 func (h *Handler) updateOffer(c *fiber.Ctx) error {
@@ -161,7 +161,7 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Modifications enregistrées.")
+	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Modifications enregistrées."+kindBlockHint(c, o))
 }
 
 func (h *Handler) moveOffer(c *fiber.Ctx) error {
@@ -187,4 +187,18 @@ func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) 
 		m[d.Code] = d.RegionCode
 	}
 	return m, nil
+}
+
+// kindBlockHint tells the agent, when the offer has just become a concours
+// or a stage, that the form now has the fields of that kind: without
+// JavaScript they appear only once the kind is saved.
+func kindBlockHint(c *fiber.Ctx, o *vivier.Offer) string {
+	args := c.Request().PostArgs()
+	switch {
+	case o.Kind == vivier.KindConcours && !args.Has("nor"):
+		return " Complétez maintenant les champs propres au concours, ajoutés au formulaire."
+	case (o.Kind == vivier.KindStage || o.Kind == vivier.KindApprentissage) && !args.Has("duree"):
+		return " Complétez maintenant les champs propres au stage ou à l'apprentissage, ajoutés au formulaire."
+	}
+	return ""
 }
