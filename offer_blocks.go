@@ -130,12 +130,21 @@ var norPattern = regexp.MustCompile(`^[A-Z]{4}[0-9]{7}[A-Z]$`)
 func ParseNOR(s string) (string, error) {
 	s = strings.ToUpper(strings.TrimSpace(s))
 	if !norPattern.MatchString(s) {
-		return "", Errorf(EINVALID, "Le NOR « %s » n'a pas la forme attendue : 4 lettres, 7 chiffres et une lettre (ex. INTA2412345A).", s)
+		return "", Errorf(EINVALID, "Le NOR « %s » n'a pas la forme attendue : 4 lettres, 7 chiffres et une lettre (ex. INTA2412345A).", s)
 	}
 	return s, nil
 }
 
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
+func anyTooLong(list []string, n int) bool {
+	for _, s := range list {
+		if tooLong(s, n) {
+			return true
+		}
+	}
+	return false
+}
 
 // validateBlocks checks the blocks of an offer; called by Validate.
 func (o *Offer) validateBlocks() error {
@@ -153,9 +162,9 @@ func (o *Offer) validateBlocks() error {
 	case tooLong(k.SalaryTitulaire, 100) || tooLong(k.SalaryContractuel, 100):
 		return FieldError("salaire", "La rémunération compte 100 caractères au plus.")
 	case k.WorkingTime != "" && !oneOf(k.WorkingTime, WorkingTimes):
-		return FieldError("temps_travail", "Temps de travail inconnu : temps plein ou temps partiel.")
+		return FieldError("temps_travail", "Temps de travail inconnu : temps plein ou temps partiel.")
 	case k.OpenToMilitary != "" && k.OpenToMilitary != "OUI" && k.OpenToMilitary != "NON":
-		return FieldError("ouvert_aux_militaires", "Ouvert aux militaires : oui ou non.")
+		return FieldError("ouvert_aux_militaires", "Ouvert aux militaires : oui ou non.")
 	case tooLong(k.Complements, 1500) || tooLong(k.LegalBases, 1500):
 		return FieldError("bases_legales", "Les compléments et les bases légales comptent 1 500 caractères au plus.")
 	case k.ContractStart != nil && k.ContractEnd != nil && k.ContractEnd.Before(*k.ContractStart):
@@ -166,8 +175,21 @@ func (o *Offer) validateBlocks() error {
 			return FieldError("note_ouverture_poste_url", "Le lien vers la note d'ouverture doit être une adresse web (https://…).")
 		}
 	}
+	switch {
+	case tooLong(c.Diploma, 300) || anyTooLong(c.Specialisations, 300) || anyTooLong(c.RequiredDocuments, 300) || anyTooLong(c.Skills, 300):
+		return FieldError("diplome", "Le diplôme, les spécialités, les pièces et les compétences comptent chacun 300 caractères au plus.")
+	case len(c.Specialisations) > 30 || len(c.RequiredDocuments) > 30 || len(c.Skills) > 30 || len(c.Languages) > 20:
+		return FieldError("diplome", "Trop d'éléments dans une liste des critères (30 au plus).")
+	case tooLong(k.ContractDuration, 100):
+		return FieldError("duree_contrat", "La durée du contrat compte 100 caractères au plus.")
+	case len(o.Contacts.V) > 10:
+		return FieldError("contacts", "Une offre a 10 contacts au plus.")
+	}
 	for i := range o.Contacts.V {
 		ct := &o.Contacts.V[i]
+		if tooLong(ct.Name, 200) || tooLong(ct.Role, 200) || tooLong(ct.Phone, 30) {
+			return FieldError("contacts", fmt.Sprintf("Le contact %d a un nom ou une fonction de plus de 200 caractères, ou un téléphone de plus de 30.", i+1))
+		}
 		a, err := mail.ParseAddress(strings.TrimSpace(ct.Email))
 		if err != nil || a.Name != "" {
 			return FieldError("contacts", fmt.Sprintf("L'adresse électronique du contact %d n'est pas valide.", i+1))
@@ -192,6 +214,10 @@ func (o *Offer) validateDetails() error {
 		}
 	}
 	switch {
+	case tooLong(d.Corps, 300) || tooLong(d.Grade, 300) || tooLong(d.Ministry, 300) || tooLong(d.ExamDates, 300):
+		return FieldError("corps", "Le corps, le grade, le ministère et les dates des épreuves comptent chacun 300 caractères au plus.")
+	case tooLong(d.Duration, 100) || tooLong(d.Gratification, 100) || tooLong(d.StudyLevel, 100):
+		return FieldError("duree", "La durée, la gratification et le niveau d'études comptent chacun 100 caractères au plus.")
 	case d.Posts < 0:
 		return FieldError("nombre_postes", "Le nombre de postes ne peut pas être négatif.")
 	case d.RegistrationOpens != nil && d.RegistrationCloses != nil && d.RegistrationCloses.Before(*d.RegistrationOpens):

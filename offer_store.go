@@ -3,10 +3,12 @@ package vivier
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 const offerColumns = `id, administration_id, kind, status, reference, source, versant, title, long_title,
@@ -70,31 +72,42 @@ func (s *Store) CreateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	return s.inTx(ctx, "CreateOffer", func(tx *sqlx.Tx) error {
+		return createOffer(ctx, tx, adminID, o, actor)
+	})
+}
+
+// createOffer inserts a validated offer, its skills and its audit entry.
+func createOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, actor Actor) error {
 	args, err := offerArgs(o)
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, "CreateOffer", func(tx *sqlx.Tx) error {
-		var row offerRow
-		err := tx.GetContext(ctx, &row, `
-			INSERT INTO offers (administration_id, kind, reference, source, versant, title, long_title, organisation_name,
-				organisation_siret, domaine_code, metier_id, categories, contract_type, contract_forms, post_vacant, mission,
-				profile, employer_text, complements, locations, region_codes, departement_codes, experience, workplace,
-				management, open_to_internal, open_to_contractuals, criteria, conditions, contacts, details, cv_policy,
-				letter_policy, questions, publish_at, end_at, application_deadline, vacancy_start, search_extra)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-				$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)
-			RETURNING `+offerColumns, append([]any{adminID}, args...)...)
-		if err != nil {
-			return referenceTaken(err)
-		}
-		created, err := row.offer()
-		if err != nil {
+	var row offerRow
+	err = tx.GetContext(ctx, &row, `
+		INSERT INTO offers (administration_id, kind, reference, source, versant, title, long_title, organisation_name,
+			organisation_siret, domaine_code, metier_id, categories, contract_type, contract_forms, post_vacant, mission,
+			profile, employer_text, complements, locations, region_codes, departement_codes, experience, workplace,
+			management, open_to_internal, open_to_contractuals, criteria, conditions, contacts, details, cv_policy,
+			letter_policy, questions, publish_at, end_at, application_deadline, vacancy_start, search_extra)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+			$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)
+		RETURNING `+offerColumns, append([]any{adminID}, args...)...)
+	if err != nil {
+		return referenceTaken(err)
+	}
+	created, err := row.offer()
+	if err != nil {
+		return err
+	}
+	created.CompetenceIDs = o.CompetenceIDs
+	*o = *created
+	if o.CompetenceIDs != nil {
+		if err := setOfferCompetences(ctx, tx, o.ID, o.CompetenceIDs); err != nil {
 			return err
 		}
-		*o = *created
-		return insertAudit(ctx, tx, &adminID, actor, "offer.created", o.Reference, map[string]string{"intitulé": o.Title})
-	})
+	}
+	return insertAudit(ctx, tx, &adminID, actor, "offer.created", o.Reference, map[string]string{"intitulé": o.Title})
 }
 
 // UpdateOffer saves the offer's fields (not its status) within the
@@ -127,7 +140,13 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 		if err != nil {
 			return err
 		}
+		updated.CompetenceIDs = o.CompetenceIDs
 		*o = *updated
+		if o.CompetenceIDs != nil {
+			if err := setOfferCompetences(ctx, tx, o.ID, o.CompetenceIDs); err != nil {
+				return err
+			}
+		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer.updated", o.Reference, map[string]string{"intitulé": o.Title})
 	})
 }
@@ -257,9 +276,21 @@ func (st OfferStatus) Label() string {
 	return string(st)
 }
 
+// referenceTaken turns the database's refusals of an offer into errors on
+// its fields: a reference already used, a domaine or a métier that the
+// referentials do not know.
 func referenceTaken(err error) error {
 	if ErrorCode(wrap("", err)) == ECONFLICT {
 		return FieldError("reference", "Une autre offre de l'administration porte déjà cette référence.")
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) && pe.Code.Name() == "foreign_key_violation" {
+		switch pe.Constraint {
+		case "offers_domaine_code_fkey":
+			return FieldError("domaine", "Choisissez un domaine fonctionnel dans la liste.")
+		case "offers_metier_id_fkey":
+			return FieldError("metier", "Choisissez un métier dans la liste.")
+		}
 	}
 	return err
 }

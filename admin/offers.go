@@ -2,8 +2,6 @@ package admin
 
 import (
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -54,38 +52,18 @@ func (h *Handler) can(c *fiber.Ctx, perm string) bool {
 	return ok
 }
 
-func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields map[string]string) error {
-	domaines, err := h.Store.Domaines(c.UserContext())
-	if err != nil {
-		return err
-	}
-	deps, err := h.Store.Departements(c.UserContext())
-	if err != nil {
-		return err
-	}
-	data := templates.Map{"Offer": o, "Kinds": offerKinds, "Domaines": domaines, "Departements": deps,
-		"Categories": vivier.Categories, "ContractTypes": vivier.ContractTypes, "ContractForms": vivier.ContractForms,
-		"Workplaces": vivier.Workplaces, "Experiences": vivier.Experiences, "Fields": fields,
-		"CanEdit": h.can(c, "offers:edit"), "CanPublish": h.can(c, "offers:publish"), "Form": offerFormValues(o)}
-	if len(fields) > 0 {
-		data["Error"] = "L'offre n'a pas été enregistrée."
-	}
-	if o.ID != 0 {
-		var moves []vivier.OfferStatus
-		for _, s := range offerStatuses {
-			if vivier.CanMove(o.Status, s) {
-				moves = append(moves, s)
-			}
-		}
-		data["Moves"] = moves
-	}
-	return h.page(c, status, "admin/offer", data)
-}
-
+// newOfferPage shows a blank offer; ?type= chooses its kind, so that the
+// blocks of a concours or a stage are there without JavaScript.
 func (h *Handler) newOfferPage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	return h.offerForm(c, fiber.StatusOK, &vivier.Offer{Kind: vivier.KindEmploi, Versant: adm.Versant, OrganisationName: adm.Name,
-		Status: vivier.OfferDraft, CVPolicy: "required", LetterPolicy: "optional", Workplace: "NON_DEFINI"}, nil)
+	kind := vivier.KindEmploi
+	for _, k := range offerKinds {
+		if c.Query("type") == k.Value {
+			kind = vivier.OfferKind(k.Value)
+		}
+	}
+	return h.offerForm(c, fiber.StatusOK, &vivier.Offer{Kind: kind, Versant: adm.Versant, OrganisationName: adm.Name,
+		Status: vivier.OfferDraft, CVPolicy: "required", LetterPolicy: "optional", Workplace: "NON_DEFINI", OpenToInternal: true}, nil)
 }
 
 func offerParam(c *fiber.Ctx) (int64, error) {
@@ -105,7 +83,37 @@ func (h *Handler) offerPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.loadCompetences(c, o); err != nil {
+		return err
+	}
 	return h.offerForm(c, fiber.StatusOK, o, nil)
+}
+
+func (h *Handler) loadCompetences(c *fiber.Ctx, o *vivier.Offer) error {
+	skills, err := h.Store.OfferCompetences(c.UserContext(), o.AdministrationID, o.ID)
+	if err != nil {
+		return err
+	}
+	o.CompetenceIDs = []int64{}
+	for _, s := range skills {
+		o.CompetenceIDs = append(o.CompetenceIDs, s.ID)
+	}
+	return nil
+}
+
+// duplicateOffer copies an offer into a new draft and opens it.
+func (h *Handler) duplicateOffer(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := offerParam(c)
+	if err != nil {
+		return err
+	}
+	o, err := h.Store.DuplicateOffer(c.UserContext(), adm.ID, id, actor(c))
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10),
+		"Copie enregistrée en brouillon, sans dates de publication : relisez-la avant de la publier.")
 }
 
 func (h *Handler) createOffer(c *fiber.Ctx) error {
@@ -120,12 +128,13 @@ func (h *Handler) createOffer(c *fiber.Ctx) error {
 	}
 	err = h.Store.CreateOffer(c.UserContext(), adm.ID, o, actor(c))
 	if f := fieldOf(err); f != "" {
+		o.ID = 0 // not created: the form still posts to the creation
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, o, map[string]string{f: vivier.ErrorMessage(err)})
 	}
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Offre enregistrée en brouillon.")
+	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Offre enregistrée en brouillon."+kindBlockHint(c, o))
 }
 
 func (h *Handler) updateOffer(c *fiber.Ctx) error {
@@ -152,7 +161,7 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Modifications enregistrées.")
+	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Modifications enregistrées."+kindBlockHint(c, o))
 }
 
 func (h *Handler) moveOffer(c *fiber.Ctx) error {
@@ -168,62 +177,6 @@ func (h *Handler) moveOffer(c *fiber.Ctx) error {
 	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(id, 10), "L'offre est maintenant "+to.Label()+".")
 }
 
-// dateLayout is the value of an <input type="datetime-local">, in Paris time.
-const dateLayout = "2006-01-02T15:04"
-
-// readOfferForm copies the form into o and returns the errors of fields
-// that do not parse; the domain checks the rest.
-func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map[string]string {
-	fields := map[string]string{}
-	o.Kind = vivier.OfferKind(c.FormValue("kind"))
-	o.Reference = c.FormValue("reference")
-	o.Title = c.FormValue("title")
-	o.Versant = vivier.Versant(c.FormValue("versant"))
-	o.OrganisationName = strings.TrimSpace(c.FormValue("organisation_name"))
-	if d := c.FormValue("domaine"); d != "" {
-		o.DomaineCode = &d
-	} else {
-		o.DomaineCode = nil
-	}
-	args := c.Request().PostArgs()
-	o.Categories = nil
-	for _, v := range args.PeekMulti("categories") {
-		o.Categories = append(o.Categories, string(v))
-	}
-	o.ContractForms = nil
-	for _, v := range args.PeekMulti("contract_forms") {
-		o.ContractForms = append(o.ContractForms, string(v))
-	}
-	o.ContractType = c.FormValue("contract_type")
-	o.Mission = c.FormValue("mission")
-	o.Profile = c.FormValue("profile")
-	o.Workplace = c.FormValue("workplace")
-	o.Experience = c.FormValue("experience")
-	o.CVPolicy = c.FormValue("cv_policy")
-	o.Locations = nil
-	if dep := c.FormValue("departement"); dep != "" {
-		region, ok := regions[dep]
-		if !ok {
-			fields["departement"] = "Choisissez un département dans la liste."
-		}
-		o.Locations = []vivier.Location{{Country: "FRA", Departement: dep, Region: region, Label: strings.TrimSpace(c.FormValue("location_label"))}}
-	}
-	for name, dst := range map[string]**time.Time{"publish_at": &o.PublishAt, "end_at": &o.EndAt} {
-		*dst = nil
-		v := c.FormValue(name)
-		if v == "" {
-			continue
-		}
-		t, err := time.ParseInLocation(dateLayout, v, paris)
-		if err != nil {
-			fields[name] = "Date et heure au format JJ/MM/AAAA HH:MM."
-			continue
-		}
-		*dst = &t
-	}
-	return fields
-}
-
 func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) {
 	deps, err := h.Store.Departements(c.UserContext())
 	if err != nil {
@@ -236,36 +189,16 @@ func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) 
 	return m, nil
 }
 
-// paris is the time zone of the dates agents type.
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
+// kindBlockHint tells the agent, when the offer has just become a concours
+// or a stage, that the form now has the fields of that kind: without
+// JavaScript they appear only once the kind is saved.
+func kindBlockHint(c *fiber.Ctx, o *vivier.Offer) string {
+	args := c.Request().PostArgs()
+	switch {
+	case o.Kind == vivier.KindConcours && !args.Has("nor"):
+		return " Complétez maintenant les champs propres au concours, ajoutés au formulaire."
+	case (o.Kind == vivier.KindStage || o.Kind == vivier.KindApprentissage) && !args.Has("duree"):
+		return " Complétez maintenant les champs propres au stage ou à l'apprentissage, ajoutés au formulaire."
 	}
-	return loc
-}()
-
-// offerFormValues prepares what the form shows of an offer.
-func offerFormValues(o *vivier.Offer) templates.Map {
-	selected := map[string]bool{}
-	for _, v := range o.Categories {
-		selected["cat:"+v] = true
-	}
-	for _, v := range o.ContractForms {
-		selected["form:"+v] = true
-	}
-	m := templates.Map{"Selected": selected, "Domaine": "", "Departement": "", "LocationLabel": ""}
-	if o.DomaineCode != nil {
-		m["Domaine"] = *o.DomaineCode
-	}
-	if len(o.Locations) > 0 {
-		m["Departement"], m["LocationLabel"] = o.Locations[0].Departement, o.Locations[0].Label
-	}
-	for name, t := range map[string]*time.Time{"PublishAt": o.PublishAt, "EndAt": o.EndAt} {
-		m[name] = ""
-		if t != nil {
-			m[name] = t.In(paris).Format(dateLayout)
-		}
-	}
-	return m
+	return ""
 }

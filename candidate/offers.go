@@ -131,11 +131,23 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 		return h.Renderer.Page(c, fiber.StatusGone, "error", templates.Map{"Status": fiber.StatusGone, "Title": "Offre retirée",
 			"Message": "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
 	}
-	data := templates.Map{"Offer": o, "Adm": adm, "KindLabel": kindLabels[string(o.Kind)], "Closed": o.Status == vivier.OfferClosed}
+	skills, err := h.Store.OfferCompetences(c.UserContext(), adm.ID, o.ID)
+	if err != nil {
+		return err
+	}
+	data := templates.Map{"Offer": o, "Adm": adm, "KindLabel": kindLabels[string(o.Kind)], "Closed": o.Status == vivier.OfferClosed,
+		"Skills": skills, "Labels": offerLabels}
 	if o.Status == vivier.OfferPublished {
 		data["JSONLD"] = jobPosting(o, adm, h.BaseURL)
 	}
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offer", data)
+}
+
+// offerLabels are the French words of the codes the offer page shows.
+var offerLabels = map[string]any{
+	"Access": vivier.AccessModalityLabels, "Language": vivier.LanguageNames, "WorkingTime": vivier.WorkingTimeLabels,
+	"Diploma":    vivier.DiplomaLevelLabels,
+	"Experience": map[string]string{"DEBUTANT": "débutant", "CONFIRME": "confirmé", "EXPERT": "expert"},
 }
 
 // jobPosting is the schema.org JobPosting of a published offer, as JSON

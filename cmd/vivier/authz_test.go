@@ -33,10 +33,20 @@ var expectedRoutes = map[string]string{
 	"POST /compte/sessions/:id/fin":                        "signed-in",
 	"GET /plateforme/administrations":                      "platform:manage",
 	"POST /plateforme/administrations":                     "platform:manage",
+	"GET /plateforme/metiers":                              "platform:manage",
+	"POST /plateforme/metiers":                             "platform:manage",
+	"POST /plateforme/metiers/:item":                       "platform:manage",
+	"POST /plateforme/metiers/:item/statut":                "platform:manage",
+	"GET /plateforme/competences":                          "platform:manage",
+	"POST /plateforme/competences":                         "platform:manage",
+	"POST /plateforme/competences/:item":                   "platform:manage",
+	"POST /plateforme/competences/:item/statut":            "platform:manage",
 	"GET /:adm":                                            "dashboard:read",
 	"GET /:adm/offres":                                     "offers:read",
 	"GET /:adm/offres/nouvelle":                            "offers:edit",
 	"POST /:adm/offres":                                    "offers:edit",
+	"GET /:adm/offres/import":                              "offers:edit",
+	"POST /:adm/offres/import":                             "offers:edit",
 	"GET /:adm/offres/:offer":                              "offers:read",
 	"POST /:adm/offres/:offer":                             "offers:edit",
 	"POST /:adm/offres/:offer/statut":                      "offers:publish",
@@ -44,6 +54,7 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/candidatures/:application":                  "applications:read",
 	"GET /:adm/candidatures/:application/fichiers/:file":   "applications:read",
 	"POST /:adm/candidatures/:application/offre":           "applications:decide",
+	"POST /:adm/offres/:offer/duplication":                 "offers:edit",
 	"GET /:adm/agents":                                     "agents:manage",
 	"POST /:adm/agents/invitations":                        "agents:manage",
 	"POST /:adm/agents/invitations/:invitation/annulation": "agents:manage",
@@ -245,7 +256,8 @@ func walkAsRole(t *testing.T, role string) {
 			}
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
-				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]), ":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00").Replace(r.Path)
+				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]),
+				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"

@@ -310,7 +310,8 @@ func TestAccessibilityOfBackOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "my administrations")
-	for _, path := range []string{"/admin/plateforme/administrations", "/admin/ministere-demo", "/admin/ministere-demo/administration",
+	for _, path := range []string{"/admin/plateforme/administrations", "/admin/plateforme/metiers", "/admin/plateforme/competences",
+		"/admin/ministere-demo", "/admin/ministere-demo/administration",
 		"/admin/ministere-demo/offres", "/admin/ministere-demo/offres/nouvelle",
 		"/admin/ministere-demo/agents", "/admin/ministere-demo/journal", "/admin/compte/sessions"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+path), chromedp.WaitVisible("footer")); err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"vivier"
@@ -94,6 +95,7 @@ func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) 
 				d := spec.domaine
 				o.DomaineCode = &d
 			}
+			demoBlocks(o, adm, i)
 			if err := m.store.CreateOffer(ctx, adm.ID, o, vivier.Actor{Email: "démonstration"}); err != nil {
 				return n, fmt.Errorf("demo offer %s: %w", o.Reference, err)
 			}
@@ -104,6 +106,32 @@ func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) 
 		}
 	}
 	return n, nil
+}
+
+// demoBlocks fills the blocks that candidates read on a demo offer's page.
+func demoBlocks(o *vivier.Offer, adm *vivier.Administration, i int) {
+	o.Conditions.V = vivier.Conditions{SalaryTitulaire: "Selon la grille indiciaire du corps",
+		SalaryContractuel: "Selon l'expérience", WorkingTime: "TEMPS_PLEIN"}
+	o.Criteria.V.DiplomaLevel = []int{4, 5, 6, 7}[i%4]
+	if i%2 == 0 {
+		o.Criteria.V.Languages = []vivier.Language{{ISOCode: "en", Level: "B1"}}
+	}
+	o.Contacts.V = []vivier.Contact{{Name: "Service des ressources humaines", Email: "recrutement@" + adm.Slug + ".vivier.test"}}
+	o.OpenToContractuals = o.Kind == vivier.KindEmploi
+	switch o.Kind {
+	case vivier.KindConcours:
+		d := vivier.Details{Ministry: adm.Name, Posts: 10 + i%20, ExamDates: "Épreuves écrites au printemps"}
+		if strings.Contains(o.Title, "interne") {
+			d.Corps, d.Grade, d.AccessModalities = "Secrétaires administratifs", "Secrétaire administratif de classe normale", []string{"INTERNE"}
+		} else {
+			d.Corps, d.Grade, d.AccessModalities = "Attachés d'administration de l'État", "Attaché d'administration", []string{"EXTERNE"}
+		}
+		o.Details.V = d
+	case vivier.KindStage:
+		o.Details.V = vivier.Details{Duration: "6 mois", Gratification: "Selon la réglementation en vigueur", WeeklyHours: 35, StudyLevel: "Master"}
+	case vivier.KindApprentissage:
+		o.Details.V = vivier.Details{Duration: "2 ans", Gratification: "Selon l'âge et l'année du contrat", WeeklyHours: 35}
+	}
 }
 
 // seedBulkOffers loads n published offers over the demo administrations with

@@ -1,0 +1,64 @@
+package admin
+
+import (
+	"io"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// maxImportBytes bounds an uploaded concours file: 5 000 lines of a dozen
+// columns fit well under it.
+const maxImportBytes = 2 << 20
+
+func (h *Handler) importPage(c *fiber.Ctx) error {
+	return h.importPageWith(c, fiber.StatusOK, templates.Map{})
+}
+
+func (h *Handler) importPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+	data["Columns"] = vivier.ImportColumns
+	data["Modalities"] = vivier.AccessModalityLabels
+	return h.page(c, status, "admin/offer_import", data)
+}
+
+// importConcours reads the uploaded CSV and shows, line by line, what was
+// created, updated or rejected.
+func (h *Handler) importConcours(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	fail := func(msg string) error {
+		return h.importPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Fields": map[string]string{"file": msg}})
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return fail("Choisissez un fichier CSV à importer.")
+	}
+	if fh.Size > maxImportBytes {
+		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	content, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	if err != nil {
+		return err
+	}
+	if len(content) > maxImportBytes {
+		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+	}
+	rep, err := h.Store.ImportConcours(c.UserContext(), adm.ID, adm.Versant, content, actor(c))
+	if f := fieldOf(err); f != "" {
+		return fail(vivier.ErrorMessage(err))
+	}
+	if err != nil {
+		return err
+	}
+	status := fiber.StatusOK
+	if len(rep.Rejected) > 0 && len(rep.Created)+len(rep.Updated) == 0 {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return h.importPageWith(c, status, templates.Map{"Report": rep, "FileName": fh.Filename})
+}

@@ -1,0 +1,98 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+type skillFamily struct {
+	Family string
+	Skills []vivier.Competence
+}
+
+// rawInputs are the inputs shown back as typed when they do not parse, with
+// their key in the form's values.
+var rawInputs = map[string]string{"nombre_postes": "Posts", "heures_hebdomadaires": "WeeklyHours",
+	"debut_contrat": "ContractStart", "fin_contrat": "ContractEnd", "ouverture_inscriptions": "RegistrationOpens",
+	"cloture_inscriptions": "RegistrationCloses", "date_debut": "Start", "publish_at": "PublishAt", "end_at": "EndAt"}
+
+// offerForm renders the offer's editor; fields are the errors to show next
+// to their fields and, in order, in the summary at the top.
+func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields map[string]string) error {
+	ctx := c.UserContext()
+	domaines, err := h.Store.Domaines(ctx)
+	if err != nil {
+		return err
+	}
+	deps, err := h.Store.Departements(ctx)
+	if err != nil {
+		return err
+	}
+	skills, err := h.Store.Competences(ctx, false)
+	if err != nil {
+		return err
+	}
+	allMetiers, err := h.Store.Metiers(ctx, false)
+	if err != nil {
+		return err
+	}
+	var metiers []vivier.Metier
+	for _, m := range allMetiers {
+		if m.Active || (o.MetierID != nil && *o.MetierID == m.ID) {
+			metiers = append(metiers, m)
+		}
+	}
+	form := offerFormValues(o)
+	selected := form["Selected"].(map[string]bool)
+	// Deactivated skills are offered no more, but stay on the offers that
+	// have them.
+	var families []skillFamily
+	for _, s := range skills {
+		if !s.Active && !selected["skill:"+strconv.FormatInt(s.ID, 10)] {
+			continue
+		}
+		if len(families) == 0 || families[len(families)-1].Family != s.Family {
+			families = append(families, skillFamily{Family: s.Family})
+		}
+		f := &families[len(families)-1]
+		f.Skills = append(f.Skills, s)
+	}
+	for f := range fields {
+		if key, ok := rawInputs[f]; ok {
+			form[key] = c.FormValue(f)
+		}
+	}
+	var modalities []struct{ Code, Label string }
+	for _, m := range vivier.AccessModalities {
+		modalities = append(modalities, struct{ Code, Label string }{m, vivier.AccessModalityLabels[m]})
+	}
+	var languages []struct{ Code, Label string }
+	for _, l := range vivier.LanguageCodes {
+		languages = append(languages, struct{ Code, Label string }{l, vivier.LanguageNames[l]})
+	}
+	data := templates.Map{"Offer": o, "Kinds": offerKinds, "Domaines": domaines, "Departements": deps,
+		"Categories": vivier.Categories, "ContractTypes": vivier.ContractTypes, "ContractForms": vivier.ContractForms,
+		"Workplaces": vivier.Workplaces, "Experiences": vivier.Experiences, "Fields": fields,
+		"CanEdit": h.can(c, "offers:edit"), "CanPublish": h.can(c, "offers:publish"), "Form": form,
+		"SkillFamilies": families, "Metiers": metiers, "Modalities": modalities, "Languages": languages, "LanguageLevels": vivier.LanguageLevels,
+		"DiplomaLevels": []int{1, 2, 3, 4, 5, 6, 7, 8}, "DiplomaLabels": vivier.DiplomaLevelLabels,
+		"WorkingTimes": vivier.WorkingTimes, "WorkingTimeLabels": vivier.WorkingTimeLabels,
+		"QuestionKinds": vivier.QuestionKinds, "QuestionKindLabels": vivier.QuestionKindLabels}
+	if len(fields) > 0 {
+		data["Summary"] = errorSummary(fields)
+	}
+	if o.ID != 0 {
+		var moves []vivier.OfferStatus
+		for _, s := range offerStatuses {
+			if vivier.CanMove(o.Status, s) {
+				moves = append(moves, s)
+			}
+		}
+		data["Moves"] = moves
+	}
+	return h.page(c, status, "admin/offer", data)
+}

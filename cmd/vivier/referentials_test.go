@@ -1,0 +1,67 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// Platform administrators keep the métiers and skills referentials; every
+// change is in the audit log.
+func TestReferentialsPages(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	c, token := signedIn(t, p, "plateforme@demo.vivier.test")
+	resp, page := get(t, c, p.URL+"/admin/plateforme/metiers")
+	if resp.StatusCode != 200 || !strings.Contains(page, "Aucun métier pour l'instant") {
+		t.Fatalf("métiers page = %d", resp.StatusCode)
+	}
+	resp, page = postForm(t, c, p.URL+"/admin/plateforme/metiers", url.Values{"_csrf": {token}, "label": {"Développeur ou développeuse"}, "domaine": {""}})
+	if resp.StatusCode != 422 || !strings.Contains(page, `aria-describedby="new-domaine-error"`) || !strings.Contains(page, `value="Développeur ou développeuse"`) {
+		t.Fatalf("a métier without domaine = %d", resp.StatusCode)
+	}
+	resp, _ = postForm(t, c, p.URL+"/admin/plateforme/metiers", url.Values{"_csrf": {token}, "label": {"Développeur ou développeuse"}, "domaine": {"NUM"}})
+	if resp.StatusCode != 303 {
+		t.Fatalf("add a métier = %d", resp.StatusCode)
+	}
+	ms, _ := p.Store().Metiers(ctx, false)
+	if len(ms) != 1 {
+		t.Fatalf("métiers = %+v", ms)
+	}
+	id := itoa(ms[0].ID)
+	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/metiers/"+id, url.Values{"_csrf": {token}, "label": {"Développeur·se"}}); resp.StatusCode != 303 {
+		t.Fatalf("rename = %d", resp.StatusCode)
+	}
+	if resp, page := postForm(t, c, p.URL+"/admin/plateforme/metiers/"+id, url.Values{"_csrf": {token}, "label": {" "}}); resp.StatusCode != 422 ||
+		!strings.Contains(page, `aria-describedby="rename-`+id+`-error"`) {
+		t.Fatalf("rename to nothing = %d", resp.StatusCode)
+	}
+	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/metiers/"+id+"/statut", url.Values{"_csrf": {token}, "active": {"false"}}); resp.StatusCode != 303 {
+		t.Fatalf("deactivate = %d", resp.StatusCode)
+	}
+	if active, _ := p.Store().Metiers(ctx, true); len(active) != 0 {
+		t.Fatalf("active métiers = %+v", active)
+	}
+	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/competences", url.Values{"_csrf": {token}, "label": {"Qualité des données"}, "family": {"Numérique"}}); resp.StatusCode != 303 {
+		t.Fatalf("add a skill = %d", resp.StatusCode)
+	}
+	_, page = get(t, c, p.URL+"/admin/plateforme/competences")
+	if !strings.Contains(page, "Qualité des données") {
+		t.Fatal("the new skill is not listed")
+	}
+	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/competences/abc", url.Values{"_csrf": {token}, "label": {"x"}}); resp.StatusCode != 404 {
+		t.Fatalf("a bad id = %d", resp.StatusCode)
+	}
+	var n int
+	if err := p.Store().DB().Get(&n, `SELECT count(*) FROM audit_log WHERE action LIKE 'metier.%' OR action LIKE 'competence.%'`); err != nil || n != 4 {
+		t.Fatalf("audit entries = %d, %v", n, err)
+	}
+	// An administration's agents do not see these pages.
+	lc, _ := signedIn(t, p, "admin@ministere-demo.vivier.test")
+	if resp, _ := get(t, lc, p.URL+"/admin/plateforme/metiers"); resp.StatusCode != 404 {
+		t.Fatalf("an administrator opens the métiers = %d", resp.StatusCode)
+	}
+}
