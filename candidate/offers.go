@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -136,7 +137,19 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 		return err
 	}
 	data := templates.Map{"Offer": o, "Adm": adm, "KindLabel": kindLabels[string(o.Kind)], "Closed": o.Status == vivier.OfferClosed,
-		"Skills": skills, "Labels": offerLabels}
+		"Skills": skills, "Labels": offerLabels, "Open": vivier.OfferOpen(o, time.Now())}
+	// The employer's brand, when it has a public page: logo, accent, link.
+	if b, err := h.Store.PublishedBrandBySlug(c.UserContext(), adm.Slug); err == nil {
+		data["Brand"] = templates.Map{"URL": "/employeurs/" + adm.Slug, "Accent": strings.TrimPrefix(b.Content.V.Accent, "#"),
+			"LogoURL": templates.BrandImageURL(adm.Slug, b.Content.V.Logo)}
+	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		return err
+	}
+	related, err := h.Store.RelatedOffers(c.UserContext(), o, 3)
+	if err != nil {
+		return err
+	}
+	data["Related"] = related
 	if o.Status == vivier.OfferPublished {
 		data["JSONLD"] = jobPosting(o, adm, h.BaseURL)
 	}
