@@ -9,6 +9,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"vivier"
+	"vivier/templates"
 )
 
 // The emails of an application: the candidate's confirmation, which carries
@@ -46,10 +47,16 @@ func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) e
 	if a == nil {
 		return err
 	}
+	logo := ""
+	if b, err := w.store.PublishedBrandBySlug(ctx, a.AdminSlug); err == nil && b.Content.V.Logo != "" {
+		logo = w.cfg.BaseURL + templates.BrandImageURL(a.AdminSlug, b.Content.V.Logo)
+	} else if err != nil && vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		return err
+	}
 	_, err = w.sendWithToken(ctx, t.Type(), "application_received", *a.Candidate.Email, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, hash) },
 		func(token string) any {
-			return map[string]any{"A": a, "URL": w.cfg.BaseURL + "/suivi/" + token,
+			return map[string]any{"A": a, "URL": w.cfg.BaseURL + "/suivi/" + token, "Logo": logo,
 				"Due": a.CreatedAt.AddDate(0, 0, a.ResponseDays).In(paris).Format("02/01/2006")}
 		})
 	return err
