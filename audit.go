@@ -51,6 +51,8 @@ var AuditActions = map[string]string{
 	"administration.updated":     "Administration modifiée",
 	"administration.suspended":   "Administration suspendue",
 	"administration.reactivated": "Administration réactivée",
+	"api_token.created":          "Jeton d'API créé",
+	"api_token.revoked":          "Jeton d'API révoqué",
 }
 
 // ActionLabel returns the French label of an audit action.
