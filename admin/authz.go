@@ -70,6 +70,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},
 	{"/journal", "Journal", "audit:read"},
+	{"/api", "API", "api_tokens:manage"},
 }
 
 type navItem struct {

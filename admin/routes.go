@@ -70,6 +70,9 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/directions", Access: administration, Perm: "administrations:manage", handler: h.createChild},
 		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, Perm: "administrations:manage", handler: h.setChildStatus},
 		{Method: "GET", Path: "/:adm/journal", Access: administration, Perm: "audit:read", handler: h.auditPage},
+		{Method: "GET", Path: "/:adm/api", Access: administration, Perm: "api_tokens:manage", handler: h.apiTokensPage},
+		{Method: "POST", Path: "/:adm/api/jetons", Access: administration, Perm: "api_tokens:manage", handler: h.createAPIToken},
+		{Method: "POST", Path: "/:adm/api/jetons/:token/revocation", Access: administration, Perm: "api_tokens:manage", handler: h.revokeAPIToken},
 	}
 }
 

@@ -17,6 +17,8 @@ func StatusFor(code string) int {
 	switch code {
 	case vivier.EINVALID:
 		return fiber.StatusUnprocessableEntity
+	case vivier.EMALFORMED:
+		return fiber.StatusBadRequest
 	case vivier.ENOTFOUND:
 		return fiber.StatusNotFound
 	case vivier.ECONFLICT:
@@ -105,7 +107,7 @@ func (r *Renderer) ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 
 // codeFor is StatusFor backwards, for errors that came from Fiber.
 func codeFor(status int) string {
-	for _, code := range []string{vivier.EINVALID, vivier.ENOTFOUND, vivier.ECONFLICT, vivier.EUNAUTHORIZED,
+	for _, code := range []string{vivier.EINVALID, vivier.EMALFORMED, vivier.ENOTFOUND, vivier.ECONFLICT, vivier.EUNAUTHORIZED,
 		vivier.EFORBIDDEN, vivier.ETOOMANY, vivier.ETOOLARGE, vivier.EUNAVAILABLE} {
 		if StatusFor(code) == status {
 			return code
