@@ -46,10 +46,10 @@ type CSPLabOrganisation struct {
 
 // CSPLabProfession places the offer in the RMFP.
 type CSPLabProfession struct {
-	Referential   string  `json:"referentiel,omitempty"`
-	Domaine       string  `json:"domaine"`
-	Metier        string  `json:"metier"`
-	LocalJobCode  *string `json:"code_emploi_local,omitempty"`
+	Referential  string  `json:"referentiel,omitempty"`
+	Domaine      string  `json:"domaine"`
+	Metier       string  `json:"metier"`
+	LocalJobCode *string `json:"code_emploi_local,omitempty"`
 }
 
 // CSPLabDescription holds the offer's texts.
