@@ -150,8 +150,8 @@ func (c *CSPLabOffer) Offer() (*Offer, error) {
 		}
 	}
 	for _, l := range c.Locations {
-		o.Locations = append(o.Locations, Location{Zone: l.Zone, Country: l.Country, Region: l.Region,
-			Departement: l.Departement, Label: strings.TrimSpace(l.Label), Latitude: l.Latitude, Longitude: l.Longitude})
+		l.Label = strings.TrimSpace(l.Label)
+		o.Locations = append(o.Locations, Location(l))
 	}
 	if c.Criteria != nil {
 		o.Criteria.V, o.Experience = c.Criteria.Criteria, c.Criteria.Experience
@@ -260,8 +260,7 @@ func NewCSPLabOffer(o *Offer, metierCode string) CSPLabOffer {
 		c.Profession.Domaine = *o.DomaineCode
 	}
 	for _, l := range o.Locations {
-		c.Locations = append(c.Locations, CSPLabLocation{Zone: l.Zone, Country: l.Country, Region: l.Region,
-			Departement: l.Departement, Label: l.Label, Latitude: l.Latitude, Longitude: l.Longitude})
+		c.Locations = append(c.Locations, CSPLabLocation(l)) // the same fields, with CSPLab's JSON names
 	}
 	if o.Management != nil {
 		c.Conditions.Management = map[bool]string{true: "AVEC", false: "SANS"}[*o.Management]
