@@ -91,7 +91,12 @@ func (r *Renderer) ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			if fe != nil {
 				code = codeFor(status)
 			}
-			return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"code": code, "message": message}})
+			body := fiber.Map{"code": code, "message": message}
+			var ve *vivier.Error
+			if errors.As(err, &ve) && ve.Field != "" {
+				body["champ"] = ve.Field // the request's field at fault, for API clients
+			}
+			return c.Status(status).JSON(fiber.Map{"error": body})
 		}
 		title := titles[status]
 		if title == "" {
