@@ -59,20 +59,17 @@ const (
 	localAdministration = "api_administration"
 )
 
-// Register mounts the API under /api/v1. CSPLab spells its paths with a
-// trailing slash: both spellings are served.
+// Register mounts the API under /api/v1. CSPLab spells some paths with a
+// trailing slash (/offres/creer_modifier/): Fiber's routing, not strict,
+// serves both spellings.
 func (h *Handler) Register(app fiber.Router) {
 	v1 := app.Group("/api/v1", noStore)
 	v1.Get("/openapi.json", h.openapi)
 	v1.Get("/donnees/offres", h.limitByIP, h.openData)
 
 	read, write := h.authenticate(vivier.ScopeRead), h.authenticate(vivier.ScopeWrite)
-	for _, p := range []string{"/offres/creer_modifier", "/offres/creer_modifier/"} {
-		v1.Post(p, write, h.upsertOffers)
-	}
-	for _, p := range []string{"/offres/archiver", "/offres/archiver/"} {
-		v1.Post(p, write, h.archiveOffer)
-	}
+	v1.Post("/offres/creer_modifier", write, h.upsertOffers)
+	v1.Post("/offres/archiver", write, h.archiveOffer)
 	v1.Get("/offres", read, h.listOffers)
 	v1.Get("/offres/:reference", read, h.getOffer)
 	v1.Post("/offres/:reference/cloture", write, h.closeOffer)
