@@ -68,6 +68,8 @@ var AuditActions = map[string]string{
 	"brand.block_removed":        "Page employeur : bloc supprimé",
 	"brand.published":            "Page employeur publiée",
 	"brand.restored":             "Page employeur : version restaurée dans le brouillon",
+	"api_token.created":          "Jeton d'API créé",
+	"api_token.revoked":          "Jeton d'API révoqué",
 }
 
 // ActionLabel returns the French label of an audit action.

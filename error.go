@@ -11,6 +11,7 @@ const (
 	ECONFLICT     = "conflict"     // the change clashes with existing data
 	EINTERNAL     = "internal"     // a bug or an unavailable dependency
 	EINVALID      = "invalid"      // the input breaks a rule; Message says which
+	EMALFORMED    = "malformed"    // the request cannot be read (bad JSON, bad parameter)
 	ENOTFOUND     = "not_found"    // no such thing (or not visible to the caller)
 	EUNAUTHORIZED = "unauthorized" // not signed in
 	EFORBIDDEN    = "forbidden"    // signed in, not allowed

@@ -59,6 +59,7 @@ var (
 
 // Location is one place of work.
 type Location struct {
+	Zone        string   `json:"zone,omitempty"` // CSPLab's zone géographique: EU, AF, AM, AS, OC, AN, MO
 	Country     string   `json:"pays,omitempty"` // ISO 3166 alpha-3, FRA by default
 	Region      string   `json:"region,omitempty"`
 	Departement string   `json:"departement,omitempty"`

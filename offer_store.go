@@ -83,25 +83,11 @@ func createOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, acto
 	if err != nil {
 		return err
 	}
-	var row offerRow
-	err = tx.GetContext(ctx, &row, `
-		INSERT INTO offers (administration_id, kind, reference, source, versant, title, long_title, organisation_name,
-			organisation_siret, domaine_code, metier_id, categories, contract_type, contract_forms, post_vacant, mission,
-			profile, employer_text, complements, locations, region_codes, departement_codes, experience, workplace,
-			management, open_to_internal, open_to_contractuals, criteria, conditions, contacts, details, cv_policy,
-			letter_policy, questions, publish_at, end_at, application_deadline, vacancy_start, search_extra)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
-			$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)
-		RETURNING `+offerColumns, append([]any{adminID}, args...)...)
-	if err != nil {
-		return referenceTaken(err)
-	}
-	created, err := row.offer()
-	if err != nil {
+	ids := o.CompetenceIDs
+	if err := insertOffer(ctx, tx, adminID, o, args); err != nil {
 		return err
 	}
-	created.CompetenceIDs = o.CompetenceIDs
-	*o = *created
+	o.CompetenceIDs = ids
 	if o.CompetenceIDs != nil {
 		if err := setOfferCompetences(ctx, tx, o.ID, o.CompetenceIDs); err != nil {
 			return err
@@ -121,27 +107,11 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 		return err
 	}
 	return s.inTx(ctx, "UpdateOffer", func(tx *sqlx.Tx) error {
-		var row offerRow
-		err := tx.GetContext(ctx, &row, `
-			UPDATE offers SET kind = $3, reference = $4, source = $5, versant = $6, title = $7, long_title = $8,
-				organisation_name = $9, organisation_siret = $10, domaine_code = $11, metier_id = $12, categories = $13,
-				contract_type = $14, contract_forms = $15, post_vacant = $16, mission = $17, profile = $18,
-				employer_text = $19, complements = $20, locations = $21, region_codes = $22, departement_codes = $23,
-				experience = $24, workplace = $25, management = $26, open_to_internal = $27, open_to_contractuals = $28,
-				criteria = $29, conditions = $30, contacts = $31, details = $32, cv_policy = $33, letter_policy = $34,
-				questions = $35, publish_at = $36, end_at = $37, application_deadline = $38, vacancy_start = $39,
-				search_extra = $40, updated_at = now()
-			WHERE id = $1 AND administration_id = $2
-			RETURNING `+offerColumns, append([]any{o.ID, adminID}, args...)...)
-		if err != nil {
-			return referenceTaken(err)
-		}
-		updated, err := row.offer()
-		if err != nil {
+		ids := o.CompetenceIDs
+		if err := updateOffer(ctx, tx, adminID, o, args); err != nil {
 			return err
 		}
-		updated.CompetenceIDs = o.CompetenceIDs
-		*o = *updated
+		o.CompetenceIDs = ids
 		if o.CompetenceIDs != nil {
 			if err := setOfferCompetences(ctx, tx, o.ID, o.CompetenceIDs); err != nil {
 				return err
@@ -149,6 +119,54 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer.updated", o.Reference, map[string]string{"intitulé": o.Title})
 	})
+}
+
+// insertOffer adds o, as a draft, and reads it back.
+func insertOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args []any) error {
+	var row offerRow
+	err := tx.GetContext(ctx, &row, `
+		INSERT INTO offers (administration_id, kind, reference, source, versant, title, long_title, organisation_name,
+			organisation_siret, domaine_code, metier_id, categories, contract_type, contract_forms, post_vacant, mission,
+			profile, employer_text, complements, locations, region_codes, departement_codes, experience, workplace,
+			management, open_to_internal, open_to_contractuals, criteria, conditions, contacts, details, cv_policy,
+			letter_policy, questions, publish_at, end_at, application_deadline, vacancy_start, search_extra)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
+			$23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39)
+		RETURNING `+offerColumns, append([]any{adminID}, args...)...)
+	if err != nil {
+		return referenceTaken(err)
+	}
+	created, err := row.offer()
+	if err != nil {
+		return err
+	}
+	*o = *created
+	return nil
+}
+
+// updateOffer saves o's fields (not its status) and reads it back.
+func updateOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args []any) error {
+	var row offerRow
+	err := tx.GetContext(ctx, &row, `
+		UPDATE offers SET kind = $3, reference = $4, source = $5, versant = $6, title = $7, long_title = $8,
+			organisation_name = $9, organisation_siret = $10, domaine_code = $11, metier_id = $12, categories = $13,
+			contract_type = $14, contract_forms = $15, post_vacant = $16, mission = $17, profile = $18,
+			employer_text = $19, complements = $20, locations = $21, region_codes = $22, departement_codes = $23,
+			experience = $24, workplace = $25, management = $26, open_to_internal = $27, open_to_contractuals = $28,
+			criteria = $29, conditions = $30, contacts = $31, details = $32, cv_policy = $33, letter_policy = $34,
+			questions = $35, publish_at = $36, end_at = $37, application_deadline = $38, vacancy_start = $39,
+			search_extra = $40, updated_at = now()
+		WHERE id = $1 AND administration_id = $2
+		RETURNING `+offerColumns, append([]any{o.ID, adminID}, args...)...)
+	if err != nil {
+		return referenceTaken(err)
+	}
+	updated, err := row.offer()
+	if err != nil {
+		return err
+	}
+	*o = *updated
+	return nil
 }
 
 // OfferByID returns an offer of the administration.

@@ -13,3 +13,17 @@ type Limiter interface {
 	// rate per period; when not, retryAfter says when to try again.
 	Allow(ctx context.Context, key string, rate int, period time.Duration) (ok bool, retryAfter time.Duration, err error)
 }
+
+// Quota is the state of a rate limit once a request is counted.
+type Quota struct {
+	Allowed   bool
+	Limit     int
+	Remaining int
+	Reset     time.Duration // until the window ends and the count starts again
+}
+
+// QuotaLimiter is a Limiter that also tells what remains, for an API that
+// announces it to its callers (RateLimit-* headers).
+type QuotaLimiter interface {
+	Take(ctx context.Context, key string, rate int, period time.Duration) (Quota, error)
+}

@@ -72,6 +72,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},
 	{"/journal", "Journal", "audit:read"},
+	{"/api", "API", "api_tokens:manage"},
 }
 
 type navItem struct {

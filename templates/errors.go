@@ -17,6 +17,8 @@ func StatusFor(code string) int {
 	switch code {
 	case vivier.EINVALID:
 		return fiber.StatusUnprocessableEntity
+	case vivier.EMALFORMED:
+		return fiber.StatusBadRequest
 	case vivier.ENOTFOUND:
 		return fiber.StatusNotFound
 	case vivier.ECONFLICT:
@@ -89,7 +91,12 @@ func (r *Renderer) ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 			if fe != nil {
 				code = codeFor(status)
 			}
-			return c.Status(status).JSON(fiber.Map{"error": fiber.Map{"code": code, "message": message}})
+			body := fiber.Map{"code": code, "message": message}
+			var ve *vivier.Error
+			if errors.As(err, &ve) && ve.Field != "" {
+				body["champ"] = ve.Field // the request's field at fault, for API clients
+			}
+			return c.Status(status).JSON(fiber.Map{"error": body})
 		}
 		title := titles[status]
 		if title == "" {
@@ -105,7 +112,7 @@ func (r *Renderer) ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 
 // codeFor is StatusFor backwards, for errors that came from Fiber.
 func codeFor(status int) string {
-	for _, code := range []string{vivier.EINVALID, vivier.ENOTFOUND, vivier.ECONFLICT, vivier.EUNAUTHORIZED,
+	for _, code := range []string{vivier.EINVALID, vivier.EMALFORMED, vivier.ENOTFOUND, vivier.ECONFLICT, vivier.EUNAUTHORIZED,
 		vivier.EFORBIDDEN, vivier.ETOOMANY, vivier.ETOOLARGE, vivier.EUNAVAILABLE} {
 		if StatusFor(code) == status {
 			return code

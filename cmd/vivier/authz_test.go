@@ -74,6 +74,9 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/marque/publication":                        "brand:edit",
 	"POST /:adm/marque/versions/:version/restauration":     "brand:edit",
 	"GET /:adm/marque/apercu":                              "dashboard:read",
+	"GET /:adm/api":                                        "api_tokens:manage",
+	"POST /:adm/api/jetons":                                "api_tokens:manage",
+	"POST /:adm/api/jetons/:token/revocation":              "api_tokens:manage",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -84,7 +87,7 @@ var rolePerms = map[string][]string{
 	"marque":      {"dashboard:read", "brand:edit"},
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
-		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read"},
+		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage"},
 	"aucun": {},
 }
 

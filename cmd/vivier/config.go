@@ -31,6 +31,7 @@ type Config struct {
 	CookieSecure       bool          // COOKIE_SECURE (default: BASE_URL is https)
 	TrustedProxies     []string      // TRUSTED_PROXIES: comma-separated IPs or CIDRs
 	RateLimitPerMinute int           // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
+	APIRatePerMinute   int           // API_RATE_LIMIT_PER_MINUTE: API requests per token (open data: per IP)
 	WorkerConcurrency  int           // WORKER_CONCURRENCY
 	OutboxInterval     time.Duration // OUTBOX_POLL_INTERVAL
 	TaskCheckInterval  time.Duration // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
@@ -62,6 +63,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SessionIdleTimeout: e.duration("SESSION_IDLE_TIMEOUT", 2*time.Hour),
 		SessionMaxAge:      e.duration("SESSION_MAX_AGE", 12*time.Hour),
 		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),
+		APIRatePerMinute:   e.int("API_RATE_LIMIT_PER_MINUTE", 120, 1, 100000),
 		WorkerConcurrency:  e.int("WORKER_CONCURRENCY", 10, 1, 1000),
 		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),
 		TaskCheckInterval:  e.duration("TASK_POLL_INTERVAL", time.Second),

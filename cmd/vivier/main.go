@@ -7,6 +7,8 @@
 //	vivier seed --demo        demo administrations, accounts and offers (idempotent)
 //	vivier seed --offers N    N published offers loaded with COPY, for benchmarks
 //	vivier mail test ADDRESS  send a test email through the outbox and the worker
+//	vivier api-token create --administration SLUG --scope read|write [--name NAME]
+//	                          print a new API token of the administration
 //
 // Configuration comes from the environment (see Config and README.md).
 package main
@@ -41,6 +43,8 @@ usage:
   vivier seed [--demo]        demo data (idempotent)
   vivier seed --offers N      N published offers loaded with COPY, for benchmarks
   vivier mail test ADDRESS    send a test email through the worker
+  vivier api-token create --administration SLUG --scope read|write [--name NAME]
+                              print a new API token of the administration
 
 Configuration comes from environment variables: see README.md.
 `
@@ -119,6 +123,9 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 		}
 		defer m.Close()
 		return m.seed(ctx, demo)
+	case "api-token":
+		defer m.Close()
+		return m.apiToken(ctx, args[1:])
 	case "mail":
 		if len(args) != 3 || args[1] != "test" {
 			return errUsage

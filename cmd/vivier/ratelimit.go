@@ -46,6 +46,19 @@ func (l *redisLimiter) Allow(ctx context.Context, key string, rate int, period t
 	return res[0] <= int64(rate), time.Duration(res[1]) * time.Millisecond, nil
 }
 
+// Take counts a request like Allow and tells what remains of the quota.
+func (l *redisLimiter) Take(ctx context.Context, key string, rate int, period time.Duration) (vivier.Quota, error) {
+	ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	defer cancel()
+	res, err := countScript.Run(ctx, l.rdb, []string{"vivier:rl:" + key}, period.Milliseconds()).Int64Slice()
+	if err != nil || len(res) != 2 {
+		l.log.WarnContext(ctx, "rate limiter unavailable: not limiting", "err", err)
+		return vivier.Quota{Allowed: true, Limit: rate, Remaining: rate, Reset: period}, nil
+	}
+	return vivier.Quota{Allowed: res[0] <= int64(rate), Limit: rate, Remaining: max(0, rate-int(res[0])),
+		Reset: time.Duration(res[1]) * time.Millisecond}, nil
+}
+
 // limitByIP allows rate requests per minute and client address on the routes
 // it guards.
 func limitByIP(l vivier.Limiter, name string, rate int) fiber.Handler {
