@@ -176,6 +176,16 @@ func TestOfferFormRoundTrip(t *testing.T) {
 		t.Errorf("duplication audit = %+v", log)
 	}
 
+	// An emploi made a concours: the flash says the concours fields are there now.
+	resp, _ = postForm(t, c, p.URL+"/admin/ministere-demo/offres", url.Values{"_csrf": {token}, "kind": {"emploi"}, "title": {"Emploi"},
+		"reference": {"EMP-1"}, "versant": {"etat"}, "cv_policy": {"required"}, "letter_policy": {"optional"}})
+	emploi := resp.Header.Get("Location")
+	resp, _ = postForm(t, c, p.URL+emploi, url.Values{"_csrf": {token}, "kind": {"concours"}, "title": {"Emploi"},
+		"reference": {"EMP-1"}, "versant": {"etat"}, "cv_policy": {"required"}, "letter_policy": {"optional"}})
+	if _, page := get(t, c, p.URL+emploi); resp.StatusCode != 303 || !strings.Contains(page, "champs propres au concours") || !strings.Contains(page, `id="nor"`) {
+		t.Errorf("an emploi made a concours = %d", resp.StatusCode)
+	}
+
 	// Published, the offer shows its blocks in plain French.
 	if err := s.MoveOffer(ctx, adm.ID, id, vivier.OfferPublished, vivier.Actor{}); err != nil {
 		t.Fatal(err)
