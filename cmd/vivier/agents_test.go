@@ -197,7 +197,7 @@ func TestRoleChangeReachesOtherInstance(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("change role = %d", resp.StatusCode)
 	}
-	within(t, time.Second, "the other instance applies the new role", func() bool {
+	within(t, 10*time.Second, "the other instance applies the new role", func() bool {
 		resp, _ := get(t, reader, two.URL+"/admin/ville-demo/agents")
 		return resp.StatusCode == 200
 	})
@@ -261,7 +261,7 @@ func TestAdministrationsLifecycle(t *testing.T) {
 		t.Fatalf("direction = %+v, %v", child, err)
 	}
 	// The city's administrator holds their role on the new direction.
-	within(t, time.Second, "the parent's administrator manages the new direction", func() bool {
+	within(t, 10*time.Second, "the parent's administrator manages the new direction", func() bool {
 		resp, _ := get(t, admin, p.URL+"/admin/ville-demo-voirie/agents")
 		return resp.StatusCode == 200
 	})
@@ -270,7 +270,7 @@ func TestAdministrationsLifecycle(t *testing.T) {
 		t.Fatalf("suspend = %d", resp.StatusCode)
 	}
 	// Suspended: closed to its agents (here, through the parent's role).
-	within(t, time.Second, "the suspended direction is closed", func() bool {
+	within(t, 10*time.Second, "the suspended direction is closed", func() bool {
 		resp, body := get(t, admin, p.URL+"/admin/ville-demo-voirie")
 		return resp.StatusCode == 403 && strings.Contains(body, "suspendue")
 	})
