@@ -36,6 +36,8 @@ func New(d Deps) *Handler { return &Handler{Deps: d} }
 func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
 	r.Get("/offres", h.offers)
+	r.Get("/offres/suggestions", h.CSRF, h.suggestForm)
+	r.Post("/offres/suggestions", h.CSRF, h.suggest)
 	r.Get("/offres/:ref", h.offer)
 	offer, spontaneous := h.offerTarget, h.spontaneousTarget
 	r.Get("/offres/:id/postuler", h.CSRF, h.applyForm(offer))
