@@ -117,3 +117,30 @@ func (s *Store) AttachToOffer(ctx context.Context, adminID, appID, offerID int64
 		return insertAudit(ctx, tx, &adminID, actor, "application.attached", ref, map[string]string{"candidature": strconv.FormatInt(appID, 10)})
 	})
 }
+
+// ResponseDays returns how many days the administration promises to take
+// before answering a candidate.
+func (s *Store) ResponseDays(ctx context.Context, adminID int64) (int, error) {
+	var d int
+	err := s.db.GetContext(ctx, &d, `SELECT response_days FROM administrations WHERE id = $1`, adminID)
+	return d, wrap("ResponseDays", err)
+}
+
+// SetResponseDays changes the promised response time; candidates see it in
+// their space and may nudge the recruiters once it has passed.
+func (s *Store) SetResponseDays(ctx context.Context, adminID int64, days int, actor Actor) error {
+	if days < 1 || days > 180 {
+		return FieldError("response_days", "Le délai de réponse se compte en jours, de 1 à 180.")
+	}
+	return s.inTx(ctx, "SetResponseDays", func(tx *sqlx.Tx) error {
+		var before int
+		if err := tx.GetContext(ctx, &before, `SELECT response_days FROM administrations WHERE id = $1 FOR UPDATE`, adminID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE administrations SET response_days = $2, updated_at = now() WHERE id = $1`, adminID, days); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "administration.response_days", "", map[string]string{
+			"avant": strconv.Itoa(before), "après": strconv.Itoa(days)})
+	})
+}

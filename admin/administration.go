@@ -24,6 +24,13 @@ func (h *Handler) administrationPageWith(c *fiber.Ctx, status int, data template
 		data = templates.Map{}
 	}
 	data["Children"] = children
+	if _, ok := data["ResponseDays"]; !ok {
+		days, err := h.Store.ResponseDays(c.UserContext(), adm.ID)
+		if err != nil {
+			return err
+		}
+		data["ResponseDays"] = days
+	}
 	return h.page(c, status, "admin/administration", data)
 }
 
@@ -78,4 +85,18 @@ func (h *Handler) setChildStatus(c *fiber.Ctx) error {
 		msg = "La direction est réactivée."
 	}
 	return h.back(c, "/admin/"+adm.Slug+"/administration", msg)
+}
+
+func (h *Handler) setResponseDays(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	days, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("response_days")))
+	err := h.Store.SetResponseDays(c.UserContext(), adm.ID, days, actor(c))
+	if f := fieldOf(err); f != "" {
+		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le délai n'a pas été enregistré.",
+			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "ResponseDays": c.FormValue("response_days")})
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/administration", "Délai de réponse enregistré.")
 }

@@ -83,6 +83,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/agents/:agent/retrait", Access: administration, Perm: "agents:manage", handler: h.removeAgent},
 		{Method: "GET", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.administrationPage},
 		{Method: "POST", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.updateAdministration},
+		{Method: "POST", Path: "/:adm/administration/delai", Access: administration, Perm: "administrations:manage", handler: h.setResponseDays},
 		{Method: "POST", Path: "/:adm/directions", Access: administration, Perm: "administrations:manage", handler: h.createChild},
 		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, Perm: "administrations:manage", handler: h.setChildStatus},
 		{Method: "GET", Path: "/:adm/journal", Access: administration, Perm: "audit:read", handler: h.auditPage},

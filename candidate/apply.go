@@ -28,9 +28,10 @@ var sourceLabels = map[string]string{
 // applyTarget is what the form applies to: an offer, or an administration
 // for a spontaneous application.
 type applyTarget struct {
-	Offer  *vivier.Offer
-	Adm    *vivier.Administration
-	Action string // the form's URL
+	Offer      *vivier.Offer
+	Adm        *vivier.Administration
+	Action     string                  // the form's URL
+	Directions []vivier.Administration // spontaneous: the active directions one may choose
 }
 
 func (h *Handler) offerTarget(c *fiber.Ctx) (*applyTarget, error) {
@@ -50,7 +51,17 @@ func (h *Handler) spontaneousTarget(c *fiber.Ctx) (*applyTarget, error) {
 	if err != nil || adm.Status != "active" {
 		return nil, vivier.Errorf(vivier.ENOTFOUND, "Cet employeur n'existe pas.")
 	}
-	return &applyTarget{Adm: adm, Action: "/employeurs/" + adm.Slug + "/candidature-spontanee"}, nil
+	children, err := h.Store.ChildAdministrations(c.UserContext(), adm.ID)
+	if err != nil {
+		return nil, err
+	}
+	t := &applyTarget{Adm: adm, Action: "/employeurs/" + adm.Slug + "/candidature-spontanee"}
+	for _, ch := range children {
+		if ch.Status == "active" {
+			t.Directions = append(t.Directions, ch)
+		}
+	}
+	return t, nil
 }
 
 func (h *Handler) applyForm(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Handler {
@@ -171,6 +182,11 @@ func (h *Handler) readSubmission(c *fiber.Ctx, t *applyTarget) (*vivier.Submissi
 	}
 	if t.Offer == nil {
 		sub.AdministrationID = t.Adm.ID
+		for _, d := range t.Directions { // only one of its own directions
+			if strconv.FormatInt(d.ID, 10) == c.FormValue("direction") {
+				sub.AdministrationID = d.ID
+			}
+		}
 		if d := c.FormValue("domaine"); d != "" {
 			sub.DomaineCode = &d
 		}

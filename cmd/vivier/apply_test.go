@@ -35,6 +35,10 @@ func openOfferWithQuestion(t testing.TB, p *program) *vivier.Offer {
 	if err := p.Store().MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{Email: "t@t"}); err != nil {
 		t.Fatal(err)
 	}
+	o, err = p.Store().OfferByID(ctx, adm.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return o
 }
 
@@ -318,5 +322,40 @@ func TestCandidateFilesStayInTheirAdministration(t *testing.T) {
 	}
 	if _, body := get(t, rec, p.URL+"/admin/ville-demo/candidatures/"+itoa(appID)); !strings.Contains(body, "Jardinier·ère des parcs") {
 		t.Fatal("not attached")
+	}
+}
+
+// The administration sets the response time it promises; candidates see it.
+func TestPromisedResponseTime(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	admin := newClient(t)
+	if s, _ := signInForm(t, p, admin, "admin@ville-demo.vivier.test", DemoPassword); s != 303 {
+		t.Fatal("sign-in")
+	}
+	_, page := get(t, admin, p.URL+"/admin/ville-demo/administration")
+	if resp, body := postForm(t, admin, p.URL+"/admin/ville-demo/administration/delai", map[string][]string{"_csrf": {csrfToken(t, page)}, "response_days": {"0"}}); resp.StatusCode != 422 || !strings.Contains(body, "de 1 à 180") {
+		t.Fatalf("0 days = %d", resp.StatusCode)
+	}
+	if resp, _ := postForm(t, admin, p.URL+"/admin/ville-demo/administration/delai", map[string][]string{"_csrf": {csrfToken(t, page)}, "response_days": {"10"}}); resp.StatusCode != 303 {
+		t.Fatalf("10 days = %d", resp.StatusCode)
+	}
+	o := openOfferWithQuestion(t, p)
+	app, _, err := p.Store().Apply(context.Background(), func() *vivier.Submission {
+		s := &vivier.Submission{FirstName: "Léa", LastName: "Roux", Email: "lea@exemple.fr", Consent: true, IdempotencyKey: "6f1c2b8e-1d2a-4c53-9d0e-3b8c2f6a7e10",
+			Answers: map[string]string{"permis": "non"}, CV: nil}
+		o.CVPolicy = "optional"
+		if err := s.Validate(o); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}(), o, p.files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, _ := p.Store().CandidateApplications(context.Background(), app.CandidateID)
+	if len(apps) != 1 || apps[0].ResponseDays != 10 || !apps[0].AnswerDue().Equal(apps[0].CreatedAt.AddDate(0, 0, 10)) {
+		t.Fatalf("apps = %+v", apps)
 	}
 }

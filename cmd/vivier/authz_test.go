@@ -62,6 +62,7 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/agents/:agent/retrait":                     "agents:manage",
 	"GET /:adm/administration":                             "administrations:manage",
 	"POST /:adm/administration":                            "administrations:manage",
+	"POST /:adm/administration/delai":                      "administrations:manage",
 	"POST /:adm/directions":                                "administrations:manage",
 	"POST /:adm/directions/:child/statut":                  "administrations:manage",
 	"GET /:adm/journal":                                    "audit:read",
