@@ -43,8 +43,8 @@ func TestCandidateSpace(t *testing.T) {
 	if err != nil || len(apps) != 1 || apps[0].Status() != "reçue" || *apps[0].OfferTitle != o.Title || len(apps[0].Events) != 1 {
 		t.Fatalf("apps = %+v, %v", apps, err)
 	}
-	if apps[0].CanNudge(time.Now()) || !apps[0].CanNudge(time.Now().AddDate(0, 0, 22)) {
-		t.Error("nudging before or after the promised 21 days")
+	if apps[0].CanNudge(time.Now()) || !apps[0].CanNudge(time.Now().AddDate(0, 0, 16)) {
+		t.Error("nudging before or after the promised 15 days")
 	}
 	if err := s.SendCandidateMessage(ctx, c.ID, app.ID, "Des nouvelles ?"); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Errorf("nudge before the promised time: %v", err)

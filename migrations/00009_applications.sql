@@ -97,7 +97,7 @@ CREATE TABLE application_messages (
 CREATE INDEX application_messages_application_idx ON application_messages (application_id, created_at);
 
 -- How long an administration promises to take before answering.
-ALTER TABLE administrations ADD COLUMN response_days integer NOT NULL DEFAULT 21 CHECK (response_days BETWEEN 1 AND 180);
+ALTER TABLE administrations ADD COLUMN response_days integer NOT NULL DEFAULT 15 CHECK (response_days BETWEEN 1 AND 180);
 
 -- +goose Down
 ALTER TABLE administrations DROP COLUMN response_days;
