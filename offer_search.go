@@ -12,15 +12,14 @@ const (
 	// shortQuery is the length up to which a query also matches titles by
 	// trigram likeness (typos in a short word).
 	shortQuery = 6
-	// SearchCountCap is how many results a search counts exactly. Past it the
-	// total reads "plus de 10 000" and the facets count those first results:
-	// counting a million rows on every keystroke would cost more than the
-	// number is worth to a candidate, who refines long before.
-	SearchCountCap = 10000
-	// rankWindow is how many of the most recent matches are ordered by
-	// relevance; later pages continue by date. Ranking every match of a
-	// common word (50 000 "développeur") would read them all on each search.
-	rankWindow = 500
+	// SearchCountCap is how many of the most recent matches a search reads:
+	// they are counted, paged through (50 pages of 20) and, for a keyword,
+	// ordered by relevance. Past it the total reads "plus de 1 000" and the
+	// facets count those most recent results. Counting and ranking all 50 000
+	// matches of a common word ("développeur" in a million offers) would read
+	// 50 000 rows on every search, for numbers and pages that a candidate
+	// never reaches: they refine long before.
+	SearchCountCap = 1000
 	// MaxRadiusKm is the widest distance search.
 	MaxRadiusKm   = 200
 	earthRadiusKm = 6371.0088
@@ -93,17 +92,18 @@ func containsInt(list []int, v int) bool {
 	return false
 }
 
-// OfferHit is one result of a search.
+// OfferHit is one result of a search (the database returns the page as
+// JSON).
 type OfferHit struct {
-	ID                 int64      `db:"id"`
-	Kind               OfferKind  `db:"kind"`
-	Title              string     `db:"title"`
-	OrganisationName   string     `db:"organisation_name"`
-	AdministrationName string     `db:"administration_name"`
-	Versant            Versant    `db:"versant"`
-	Workplace          string     `db:"workplace"`
-	LocationLabel      string     `db:"location_label"`
-	PublishedAt        *time.Time `db:"published_at"`
+	ID                 int64      `db:"id" json:"id"`
+	Kind               OfferKind  `db:"kind" json:"kind"`
+	Title              string     `db:"title" json:"title"`
+	OrganisationName   string     `db:"organisation_name" json:"organisation_name"`
+	AdministrationName string     `db:"administration_name" json:"administration_name"`
+	Versant            Versant    `db:"versant" json:"versant"`
+	Workplace          string     `db:"workplace" json:"workplace"`
+	LocationLabel      string     `db:"location_label" json:"location_label"`
+	PublishedAt        *time.Time `db:"published_at" json:"published_at"`
 }
 
 // FacetCount is how many results have one value of a filter; Label is set

@@ -3,6 +3,7 @@ package vivier
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -15,70 +16,50 @@ type SearchQuery struct {
 	Args []any
 }
 
-const hitColumns = `o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant, o.workplace,
-	coalesce(o.locations->0->>'label', '') AS location_label, o.published_at`
+// searchSQL is the whole search in one statement, so that the matching rows
+// are read once: m holds the SearchCountCap+1 most recent matches (walking
+// the published_at index, or a bitmap of the GIN index then a sort, as the
+// planner finds cheaper); the page is ordered within m, by relevance or by
+// date, and returned as JSON on the first row; the other rows count the
+// results and each filter's values within m.
+const searchSQL = `WITH m AS MATERIALIZED (
+		SELECT o.id, o.published_at, o.search, o.kind, o.versant, o.categories, o.region_codes, o.domaine_code,
+		       o.contract_type, o.experience, o.management, o.administration_id
+		FROM offers o WHERE %[1]s ORDER BY o.published_at DESC, o.id DESC LIMIT %[2]d),
+	h AS (
+		SELECT m.id, row_number() OVER (ORDER BY %[3]s) AS n FROM m ORDER BY n LIMIT %[4]d OFFSET %[5]d)
+	SELECT 'hits' AS facet, '' AS value, '' AS label, 0 AS count, (
+		SELECT coalesce(json_agg(x ORDER BY x.n), '[]') FROM (
+			SELECT h.n, o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant,
+			       o.workplace, coalesce(o.locations->0->>'label', '') AS location_label, o.published_at
+			FROM h JOIN offers o ON o.id = h.id JOIN administrations ad ON ad.id = o.administration_id) x) AS hits
+	UNION ALL SELECT '', '', '', count(*), NULL FROM m
+	UNION ALL SELECT 'type', kind, '', count(*), NULL FROM m GROUP BY kind
+	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM m GROUP BY versant
+	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM m, unnest(m.categories) c GROUP BY c
+	UNION ALL SELECT 'region', r, '', count(*), NULL FROM m, unnest(m.region_codes) r GROUP BY r
+	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM m WHERE domaine_code IS NOT NULL GROUP BY domaine_code
+	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM m WHERE contract_type <> '' GROUP BY contract_type
+	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM m WHERE experience <> '' GROUP BY experience
+	UNION ALL SELECT 'management', CASE WHEN management THEN 'oui' ELSE 'non' END, '', count(*), NULL
+		FROM m WHERE management IS NOT NULL GROUP BY management
+	UNION ALL SELECT 'employeur', ad.slug, ad.name, count(*), NULL
+		FROM m JOIN administrations ad ON ad.id = m.administration_id GROUP BY ad.slug, ad.name
+	UNION ALL SELECT 'depuis', unnest(ARRAY['1', '7', '30']), '', unnest(ARRAY[
+		count(*) FILTER (WHERE published_at >= now() - interval '1 day'),
+		count(*) FILTER (WHERE published_at >= now() - interval '7 days'),
+		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM m`
 
-// hitsQueries returns the statements of one page of results: one, or two
-// when the page straddles the end of the relevance window.
-func (q OfferSearch) hitsQueries() []SearchQuery {
-	where, args := q.where()
-	offset := (q.Page - 1) * q.PerPage
-	byDate := func(limit, offset int) SearchQuery {
-		return SearchQuery{fmt.Sprintf(`SELECT %s
-			FROM offers o JOIN administrations ad ON ad.id = o.administration_id
-			WHERE %s ORDER BY o.published_at DESC, o.id DESC LIMIT %d OFFSET %d`, hitColumns, where, limit, offset), args}
-	}
-	if q.Q == "" || q.ByDate || offset >= rankWindow {
-		return []SearchQuery{byDate(q.PerPage, offset)}
-	}
-	// Relevance orders the rankWindow most recent matches; the rank is
-	// computed on those rows only, after the join.
-	n := min(q.PerPage, rankWindow-offset)
-	out := []SearchQuery{{fmt.Sprintf(`WITH c AS MATERIALIZED (
-			SELECT o.id, o.published_at FROM offers o
-			WHERE %s ORDER BY o.published_at DESC, o.id DESC LIMIT %d)
-		SELECT %s
-		FROM c JOIN offers o ON o.id = c.id JOIN administrations ad ON ad.id = o.administration_id
-		ORDER BY ts_rank_cd(o.search, websearch_to_tsquery('french_unaccent', $1)) DESC, c.published_at DESC, c.id DESC
-		LIMIT %d OFFSET %d`, where, rankWindow, hitColumns, n, offset), args}}
-	if n < q.PerPage {
-		out = append(out, byDate(q.PerPage-n, rankWindow))
-	}
-	return out
-}
-
-// facetsQuery counts the results, up to SearchCountCap+1, and each filter's
-// values among them, in one statement: the matching rows are read once.
-func (q OfferSearch) facetsQuery() SearchQuery {
-	where, args := q.where()
-	return SearchQuery{fmt.Sprintf(`WITH m AS MATERIALIZED (
-			SELECT o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
-			       o.management, o.administration_id, o.published_at
-			FROM offers o WHERE %s LIMIT %d)
-		SELECT '' AS facet, '' AS value, '' AS label, count(*) AS count FROM m
-		UNION ALL SELECT 'type', kind, '', count(*) FROM m GROUP BY kind
-		UNION ALL SELECT 'versant', versant, '', count(*) FROM m GROUP BY versant
-		UNION ALL SELECT 'categorie', c, '', count(*) FROM m, unnest(m.categories) c GROUP BY c
-		UNION ALL SELECT 'region', r, '', count(*) FROM m, unnest(m.region_codes) r GROUP BY r
-		UNION ALL SELECT 'domaine', domaine_code, '', count(*) FROM m WHERE domaine_code IS NOT NULL GROUP BY domaine_code
-		UNION ALL SELECT 'contrat', contract_type, '', count(*) FROM m WHERE contract_type <> '' GROUP BY contract_type
-		UNION ALL SELECT 'experience', experience, '', count(*) FROM m WHERE experience <> '' GROUP BY experience
-		UNION ALL SELECT 'management', CASE WHEN management THEN 'oui' ELSE 'non' END, '', count(*)
-			FROM m WHERE management IS NOT NULL GROUP BY management
-		UNION ALL SELECT 'employeur', ad.slug, ad.name, count(*)
-			FROM m JOIN administrations ad ON ad.id = m.administration_id GROUP BY ad.slug, ad.name
-		UNION ALL SELECT 'depuis', unnest(ARRAY['1', '7', '30']), '', unnest(ARRAY[
-			count(*) FILTER (WHERE published_at >= now() - interval '1 day'),
-			count(*) FILTER (WHERE published_at >= now() - interval '7 days'),
-			count(*) FILTER (WHERE published_at >= now() - interval '30 days')]) FROM m`,
-		where, SearchCountCap+1), args}
-}
-
-// SearchQueries returns the statements SearchOffers runs for q, for
-// benchmarks that replay them outside the program.
-func (s *Store) SearchQueries(q OfferSearch) []SearchQuery {
+// Statement returns the SQL that SearchOffers runs for q, with its
+// arguments, for benchmarks that replay it outside the program.
+func (q OfferSearch) Statement() SearchQuery {
 	q.normalize()
-	return append(q.hitsQueries(), q.facetsQuery())
+	where, args := q.where()
+	order := "m.published_at DESC, m.id DESC"
+	if q.Q != "" && !q.ByDate {
+		order = "ts_rank_cd(m.search, websearch_to_tsquery('french_unaccent', $1)) DESC, " + order
+	}
+	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap+1, order, q.PerPage, (q.Page-1)*q.PerPage), args}
 }
 
 func (q *OfferSearch) normalize() {
@@ -89,46 +70,34 @@ func (q *OfferSearch) normalize() {
 	q.Page = max(1, min(q.Page, (SearchCountCap+q.PerPage-1)/q.PerPage))
 }
 
-type facetRow struct {
+type searchRow struct {
 	Facet string `db:"facet"`
 	FacetCount
+	Hits []byte `db:"hits"`
 }
 
-// SearchOffers runs a public search over published offers. The page and the
-// counts are two statements run at once on two connections, so a search
-// costs the slower of them, not their sum.
+// SearchOffers runs a public search over published offers.
 func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	q.normalize()
+	st := q.Statement()
+	var rows []searchRow
+	if err := s.db.SelectContext(ctx, &rows, st.SQL, st.Args...); err != nil {
+		return nil, wrap("SearchOffers", err)
+	}
 	res := &OfferResults{Facets: map[string][]FacetCount{}}
-	facetsDone := make(chan error, 1)
-	var rows []facetRow
-	go func() {
-		fq := q.facetsQuery()
-		facetsDone <- s.db.SelectContext(ctx, &rows, fq.SQL, fq.Args...)
-	}()
-	var hitsErr error
-	for _, hq := range q.hitsQueries() {
-		var hits []OfferHit
-		if hitsErr = s.db.SelectContext(ctx, &hits, hq.SQL, hq.Args...); hitsErr != nil {
-			break
-		}
-		res.Hits = append(res.Hits, hits...)
-	}
-	if err := <-facetsDone; err != nil {
-		return nil, wrap("SearchOffers facets", err)
-	}
-	if hitsErr != nil {
-		return nil, wrap("SearchOffers", hitsErr)
-	}
 	for _, r := range rows {
-		if r.Facet == "" {
+		switch r.Facet {
+		case "hits":
+			if err := json.Unmarshal(r.Hits, &res.Hits); err != nil {
+				return nil, fmt.Errorf("SearchOffers hits: %w", err)
+			}
+		case "":
 			res.Total = r.Count
-			continue
+		default:
+			res.Facets[r.Facet] = append(res.Facets[r.Facet], r.FacetCount)
 		}
-		res.Facets[r.Facet] = append(res.Facets[r.Facet], r.FacetCount)
 	}
 	if res.Total > SearchCountCap {
 		res.Total, res.Capped = SearchCountCap, true
