@@ -19,47 +19,50 @@ type SearchQuery struct {
 // searchSQL is the whole search in one statement, so that the matching rows
 // are read once: m holds the SearchCountCap+1 most recent matches (walking
 // the published_at index, or a bitmap of the GIN index then a sort, as the
-// planner finds cheaper); the page is ordered within m, by relevance or by
-// date, and returned as JSON on the first row; the other rows count the
-// results and each filter's values within m.
+// planner finds cheaper), the one past the cap telling that there are more;
+// f keeps SearchCountCap of them. The page is ordered within f, by relevance
+// or by date, and returned as JSON on the first row; the other rows count m
+// and each filter's values within f.
 const searchSQL = `WITH m AS MATERIALIZED (
-		SELECT o.id, o.published_at, o.search, o.kind, o.versant, o.categories, o.region_codes, o.domaine_code,
-		       o.contract_type, o.experience, o.management, o.administration_id
-		FROM offers o WHERE %[1]s ORDER BY o.published_at DESC, o.id DESC LIMIT %[2]d),
+		SELECT row_number() OVER (ORDER BY o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
+		       o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
+		       o.management, o.administration_id
+		FROM offers o WHERE %[1]s ORDER BY o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
+	f AS (SELECT * FROM m WHERE n <= %[2]d),
 	h AS (
-		SELECT m.id, row_number() OVER (ORDER BY %[3]s) AS n FROM m ORDER BY n LIMIT %[4]d OFFSET %[5]d)
+		SELECT f.id, row_number() OVER (ORDER BY %[3]s) AS n FROM f ORDER BY n LIMIT %[4]d OFFSET %[5]d)
 	SELECT 'hits' AS facet, '' AS value, '' AS label, 0 AS count, (
 		SELECT coalesce(json_agg(x ORDER BY x.n), '[]') FROM (
 			SELECT h.n, o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant,
 			       o.workplace, coalesce(o.locations->0->>'label', '') AS location_label, o.published_at
 			FROM h JOIN offers o ON o.id = h.id JOIN administrations ad ON ad.id = o.administration_id) x) AS hits
 	UNION ALL SELECT '', '', '', count(*), NULL FROM m
-	UNION ALL SELECT 'type', kind, '', count(*), NULL FROM m GROUP BY kind
-	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM m GROUP BY versant
-	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM m, unnest(m.categories) c GROUP BY c
-	UNION ALL SELECT 'region', r, '', count(*), NULL FROM m, unnest(m.region_codes) r GROUP BY r
-	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM m WHERE domaine_code IS NOT NULL GROUP BY domaine_code
-	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM m WHERE contract_type <> '' GROUP BY contract_type
-	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM m WHERE experience <> '' GROUP BY experience
+	UNION ALL SELECT 'type', kind, '', count(*), NULL FROM f GROUP BY kind
+	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM f GROUP BY versant
+	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM f, unnest(f.categories) c GROUP BY c
+	UNION ALL SELECT 'region', r, '', count(*), NULL FROM f, unnest(f.region_codes) r GROUP BY r
+	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM f WHERE domaine_code IS NOT NULL GROUP BY domaine_code
+	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM f WHERE contract_type <> '' GROUP BY contract_type
+	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM f WHERE experience <> '' GROUP BY experience
 	UNION ALL SELECT 'management', CASE WHEN management THEN 'oui' ELSE 'non' END, '', count(*), NULL
-		FROM m WHERE management IS NOT NULL GROUP BY management
+		FROM f WHERE management IS NOT NULL GROUP BY management
 	UNION ALL SELECT 'employeur', ad.slug, ad.name, count(*), NULL
-		FROM m JOIN administrations ad ON ad.id = m.administration_id GROUP BY ad.slug, ad.name
+		FROM f JOIN administrations ad ON ad.id = f.administration_id GROUP BY ad.slug, ad.name
 	UNION ALL SELECT 'depuis', unnest(ARRAY['1', '7', '30']), '', unnest(ARRAY[
 		count(*) FILTER (WHERE published_at >= now() - interval '1 day'),
 		count(*) FILTER (WHERE published_at >= now() - interval '7 days'),
-		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM m`
+		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM f`
 
 // Statement returns the SQL that SearchOffers runs for q, with its
 // arguments, for benchmarks that replay it outside the program.
 func (q OfferSearch) Statement() SearchQuery {
 	q.normalize()
 	where, args := q.where()
-	order := "m.published_at DESC, m.id DESC"
+	order := "f.published_at DESC, f.id DESC"
 	if q.Q != "" && !q.ByDate {
-		order = "ts_rank_cd(m.search, websearch_to_tsquery('french_unaccent', $1)) DESC, " + order
+		order = "ts_rank_cd(f.search, websearch_to_tsquery('french_unaccent', $1)) DESC, " + order
 	}
-	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap+1, order, q.PerPage, (q.Page-1)*q.PerPage), args}
+	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage), args}
 }
 
 func (q *OfferSearch) normalize() {
