@@ -191,7 +191,7 @@ func TestSearchCountCap(t *testing.T) {
 	ctx := context.Background()
 	s, a, _ := newOfferWorld(t)
 	n := vivier.SearchCountCap + 5
-	err := s.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
+	_, err := s.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
 		o := *sampleOffer(fmt.Sprintf("BULK-%d", i))
 		return a.ID, o
 	})

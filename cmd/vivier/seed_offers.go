@@ -140,7 +140,7 @@ func (m *Main) seedBulkOffers(ctx context.Context, n int) error {
 	start := time.Now()
 	end := time.Now().AddDate(0, 2, 0)
 	yes, no := true, false
-	err = m.store.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
+	times, err := m.store.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
 		adm := adms[i%len(adms)]
 		spec := demoOffers[i%len(demoOffers)]
 		city := cities[(i/7)%len(cities)]
@@ -160,6 +160,7 @@ func (m *Main) seedBulkOffers(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Out, "%d offres chargées en %s.\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Out, "%d offres chargées en %s (COPY %s, index et contraintes %s).\n", n,
+		time.Since(start).Round(time.Millisecond), times.Copy.Round(time.Millisecond), times.Indexes.Round(time.Millisecond))
 	return nil
 }
