@@ -64,7 +64,7 @@ func (s *Store) BulkOffers(ctx context.Context, n int, gen func(i int) (adminID 
 				end := min(start+bulkBatch, n)
 				err := s.copyOffers(cctx, start, end, func(i int) (int64, Offer, time.Time) {
 					adminID, o := gen(i)
-					return adminID, o, now.Add(-time.Duration(int64(span) * int64(n-1-i) / int64(n)))
+					return adminID, o, now.Add(-time.Duration(float64(span) * float64(n-1-i) / float64(n)))
 				})
 				if err != nil {
 					select {

@@ -139,9 +139,10 @@ func (q OfferSearch) where() (string, []any) {
 	}
 	if q.Q != "" {
 		// French stems without accents; for a short query (a few letters,
-		// often misspelt), also a trigram likeness of the title.
+		// often misspelt), also a word of the title alike by trigrams (<%:
+		// pg_trgm's word_similarity_threshold, 0.6), which its index serves.
 		if utf8.RuneCountInString(q.Q) <= shortQuery {
-			add("(o.search @@ websearch_to_tsquery('french_unaccent', ?) OR word_similarity(unaccent($1), unaccent(o.title)) > 0.5)", q.Q)
+			add("(o.search @@ websearch_to_tsquery('french_unaccent', ?) OR immutable_unaccent($1) <% immutable_unaccent(o.title))", q.Q)
 		} else {
 			add("o.search @@ websearch_to_tsquery('french_unaccent', ?)", q.Q)
 		}
