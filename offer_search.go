@@ -9,8 +9,8 @@ import (
 )
 
 const (
-	// shortQuery is the length up to which a query also matches titles by
-	// trigram likeness (typos in a short word).
+	// shortQuery is the length up to which a query that finds nothing is
+	// tried again on titles by trigram likeness (typos in a short word).
 	shortQuery = 6
 	// SearchCountCap is how many of the most recent matches a search reads:
 	// they are counted, paged through (50 pages of 20) and, for a keyword,
@@ -52,8 +52,11 @@ type OfferSearch struct {
 	Near        *GeoPoint // with RadiusKm: offers whose first location is that close
 	RadiusKm    float64
 	ByDate      bool // most recent first, instead of relevance
-	Page        int  // from 1
-	PerPage     int
+	// fuzzy matches the keyword with title words alike by trigrams
+	// (pg_trgm's <%, threshold 0.6), accents ignored, closest first.
+	fuzzy   bool
+	Page    int // from 1
+	PerPage int
 }
 
 // Validate checks the values a URL may carry; messages are French and name
@@ -138,11 +141,11 @@ func (q OfferSearch) where() (string, []any) {
 		conds = append(conds, cond)
 	}
 	if q.Q != "" {
-		// French stems without accents; for a short query (a few letters,
-		// often misspelt), also a word of the title alike by trigrams (<%:
-		// pg_trgm's word_similarity_threshold, 0.6), which its index serves.
-		if utf8.RuneCountInString(q.Q) <= shortQuery {
-			add("(o.search @@ websearch_to_tsquery('french_unaccent', ?) OR immutable_unaccent($1) <% immutable_unaccent(o.title))", q.Q)
+		// French stems without accents. The typo fallback is a query of its
+		// own (SearchOffers), not an OR here: an OR of two indexes is
+		// misjudged by the planner, which then walks every offer by date.
+		if q.fuzzy {
+			add("immutable_unaccent(?) <% immutable_unaccent(o.title)", q.Q)
 		} else {
 			add("o.search @@ websearch_to_tsquery('french_unaccent', ?)", q.Q)
 		}

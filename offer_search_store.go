@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 )
 
 // SearchQuery is one SQL statement of a search with its arguments, so that a
@@ -24,10 +25,10 @@ type SearchQuery struct {
 // or by date, and returned as JSON on the first row; the other rows count m
 // and each filter's values within f.
 const searchSQL = `WITH m AS MATERIALIZED (
-		SELECT row_number() OVER (ORDER BY o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
+		SELECT row_number() OVER (ORDER BY %[6]s o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
 		       o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
 		       o.management, o.administration_id
-		FROM offers o WHERE %[1]s ORDER BY o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
+		FROM offers o WHERE %[1]s ORDER BY %[6]s o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
 	f AS (SELECT * FROM m WHERE n <= %[2]d),
 	h AS (
 		SELECT f.id, row_number() OVER (ORDER BY %[3]s) AS n FROM f ORDER BY n LIMIT %[4]d OFFSET %[5]d)
@@ -58,11 +59,16 @@ const searchSQL = `WITH m AS MATERIALIZED (
 func (q OfferSearch) Statement() SearchQuery {
 	q.normalize()
 	where, args := q.where()
-	order := "f.published_at DESC, f.id DESC"
-	if q.Q != "" && !q.ByDate {
-		order = "ts_rank_cd(f.search, websearch_to_tsquery('french_unaccent', $1)) DESC, " + order
+	order, closest := "f.n", ""
+	switch {
+	case q.fuzzy:
+		// The closest titles, which also keeps the planner on the trigram
+		// index rather than on the date.
+		closest = "word_similarity(immutable_unaccent($1), immutable_unaccent(o.title)) DESC,"
+	case q.Q != "" && !q.ByDate:
+		order = "ts_rank_cd(f.search, websearch_to_tsquery('french_unaccent', $1)) DESC, f.n"
 	}
-	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage), args}
+	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage, closest), args}
 }
 
 func (q *OfferSearch) normalize() {
@@ -89,6 +95,10 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 	if err := s.db.SelectContext(ctx, &rows, st.SQL, st.Args...); err != nil {
 		return nil, wrap("SearchOffers", err)
 	}
+	if q.Q != "" && !q.fuzzy && utf8.RuneCountInString(q.Q) <= shortQuery && noMatch(rows) {
+		q.fuzzy = true
+		return s.SearchOffers(ctx, q)
+	}
 	res := &OfferResults{Facets: map[string][]FacetCount{}}
 	for _, r := range rows {
 		switch r.Facet {
@@ -109,6 +119,16 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 		sortFacets(fs)
 	}
 	return res, nil
+}
+
+// noMatch tells whether a search's rows count no result.
+func noMatch(rows []searchRow) bool {
+	for _, r := range rows {
+		if r.Facet == "" {
+			return r.Count == 0
+		}
+	}
+	return true
 }
 
 // sortFacets puts the most frequent values first, then by value.
