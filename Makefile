@@ -24,7 +24,8 @@ test: services browser lint ## the same services (separate databases), go vet, s
 
 # bench: the Go benchmarks (about a minute), then .ci/bench: the search at
 # scale over a database of BENCH_OFFERS offers (default 1000000, seeded once in
-# vivier_bench and reused; about 2 minutes to load at a million), with req/s and
+# vivier_bench and reused; 2.5 to 8 minutes to load a million here, with other
+# jobs running on the 2 cores), with req/s and
 # p50/p95/p99 of the search and offer pages, pgbench on the same SQL, and its
 # EXPLAIN. About 5 minutes the first time, 3 after.
 BENCH_OFFERS ?= 1000000
