@@ -27,7 +27,7 @@ test: services browser lint ## the same services (separate databases), go vet, s
 # vivier_bench and reused; 2.5 to 8 minutes to load a million here, with other
 # jobs running on the 2 cores), with req/s and
 # p50/p95/p99 of the search and offer pages, pgbench on the same SQL, and its
-# EXPLAIN. About 5 minutes the first time, 3 after.
+# EXPLAIN. 5 to 12 minutes the first time, about 3 after.
 BENCH_OFFERS ?= 1000000
 bench: services ## benchmarks, reporting numbers (no timed tests anywhere else)
 	@$(LOAD_ENV) && $(GO) test -run '^$$' -bench . -benchmem ./...
