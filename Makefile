@@ -22,8 +22,16 @@ test: services browser lint ## the same services (separate databases), go vet, s
 	@$(LOAD_ENV) && export AXE_PATH="$(CURDIR)/$(LOCAL)/node/node_modules/axe-core/axe.min.js" && \
 		$(GO) test -race -count=1 -timeout 30m ./...
 
+# bench: the Go benchmarks (about a minute), then .ci/bench: the search at
+# scale over a database of BENCH_OFFERS offers (default 1000000, seeded once in
+# vivier_bench and reused; 2.5 to 8 minutes to load a million here, with other
+# jobs running on the 2 cores), with req/s and
+# p50/p95/p99 of the search and offer pages, pgbench on the same SQL, and its
+# EXPLAIN. 5 to 12 minutes the first time, about 3 after.
+BENCH_OFFERS ?= 1000000
 bench: services ## benchmarks, reporting numbers (no timed tests anywhere else)
 	@$(LOAD_ENV) && $(GO) test -run '^$$' -bench . -benchmem ./...
+	@$(LOAD_ENV) && BENCH_OFFERS=$(BENCH_OFFERS) .ci/bench
 
 stop: ## stop the local services started by run or test
 	@.ci/services down

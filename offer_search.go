@@ -1,16 +1,38 @@
 package vivier
 
 import (
-	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
-// shortQuery is the length up to which a query also matches titles by
-// trigram likeness (typos in a short word).
-const shortQuery = 6
+const (
+	// shortQuery is the length up to which a query that finds nothing is
+	// tried again on titles by trigram likeness (typos in a short word).
+	shortQuery = 6
+	// SearchCountCap is how many of the most recent matches a search reads:
+	// they are counted, paged through (50 pages of 20) and, for a keyword,
+	// ordered by relevance. Past it the total reads "plus de 1 000" and the
+	// facets count those most recent results. Counting and ranking all 50 000
+	// matches of a common word ("développeur" in a million offers) would read
+	// 50 000 rows on every search, for numbers and pages that a candidate
+	// never reaches: they refine long before.
+	SearchCountCap = 1000
+	// MaxRadiusKm is the widest distance search.
+	MaxRadiusKm   = 200
+	earthRadiusKm = 6371.0088
+	kmPerDegree   = 111.195 // along a meridian
+)
+
+// SinceDays returns the allowed "published since" filters, in days.
+func SinceDays() []int { return []int{1, 7, 30} }
+
+// GeoPoint is a place on Earth, in decimal degrees.
+type GeoPoint struct {
+	Lat, Lng float64
+}
 
 // OfferSearch is a public search: every field is optional.
 type OfferSearch struct {
@@ -23,161 +45,149 @@ type OfferSearch struct {
 	Domaine     string
 	Contrat     string
 	Teletravail bool
+	Experience  string
+	Management  *bool     // nil: either
+	Employer    string    // administration slug
+	Since       int       // published within so many days (SinceDays), 0: any
+	Near        *GeoPoint // with RadiusKm: offers whose first location is that close
+	RadiusKm    float64
 	ByDate      bool // most recent first, instead of relevance
-	Page        int  // from 1
-	PerPage     int
+	// fuzzy matches the keyword with title words alike by trigrams
+	// (pg_trgm's <%, threshold 0.6), accents ignored, closest first.
+	fuzzy   bool
+	Page    int // from 1
+	PerPage int
 }
 
-// OfferHit is one result of a search.
+// Validate checks the values a URL may carry; messages are French and name
+// the parameter.
+func (q *OfferSearch) Validate() error {
+	if q.Since != 0 && !containsInt(SinceDays(), q.Since) {
+		return FieldError("depuis", "La date de publication se choisit parmi 1, 7 ou 30 jours.")
+	}
+	if q.Experience != "" && !oneOf(q.Experience, Experiences) {
+		return FieldError("experience", "Niveau d'expérience inconnu.")
+	}
+	if q.Near != nil {
+		p := q.Near
+		if math.IsNaN(p.Lat) || p.Lat < -90 || p.Lat > 90 {
+			return FieldError("lat", "La latitude est un nombre entre -90 et 90, en degrés décimaux (par exemple 48.85).")
+		}
+		if math.IsNaN(p.Lng) || p.Lng < -180 || p.Lng > 180 {
+			return FieldError("lng", "La longitude est un nombre entre -180 et 180, en degrés décimaux (par exemple 2.35).")
+		}
+		if math.IsNaN(q.RadiusKm) || q.RadiusKm <= 0 || q.RadiusKm > MaxRadiusKm {
+			return FieldError("rayon", fmt.Sprintf("Le rayon est un nombre de kilomètres entre 1 et %d.", MaxRadiusKm))
+		}
+	}
+	if utf8.RuneCountInString(q.Q) > 200 {
+		return FieldError("q", "La recherche compte 200 caractères au plus.")
+	}
+	return nil
+}
+
+func containsInt(list []int, v int) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// OfferHit is one result of a search (the database returns the page as
+// JSON).
 type OfferHit struct {
-	ID                 int64      `db:"id"`
-	Kind               OfferKind  `db:"kind"`
-	Title              string     `db:"title"`
-	OrganisationName   string     `db:"organisation_name"`
-	AdministrationName string     `db:"administration_name"`
-	Versant            Versant    `db:"versant"`
-	Workplace          string     `db:"workplace"`
-	LocationLabel      string     `db:"location_label"`
-	PublishedAt        *time.Time `db:"published_at"`
+	ID                 int64      `db:"id" json:"id"`
+	Kind               OfferKind  `db:"kind" json:"kind"`
+	Title              string     `db:"title" json:"title"`
+	OrganisationName   string     `db:"organisation_name" json:"organisation_name"`
+	AdministrationName string     `db:"administration_name" json:"administration_name"`
+	Versant            Versant    `db:"versant" json:"versant"`
+	Workplace          string     `db:"workplace" json:"workplace"`
+	LocationLabel      string     `db:"location_label" json:"location_label"`
+	PublishedAt        *time.Time `db:"published_at" json:"published_at"`
 }
 
-// FacetCount is how many results have one value of a filter.
+// FacetCount is how many results have one value of a filter; Label is set
+// when the value is not shown as is (an employer's name for its slug).
 type FacetCount struct {
 	Value string `db:"value"`
+	Label string `db:"label"`
 	Count int    `db:"count"`
 }
 
 // OfferResults is a page of results, the total, and facet counts over the
-// whole result set.
+// result set. When Capped, there are more than SearchCountCap results: Total
+// is SearchCountCap and the facets count that many of them.
 type OfferResults struct {
 	Hits   []OfferHit
 	Total  int
+	Capped bool
 	Facets map[string][]FacetCount
 }
 
-// where builds the filter shared by the page, the count and the facets.
+// where builds the filter shared by the page, the count and the facets; the
+// keyword, when there is one, is always $1.
 func (q OfferSearch) where() (string, []any) {
 	conds := []string{"o.status = 'published'"}
 	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	// add appends a condition whose ? are successive new parameters.
+	add := func(cond string, vs ...any) {
+		for _, v := range vs {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)), 1)
+		}
+		conds = append(conds, cond)
 	}
 	if q.Q != "" {
-		// French stems without accents; for a short query (a few letters,
-		// often misspelt), also a trigram likeness of the title.
-		args = append(args, q.Q)
-		n := len(args)
-		if utf8.RuneCountInString(q.Q) <= shortQuery {
-			conds = append(conds, fmt.Sprintf("(o.search @@ websearch_to_tsquery('french_unaccent', $%d) OR word_similarity(unaccent($%d), unaccent(o.title)) > 0.5)", n, n))
+		// French stems without accents. The typo fallback is a query of its
+		// own (SearchOffers), not an OR here: an OR of two indexes is
+		// misjudged by the planner, which then walks every offer by date.
+		if q.fuzzy {
+			add("immutable_unaccent(?) <% immutable_unaccent(o.title)", q.Q)
 		} else {
-			conds = append(conds, fmt.Sprintf("o.search @@ websearch_to_tsquery('french_unaccent', $%d)", n))
+			add("o.search @@ websearch_to_tsquery('french_unaccent', ?)", q.Q)
 		}
 	}
-	if q.Kind != "" {
-		add("o.kind = ?", q.Kind)
+	eq := map[string]string{"o.kind": q.Kind, "o.versant": q.Versant, "o.domaine_code": q.Domaine,
+		"o.contract_type": q.Contrat, "o.experience": q.Experience}
+	for _, col := range []string{"o.kind", "o.versant", "o.domaine_code", "o.contract_type", "o.experience"} {
+		if v := eq[col]; v != "" {
+			add(col+" = ?", v)
+		}
 	}
-	if q.Versant != "" {
-		add("o.versant = ?", q.Versant)
-	}
+	// Arrays are matched with @> so that their GIN indexes serve.
 	if q.Categorie != "" {
-		add("? = ANY(o.categories)", q.Categorie)
+		add("o.categories @> ARRAY[?]::text[]", q.Categorie)
 	}
 	if q.Region != "" {
-		add("? = ANY(o.region_codes)", q.Region)
+		add("o.region_codes @> ARRAY[?]::text[]", q.Region)
 	}
 	if q.Departement != "" {
-		add("? = ANY(o.departement_codes)", q.Departement)
-	}
-	if q.Domaine != "" {
-		add("o.domaine_code = ?", q.Domaine)
-	}
-	if q.Contrat != "" {
-		add("o.contract_type = ?", q.Contrat)
+		add("o.departement_codes @> ARRAY[?]::text[]", q.Departement)
 	}
 	if q.Teletravail {
-		conds = append(conds, "o.workplace = 'TELETRAVAIL'")
+		add("o.workplace = 'TELETRAVAIL'")
+	}
+	if q.Management != nil {
+		add("o.management = ?", *q.Management)
+	}
+	if q.Employer != "" {
+		add("o.administration_id = (SELECT id FROM administrations WHERE slug = ?)", q.Employer)
+	}
+	if q.Since > 0 {
+		add("o.published_at >= now() - make_interval(days => ?)", q.Since)
+	}
+	if q.Near != nil {
+		// The box (GiST index) first, then the exact great-circle distance.
+		lat, lng, r := q.Near.Lat, q.Near.Lng, q.RadiusKm
+		dLat := r / kmPerDegree
+		dLng := math.Min(180, r/(kmPerDegree*math.Max(math.Cos(lat*math.Pi/180), 0.01)))
+		add("o.geo <@ box(point(?, ?), point(?, ?))", lng-dLng, lat-dLat, lng+dLng, lat+dLat)
+		add(fmt.Sprintf(`2 * %g * asin(sqrt(power(sin(radians(o.geo[1] - ?::float8) / 2), 2)
+			+ cos(radians(?::float8)) * cos(radians(o.geo[1])) * power(sin(radians(o.geo[0] - ?::float8) / 2), 2))) <= ?::float8`,
+			earthRadiusKm), lat, lat, lng, r)
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-// SearchOffers runs a public search over published offers.
-func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults, error) {
-	if q.PerPage <= 0 || q.PerPage > 100 {
-		q.PerPage = 20
-	}
-	if q.Page < 1 {
-		q.Page = 1
-	}
-	where, args := q.where()
-	order := "o.published_at DESC, o.id DESC"
-	if q.Q != "" && !q.ByDate {
-		order = "ts_rank_cd(o.search, websearch_to_tsquery('french_unaccent', $1)) DESC, " + order
-	}
-	res := &OfferResults{Facets: map[string][]FacetCount{}}
-	page := append(append([]any{}, args...), q.PerPage, (q.Page-1)*q.PerPage)
-	err := s.db.SelectContext(ctx, &res.Hits, fmt.Sprintf(`
-		SELECT o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant, o.workplace,
-		       coalesce(o.locations->0->>'label', '') AS location_label, o.published_at
-		FROM offers o JOIN administrations ad ON ad.id = o.administration_id
-		WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d`, where, order, len(args)+1, len(args)+2), page...)
-	if err != nil {
-		return nil, wrap("SearchOffers", err)
-	}
-	if err := s.db.GetContext(ctx, &res.Total, `SELECT count(*) FROM offers o WHERE `+where, args...); err != nil {
-		return nil, wrap("SearchOffers count", err)
-	}
-	for name, expr := range map[string]string{
-		"type": "o.kind", "versant": "o.versant", "categorie": "unnest(o.categories)", "region": "unnest(o.region_codes)",
-		"domaine": "o.domaine_code", "contrat": "nullif(o.contract_type, '')",
-	} {
-		var counts []FacetCount
-		if err := s.db.SelectContext(ctx, &counts, fmt.Sprintf(`SELECT value, count(*) AS count FROM
-			(SELECT %s AS value FROM offers o WHERE %s) f WHERE value IS NOT NULL GROUP BY value ORDER BY count DESC, value`,
-			expr, where), args...); err != nil {
-			return nil, wrap("SearchOffers facets", err)
-		}
-		res.Facets[name] = counts
-	}
-	return res, nil
-}
-
-// PublicOffer returns an offer the public may open: published, closed (shown
-// as closed) or archived (the caller answers 410); drafts do not exist.
-func (s *Store) PublicOffer(ctx context.Context, id int64) (*Offer, *Administration, error) {
-	var row offerRow
-	err := s.db.GetContext(ctx, &row, `SELECT `+offerColumns+` FROM offers WHERE id = $1 AND status IN ('published', 'closed', 'archived')`, id)
-	if err != nil {
-		return nil, nil, wrap("PublicOffer", err)
-	}
-	o, err := row.offer()
-	if err != nil {
-		return nil, nil, err
-	}
-	adm, err := s.AdministrationByID(ctx, o.AdministrationID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return o, adm, nil
-}
-
-// OfferStamp is an offer's id and last change, for the sitemap.
-type OfferStamp struct {
-	ID        int64     `db:"id"`
-	UpdatedAt time.Time `db:"updated_at"`
-}
-
-// PublishedOfferStamps pages through published offers by id.
-func (s *Store) PublishedOfferStamps(ctx context.Context, offset, limit int) ([]OfferStamp, error) {
-	var out []OfferStamp
-	err := s.db.SelectContext(ctx, &out, `SELECT id, updated_at FROM offers WHERE status = 'published'
-		ORDER BY id LIMIT $1 OFFSET $2`, limit, offset)
-	return out, wrap("PublishedOfferStamps", err)
-}
-
-// CountPublishedOffers counts the published offers.
-func (s *Store) CountPublishedOffers(ctx context.Context) (int, error) {
-	var n int
-	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM offers WHERE status = 'published'`)
-	return n, wrap("CountPublishedOffers", err)
 }

@@ -4,6 +4,7 @@ package candidate
 
 import (
 	"log/slog"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,8 @@ type Deps struct {
 // Handler serves the public site.
 type Handler struct {
 	Deps
+	refMu sync.Mutex
+	ref   *reference // read on first use
 }
 
 // New returns the public site's handler.

@@ -26,10 +26,11 @@ func (h *Handler) employers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	regions, err := h.regionNames(c)
+	ref, err := h.reference(c)
 	if err != nil {
 		return err
 	}
+	regions := ref.regions
 	versant, region := c.Query("versant"), c.Query("region")
 	names := map[int64]string{}
 	for _, p := range pages {

@@ -34,7 +34,10 @@ type rssItem struct {
 // feed is /flux/offres.xml: the 50 latest offers matching the same query
 // parameters as /offres, in RSS 2.0.
 func (h *Handler) feed(c *fiber.Ctx) error {
-	q := readSearch(c)
+	q, err := readSearch(c)
+	if err != nil {
+		return err
+	}
 	q.ByDate, q.Page, q.PerPage = true, 1, 50
 	res, err := h.Store.SearchOffers(c.UserContext(), q)
 	if err != nil {

@@ -1,7 +1,9 @@
 package candidate
 
 import (
+	"cmp"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"net/url"
 	"regexp"
@@ -15,16 +17,13 @@ import (
 	"vivier/templates"
 )
 
-// search reads /offres's query string: the URL holds the whole state, so a
-// search can be shared and the back button works.
-func readSearch(c *fiber.Ctx) vivier.OfferSearch {
-	page, _ := strconv.Atoi(c.Query("page"))
-	return vivier.OfferSearch{
-		Q: strings.TrimSpace(c.Query("q")), Kind: c.Query("type"), Versant: c.Query("versant"),
-		Categorie: c.Query("categorie"), Region: c.Query("region"), Departement: c.Query("departement"),
-		Domaine: c.Query("domaine"), Contrat: c.Query("contrat"), Teletravail: c.Query("teletravail") == "oui",
-		ByDate: c.Query("tri") == "date", Page: page,
+// readSearch parses the request's query string with ParseSearch.
+func readSearch(c *fiber.Ctx) (vivier.OfferSearch, error) {
+	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return vivier.OfferSearch{}, vivier.Errorf(vivier.EINVALID, "L'adresse de la recherche est mal formée.")
 	}
+	return ParseSearch(v)
 }
 
 type option struct {
@@ -44,7 +43,7 @@ func facetOptions(counts []vivier.FacetCount, labels map[string]string, chosen s
 	var out []option
 	seen := false
 	for _, f := range counts {
-		l := labels[f.Value]
+		l := cmp.Or(f.Label, labels[f.Value])
 		if l == "" {
 			l = f.Value
 		}
@@ -62,58 +61,52 @@ func facetOptions(counts []vivier.FacetCount, labels map[string]string, chosen s
 }
 
 func (h *Handler) offers(c *fiber.Ctx) error {
-	q := readSearch(c)
-	res, err := h.Store.SearchOffers(c.UserContext(), q)
-	if err != nil {
-		return err
+	q, err := readSearch(c)
+	status := fiber.StatusOK
+	res := &vivier.OfferResults{}
+	if err == nil {
+		res, err = h.Store.SearchOffers(c.UserContext(), q)
 	}
-	regions, err := h.regionNames(c)
+	var invalid *vivier.Error
 	if err != nil {
-		return err
-	}
-	domaines := map[string]string{}
-	if ds, err := h.Store.Domaines(c.UserContext()); err == nil {
-		for _, d := range ds {
-			domaines[d.Code] = d.Label
+		// A bad parameter is shown on the form, which keeps what was typed.
+		if !errors.As(err, &invalid) || invalid.Code != vivier.EINVALID {
+			return err
 		}
+		status, res = fiber.StatusBadRequest, &vivier.OfferResults{}
+	}
+	ref, err := h.reference(c)
+	if err != nil {
+		return err
 	}
 	pages := (res.Total + 19) / 20
-	page := q.Page
-	if page < 1 {
-		page = 1
-	}
+	page := max(1, min(q.Page, pages))
 	link := func(p int) string {
 		v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
 		v.Set("page", strconv.Itoa(p))
 		return "/offres?" + v.Encode()
 	}
-	data := templates.Map{"Search": q, "Results": res, "Page": page, "Pages": pages,
-		"Kinds":      facetOptions(res.Facets["type"], kindLabels, q.Kind),
-		"Versants":   facetOptions(res.Facets["versant"], versantLabels, q.Versant),
-		"Categories": facetOptions(res.Facets["categorie"], categorieLabels, q.Categorie),
-		"Regions":    facetOptions(res.Facets["region"], regions, q.Region),
-		"Domaines":   facetOptions(res.Facets["domaine"], domaines, q.Domaine),
-		"Contrats":   facetOptions(res.Facets["contrat"], contratLabels, q.Contrat),
-		"KindLabels": kindLabels}
+	data := templates.Map{"Search": q, "Results": res, "Page": page, "Pages": pages, "Invalid": invalid,
+		"CountCap":    frenchInt(vivier.SearchCountCap),
+		"Kinds":       facetOptions(res.Facets["type"], kindLabels, q.Kind),
+		"Versants":    facetOptions(res.Facets["versant"], versantLabels, q.Versant),
+		"Categories":  facetOptions(res.Facets["categorie"], categorieLabels, q.Categorie),
+		"Regions":     facetOptions(res.Facets["region"], ref.regions, q.Region),
+		"Domaines":    facetOptions(res.Facets["domaine"], ref.domaines, q.Domaine),
+		"Contrats":    facetOptions(res.Facets["contrat"], contratLabels, q.Contrat),
+		"Experiences": facetOptions(res.Facets["experience"], experienceLabels, q.Experience),
+		"Managements": facetOptions(res.Facets["management"], managementLabels, managementValue(q.Management)),
+		"Employers":   facetOptions(res.Facets["employeur"], nil, q.Employer),
+		"Since":       sinceOptions(res.Facets["depuis"], q.Since),
+		"Distance":    distanceForm(c, q),
+		"KindLabels":  kindLabels}
 	if page > 1 {
 		data["Prev"] = link(page - 1)
 	}
 	if page < pages {
 		data["Next"] = link(page + 1)
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offers", data)
-}
-
-func (h *Handler) regionNames(c *fiber.Ctx) (map[string]string, error) {
-	rows, err := h.Store.Regions(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	m := map[string]string{}
-	for _, r := range rows {
-		m[r.Code] = r.Name
-	}
-	return m, nil
+	return h.Renderer.Page(c, status, "candidate/offers", data)
 }
 
 var offerPathRE = regexp.MustCompile(`^(\d+)(-[a-z0-9-]*)?$`)

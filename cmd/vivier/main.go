@@ -9,6 +9,8 @@
 //	vivier mail test ADDRESS  send a test email through the outbox and the worker
 //	vivier api-token create --administration SLUG --scope read|write [--name NAME]
 //	                          print a new API token of the administration
+//	vivier load URL...        load generator of make bench (req/s, p50, p95, p99)
+//	vivier search-sql QUERY   the SQL of /offres?QUERY, as a pgbench script
 //
 // Configuration comes from the environment (see Config and README.md).
 package main
@@ -45,9 +47,24 @@ usage:
   vivier mail test ADDRESS    send a test email through the worker
   vivier api-token create --administration SLUG --scope read|write [--name NAME]
                               print a new API token of the administration
+  vivier load [-c 8] [-d 10s] [-ids-from M -ids N] [-name L] URL...
+                              load generator: req/s, p50, p95, p99 ({id}: random M..N)
+  vivier search-sql QUERY     the SQL that /offres?QUERY runs, as a pgbench script
 
 Configuration comes from environment variables: see README.md.
 `
+
+func toolExit(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	fmt.Fprintln(stderr, "vivier:", err)
+	return 1
+}
 
 // errUsage reports a command line that does not parse.
 var errUsage = errors.New("usage")
@@ -59,6 +76,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return 2
 		}
 		return 0
+	}
+	// Tools that need neither configuration nor database.
+	switch args[0] {
+	case "load":
+		return toolExit(loadTest(ctx, stdout, args[1:]), stderr)
+	case "search-sql":
+		return toolExit(searchSQL(stdout, args[1:]), stderr)
 	}
 	cfg, err := LoadConfig(getenv)
 	if err != nil {

@@ -49,6 +49,12 @@ func publishOffers(t *testing.T, p *program) map[string]int64 {
 			OrganisationName: adm.Name, Categories: []string{spec.cat}, ContractForms: []string{"CDD"}, Workplace: spec.workplace,
 			Mission: "Au sein de l'équipe, vous développerez des services numériques <script>alert(1)</script>.", EndAt: &end,
 			Locations: []vivier.Location{{Country: "FRA", Departement: spec.dep, Region: region, Label: "Ville " + spec.dep}}}
+		// At the main city of the département, for the distance filter.
+		for _, c := range vivier.Cities() {
+			if c.Departement == spec.dep {
+				o.Locations[0].Latitude, o.Locations[0].Longitude = &c.Lat, &c.Lng
+			}
+		}
 		if err := s.CreateOffer(ctx, adm.ID, o, vivier.Actor{}); err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +163,8 @@ func TestAccessibilityOfPublicOffers(t *testing.T) {
 	seedDemo(t, p)
 	ids := publishOffers(t, p)
 	ctx, console := browser(t)
-	for _, path := range []string{"/offres", "/offres?q=introuvable", "/offres/" + itoa(ids["M-1"]), "/offres/" + itoa(ids["V-3"])} {
+	for _, path := range []string{"/offres", "/offres?q=introuvable", "/offres/" + itoa(ids["M-1"]), "/offres/" + itoa(ids["V-3"]),
+		"/offres?lat=48.85&lng=2.35&rayon=20&depuis=7", "/offres?lat=nord&lng=2"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+path), chromedp.WaitVisible("footer")); err != nil {
 			t.Fatal(err)
 		}

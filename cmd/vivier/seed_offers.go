@@ -68,6 +68,10 @@ func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) 
 	for _, d := range domaines {
 		known[d.Code] = true
 	}
+	cityNamed := map[string]vivier.City{}
+	for _, c := range vivier.Cities() {
+		cityNamed[c.Name] = c
+	}
 	n := 0
 	for si, slug := range slugs {
 		adm, err := m.store.AdministrationBySlug(ctx, slug)
@@ -90,6 +94,9 @@ func (m *Main) seedDemoOffers(ctx context.Context, slugs []string) (int, error) 
 				Profile:    demoProfile,
 				EndAt:      &end,
 				Locations:  []vivier.Location{{Country: "FRA", Departement: place.dep, Region: regionOf[place.dep], Label: place.label}},
+			}
+			if c, ok := cityNamed[place.label]; ok {
+				o.Locations[0].Latitude, o.Locations[0].Longitude = &c.Lat, &c.Lng
 			}
 			if known[spec.domaine] {
 				d := spec.domaine
@@ -152,24 +159,36 @@ func (m *Main) seedBulkOffers(ctx context.Context, n int) error {
 	if err != nil {
 		return err
 	}
+	regionOf := map[string]string{}
+	for _, d := range deps {
+		regionOf[d.Code] = d.RegionCode
+	}
+	cities := vivier.Cities()
 	run := time.Now().Format("20060102150405")
 	start := time.Now()
 	end := time.Now().AddDate(0, 2, 0)
-	err = m.store.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
+	yes, no := true, false
+	times, err := m.store.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
 		adm := adms[i%len(adms)]
 		spec := demoOffers[i%len(demoOffers)]
-		dep := deps[(i/7)%len(deps)]
+		city := cities[(i/7)%len(cities)]
+		// Spread around the city, up to about 30 km, so that the radius
+		// matters.
+		lat := city.Lat + float64(i%61-30)*0.005
+		lng := city.Lng + float64(i%43-21)*0.007
 		d := spec.domaine
 		return adm.ID, vivier.Offer{Kind: spec.kind, Reference: fmt.Sprintf("BULK-%s-%08d", run, i), Versant: adm.Versant,
 			Title: spec.title, OrganisationName: adm.Name, DomaineCode: &d, Categories: []string{spec.cat},
 			ContractType: "TITULAIRE_CONTRACTUEL", ContractForms: []string{[]string{"CDD", "CDI", "PERMANENT"}[i%3]},
 			Workplace: []string{"SUR_SITE", "TELETRAVAIL", "NON_DEFINI"}[i%3], Experience: []string{"DEBUTANT", "CONFIRME", "EXPERT"}[i%3],
-			Mission: demoMission, Profile: demoProfile, EndAt: &end,
-			Locations: []vivier.Location{{Country: "FRA", Departement: dep.Code, Region: dep.RegionCode, Label: dep.Name}}}
+			Management: []*bool{&yes, &no, nil}[i%3], Mission: demoMission, Profile: demoProfile, EndAt: &end,
+			Locations: []vivier.Location{{Country: "FRA", Departement: city.Departement, Region: regionOf[city.Departement],
+				Label: city.Name, Latitude: &lat, Longitude: &lng}}}
 	})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Out, "%d offres chargées en %s.\n", n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(m.Out, "%d offres chargées en %s (COPY %s, index et contraintes %s).\n", n,
+		time.Since(start).Round(time.Millisecond), times.Copy.Round(time.Millisecond), times.Indexes.Round(time.Millisecond))
 	return nil
 }

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"encoding/xml"
+	"html"
+	"strings"
+	"testing"
+)
+
+// The filters added to /offres, through the whole program: distance (a point
+// or a city), employer, published since, with their counts, and French
+// messages for values that do not parse.
+func TestPublicSearchFilters(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	publishOffers(t, p) // published: Paris (ministère), Lyon (ministère), Nantes ×2 (ville)
+	c := newClient(t)
+	if _, err := p.Store().DB().Exec(`UPDATE offers SET published_at = now() - interval '10 days' WHERE reference = 'M-2'`); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query string
+		want  int
+		must  []string
+	}{
+		{"lat=48.85&lng=2.35&rayon=10", 1, []string{"Développeur·se back-end", "Retirer le point 48,85\u202f; 2,35"}},
+		{"lat=47.2&lng=-1.55&rayon=30&type=stage", 1, []string{"Stage en développement web"}},
+		{"ville=lyon", 1, []string{"Chargé·e de mission données", `<option value="lyon" selected>Lyon</option>`}},
+		{"ville=lyon&rayon=200", 1, nil},
+		{"ville=paris&rayon=5&lat=45.76&lng=4.84", 1, []string{"Développeur·se back-end"}}, // the chosen city wins
+		{"employeur=ville-demo", 2, []string{`<option value="ville-demo" selected>Ville de Démo-sur-Loire (2)</option>`}},
+		{"", 4, []string{`<option value="ministere-demo">Ministère de la Démonstration (2)</option>`,
+			`<option value="7">Depuis 7 jours (3)</option>`, `<option value="30">Depuis 30 jours (4)</option>`}},
+		{"depuis=7", 3, []string{`<option value="7" selected>Depuis 7 jours (3)</option>`}},
+		{"depuis=7&employeur=ministere-demo", 1, nil},
+		{"q=developpeur&employeur=ministere-demo&ville=paris&rayon=20&depuis=1", 1, []string{"Développeur·se back-end"}},
+	} {
+		resp, body := get(t, c, p.URL+"/offres?"+tc.query)
+		if resp.StatusCode != 200 {
+			t.Fatalf("/offres?%s = %d", tc.query, resp.StatusCode)
+		}
+		if n := resultCount(t, body); n != tc.want {
+			t.Errorf("/offres?%s: %d results, want %d", tc.query, n, tc.want)
+		}
+		for _, m := range tc.must {
+			if !strings.Contains(body, m) {
+				t.Errorf("/offres?%s lacks %q", tc.query, m)
+			}
+		}
+	}
+	for query, message := range map[string]string{
+		"lat=abc&lng=2":            "La latitude est un nombre entre -90 et 90",
+		"lat=48&lng=2&rayon=500":   "Le rayon est un nombre de kilomètres entre 1 et 200.",
+		"lat=48&lng=2&rayon=dix":   "Le rayon est un nombre de kilomètres entre 1 et 200.",
+		"lat=48":                   "La longitude est un nombre entre -180 et 180",
+		"depuis=3":                 "La date de publication se choisit parmi 1, 7 ou 30 jours.",
+		"ville=atlantide":          "Cette ville n'est pas dans la liste proposée.",
+		"management=peut-etre":     "Le filtre « management » vaut oui ou non.",
+		"experience=JUNIOR&type=x": "Niveau d'expérience inconnu.",
+	} {
+		resp, body := get(t, c, p.URL+"/offres?"+query)
+		if resp.StatusCode != 400 || !strings.Contains(body, html.EscapeString(message)) || !strings.Contains(body, `id="q"`) {
+			t.Errorf("/offres?%s = %d, want 400 with %q on the form", query, resp.StatusCode, message)
+		}
+	}
+	// The feed takes the same filters, and refuses the same values.
+	_, body := get(t, c, p.URL+"/flux/offres.xml?employeur=ministere-demo&ville=paris")
+	var feed struct {
+		Items []struct {
+			Title string `xml:"title"`
+		} `xml:"channel>item"`
+	}
+	if err := xml.Unmarshal([]byte(body), &feed); err != nil || len(feed.Items) != 1 || feed.Items[0].Title != "Développeur·se back-end <b>Go</b>" {
+		t.Errorf("feed = %+v, %v", feed.Items, err)
+	}
+	if resp, _ := get(t, c, p.URL+"/flux/offres.xml?rayon=0&lat=1&lng=1"); resp.StatusCode/100 != 4 {
+		t.Errorf("feed with a bad radius = %d", resp.StatusCode)
+	}
+}

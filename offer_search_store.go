@@ -1,0 +1,179 @@
+package vivier
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+	"unicode/utf8"
+)
+
+// SearchQuery is one SQL statement of a search with its arguments, so that a
+// benchmark can run exactly what the site runs.
+type SearchQuery struct {
+	SQL  string
+	Args []any
+}
+
+// searchSQL is the whole search in one statement, so that the matching rows
+// are read once: m holds the SearchCountCap+1 most recent matches (walking
+// the published_at index, or a bitmap of the GIN index then a sort, as the
+// planner finds cheaper), the one past the cap telling that there are more;
+// f keeps SearchCountCap of them. The page is ordered within f, by relevance
+// or by date, and returned as JSON on the first row; the other rows count m
+// and each filter's values within f.
+const searchSQL = `WITH m AS MATERIALIZED (
+		SELECT row_number() OVER (ORDER BY %[6]s o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
+		       o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
+		       o.management, o.administration_id
+		FROM offers o WHERE %[1]s ORDER BY %[6]s o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
+	f AS (SELECT * FROM m WHERE n <= %[2]d),
+	h AS (
+		SELECT f.id, row_number() OVER (ORDER BY %[3]s) AS n FROM f ORDER BY n LIMIT %[4]d OFFSET %[5]d)
+	SELECT 'hits' AS facet, '' AS value, '' AS label, 0 AS count, (
+		SELECT coalesce(json_agg(x ORDER BY x.n), '[]') FROM (
+			SELECT h.n, o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant,
+			       o.workplace, coalesce(o.locations->0->>'label', '') AS location_label, o.published_at
+			FROM h JOIN offers o ON o.id = h.id JOIN administrations ad ON ad.id = o.administration_id) x) AS hits
+	UNION ALL SELECT '', '', '', count(*), NULL FROM m
+	UNION ALL SELECT 'type', kind, '', count(*), NULL FROM f GROUP BY kind
+	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM f GROUP BY versant
+	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM f, unnest(f.categories) c GROUP BY c
+	UNION ALL SELECT 'region', r, '', count(*), NULL FROM f, unnest(f.region_codes) r GROUP BY r
+	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM f WHERE domaine_code IS NOT NULL GROUP BY domaine_code
+	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM f WHERE contract_type <> '' GROUP BY contract_type
+	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM f WHERE experience <> '' GROUP BY experience
+	UNION ALL SELECT 'management', CASE WHEN management THEN 'oui' ELSE 'non' END, '', count(*), NULL
+		FROM f WHERE management IS NOT NULL GROUP BY management
+	UNION ALL SELECT 'employeur', ad.slug, ad.name, count(*), NULL
+		FROM f JOIN administrations ad ON ad.id = f.administration_id GROUP BY ad.slug, ad.name
+	UNION ALL SELECT 'depuis', unnest(ARRAY['1', '7', '30']), '', unnest(ARRAY[
+		count(*) FILTER (WHERE published_at >= now() - interval '1 day'),
+		count(*) FILTER (WHERE published_at >= now() - interval '7 days'),
+		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM f`
+
+// Statement returns the SQL that SearchOffers runs for q, with its
+// arguments, for benchmarks that replay it outside the program.
+func (q OfferSearch) Statement() SearchQuery {
+	q.normalize()
+	where, args := q.where()
+	order, closest := "f.n", ""
+	switch {
+	case q.fuzzy:
+		// The closest titles, which also keeps the planner on the trigram
+		// index rather than on the date.
+		closest = "word_similarity(immutable_unaccent($1), immutable_unaccent(o.title)) DESC,"
+	case q.Q != "" && !q.ByDate:
+		order = "ts_rank_cd(f.search, websearch_to_tsquery('french_unaccent', $1)) DESC, f.n"
+	}
+	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage, closest), args}
+}
+
+func (q *OfferSearch) normalize() {
+	if q.PerPage <= 0 || q.PerPage > 100 {
+		q.PerPage = 20
+	}
+	// Results past the counted ones are not paged to: refining is the way.
+	q.Page = max(1, min(q.Page, (SearchCountCap+q.PerPage-1)/q.PerPage))
+}
+
+type searchRow struct {
+	Facet string `db:"facet"`
+	FacetCount
+	Hits []byte `db:"hits"`
+}
+
+// SearchOffers runs a public search over published offers.
+func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	st := q.Statement()
+	var rows []searchRow
+	if err := s.db.SelectContext(ctx, &rows, st.SQL, st.Args...); err != nil {
+		return nil, wrap("SearchOffers", err)
+	}
+	if q.Q != "" && !q.fuzzy && utf8.RuneCountInString(q.Q) <= shortQuery && noMatch(rows) {
+		q.fuzzy = true
+		return s.SearchOffers(ctx, q)
+	}
+	res := &OfferResults{Facets: map[string][]FacetCount{}}
+	for _, r := range rows {
+		switch r.Facet {
+		case "hits":
+			if err := json.Unmarshal(r.Hits, &res.Hits); err != nil {
+				return nil, fmt.Errorf("SearchOffers hits: %w", err)
+			}
+		case "":
+			res.Total = r.Count
+		default:
+			res.Facets[r.Facet] = append(res.Facets[r.Facet], r.FacetCount)
+		}
+	}
+	if res.Total > SearchCountCap {
+		res.Total, res.Capped = SearchCountCap, true
+	}
+	for _, fs := range res.Facets {
+		sortFacets(fs)
+	}
+	return res, nil
+}
+
+// noMatch tells whether a search's rows count no result.
+func noMatch(rows []searchRow) bool {
+	for _, r := range rows {
+		if r.Facet == "" {
+			return r.Count == 0
+		}
+	}
+	return true
+}
+
+// sortFacets puts the most frequent values first, then by value.
+func sortFacets(fs []FacetCount) {
+	slices.SortFunc(fs, func(a, b FacetCount) int {
+		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Value, b.Value))
+	})
+}
+
+// PublicOffer returns an offer the public may open: published, closed (shown
+// as closed) or archived (the caller answers 410); drafts do not exist.
+func (s *Store) PublicOffer(ctx context.Context, id int64) (*Offer, *Administration, error) {
+	var row offerRow
+	err := s.db.GetContext(ctx, &row, `SELECT `+offerColumns+` FROM offers WHERE id = $1 AND status IN ('published', 'closed', 'archived')`, id)
+	if err != nil {
+		return nil, nil, wrap("PublicOffer", err)
+	}
+	o, err := row.offer()
+	if err != nil {
+		return nil, nil, err
+	}
+	adm, err := s.AdministrationByID(ctx, o.AdministrationID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return o, adm, nil
+}
+
+// OfferStamp is an offer's id and last change, for the sitemap.
+type OfferStamp struct {
+	ID        int64     `db:"id"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+// PublishedOfferStamps pages through published offers by id.
+func (s *Store) PublishedOfferStamps(ctx context.Context, offset, limit int) ([]OfferStamp, error) {
+	var out []OfferStamp
+	err := s.db.SelectContext(ctx, &out, `SELECT id, updated_at FROM offers WHERE status = 'published'
+		ORDER BY id LIMIT $1 OFFSET $2`, limit, offset)
+	return out, wrap("PublishedOfferStamps", err)
+}
+
+// CountPublishedOffers counts the published offers.
+func (s *Store) CountPublishedOffers(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM offers WHERE status = 'published'`)
+	return n, wrap("CountPublishedOffers", err)
+}
