@@ -3,11 +3,15 @@ package vivier
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 	"unicode/utf8"
+
+	"github.com/lib/pq"
 )
 
 // SearchQuery is one SQL statement of a search with its arguments, so that a
@@ -28,7 +32,7 @@ const searchSQL = `WITH m AS MATERIALIZED (
 		SELECT row_number() OVER (ORDER BY %[6]s o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
 		       o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
 		       o.management, o.administration_id
-		FROM offers o WHERE %[1]s ORDER BY %[6]s o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
+		FROM %[7]s ORDER BY %[6]s o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
 	f AS (SELECT * FROM m WHERE n <= %[2]d),
 	h AS (
 		SELECT f.id, row_number() OVER (ORDER BY %[3]s) AS n FROM f ORDER BY n LIMIT %[4]d OFFSET %[5]d)
@@ -54,9 +58,16 @@ const searchSQL = `WITH m AS MATERIALIZED (
 		count(*) FILTER (WHERE published_at >= now() - interval '7 days'),
 		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM f`
 
-// Statement returns the SQL that SearchOffers runs for q, with its
+// Statement returns the SQL that SearchOffers runs first for q, with its
 // arguments, for benchmarks that replay it outside the program.
-func (q OfferSearch) Statement() SearchQuery {
+func (q OfferSearch) Statement() SearchQuery { return q.statement(false) }
+
+// statement builds the search. Walking the published_at index and stopping
+// at the cap is quick when matches are common, and reads every offer when
+// they are rare; fenced, the matches are gathered first from the filters'
+// indexes then sorted, quick when they are rare and slow when common.
+// SearchOffers tries the first within a short budget, then the second.
+func (q OfferSearch) statement(fenced bool) SearchQuery {
 	q.normalize()
 	where, args := q.where()
 	order, closest := "f.n", ""
@@ -68,7 +79,12 @@ func (q OfferSearch) Statement() SearchQuery {
 	case q.Q != "" && !q.ByDate:
 		order = "ts_rank_cd(f.search, websearch_to_tsquery('french_unaccent', $1)) DESC, f.n"
 	}
-	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage, closest), args}
+	from := "offers o WHERE " + where
+	if fenced {
+		// OFFSET 0 keeps the planner from pushing the date order inside.
+		from = "(SELECT * FROM offers o WHERE " + where + " OFFSET 0) o"
+	}
+	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage, closest, from), args}
 }
 
 func (q *OfferSearch) normalize() {
@@ -85,19 +101,42 @@ type searchRow struct {
 	Hits []byte `db:"hits"`
 }
 
+// Time budgets of a search: the date walk first, then the fenced form; a
+// short query's typo retry gets its own, and is dropped past it.
+const (
+	walkBudget   = time.Second
+	fencedBudget = 4 * time.Second
+	fuzzyBudget  = time.Second
+)
+
+// ErrSearchTooSlow answers a search that no plan could serve in time.
+var ErrSearchTooSlow = Errorf(EUNAVAILABLE, "La recherche a pris trop de temps. Précisez-la avec un mot ou un filtre de plus, puis réessayez.")
+
 // SearchOffers runs a public search over published offers.
 func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	st := q.Statement()
-	var rows []searchRow
-	if err := s.db.SelectContext(ctx, &rows, st.SQL, st.Args...); err != nil {
+	rows, err := s.searchRows(ctx, q.statement(false), walkBudget)
+	if isCanceled(err) {
+		rows, err = s.searchRows(ctx, q.statement(true), fencedBudget)
+	}
+	if isCanceled(err) {
+		return nil, ErrSearchTooSlow
+	}
+	if err != nil {
 		return nil, wrap("SearchOffers", err)
 	}
 	if q.Q != "" && !q.fuzzy && utf8.RuneCountInString(q.Q) <= shortQuery && noMatch(rows) {
-		q.fuzzy = true
-		return s.SearchOffers(ctx, q)
+		fq := q
+		fq.fuzzy = true
+		fuzzy, err := s.searchRows(ctx, fq.statement(false), fuzzyBudget)
+		switch {
+		case err == nil:
+			rows = fuzzy
+		case !isCanceled(err): // past its budget, the exact answer (none) stands
+			return nil, wrap("SearchOffers", err)
+		}
 	}
 	res := &OfferResults{Facets: map[string][]FacetCount{}}
 	for _, r := range rows {
@@ -119,6 +158,29 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 		sortFacets(fs)
 	}
 	return res, nil
+}
+
+// searchRows runs one form of the search under a statement timeout.
+func (s *Store) searchRows(ctx context.Context, st SearchQuery, budget time.Duration) ([]searchRow, error) {
+	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", budget.Milliseconds())); err != nil {
+		return nil, err
+	}
+	var rows []searchRow
+	if err := tx.SelectContext(ctx, &rows, st.SQL, st.Args...); err != nil {
+		return nil, err
+	}
+	return rows, tx.Commit()
+}
+
+// isCanceled tells a statement stopped by its timeout.
+func isCanceled(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code == "57014"
 }
 
 // noMatch tells whether a search's rows count no result.
