@@ -16,15 +16,10 @@ func TestAPITokenPageInBrowser(t *testing.T) {
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "admin@ministere-demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`#sidemenu-title`),
+	if err := chromedp.Do(ctx, append(signInActions(p, "admin@ministere-demo.vivier.test"),
 		chromedp.Navigate(p.URL+"/admin/ministere-demo/api"),
 		chromedp.WaitVisible("#token-name"),
-	); err != nil {
+	)...); err != nil {
 		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(`form[action$="/api/jetons"] button[type="submit"]`), chromedp.WaitVisible(".fr-alert--error")); err != nil {

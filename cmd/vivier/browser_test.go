@@ -123,6 +123,17 @@ func axeRun(t *testing.T, ctx context.Context, label string) []axeViolation {
 	return violations
 }
 
+// signInActions signs an agent in through the sign-in page, as a person does.
+func signInActions(p *program, email string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(p.URL + "/admin/connexion"),
+		chromedp.SendKeys("#email", email),
+		chromedp.SendKeys("#password-input", DemoPassword),
+		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
+		chromedp.WaitVisible(`#sidemenu-title`),
+	}
+}
+
 // axeCheck fails the test for each axe violation on the page the tab shows.
 func axeCheck(t *testing.T, ctx context.Context, label string) {
 	t.Helper()

@@ -19,12 +19,7 @@ func TestScheduledOfferFoundByCandidate(t *testing.T) {
 	seedDemo(t, p)
 	ctx, console := browser(t)
 	when := time.Now().In(parisTZ(t)).Add(2 * time.Hour).Format("2006-01-02T15:04")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "recruteur@ville-demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`#sidemenu-title`),
+	if err := chromedp.Do(ctx, append(signInActions(p, "recruteur@ville-demo.vivier.test"),
 		chromedp.Navigate(p.URL+"/admin/ville-demo/offres/nouvelle"),
 		chromedp.WaitVisible("#title"),
 		chromedp.SendKeys("#title", "Développeur·se d'applications mobiles"),
@@ -36,7 +31,7 @@ func TestScheduledOfferFoundByCandidate(t *testing.T) {
 		chromedp.WaitVisible(".fr-alert--success"),
 		chromedp.Click(`//button[contains(., "Programmer la publication")]`),
 		chromedp.WaitVisible(`//strong[contains(., "programmée")]`),
-	); err != nil {
+	)...); err != nil {
 		t.Fatal(err)
 	}
 	c := newClient(t)

@@ -297,15 +297,10 @@ func TestOfferFormInBrowser(t *testing.T) {
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "recruteur@ministere-demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`#sidemenu-title`),
+	if err := chromedp.Do(ctx, append(signInActions(p, "recruteur@ministere-demo.vivier.test"),
 		chromedp.Navigate(p.URL+"/admin/ministere-demo/offres/nouvelle?type=concours"),
 		chromedp.WaitVisible("#nor"),
-	); err != nil {
+	)...); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "new concours")
