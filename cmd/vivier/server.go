@@ -160,7 +160,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	// Neither dials Redis before a page asks: the web app starts without it.
 	m.tasks = asynq.NewInspector(m.redisOpt)
 	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
-	back, err := admin.New(admin.Deps{Tasks: m.tasks, TaskMonitor: m.monitor,Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
+	back, err := admin.New(admin.Deps{Tasks: m.tasks, TaskMonitor: m.monitor, Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
 		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files, BaseURL: cfg.BaseURL,
 		ProConnect: &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
 			ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour"}})
