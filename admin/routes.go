@@ -33,6 +33,7 @@ type Route struct {
 // route of this table whose declaration is missing or unknown, and Verify
 // with a route under /admin that is not in it.
 func (h *Handler) Routes() []Route {
+	monitor := h.taskMonitor()
 	return []Route{
 		{Method: "GET", Path: "/connexion", Access: public, handler: h.loginForm},
 		{Method: "POST", Path: "/connexion", Access: public, handler: h.login, limited: true},
@@ -56,8 +57,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/plateforme/taches-en-echec/relance", Access: platform, Perm: "platform:manage", handler: h.retryAllTasks},
 		{Method: "POST", Path: "/plateforme/taches-en-echec/:queue/:task/relance", Access: platform, Perm: "platform:manage", handler: h.retryTask},
 		// Asynqmon: its page, assets and read-only API.
-		{Method: "GET", Path: "/taches", Access: platform, Perm: "platform:manage", handler: h.taskMonitor()},
-		{Method: "GET", Path: "/taches/*", Access: platform, Perm: "platform:manage", handler: h.taskMonitor()},
+		{Method: "GET", Path: "/taches", Access: platform, Perm: "platform:manage", handler: monitor},
+		{Method: "GET", Path: "/taches/*", Access: platform, Perm: "platform:manage", handler: monitor},
 		{Method: "GET", Path: "/plateforme/metiers", Access: platform, Perm: "platform:manage", handler: h.metiersPage},
 		{Method: "POST", Path: "/plateforme/metiers", Access: platform, Perm: "platform:manage", handler: h.addMetier},
 		{Method: "POST", Path: "/plateforme/metiers/:item", Access: platform, Perm: "platform:manage", handler: h.renameMetier},

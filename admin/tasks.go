@@ -1,7 +1,12 @@
 package admin
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
 	"sort"
 	"strconv"
 	"time"
@@ -15,13 +20,29 @@ import (
 )
 
 // monitorPolicy is the Content-Security-Policy of Asynqmon's pages only: its
-// single-page app starts from inline scripts, styles its components inline
-// and loads Roboto and Material Icons from Google Fonts. The rest of the
-// back-office keeps the strict global policy.
-const monitorPolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; " +
-	"style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; img-src 'self' data:; " +
-	"font-src 'self' https://fonts.gstatic.com; connect-src 'self'; frame-src 'none'; frame-ancestors 'none'; " +
-	"form-action 'self'; base-uri 'self'; object-src 'none'"
+// single-page app starts from two inline scripts, allowed by their hashes
+// (computed from the page it serves, so that an upgrade cannot break them
+// silently), injects its components' styles at run time, and loads Roboto
+// and Material Icons from Google Fonts. The rest of the back-office keeps the
+// strict global policy.
+func monitorPolicy(monitor http.Handler) string {
+	rec := httptest.NewRecorder()
+	monitor.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, monitorRoot+"/", nil))
+	scripts := "'self'"
+	for _, m := range inlineScript.FindAllStringSubmatch(rec.Body.String(), -1) {
+		sum := sha256.Sum256([]byte(m[1]))
+		scripts += " 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	}
+	return "default-src 'self'; script-src " + scripts + "; " +
+		"style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; img-src 'self' data:; " +
+		"font-src 'self' https://fonts.gstatic.com; connect-src 'self'; frame-src 'none'; frame-ancestors 'none'; " +
+		"form-action 'self'; base-uri 'self'; object-src 'none'"
+}
+
+// monitorRoot is where Asynqmon is mounted (its RootPath).
+const monitorRoot = "/admin/taches"
+
+var inlineScript = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
 
 // taskMonitor serves Asynqmon (read-only: changes go through the failed
 // tasks page, which carries CSRF tokens and writes the audit log).
@@ -29,10 +50,11 @@ func (h *Handler) taskMonitor() fiber.Handler {
 	if h.TaskMonitor == nil {
 		return func(*fiber.Ctx) error { return vivier.Errorf(vivier.ENOTFOUND, "Page introuvable.") }
 	}
+	policy := monitorPolicy(h.TaskMonitor)
 	serve := adaptor.HTTPHandler(h.TaskMonitor)
 	return func(c *fiber.Ctx) error {
 		err := serve(c)
-		c.Set(fiber.HeaderContentSecurityPolicy, monitorPolicy)
+		c.Set(fiber.HeaderContentSecurityPolicy, policy)
 		return err
 	}
 }
