@@ -55,7 +55,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/plateforme/administrations", Access: platform, Perm: "platform:manage", handler: h.createAdministration},
 		{Method: "GET", Path: "/plateforme/taches-en-echec", Access: platform, Perm: "platform:manage", handler: h.failedTasksPage},
 		{Method: "POST", Path: "/plateforme/taches-en-echec/relance", Access: platform, Perm: "platform:manage", handler: h.retryAllTasks},
-		{Method: "POST", Path: "/plateforme/taches-en-echec/:queue/:task/relance", Access: platform, Perm: "platform:manage", handler: h.retryTask},
+		{Method: "POST", Path: "/plateforme/taches-en-echec/:queue/:id/relance", Access: platform, Perm: "platform:manage", handler: h.retryTask},
 		// Asynqmon: its page, assets and read-only API.
 		{Method: "GET", Path: "/taches", Access: platform, Perm: "platform:manage", handler: monitor},
 		{Method: "GET", Path: "/taches/*", Access: platform, Perm: "platform:manage", handler: monitor},

@@ -138,7 +138,7 @@ func (h *Handler) retryTask(c *fiber.Ctx) error {
 	if h.Tasks == nil {
 		return vivier.Errorf(vivier.ENOTFOUND, "Tâche introuvable.")
 	}
-	queue, id := c.Params("queue"), c.Params("task")
+	queue, id := c.Params("queue"), c.Params("id")
 	info, err := h.Tasks.GetTaskInfo(queue, id)
 	if errors.Is(err, asynq.ErrQueueNotFound) || errors.Is(err, asynq.ErrTaskNotFound) {
 		return vivier.Errorf(vivier.ENOTFOUND, "Cette tâche n'est plus en échec : elle a peut-être déjà été relancée.")
