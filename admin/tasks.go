@@ -146,6 +146,10 @@ func (h *Handler) retryTask(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if info.State != asynq.TaskStateArchived {
+		// Already put back by someone else, or never failed: nothing to do.
+		return vivier.Errorf(vivier.ENOTFOUND, "Cette tâche n'est plus en échec : elle a peut-être déjà été relancée.")
+	}
 	if err := h.Tasks.RunTask(queue, id); err != nil {
 		if errors.Is(err, asynq.ErrTaskNotFound) {
 			return vivier.Errorf(vivier.ENOTFOUND, "Cette tâche n'est plus en échec : elle a peut-être déjà été relancée.")
