@@ -71,6 +71,10 @@ var AuditActions = map[string]string{
 	"brand.restored":               "Page employeur : version restaurée dans le brouillon",
 	"api_token.created":            "Jeton d'API créé",
 	"api_token.revoked":            "Jeton d'API révoqué",
+	"task.retried":                 "Tâche en échec relancée",
+	"task.retried_all":             "Toutes les tâches en échec relancées",
+	"agent.deactivated":            "Compte désactivé après une longue inactivité",
+	"administration.retention":     "Durée de conservation des candidatures modifiée",
 }
 
 // ActionLabel returns the French label of an audit action.

@@ -127,8 +127,9 @@ func (s *Store) EraseCandidate(ctx context.Context, candidateID int64, files Fil
 		}
 		stmts := []string{
 			`UPDATE candidates SET email = NULL, civility = '', first_name = '', last_name = '', phone = '', erased_at = now(), updated_at = now() WHERE id = $1`,
+			// Applications the retention already anonymised keep their one event.
+			`INSERT INTO application_events (application_id, actor, from_category, to_category) SELECT id, 'candidat·e', '', 'anonymisee' FROM applications WHERE candidate_id = $1 AND category <> 'anonymisee'`,
 			`UPDATE applications SET category = 'anonymisee', answers = '{}', letter_text = '', withdraw_reason = '', talent_pool_at = NULL, updated_at = now() WHERE candidate_id = $1`,
-			`INSERT INTO application_events (application_id, actor, from_category, to_category) SELECT id, 'candidat·e', '', 'anonymisee' FROM applications WHERE candidate_id = $1`,
 			`UPDATE application_events SET reason = '' WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1)`,
 			`DELETE FROM application_messages WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1)`,
 			`DELETE FROM tracking_links WHERE candidate_id = $1`,

@@ -42,6 +42,7 @@ func (h *Handler) platformPageWith(c *fiber.Ctx, status int, data templates.Map)
 		data = templates.Map{}
 	}
 	data["Administrations"] = all
+	data["FailedTasks"] = h.failedCount(c)
 	data["Versants"] = []vivier.Versant{vivier.VersantEtat, vivier.VersantTerritoriale, vivier.VersantHospitaliere}
 	return h.page(c, status, "admin/platform", data)
 }

@@ -6,11 +6,13 @@ package admin
 
 import (
 	"log/slog"
+	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/hibiken/asynq"
 
 	"vivier"
 	"vivier/policies"
@@ -31,6 +33,8 @@ type Deps struct {
 	BaseURL       string         // public URL of the site, for the brand page preview's links
 	Log           *slog.Logger
 	Files         vivier.FileStore // candidates' files, served to agents through the app
+	Tasks         *asynq.Inspector // nil without Redis: no failed tasks to show
+	TaskMonitor   http.Handler     // Asynqmon, served to platform administrators
 }
 
 // Handler serves the back-office.

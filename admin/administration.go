@@ -31,6 +31,13 @@ func (h *Handler) administrationPageWith(c *fiber.Ctx, status int, data template
 		}
 		data["ResponseDays"] = days
 	}
+	if _, ok := data["RetentionMonths"]; !ok {
+		months, err := h.Store.RetentionMonths(c.UserContext(), adm.ID)
+		if err != nil {
+			return err
+		}
+		data["RetentionMonths"] = months
+	}
 	return h.page(c, status, "admin/administration", data)
 }
 
@@ -99,4 +106,20 @@ func (h *Handler) setResponseDays(c *fiber.Ctx) error {
 		return err
 	}
 	return h.back(c, "/admin/"+adm.Slug+"/administration", "Délai de réponse enregistré.")
+}
+
+// setRetentionMonths changes how long applications not retained are kept
+// (the daily retention task reads it).
+func (h *Handler) setRetentionMonths(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	months, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("retention_months")))
+	err := h.Store.SetRetentionMonths(c.UserContext(), adm.ID, months, actor(c))
+	if f := fieldOf(err); f != "" {
+		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "La durée de conservation n'a pas été enregistrée.",
+			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "RetentionMonths": c.FormValue("retention_months")})
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/administration", "Durée de conservation enregistrée.")
 }

@@ -38,7 +38,11 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if len(choices) == 1 && !onPlatform {
 		return c.Redirect("/admin/"+choices[0].Administration.Slug, fiber.StatusSeeOther)
 	}
-	return h.page(c, fiber.StatusOK, "admin/home", templates.Map{"Choices": choices, "Platform": onPlatform})
+	data := templates.Map{"Choices": choices, "Platform": onPlatform}
+	if onPlatform {
+		data["FailedTasks"] = h.failedCount(c)
+	}
+	return h.page(c, fiber.StatusOK, "admin/home", data)
 }
 
 func (h *Handler) dashboard(c *fiber.Ctx) error {

@@ -33,6 +33,7 @@ type Route struct {
 // route of this table whose declaration is missing or unknown, and Verify
 // with a route under /admin that is not in it.
 func (h *Handler) Routes() []Route {
+	monitor := h.taskMonitor()
 	return []Route{
 		{Method: "GET", Path: "/connexion", Access: public, handler: h.loginForm},
 		{Method: "POST", Path: "/connexion", Access: public, handler: h.login, limited: true},
@@ -52,6 +53,12 @@ func (h *Handler) Routes() []Route {
 
 		{Method: "GET", Path: "/plateforme/administrations", Access: platform, Perm: "platform:manage", handler: h.platformPage},
 		{Method: "POST", Path: "/plateforme/administrations", Access: platform, Perm: "platform:manage", handler: h.createAdministration},
+		{Method: "GET", Path: "/plateforme/taches-en-echec", Access: platform, Perm: "platform:manage", handler: h.failedTasksPage},
+		{Method: "POST", Path: "/plateforme/taches-en-echec/relance", Access: platform, Perm: "platform:manage", handler: h.retryAllTasks},
+		{Method: "POST", Path: "/plateforme/taches-en-echec/:queue/:id/relance", Access: platform, Perm: "platform:manage", handler: h.retryTask},
+		// Asynqmon: its page, assets and read-only API.
+		{Method: "GET", Path: "/taches", Access: platform, Perm: "platform:manage", handler: monitor},
+		{Method: "GET", Path: "/taches/*", Access: platform, Perm: "platform:manage", handler: monitor},
 		{Method: "GET", Path: "/plateforme/metiers", Access: platform, Perm: "platform:manage", handler: h.metiersPage},
 		{Method: "POST", Path: "/plateforme/metiers", Access: platform, Perm: "platform:manage", handler: h.addMetier},
 		{Method: "POST", Path: "/plateforme/metiers/:item", Access: platform, Perm: "platform:manage", handler: h.renameMetier},
@@ -84,6 +91,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.administrationPage},
 		{Method: "POST", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.updateAdministration},
 		{Method: "POST", Path: "/:adm/administration/delai", Access: administration, Perm: "administrations:manage", handler: h.setResponseDays},
+		{Method: "POST", Path: "/:adm/administration/conservation", Access: administration, Perm: "administrations:manage", handler: h.setRetentionMonths},
 		{Method: "POST", Path: "/:adm/directions", Access: administration, Perm: "administrations:manage", handler: h.createChild},
 		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, Perm: "administrations:manage", handler: h.setChildStatus},
 		{Method: "GET", Path: "/:adm/journal", Access: administration, Perm: "audit:read", handler: h.auditPage},

@@ -60,6 +60,7 @@ var doneMessages = map[string]string{
 	"relance":   "Votre message est envoyé au recruteur.",
 	"telephone": "Votre numéro de téléphone est mis à jour.",
 	"cv":        "Votre nouveau CV est joint à la candidature.",
+	"vivier":    "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {
@@ -113,6 +114,11 @@ func (h *Handler) withdraw(c *fiber.Ctx, cand *vivier.Candidate, appID int64) er
 
 func (h *Handler) nudge(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error {
 	return h.Store.SendCandidateMessage(c.UserContext(), cand.ID, appID, c.FormValue("message"))
+}
+
+// renewTalentPool renews the consent the retention task asked about by email.
+func (h *Handler) renewTalentPool(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error {
+	return h.Store.RenewTalentPool(c.UserContext(), cand.ID, appID, time.Now())
 }
 
 func (h *Handler) updatePhone(c *fiber.Ctx, cand *vivier.Candidate, _ int64) error {

@@ -37,6 +37,8 @@ type Config struct {
 	ShutdownTimeout   time.Duration    // in-flight tasks get this long to finish
 	BaseURL           string           // public URL of the site, for links in emails
 	Files             vivier.FileStore // candidates' files, for the purge of erased ones
+	AgentInactivity   time.Duration    // agents who do not sign in for this long are disabled
+	Now               func() time.Time // the clock of periodic tasks; time.Now if nil
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -106,6 +108,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
+	mux.HandleFunc(TypeRetention, w.handleRetention)
 	return mux
 }
 
@@ -114,7 +117,7 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err
@@ -140,6 +143,13 @@ func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
 	w.client.Close()
+}
+
+func (w *Worker) now() time.Time {
+	if w.cfg.Now != nil {
+		return w.cfg.Now()
+	}
+	return time.Now()
 }
 
 func (w *Worker) logTask(next asynq.Handler) asynq.Handler {

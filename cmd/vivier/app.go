@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 	"github.com/jmoiron/sqlx"
 	"github.com/redis/go-redis/v9"
 
@@ -43,6 +44,8 @@ type Main struct {
 	admin    *admin.Handler // kept for tests that walk its route table
 	ln       net.Listener
 	worker   *jobs.Worker
+	tasks    *asynq.Inspector      // failed tasks, for the back-office
+	monitor  *asynqmon.HTTPHandler // Asynqmon, under /admin/taches
 	serveErr chan error
 }
 
@@ -126,6 +129,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			ShutdownTimeout:   m.Config.ShutdownTimeout,
 			BaseURL:           m.Config.BaseURL,
 			Files:             m.files,
+			AgentInactivity:   m.Config.AgentInactivity,
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil
@@ -209,6 +213,10 @@ func (m *Main) Close() error {
 	if m.stopBg != nil {
 		m.stopBg()
 		m.stopBg = nil
+	}
+	if m.tasks != nil {
+		errs = append(errs, m.tasks.Close(), m.monitor.Close())
+		m.tasks, m.monitor = nil, nil
 	}
 	if m.redis != nil {
 		errs = append(errs, m.redis.Close())

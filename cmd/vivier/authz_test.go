@@ -41,6 +41,11 @@ var expectedRoutes = map[string]string{
 	"POST /plateforme/competences":                         "platform:manage",
 	"POST /plateforme/competences/:item":                   "platform:manage",
 	"POST /plateforme/competences/:item/statut":            "platform:manage",
+	"GET /plateforme/taches-en-echec":                      "platform:manage",
+	"POST /plateforme/taches-en-echec/relance":             "platform:manage",
+	"POST /plateforme/taches-en-echec/:queue/:id/relance":  "platform:manage",
+	"GET /taches":                                          "platform:manage",
+	"GET /taches/*":                                        "platform:manage",
 	"GET /:adm":                                            "dashboard:read",
 	"GET /:adm/offres":                                     "offers:read",
 	"GET /:adm/offres/nouvelle":                            "offers:edit",
@@ -63,6 +68,7 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/administration":                             "administrations:manage",
 	"POST /:adm/administration":                            "administrations:manage",
 	"POST /:adm/administration/delai":                      "administrations:manage",
+	"POST /:adm/administration/conservation":               "administrations:manage",
 	"POST /:adm/directions":                                "administrations:manage",
 	"POST /:adm/directions/:child/statut":                  "administrations:manage",
 	"GET /:adm/journal":                                    "audit:read",
@@ -261,7 +267,7 @@ func walkAsRole(t *testing.T, role string) {
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
 				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]),
-				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1").Replace(r.Path)
+				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1", ":queue", "default", "*", "api/queues").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"

@@ -36,6 +36,7 @@ type Config struct {
 	OutboxInterval     time.Duration // OUTBOX_POLL_INTERVAL
 	TaskCheckInterval  time.Duration // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
 	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
+	AgentInactivity    time.Duration // AGENT_INACTIVITY_DAYS: agents who do not sign in for this long are disabled
 	MetricsToken       string        // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
 	ProConnectIssuer   string        // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
 	ProConnectClientID string        // PROCONNECT_CLIENT_ID
@@ -68,6 +69,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),
 		TaskCheckInterval:  e.duration("TASK_POLL_INTERVAL", time.Second),
 		ShutdownTimeout:    e.duration("SHUTDOWN_TIMEOUT", 25*time.Second),
+		AgentInactivity:    time.Duration(e.int("AGENT_INACTIVITY_DAYS", 180, 30, 3650)) * 24 * time.Hour,
 		MetricsToken:       e.str("METRICS_TOKEN", ""),
 		ProConnectIssuer:   e.str("PROCONNECT_ISSUER", ""),
 		ProConnectClientID: e.str("PROCONNECT_CLIENT_ID", ""),

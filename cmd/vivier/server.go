@@ -18,6 +18,8 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/hibiken/asynq"
+	"github.com/hibiken/asynqmon"
 
 	"vivier"
 	"vivier/admin"
@@ -155,7 +157,10 @@ func (m *Main) newApp() (*fiber.App, error) {
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour}).Register(app)
-	back, err := admin.New(admin.Deps{Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
+	// Neither dials Redis before a page asks: the web app starts without it.
+	m.tasks = asynq.NewInspector(m.redisOpt)
+	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
+	back, err := admin.New(admin.Deps{Tasks: m.tasks, TaskMonitor: m.monitor, Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
 		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files, BaseURL: cfg.BaseURL,
 		ProConnect: &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
 			ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour"}})
