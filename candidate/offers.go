@@ -132,9 +132,9 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 	data := templates.Map{"Offer": o, "Adm": adm, "KindLabel": kindLabels[string(o.Kind)], "Closed": o.Status == vivier.OfferClosed,
 		"Skills": skills, "Labels": offerLabels, "Open": vivier.OfferOpen(o, time.Now())}
 	// The employer's brand, when it has a public page: logo, accent, link.
-	if b, err := h.Store.PublishedBrandBySlug(c.UserContext(), adm.Slug); err == nil {
-		data["Brand"] = templates.Map{"URL": "/employeurs/" + adm.Slug, "Accent": strings.TrimPrefix(b.Content.V.Accent, "#"),
-			"LogoURL": templates.BrandImageURL(adm.Slug, b.Content.V.Logo)}
+	if b, err := h.Store.PublishedBrandTheme(c.UserContext(), adm.ID); err == nil {
+		data["Brand"] = templates.Map{"URL": "/employeurs/" + adm.Slug, "Accent": strings.TrimPrefix(b.Accent, "#"),
+			"LogoURL": templates.BrandImageURL(adm.Slug, b.Logo)}
 	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
