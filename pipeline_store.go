@@ -67,6 +67,14 @@ type PipelineRow struct {
 	Total     int       `db:"total"`
 }
 
+// Stage is the row's step id, 0 for none (the templates compare it).
+func (r PipelineRow) Stage() int64 {
+	if r.StageID == nil {
+		return 0
+	}
+	return *r.StageID
+}
+
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
 	order := "a.created_at DESC, a.id DESC"
