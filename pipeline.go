@@ -60,9 +60,9 @@ func CheckMove(from, to Category) error {
 	no := func(msg string) error { return Errorf(ECONFLICT, "%s", msg) }
 	switch {
 	case from == CategoryWithdrawn:
-		return no("Cette candidature a été retirée par la personne candidate : elle ne peut plus changer d'étape.")
+		return no("Cette candidature a été retirée par la personne candidate : elle ne peut plus changer d'étape.")
 	case from == CategoryErased:
-		return no("Les données de cette candidature ont été supprimées : elle ne peut plus changer d'étape.")
+		return no("Les données de cette candidature ont été supprimées : elle ne peut plus changer d'étape.")
 	case to == CategoryWithdrawn:
 		return no("Seule la personne candidate peut retirer sa candidature.")
 	case to == CategoryErased:
@@ -74,9 +74,9 @@ func CheckMove(from, to Category) error {
 	case to == CategoryNew:
 		return no("Une candidature déjà examinée ne redevient pas nouvelle.")
 	case from == CategoryAccepted && to == CategoryRefused:
-		return no("Cette candidature est retenue : rouvrez-la (étape en cours d'examen) avant de la refuser.")
+		return no("Cette candidature est retenue : rouvrez-la (étape en cours d'examen) avant de la refuser.")
 	case from == CategoryRefused && to == CategoryAccepted:
-		return no("Cette candidature est refusée : rouvrez-la (étape en cours d'examen) avant de la retenir.")
+		return no("Cette candidature est refusée : rouvrez-la (étape en cours d'examen) avant de la retenir.")
 	}
 	return nil
 }
@@ -204,7 +204,7 @@ func lockApplications(ctx context.Context, tx *sqlx.Tx, adminID int64, ids []int
 
 func moveOne(ctx context.Context, tx *sqlx.Tx, a *Application, step *Step, reason *RefusalReason, notify bool, actor Actor) error {
 	if a.StageID != nil && *a.StageID == step.ID {
-		return Errorf(ECONFLICT, "Cette candidature est déjà à l'étape « %s ».", step.Name)
+		return Errorf(ECONFLICT, "Cette candidature est déjà à l'étape « %s ».", step.Name)
 	}
 	if err := CheckMove(a.Category, step.Category); err != nil {
 		return err

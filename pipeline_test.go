@@ -134,6 +134,18 @@ func TestMoveApplication(t *testing.T) {
 		!last.EmailSent || last.Actor != "rh@a.fr" {
 		t.Errorf("last event: %+v", last)
 	}
+	// The candidate's timeline shows each move, public step names only.
+	tracked, err := s.CandidateApplications(ctx, int64(countWhere(t, s, `SELECT candidate_id FROM applications WHERE id = $1`, app)))
+	if err != nil || len(tracked) != 1 {
+		t.Fatal(tracked, err)
+	}
+	var labels []string
+	for _, e := range tracked[0].Events {
+		labels = append(labels, e.Label)
+	}
+	if got := strings.Join(labels, " / "); got != "reçue / en cours d'examen (Entretien RH) / non retenue" {
+		t.Errorf("candidate's timeline: %s", got)
+	}
 	if h, _ := s.ApplicationHistory(ctx, b.ID, app); len(h) != 0 {
 		t.Errorf("B reads A's history: %+v", h)
 	}

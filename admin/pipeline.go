@@ -233,7 +233,7 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 		return err
 	}
 	if m.ReasonID != 0 && len(ids) > bulkConfirmAbove && strings.TrimSpace(c.FormValue("confirm")) != strconv.Itoa(len(ids)) {
-		return vivier.FieldError("confirm", fmt.Sprintf("Vous refusez %d candidatures d'un coup : saisissez %d dans le champ « Nombre de refus à confirmer » pour confirmer.",
+		return vivier.FieldError("confirm", fmt.Sprintf("Vous refusez %d candidatures d'un coup : saisissez %d dans le champ « Nombre de refus à confirmer » pour confirmer.",
 			len(ids), len(ids)))
 	}
 	res, err := h.Store.MoveApplications(c.UserContext(), currentAdministration(c).ID, ids, m, actor(c))
