@@ -64,7 +64,7 @@ type PipelineRow struct {
 	Erased    bool      `db:"erased"`
 	Source    string    `db:"source"`
 	CreatedAt time.Time `db:"created_at"`
-	Total     int       `db:"total"`
+	Total     int       `db:"total"` // unused: the count is its own query
 }
 
 // Stage is the row's step id, 0 for none (the templates compare it).
@@ -91,11 +91,11 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 	if f.IDs != nil {
 		limit, offset = len(f.IDs), 0
 	}
-	var rows []PipelineRow
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT a.id, a.category, a.stage_id, st.name AS stage_name, c.first_name, c.last_name, c.email,
-			c.erased_at IS NOT NULL AS erased, a.source, a.created_at, count(*) OVER () AS total
-		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN pipeline_steps st ON st.id = a.stage_id
+	// The page and the count are two queries: with a LIMIT, the page of the
+	// default order is read from the (offer_id, created_at) index alone,
+	// where a count over the window would visit every row of the offer.
+	where := `
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id
 		WHERE a.administration_id = $1 AND a.offer_id = $2
 		  AND ($3 = 0 OR a.stage_id = $3) AND ($4 = '' OR a.source = $4)
 		  AND ($5::timestamptz IS NULL OR a.created_at >= $5) AND ($6::timestamptz IS NULL OR a.created_at < $6)
@@ -103,15 +103,23 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 		       OR a.id IN (SELECT f.application_id FROM application_files f
 		                   WHERE f.search @@ websearch_to_tsquery('french', $7) AND f.deleted_at IS NULL)
 		       OR c.last_name ILIKE $7 OR (c.first_name || ' ' || c.last_name) ILIKE $7)
-		  AND ($8::bigint[] IS NULL OR a.id = ANY($8))
-		ORDER BY `+order+` LIMIT $9 OFFSET $10`,
-		adminID, offerID, f.StageID, f.Source, nullTime(f.From), nullTime(f.To), f.Query, idArray(f.IDs), limit, offset)
+		  AND ($8::bigint[] IS NULL OR a.id = ANY($8))`
+	args := []any{adminID, offerID, f.StageID, f.Source, nullTime(f.From), nullTime(f.To), f.Query, idArray(f.IDs)}
+	var rows []PipelineRow
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT a.id, a.category, a.stage_id, (SELECT st.name FROM pipeline_steps st WHERE st.id = a.stage_id) AS stage_name,
+			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, 0 AS total`+where+`
+		ORDER BY `+order+` LIMIT $9 OFFSET $10`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap("PipelineList", err)
 	}
-	total := 0
-	if len(rows) > 0 {
-		total = rows[0].Total
+	total := len(rows)
+	if f.IDs == nil && (offset > 0 || len(rows) == limit) {
+		if err := s.db.GetContext(ctx, &total, `SELECT count(*)`+where, args...); err != nil {
+			return nil, 0, wrap("PipelineList", err)
+		}
+	} else {
+		total += offset
 	}
 	return rows, total, nil
 }
@@ -142,14 +150,17 @@ func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64) (map[int
 // BoardCards returns, per step, the most recent applications of an offer.
 func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int) (map[int64][]PipelineRow, error) {
 	var rows []PipelineRow
+	// One index range per step (offer_id, stage_id, created_at), rather than
+	// ranking every application of the offer.
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT id, category, stage_id, stage_name, first_name, last_name, email, erased, source, created_at, 0 AS total FROM (
-			SELECT a.id, a.category, a.stage_id, st.name AS stage_name, c.first_name, c.last_name, c.email,
-				c.erased_at IS NOT NULL AS erased, a.source, a.created_at,
-				row_number() OVER (PARTITION BY a.stage_id ORDER BY a.created_at DESC, a.id DESC) AS rank
-			FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN pipeline_steps st ON st.id = a.stage_id
-			WHERE a.administration_id = $1 AND a.offer_id = $2) x
-		WHERE rank <= $3 ORDER BY created_at DESC, id DESC`, adminID, offerID, perStep)
+		SELECT x.id, x.category, x.stage_id, st.name AS stage_name, c.first_name, c.last_name, c.email,
+			c.erased_at IS NOT NULL AS erased, x.source, x.created_at, 0 AS total
+		FROM pipeline_steps st CROSS JOIN LATERAL (
+			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.source, a.created_at FROM applications a
+			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1
+			ORDER BY a.created_at DESC, a.id DESC LIMIT $3) x
+		JOIN candidates c ON c.id = x.candidate_id
+		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep)
 	out := map[int64][]PipelineRow{}
 	for _, r := range rows {
 		out[*r.StageID] = append(out[*r.StageID], r)
