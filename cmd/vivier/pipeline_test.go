@@ -109,7 +109,7 @@ func TestPipelineScreens(t *testing.T) {
 	if resp, page = get(t, c, base+"/tableau"); resp.StatusCode != 200 || !strings.Contains(page, "Déplacer vers…") {
 		t.Fatalf("board = %d", resp.StatusCode)
 	}
-	resp, page = postForm(t, c, fmt.Sprintf("%s/admin/ville-demo/candidatures/%d/etape", p.URL, ids[0]),
+	resp, _ = postForm(t, c, fmt.Sprintf("%s/admin/ville-demo/candidatures/%d/etape", p.URL, ids[0]),
 		url.Values{"_csrf": {token}, "stage": {strconv.FormatInt(jury, 10)}, "back": {fmt.Sprintf("/admin/ville-demo/offres/%d/tableau", o.ID)}})
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != fmt.Sprintf("/admin/ville-demo/offres/%d/tableau", o.ID) {
 		t.Fatalf("move = %d to %s", resp.StatusCode, resp.Header.Get("Location"))
