@@ -43,6 +43,7 @@ type Application struct {
 	OfferID          *int64                   `db:"offer_id"`
 	CandidateID      int64                    `db:"candidate_id"`
 	Category         Category                 `db:"category"`
+	StageID          *int64                   `db:"stage_id"` // nil for withdrawn and erased ones
 	InterviewPlanned bool                     `db:"interview_planned"`
 	Source           string                   `db:"source"`
 	Answers          JSONB[map[string]string] `db:"answers"`

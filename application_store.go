@@ -185,7 +185,7 @@ type ApplicationSummary struct {
 func (s *Store) ApplicationSummaryByID(ctx context.Context, id int64) (*ApplicationSummary, error) {
 	var a ApplicationSummary
 	err := s.db.GetContext(ctx, &a, `
-		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.interview_planned, a.source, a.answers,
+		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.stage_id, a.interview_planned, a.source, a.answers,
 			a.letter_text, a.domaine_code, a.consent_at, a.talent_pool_at, a.withdraw_reason, a.created_at, a.updated_at,
 			a.last_activity_at, c.id AS "c.id", c.email AS "c.email", c.civility AS "c.civility", c.first_name AS "c.first_name",
 			c.last_name AS "c.last_name", c.phone AS "c.phone", c.created_at AS "c.created_at", c.erased_at AS "c.erased_at",

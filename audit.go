@@ -32,6 +32,7 @@ type AuditEntry struct {
 // Audit actions, with their French labels for the log's screen.
 var AuditActions = map[string]string{
 	"application.attached":         "Candidature spontanée rattachée à une offre",
+	"application.moved":            "Candidature changée d'étape",
 	"administration.response_days": "Délai de réponse promis modifié",
 	"agent.sign_in":                "Connexion",
 	"agent.sign_in_failed":         "Échec de connexion",

@@ -92,7 +92,17 @@ type TrackedApplication struct {
 type TimelineEvent struct {
 	At    time.Time `db:"at"`
 	To    Category  `db:"to_category"`
+	Step  string    `db:"public_step"` // the step's name when the administration shows it
 	Label string    `db:"-"`
+}
+
+// timelineLabel names an event for the candidate: the status, and the step
+// when it is public, so that two steps of one status read differently.
+func timelineLabel(e TimelineEvent) string {
+	if e.Step == "" {
+		return StatusLabel(e.To, false)
+	}
+	return StatusLabel(e.To, false) + " (" + e.Step + ")"
 }
 
 // Status says in plain words where the application stands.
@@ -151,12 +161,14 @@ func (s *Store) CandidateApplications(ctx context.Context, candidateID int64) ([
 		return nil, wrap("CandidateApplications", err)
 	}
 	for i := range apps {
-		if err := s.db.SelectContext(ctx, &apps[i].Events, `SELECT at, to_category FROM application_events
-			WHERE application_id = $1 ORDER BY at, id`, apps[i].ID); err != nil {
+		if err := s.db.SelectContext(ctx, &apps[i].Events, `SELECT e.at, e.to_category,
+				CASE WHEN st.public AND st.name <> '' THEN st.name ELSE '' END AS public_step
+			FROM application_events e LEFT JOIN pipeline_steps st ON st.id = e.stage_id
+			WHERE e.application_id = $1 ORDER BY e.at, e.id`, apps[i].ID); err != nil {
 			return nil, wrap("CandidateApplications", err)
 		}
 		for j := range apps[i].Events {
-			apps[i].Events[j].Label = StatusLabel(apps[i].Events[j].To, false)
+			apps[i].Events[j].Label = timelineLabel(apps[i].Events[j])
 		}
 	}
 	return apps, nil

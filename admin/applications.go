@@ -36,6 +36,9 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 		return err
 	}
 	data := templates.Map{"App": d, "CanDecide": h.can(c, "applications:decide")}
+	if err := h.pipelineOfApplication(c, d, data); err != nil {
+		return err
+	}
 	if d.OfferID == nil && h.can(c, "applications:decide") {
 		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
 		if err != nil {

@@ -103,6 +103,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskPasswordResetEmail, w.handlePasswordReset)
 	mux.HandleFunc(vivier.TaskApplicationReceived, w.handleApplicationReceived)
 	mux.HandleFunc(vivier.TaskTrackingLink, w.handleTrackingLink)
+	mux.HandleFunc(vivier.TaskApplicationStatus, w.handleApplicationStatus)
 	mux.HandleFunc(vivier.TaskNewApplication, w.notifyRecruiters("new_application"))
 	mux.HandleFunc(vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
 	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))

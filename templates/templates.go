@@ -55,10 +55,15 @@ func New() (*Renderer, error) {
 func (r *Renderer) Assets() *Assets { return r.assets }
 
 func (r *Renderer) funcs() template.FuncMap {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		paris = time.FixedZone("CET", 3600)
+	}
 	return template.FuncMap{
 		"asset":       r.assets.URL,
 		"year":        func() int { return time.Now().Year() },
 		"date":        func(t time.Time) string { return t.Format("02/01/2006") },
+		"datetime":    func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }, // agents read Paris time
 		"statusLabel": func(c vivier.Category) string { return vivier.StatusLabel(c, false) },
 		"list":        func(v ...string) []string { return v },
 		"deref": func(p *string) string {

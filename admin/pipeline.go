@@ -1,0 +1,271 @@
+package admin
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// The recruiters' pipeline screens: an offer's list (tabs per step,
+// filters, bulk actions), its board, and the move of one application. Every
+// form works without JavaScript; the board's drag and drop only submits the
+// card's own form.
+
+// bulkConfirmAbove is how many refusals at once need the count typed in.
+const bulkConfirmAbove = 30
+
+func (h *Handler) pipelineOffer(c *fiber.Ctx) (*vivier.Offer, error) {
+	id, err := strconv.ParseInt(c.Params("offer"), 10, 64)
+	if err != nil {
+		return nil, vivier.Errorf(vivier.ENOTFOUND, "Offre introuvable.")
+	}
+	o, err := h.Store.OfferByID(c.UserContext(), currentAdministration(c).ID, id)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil, vivier.Errorf(vivier.ENOTFOUND, "Offre introuvable.")
+	}
+	return o, err
+}
+
+// pipelineData is what the list, the board and the move forms share.
+func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (templates.Map, error) {
+	ctx, adm := c.UserContext(), currentAdministration(c)
+	steps, err := h.Store.Steps(ctx, adm.ID)
+	if err != nil {
+		return nil, err
+	}
+	reasons, err := h.Store.RefusalReasons(ctx, adm.ID)
+	if err != nil {
+		return nil, err
+	}
+	counts, err := h.Store.StepCounts(ctx, adm.ID, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	return templates.Map{"Offer": o, "Steps": steps, "Reasons": reasons, "Counts": counts, "Total": total,
+		"CanDecide": h.can(c, "applications:decide"), "CanExport": h.can(c, "exports:run"),
+		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)}, nil
+}
+
+func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
+	f := vivier.PipelineFilter{Source: c.Query("source"), Query: strings.TrimSpace(c.Query("q")), Sort: c.Query("tri")}
+	f.StageID, _ = strconv.ParseInt(c.Query("etape"), 10, 64)
+	f.Page, _ = strconv.Atoi(c.Query("page"))
+	if f.Page < 1 {
+		f.Page = 1
+	}
+	for field, dst := range map[string]*time.Time{"du": &f.From, "au": &f.To} {
+		v := c.Query(field)
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseInLocation("2006-01-02", v, paris)
+		if err != nil {
+			return f, vivier.FieldError(field, "Saisissez une date au format jj/mm/aaaa.")
+		}
+		if field == "au" {
+			d = d.AddDate(0, 0, 1) // the day given is included
+		}
+		*dst = d
+	}
+	return f, nil
+}
+
+func (h *Handler) pipelinePage(c *fiber.Ctx) error {
+	o, err := h.pipelineOffer(c)
+	if err != nil {
+		return err
+	}
+	data, err := h.pipelineData(c, o)
+	if err != nil {
+		return err
+	}
+	f, ferr := parseFilter(c)
+	data["Errors"] = map[string]string{}
+	if ferr != nil {
+		data["Errors"] = vivier.AsFormErrors(ferr).ByField()
+	}
+	rows, total, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f)
+	if err != nil {
+		return err
+	}
+	q := url.Values{}
+	for _, k := range []string{"q", "etape", "source", "du", "au", "tri"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	pageURL := func(p int) string {
+		q.Set("page", strconv.Itoa(p))
+		return data["Base"].(string) + "/candidatures?" + q.Encode()
+	}
+	if f.Page > 1 {
+		data["Prev"] = pageURL(f.Page - 1)
+	}
+	if f.Page*vivier.PipelinePageSize < total {
+		data["Next"] = pageURL(f.Page + 1)
+	}
+	data["Rows"], data["Matched"], data["Filter"], data["Sources"] = rows, total, f, vivier.Sources
+	data["Pages"] = (total + vivier.PipelinePageSize - 1) / vivier.PipelinePageSize
+	data["Query"] = map[string]string{"du": c.Query("du"), "au": c.Query("au")}
+	data["ConfirmAbove"] = bulkConfirmAbove
+	status := fiber.StatusOK
+	if ferr != nil {
+		status = fiber.StatusUnprocessableEntity
+	}
+	return h.page(c, status, "admin/pipeline", data)
+}
+
+func (h *Handler) boardPage(c *fiber.Ctx) error {
+	o, err := h.pipelineOffer(c)
+	if err != nil {
+		return err
+	}
+	data, err := h.pipelineData(c, o)
+	if err != nil {
+		return err
+	}
+	cards, err := h.Store.BoardCards(c.UserContext(), currentAdministration(c).ID, o.ID, 50)
+	if err != nil {
+		return err
+	}
+	data["Cards"] = cards
+	return h.page(c, fiber.StatusOK, "admin/board", data)
+}
+
+// moveForm reads a move form; "notify" is "oui", "non" or empty for the
+// step's default (yes for a decision).
+func (h *Handler) moveForm(c *fiber.Ctx) (vivier.Move, error) {
+	var m vivier.Move
+	m.StageID, _ = strconv.ParseInt(c.FormValue("stage"), 10, 64)
+	m.ReasonID, _ = strconv.ParseInt(c.FormValue("reason"), 10, 64)
+	steps, err := h.Store.Steps(c.UserContext(), currentAdministration(c).ID)
+	if err != nil {
+		return m, err
+	}
+	for _, s := range steps {
+		if s.ID == m.StageID {
+			if s.Category != vivier.CategoryRefused {
+				m.ReasonID = 0 // the reason select stays on every form; it counts for refusals only
+			}
+			switch c.FormValue("notify") {
+			case "oui":
+				m.Notify = true
+			case "non":
+			default:
+				m.Notify = vivier.NotifyByDefault(s.Category)
+			}
+			return m, nil
+		}
+	}
+	return m, vivier.FieldError("stage", "Choisissez une étape dans la liste.")
+}
+
+func (h *Handler) moveApplication(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+	}
+	m, err := h.moveForm(c)
+	if err != nil {
+		return err
+	}
+	res, err := h.Store.MoveApplication(c.UserContext(), adm.ID, id, m, actor(c))
+	if err != nil {
+		return err
+	}
+	to := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
+	if back := c.FormValue("back"); strings.HasPrefix(back, "/admin/"+adm.Slug+"/offres/") && !strings.Contains(back, "//") {
+		to = back // the board sends the recruiter back to the board
+	}
+	return h.back(c, to, moveMessage(res))
+}
+
+func moveMessage(res vivier.MoveResult) string {
+	msg := plural(res.Moved, "candidature déplacée", "candidatures déplacées")
+	msg += ", " + plural(res.Emails, "courriel mis en envoi", "courriels mis en envoi") + " à la personne candidate"
+	if res.Skipped > 0 {
+		msg += " ; " + plural(res.Skipped, "candidature ne pouvait pas faire ce changement", "candidatures ne pouvaient pas faire ce changement") +
+			" (retirée, déjà à cette étape, ou décision à rouvrir d'abord)"
+	}
+	return strings.ReplaceAll(msg, " ;", "\u202f;") + "."
+}
+
+func plural(n int, one, many string) string {
+	if n <= 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func selectedIDs(c *fiber.Ctx) []int64 {
+	var ids []int64
+	for _, v := range c.Request().PostArgs().PeekMulti("ids") {
+		if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+func (h *Handler) bulkMove(c *fiber.Ctx) error {
+	o, err := h.pipelineOffer(c)
+	if err != nil {
+		return err
+	}
+	ids := selectedIDs(c)
+	if len(ids) == 0 {
+		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
+	}
+	m, err := h.moveForm(c)
+	if err != nil {
+		return err
+	}
+	if m.ReasonID != 0 && len(ids) > bulkConfirmAbove && strings.TrimSpace(c.FormValue("confirm")) != strconv.Itoa(len(ids)) {
+		return vivier.FieldError("confirm", fmt.Sprintf("Vous refusez %d candidatures d'un coup : saisissez %d dans le champ « Nombre de refus à confirmer » pour confirmer.",
+			len(ids), len(ids)))
+	}
+	res, err := h.Store.MoveApplications(c.UserContext(), currentAdministration(c).ID, ids, m, actor(c))
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures", moveMessage(res))
+}
+
+// pipelineOfApplication adds the current step, the move form's choices and
+// the history to the application page.
+func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+	ctx, adm := c.UserContext(), currentAdministration(c)
+	steps, err := h.Store.Steps(ctx, adm.ID)
+	if err != nil {
+		return err
+	}
+	reasons, err := h.Store.RefusalReasons(ctx, adm.ID)
+	if err != nil {
+		return err
+	}
+	history, err := h.Store.ApplicationHistory(ctx, adm.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	data["CurrentStage"] = int64(0)
+	for _, s := range steps {
+		if d.StageID != nil && s.ID == *d.StageID {
+			data["Stage"], data["CurrentStage"] = s, s.ID
+		}
+	}
+	data["Steps"], data["Reasons"], data["History"] = steps, reasons, history
+	data["Movable"] = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased
+	return nil
+}

@@ -1,0 +1,51 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+)
+
+// The candidate's email when a recruiter moves their application and chose
+// to tell them. It says where the application stands in plain words, the
+// step's name only when the administration made it public, and for a
+// refusal the reason in kind words. It sends no new tracking link: the
+// candidate already has one, and a link in every email would teach them to
+// click links in emails.
+
+func (w *Worker) handleApplicationStatus(ctx context.Context, t *asynq.Task) error {
+	var p vivier.StatusTask
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ApplicationID == 0 || p.EventID == 0 {
+		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	a, err := w.store.ApplicationSummaryByID(ctx, p.ApplicationID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if a.Candidate.Email == nil || a.Category == vivier.CategoryErased || a.Category == vivier.CategoryWithdrawn {
+		return nil // erased or withdrawn meanwhile: nobody to tell, or nothing worth telling
+	}
+	change, err := w.store.StatusChangeByEvent(ctx, a.ID, p.EventID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	id := taskID(ctx)
+	if id == "" {
+		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+	}
+	data := map[string]any{"A": a, "C": change, "Status": vivier.StatusLabel(change.To, false),
+		"Refused": change.To == vivier.CategoryRefused, "Accepted": change.To == vivier.CategoryAccepted,
+		"URL": w.cfg.BaseURL + "/suivi"}
+	_, err = w.sendTemplate(ctx, t.Type()+":"+id, "application_status", *a.Candidate.Email, &a.AdministrationID, data)
+	return err
+}

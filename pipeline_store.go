@@ -1,0 +1,212 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/lib/pq"
+)
+
+// The pipeline's reads: steps, reasons, the per-offer list and board, the
+// history of one application, and what a status email says. Every query
+// takes the administration id.
+
+// Steps lists the administration's steps in order.
+func (s *Store) Steps(ctx context.Context, adminID int64) ([]Step, error) {
+	var out []Step
+	err := s.db.SelectContext(ctx, &out, `SELECT id, administration_id, name, category, position, public FROM pipeline_steps
+		WHERE administration_id = $1 ORDER BY position, id`, adminID)
+	return out, wrap("Steps", err)
+}
+
+// RefusalReasons lists the administration's active refusal reasons.
+func (s *Store) RefusalReasons(ctx context.Context, adminID int64) ([]RefusalReason, error) {
+	var out []RefusalReason
+	err := s.db.SelectContext(ctx, &out, `SELECT id, label, candidate_text FROM refusal_reasons
+		WHERE administration_id = $1 AND active ORDER BY position, id`, adminID)
+	return out, wrap("RefusalReasons", err)
+}
+
+// AddRefusalReason extends the administration's list of reasons.
+func (s *Store) AddRefusalReason(ctx context.Context, adminID int64, label, candidateText string) (*RefusalReason, error) {
+	r := &RefusalReason{Label: label, CandidateText: candidateText}
+	err := s.db.GetContext(ctx, &r.ID, `INSERT INTO refusal_reasons (administration_id, label, candidate_text, position)
+		VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 10 FROM refusal_reasons WHERE administration_id = $1)) RETURNING id`,
+		adminID, label, candidateText)
+	return r, wrap("AddRefusalReason", err)
+}
+
+// PipelinePageSize is how many applications a page of the list shows.
+const PipelinePageSize = 50
+
+// PipelineFilter narrows the per-offer list.
+type PipelineFilter struct {
+	StageID  int64
+	Source   string
+	From, To time.Time // created at, To excluded
+	Query    string    // full text over the CV and the answers, or a name
+	Sort     string    // "recentes" (default), "anciennes", "nom"
+	Page     int       // from 1
+	IDs      []int64   // only these (the export of a selection)
+}
+
+// PipelineRow is a line of the per-offer list and a card of the board.
+type PipelineRow struct {
+	ID        int64     `db:"id"`
+	Category  Category  `db:"category"`
+	StageID   *int64    `db:"stage_id"`
+	StageName *string   `db:"stage_name"`
+	FirstName string    `db:"first_name"`
+	LastName  string    `db:"last_name"`
+	Email     *string   `db:"email"`
+	Erased    bool      `db:"erased"`
+	Source    string    `db:"source"`
+	CreatedAt time.Time `db:"created_at"`
+	Total     int       `db:"total"` // unused: the count is its own query
+}
+
+// Stage is the row's step id, 0 for none (the templates compare it).
+func (r PipelineRow) Stage() int64 {
+	if r.StageID == nil {
+		return 0
+	}
+	return *r.StageID
+}
+
+// PipelineList returns a page of an offer's applications and how many match.
+func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
+	order := "a.created_at DESC, a.id DESC"
+	switch f.Sort {
+	case "anciennes":
+		order = "a.created_at, a.id"
+	case "nom":
+		order = "lower(c.last_name), lower(c.first_name), a.id"
+	}
+	limit, offset := PipelinePageSize, 0
+	if f.Page > 1 {
+		offset = (f.Page - 1) * PipelinePageSize
+	}
+	if f.IDs != nil {
+		limit, offset = len(f.IDs), 0
+	}
+	// The page and the count are two queries: with a LIMIT, the page of the
+	// default order is read from the (offer_id, created_at) index alone,
+	// where a count over the window would visit every row of the offer.
+	where := `
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id
+		WHERE a.administration_id = $1 AND a.offer_id = $2
+		  AND ($3 = 0 OR a.stage_id = $3) AND ($4 = '' OR a.source = $4)
+		  AND ($5::timestamptz IS NULL OR a.created_at >= $5) AND ($6::timestamptz IS NULL OR a.created_at < $6)
+		  AND ($7 = '' OR a.search @@ websearch_to_tsquery('french', $7)
+		       OR a.id IN (SELECT f.application_id FROM application_files f
+		                   WHERE f.search @@ websearch_to_tsquery('french', $7) AND f.deleted_at IS NULL)
+		       OR c.last_name ILIKE $7 OR (c.first_name || ' ' || c.last_name) ILIKE $7)
+		  AND ($8::bigint[] IS NULL OR a.id = ANY($8))`
+	args := []any{adminID, offerID, f.StageID, f.Source, nullTime(f.From), nullTime(f.To), f.Query, idArray(f.IDs)}
+	var rows []PipelineRow
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT a.id, a.category, a.stage_id, (SELECT st.name FROM pipeline_steps st WHERE st.id = a.stage_id) AS stage_name,
+			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, 0 AS total`+where+`
+		ORDER BY `+order+` LIMIT $9 OFFSET $10`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, wrap("PipelineList", err)
+	}
+	total := len(rows)
+	if f.IDs == nil && (offset > 0 || len(rows) == limit) {
+		if err := s.db.GetContext(ctx, &total, `SELECT count(*)`+where, args...); err != nil {
+			return nil, 0, wrap("PipelineList", err)
+		}
+	} else {
+		total += offset
+	}
+	return rows, total, nil
+}
+
+func idArray(ids []int64) any {
+	if ids == nil {
+		return nil
+	}
+	return pq.Array(ids)
+}
+
+// StepCounts counts an offer's applications per step (0: withdrawn and
+// erased ones, which have none).
+func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64) (map[int64]int, error) {
+	var rows []struct {
+		StageID sql.NullInt64 `db:"stage_id"`
+		N       int           `db:"n"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT stage_id, count(*) AS n FROM applications
+		WHERE administration_id = $1 AND offer_id = $2 GROUP BY stage_id`, adminID, offerID)
+	out := map[int64]int{}
+	for _, r := range rows {
+		out[r.StageID.Int64] += r.N
+	}
+	return out, wrap("StepCounts", err)
+}
+
+// BoardCards returns, per step, the most recent applications of an offer.
+func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int) (map[int64][]PipelineRow, error) {
+	var rows []PipelineRow
+	// One index range per step (offer_id, stage_id, created_at), rather than
+	// ranking every application of the offer.
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT x.id, x.category, x.stage_id, st.name AS stage_name, c.first_name, c.last_name, c.email,
+			c.erased_at IS NOT NULL AS erased, x.source, x.created_at, 0 AS total
+		FROM pipeline_steps st CROSS JOIN LATERAL (
+			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.source, a.created_at FROM applications a
+			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1
+			ORDER BY a.created_at DESC, a.id DESC LIMIT $3) x
+		JOIN candidates c ON c.id = x.candidate_id
+		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep)
+	out := map[int64][]PipelineRow{}
+	for _, r := range rows {
+		out[*r.StageID] = append(out[*r.StageID], r)
+	}
+	return out, wrap("BoardCards", err)
+}
+
+// HistoryEvent is one move of an application, as recruiters see it.
+type HistoryEvent struct {
+	At        time.Time `db:"at"`
+	Actor     string    `db:"actor"`
+	From      Category  `db:"from_category"`
+	To        Category  `db:"to_category"`
+	Step      string    `db:"step"`
+	Reason    string    `db:"reason"`
+	EmailSent bool      `db:"email_sent"`
+}
+
+// ApplicationHistory lists the moves of one of the administration's
+// applications, oldest first.
+func (s *Store) ApplicationHistory(ctx context.Context, adminID, appID int64) ([]HistoryEvent, error) {
+	var out []HistoryEvent
+	err := s.db.SelectContext(ctx, &out, `SELECT e.at, e.actor, e.from_category, e.to_category, e.step, e.reason, e.email_sent
+		FROM application_events e JOIN applications a ON a.id = e.application_id
+		WHERE e.application_id = $1 AND a.administration_id = $2 ORDER BY e.at, e.id`, appID, adminID)
+	return out, wrap("ApplicationHistory", err)
+}
+
+// StatusChange is what a status email tells.
+type StatusChange struct {
+	To         Category `db:"to_category"`
+	PublicStep string   `db:"public_step"` // empty when the step is internal
+	ReasonText string   `db:"reason_text"` // kind words for a refusal
+}
+
+// StatusChangeByEvent returns what an event of the application says to
+// the candidate.
+func (s *Store) StatusChangeByEvent(ctx context.Context, appID, eventID int64) (*StatusChange, error) {
+	var c StatusChange
+	err := s.db.GetContext(ctx, &c, `SELECT e.to_category, CASE WHEN st.public THEN st.name ELSE '' END AS public_step,
+			coalesce(r.candidate_text, '') AS reason_text
+		FROM application_events e LEFT JOIN pipeline_steps st ON st.id = e.stage_id
+		LEFT JOIN refusal_reasons r ON r.id = e.refusal_reason_id
+		WHERE e.id = $2 AND e.application_id = $1`, appID, eventID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Évènement introuvable.")
+	}
+	return &c, wrap("StatusChangeByEvent", err)
+}
