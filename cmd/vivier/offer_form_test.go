@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"reflect"
 	"regexp"
@@ -16,20 +15,6 @@ import (
 
 	"vivier"
 )
-
-// signedIn returns a client signed in as email, and a CSRF token for its
-// forms.
-func signedIn(t *testing.T, p *program, email string) (*http.Client, string) {
-	t.Helper()
-	c := newClient(t)
-	_, page := get(t, c, p.URL+"/admin/connexion")
-	resp, _ := postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}, "password": {DemoPassword}})
-	if resp.StatusCode != 303 {
-		t.Fatalf("sign in as %s = %d", email, resp.StatusCode)
-	}
-	_, page = get(t, c, p.URL+"/admin/compte/sessions")
-	return c, csrfToken(t, page)
-}
 
 // fullConcoursForm fills every field of the offer form for a concours.
 func fullConcoursForm(token string, skills []vivier.Competence) url.Values {
@@ -72,7 +57,7 @@ func TestOfferFormRoundTrip(t *testing.T) {
 	if err != nil || len(skills) < 2 {
 		t.Fatal(err)
 	}
-	c, token := signedIn(t, p, "recruteur@ministere-demo.vivier.test")
+	c, token := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 	resp, page := get(t, c, p.URL+"/admin/ministere-demo/offres/nouvelle?type=concours")
 	if resp.StatusCode != 200 || !strings.Contains(page, `id="nor"`) || !strings.Contains(page, "Troisième concours exceptionnel") {
 		t.Fatalf("new concours form = %d", resp.StatusCode)
@@ -214,7 +199,7 @@ func TestOfferFormEscapesEverything(t *testing.T) {
 	s := p.Store()
 	adm, _ := s.AdministrationBySlug(ctx, "ministere-demo")
 	skills, _ := s.Competences(ctx, true)
-	c, token := signedIn(t, p, "recruteur@ministere-demo.vivier.test")
+	c, token := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 	form := fullConcoursForm(token, skills)
 	text := []string{"title", "organisation_name", "mission", "profile", "employer_text", "location_label", "diplome", "specialisations",
 		"documents_requis", "competences_requises", "salaire_titulaire", "salaire_contractuel", "duree_contrat", "conditions_complements",

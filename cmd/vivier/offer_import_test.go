@@ -36,7 +36,7 @@ func TestConcoursImportOverHTTP(t *testing.T) {
 	ctx := context.Background()
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
-	c, token := signedIn(t, p, "recruteur@ministere-demo.vivier.test")
+	c, token := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 	if resp, page := get(t, c, p.URL+"/admin/ministere-demo/offres/import"); resp.StatusCode != 200 || !strings.Contains(page, `type="file"`) {
 		t.Fatalf("import page = %d", resp.StatusCode)
 	}

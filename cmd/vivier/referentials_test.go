@@ -14,7 +14,7 @@ func TestReferentialsPages(t *testing.T) {
 	ctx := context.Background()
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
-	c, token := signedIn(t, p, "plateforme@demo.vivier.test")
+	c, token := signInAs(t, p, "plateforme@demo.vivier.test")
 	resp, page := get(t, c, p.URL+"/admin/plateforme/metiers")
 	if resp.StatusCode != 200 || !strings.Contains(page, "Aucun métier pour l'instant") {
 		t.Fatalf("métiers page = %d", resp.StatusCode)
@@ -60,7 +60,7 @@ func TestReferentialsPages(t *testing.T) {
 		t.Fatalf("audit entries = %d, %v", n, err)
 	}
 	// An administration's agents do not see these pages.
-	lc, _ := signedIn(t, p, "admin@ministere-demo.vivier.test")
+	lc, _ := signInAs(t, p, "admin@ministere-demo.vivier.test")
 	if resp, _ := get(t, lc, p.URL+"/admin/plateforme/metiers"); resp.StatusCode != 404 {
 		t.Fatalf("an administrator opens the métiers = %d", resp.StatusCode)
 	}

@@ -13,7 +13,7 @@ func TestRetentionMonthsSetByTheAdministration(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
-	c, token := signedIn(t, p, "admin@ministere-demo.vivier.test")
+	c, token := signInAs(t, p, "admin@ministere-demo.vivier.test")
 	page := p.URL + "/admin/ministere-demo/administration"
 	if _, body := get(t, c, page); !strings.Contains(body, `id="retention_months" name="retention_months" value="24"`) {
 		t.Fatal("the settings page does not show the default of 24 months")

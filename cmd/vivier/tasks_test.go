@@ -74,7 +74,7 @@ func TestFailedTasksAreShownAndRetried(t *testing.T) {
 	opt, fail, ran := failingWorker(t, p)
 	id := archivedTask(t, opt)
 
-	c, token := signedIn(t, p, "plateforme@demo.vivier.test")
+	c, token := signInAs(t, p, "plateforme@demo.vivier.test")
 	for _, path := range []string{"/admin/", "/admin/plateforme/administrations"} {
 		if _, body := get(t, c, p.URL+path); !strings.Contains(body, "1 tâche en échec") ||
 			!strings.Contains(body, `href="/admin/plateforme/taches-en-echec"`) {
@@ -123,7 +123,7 @@ func TestTaskMonitorForPlatformOnly(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
-	c, _ := signedIn(t, p, "plateforme@demo.vivier.test")
+	c, _ := signInAs(t, p, "plateforme@demo.vivier.test")
 	resp, body := get(t, c, p.URL+"/admin/taches")
 	if resp.StatusCode != 200 || !strings.Contains(body, `window.FLAG_ROOT_PATH="\/admin\/taches"`) {
 		t.Fatalf("/admin/taches = %d", resp.StatusCode)
@@ -140,7 +140,7 @@ func TestTaskMonitorForPlatformOnly(t *testing.T) {
 	if resp, _ := get(t, c, p.URL+"/admin/plateforme/taches-en-echec"); strings.Contains(resp.Header.Get("Content-Security-Policy"), "unsafe-inline") {
 		t.Error("the monitor's policy leaks to other pages")
 	}
-	other, _ := signedIn(t, p, "admin@ministere-demo.vivier.test")
+	other, _ := signInAs(t, p, "admin@ministere-demo.vivier.test")
 	for _, path := range []string{"/admin/taches", "/admin/taches/api/queues", "/admin/plateforme/taches-en-echec"} {
 		if resp, _ := get(t, other, p.URL+path); resp.StatusCode != 404 {
 			t.Errorf("%s for an administration's admin = %d, want 404", path, resp.StatusCode)
