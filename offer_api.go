@@ -80,6 +80,9 @@ func (s *Store) PushOffer(ctx context.Context, adminID int64, o *Offer, metierCo
 				return err
 			}
 		}
+		if err := queueCSP(ctx, tx, adminID, o.ID); err != nil {
+			return err
+		}
 		return readOffer(ctx, tx, adminID, o)
 	})
 	return created, err
@@ -244,6 +247,9 @@ func (s *Store) CloseOfferByReference(ctx context.Context, adminID int64, source
 			}
 			if err := insertAudit(ctx, tx, &adminID, actor, "offer."+string(to), reference,
 				map[string]string{"avant": string(o.Status), "après": string(to)}); err != nil {
+				return err
+			}
+			if err := queueCSP(ctx, tx, adminID, o.ID); err != nil {
 				return err
 			}
 		}

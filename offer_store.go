@@ -117,6 +117,9 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 				return err
 			}
 		}
+		if err := queueCSP(ctx, tx, adminID, o.ID); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer.updated", o.Reference, map[string]string{"intitulé": o.Title})
 	})
 }
@@ -225,6 +228,9 @@ func (s *Store) MoveOffer(ctx context.Context, adminID, id int64, to OfferStatus
 		if err := setOfferStatus(ctx, tx, id, to); err != nil {
 			return err
 		}
+		if err := queueCSP(ctx, tx, adminID, id); err != nil {
+			return err
+		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer."+string(to), cur.Reference,
 			map[string]string{"avant": string(cur.Status), "après": string(to)})
 	})
@@ -261,6 +267,9 @@ func (s *Store) PublishDueOffers(ctx context.Context) (published, closed int, er
 		due = append(due, expired...)
 		for _, d := range due {
 			if err := setOfferStatus(ctx, tx, d.ID, d.To); err != nil {
+				return err
+			}
+			if err := queueCSP(ctx, tx, d.AdministrationID, d.ID); err != nil {
 				return err
 			}
 			if err := insertAudit(ctx, tx, &d.AdministrationID, Actor{Email: "tâche planifiée"}, "offer."+string(d.To), d.Reference, nil); err != nil {
