@@ -39,6 +39,7 @@ type Config struct {
 	Files             vivier.FileStore // candidates' files, for the purge of erased ones
 	AgentInactivity   time.Duration    // agents who do not sign in for this long are disabled
 	Now               func() time.Time // the clock of periodic tasks; time.Now if nil
+	CSP               CSPConfig        // publication to Choisir le Service Public
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -52,6 +53,7 @@ type Worker struct {
 	server    *asynq.Server
 	scheduler *asynq.Scheduler
 	relay     *Relay
+	csp       *cspSender
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -74,6 +76,7 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	w := &Worker{cfg: cfg, store: store, renderer: renderer, mailer: mailer, log: log, stop: make(chan struct{})}
 	w.client = asynq.NewClient(cfg.Redis)
 	w.relay = NewRelay(store, w.client, cfg.RelayBatch)
+	w.csp = newCSPSender(cfg)
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
@@ -110,6 +113,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	mux.HandleFunc(TypeRetention, w.handleRetention)
+	mux.HandleFunc(vivier.TaskCSPSync, w.handleCSPSync)
+	mux.HandleFunc(vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
 	return mux
 }
 
@@ -144,6 +149,7 @@ func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
 	w.client.Close()
+	w.csp.close()
 }
 
 func (w *Worker) now() time.Time {
