@@ -35,6 +35,7 @@ type Deps struct {
 	Files         vivier.FileStore // candidates' files, served to agents through the app
 	Tasks         *asynq.Inspector // nil without Redis: no failed tasks to show
 	TaskMonitor   http.Handler     // Asynqmon, served to platform administrators
+	CSP           CSP              // publication to Choisir le Service Public
 }
 
 // Handler serves the back-office.

@@ -85,6 +85,9 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 	if len(fields) > 0 {
 		data["Summary"] = errorSummary(fields)
 	}
+	if data["CSP"], err = h.cspView(c, o); err != nil {
+		return err
+	}
 	if o.ID != 0 {
 		var moves []vivier.OfferStatus
 		for _, s := range offerStatuses {

@@ -41,6 +41,10 @@ type Config struct {
 	ProConnectIssuer   string        // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
 	ProConnectClientID string        // PROCONNECT_CLIENT_ID
 	ProConnectSecret   string        // PROCONNECT_CLIENT_SECRET
+	CSPSecretKey       []byte        // CSP_SECRET_KEY: 32 bytes in base64, seals the administrations' CSP API keys
+	CSPAPIURL          string        // CSP_API_URL: CSP's API for administrations that name none
+	CSPRatePerMinute   int           // CSP_RATE_PER_MINUTE: CSP's quota of calls per account
+	CSPTimeout         time.Duration // CSP_TIMEOUT: of one call to CSP
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main, a map
@@ -74,7 +78,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ProConnectIssuer:   e.str("PROCONNECT_ISSUER", ""),
 		ProConnectClientID: e.str("PROCONNECT_CLIENT_ID", ""),
 		ProConnectSecret:   e.str("PROCONNECT_CLIENT_SECRET", ""),
+		CSPAPIURL:          strings.TrimSuffix(e.str("CSP_API_URL", ""), "/"),
+		CSPRatePerMinute:   e.int("CSP_RATE_PER_MINUTE", 120, 1, 100000),
+		CSPTimeout:         e.duration("CSP_TIMEOUT", 30*time.Second),
 	}
+	c.CSPSecretKey = e.cspConfig(c.CSPAPIURL)
 	if c.ProConnectIssuer != "" {
 		if u, err := url.Parse(c.ProConnectIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			e.fail("PROCONNECT_ISSUER", c.ProConnectIssuer, "the provider's issuer URL, such as https://auth.agentconnect.gouv.fr/api/v2")

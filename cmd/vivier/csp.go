@@ -1,0 +1,48 @@
+package main
+
+import (
+	"net/url"
+	"time"
+
+	"vivier"
+	"vivier/jobs"
+)
+
+// cspConfig checks the variables of the publication to Choisir le Service
+// Public and returns the key that seals the administrations' API keys (nil
+// when CSP_SECRET_KEY is unset: no key can then be recorded).
+func (e *env) cspConfig(apiURL string) []byte {
+	if apiURL != "" {
+		if u, err := url.Parse(apiURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			e.fail("CSP_API_URL", apiURL, "the https URL of CSP's API, without /api/v1")
+		}
+	}
+	raw := e.get("CSP_SECRET_KEY")
+	if raw == "" {
+		return nil
+	}
+	key, err := vivier.ParseSecretKey(raw)
+	if err != nil {
+		e.fail("CSP_SECRET_KEY", "(hidden)", "32 random bytes in base64, such as the output of `openssl rand -base64 32`")
+		return nil
+	}
+	return key
+}
+
+// cspBox returns the box of CSP_SECRET_KEY, or nil without one.
+func (c Config) cspBox() *vivier.SecretBox {
+	if c.CSPSecretKey == nil {
+		return nil
+	}
+	box, err := vivier.NewSecretBox(c.CSPSecretKey)
+	if err != nil {
+		return nil // LoadConfig checked the length
+	}
+	return box
+}
+
+// cspJobs is the worker's part of the configuration.
+func (c Config) cspJobs() jobs.CSPConfig {
+	return jobs.CSPConfig{Box: c.cspBox(), DefaultURL: c.CSPAPIURL, Quota: c.CSPRatePerMinute,
+		QuotaPeriod: time.Minute, Timeout: c.CSPTimeout}
+}
