@@ -26,13 +26,15 @@ type CSPSettingsInput struct {
 // CSPSettingsOf returns the administration's settings: all off when it has
 // never set them.
 func (s *Store) CSPSettingsOf(ctx context.Context, adminID int64) (*CSPSettings, error) {
-	st := &CSPSettings{AdministrationID: adminID}
-	err := s.db.GetContext(ctx, st, `SELECT administration_id, enabled, api_url, source_id::text AS source_id, api_key_sealed,
+	// A struct of its own for the scan: sqlx allocates its pointer fields
+	// before it learns there is no row.
+	var st CSPSettings
+	err := s.db.GetContext(ctx, &st, `SELECT administration_id, enabled, api_url, source_id::text AS source_id, api_key_sealed,
 		api_key_set_at, auth_error, auth_error_at, updated_at FROM csp_settings WHERE administration_id = $1`, adminID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return st, nil
+		return &CSPSettings{AdministrationID: adminID}, nil
 	}
-	return st, wrap("CSPSettingsOf", err)
+	return &st, wrap("CSPSettingsOf", err)
 }
 
 // checkCSPURL accepts an https URL, or plain http to the machine itself

@@ -89,6 +89,9 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/api":                                        "api_tokens:manage",
 	"POST /:adm/api/jetons":                                "api_tokens:manage",
 	"POST /:adm/api/jetons/:token/revocation":              "api_tokens:manage",
+	"GET /:adm/csp":                                        "csp:manage",
+	"POST /:adm/csp":                                       "csp:manage",
+	"POST /:adm/offres/:offer/csp":                         "offers:publish",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -99,7 +102,7 @@ var rolePerms = map[string][]string{
 	"marque":      {"dashboard:read", "brand:edit"},
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
-		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage"},
+		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage", "csp:manage"},
 	"aucun": {},
 }
 
