@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/google/uuid"
+
+	"vivier"
+	"vivier/jobs/csptest"
+)
+
+// An administrator turns CSP publication on with the contract-checking
+// server's address and a key; a recruiter publishes an offer; its page says
+// it was sent, with the date, and CSP received exactly one valid request for
+// it. The settings page and the offer page pass axe.
+func TestCSPPublicationInBrowser(t *testing.T) {
+	t.Parallel()
+	csp := csptest.New(t, "testdata/csplab-openapi.yaml", "cle-csp-de-test")
+	p := startProgram(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey})
+	seedDemo(t, p)
+	ctx := context.Background()
+	adm, err := p.Store().AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := cspDraft("MIN-CSP-1")
+	if err := p.Store().CreateOffer(ctx, adm.ID, o, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	source := uuid.NewString()
+	tab, console := browser(t)
+	if err := chromedp.Do(tab, append(signInActions(p, "admin@ministere-demo.vivier.test"),
+		chromedp.Navigate(p.URL+"/admin/ministere-demo/csp"),
+		chromedp.WaitVisible("#csp-key"),
+	)...); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, tab, "CSP settings")
+	if err := chromedp.Do(tab,
+		chromedp.Click(`label[for="csp-enabled"]`),
+		chromedp.SendKeys("#csp-url", csp.URL),
+		chromedp.SendKeys("#csp-source", source),
+		chromedp.SendKeys("#csp-key", "cle-csp-de-test"),
+		chromedp.Click(`form[action$="/csp"] button[type="submit"]`),
+		chromedp.WaitVisible(".fr-alert--success"),
+	); err != nil {
+		t.Fatalf("save the settings: %v", err)
+	}
+	hint, _ := chromedp.Run(tab, chromedp.Text("#csp-key-hint"))
+	html, _ := chromedp.Run(tab, chromedp.OuterHTML("main"))
+	if !strings.Contains(hint, "Clé enregistrée le") || strings.Contains(html, "cle-csp-de-test") {
+		t.Fatalf("after saving: hint %q; the key must not be shown", hint)
+	}
+	axeCheck(t, tab, "CSP settings saved")
+
+	offerURL := p.URL + "/admin/ministere-demo/offres/" + strconv.FormatInt(o.ID, 10)
+	// Another agent in the same browser.
+	if _, err := chromedp.Call(tab, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatalf("forget the administrator: %v", err)
+	}
+	if err := chromedp.Do(tab, append(signInActions(p, "recruteur@ministere-demo.vivier.test"),
+		chromedp.Navigate(offerURL),
+		chromedp.WaitVisible(`#csp-state`),
+		chromedp.Click(`form[action$="/statut"] input[value="published"] ~ button`),
+		chromedp.WaitVisible(".fr-alert--success"),
+	)...); err != nil {
+		t.Fatalf("publish: %v", err)
+	}
+	// The worker sends it within moments; the page tells when.
+	var state string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		if err := chromedp.Do(tab, chromedp.Navigate(offerURL), chromedp.WaitVisible("#csp-state")); err != nil {
+			t.Fatal(err)
+		}
+		state, _ = chromedp.Run(tab, chromedp.Text("#csp-state"))
+		if strings.Contains(state, "envoyée à Choisir le Service Public") {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !regexp.MustCompile(`envoyée à Choisir le Service Public le \d\d/\d\d/\d{4} à \d\d:\d\d`).MatchString(state) {
+		t.Fatalf("offer page says %q", state)
+	}
+	axeCheck(t, tab, "offer sent to CSP")
+	var sent []csptest.Call
+	for _, c := range csp.Calls() {
+		for _, off := range c.Offers {
+			if id, _ := off["identification"].(map[string]any); id["reference"] == "MIN-CSP-1" {
+				sent = append(sent, c)
+			}
+		}
+	}
+	if len(sent) != 1 || sent[0].Status != 201 || sent[0].SourceID != source || len(csp.Calls()) != 1 {
+		t.Fatalf("CSP received %d requests for the offer (%d in all): %+v", len(sent), len(csp.Calls()), sent)
+	}
+	noConsoleErrors(t, console)
+}
