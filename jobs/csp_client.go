@@ -97,11 +97,10 @@ func cspAccount(baseURL, key string) string {
 
 // cspFailure is a call that did not succeed, by what to do about it.
 type cspFailure struct {
-	Auth      bool // 401 or 403: the key is refused, the administrators must act
-	Refused   bool // 400: the request itself is refused, retrying would not help
-	Status    int
-	Message   string // in French, for the agents
-	retryable bool
+	Auth    bool // 401 or 403: the key is refused, the administrators must act
+	Refused bool // 400: the request itself is refused, retrying would not help
+	Status  int
+	Message string // in French, for the agents; neither Auth nor Refused: retried
 }
 
 func (e *cspFailure) Error() string { return e.Message }
@@ -132,7 +131,7 @@ func (c *cspClient) post(ctx context.Context, path string, body any, out any) (i
 	req.Header.Set("Authorization", "Api-Key "+c.key)
 	resp, err := c.sender.http.Do(req)
 	if err != nil {
-		return 0, &cspFailure{retryable: true, Message: "Choisir le Service Public ne répond pas (" + shortNetError(err) + ")."}
+		return 0, &cspFailure{Message: "Choisir le Service Public ne répond pas (" + shortNetError(err) + ")."}
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
@@ -146,7 +145,7 @@ func (c *cspClient) post(ctx context.Context, path string, body any, out any) (i
 	case resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusCreated:
 		if out != nil {
 			if err := json.Unmarshal(raw, out); err != nil {
-				return resp.StatusCode, &cspFailure{retryable: true, Status: resp.StatusCode,
+				return resp.StatusCode, &cspFailure{Status: resp.StatusCode,
 					Message: "Choisir le Service Public a répondu de façon illisible."}
 			}
 		}
@@ -157,7 +156,7 @@ func (c *cspClient) post(ctx context.Context, path string, body any, out any) (i
 	case resp.StatusCode == http.StatusNotFound:
 		return resp.StatusCode, nil // the caller decides what not found means
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return resp.StatusCode, &cspFailure{retryable: true, Status: resp.StatusCode,
+		return resp.StatusCode, &cspFailure{Status: resp.StatusCode,
 			Message: fmt.Sprintf("Choisir le Service Public est indisponible (%d%s) : nouvel essai automatique.", resp.StatusCode, suffix(said))}
 	default:
 		return resp.StatusCode, &cspFailure{Refused: true, Status: resp.StatusCode,
