@@ -195,11 +195,22 @@ func CSPErrors(v any) []CSPFieldError {
 }
 
 // NewCSPOffer returns the offer as CSP takes it, with its pages on Vivier
-// (baseURL) as url_offre and url_candidature, and the defaults CSP's
+// (baseURL) as url_offre and url_candidature, its referential skills among
+// competences_requises, and the defaults CSP's
 // required fields need. The errors are what CSP requires that the offer
 // lacks: it is not sent until they are fixed.
-func NewCSPOffer(o *Offer, metierCode, baseURL string) (CSPLabOffer, []CSPFieldError) {
+func NewCSPOffer(o *Offer, metierCode, baseURL string, skills []string) (CSPLabOffer, []CSPFieldError) {
 	c := NewCSPLabOffer(o, metierCode)
+	// The referential skills join the free-text ones, once each.
+	seen := map[string]bool{}
+	var all []string
+	for _, sk := range append(append([]string{}, c.Criteria.Skills...), skills...) {
+		if k := strings.ToLower(strings.TrimSpace(sk)); k != "" && !seen[k] {
+			seen[k] = true
+			all = append(all, sk)
+		}
+	}
+	c.Criteria.Skills = all
 	page := strings.TrimSuffix(baseURL, "/") + "/offres/" + strconv.FormatInt(o.ID, 10)
 	apply := page + "/postuler"
 	c.OfferURL, c.ApplicationURL = &page, &apply

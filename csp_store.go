@@ -371,3 +371,20 @@ func (s *Store) Administrators(ctx context.Context, adminID int64) ([]Agent, err
 		ORDER BY a.id`, AdministrationDomain(adminID))
 	return out, wrap("Administrators", err)
 }
+
+// CompetenceLabels returns the referential skills of the administration's
+// offers among ids, by offer: CSP takes them as competences_requises.
+func (s *Store) CompetenceLabels(ctx context.Context, adminID int64, ids []int64) (map[int64][]string, error) {
+	var rows []struct {
+		OfferID int64  `db:"offer_id"`
+		Label   string `db:"label"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT oc.offer_id, c.label
+		FROM offer_competences oc JOIN competences c ON c.id = oc.competence_id JOIN offers o ON o.id = oc.offer_id
+		WHERE oc.offer_id = ANY($2) AND o.administration_id = $1 ORDER BY oc.offer_id, c.family, c.label`, adminID, pq.Int64Array(ids))
+	out := map[int64][]string{}
+	for _, r := range rows {
+		out[r.OfferID] = append(out[r.OfferID], r.Label)
+	}
+	return out, wrap("CompetenceLabels", err)
+}

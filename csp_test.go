@@ -33,12 +33,13 @@ func TestNewCSPOfferFillsWhatCSPRequires(t *testing.T) {
 	start := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	o := &Offer{ID: 12, Reference: "R-1", Versant: VersantHospitaliere, Title: "Infirmier·ère", PublishAt: &start,
 		Locations: []Location{{Departement: "69", Label: "Lyon"}, {Country: "BEL", Label: "Bruxelles"}}}
-	c, missing := NewCSPOffer(o, "", "https://vivier.gouv.fr/")
+	c, missing := NewCSPOffer(o, "", "https://vivier.gouv.fr/", []string{"Soins", "soins "})
 	if *c.OfferURL != "https://vivier.gouv.fr/offres/12" || *c.ApplicationURL != "https://vivier.gouv.fr/offres/12/postuler" {
 		t.Errorf("urls: %s %s", *c.OfferURL, *c.ApplicationURL)
 	}
 	if c.Identification.Versant != "FPH" || c.Conditions.WorkingTime != "NON_DEFINI" || c.Conditions.Workplace != "NON_DEFINI" ||
-		c.Locations[0].Country != "FRA" || c.Locations[0].Zone != "EU" || c.Locations[1].Zone != "" {
+		c.Locations[0].Country != "FRA" || c.Locations[0].Zone != "EU" || c.Locations[1].Zone != "" ||
+		!reflect.DeepEqual(c.Criteria.Skills, []string{"Soins"}) {
 		t.Errorf("defaults: %+v %+v", c.Identification, c.Locations)
 	}
 	var fields []string

@@ -103,6 +103,10 @@ func (w *Worker) cspBatch(ctx context.Context, c *cspClient, adm int64, claims [
 	if err != nil {
 		return nil, err
 	}
+	skills, err := w.store.CompetenceLabels(ctx, adm, ids)
+	if err != nil {
+		return nil, err
+	}
 	byID := map[int64]*vivier.Offer{}
 	for i := range offers {
 		byID[offers[i].ID] = &offers[i]
@@ -125,7 +129,7 @@ func (w *Worker) cspBatch(ctx context.Context, c *cspClient, adm int64, claims [
 			if o.MetierID != nil {
 				code = codes[*o.MetierID]
 			}
-			co, missing := vivier.NewCSPOffer(o, code, w.cfg.BaseURL)
+			co, missing := vivier.NewCSPOffer(o, code, w.cfg.BaseURL, skills[o.ID])
 			r.Reference = o.Reference
 			if len(missing) > 0 {
 				r.State, r.Errors = vivier.CSPRejected, missing

@@ -148,9 +148,17 @@ func TestCSPPublishesChangesAndArchives(t *testing.T) {
 	t.Parallel()
 	f := newCSPFixture(t, 1000, time.Minute)
 	ctx := context.Background()
+	skills, err := f.store.Competences(ctx, true)
+	if err != nil || len(skills) == 0 {
+		t.Fatalf("no seeded skills: %v", err)
+	}
 	var offers []*vivier.Offer
 	for i := range 250 {
-		offers = append(offers, f.publish(t, cspOffer(i)))
+		o := cspOffer(i)
+		if i == 7 {
+			o.CompetenceIDs = []int64{skills[0].ID}
+		}
+		offers = append(offers, f.publish(t, o))
 	}
 	// One waiting outbox row for the 250 publications: its task sends them all.
 	if n := f.pendingOutbox(t, vivier.TaskCSPSync); n != 1 {
@@ -176,6 +184,9 @@ func TestCSPPublishesChangesAndArchives(t *testing.T) {
 	got := f.csp.Offer(f.source, "PREF-007")
 	if got["titre"] != "Développeur·se n°7" || got["url_candidature"] != fmt.Sprintf("http://vivier.test/offres/%d/postuler", offers[7].ID) {
 		t.Fatalf("offer as CSP has it: %v", got)
+	}
+	if crit, _ := got["criteres"].(map[string]any); fmt.Sprint(crit["competences_requises"]) != "[Go "+skills[0].Label+"]" {
+		t.Fatalf("skills as CSP has them: %v", crit["competences_requises"])
 	}
 	// Nothing left: a second run calls nobody.
 	if err := f.sync("sync-2", f.adm.ID); err != nil || len(f.csp.Calls()) != 3 {
