@@ -144,4 +144,28 @@ func TestCSPSettingsStayInTheirAdministration(t *testing.T) {
 	if resp, _ := get(t, rec, p.URL+"/admin/ministere-demo/csp"); resp.StatusCode != 403 {
 		t.Errorf("a recruiter opens the CSP settings: %d", resp.StatusCode)
 	}
+
+	// ville-demo's recruiter reads why CSP refused the offer, and sends it again.
+	if _, err := p.db.Exec(`UPDATE csp_offers SET state = 'rejected', rejected_at = now(), sent_at = now(), pending = NULL,
+		errors = '[{"field": "titre", "label": "Intitulé", "messages": ["Ce champ compte au plus 150 caractères."]}]'
+		WHERE offer_id = $1`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	brec, btoken := signInAs(t, p, "recruteur@ville-demo.vivier.test")
+	_, page = get(t, brec, p.URL+"/admin/ville-demo/offres/"+offerID)
+	for _, want := range []string{"Offre refusée par Choisir le Service Public", "<strong>Intitulé</strong>&nbsp;: Ce champ compte au plus 150 caractères.",
+		"Renvoyer à Choisir le Service Public", `action="/admin/ville-demo/offres/` + offerID + `/csp"`} {
+		if !strings.Contains(page, want) {
+			t.Fatalf("the rejected offer's page lacks %q", want)
+		}
+	}
+	if resp, _ := postForm(t, brec, p.URL+"/admin/ville-demo/offres/"+offerID+"/csp", url.Values{"_csrf": {btoken}}); resp.StatusCode != 303 {
+		t.Fatalf("Renvoyer = %d", resp.StatusCode)
+	}
+	if st, err := s.CSPOfferStateOf(ctx, b.ID, o.ID); err != nil || st.Pending == nil || *st.Pending != "send" {
+		t.Fatalf("after Renvoyer: %+v, %v", st, err)
+	}
+	if resp, _ := postForm(t, brec, p.URL+"/admin/ville-demo/offres/"+offerID+"/csp", url.Values{}); resp.StatusCode != 403 {
+		t.Errorf("Renvoyer without the CSRF token = %d", resp.StatusCode)
+	}
 }
