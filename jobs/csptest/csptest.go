@@ -96,11 +96,11 @@ func New(t testing.TB, spec, key string) *Server {
 // server's business (401), not the contract's.
 func checkAuth(_ context.Context, in *openapi3filter.AuthenticationInput) error {
 	if in.SecuritySchemeName != "ApiKeyAuth" {
-		return fmt.Errorf("Vivier uses the ApiKeyAuth scheme, not %s", in.SecuritySchemeName)
+		return fmt.Errorf("the ApiKeyAuth scheme is the one Vivier uses, not %s", in.SecuritySchemeName)
 	}
 	v := in.RequestValidationInput.Request.Header.Get("Authorization")
 	if !strings.HasPrefix(v, "Api-Key ") || strings.TrimSpace(strings.TrimPrefix(v, "Api-Key ")) == "" {
-		return fmt.Errorf("Authorization is %q, want \"Api-Key <key>\"", v)
+		return fmt.Errorf("header Authorization is %q, want \"Api-Key <key>\"", v)
 	}
 	return nil
 }
@@ -203,8 +203,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Header.Get("Authorization") != "Api-Key "+s.key {
-		s.answer(w, in, &call, http.StatusUnauthorized, map[string]any{"detail": "Clé d'API invalide.", "code": "authentication_failed",
-			"messages": []any{map[string]any{"token_class": "ApiKey", "token_type": "api_key", "message": "Clé d'API invalide ou révoquée"}}})
+		// archiver's 401 is oneOf TokenError and {detail}: a TokenError
+		// would match both, so only the bare detail is valid there.
+		body := map[string]any{"detail": "Clé d'API invalide."}
+		if r.URL.Path == "/api/v1/offres/creer_modifier" {
+			body["code"] = "authentication_failed"
+			body["messages"] = []any{map[string]any{"token_class": "ApiKey", "token_type": "api_key", "message": "Clé d'API invalide ou révoquée"}}
+		}
+		s.answer(w, in, &call, http.StatusUnauthorized, body)
 		return
 	}
 	switch r.URL.Path {
