@@ -39,6 +39,7 @@ type Config struct {
 	Files             vivier.FileStore // candidates' files, for the purge of erased ones
 	AgentInactivity   time.Duration    // agents who do not sign in for this long are disabled
 	Now               func() time.Time // the clock of periodic tasks; time.Now if nil
+	SIRH              SIRHConfig       // where and how hires are delivered to HR systems
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -110,6 +111,9 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	mux.HandleFunc(TypeRetention, w.handleRetention)
+	mux.HandleFunc(vivier.TaskSIRHHire, w.handleSIRHHire)
+	mux.HandleFunc(vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
+	mux.HandleFunc(TypeSIRHNightly, w.handleSIRHNightly)
 	return mux
 }
 
@@ -118,7 +122,7 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err

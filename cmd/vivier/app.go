@@ -130,6 +130,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			BaseURL:           m.Config.BaseURL,
 			Files:             m.files,
 			AgentInactivity:   m.Config.AgentInactivity,
+			SIRH:              jobs.SIRHConfig{Dir: m.Config.SIRHExportDir},
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil

@@ -41,6 +41,7 @@ type Config struct {
 	ProConnectIssuer   string        // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
 	ProConnectClientID string        // PROCONNECT_CLIENT_ID
 	ProConnectSecret   string        // PROCONNECT_CLIENT_SECRET
+	SIRHExportDir      string        // SIRH_EXPORT_DIR: root of the SIRH export folders, one per administration
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main, a map
@@ -74,6 +75,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ProConnectIssuer:   e.str("PROCONNECT_ISSUER", ""),
 		ProConnectClientID: e.str("PROCONNECT_CLIENT_ID", ""),
 		ProConnectSecret:   e.str("PROCONNECT_CLIENT_SECRET", ""),
+		SIRHExportDir:      e.str("SIRH_EXPORT_DIR", ".local/sirh"),
 	}
 	if c.ProConnectIssuer != "" {
 		if u, err := url.Parse(c.ProConnectIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
