@@ -34,8 +34,12 @@ func TestHireRecordedOnceAtTheLastAcceptedStep(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, b, ids := hireWorld(t, 2)
-	hires := func() int { return countWhere(t, s, `SELECT count(*) FROM sirh_hires WHERE administration_id = $1`, a.ID) }
-	tasks := func() int { return countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskSIRHHire) }
+	hires := func() int {
+		return countWhere(t, s, `SELECT count(*) FROM sirh_hires WHERE administration_id = $1`, a.ID)
+	}
+	tasks := func() int {
+		return countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskSIRHHire)
+	}
 
 	moveTo(t, s, a.ID, ids[0], "Proposition", vivier.HireDetails{})
 	if hires() != 0 || tasks() != 0 {
