@@ -48,7 +48,8 @@ func newSIRHWorld(t *testing.T, cfg jobs.SIRHConfig) *sirhWorld {
 		t.Fatal(err)
 	}
 	w := &sirhWorld{store: f.store}
-	w.worker = jobs.NewWorker(jobs.Config{Redis: f.redis, BaseURL: "http://vivier.test", SIRH: cfg},
+	w.worker = jobs.NewWorker(jobs.Config{Redis: f.redis, BaseURL: "http://vivier.test", SIRH: cfg,
+		RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond},
 		f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	siret := "21590350100017"
 	w.adm = &vivier.Administration{Slug: "mairie-sirh", Name: "Mairie de Lille", Versant: vivier.VersantTerritoriale, SIRET: &siret}
@@ -321,5 +322,31 @@ func TestSIRHFolderNightlyBatchAndRedelivery(t *testing.T) {
 	}
 	if err := w.store.RequestSIRHRedelivery(ctx, other.ID, b.ID, vivier.Actor{}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("re-delivery by another administration: %v", err)
+	}
+}
+
+// The whole path through Redis: the move's outbox row, the relay, Asynq,
+// the hire's task, the batch's delivery task, the file in the folder.
+func TestSIRHThroughTheWorker(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	w := newSIRHWorld(t, jobs.SIRHConfig{Dir: root})
+	if err := w.worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer w.worker.Shutdown()
+	w.hire(t)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		if b := w.batches(t); len(b) == 1 && b[0].State == vivier.BatchDelivered {
+			if _, err := os.Stat(filepath.Join(root, "mairie-sirh", b[0].FileName("mairie-sirh"))); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not delivered after 30 s: %+v", w.batches(t))
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
