@@ -92,6 +92,7 @@ type Move struct {
 	StageID  int64
 	ReasonID int64 // refusals only
 	Notify   bool
+	Hire     HireDetails // the last "acceptée" step only (SIRH export)
 }
 
 // MoveResult counts what a move did.
@@ -114,7 +115,7 @@ func (s *Store) MoveApplication(ctx context.Context, adminID, appID int64, m Mov
 		if len(apps) == 0 {
 			return Errorf(ENOTFOUND, "Candidature introuvable.")
 		}
-		if err := moveOne(ctx, tx, &apps[0], step, reason, m.Notify, actor); err != nil {
+		if err := moveOne(ctx, tx, &apps[0], step, reason, m, actor); err != nil {
 			return err
 		}
 		res.Moved = 1
@@ -147,7 +148,7 @@ func (s *Store) MoveApplications(ctx context.Context, adminID int64, ids []int64
 		}
 		res.Skipped = len(ids) - len(apps)
 		for i := range apps {
-			err := moveOne(ctx, tx, &apps[i], step, reason, m.Notify, actor)
+			err := moveOne(ctx, tx, &apps[i], step, reason, m, actor)
 			if ErrorCode(err) == ECONFLICT {
 				res.Skipped++
 				continue
@@ -202,7 +203,8 @@ func lockApplications(ctx context.Context, tx *sqlx.Tx, adminID int64, ids []int
 	return apps, err
 }
 
-func moveOne(ctx context.Context, tx *sqlx.Tx, a *Application, step *Step, reason *RefusalReason, notify bool, actor Actor) error {
+func moveOne(ctx context.Context, tx *sqlx.Tx, a *Application, step *Step, reason *RefusalReason, m Move, actor Actor) error {
+	notify := m.Notify
 	if a.StageID != nil && *a.StageID == step.ID {
 		return Errorf(ECONFLICT, "Cette candidature est déjà à l'étape « %s ».", step.Name)
 	}
@@ -231,6 +233,9 @@ func moveOne(ctx context.Context, tx *sqlx.Tx, a *Application, step *Step, reaso
 		summary["motif"] = label
 	}
 	if err := insertAudit(ctx, tx, &a.AdministrationID, actor, "application.moved", "candidature "+strconv.FormatInt(a.ID, 10), summary); err != nil {
+		return err
+	}
+	if err := recordHire(ctx, tx, a, step, m.Hire); err != nil {
 		return err
 	}
 	if !notify {

@@ -74,6 +74,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/journal", "Journal", "audit:read"},
 	{"/api", "API", "api_tokens:manage"},
 	{"/csp", "Choisir le Service Public", "csp:manage"},
+	{"/exports", "Exports SIRH", "exports:run"},
 }
 
 type navItem struct {

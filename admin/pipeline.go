@@ -158,6 +158,9 @@ func (h *Handler) moveForm(c *fiber.Ctx) (vivier.Move, error) {
 			if s.Category != vivier.CategoryRefused {
 				m.ReasonID = 0 // the reason select stays on every form; it counts for refusals only
 			}
+			if m.Hire, err = hireForm(c); err != nil {
+				return m, err
+			}
 			switch c.FormValue("notify") {
 			case "oui":
 				m.Notify = true
@@ -266,6 +269,7 @@ func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 		}
 	}
 	data["Steps"], data["Reasons"], data["History"] = steps, reasons, history
+	data["HireStep"] = hireStep(steps)
 	data["Movable"] = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased
 	return nil
 }

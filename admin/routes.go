@@ -115,6 +115,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/api/jetons/:token/revocation", Access: administration, Perm: "api_tokens:manage", handler: h.revokeAPIToken},
 	}
 	routes = append(routes, h.cspRoutes()...)
+	routes = append(routes, h.exportRoutes()...)
 	return routes
 }
 

@@ -40,6 +40,7 @@ type Config struct {
 	AgentInactivity   time.Duration    // agents who do not sign in for this long are disabled
 	Now               func() time.Time // the clock of periodic tasks; time.Now if nil
 	CSP               CSPConfig        // publication to Choisir le Service Public
+	SIRH              SIRHConfig       // where and how hires are delivered to HR systems
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -115,6 +116,9 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeRetention, w.handleRetention)
 	mux.HandleFunc(vivier.TaskCSPSync, w.handleCSPSync)
 	mux.HandleFunc(vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
+	mux.HandleFunc(vivier.TaskSIRHHire, w.handleSIRHHire)
+	mux.HandleFunc(vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
+	mux.HandleFunc(TypeSIRHNightly, w.handleSIRHNightly)
 	return mux
 }
 
@@ -123,7 +127,7 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err

@@ -131,6 +131,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			Files:             m.files,
 			AgentInactivity:   m.Config.AgentInactivity,
 			CSP:               m.Config.cspJobs(),
+			SIRH:              jobs.SIRHConfig{Dir: m.Config.SIRHExportDir},
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil

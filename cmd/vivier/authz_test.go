@@ -92,6 +92,11 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/csp":                                        "csp:manage",
 	"POST /:adm/csp":                                       "csp:manage",
 	"POST /:adm/offres/:offer/csp":                         "offers:publish",
+	"GET /:adm/exports":                                    "exports:run",
+	"GET /:adm/exports/reglages":                           "exports:configure",
+	"POST /:adm/exports/reglages":                          "exports:configure",
+	"GET /:adm/exports/:batch/fichier":                     "exports:run",
+	"POST /:adm/exports/:batch/relivraison":                "exports:run",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -102,7 +107,8 @@ var rolePerms = map[string][]string{
 	"marque":      {"dashboard:read", "brand:edit"},
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
-		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage", "csp:manage"},
+		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
+		"csp:manage", "exports:configure"},
 	"aucun": {},
 }
 
@@ -275,7 +281,7 @@ func walkAsRole(t *testing.T, role string) {
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
 				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]),
-				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1", ":queue", "default", "*", "api/queues").Replace(r.Path)
+				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1", ":batch", "1", ":queue", "default", "*", "api/queues").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"

@@ -45,6 +45,7 @@ type Config struct {
 	CSPAPIURL          string        // CSP_API_URL: CSP's API for administrations that name none
 	CSPRatePerMinute   int           // CSP_RATE_PER_MINUTE: CSP's quota of calls per account
 	CSPTimeout         time.Duration // CSP_TIMEOUT: of one call to CSP
+	SIRHExportDir      string        // SIRH_EXPORT_DIR: root of the SIRH export folders, one per administration
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main, a map
@@ -81,6 +82,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		CSPAPIURL:          strings.TrimSuffix(e.str("CSP_API_URL", ""), "/"),
 		CSPRatePerMinute:   e.int("CSP_RATE_PER_MINUTE", 120, 1, 100000),
 		CSPTimeout:         e.duration("CSP_TIMEOUT", 30*time.Second),
+		SIRHExportDir:      e.str("SIRH_EXPORT_DIR", ".local/sirh"),
 	}
 	c.CSPSecretKey = e.cspConfig(c.CSPAPIURL)
 	if c.ProConnectIssuer != "" {

@@ -1,0 +1,126 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+)
+
+// The SIRH export's tasks. A hire's task puts it in a batch of its own when
+// its administration exports at once; the nightly task batches the others.
+// Making a batch writes, in the same transaction, the task that delivers it,
+// so that a batch is never made and forgotten. The delivery task delivers a
+// batch not yet delivered, or again when an agent asked for it.
+
+// TypeSIRHNightly makes the night's batches, at 23:55 Paris time.
+const TypeSIRHNightly = "sirh:nightly"
+
+// SIRHConfig is where and how batches go.
+type SIRHConfig struct {
+	Dir             string        // root of the folder destination: one sub-folder per administration (its slug)
+	HTTPClient      *http.Client  // for webhooks; a client with a 30 s timeout if nil
+	WebhookAttempts int           // tries per delivery task before it fails (then Asynq retries the task)
+	WebhookBackoff  time.Duration // wait after the first failed try, doubled after each
+}
+
+func (w *Worker) registerSIRHNightly() error {
+	// Unique collapses the copies of the tick that every worker's
+	// scheduler enqueues; a second run would find nothing left anyway.
+	_, err := w.scheduler.Register("CRON_TZ=Europe/Paris 55 23 * * *", asynq.NewTask(TypeSIRHNightly, nil),
+		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
+	if err != nil {
+		return fmt.Errorf("jobs: register %s: %w", TypeSIRHNightly, err)
+	}
+	return nil
+}
+
+func (w *Worker) handleSIRHHire(ctx context.Context, t *asynq.Task) error {
+	var p vivier.SIRHHireTask
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.AdministrationID == 0 || p.HireID == 0 {
+		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	st, err := w.store.SIRHSettingsOf(ctx, p.AdministrationID)
+	if err != nil {
+		return err
+	}
+	if st.Cadence == vivier.SIRHNightly {
+		return nil // the night's batch takes it
+	}
+	_, err = w.store.BatchHire(ctx, p.AdministrationID, p.HireID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil // the application was deleted meanwhile
+	}
+	return err
+}
+
+func (w *Worker) handleSIRHNightly(ctx context.Context, _ *asynq.Task) error {
+	_, err := w.RunSIRHNight(ctx, w.now())
+	return err
+}
+
+// RunSIRHNight makes the night's batches as of now and returns them; their
+// deliveries follow through the outbox.
+func (w *Worker) RunSIRHNight(ctx context.Context, now time.Time) ([]*vivier.SIRHBatch, error) {
+	ids, err := w.store.AdministrationsToBatch(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	var out []*vivier.SIRHBatch
+	var errs []error
+	for _, id := range ids {
+		b, err := w.store.BatchNight(ctx, id, now)
+		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+			continue // another worker took them
+		}
+		if err != nil {
+			errs = append(errs, err) // one administration does not hold back the others
+			continue
+		}
+		out = append(out, b)
+	}
+	if len(out) > 0 {
+		w.log.InfoContext(ctx, "sirh nightly batches", "batches", len(out))
+	}
+	return out, errors.Join(errs...)
+}
+
+func (w *Worker) handleSIRHDeliver(ctx context.Context, t *asynq.Task) error {
+	var p vivier.SIRHDeliverTask
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.AdministrationID == 0 || p.BatchID == 0 {
+		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	request := "auto"
+	if p.Redelivery {
+		id := taskID(ctx)
+		if id == "" {
+			return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+		}
+		request = "relivraison:" + id
+	}
+	b, err := w.store.SIRHBatchByID(ctx, p.AdministrationID, p.BatchID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	// Idempotent: a delivered batch leaves again only on an agent's
+	// request, and once per request.
+	if !p.Redelivery && b.State == vivier.BatchDelivered {
+		return nil
+	}
+	if p.Redelivery {
+		done, err := w.store.SIRHDeliveredFor(ctx, b, request)
+		if err != nil || done {
+			return err
+		}
+	}
+	return w.deliverSIRH(ctx, b, request, p.By)
+}
