@@ -110,6 +110,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	mux.HandleFunc(TypeRetention, w.handleRetention)
+	mux.HandleFunc(vivier.TaskPoolInvitation, w.handlePoolInvitation)
+	mux.HandleFunc(vivier.TaskApplicationTransferred, w.handleApplicationTransferred)
 	return mux
 }
 
