@@ -146,7 +146,7 @@ func (s *Store) MergeCandidates(ctx context.Context, adminID, keepID, otherID in
 			`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
 			`UPDATE candidates k SET phone = CASE WHEN k.phone = '' THEN o.phone ELSE k.phone END, updated_at = now()
 				FROM candidates o WHERE k.id = $1 AND o.id = $2`,
-			`DELETE FROM candidates WHERE id = $2`,
+			`DELETE FROM candidates WHERE id = $2 AND id <> $1`,
 		}
 		for _, q := range stmts {
 			if _, err := tx.ExecContext(ctx, q, keep.ID, other.ID); err != nil {
