@@ -111,6 +111,16 @@ func (s *Store) TransferToOffer(ctx context.Context, adminID, appID, offerID int
 // TransferToAdministration sends an application to another administration
 // and returns the new application's id there.
 func (s *Store) TransferToAdministration(ctx context.Context, adminID, appID int64, slug string, files FileStore, actor Actor) (int64, error) {
+	// Another administration's application is not found before anything
+	// about the form is said.
+	var mine bool
+	if err := s.db.GetContext(ctx, &mine, `SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1 AND administration_id = $2)`,
+		appID, adminID); err != nil {
+		return 0, wrap("TransferToAdministration", err)
+	}
+	if !mine {
+		return 0, Errorf(ENOTFOUND, "Candidature introuvable.")
+	}
 	target, err := s.AdministrationBySlug(ctx, slug)
 	if ErrorCode(err) == ENOTFOUND || (err == nil && target.Status != "active") {
 		return 0, FieldError("administration", "Aucune administration active ne porte cet identifiant : vérifiez-le (par exemple ville-demo).")
