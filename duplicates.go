@@ -24,9 +24,13 @@ import (
 //
 // The merge keeps the older candidate (the one with the first application):
 // the other's applications (with their events, files and messages, which
-// follow their application), tracking links and pool invitations move to
-// it, its phone fills the kept one's if empty, the removed row is deleted
-// and the audit log records both.
+// follow their application) and pool invitations move to it, its phone
+// fills the kept one's if empty, the removed row is deleted with its
+// tracking links (a merge decided on a name and a phone must not open the
+// kept person's space to whoever holds the other address: the person follows
+// everything from the kept address's link),
+// and the audit log records both ids (not the addresses: the log outlives
+// an erasure).
 
 // DuplicatePair is two candidates who look like the same person.
 type DuplicatePair struct {
@@ -140,7 +144,6 @@ func (s *Store) MergeCandidates(ctx context.Context, adminID, keepID, otherID in
 		}
 		stmts := []string{
 			`UPDATE applications SET candidate_id = $1, updated_at = now() WHERE candidate_id = $2`,
-			`UPDATE tracking_links SET candidate_id = $1 WHERE candidate_id = $2`,
 			`DELETE FROM pool_invitations o WHERE o.candidate_id = $2
 				AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`,
 			`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
@@ -155,13 +158,6 @@ func (s *Store) MergeCandidates(ctx context.Context, adminID, keepID, otherID in
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "candidate.merged", keep.FirstName+" "+keep.LastName, map[string]string{
 			"fiche conservée": strconv.FormatInt(keep.ID, 10), "fiche fusionnée": strconv.FormatInt(other.ID, 10),
-			"adresse fusionnée": deref(other.Email), "candidatures déplacées": strconv.Itoa(counts.Here)})
+			"candidatures déplacées": strconv.Itoa(counts.Here)})
 	})
-}
-
-func deref(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return *p
 }
