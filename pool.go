@@ -46,6 +46,7 @@ type PoolCandidate struct {
 	LastMetier *string   `db:"last_metier"` // its métier
 	LastAt     time.Time `db:"last_at"`
 	ConsentEnd time.Time `db:"consent_end"` // when the latest consent lapses
+	Total      int       `db:"total"`       // how many match, on every row
 	Invited    []int64   `db:"-"`           // offers already proposed
 }
 
@@ -59,31 +60,34 @@ func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page in
 		page = 1
 	}
 	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-	from := `
-		FROM candidates c
-		CROSS JOIN LATERAL (SELECT o.title, m.label AS metier, a.created_at FROM applications a
-			LEFT JOIN offers o ON o.id = a.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
-			WHERE a.candidate_id = c.id AND a.administration_id = $1 ORDER BY a.created_at DESC, a.id DESC LIMIT 1) last
-		CROSS JOIN LATERAL (SELECT max(a.talent_pool_at) AS at FROM applications a WHERE a.candidate_id = c.id AND ` + poolConsent + `) consent
-		WHERE c.erased_at IS NULL AND c.email IS NOT NULL AND consent.at IS NOT NULL
-		AND ($2 = '' OR (c.first_name || ' ' || c.last_name) ILIKE $3 OR (c.last_name || ' ' || c.first_name) ILIKE $3
-			OR last.title ILIKE $3 OR last.metier ILIKE $3
-			OR EXISTS (SELECT 1 FROM application_files f JOIN applications a ON a.id = f.application_id
-				WHERE a.candidate_id = c.id AND a.administration_id = $1 AND f.deleted_at IS NULL
-				AND f.search @@ websearch_to_tsquery('french', $2)))`
+	// One pass each: the administration's consents (an index range), the
+	// last application of each of their candidates, the candidates whose
+	// CV matches (the GIN index), and the count beside the page.
 	var out []PoolCandidate
-	err := s.db.SelectContext(ctx, &out, `SELECT c.id, c.first_name, c.last_name, c.email, last.title AS last_offer,
-			last.metier AS last_metier, last.created_at AS last_at,
-			consent.at + make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1)) AS consent_end`+from+`
+	err := s.db.SelectContext(ctx, &out, `
+		WITH consent AS (SELECT a.candidate_id, max(a.talent_pool_at) AS at FROM applications a WHERE `+poolConsent+`
+			GROUP BY a.candidate_id),
+		last AS (SELECT DISTINCT ON (a.candidate_id) a.candidate_id, o.title, m.label AS metier, a.created_at
+			FROM applications a JOIN consent k ON k.candidate_id = a.candidate_id
+			LEFT JOIN offers o ON o.id = a.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
+			WHERE a.administration_id = $1 ORDER BY a.candidate_id, a.created_at DESC, a.id DESC),
+		cv AS (SELECT DISTINCT a.candidate_id FROM application_files f JOIN applications a ON a.id = f.application_id
+			WHERE $2 <> '' AND a.administration_id = $1 AND f.deleted_at IS NULL AND f.search @@ websearch_to_tsquery('french', $2))
+		SELECT c.id, c.first_name, c.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
+			consent.at + make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1)) AS consent_end,
+			count(*) OVER () AS total
+		FROM consent JOIN candidates c ON c.id = consent.candidate_id JOIN last ON last.candidate_id = c.id
+		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
+		AND ($2 = '' OR (c.first_name || ' ' || c.last_name) ILIKE $3 OR (c.last_name || ' ' || c.first_name) ILIKE $3
+			OR last.title ILIKE $3 OR last.metier ILIKE $3 OR c.id IN (SELECT candidate_id FROM cv))
 		ORDER BY last.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`, adminID, q, like, PoolPageSize, (page-1)*PoolPageSize)
+
 	if err != nil {
 		return nil, 0, wrap("TalentPool", err)
 	}
-	total := len(out) + (page-1)*PoolPageSize
-	if len(out) == PoolPageSize || page > 1 {
-		if err := s.db.GetContext(ctx, &total, `SELECT count(*)`+from, adminID, q, like); err != nil {
-			return nil, 0, wrap("TalentPool", err)
-		}
+	total := 0
+	if len(out) > 0 {
+		total = out[0].Total
 	}
 	if len(out) == 0 {
 		return out, total, nil
