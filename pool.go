@@ -81,7 +81,6 @@ func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page in
 		AND ($2 = '' OR (c.first_name || ' ' || c.last_name) ILIKE $3 OR (c.last_name || ' ' || c.first_name) ILIKE $3
 			OR last.title ILIKE $3 OR last.metier ILIKE $3 OR c.id IN (SELECT candidate_id FROM cv))
 		ORDER BY last.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`, adminID, q, like, PoolPageSize, (page-1)*PoolPageSize)
-
 	if err != nil {
 		return nil, 0, wrap("TalentPool", err)
 	}
