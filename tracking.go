@@ -141,6 +141,8 @@ func StatusLabel(c Category, interview bool) string {
 		return "non retenue"
 	case c == CategoryWithdrawn:
 		return "retirée"
+	case c == CategoryTransferred:
+		return "transférée à une autre administration"
 	}
 	return "supprimée"
 }

@@ -23,7 +23,11 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/applications", templates.Map{"Apps": apps, "Spontaneous": spontaneous})
+	recruited, err := h.recruitedBadges(c, apps)
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "admin/applications", templates.Map{"Apps": apps, "Spontaneous": spontaneous, "Recruited": recruited})
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {
@@ -37,6 +41,9 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	}
 	data := templates.Map{"App": d, "CanDecide": h.can(c, "applications:decide")}
 	if err := h.pipelineOfApplication(c, d, data); err != nil {
+		return err
+	}
+	if err := h.transferOfApplication(c, d, data); err != nil {
 		return err
 	}
 	if d.OfferID == nil && h.can(c, "applications:decide") {

@@ -270,6 +270,6 @@ func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 	}
 	data["Steps"], data["Reasons"], data["History"] = steps, reasons, history
 	data["HireStep"] = hireStep(steps)
-	data["Movable"] = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased
+	data["Movable"] = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased && d.Category != vivier.CategoryTransferred
 	return nil
 }

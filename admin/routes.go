@@ -116,6 +116,7 @@ func (h *Handler) Routes() []Route {
 	}
 	routes = append(routes, h.cspRoutes()...)
 	routes = append(routes, h.exportRoutes()...)
+	routes = append(routes, h.poolRoutes()...)
 	return routes
 }
 

@@ -119,6 +119,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskSIRHHire, w.handleSIRHHire)
 	mux.HandleFunc(vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
 	mux.HandleFunc(TypeSIRHNightly, w.handleSIRHNightly)
+	mux.HandleFunc(vivier.TaskPoolInvitation, w.handlePoolInvitation)
+	mux.HandleFunc(vivier.TaskApplicationTransferred, w.handleApplicationTransferred)
 	return mux
 }
 

@@ -97,6 +97,20 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/exports/reglages":                          "exports:configure",
 	"GET /:adm/exports/:batch/fichier":                     "exports:run",
 	"POST /:adm/exports/:batch/relivraison":                "exports:run",
+	// steps editor, talent pool, duplicates, transfers
+	"GET /:adm/etapes":                               "pipeline:manage",
+	"POST /:adm/etapes":                              "pipeline:manage",
+	"POST /:adm/etapes/:step":                        "pipeline:manage",
+	"POST /:adm/etapes/:step/deplacement":            "pipeline:manage",
+	"POST /:adm/etapes/:step/suppression":            "pipeline:manage",
+	"POST /:adm/motifs":                              "pipeline:manage",
+	"POST /:adm/motifs/:reason":                      "pipeline:manage",
+	"POST /:adm/motifs/:reason/statut":               "pipeline:manage",
+	"GET /:adm/vivier":                               "applications:read",
+	"POST /:adm/vivier/:candidate/invitation":        "applications:decide",
+	"GET /:adm/doublons":                             "candidates:merge",
+	"POST /:adm/doublons/fusion":                     "candidates:merge",
+	"POST /:adm/candidatures/:application/transfert": "applications:decide",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -108,7 +122,7 @@ var rolePerms = map[string][]string{
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
-		"csp:manage", "exports:configure"},
+		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge"},
 	"aucun": {},
 }
 

@@ -1,0 +1,110 @@
+package admin
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// The talent pool (/admin/{adm}/vivier): the candidates who consented, a
+// search, and "Inviter à postuler" to one of the administration's published
+// offers; and the possible duplicates (/admin/{adm}/doublons) with their
+// merge, offered only when the store says it is safe (see duplicates.go).
+
+func (h *Handler) poolPage(c *fiber.Ctx) error {
+	return h.renderPool(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
+	ctx, adm := c.UserContext(), currentAdministration(c)
+	q := strings.TrimSpace(c.Query("q", c.FormValue("q")))
+	page, _ := strconv.Atoi(c.Query("page"))
+	if page < 1 {
+		page = 1
+	}
+	rows, total, lerr := h.Store.TalentPool(ctx, adm.ID, q, page)
+	if lerr != nil {
+		return lerr
+	}
+	data := templates.Map{"Rows": rows, "Total": total, "Q": q, "CanInvite": h.can(c, "applications:decide")}
+	if data["CanInvite"].(bool) {
+		offers, err := h.Store.OffersOf(ctx, adm.ID, vivier.OfferPublished, 200)
+		if err != nil {
+			return err
+		}
+		data["Offers"] = offers
+	}
+	link := func(p int) string {
+		v := url.Values{"page": {strconv.Itoa(p)}}
+		if q != "" {
+			v.Set("q", q)
+		}
+		return "/admin/" + adm.Slug + "/vivier?" + v.Encode()
+	}
+	if page > 1 {
+		data["Prev"] = link(page - 1)
+	}
+	if page*vivier.PoolPageSize < total {
+		data["Next"] = link(page + 1)
+	}
+	if err != nil {
+		data["Error"] = vivier.ErrorMessage(err)
+	}
+	return h.page(c, status, "admin/pool", data)
+}
+
+func (h *Handler) inviteFromPool(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := idParam(c, "candidate", "Cette personne n'est pas dans le vivier de votre administration.")
+	if err != nil {
+		return err
+	}
+	offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+	_, err = h.Store.InviteFromPool(c.UserContext(), adm.ID, id, offerID, actor(c))
+	switch code := vivier.ErrorCode(err); {
+	case err == nil:
+		to := "/admin/" + adm.Slug + "/vivier"
+		if q := strings.TrimSpace(c.FormValue("q")); q != "" {
+			to += "?" + url.Values{"q": {q}}.Encode()
+		}
+		return h.back(c, to, "L'invitation à postuler est enregistrée : le courriel part dans quelques instants.")
+	case code == vivier.EINVALID || code == vivier.ECONFLICT:
+		return h.renderPool(c, templates.StatusFor(code), err)
+	}
+	return err
+}
+
+func (h *Handler) duplicatesPage(c *fiber.Ctx) error {
+	return h.renderDuplicates(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) renderDuplicates(c *fiber.Ctx, status int, err error) error {
+	pairs, lerr := h.Store.Duplicates(c.UserContext(), currentAdministration(c).ID)
+	if lerr != nil {
+		return lerr
+	}
+	data := templates.Map{"Pairs": pairs}
+	if err != nil {
+		data["Error"] = vivier.ErrorMessage(err)
+	}
+	return h.page(c, status, "admin/duplicates", data)
+}
+
+func (h *Handler) mergeCandidates(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	keep, _ := strconv.ParseInt(c.FormValue("keep"), 10, 64)
+	other, _ := strconv.ParseInt(c.FormValue("other"), 10, 64)
+	err := h.Store.MergeCandidates(c.UserContext(), adm.ID, keep, other, actor(c))
+	switch code := vivier.ErrorCode(err); {
+	case err == nil:
+		return h.back(c, "/admin/"+adm.Slug+"/doublons", "Les deux fiches sont fusionnées : toutes les candidatures sont sur la fiche conservée.")
+	case code == vivier.EINVALID || code == vivier.ECONFLICT:
+		return h.renderDuplicates(c, templates.StatusFor(code), err)
+	}
+	return err
+}

@@ -1,0 +1,79 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Transfers from the application page, and the "recruited on another offer"
+// badge of the lists and the application page.
+
+// transferOfApplication adds the transfer form's choices and the badges to
+// the application page, under "Transfer".
+func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+	ctx, adm := c.UserContext(), currentAdministration(c)
+	t := templates.Map{"Pending": d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview}
+	flags, err := h.Store.RecruitedElsewhere(ctx, adm.ID, []int64{d.ID})
+	if err != nil {
+		return err
+	}
+	t["Recruited"] = flags[d.ID]
+	if from, err := h.Store.TransferredFrom(ctx, adm.ID, d.ID); err == nil {
+		t["From"] = from
+	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		return err
+	}
+	if t["Pending"].(bool) && h.can(c, "applications:decide") {
+		offers, err := h.Store.TransferOffers(ctx, adm.ID, d.OfferID)
+		if err != nil {
+			return err
+		}
+		t["Offers"], t["CanTransfer"] = offers, true
+	}
+	data["Transfer"] = t
+	return nil
+}
+
+// transferApplication moves an application to another offer (offer) or
+// sends it to another administration (administration, a slug).
+func (h *Handler) transferApplication(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := idParam(c, "application", "Candidature introuvable.")
+	if err != nil {
+		return err
+	}
+	page := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
+	switch c.FormValue("vers") {
+	case "offre":
+		offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+		if err := h.Store.TransferToOffer(c.UserContext(), adm.ID, id, offerID, actor(c)); err != nil {
+			return err
+		}
+		return h.back(c, page, "La candidature est transférée sur l'autre offre ; son historique la suit.")
+	case "administration":
+		slug := strings.ToLower(strings.TrimSpace(c.FormValue("administration")))
+		if slug == "" {
+			return vivier.FieldError("administration", "Saisissez l'identifiant de l'administration destinataire (par exemple ville-demo).")
+		}
+		if _, err := h.Store.TransferToAdministration(c.UserContext(), adm.ID, id, slug, h.Files, actor(c)); err != nil {
+			return err
+		}
+		return h.back(c, page, "La candidature est transmise à l'autre administration, qui la reçoit comme nouvelle ; la personne candidate est prévenue par courriel.")
+	}
+	return vivier.FieldError("vers", "Choisissez de transférer vers une offre ou vers une autre administration.")
+}
+
+// recruitedBadges flags the listed applications whose candidate was
+// recruited on another offer of the administration.
+func (h *Handler) recruitedBadges(c *fiber.Ctx, apps []vivier.ApplicationRow) (map[int64]bool, error) {
+	ids := make([]int64, len(apps))
+	for i, a := range apps {
+		ids[i] = a.ID
+	}
+	return h.Store.RecruitedElsewhere(c.UserContext(), currentAdministration(c).ID, ids)
+}
