@@ -193,3 +193,9 @@ func (r *Renderer) Email(name string, data any) (Email, error) {
 	}
 	return Email{Subject: strings.TrimSpace(subject.String()), HTML: html.String(), Text: text.String()}, nil
 }
+
+// CustomEmail lays out an email a recruiter wrote (vivier.EmailTemplate),
+// already rendered: its HTML part was escaped by Render.
+func (r *Renderer) CustomEmail(t vivier.RenderedTemplate) (Email, error) {
+	return r.Email("custom", map[string]any{"Subject": t.Subject, "HTML": template.HTML(t.HTML), "Text": t.Text}) //nolint:gosec // escaped by vivier.EmailTemplate.Render
+}
