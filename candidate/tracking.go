@@ -77,9 +77,13 @@ func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.Candidate, 
 	if err != nil {
 		return err
 	}
+	interviews, err := h.Store.CandidateInterviews(c.UserContext(), cand.ID)
+	if err != nil {
+		return err
+	}
 	return h.Renderer.Page(c, status, "candidate/tracking_space", templates.Map{
 		"Cand": cand, "Apps": apps, "Token": c.Params("token"), "Flash": flash, "Error": msg, "Fields": fields,
-		"Now": time.Now(), "UploadLimit": vivier.FormatSize(h.UploadLimit)})
+		"Now": time.Now(), "UploadLimit": vivier.FormatSize(h.UploadLimit), "Interviews": interviews})
 }
 
 // spaceAction runs an action of the space and comes back to it.

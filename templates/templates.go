@@ -65,6 +65,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"date":        func(t time.Time) string { return t.Format("02/01/2006") },
 		"datetime":    func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }, // agents read Paris time
 		"statusLabel": func(c vivier.Category) string { return vivier.StatusLabel(c, false) },
+		"frenchDate":  func(t time.Time) string { return vivier.FrenchDateTime(t, paris) },
 		"list":        func(v ...string) []string { return v },
 		"deref": func(p *string) string {
 			if p == nil {
