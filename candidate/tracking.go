@@ -61,6 +61,8 @@ var doneMessages = map[string]string{
 	"telephone": "Votre numéro de téléphone est mis à jour.",
 	"cv":        "Votre nouveau CV est joint à la candidature.",
 	"vivier":    "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
+	"entretien": "Vous avez accepté l'entretien. Le recruteur en est informé.",
+	"creneau":   "Votre demande d'un autre créneau est envoyée au recruteur.",
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {
