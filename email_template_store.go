@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // EmailTemplate returns the administration's template for an event, or the
@@ -38,17 +40,29 @@ func (s *Store) SaveEmailTemplate(ctx context.Context, adminID int64, t EmailTem
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	_, err := s.db.ExecContext(ctx, `INSERT INTO email_templates (administration_id, event, subject, body, updated_by)
-		VALUES ($1, $2, $3, $4, $5) ON CONFLICT (administration_id, event)
-		DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()`,
-		adminID, t.Event, t.Subject, t.Body, actor.Email)
-	return wrap("SaveEmailTemplate", err)
+	return s.inTx(ctx, "SaveEmailTemplate", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO email_templates (administration_id, event, subject, body, updated_by)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (administration_id, event)
+			DO UPDATE SET subject = EXCLUDED.subject, body = EXCLUDED.body, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+			adminID, t.Event, t.Subject, t.Body, actor.Email); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "email_template.saved", "modèle "+string(t.Event), map[string]string{"objet": t.Subject})
+	})
 }
 
 // ResetEmailTemplate goes back to the platform's default.
-func (s *Store) ResetEmailTemplate(ctx context.Context, adminID int64, e TemplateEvent) error {
-	_, err := s.db.ExecContext(ctx, `DELETE FROM email_templates WHERE administration_id = $1 AND event = $2`, adminID, e)
-	return wrap("ResetEmailTemplate", err)
+func (s *Store) ResetEmailTemplate(ctx context.Context, adminID int64, e TemplateEvent, actor Actor) error {
+	return s.inTx(ctx, "ResetEmailTemplate", func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM email_templates WHERE administration_id = $1 AND event = $2`, adminID, e)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // already the default: nothing to log
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "email_template.reset", "modèle "+string(e), nil)
+	})
 }
 
 // PreviewChoice is an application a recruiter may preview a template with.

@@ -84,16 +84,22 @@ func TestEmailTemplatesPerAdministration(t *testing.T) {
 	if err := s.SaveEmailTemplate(ctx, a.ID, bad, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
 		t.Errorf("unknown variable saved: %v", err)
 	}
-	if err := s.ResetEmailTemplate(ctx, b.ID, vivier.EventRefusal); err != nil {
+	if err := s.ResetEmailTemplate(ctx, b.ID, vivier.EventRefusal, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); !got.Custom {
 		t.Error("resetting B reset A")
 	}
-	if err := s.ResetEmailTemplate(ctx, a.ID, vivier.EventRefusal); err != nil {
+	if err := s.ResetEmailTemplate(ctx, a.ID, vivier.EventRefusal, vivier.Actor{Email: "rh@a.fr"}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); got.Custom {
 		t.Error("reset kept the administration's template")
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM audit_log WHERE administration_id = $1 AND action LIKE 'email_template.%'`, a.ID); n != 2 {
+		t.Errorf("%d audit entries for a save and a reset", n)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM audit_log WHERE administration_id = $1`, b.ID); n != 0 {
+		t.Errorf("B's log has %d entries from a reset that changed nothing", n)
 	}
 }

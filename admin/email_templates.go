@@ -75,7 +75,7 @@ func (h *Handler) resetEmailTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.ResetEmailTemplate(c.UserContext(), adm.ID, e); err != nil {
+	if err := h.Store.ResetEmailTemplate(c.UserContext(), adm.ID, e, actor(c)); err != nil {
 		return err
 	}
 	return h.back(c, "/admin/"+adm.Slug+"/modeles/"+string(e), "Le modèle « "+e.Label()+" » revient au texte par défaut de la plateforme.")
