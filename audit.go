@@ -33,6 +33,9 @@ type AuditEntry struct {
 var AuditActions = map[string]string{
 	"application.attached":         "Candidature spontanée rattachée à une offre",
 	"application.moved":            "Candidature changée d'étape",
+	"interview.invited":            "Invitation à un entretien",
+	"email_template.saved":         "Modèle de courriel enregistré",
+	"email_template.reset":         "Modèle de courriel remis par défaut",
 	"administration.response_days": "Délai de réponse promis modifié",
 	"agent.sign_in":                "Connexion",
 	"agent.sign_in_failed":         "Échec de connexion",

@@ -90,15 +90,21 @@ type TrackedApplication struct {
 
 // TimelineEvent is one step of an application's timeline, in plain words.
 type TimelineEvent struct {
-	At    time.Time `db:"at"`
-	To    Category  `db:"to_category"`
-	Step  string    `db:"public_step"` // the step's name when the administration shows it
-	Label string    `db:"-"`
+	At   time.Time `db:"at"`
+	To   Category  `db:"to_category"`
+	Step string    `db:"public_step"` // the step's name when the administration shows it
+	// Interview marks an event about an interview, whose Step says what
+	// happened in the candidate's words.
+	Interview bool   `db:"interview"`
+	Label     string `db:"-"`
 }
 
 // timelineLabel names an event for the candidate: the status, and the step
 // when it is public, so that two steps of one status read differently.
 func timelineLabel(e TimelineEvent) string {
+	if e.Interview {
+		return e.Step
+	}
 	if e.Step == "" {
 		return StatusLabel(e.To, false)
 	}
@@ -129,7 +135,7 @@ func (a *TrackedApplication) CanWithdraw() bool {
 // StatusLabel is what a candidate reads: never the internal step names.
 func StatusLabel(c Category, interview bool) string {
 	switch {
-	case c == CategoryReview && interview:
+	case (c == CategoryReview || c == CategoryNew) && interview:
 		return "entretien prévu"
 	case c == CategoryNew:
 		return "reçue"
@@ -163,8 +169,8 @@ func (s *Store) CandidateApplications(ctx context.Context, candidateID int64) ([
 		return nil, wrap("CandidateApplications", err)
 	}
 	for i := range apps {
-		if err := s.db.SelectContext(ctx, &apps[i].Events, `SELECT e.at, e.to_category,
-				CASE WHEN st.public AND st.name <> '' THEN st.name ELSE '' END AS public_step
+		if err := s.db.SelectContext(ctx, &apps[i].Events, `SELECT e.at, e.to_category, e.interview_id IS NOT NULL AS interview,
+				CASE WHEN e.interview_id IS NOT NULL THEN e.step WHEN st.public AND st.name <> '' THEN st.name ELSE '' END AS public_step
 			FROM application_events e LEFT JOIN pipeline_steps st ON st.id = e.stage_id
 			WHERE e.application_id = $1 ORDER BY e.at, e.id`, apps[i].ID); err != nil {
 			return nil, wrap("CandidateApplications", err)

@@ -46,6 +46,9 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	if err := h.transferOfApplication(c, d, data); err != nil {
 		return err
 	}
+	if err := h.interviewsOfApplication(c, d, data); err != nil {
+		return err
+	}
 	if d.OfferID == nil && h.can(c, "applications:decide") {
 		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
 		if err != nil {

@@ -78,6 +78,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/api", "API", "api_tokens:manage"},
 	{"/csp", "Choisir le Service Public", "csp:manage"},
 	{"/exports", "Exports SIRH", "exports:run"},
+	{"/modeles", "Modèles de courriels", "templates:edit"},
 }
 
 type navItem struct {

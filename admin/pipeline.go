@@ -239,6 +239,9 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 		return vivier.FieldError("confirm", fmt.Sprintf("Vous refusez %d candidatures d'un coup : saisissez %d dans le champ « Nombre de refus à confirmer » pour confirmer.",
 			len(ids), len(ids)))
 	}
+	if m.ReasonID != 0 && m.Notify && c.FormValue("envoi") != "confirme" {
+		return h.bulkRefusalPreview(c, o, ids, m) // the email is read before it goes
+	}
 	res, err := h.Store.MoveApplications(c.UserContext(), currentAdministration(c).ID, ids, m, actor(c))
 	if err != nil {
 		return err

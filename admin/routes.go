@@ -117,6 +117,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.cspRoutes()...)
 	routes = append(routes, h.exportRoutes()...)
 	routes = append(routes, h.poolRoutes()...)
+	routes = append(routes, h.interviewRoutes()...)
 	return routes
 }
 

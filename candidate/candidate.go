@@ -57,6 +57,8 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/candidatures/:id/relance", h.CSRF, h.spaceAction("relance", h.nudge))
 	r.Post("/suivi/:token/candidatures/:id/cv", h.CSRF, h.spaceAction("cv", h.replaceCV))
 	r.Post("/suivi/:token/candidatures/:id/vivier", h.CSRF, h.spaceAction("vivier", h.renewTalentPool))
+	r.Post("/suivi/:token/entretiens/:id/acceptation", h.CSRF, h.spaceAction("entretien", h.acceptInterview))
+	r.Post("/suivi/:token/entretiens/:id/autre-creneau", h.CSRF, h.spaceAction("creneau", h.otherSlot))
 	r.Post("/suivi/:token/telephone", h.CSRF, h.spaceAction("telephone", h.updatePhone))
 	r.Post("/suivi/:token/liens", h.CSRF, h.revokeLinks)
 	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)

@@ -61,6 +61,8 @@ var doneMessages = map[string]string{
 	"telephone": "Votre numéro de téléphone est mis à jour.",
 	"cv":        "Votre nouveau CV est joint à la candidature.",
 	"vivier":    "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
+	"entretien": "Vous avez accepté l'entretien. Le recruteur en est informé.",
+	"creneau":   "Votre demande d'un autre créneau est envoyée au recruteur.",
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {
@@ -77,9 +79,13 @@ func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.Candidate, 
 	if err != nil {
 		return err
 	}
+	interviews, err := h.Store.CandidateInterviews(c.UserContext(), cand.ID)
+	if err != nil {
+		return err
+	}
 	return h.Renderer.Page(c, status, "candidate/tracking_space", templates.Map{
 		"Cand": cand, "Apps": apps, "Token": c.Params("token"), "Flash": flash, "Error": msg, "Fields": fields,
-		"Now": time.Now(), "UploadLimit": vivier.FormatSize(h.UploadLimit)})
+		"Now": time.Now(), "UploadLimit": vivier.FormatSize(h.UploadLimit), "Interviews": interviews})
 }
 
 // spaceAction runs an action of the space and comes back to it.

@@ -71,17 +71,8 @@ func (w *Worker) sendWithToken(ctx context.Context, taskType, template, to strin
 	if id == "" {
 		return false, fmt.Errorf("%s: no task id: %w", taskType, asynq.SkipRetry)
 	}
-	rec := &vivier.SentEmail{MessageKey: taskType + ":" + id, Template: template, Recipient: to, AdministrationID: adminID}
-	return w.store.SendOnce(ctx, rec, func() (string, error) {
-		token, hash := vivier.NewToken()
-		if err := save(hash); err != nil {
-			return "", err
-		}
+	return w.sendTokenEmail(ctx, taskType+":"+id, template, to, adminID, save, func(token string) (Outgoing, error) {
 		email, err := w.renderer.Email(template, data(token))
-		if err != nil {
-			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
-		}
-		rec.Subject = email.Subject
-		return w.mailer.Send(ctx, Outgoing{To: to, Email: email})
+		return Outgoing{To: to, Email: email}, err
 	})
 }

@@ -53,6 +53,12 @@ func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) e
 	} else if err != nil && vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
+	if own, err := w.ownTemplate(ctx, a.AdministrationID, vivier.EventReceived); err != nil || own != nil {
+		if err != nil {
+			return err
+		}
+		return w.receivedWithTemplate(ctx, t, a, *own)
+	}
 	_, err = w.sendWithToken(ctx, t.Type(), "application_received", *a.Candidate.Email, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, hash) },
 		func(token string) any {

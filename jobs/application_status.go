@@ -43,6 +43,16 @@ func (w *Worker) handleApplicationStatus(ctx context.Context, t *asynq.Task) err
 	if id == "" {
 		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
 	}
+	if own, err := w.statusTemplate(ctx, a.AdministrationID, change.To); err != nil || own != nil {
+		if err != nil {
+			return err
+		}
+		v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi")
+		v["motif"] = change.ReasonText
+		_, err = w.sendBuilt(ctx, t.Type()+":"+id, "application_status", *a.Candidate.Email, &a.AdministrationID,
+			func() (Outgoing, error) { return w.customOutgoing(*a.Candidate.Email, *own, v) })
+		return err
+	}
 	data := map[string]any{"A": a, "C": change, "Status": vivier.StatusLabel(change.To, false),
 		"Refused": change.To == vivier.CategoryRefused, "Accepted": change.To == vivier.CategoryAccepted,
 		"URL": w.cfg.BaseURL + "/suivi"}

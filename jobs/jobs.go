@@ -121,6 +121,9 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeSIRHNightly, w.handleSIRHNightly)
 	mux.HandleFunc(vivier.TaskPoolInvitation, w.handlePoolInvitation)
 	mux.HandleFunc(vivier.TaskApplicationTransferred, w.handleApplicationTransferred)
+	mux.HandleFunc(vivier.TaskInterviewInvitation, w.handleInterviewInvitation)
+	mux.HandleFunc(vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
+	mux.HandleFunc(TypeInterviewReminders, w.handleInterviewReminders)
 	return mux
 }
 
@@ -129,7 +132,7 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly, w.registerInterviewReminders} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,9 +86,17 @@ func NewMailer(rawURL, from string) (*Mailer, error) {
 
 // Outgoing is an email ready to go.
 type Outgoing struct {
-	To      string
-	Email   templates.Email
-	Headers map[string]string
+	To          string
+	Email       templates.Email
+	Headers     map[string]string
+	Attachments []Attachment
+}
+
+// Attachment is a file joined to an email (an interview's invitation.ics).
+type Attachment struct {
+	Name        string
+	ContentType string // with its parameters: "text/calendar; method=REQUEST"
+	Data        []byte
 }
 
 // Send hands one email to the SMTP server and returns its Message-Id.
@@ -108,6 +117,11 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	}
 	msg.SetBodyString(mail.TypeTextPlain, o.Email.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, o.Email.HTML)
+	for _, a := range o.Attachments {
+		if err := msg.AttachReader(a.Name, bytes.NewReader(a.Data), mail.WithFileContentType(mail.ContentType(a.ContentType))); err != nil {
+			return "", fmt.Errorf("mailer: attach %s: %w", a.Name, err)
+		}
+	}
 
 	client, err := mail.NewClient(m.host, m.opts...)
 	if err != nil {

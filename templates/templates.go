@@ -65,6 +65,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"date":        func(t time.Time) string { return t.Format("02/01/2006") },
 		"datetime":    func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }, // agents read Paris time
 		"statusLabel": func(c vivier.Category) string { return vivier.StatusLabel(c, false) },
+		"frenchDate":  func(t time.Time) string { return vivier.FrenchDateTime(t, paris) },
 		"list":        func(v ...string) []string { return v },
 		"deref": func(p *string) string {
 			if p == nil {
@@ -192,4 +193,10 @@ func (r *Renderer) Email(name string, data any) (Email, error) {
 		return Email{}, fmt.Errorf("templates: email %s text: %w", name, err)
 	}
 	return Email{Subject: strings.TrimSpace(subject.String()), HTML: html.String(), Text: text.String()}, nil
+}
+
+// CustomEmail lays out an email a recruiter wrote (vivier.EmailTemplate),
+// already rendered: its HTML part was escaped by Render.
+func (r *Renderer) CustomEmail(t vivier.RenderedTemplate) (Email, error) {
+	return r.Email("custom", map[string]any{"Subject": t.Subject, "HTML": template.HTML(t.HTML), "Text": t.Text}) //nolint:gosec // escaped by vivier.EmailTemplate.Render
 }

@@ -67,6 +67,9 @@ func TestPipelineInBrowser(t *testing.T) {
 		chromedp.SetValue(`#bulk-stage`, fmt.Sprint(stepID(t, p, o.AdministrationID, "Non retenue"))),
 		chromedp.SetValue(`#bulk-reason`, fmt.Sprint(reasons[1].ID)),
 		chromedp.Click(`//button[contains(., "Appliquer aux candidatures cochées")]`),
+		// The email is read before it goes.
+		chromedp.WaitVisible(`#email-preview`),
+		chromedp.Click(`//button[contains(., "Refuser et envoyer 3 courriels")]`),
 		chromedp.WaitVisible(`.fr-alert, .fr-error-text, h1`),
 	); err != nil {
 		t.Fatal(err)

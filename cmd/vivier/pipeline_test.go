@@ -132,6 +132,7 @@ func TestPipelineScreens(t *testing.T) {
 		t.Fatalf("40 refusals unconfirmed = %d", resp.StatusCode)
 	}
 	form.Set("confirm", "40")
+	form.Set("envoi", "confirme") // past the email's preview
 	if resp, _ = postForm(t, c, base+"/candidatures/lot", form); resp.StatusCode != 303 {
 		t.Fatalf("40 refusals = %d", resp.StatusCode)
 	}

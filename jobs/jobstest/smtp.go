@@ -26,6 +26,15 @@ type Message struct {
 	Subject string // decoded
 	Text    string // the text/plain part, decoded
 	HTML    string // the text/html part, decoded
+	// Attachments are the parts sent as attachments, decoded.
+	Attachments []Attachment
+}
+
+// Attachment is an attached part of a captured message.
+type Attachment struct {
+	Name        string
+	ContentType string // the whole header, parameters included
+	Data        []byte
 }
 
 // SMTP is an in-process SMTP server that keeps every message it accepts.
@@ -175,9 +184,24 @@ func walk(m *Message, contentType, encoding string, body io.Reader) {
 			if err != nil {
 				return
 			}
+			if _, dp, err := mime.ParseMediaType(p.Header.Get("Content-Disposition")); err == nil && dp["filename"] != "" {
+				m.Attachments = append(m.Attachments, Attachment{Name: dp["filename"], ContentType: p.Header.Get("Content-Type"),
+					Data: decode(p.Header.Get("Content-Transfer-Encoding"), p)})
+				continue
+			}
 			walk(m, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p)
 		}
 	}
+	b := decode(encoding, body)
+	switch mt {
+	case "text/plain":
+		m.Text = string(b)
+	case "text/html":
+		m.HTML = string(b)
+	}
+}
+
+func decode(encoding string, body io.Reader) []byte {
 	var r io.Reader = body
 	switch strings.ToLower(encoding) {
 	case "quoted-printable":
@@ -186,10 +210,5 @@ func walk(m *Message, contentType, encoding string, body io.Reader) {
 		r = base64.NewDecoder(base64.StdEncoding, body)
 	}
 	b, _ := io.ReadAll(r)
-	switch mt {
-	case "text/plain":
-		m.Text = string(b)
-	case "text/html":
-		m.HTML = string(b)
-	}
+	return b
 }

@@ -1,0 +1,79 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// The preview of a bulk refusal's email: before refusals that tell the
+// candidates go out, the recruiter reads the email as the first of them will
+// get it, then confirms. The confirmation form carries the same choices.
+
+func (h *Handler) bulkRefusalPreview(c *fiber.Ctx, o *vivier.Offer, ids []int64, m vivier.Move) error {
+	ctx, adm := c.UserContext(), currentAdministration(c)
+	reasons, err := h.Store.RefusalReasons(ctx, adm.ID)
+	if err != nil {
+		return err
+	}
+	var reason *vivier.RefusalReason
+	for i := range reasons {
+		if reasons[i].ID == m.ReasonID {
+			reason = &reasons[i]
+		}
+	}
+	if reason == nil {
+		return vivier.FieldError("reason", "Choisissez le motif du refus dans la liste.")
+	}
+	var first *vivier.ApplicationDetail
+	for _, id := range ids {
+		d, err := h.Store.ApplicationForAgents(ctx, adm.ID, id)
+		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+			continue // another administration's: ignored, as the move does
+		}
+		if err != nil {
+			return err
+		}
+		if d.Candidate.Email != nil {
+			first = d
+			break
+		}
+	}
+	if first == nil {
+		return vivier.FieldError("ids", "Aucune des candidatures cochées ne peut recevoir de courriel.")
+	}
+	email, err := h.refusalEmail(c, &first.ApplicationSummary, reason)
+	if err != nil {
+		return err
+	}
+	var hidden [][2]string
+	for _, id := range ids {
+		hidden = append(hidden, [2]string{"ids", strconv.FormatInt(id, 10)})
+	}
+	for _, k := range []string{"stage", "reason", "notify", "confirm"} {
+		hidden = append(hidden, [2]string{k, c.FormValue(k)})
+	}
+	return h.page(c, fiber.StatusOK, "admin/bulk_preview", templates.Map{"Offer": o, "Count": len(ids), "Email": email,
+		"First": first, "Reason": reason, "Hidden": hidden,
+		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)})
+}
+
+// refusalEmail renders the refusal email as the worker will send it: the
+// administration's template when it wrote one, the built-in email otherwise.
+func (h *Handler) refusalEmail(c *fiber.Ctx, a *vivier.ApplicationSummary, reason *vivier.RefusalReason) (templates.Email, error) {
+	t, err := h.Store.EmailTemplate(c.UserContext(), a.AdministrationID, vivier.EventRefusal)
+	if err != nil {
+		return templates.Email{}, err
+	}
+	if t.Custom {
+		v := vivier.ApplicationValues(a, h.BaseURL+"/suivi")
+		v["motif"] = reason.CandidateText
+		return h.Renderer.CustomEmail(t.Render(v))
+	}
+	return h.Renderer.Email("application_status", map[string]any{"A": a,
+		"C":      vivier.StatusChange{To: vivier.CategoryRefused, ReasonText: reason.CandidateText},
+		"Status": vivier.StatusLabel(vivier.CategoryRefused, false), "Refused": true, "URL": h.BaseURL + "/suivi"})
+}

@@ -1,0 +1,112 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Interviews from the application page: the invitation form (its own page,
+// so that its errors come back with the form filled in) and what the
+// application page shows of them.
+
+func (h *Handler) interviewRoutes() []Route {
+	return append(h.emailTemplateRoutes(),
+		Route{Method: "GET", Path: "/:adm/candidatures/:application/entretien", Access: administration, Perm: "applications:decide", handler: h.interviewForm},
+		Route{Method: "POST", Path: "/:adm/candidatures/:application/entretien", Access: administration, Perm: "applications:decide", handler: h.inviteToInterview},
+	)
+}
+
+// interviewForm is what the agent typed, to fill the form again.
+type interviewForm struct {
+	Date, Time, Duration, Place, Video, Message string
+	Interviewers                                map[int64]bool
+}
+
+func (h *Handler) interviewApplication(c *fiber.Ctx) (*vivier.ApplicationDetail, error) {
+	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	if err != nil {
+		return nil, vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+	}
+	return h.Store.ApplicationForAgents(c.UserContext(), currentAdministration(c).ID, id)
+}
+
+func (h *Handler) interviewForm(c *fiber.Ctx) error {
+	d, err := h.interviewApplication(c)
+	if err != nil {
+		return err
+	}
+	f := interviewForm{Duration: "45", Interviewers: map[int64]bool{currentAgent(c).ID: true}}
+	return h.renderInterviewForm(c, fiber.StatusOK, d, f, nil)
+}
+
+func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	d, err := h.interviewApplication(c)
+	if err != nil {
+		return err
+	}
+	f := interviewForm{Date: strings.TrimSpace(c.FormValue("date")), Time: strings.TrimSpace(c.FormValue("time")),
+		Duration: strings.TrimSpace(c.FormValue("duration")), Place: c.FormValue("place"), Video: c.FormValue("video"),
+		Message: c.FormValue("message"), Interviewers: map[int64]bool{}}
+	r := vivier.InterviewRequest{Place: f.Place, VideoURL: f.Video, Message: f.Message}
+	for _, v := range c.Request().PostArgs().PeekMulti("interviewers") {
+		if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+			r.Interviewers = append(r.Interviewers, id)
+			f.Interviewers[id] = true
+		}
+	}
+	r.DurationMinutes, _ = strconv.Atoi(f.Duration)
+	var errs vivier.FormErrors
+	if f.Date != "" || f.Time != "" {
+		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+f.Time, paris)
+		if err != nil {
+			errs = append(errs, vivier.FieldError("date", "Saisissez la date (jj/mm/aaaa) et l'heure (hh:mm) de l'entretien."))
+		}
+		r.StartsAt = t
+	}
+	if errs == nil {
+		_, err = h.Store.InviteToInterview(c.UserContext(), adm.ID, d.ID, r, actor(c), time.Now())
+	} else {
+		err = errs
+	}
+	if code := vivier.ErrorCode(err); code == vivier.EINVALID || code == vivier.ECONFLICT {
+		return h.renderInterviewForm(c, templates.StatusFor(code), d, f, err)
+	} else if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(d.ID, 10),
+		"L'invitation à l'entretien est enregistrée ; le courriel part à la personne candidate, avec l'invitation pour son agenda.")
+}
+
+func (h *Handler) renderInterviewForm(c *fiber.Ctx, status int, d *vivier.ApplicationDetail, f interviewForm, ferr error) error {
+	agents, err := h.Store.AgentsOfAdministration(c.UserContext(), currentAdministration(c).ID)
+	if err != nil {
+		return err
+	}
+	data := templates.Map{"App": d, "Form": f, "Agents": agents, "Fields": map[string]string{}}
+	if ferr != nil {
+		data["Fields"] = vivier.AsFormErrors(ferr).ByField()
+		data["Error"] = vivier.ErrorMessage(ferr)
+		if vivier.ErrorCode(ferr) == vivier.EINVALID {
+			data["Error"] = "L'invitation n'est pas envoyée."
+		}
+	}
+	return h.page(c, status, "admin/interview", data)
+}
+
+// interviewsOfApplication adds the interviews to the application page.
+func (h *Handler) interviewsOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+	ivs, err := h.Store.InterviewsOfApplication(c.UserContext(), currentAdministration(c).ID, d.ID)
+	if err != nil {
+		return err
+	}
+	data["Interviews"] = ivs
+	data["CanInvite"] = h.can(c, "applications:decide") && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
+	return nil
+}

@@ -1,0 +1,161 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"vivier"
+)
+
+// The emails of interviews: the candidate's invitation (the
+// administration's template, with invitation.ics and a new tracking link,
+// since the answer is given from the space), the interviewers' and
+// recruiters' notice of the candidate's answer, and the candidate's
+// reminder the day before.
+
+// TypeInterviewReminders mails tomorrow's interviews' reminders, hourly: any
+// tick of the day before sends them, and sent_emails makes it once.
+const TypeInterviewReminders = "interviews:reminders"
+
+func (w *Worker) registerInterviewReminders() error {
+	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeInterviewReminders, nil),
+		asynq.Queue(QueueDefault), asynq.Unique(50*time.Minute), asynq.MaxRetry(3))
+	if err != nil {
+		return fmt.Errorf("jobs: register %s: %w", TypeInterviewReminders, err)
+	}
+	return nil
+}
+
+// interviewOf loads the payload's interview and its application; nil when
+// there is nothing to send any more (replaced, erased, withdrawn).
+func (w *Worker) interviewOf(ctx context.Context, t *asynq.Task) (*vivier.Interview, *vivier.ApplicationSummary, error) {
+	var p vivier.InterviewTask
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.InterviewID == 0 {
+		return nil, nil, fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	iv, err := w.store.InterviewByID(ctx, p.InterviewID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := w.store.ApplicationSummaryByID(ctx, iv.ApplicationID)
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if a.Candidate.Email == nil || a.Category == vivier.CategoryErased || a.Category == vivier.CategoryWithdrawn {
+		return nil, nil, nil
+	}
+	return iv, a, nil
+}
+
+func (w *Worker) handleInterviewInvitation(ctx context.Context, t *asynq.Task) error {
+	iv, a, err := w.interviewOf(ctx, t)
+	if iv == nil || iv.Status == vivier.InterviewReplaced {
+		return err // a newer invitation has its own email
+	}
+	id := taskID(ctx)
+	if id == "" {
+		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+	}
+	tpl, err := w.store.EmailTemplate(ctx, a.AdministrationID, vivier.EventInterview)
+	if err != nil {
+		return err
+	}
+	to := *a.Candidate.Email
+	_, err = w.sendTokenEmail(ctx, t.Type()+":"+id, "interview_invitation", to, &a.AdministrationID,
+		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, hash) },
+		func(token string) (Outgoing, error) {
+			v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token)
+			for k, val := range vivier.InterviewValues(iv, paris) {
+				v[k] = val
+			}
+			o, err := w.customOutgoing(to, tpl, v)
+			o.Attachments = []Attachment{{Name: "invitation.ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8",
+				Data: InterviewICS(iv, a, w.cfg.BaseURL)}}
+			return o, err
+		})
+	return err
+}
+
+// handleInterviewAnswered tells the interviewers and the recruiters, once
+// each, what the candidate answered.
+func (w *Worker) handleInterviewAnswered(ctx context.Context, t *asynq.Task) error {
+	iv, a, err := w.interviewOf(ctx, t)
+	if iv == nil {
+		return err
+	}
+	id := taskID(ctx)
+	if id == "" {
+		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+	}
+	recruiters, err := w.store.Recruiters(ctx, a.AdministrationID)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	data := map[string]any{"A": a, "I": iv, "Accepted": iv.Status == vivier.InterviewAccepted,
+		"When": vivier.FrenchDateTime(iv.StartsAt, paris),
+		"URL":  w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/candidatures/" + strconv.FormatInt(a.ID, 10)}
+	for _, ag := range append(iv.Interviewers, recruiters...) {
+		if seen[ag.ID] {
+			continue
+		}
+		seen[ag.ID] = true
+		key := t.Type() + ":" + id + ":" + strconv.FormatInt(ag.ID, 10)
+		if _, err := w.sendTemplate(ctx, key, "interview_answered", ag.Email, &a.AdministrationID, data); err != nil {
+			return err // the ones sent are recorded: a retry skips them
+		}
+	}
+	return nil
+}
+
+func (w *Worker) handleInterviewReminders(ctx context.Context, _ *asynq.Task) error {
+	_, err := w.SendInterviewReminders(ctx, w.now())
+	return err
+}
+
+// SendInterviewReminders mails the candidates of the interviews of the day
+// after now (in Paris) and returns how many it sent; each interview's
+// reminder goes once, whatever the number of runs.
+func (w *Worker) SendInterviewReminders(ctx context.Context, now time.Time) (int, error) {
+	d := now.In(paris)
+	from := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, paris)
+	ids, err := w.store.InterviewsStarting(ctx, from, from.AddDate(0, 0, 1))
+	if err != nil {
+		return 0, err
+	}
+	sent := 0
+	for _, id := range ids {
+		iv, err := w.store.InterviewByID(ctx, id)
+		if err != nil {
+			return sent, err
+		}
+		a, err := w.store.ApplicationSummaryByID(ctx, iv.ApplicationID)
+		if err != nil {
+			return sent, err
+		}
+		if a.Candidate.Email == nil {
+			continue
+		}
+		data := map[string]any{"A": a, "I": iv, "When": vivier.FrenchDateTime(iv.StartsAt, paris), "URL": w.cfg.BaseURL + "/suivi"}
+		ok, err := w.sendTemplate(ctx, "interview_reminder:"+strconv.FormatInt(iv.ID, 10), "interview_reminder",
+			*a.Candidate.Email, &a.AdministrationID, data)
+		if err != nil {
+			return sent, err
+		}
+		if ok {
+			sent++
+		}
+	}
+	return sent, nil
+}
