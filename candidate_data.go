@@ -143,6 +143,14 @@ func (s *Store) EraseCandidate(ctx context.Context, candidateID int64, files Fil
 			if _, err := tx.ExecContext(ctx, `UPDATE sent_emails SET recipient = 'supprime@invalid' WHERE recipient = $1`, *email); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE email_bounces SET recipient = 'supprime@invalid' WHERE recipient = $1`, *email); err != nil {
+				return err
+			}
+			// The confirmation is the last email to this address: its
+			// payload carries it, the outbox purge removes it within a week.
+			if err := insertErasureDone(ctx, tx, candidateID, *email); err != nil {
+				return err
+			}
 		}
 		return tx.SelectContext(ctx, &keys, `UPDATE application_files SET name = '', text = '', deleted_at = now()
 			WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1) AND deleted_at IS NULL RETURNING file_key`, candidateID)

@@ -82,6 +82,6 @@ func (w *Worker) sendWithToken(ctx context.Context, taskType, template, to strin
 			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 		}
 		rec.Subject = email.Subject
-		return w.mailer.Send(ctx, Outgoing{To: to, Email: email})
+		return w.deliver(ctx, Outgoing{To: to, Email: email}, rec)
 	})
 }

@@ -39,6 +39,7 @@ type Config struct {
 	Files             vivier.FileStore // candidates' files, for the purge of erased ones
 	AgentInactivity   time.Duration    // agents who do not sign in for this long are disabled
 	Now               func() time.Time // the clock of periodic tasks; time.Now if nil
+	SMTPRatePerSecond int              // emails per second across every worker (the provider's limit); 0: no limit
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -52,6 +53,7 @@ type Worker struct {
 	server    *asynq.Server
 	scheduler *asynq.Scheduler
 	relay     *Relay
+	limiter   *sendLimiter
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -73,12 +75,20 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	}
 	w := &Worker{cfg: cfg, store: store, renderer: renderer, mailer: mailer, log: log, stop: make(chan struct{})}
 	w.client = asynq.NewClient(cfg.Redis)
+	if cfg.SMTPRatePerSecond > 0 {
+		if l, err := newSendLimiter(cfg.Redis, cfg.SMTPRatePerSecond); err == nil {
+			w.limiter = l
+		} else {
+			log.Error("SMTP rate limit disabled", "err", err)
+		}
+	}
 	w.relay = NewRelay(store, w.client, cfg.RelayBatch)
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
 		TaskCheckInterval: cfg.TaskCheckInterval,
 		ShutdownTimeout:   cfg.ShutdownTimeout,
+		RetryDelayFunc:    retryDelay,
 		Logger:            asynqLogger{log.With("component", "asynq")},
 		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
@@ -144,6 +154,9 @@ func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
 	w.client.Close()
+	if w.limiter != nil {
+		w.limiter.Close()
+	}
 }
 
 func (w *Worker) now() time.Time {
