@@ -105,14 +105,15 @@ func (s *Store) ApplicationMessageByID(ctx context.Context, appID, msgID int64) 
 // CandidateTask is the payload of the data rights' emails. The erasure's
 // carries the address, which the erasure removed from the candidate.
 type CandidateTask struct {
-	CandidateID int64  `json:"candidate_id"`
-	Email       string `json:"email,omitempty"`
+	CandidateID int64     `json:"candidate_id"`
+	Email       string    `json:"email,omitempty"`
+	At          time.Time `json:"at"`
 }
 
 // NoteDataExport queues the email that tells a candidate a copy of their
 // data was taken from their space: a link forwarded by mistake shows.
 func (s *Store) NoteDataExport(ctx context.Context, candidateID int64) error {
-	msg, err := NewOutboxMessage(TaskDataExport, "critical", CandidateTask{CandidateID: candidateID})
+	msg, err := NewOutboxMessage(TaskDataExport, "critical", CandidateTask{CandidateID: candidateID, At: time.Now()})
 	if err != nil {
 		return err
 	}
@@ -120,7 +121,7 @@ func (s *Store) NoteDataExport(ctx context.Context, candidateID int64) error {
 }
 
 func insertErasureDone(ctx context.Context, tx *sqlx.Tx, candidateID int64, email string) error {
-	msg, err := NewOutboxMessage(TaskErasureDone, "critical", CandidateTask{CandidateID: candidateID, Email: email})
+	msg, err := NewOutboxMessage(TaskErasureDone, "critical", CandidateTask{CandidateID: candidateID, Email: email, At: time.Now()})
 	if err != nil {
 		return err
 	}

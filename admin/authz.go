@@ -73,6 +73,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/administration", "Administration", "administrations:manage"},
 	{"/journal", "Journal", "audit:read"},
 	{"/api", "API", "api_tokens:manage"},
+	{"/notifications", "Notifications", "notifications:manage"},
 }
 
 type navItem struct {

@@ -120,6 +120,12 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	mux.HandleFunc(TypeRetention, w.handleRetention)
+	mux.HandleFunc(vivier.TaskRecruiterMessage, w.handleRecruiterMessage)
+	mux.HandleFunc(vivier.TaskDataExport, w.handleDataExport)
+	mux.HandleFunc(vivier.TaskErasureDone, w.handleErasureDone)
+	mux.HandleFunc(TypeNotificationDigest, w.handleDigest)
+	mux.HandleFunc(TypeResponseReminders, w.handleResponseReminders)
+	mux.HandleFunc(TypeAutoRefuse, w.handleAutoRefuse)
 	return mux
 }
 
@@ -128,7 +134,7 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerNotifications} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err
