@@ -1,0 +1,389 @@
+package jobs_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hibiken/asynq"
+
+	"vivier"
+	"vivier/jobs"
+	"vivier/jobs/jobstest"
+	"vivier/templates"
+)
+
+// clock is the time periodic tasks see, moved by the test.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// withClock replaces the fixture's worker by one whose periodic tasks read
+// the returned clock.
+func withClock(t *testing.T, f *fixture) *clock {
+	t.Helper()
+	r, err := templates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mailer, err := jobs.NewMailer(f.smtp.URL, "Vivier <ne-pas-repondre@vivier.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, _ := vivier.NewLocalFiles(t.TempDir())
+	c := &clock{t: time.Now()}
+	f.worker = jobs.NewWorker(jobs.Config{
+		Redis: f.redis, RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond,
+		BaseURL: "http://vivier.test", Files: files, Now: c.Now,
+	}, f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	return c
+}
+
+// applyTo sends one more application to the offer of app.
+func applyTo(t *testing.T, f *fixture, app *vivier.Application, first, email string) *vivier.Application {
+	t.Helper()
+	o, err := f.store.OfferByID(context.Background(), app.AdministrationID, *app.OfferID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := &vivier.Submission{FirstName: first, LastName: "Durand", Email: email, Consent: true, IdempotencyKey: uuid.NewString()}
+	if err := sub.Validate(o); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := vivier.NewLocalFiles(t.TempDir())
+	a, _, err := f.store.Apply(context.Background(), sub, o, files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// waitFor waits for the next email whose subject contains subject.
+func waitFor(t *testing.T, f *fixture, seen *int, subject string) jobstest.Message {
+	t.Helper()
+	for {
+		msgs := f.smtp.Wait(t, *seen+1, 15*time.Second)
+		m := msgs[*seen]
+		*seen++
+		if strings.Contains(m.Subject, subject) {
+			checkHeaders(t, m)
+			return m
+		}
+		t.Fatalf("email %d is %q to %v, want one about %q", *seen, m.Subject, m.To, subject)
+	}
+}
+
+// checkHeaders: what every email Vivier sends must carry.
+func checkHeaders(t *testing.T, m jobstest.Message) {
+	t.Helper()
+	if id := m.Header.Get("Message-Id"); !strings.HasSuffix(id, "@vivier.test>") {
+		t.Errorf("%q: Message-Id %q is not of our domain", m.Subject, id)
+	}
+	if m.Header.Get("Auto-Submitted") != "auto-generated" || m.Header.Get("Date") == "" || !strings.Contains(m.Header.Get("From"), "ne-pas-repondre@vivier.test") {
+		t.Errorf("%q: headers %v", m.Subject, m.Header)
+	}
+	if m.Text == "" || !strings.Contains(m.HTML, "<h1") {
+		t.Errorf("%q: a part is missing: text %q html %q", m.Subject, m.Text, m.HTML)
+	}
+}
+
+var unsubscribeURL = regexp.MustCompile(`http://vivier\.test/admin/desabonnement/([A-Za-z0-9_-]{43})`)
+
+// TestNotificationCatalogue produces every email of the catalogue through
+// the worker and a real SMTP conversation, in the order a life of an
+// application brings them.
+func TestNotificationCatalogue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	clk := withClock(t, f)
+	app := applyOnce(t, f)
+	rec, err := f.store.AgentByEmail(ctx, "rh@mairie.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer f.worker.Shutdown()
+	seen := 0
+	// Application received (candidate) and new application (recruiter, at once).
+	msgs := f.smtp.Wait(t, 2, 15*time.Second)
+	seen = 2
+	subjects := msgs[0].Subject + "|" + msgs[1].Subject
+	if !strings.Contains(subjects, "bien reçue") || !strings.Contains(subjects, "Nouvelle candidature") {
+		t.Fatalf("first emails: %s", subjects)
+	}
+	for _, m := range msgs {
+		checkHeaders(t, m)
+	}
+
+	// Invitation and password reset (agents), tracking link (candidate).
+	if _, err := f.store.Invite(ctx, app.AdministrationID, "nouvelle@mairie.test", vivier.RoleLecteur, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, f, &seen, "Invitation")
+	if err := f.store.RequestPasswordReset(ctx, "rh@mairie.test"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, f, &seen, "mot de passe")
+	if err := f.store.RequestTrackingLink(ctx, "ines@exemple.fr"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, f, &seen, "suivre vos candidatures")
+
+	// A recruiter's message (candidate).
+	if err := f.store.SendRecruiterMessage(ctx, app.AdministrationID, app.ID, "Pouvez-vous nous envoyer vos disponibilités ?",
+		vivier.Actor{AgentID: rec.ID, Email: rec.Email}); err != nil {
+		t.Fatal(err)
+	}
+	m := waitFor(t, f, &seen, "Message de Mairie de Lille")
+	if m.To[0] != "ines@exemple.fr" || !strings.Contains(m.Text, "vos disponibilités") || strings.Contains(m.Text, "rh@mairie.test") {
+		t.Fatalf("recruiter message to %v: %q", m.To, m.Text)
+	}
+
+	// Status changed (candidate).
+	steps, _ := f.store.Steps(ctx, app.AdministrationID)
+	var review int64
+	for _, s := range steps {
+		if s.Category == vivier.CategoryReview && review == 0 {
+			review = s.ID
+		}
+	}
+	if _, err := f.store.MoveApplication(ctx, app.AdministrationID, app.ID, vivier.Move{StageID: review, Notify: true}, vivier.Actor{Email: rec.Email}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, f, &seen, "en cours d'examen")
+
+	// The candidate's nudge once the promise has passed (recruiter).
+	f.store.DB().MustExec(`UPDATE applications SET created_at = created_at - interval '20 days' WHERE id = $1`, app.ID)
+	if err := f.store.SendCandidateMessage(ctx, app.CandidateID, app.ID, "Avez-vous pu étudier ma candidature ?"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, f, &seen, "Message d'un·e candidat·e")
+
+	// Data export (candidate).
+	if err := f.store.NoteDataExport(ctx, app.CandidateID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, f, &seen, "copie de vos données")
+
+	// Digest: the recruiter chooses it; a new application mails nobody at
+	// once, and the next morning's digest lists it.
+	if err := f.store.SetNotificationMode(ctx, rec.ID, app.AdministrationID, vivier.NotifyDigest); err != nil {
+		t.Fatal(err)
+	}
+	second := applyTo(t, f, app, "Karim", "karim@exemple.fr")
+	waitFor(t, f, &seen, "bien reçue") // the candidate's confirmation only
+	clk.Set(second.CreatedAt.AddDate(0, 0, 1))
+	for range 2 { // the second run, another worker's tick, sends nothing
+		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeNotificationDigest, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d := waitFor(t, f, &seen, "nouvelle candidature du")
+	if d.To[0] != "rh@mairie.test" || !strings.Contains(d.Text, "Karim Durand") || strings.Contains(d.Text, "Inès") {
+		t.Fatalf("digest to %v: %q", d.To, d.Text)
+	}
+	unsub := d.Header.Get("List-Unsubscribe")
+	link := unsubscribeURL.FindStringSubmatch(unsub)
+	if link == nil || d.Header.Get("List-Unsubscribe-Post") != "List-Unsubscribe=One-Click" || !strings.Contains(d.Text, link[0]) {
+		t.Fatalf("digest unsubscribe headers: %q / %q", unsub, d.Header.Get("List-Unsubscribe-Post"))
+	}
+
+	// Response reminder at 80 % of 15 days (recruiter), once.
+	clk.Set(second.CreatedAt.Add(13 * 24 * time.Hour))
+	for range 2 {
+		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeResponseReminders, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := waitFor(t, f, &seen, "Réponse attendue avant le")
+	if !strings.Contains(r.Subject, "Karim Durand") || r.To[0] != "rh@mairie.test" {
+		t.Fatalf("reminder %q to %v", r.Subject, r.To)
+	}
+
+	// The one-click link turns the digest off.
+	if _, err := f.store.Unsubscribe(ctx, link[1]); err != nil {
+		t.Fatal(err)
+	}
+	if mode, _ := f.store.NotificationMode(ctx, rec.ID, app.AdministrationID); mode != vivier.NotifyOff {
+		t.Fatalf("mode after unsubscribe = %s", mode)
+	}
+
+	// Erasure done (candidate): the log keeps no address.
+	files, _ := vivier.NewLocalFiles(t.TempDir())
+	if err := f.store.EraseCandidate(ctx, app.CandidateID, files); err != nil {
+		t.Fatal(err)
+	}
+	e := waitFor(t, f, &seen, "supprimées")
+	if e.To[0] != "ines@exemple.fr" {
+		t.Fatalf("erasure confirmation to %v", e.To)
+	}
+	time.Sleep(200 * time.Millisecond) // the record commits after the SMTP answer
+	if sent, _ := f.store.SentEmailsTo(ctx, "ines@exemple.fr"); len(sent) != 0 {
+		t.Fatalf("sent_emails still names the erased address: %+v", sent)
+	}
+	if n := len(f.smtp.Messages()); n != seen {
+		t.Fatalf("%d emails, want %d: a run sent twice", n, seen)
+	}
+}
+
+// A permanent refusal is recorded as a bounce, shown to the administration
+// that sent, and not retried; a temporary one is retried.
+func TestBounceIsRecordedAndNotRetried(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	app := applyOnce(t, f)
+	if err := f.store.SendRecruiterMessage(ctx, app.AdministrationID, app.ID, "Bonjour", vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	payload := []byte(`{"application_id":` + itoa(app.ID) + `,"message_id":1}`)
+	var msgID int64
+	if err := f.store.DB().Get(&msgID, `SELECT max(id) FROM application_messages WHERE application_id = $1`, app.ID); err != nil {
+		t.Fatal(err)
+	}
+	payload = []byte(`{"application_id":` + itoa(app.ID) + `,"message_id":` + itoa(msgID) + `}`)
+	f.smtp.RejectNext(451)
+	if err := f.runTask(vivier.TaskRecruiterMessage, "outbox-1", payload); err == nil || errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("a 451: err = %v, want a retryable error", err)
+	}
+	f.smtp.RejectNext(550)
+	if err := f.runTask(vivier.TaskRecruiterMessage, "outbox-1", payload); !errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("a 550: err = %v, want SkipRetry", err)
+	}
+	b, err := f.store.BouncesOf(ctx, app.AdministrationID, "ines@exemple.fr")
+	if err != nil || len(b) != 1 || b[0].Code != 550 || b[0].Template != "recruiter_message" {
+		t.Fatalf("bounces = %+v, %v", b, err)
+	}
+	if other, _ := f.store.BouncesOf(ctx, app.AdministrationID+1000, "ines@exemple.fr"); len(other) != 0 {
+		t.Fatalf("another administration sees the bounce: %+v", other)
+	}
+	if err := f.runTask(vivier.TaskRecruiterMessage, "outbox-2", []byte(`{"application_id":1}`)); !errors.Is(err, asynq.SkipRetry) {
+		t.Fatalf("bad payload: %v", err)
+	}
+}
+
+// Applications left without activity past the administration's second delay
+// are refused through the pipeline, with the reasoned email, once; nothing
+// happens while the setting is off.
+func TestAutoRefuse(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	f := newFixture(t)
+	clk := withClock(t, f)
+	app := applyOnce(t, f)
+	active := applyTo(t, f, app, "Karim", "karim@exemple.fr")
+	f.store.DB().MustExec(`UPDATE applications SET last_activity_at = now() - interval '61 days', created_at = now() - interval '61 days' WHERE id = $1`, app.ID)
+	clk.Set(time.Now())
+	run := func() {
+		t.Helper()
+		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeAutoRefuse, nil)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run() // off by default
+	if a, _ := f.store.ApplicationSummaryByID(ctx, app.ID); a.Category != vivier.CategoryNew {
+		t.Fatalf("refused while the setting is off: %s", a.Category)
+	}
+	if err := f.store.SetAutoRefuse(ctx, app.AdministrationID, vivier.AutoRefuseSettings{Enabled: true, Days: 10}, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
+		t.Fatalf("a delay under the promise: %v", err)
+	}
+	if err := f.store.SetAutoRefuse(ctx, app.AdministrationID, vivier.AutoRefuseSettings{Enabled: true, Days: 60}, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	run()
+	run()
+	if a, _ := f.store.ApplicationSummaryByID(ctx, app.ID); a.Category != vivier.CategoryRefused {
+		t.Fatalf("category = %s, want refusee", a.Category)
+	}
+	if a, _ := f.store.ApplicationSummaryByID(ctx, active.ID); a.Category != vivier.CategoryNew {
+		t.Fatalf("a recent application was refused: %s", a.Category)
+	}
+	h, err := f.store.ApplicationHistory(ctx, app.AdministrationID, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := h[len(h)-1]
+	if len(h) != 2 || last.Actor != vivier.AutoRefuseActor || last.Reason != vivier.AutoRefuseReason || !last.EmailSent {
+		t.Fatalf("history = %+v", h)
+	}
+	// The candidate's email goes through the outbox like any refusal's.
+	if err := f.worker.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer f.worker.Shutdown()
+	var refusal *jobstest.Message
+	for _, m := range f.smtp.Wait(t, 4, 15*time.Second) { // 2 confirmations, 1 notice (both at once), the refusal
+		if strings.Contains(m.Subject, "non retenue") {
+			refusal = &m
+		}
+	}
+	if refusal == nil || refusal.To[0] != "ines@exemple.fr" || !strings.Contains(refusal.Text, "dans le délai annoncé") {
+		t.Fatalf("refusal email: %+v", refusal)
+	}
+}
+
+// The limiter lets the limit through in a second, shared by every process
+// on the same Redis, and makes the next one wait for the next second.
+func TestSendLimiterSharesTheLimit(t *testing.T) {
+	t.Parallel()
+	redis := jobstest.Redis(t)
+	at := time.Unix(2_000_000_000, 0)
+	now := func() time.Time { return at }
+	a, err := jobs.NewSendLimiterAt(redis, 3, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, _ := jobs.NewSendLimiterAt(redis, 3, now) // another worker
+	defer b.Close()
+	ctx := context.Background()
+	for _, l := range []*jobs.SendLimiter{a, b, a} {
+		if err := l.Wait(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Full for this second: the fourth waits; a cancelled wait says so.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := b.Wait(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("fourth email in the same second: %v, want it to wait", err)
+	}
+	at = at.Add(time.Second)
+	if err := b.Wait(ctx); err != nil {
+		t.Fatalf("next second: %v", err)
+	}
+}
+
+func TestRetryDelayGrowsExponentially(t *testing.T) {
+	t.Parallel()
+	prev := time.Duration(0)
+	for n := 0; n < 20; n++ {
+		d := jobs.RetryDelay(n, nil, nil)
+		lo := (10 * time.Second << min(n, 12)) / 2
+		if lo > 30*time.Minute {
+			lo = 30 * time.Minute
+		}
+		if d < lo || d > time.Hour {
+			t.Fatalf("retry %d waits %s, want from %s to an hour", n, d, lo)
+		}
+		if n > 0 && n < 8 && d < prev/2 {
+			t.Fatalf("retry %d waits %s after %s", n, d, prev)
+		}
+		prev = d
+	}
+}
