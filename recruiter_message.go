@@ -128,6 +128,16 @@ func insertErasureDone(ctx context.Context, tx *sqlx.Tx, candidateID int64, emai
 	return insertOutbox(ctx, tx, &msg)
 }
 
+// ForgetErasedAddress removes the address from the erasure confirmation's
+// outbox rows once the email is sent: after an erasure, that pending row is
+// the one place of PostgreSQL still naming the candidate, and only until the
+// worker has mailed them.
+func (s *Store) ForgetErasedAddress(ctx context.Context, email string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET payload = payload - 'email' WHERE task_type = $1 AND payload->>'email' = $2`,
+		TaskErasureDone, email)
+	return wrap("ForgetErasedAddress", err)
+}
+
 // CandidateByID returns a candidate, erased or not.
 func (s *Store) CandidateByID(ctx context.Context, id int64) (*Candidate, error) {
 	var c Candidate

@@ -112,5 +112,8 @@ func (w *Worker) handleErasureDone(ctx context.Context, t *asynq.Task) error {
 	_, err = w.store.SendOnce(ctx, rec, func() (string, error) {
 		return w.deliver(ctx, Outgoing{To: p.Email, Email: email}, rec)
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return w.store.ForgetErasedAddress(ctx, p.Email)
 }

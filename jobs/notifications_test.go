@@ -236,6 +236,11 @@ func TestNotificationCatalogue(t *testing.T) {
 	if sent, _ := f.store.SentEmailsTo(ctx, "ines@exemple.fr"); len(sent) != 0 {
 		t.Fatalf("sent_emails still names the erased address: %+v", sent)
 	}
+	var named int
+	f.store.DB().Get(&named, `SELECT count(*) FROM outbox t WHERE t::text ILIKE '%ines@exemple.fr%'`)
+	if named != 0 {
+		t.Fatalf("%d outbox rows still name the erased address once she was told", named)
+	}
 	if n := len(f.smtp.Messages()); n != seen {
 		t.Fatalf("%d emails, want %d: a run sent twice", n, seen)
 	}
