@@ -39,12 +39,3 @@ func (s *Store) BouncesOf(ctx context.Context, adminID int64, recipient string) 
 		adminID, recipient)
 	return out, wrap("BouncesOf", err)
 }
-
-// RecentBounces lists the latest refusals across the platform, for its
-// administrators.
-func (s *Store) RecentBounces(ctx context.Context, limit int) ([]EmailBounce, error) {
-	var out []EmailBounce
-	err := s.db.SelectContext(ctx, &out, `SELECT id, recipient, code, message, template, administration_id, bounced_at
-		FROM email_bounces ORDER BY bounced_at DESC, id DESC LIMIT $1`, limit)
-	return out, wrap("RecentBounces", err)
-}

@@ -241,6 +241,26 @@ func TestNotificationCatalogue(t *testing.T) {
 	if named != 0 {
 		t.Fatalf("%d outbox rows still name the erased address once she was told", named)
 	}
+	// Candidate-facing emails go first (critical), agents' next (default).
+	var queues []struct {
+		Task  string `db:"task_type"`
+		Queue string `db:"queue"`
+	}
+	f.store.DB().Select(&queues, `SELECT DISTINCT task_type, queue FROM outbox`)
+	want := map[string]string{vivier.TaskApplicationReceived: jobs.QueueCritical, vivier.TaskTrackingLink: jobs.QueueCritical,
+		vivier.TaskApplicationStatus: jobs.QueueCritical, vivier.TaskRecruiterMessage: jobs.QueueCritical,
+		vivier.TaskDataExport: jobs.QueueCritical, vivier.TaskErasureDone: jobs.QueueCritical,
+		vivier.TaskAgentInvitationEmail: jobs.QueueCritical, vivier.TaskPasswordResetEmail: jobs.QueueCritical,
+		vivier.TaskNewApplication: jobs.QueueDefault, vivier.TaskCandidateMessage: jobs.QueueDefault}
+	for _, q := range queues {
+		if w, ok := want[q.Task]; ok && w != q.Queue {
+			t.Errorf("%s goes to queue %s, want %s", q.Task, q.Queue, w)
+		}
+		delete(want, q.Task)
+	}
+	if len(want) > 0 {
+		t.Errorf("tasks not seen in the outbox: %v", want)
+	}
 	if n := len(f.smtp.Messages()); n != seen {
 		t.Fatalf("%d emails, want %d: a run sent twice", n, seen)
 	}
