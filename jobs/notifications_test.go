@@ -276,12 +276,11 @@ func TestBounceIsRecordedAndNotRetried(t *testing.T) {
 	if err := f.store.SendRecruiterMessage(ctx, app.AdministrationID, app.ID, "Bonjour", vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	payload := []byte(`{"application_id":` + itoa(app.ID) + `,"message_id":1}`)
 	var msgID int64
 	if err := f.store.DB().Get(&msgID, `SELECT max(id) FROM application_messages WHERE application_id = $1`, app.ID); err != nil {
 		t.Fatal(err)
 	}
-	payload = []byte(`{"application_id":` + itoa(app.ID) + `,"message_id":` + itoa(msgID) + `}`)
+	payload := []byte(`{"application_id":` + itoa(app.ID) + `,"message_id":` + itoa(msgID) + `}`)
 	f.smtp.RejectNext(451)
 	if err := f.runTask(vivier.TaskRecruiterMessage, "outbox-1", payload); err == nil || errors.Is(err, asynq.SkipRetry) {
 		t.Fatalf("a 451: err = %v, want a retryable error", err)
