@@ -143,6 +143,20 @@ func (s *Store) EraseCandidate(ctx context.Context, candidateID int64, files Fil
 			if _, err := tx.ExecContext(ctx, `UPDATE sent_emails SET recipient = 'supprime@invalid' WHERE recipient = $1`, *email); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `UPDATE email_bounces SET recipient = 'supprime@invalid' WHERE recipient = $1`, *email); err != nil {
+				return err
+			}
+			// Link requests keep the address in their payload until the
+			// outbox purge; an erased candidate gets no link anyway.
+			if _, err := tx.ExecContext(ctx, `UPDATE outbox SET payload = payload - 'email' WHERE task_type = $1 AND payload->>'email' = $2`,
+				TaskTrackingLink, *email); err != nil {
+				return err
+			}
+			// The confirmation is the last email to this address: its
+			// payload carries it, the outbox purge removes it within a week.
+			if err := insertErasureDone(ctx, tx, candidateID, *email); err != nil {
+				return err
+			}
 		}
 		return tx.SelectContext(ctx, &keys, `UPDATE application_files SET name = '', text = '', deleted_at = now()
 			WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1) AND deleted_at IS NULL RETURNING file_key`, candidateID)

@@ -95,12 +95,18 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 	if err := s.EraseCandidate(ctx, c.ID, files); err != nil {
 		t.Fatal(err)
 	}
-	// Every row of every table, as text: none may name her.
+	// Every row of every table, as text: none may name her, but the
+	// confirmation of the erasure waiting to be mailed to her (the worker
+	// removes the address once sent: jobs' catalogue test checks it).
 	var tables []string
 	s.DB().SelectContext(ctx, &tables, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
 	for _, tbl := range tables {
 		var n int
-		if err := s.DB().GetContext(ctx, &n, `SELECT count(*) FROM `+tbl+` t WHERE t::text ILIKE '%erasable%' OR t::text ILIKE '%Effaçable%' OR t::text ILIKE '%612345678%'`); err != nil {
+		except := ""
+		if tbl == "outbox" {
+			except = " AND t.task_type <> '" + vivier.TaskErasureDone + "'"
+		}
+		if err := s.DB().GetContext(ctx, &n, `SELECT count(*) FROM `+tbl+` t WHERE (t::text ILIKE '%erasable%' OR t::text ILIKE '%Effaçable%' OR t::text ILIKE '%612345678%')`+except); err != nil {
 			t.Fatal(err)
 		}
 		if n > 0 {

@@ -49,6 +49,9 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	if err := h.interviewsOfApplication(c, d, data); err != nil {
 		return err
 	}
+	if err := h.applicationNotifications(c, d, data); err != nil {
+		return err
+	}
 	if d.OfferID == nil && h.can(c, "applications:decide") {
 		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
 		if err != nil {
@@ -56,7 +59,11 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 		}
 		data["Offers"] = offers
 	}
-	return h.page(c, fiber.StatusOK, "admin/application", data)
+	status := fiber.StatusOK
+	if c.Response().StatusCode() == fiber.StatusUnprocessableEntity {
+		status = fiber.StatusUnprocessableEntity // a refused message, shown again
+	}
+	return h.page(c, status, "admin/application", data)
 }
 
 // downloadFile streams a candidate's file as an attachment: never shown

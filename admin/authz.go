@@ -79,6 +79,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/csp", "Choisir le Service Public", "csp:manage"},
 	{"/exports", "Exports SIRH", "exports:run"},
 	{"/modeles", "Modèles de courriels", "templates:edit"},
+	{"/notifications", "Notifications", "notifications:manage"},
 }
 
 type navItem struct {

@@ -60,5 +60,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return h.page(c, fiber.StatusOK, "admin/dashboard", templates.Map{"Children": children, "Parent": parent})
+	data := templates.Map{"Children": children, "Parent": parent}
+	if err := h.dashboardOverdue(c, data); err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "admin/dashboard", data)
 }

@@ -118,6 +118,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.exportRoutes()...)
 	routes = append(routes, h.poolRoutes()...)
 	routes = append(routes, h.interviewRoutes()...)
+	routes = append(routes, h.notificationRoutes()...)
 	return routes
 }
 
@@ -125,7 +126,7 @@ func (h *Handler) Routes() []Route {
 // not start, on a route whose permission is missing, malformed or granted to
 // no role.
 func (h *Handler) Register(app fiber.Router) error {
-	r := app.Group("/admin", noStore, h.CSRF, h.loadAgent)
+	r := app.Group("/admin", noStore, h.csrfUnlessOneClick, h.loadAgent)
 	for _, rt := range h.Routes() {
 		chain, err := h.chain(rt)
 		if err != nil {

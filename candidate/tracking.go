@@ -193,6 +193,11 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// The candidate is told by email that a copy was taken: a link
+	// forwarded by mistake shows.
+	if err := h.Store.NoteDataExport(ctx, cand.ID); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="mes-donnees-vivier.zip"`)
 	z := zip.NewWriter(c.Response().BodyWriter())

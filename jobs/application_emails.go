@@ -97,7 +97,7 @@ func (w *Worker) notifyRecruiters(template string) asynq.HandlerFunc {
 		if id == "" {
 			return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
 		}
-		agents, err := w.store.Recruiters(ctx, a.AdministrationID)
+		agents, err := w.recruitersFor(ctx, template, a.AdministrationID)
 		if err != nil {
 			return err
 		}

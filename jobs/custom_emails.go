@@ -21,7 +21,7 @@ func (w *Worker) sendBuilt(ctx context.Context, key, template, to string, adminI
 			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 		}
 		rec.Subject = o.Email.Subject
-		return w.mailer.Send(ctx, o)
+		return w.deliver(ctx, o, rec)
 	})
 }
 
@@ -41,7 +41,7 @@ func (w *Worker) sendTokenEmail(ctx context.Context, key, template, to string, a
 			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 		}
 		rec.Subject = o.Email.Subject
-		return w.mailer.Send(ctx, o)
+		return w.deliver(ctx, o, rec)
 	})
 }
 

@@ -2,6 +2,9 @@ package jobs
 
 import (
 	"context"
+	"time"
+
+	"github.com/hibiken/asynq"
 
 	"vivier"
 )
@@ -13,3 +16,19 @@ func (r *Relay) SetAfterEnqueue(f func(vivier.OutboxMessage)) { r.afterEnqueue =
 func WithTaskID(id string) context.Context {
 	return context.WithValue(context.Background(), taskIDKey{}, id)
 }
+
+// SendLimiter is the SMTP rate limiter, for its test.
+type SendLimiter = sendLimiter
+
+// NewSendLimiterAt returns a limiter whose clock is now.
+func NewSendLimiterAt(opt asynq.RedisConnOpt, perSecond int, now func() time.Time) (*SendLimiter, error) {
+	l, err := newSendLimiter(opt, perSecond)
+	if err != nil {
+		return nil, err
+	}
+	l.now = now
+	return l, nil
+}
+
+// RetryDelay is the retry back-off the server uses.
+var RetryDelay = retryDelay

@@ -41,6 +41,7 @@ type Config struct {
 	Now               func() time.Time // the clock of periodic tasks; time.Now if nil
 	CSP               CSPConfig        // publication to Choisir le Service Public
 	SIRH              SIRHConfig       // where and how hires are delivered to HR systems
+	SMTPRatePerSecond int              // emails per second across every worker (the provider's limit); 0: no limit
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -55,6 +56,7 @@ type Worker struct {
 	scheduler *asynq.Scheduler
 	relay     *Relay
 	csp       *cspSender
+	limiter   *sendLimiter
 
 	stop chan struct{}
 	wg   sync.WaitGroup
@@ -76,6 +78,13 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	}
 	w := &Worker{cfg: cfg, store: store, renderer: renderer, mailer: mailer, log: log, stop: make(chan struct{})}
 	w.client = asynq.NewClient(cfg.Redis)
+	if cfg.SMTPRatePerSecond > 0 {
+		if l, err := newSendLimiter(cfg.Redis, cfg.SMTPRatePerSecond); err == nil {
+			w.limiter = l
+		} else {
+			log.Error("SMTP rate limit disabled", "err", err)
+		}
+	}
 	w.relay = NewRelay(store, w.client, cfg.RelayBatch)
 	w.csp = newCSPSender(cfg)
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
@@ -83,6 +92,7 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
 		TaskCheckInterval: cfg.TaskCheckInterval,
 		ShutdownTimeout:   cfg.ShutdownTimeout,
+		RetryDelayFunc:    retryDelay,
 		Logger:            asynqLogger{log.With("component", "asynq")},
 		LogLevel:          asynq.WarnLevel,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
@@ -124,6 +134,12 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskInterviewInvitation, w.handleInterviewInvitation)
 	mux.HandleFunc(vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
 	mux.HandleFunc(TypeInterviewReminders, w.handleInterviewReminders)
+	mux.HandleFunc(vivier.TaskRecruiterMessage, w.handleRecruiterMessage)
+	mux.HandleFunc(vivier.TaskDataExport, w.handleDataExport)
+	mux.HandleFunc(vivier.TaskErasureDone, w.handleErasureDone)
+	mux.HandleFunc(TypeNotificationDigest, w.handleDigest)
+	mux.HandleFunc(TypeResponseReminders, w.handleResponseReminders)
+	mux.HandleFunc(TypeAutoRefuse, w.handleAutoRefuse)
 	return mux
 }
 
@@ -132,7 +148,8 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly, w.registerInterviewReminders} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly,
+		w.registerInterviewReminders, w.registerNotifications} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err
@@ -159,6 +176,9 @@ func (w *Worker) Shutdown() {
 	w.server.Shutdown()
 	w.client.Close()
 	w.csp.close()
+	if w.limiter != nil {
+		w.limiter.Close()
+	}
 }
 
 func (w *Worker) now() time.Time {

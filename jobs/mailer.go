@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	netmail "net/mail"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	mail "github.com/wneessen/go-mail"
 
@@ -21,9 +24,26 @@ import (
 // sends are rare next to their cost, and go-mail's client is not meant to be
 // shared by concurrent tasks.
 type Mailer struct {
-	host string
-	opts []mail.Option
-	from string
+	host    string
+	opts    []mail.Option
+	from    string
+	domain  string // of the From address: our Message-IDs name it, which DKIM alignment expects
+	replyTo string
+}
+
+// SetReplyTo gives every email a Reply-To (a mailbox that is read), in place
+// of replies going to the From address nobody reads.
+func (m *Mailer) SetReplyTo(addr string) error {
+	if addr == "" {
+		m.replyTo = ""
+		return nil
+	}
+	a, err := netmail.ParseAddress(addr)
+	if err != nil {
+		return fmt.Errorf("reply-to %q: %w", addr, err)
+	}
+	m.replyTo = a.String()
+	return nil
 }
 
 // NewMailer reads an SMTP URL: smtp://[user:password@]host[:port][?tls=none|
@@ -81,7 +101,11 @@ func NewMailer(rawURL, from string) (*Mailer, error) {
 		opts = append(opts, mail.WithSMTPAuth(mail.SMTPAuthAutoDiscover),
 			mail.WithUsername(u.User.Username()), mail.WithPassword(pw))
 	}
-	return &Mailer{host: host, opts: opts, from: from}, nil
+	addr, err := netmail.ParseAddress(from)
+	if err != nil || !strings.Contains(addr.Address, "@") {
+		return nil, fmt.Errorf("sender %q: expected Name <address@domain>", from)
+	}
+	return &Mailer{host: host, opts: opts, from: from, domain: addr.Address[strings.LastIndex(addr.Address, "@")+1:]}, nil
 }
 
 // Outgoing is an email ready to go.
@@ -90,6 +114,9 @@ type Outgoing struct {
 	Email       templates.Email
 	Headers     map[string]string
 	Attachments []Attachment
+	// Unsubscribe, for digests, is the one-click unsubscribe URL (RFC 8058):
+	// mail clients show an "unsubscribe" button that POSTs to it.
+	Unsubscribe string
 }
 
 // Attachment is a file joined to an email (an interview's invitation.ics).
@@ -99,7 +126,23 @@ type Attachment struct {
 	Data        []byte
 }
 
-// Send hands one email to the SMTP server and returns its Message-Id.
+// BounceError is a permanent refusal by the SMTP server (5xx): the same
+// email would be refused again, so it is not retried, and the worker records
+// the bounce.
+type BounceError struct {
+	Code    int
+	Message string
+	err     error
+}
+
+func (e *BounceError) Error() string { return "mailer: refused: " + e.err.Error() }
+
+// Unwrap lets errors.Is find asynq.SkipRetry: Asynq archives the task.
+func (e *BounceError) Unwrap() []error { return []error{e.err, asynq.SkipRetry} }
+
+// Send hands one email to the SMTP server and returns its Message-Id. Every
+// email Vivier sends is automatic: Auto-Submitted (RFC 3834) keeps
+// out-of-office replies away.
 func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	msg := mail.NewMsg()
 	if err := msg.From(m.from); err != nil {
@@ -108,10 +151,20 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err := msg.To(o.To); err != nil {
 		return "", fmt.Errorf("mailer: to %q: %w: %w", o.To, err, asynq.SkipRetry)
 	}
+	if m.replyTo != "" {
+		if err := msg.ReplyTo(m.replyTo); err != nil {
+			return "", fmt.Errorf("mailer: reply-to: %w", err)
+		}
+	}
 	msg.Subject(o.Email.Subject)
 	msg.SetDate()
-	msg.SetMessageID()
+	msg.SetMessageIDWithValue(uuid.NewString() + "@" + m.domain)
 	msg.SetGenHeader(mail.HeaderContentLang, "fr")
+	msg.SetGenHeader("Auto-Submitted", "auto-generated")
+	if o.Unsubscribe != "" {
+		msg.SetGenHeader(mail.HeaderListUnsubscribe, "<"+o.Unsubscribe+">")
+		msg.SetGenHeader(mail.HeaderListUnsubscribePost, "List-Unsubscribe=One-Click")
+	}
 	for k, v := range o.Headers {
 		msg.SetGenHeader(mail.Header(k), v)
 	}
@@ -130,8 +183,7 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
 		var se *mail.SendError
 		if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
-			// A permanent refusal (5xx): trying again would fail again.
-			return "", fmt.Errorf("mailer: refused: %w: %w", err, asynq.SkipRetry)
+			return "", &BounceError{Code: se.ErrorCode(), Message: err.Error(), err: err}
 		}
 		return "", fmt.Errorf("mailer: %w", err)
 	}
@@ -147,6 +199,6 @@ func (w *Worker) sendTemplate(ctx context.Context, key, name, to string, adminID
 	}
 	rec := &vivier.SentEmail{MessageKey: key, Template: name, Recipient: to, Subject: email.Subject, AdministrationID: adminID}
 	return w.store.SendOnce(ctx, rec, func() (string, error) {
-		return w.mailer.Send(ctx, Outgoing{To: to, Email: email})
+		return w.deliver(ctx, Outgoing{To: to, Email: email}, rec)
 	})
 }

@@ -32,6 +32,9 @@ func (w *Worker) handleMaintenance(ctx context.Context, _ *asynq.Task) error {
 	if err != nil {
 		return err
 	}
+	if _, err := w.store.PurgeUnsubscribeTokens(ctx, time.Now()); err != nil {
+		return err
+	}
 	if w.cfg.Files != nil {
 		// Files an erasure marked but the store did not remove then.
 		if err := w.store.PurgeDeletedFiles(ctx, w.cfg.Files); err != nil {

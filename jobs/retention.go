@@ -124,7 +124,7 @@ func (w *Worker) askRenewal(ctx context.Context, r vivier.TalentPoolRenewal) (bo
 			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 		}
 		rec.Subject = email.Subject
-		return w.mailer.Send(ctx, Outgoing{To: r.Email, Email: email})
+		return w.deliver(ctx, Outgoing{To: r.Email, Email: email}, rec)
 	})
 }
 

@@ -121,6 +121,9 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 		if err != nil {
 			return fmt.Errorf("SMTP_URL: %w", err)
 		}
+		if err := mailer.SetReplyTo(m.Config.MailReplyTo); err != nil {
+			return fmt.Errorf("MAIL_REPLY_TO: %w", err)
+		}
 		m.worker = jobs.NewWorker(jobs.Config{
 			Redis:             m.redisOpt,
 			Concurrency:       m.Config.WorkerConcurrency,
@@ -132,6 +135,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			AgentInactivity:   m.Config.AgentInactivity,
 			CSP:               m.Config.cspJobs(),
 			SIRH:              jobs.SIRHConfig{Dir: m.Config.SIRHExportDir},
+			SMTPRatePerSecond: m.Config.SMTPRatePerSecond,
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil

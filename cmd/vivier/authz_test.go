@@ -111,18 +111,24 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/doublons":                             "candidates:merge",
 	"POST /:adm/doublons/fusion":                     "candidates:merge",
 	"POST /:adm/candidatures/:application/transfert": "applications:decide",
+	"GET /:adm/notifications":                        "notifications:manage",
+	"POST /:adm/notifications":                       "notifications:manage",
+	"POST /:adm/notifications/refus-automatique":     "administrations:manage",
+	"POST /:adm/candidatures/:application/message":   "applications:comment",
+	"GET /desabonnement/:token":                      "public",
+	"POST /desabonnement/:token":                     "public",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
 // a change of policy must be made here too, on purpose.
 var rolePerms = map[string][]string{
-	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "statistics:read"},
-	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run"},
+	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "statistics:read", "notifications:manage"},
+	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run"},
 	"marque":      {"dashboard:read", "brand:edit"},
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
-		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge"},
+		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage"},
 	"aucun": {},
 }
 

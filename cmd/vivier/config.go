@@ -19,6 +19,8 @@ type Config struct {
 	RedisURL           string        // REDIS_URL
 	SMTPURL            string        // SMTP_URL
 	MailFrom           string        // MAIL_FROM
+	MailReplyTo        string        // MAIL_REPLY_TO: a mailbox that is read, for replies (none by default)
+	SMTPRatePerSecond  int           // SMTP_RATE_PER_SECOND: the provider's limit, shared by every worker (0: none)
 	MailpitURL         string        // MAILPIT_URL (printed by `dev` only)
 	LogFormat          string        // LOG_FORMAT: text | json
 	LogLevel           string        // LOG_LEVEL: debug | info | warn | error
@@ -60,6 +62,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SMTPURL:            e.str("SMTP_URL", "smtp://127.0.0.1:51025"),
 		MailFrom:           e.str("MAIL_FROM", "Vivier <ne-pas-repondre@vivier.localhost>"),
 		MailpitURL:         e.str("MAILPIT_URL", ""),
+		MailReplyTo:        e.str("MAIL_REPLY_TO", ""),
+		SMTPRatePerSecond:  e.int("SMTP_RATE_PER_SECOND", 0, 0, 100000),
 		LogFormat:          e.oneOf("LOG_FORMAT", "text", "text", "json"),
 		LogLevel:           e.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		BodyLimitMB:        e.int("BODY_LIMIT_MB", 40, 1, 1024),

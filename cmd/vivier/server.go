@@ -149,6 +149,9 @@ func (m *Main) newApp() (*fiber.App, error) {
 		if strings.HasPrefix(c.Path(), "/api/") {
 			return true
 		}
+		if admin.OneClickUnsubscribe(c) {
+			return true
+		}
 		switch c.Method() {
 		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions, fiber.MethodTrace:
 			return true

@@ -1,0 +1,194 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Notifications: each agent chooses, per administration, how to hear of new
+// applications; administrators choose whether applications left without an
+// answer are refused automatically; a digest's one-click link unsubscribes
+// without signing in; recruiters write to a candidate from the application
+// page; and the dashboard lists what is past the response promise.
+
+func (h *Handler) notificationRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/:adm/notifications", Access: administration, Perm: "notifications:manage", handler: h.notificationsPage},
+		{Method: "POST", Path: "/:adm/notifications", Access: administration, Perm: "notifications:manage", handler: h.setNotifications},
+		{Method: "POST", Path: "/:adm/notifications/refus-automatique", Access: administration, Perm: "administrations:manage", handler: h.setAutoRefuse},
+		{Method: "POST", Path: "/:adm/candidatures/:application/message", Access: administration, Perm: "applications:comment", handler: h.sendMessage},
+		// The link of a digest: the token is the credential. Mail clients
+		// POST "List-Unsubscribe=One-Click" to it without a CSRF token
+		// (RFC 8058); the server exempts this path from the CSRF check.
+		{Method: "GET", Path: "/desabonnement/:token", Access: public, handler: h.unsubscribeForm},
+		{Method: "POST", Path: "/desabonnement/:token", Access: public, handler: h.unsubscribe, limited: true},
+	}
+}
+
+func (h *Handler) notificationsPage(c *fiber.Ctx) error {
+	return h.notificationsPageWith(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) notificationsPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+	adm := currentAdministration(c)
+	mode, err := h.Store.NotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID)
+	if err != nil {
+		return err
+	}
+	if data == nil {
+		data = templates.Map{}
+	}
+	data["Mode"], data["Modes"] = mode, vivier.NotifyModes
+	if h.can(c, "administrations:manage") {
+		set, err := h.Store.AutoRefuseSettingsOf(c.UserContext(), adm.ID)
+		if err != nil {
+			return err
+		}
+		if _, ok := data["AutoRefuse"]; !ok {
+			data["AutoRefuse"] = set
+		}
+		days, err := h.Store.ResponseDays(c.UserContext(), adm.ID)
+		if err != nil {
+			return err
+		}
+		data["ResponseDays"] = days
+	}
+	return h.page(c, status, "admin/notifications", data)
+}
+
+func (h *Handler) setNotifications(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	mode, err := vivier.ParseNotifyMode(c.FormValue("new_application"))
+	if err != nil {
+		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Votre choix n'a pas été enregistré.",
+			"Fields": map[string]string{"new_application": vivier.ErrorMessage(err)}})
+	}
+	if err := h.Store.SetNotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID, mode); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/notifications", "Vos notifications sont enregistrées : "+strings.ToLower(mode.Label())+".")
+}
+
+func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	days, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("auto_refuse_days")))
+	set := vivier.AutoRefuseSettings{Enabled: c.FormValue("auto_refuse") == "oui", Days: days}
+	err := h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
+	if f := fieldOf(err); f != "" {
+		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le refus automatique n'a pas été enregistré.",
+			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "AutoRefuse": set, "AutoRefuseDays": c.FormValue("auto_refuse_days")})
+	}
+	if err != nil {
+		return err
+	}
+	msg := "Refus automatique désactivé."
+	if set.Enabled {
+		msg = "Refus automatique activé : les candidatures sans aucune activité depuis " + strconv.Itoa(days) + " jours seront refusées, avec un courriel motivé."
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/notifications", msg)
+}
+
+func (h *Handler) sendMessage(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	appID, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+	}
+	err = h.Store.SendRecruiterMessage(c.UserContext(), adm.ID, appID, c.FormValue("message"), actor(c))
+	if f := fieldOf(err); f != "" {
+		c.Locals(localMessageForm, templates.Map{"Error": vivier.ErrorMessage(err), "Body": c.FormValue("message")})
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.applicationPage(c)
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(appID, 10)+"#messages",
+		"Votre message est envoyé : la personne candidate le reçoit par courriel.")
+}
+
+// OneClickUnsubscribe says whether a request is a mail client's one-click
+// unsubscribe (RFC 8058): a POST of "List-Unsubscribe=One-Click" to a
+// digest's link, sent without our cookies, so without a CSRF token. The
+// token in the path is the credential, which a forger does not have; the
+// CSRF checks let this one through. The confirmation form of the link's
+// page carries its CSRF token like any other.
+func OneClickUnsubscribe(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/admin/desabonnement/") &&
+		c.FormValue("List-Unsubscribe") == "One-Click"
+}
+
+func (h *Handler) csrfUnlessOneClick(c *fiber.Ctx) error {
+	if OneClickUnsubscribe(c) {
+		return c.Next()
+	}
+	return h.CSRF(c)
+}
+
+// localMessageForm carries a refused message back to the application page.
+const localMessageForm = "vivier.message_form"
+
+// applicationNotifications adds to the application page its exchange of
+// messages, the message form and the candidate's failing address.
+func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+	adm := currentAdministration(c)
+	msgs, err := h.Store.ApplicationMessages(c.UserContext(), adm.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	data["Messages"] = msgs
+	data["CanWrite"] = h.can(c, "applications:comment") && d.Candidate.Email != nil &&
+		d.Category != vivier.CategoryErased && d.Category != vivier.CategoryWithdrawn
+	if f, ok := c.Locals(localMessageForm).(templates.Map); ok {
+		data["MessageForm"] = f
+	}
+	if d.Candidate.Email != nil {
+		if data["Bounces"], err = h.Store.BouncesOf(c.UserContext(), adm.ID, *d.Candidate.Email); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dashboardOverdue adds to the dashboard the applications past the promise.
+func (h *Handler) dashboardOverdue(c *fiber.Ctx, data templates.Map) error {
+	if !h.can(c, "applications:read") {
+		return nil
+	}
+	list, total, err := h.Store.OverdueApplications(c.UserContext(), currentAdministration(c).ID, time.Now(), 10)
+	if err != nil {
+		return err
+	}
+	data["Overdue"], data["OverdueTotal"] = list, total
+	return nil
+}
+
+func (h *Handler) unsubscribeForm(c *fiber.Ctx) error {
+	t, err := h.Store.UnsubscribeTargetByToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return h.page(c, fiber.StatusOK, "admin/unsubscribe", templates.Map{"Target": t, "Token": c.Params("token")})
+}
+
+func (h *Handler) unsubscribe(c *fiber.Ctx) error {
+	t, err := h.Store.Unsubscribe(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	if c.FormValue("List-Unsubscribe") == "One-Click" {
+		return c.SendStatus(fiber.StatusOK) // a mail client's request: nobody reads a page
+	}
+	return h.page(c, fiber.StatusOK, "admin/message", templates.Map{
+		"Title": "Vous êtes désabonné·e",
+		"Text": "Vous ne recevrez plus de courriel pour les nouvelles candidatures de " + t.AdminName +
+			". Vous pouvez changer d'avis à tout moment depuis la page « Notifications » du back-office.",
+		"Link": "/admin/" + t.AdminSlug + "/notifications", "LinkText": "Choisir mes notifications",
+	})
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// emailSample is data that every email template of templates/email renders
+// with: the union of what the worker's handlers pass. A new template that
+// needs a key this map lacks fails the test below, which says so.
+func emailSample() map[string]any {
+	offer, email := "Jardinier·ère", "ines.moreau@exemple.fr"
+	received := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
+	a := &vivier.ApplicationSummary{
+		Application: vivier.Application{ID: 42, AdministrationID: 1, Category: vivier.CategoryRefused, CreatedAt: received,
+			WithdrawReason: "J'ai trouvé un autre poste."},
+		Candidate:  vivier.Candidate{ID: 7, Email: &email, FirstName: "Inès", LastName: "Moreau"},
+		OfferTitle: &offer, AdminName: "Mairie de Lille", AdminSlug: "mairie-de-lille", ResponseDays: 15,
+	}
+	base := "https://vivier.example.gouv.fr"
+	return map[string]any{
+		"A": a, "C": &vivier.StatusChange{To: vivier.CategoryRefused, PublicStep: "Entretien RH", ReasonText: "Le poste a été pourvu entre-temps."},
+		"Status": "non retenue", "Refused": true, "Accepted": false,
+		"M":              &vivier.ApplicationMessage{Body: "Pouvez-vous nous indiquer vos disponibilités\npour un entretien la semaine prochaine ?"},
+		"Apps":           []vivier.ApplicationRow{{ID: 42, OfferTitle: &offer, FirstName: "Inès", LastName: "Moreau", CreatedAt: received}, {ID: 43, FirstName: "Karim", LastName: "Durand", CreatedAt: received}},
+		"URL":            base + "/suivi/0123456789abcdef0123456789abcdef0123456789a",
+		"Logo":           base + "/employeurs/mairie-de-lille/images/logo.png",
+		"Administration": "Mairie de Lille", "Role": "Recruteur", "FirstName": "Inès",
+		"Due": "17/12/2026", "Received": "02/12/2026", "Day": "01/12/2026", "At": "02/12/2026 à 10h15", "Expires": "09/12/2026 à 10h15",
+		"Host": base, "Reference": "outbox-1", "Slug": "mairie-de-lille", "BaseURL": base,
+		"ListURL": base + "/admin/mairie-de-lille/candidatures", "SettingsURL": base + "/admin/mairie-de-lille/notifications",
+		"UnsubscribeURL": base + "/admin/desabonnement/0123456789abcdef0123456789abcdef0123456789a",
+	}
+}
+
+// TestEmailsPassAxe renders every email of templates/email, the ones added
+// later included (the list is read from the folder), and checks its HTML in
+// Chromium with axe: mail clients are browsers too, and screen readers read
+// emails.
+func TestEmailsPassAxe(t *testing.T) {
+	t.Parallel()
+	r, err := templates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join("..", "..", "templates", "email", "*.html"))
+	if err != nil || len(files) < 10 {
+		t.Fatalf("email templates: %v, %v", files, err)
+	}
+	pages := map[string]string{}
+	data := emailSample()
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		e, err := r.Email(name, data)
+		if err != nil {
+			t.Errorf("%s does not render with the sample data (add what it needs to emailSample): %v", name, err)
+			continue
+		}
+		if e.Subject == "" || strings.Contains(e.HTML+e.Text+e.Subject, "<no value>") {
+			t.Errorf("%s: a value is missing from the sample data (add it to emailSample): subject %q", name, e.Subject)
+		}
+		pages[name] = e.HTML
+	}
+	// One tab, axe injected once: each email replaces the document
+	// (document.open keeps the window and so axe), which keeps the test
+	// short on a busy machine.
+	ctx, _ := browser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	src, err := os.ReadFile(os.Getenv("AXE_PATH"))
+	if err != nil {
+		t.Fatalf("axe-core (AXE_PATH, installed by `make test`): %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](string(src)+";true")); err != nil {
+		t.Fatalf("inject axe-core: %v", err)
+	}
+	scan := func(name, html string) []axeViolation {
+		t.Helper()
+		doc, _ := json.Marshal(html)
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.open(); document.write(`+string(doc)+`); document.close(); true`)); err != nil {
+			t.Fatalf("load email %s: %v", name, err)
+		}
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](
+			`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})
+				.then(r => JSON.stringify(r.violations))`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("axe on email %s: %v", name, err)
+		}
+		var v []axeViolation
+		if err := json.Unmarshal([]byte(raw), &v); err != nil {
+			t.Fatalf("axe result: %v", err)
+		}
+		return v
+	}
+	for name, html := range pages {
+		for _, v := range scan(name, html) {
+			var where []string
+			for _, n := range v.Nodes {
+				where = append(where, fmt.Sprint(n.Target)+" "+n.HTML)
+			}
+			t.Errorf("email %s: axe %s (%s): %s\n  %s", name, v.ID, v.Impact, v.Help, strings.Join(where, "\n  "))
+		}
+	}
+	// The harness sees a violation when there is one.
+	if v := scan("broken", `<!doctype html><html lang="fr"><head><title>x</title></head><body><div role="main"><h1>x</h1><img src="x.png"></div></body></html>`); len(v) == 0 {
+		t.Fatal("axe found nothing wrong with an image without alt text")
+	}
+}
