@@ -115,6 +115,13 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/notifications":                       "notifications:manage",
 	"POST /:adm/notifications/refus-automatique":     "administrations:manage",
 	"POST /:adm/candidatures/:application/message":   "applications:comment",
+	// email templates and interviews
+	"GET /:adm/modeles":                              "templates:edit",
+	"GET /:adm/modeles/:event":                       "templates:edit",
+	"POST /:adm/modeles/:event":                      "templates:edit",
+	"POST /:adm/modeles/:event/reinitialisation":     "templates:edit",
+	"GET /:adm/candidatures/:application/entretien":  "applications:decide",
+	"POST /:adm/candidatures/:application/entretien": "applications:decide",
 	"GET /desabonnement/:token":                      "public",
 	"POST /desabonnement/:token":                     "public",
 }
@@ -123,12 +130,12 @@ var expectedRoutes = map[string]string{
 // a change of policy must be made here too, on purpose.
 var rolePerms = map[string][]string{
 	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "statistics:read", "notifications:manage"},
-	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run"},
+	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run", "templates:edit"},
 	"marque":      {"dashboard:read", "brand:edit"},
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
-		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage"},
+		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit"},
 	"aucun": {},
 }
 

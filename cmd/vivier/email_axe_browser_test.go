@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,6 +41,16 @@ func emailSample() map[string]any {
 		"Host": base, "Reference": "outbox-1", "Slug": "mairie-de-lille", "BaseURL": base,
 		"ListURL": base + "/admin/mairie-de-lille/candidatures", "SettingsURL": base + "/admin/mairie-de-lille/notifications",
 		"UnsubscribeURL": base + "/admin/desabonnement/0123456789abcdef0123456789abcdef0123456789a",
+		// transfers, CSP alerts, interviews, pool invitations
+		"From":   &vivier.ApplicationSummary{OfferTitle: &offer, AdminName: "Ministère de la Culture"},
+		"Adm":    map[string]any{"Name": "Mairie de Lille"},
+		"Reason": "Clé d'API refusée (401).", "When": "jeudi 10 décembre 2026 à 14h30",
+		"I": map[string]any{"Duration": 45, "Where": "Hôtel de ville, salle 2", "CandidateMessage": "Je suis disponible le matin.",
+			"AdminName": "Mairie de Lille", "FirstName": "Inès", "OfferTitle": offer},
+		"ApplyURL": base + "/offres/12/postuler",
+		// an email a recruiter wrote (templates.Renderer.CustomEmail)
+		"Subject": "Votre candidature", "HTML": template.HTML("<p>Bonjour Inès,</p><p>Merci pour votre candidature.</p>"),
+		"Text": "Bonjour Inès,\n\nMerci pour votre candidature.",
 	}
 }
 
