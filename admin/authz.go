@@ -68,6 +68,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"", "Tableau de bord", "dashboard:read"},
 	{"/offres", "Offres", "offers:read"},
 	{"/candidatures", "Candidatures", "applications:read"},
+	{"/statistiques", "Statistiques", "statistics:read"},
 	{"/marque", "Page employeur", "brand:edit"},
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},

@@ -34,7 +34,7 @@ type Route struct {
 // with a route under /admin that is not in it.
 func (h *Handler) Routes() []Route {
 	monitor := h.taskMonitor()
-	return []Route{
+	routes := []Route{
 		{Method: "GET", Path: "/connexion", Access: public, handler: h.loginForm},
 		{Method: "POST", Path: "/connexion", Access: public, handler: h.login, limited: true},
 		{Method: "GET", Path: "/proconnect", Access: public, handler: h.proconnectStart, limited: true},
@@ -114,6 +114,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/api/jetons", Access: administration, Perm: "api_tokens:manage", handler: h.createAPIToken},
 		{Method: "POST", Path: "/:adm/api/jetons/:token/revocation", Access: administration, Perm: "api_tokens:manage", handler: h.revokeAPIToken},
 	}
+	routes = append(routes, h.statsRoutes()...)
+	return routes
 }
 
 // Register mounts the table under /admin. It fails, so that the program does

@@ -89,6 +89,8 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/api":                                        "api_tokens:manage",
 	"POST /:adm/api/jetons":                                "api_tokens:manage",
 	"POST /:adm/api/jetons/:token/revocation":              "api_tokens:manage",
+	"GET /:adm/statistiques":                               "statistics:read",
+	"GET /:adm/statistiques/export":                        "statistics:read",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
