@@ -46,7 +46,9 @@ func TestSeedDemoApplications(t *testing.T) {
 		}
 		return c
 	}
+	start := time.Now()
 	seed()
+	t.Logf("first seed: %s", time.Since(start))
 	first := count()
 	// The plan: 245 in ministere-demo, 32 in its DNUM, 70 in ville-demo;
 	// 25 spontaneous; 325 people, some applying twice.
@@ -123,7 +125,9 @@ func TestSeedDemoApplications(t *testing.T) {
 		t.Errorf("statistics of the demo: %+v, %v", st, err)
 	}
 
+	start = time.Now()
 	seed()
+	t.Logf("second seed: %s", time.Since(start))
 	if again := count(); again != first {
 		t.Errorf("a second seed changed the data:\nfirst  %+v\nsecond %+v", first, again)
 	}
