@@ -168,6 +168,10 @@ func statsInScope(ctx context.Context, tx *sqlx.Tx, f StatsFilter) error {
 	return nil
 }
 
+// Events of the cohort are never older than the period's start (an
+// application's first event is its receipt): saying so lets PostgreSQL
+// leave older events out before joining.
+//
 // The first answer is the first move out of nouvelle to a recruiter's
 // step (a withdrawal is the candidate's, not an answer); a hire is the
 // first move to acceptee. Durations are in days.
@@ -176,7 +180,7 @@ const statsSummarySQL = `,
 		SELECT e.application_id,
 			min(e.at) FILTER (WHERE e.from_category = 'nouvelle' AND e.to_category IN ('en_cours', 'acceptee', 'refusee')) AS answered_at,
 			min(e.at) FILTER (WHERE e.to_category = 'acceptee') AS hired_at
-		FROM application_events e WHERE e.application_id IN (SELECT id FROM cohort)
+		FROM application_events e WHERE e.application_id IN (SELECT id FROM cohort) AND e.at >= $4
 		GROUP BY e.application_id),
 	apps AS (
 		SELECT a.offer_id, a.talent_pool_at, a.created_at + d.response_days * interval '1 day' AS due_at,
@@ -228,6 +232,7 @@ const statsStepsSQL = `,
 			extract(epoch FROM lead(e.at) OVER w - e.at) / 86400 AS days
 		FROM application_events e JOIN cohort a ON a.id = e.application_id
 		LEFT JOIN first_steps fs ON fs.administration_id = a.administration_id AND e.stage_id IS NULL AND e.to_category = 'nouvelle'
+		WHERE e.at >= $4
 		WINDOW w AS (PARTITION BY e.application_id ORDER BY e.at, e.id)),
 	reach AS (
 		SELECT st.category, st.name, count(DISTINCT s.application_id) AS reached, count(s.days) AS stays,
