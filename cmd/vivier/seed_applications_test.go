@@ -18,9 +18,23 @@ func TestSeedDemoApplications(t *testing.T) {
 	ctx := context.Background()
 	p := startProgram(t, "serve", nil)
 	db := p.Store().DB()
+	// The steps of `seed --demo` that the applications need (the brand
+	// pages, slow to draw, are TestSeedDemoIsIdempotent's), on a fresh Main
+	// each time, as two runs of the command are.
 	seed := func() {
 		t.Helper()
-		if err := NewMain(p.Config, p.Log, io.Discard).Command(ctx, []string{"seed", "--demo"}); err != nil {
+		m := NewMain(p.Config, p.Log, io.Discard)
+		defer m.Close()
+		if err := m.open(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.seedDemoAccounts(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.seedDemoOffers(ctx, []string{"ministere-demo", "ministere-demo-dnum", "ministere-demo-drh", "ville-demo"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := m.seedDemoApplications(ctx); err != nil {
 			t.Fatal(err)
 		}
 	}
