@@ -71,6 +71,7 @@ var navItems = []struct{ Path, Label, Perm string }{
 	{"/vivier", "Vivier de talents", "applications:read"},
 	{"/doublons", "Doublons", "candidates:merge"},
 	{"/etapes", "Étapes et motifs", "pipeline:manage"},
+	{"/statistiques", "Statistiques", "statistics:read"},
 	{"/marque", "Page employeur", "brand:edit"},
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},

@@ -119,6 +119,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.poolRoutes()...)
 	routes = append(routes, h.interviewRoutes()...)
 	routes = append(routes, h.notificationRoutes()...)
+	routes = append(routes, h.statsRoutes()...)
 	return routes
 }
 

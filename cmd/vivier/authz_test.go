@@ -124,6 +124,8 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/candidatures/:application/entretien": "applications:decide",
 	"GET /desabonnement/:token":                      "public",
 	"POST /desabonnement/:token":                     "public",
+	"GET /:adm/statistiques":                         "statistics:read",
+	"GET /:adm/statistiques/export":                  "statistics:read",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):

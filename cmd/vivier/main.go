@@ -4,7 +4,7 @@
 //	vivier worker             background tasks: outbox relay, Asynq server, scheduler
 //	vivier dev                serve and worker in one process, migrations applied (make run)
 //	vivier migrate up|status  the database schema
-//	vivier seed --demo        demo administrations, accounts and offers (idempotent)
+//	vivier seed --demo        demo administrations, accounts, offers and applications (idempotent)
 //	vivier seed --offers N    N published offers loaded with COPY, for benchmarks
 //	vivier mail test ADDRESS  send a test email through the outbox and the worker
 //	vivier api-token create --administration SLUG --scope read|write [--name NAME]

@@ -57,6 +57,13 @@ func (m *Main) seed(ctx context.Context, demo bool) error {
 	if brands > 0 {
 		fmt.Fprintf(m.Out, "%d pages employeur de démonstration publiées.\n", brands)
 	}
+	apps, err := m.seedDemoApplications(ctx)
+	if err != nil {
+		return err
+	}
+	if apps > 0 {
+		fmt.Fprintf(m.Out, "%d candidatures de démonstration reçues.\n", apps)
+	}
 	fmt.Fprintf(m.Out, "Données de démonstration prêtes\u00a0: %d administrations, %d comptes (mot de passe %s).\n",
 		len(demoAdministrations), n, DemoPassword)
 	return nil
