@@ -50,6 +50,12 @@ type PipelineFilter struct {
 	Sort     string    // "recentes" (default), "anciennes", "nom"
 	Page     int       // from 1
 	IDs      []int64   // only these (the export of a selection)
+
+	TagID      int64 // with this tag
+	AssigneeID int64 // assigned to this agent
+	MinRating  int   // average rating at least this (1 to 4)
+	Unrated    bool  // not rated by anyone yet
+	Scope      Scope // a jury member's: only what is assigned to them
 }
 
 // PipelineRow is a line of the per-offer list and a card of the board.
@@ -64,7 +70,9 @@ type PipelineRow struct {
 	Erased    bool      `db:"erased"`
 	Source    string    `db:"source"`
 	CreatedAt time.Time `db:"created_at"`
-	Total     int       `db:"total"` // unused: the count is its own query
+	Total     int       `db:"total"`  // unused: the count is its own query
+	Rating    *float64  `db:"rating"` // average, nil before the first rating
+	Tags      *string   `db:"tags"`   // labels, comma separated
 }
 
 // Stage is the row's step id, 0 for none (the templates compare it).
@@ -103,13 +111,24 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 		       OR a.id IN (SELECT f.application_id FROM application_files f
 		                   WHERE f.search @@ websearch_to_tsquery('french', $7) AND f.deleted_at IS NULL)
 		       OR c.last_name ILIKE $7 OR (c.first_name || ' ' || c.last_name) ILIKE $7)
-		  AND ($8::bigint[] IS NULL OR a.id = ANY($8))`
-	args := []any{adminID, offerID, f.StageID, f.Source, nullTime(f.From), nullTime(f.To), f.Query, idArray(f.IDs)}
+		  AND ($8::bigint[] IS NULL OR a.id = ANY($8))
+		  AND ($9::bigint = 0 OR a.id IN (SELECT x.application_id FROM application_tags x WHERE x.tag_id = $9 AND x.administration_id = $1))
+		  AND ($10::bigint = 0 OR a.id IN (SELECT x.application_id FROM application_assignees x
+		                                   WHERE x.agent_id = $10 AND x.administration_id = $1))
+		  AND ($11::int = 0 OR a.id IN (SELECT r.application_id FROM application_ratings r WHERE r.administration_id = $1
+		                                GROUP BY r.application_id HAVING avg(r.score) >= $11))
+		  AND (NOT $12::boolean OR NOT EXISTS (SELECT 1 FROM application_ratings r WHERE r.application_id = a.id))
+		  AND ` + scopeSQL(13)
+	args := []any{adminID, offerID, f.StageID, f.Source, nullTime(f.From), nullTime(f.To), f.Query, idArray(f.IDs),
+		f.TagID, f.AssigneeID, f.MinRating, f.Unrated, f.Scope.AssignedTo}
 	var rows []PipelineRow
 	err := s.db.SelectContext(ctx, &rows, `
 		SELECT a.id, a.category, a.stage_id, (SELECT st.name FROM pipeline_steps st WHERE st.id = a.stage_id) AS stage_name,
-			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, 0 AS total`+where+`
-		ORDER BY `+order+` LIMIT $9 OFFSET $10`, append(args, limit, offset)...)
+			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, 0 AS total,
+			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
+			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
+			 WHERE x.application_id = a.id) AS tags`+where+`
+		ORDER BY `+order+` LIMIT $14 OFFSET $15`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, wrap("PipelineList", err)
 	}
@@ -133,13 +152,13 @@ func idArray(ids []int64) any {
 
 // StepCounts counts an offer's applications per step (0: withdrawn and
 // erased ones, which have none).
-func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64) (map[int64]int, error) {
+func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64, sc Scope) (map[int64]int, error) {
 	var rows []struct {
 		StageID sql.NullInt64 `db:"stage_id"`
 		N       int           `db:"n"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT stage_id, count(*) AS n FROM applications
-		WHERE administration_id = $1 AND offer_id = $2 GROUP BY stage_id`, adminID, offerID)
+	err := s.db.SelectContext(ctx, &rows, `SELECT a.stage_id, count(*) AS n FROM applications a
+		WHERE a.administration_id = $1 AND a.offer_id = $2 AND `+scopeSQL(3)+` GROUP BY a.stage_id`, adminID, offerID, sc.AssignedTo)
 	out := map[int64]int{}
 	for _, r := range rows {
 		out[r.StageID.Int64] += r.N
@@ -148,7 +167,7 @@ func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64) (map[int
 }
 
 // BoardCards returns, per step, the most recent applications of an offer.
-func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int) (map[int64][]PipelineRow, error) {
+func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int, sc Scope) (map[int64][]PipelineRow, error) {
 	var rows []PipelineRow
 	// One index range per step (offer_id, stage_id, created_at), rather than
 	// ranking every application of the offer.
@@ -157,10 +176,10 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep 
 			c.erased_at IS NOT NULL AS erased, x.source, x.created_at, 0 AS total
 		FROM pipeline_steps st CROSS JOIN LATERAL (
 			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.source, a.created_at FROM applications a
-			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1
+			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1 AND `+scopeSQL(4)+`
 			ORDER BY a.created_at DESC, a.id DESC LIMIT $3) x
 		JOIN candidates c ON c.id = x.candidate_id
-		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep)
+		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep, sc.AssignedTo)
 	out := map[int64][]PipelineRow{}
 	for _, r := range rows {
 		out[*r.StageID] = append(out[*r.StageID], r)

@@ -67,7 +67,7 @@ func currentAdministration(c *fiber.Ctx) *vivier.Administration {
 var navItems = []struct{ Path, Label, Perm string }{
 	{"", "Tableau de bord", "dashboard:read"},
 	{"/offres", "Offres", "offers:read"},
-	{"/candidatures", "Candidatures", "applications:read"},
+	{"/candidatures", "Candidatures", "applications:read_assigned"},
 	{"/marque", "Page employeur", "brand:edit"},
 	{"/agents", "Agents", "agents:manage"},
 	{"/administration", "Administration", "administrations:manage"},

@@ -66,6 +66,8 @@ func (r *Renderer) funcs() template.FuncMap {
 		"datetime":    func(t time.Time) string { return t.In(paris).Format("02/01/2006 à 15:04") }, // agents read Paris time
 		"statusLabel": func(c vivier.Category) string { return vivier.StatusLabel(c, false) },
 		"list":        func(v ...string) []string { return v },
+		// markdown shows agents' notes: goldmark, then bluemonday's policy.
+		"markdown": func(s string) template.HTML { return template.HTML(r.markdown.Render(s)) },
 		"deref": func(p *string) string {
 			if p == nil {
 				return ""
