@@ -2,6 +2,7 @@ package vivier
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -57,6 +58,29 @@ type Rating struct {
 
 // RatingLabels are the four scores' words, from the lowest.
 var RatingLabels = []string{"Défavorable", "Réservé", "Favorable", "Très favorable"}
+
+// ScoreChoice is a score and its words, for the forms.
+type ScoreChoice struct {
+	N     int
+	Label string
+}
+
+// Scores lists the four scores, from the lowest.
+func Scores() []ScoreChoice {
+	out := make([]ScoreChoice, len(RatingLabels))
+	for i, l := range RatingLabels {
+		out[i] = ScoreChoice{N: i + 1, Label: l}
+	}
+	return out
+}
+
+// Label returns the rating's words.
+func (r Rating) Label() string { return ScoreLabel(r.Score) }
+
+// AverageText is the average as French writes it ("2,5").
+func (r Ratings) AverageText() string {
+	return strings.Replace(strconv.FormatFloat(r.Average, 'f', 1, 64), ".", ",", 1)
+}
 
 // ScoreLabel returns a score's words.
 func ScoreLabel(score int) string {

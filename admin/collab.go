@@ -108,7 +108,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 	}
 	data["Notes"], data["Ratings"], data["Tags"], data["Assignees"], data["Others"] = notes, ratings, tags, assignees, others
 	data["CanComment"], data["CanRate"], data["CanTag"] = h.can(c, "applications:comment"), assigned && h.can(c, "applications:comment"), canDecide
-	data["Scores"] = vivier.RatingLabels
+	data["Scores"] = vivier.Scores()
 	return nil
 }
 
@@ -282,7 +282,7 @@ func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
 	if err != nil {
 		return err
 	}
-	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.RatingLabels
+	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.Scores()
 	data["SeesRatings"] = h.scope(c).AssignedTo == 0
 	return nil
 }
