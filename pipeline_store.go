@@ -75,6 +75,15 @@ type PipelineRow struct {
 	Tags      *string   `db:"tags"`   // labels, comma separated
 }
 
+// RatingText is the row's average rating as French writes it ("2,5"),
+// empty before the first rating.
+func (r PipelineRow) RatingText() string {
+	if r.Rating == nil {
+		return ""
+	}
+	return Ratings{Average: *r.Rating}.AverageText()
+}
+
 // Stage is the row's step id, 0 for none (the templates compare it).
 func (r PipelineRow) Stage() int64 {
 	if r.StageID == nil {
