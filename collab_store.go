@@ -16,11 +16,13 @@ import (
 // administration's and, for a jury member, assigned to them.
 
 // scopeSQL is the condition of a jury member's scope on applications a,
-// with the agent id as parameter n (0: every application).
-func scopeSQL(n int) string {
+// with the agent id as parameter n and the administration id as parameter
+// adm (0 for the agent: every application). It names no column of a but
+// a.id, so that the planner hashes the assigned ids once.
+func scopeSQL(n, adm int) string {
 	p := "$" + strconv.Itoa(n)
 	return `(` + p + `::bigint = 0 OR a.id IN (SELECT s.application_id FROM application_assignees s
-		WHERE s.agent_id = ` + p + ` AND s.administration_id = a.administration_id))`
+		WHERE s.agent_id = ` + p + ` AND s.administration_id = $` + strconv.Itoa(adm) + `))`
 }
 
 type queryer interface {
@@ -29,7 +31,7 @@ type queryer interface {
 
 func inScope(ctx context.Context, q queryer, adminID, appID int64, sc Scope) error {
 	var ok bool
-	err := q.GetContext(ctx, &ok, `SELECT true FROM applications a WHERE a.id = $1 AND a.administration_id = $2 AND `+scopeSQL(3),
+	err := q.GetContext(ctx, &ok, `SELECT true FROM applications a WHERE a.id = $1 AND a.administration_id = $2 AND `+scopeSQL(3, 2),
 		appID, adminID, sc.AssignedTo)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Errorf(ENOTFOUND, "Candidature introuvable.")
@@ -348,7 +350,7 @@ func (s *Store) OtherApplications(ctx context.Context, adminID, candidateID, exc
 		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, c.first_name, c.last_name, c.erased_at IS NOT NULL AS erased,
 			a.domaine_code, a.source, a.created_at
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
-		WHERE a.administration_id = $1 AND a.candidate_id = $2 AND a.id <> $3 AND `+scopeSQL(4)+`
+		WHERE a.administration_id = $1 AND a.candidate_id = $2 AND a.id <> $3 AND `+scopeSQL(4, 1)+`
 		ORDER BY a.created_at DESC, a.id DESC LIMIT 50`, adminID, candidateID, exceptID, sc.AssignedTo)
 	return out, wrap("OtherApplications", err)
 }

@@ -19,8 +19,8 @@ func TestMentions(t *testing.T) {
 		"Vu avec @c.martin. Et @elodie.du-pont.":  {1, 2},
 		"@Élodie.Du-Pont et @rh, @rh encore":      {2},
 		"écrire à rh@mairie.fr n'est pas mention": nil,
-		"(@jury)":                                 {3},
-		"@inconnu":                                nil,
+		"(@jury)":  {3},
+		"@inconnu": nil,
 	}
 	for body, want := range cases {
 		got := vivier.Mentions(body, members)

@@ -115,6 +115,14 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	if err := h.collabOfPipeline(c, data); err != nil {
 		return err
 	}
+	if f.Plain() {
+		// The step counts, read for the tabs, are the count of this list.
+		if f.StageID == 0 {
+			f.Known = data["Total"].(int)
+		} else {
+			f.Known = data["Counts"].(map[int64]int)[f.StageID]
+		}
+	}
 	rows, total, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f)
 	if err != nil {
 		return err

@@ -84,7 +84,14 @@ CREATE TRIGGER applications_erase_collaboration AFTER UPDATE OF category ON appl
     FOR EACH ROW WHEN (NEW.category = 'anonymisee' AND OLD.category <> 'anonymisee')
     EXECUTE FUNCTION applications_erase_collaboration();
 
+-- The per-offer list's search by name compares lowercased names: these make
+-- it a lookup rather than a pass over every candidate of the offer.
+CREATE INDEX candidates_last_name_lower_idx ON candidates (lower(last_name));
+CREATE INDEX candidates_full_name_lower_idx ON candidates (lower(first_name || ' ' || last_name));
+
 -- +goose Down
+DROP INDEX candidates_full_name_lower_idx;
+DROP INDEX candidates_last_name_lower_idx;
 DROP TRIGGER applications_erase_collaboration ON applications;
 DROP FUNCTION applications_erase_collaboration();
 DROP TABLE application_tags;
