@@ -45,7 +45,13 @@ func (s *Store) InScope(ctx context.Context, adminID, appID int64, sc Scope) err
 	return wrap("InScope", inScope(ctx, s.db, adminID, appID, sc))
 }
 
-// Members lists the active agents holding a role in the administration.
+// readerRoles are the roles of policy.csv that read applications (all of
+// them, or those assigned): a brand editor is neither mentioned nor
+// assigned, since the link would lead them nowhere.
+const readerRoles = `('admin', 'recruteur', 'lecteur', 'membre_jury')`
+
+// Members lists the active agents holding, in the administration, a role
+// that reads applications.
 func (s *Store) Members(ctx context.Context, adminID int64) ([]Member, error) {
 	return members(ctx, s.db, adminID)
 }
@@ -55,7 +61,7 @@ func members(ctx context.Context, q sqlx.QueryerContext, adminID int64) ([]Membe
 	err := sqlx.SelectContext(ctx, q, &out, `
 		SELECT a.id, a.email, a.first_name, a.last_name, bool_and(r.v1 = 'membre_jury') AS jury_only
 		FROM casbin_rules r JOIN agents a ON r.v0 = 'agent:' || a.id
-		WHERE r.ptype = 'g' AND r.v2 = $1 AND a.status = 'active'
+		WHERE r.ptype = 'g' AND r.v2 = $1 AND a.status = 'active' AND r.v1 IN `+readerRoles+`
 		GROUP BY a.id ORDER BY a.last_name, a.first_name, a.email`, AdministrationDomain(adminID))
 	return out, wrap("Members", err)
 }
@@ -302,7 +308,8 @@ func (s *Store) Assign(ctx context.Context, adminID int64, ids []int64, agentID 
 	err := s.inTx(ctx, "Assign", func(tx *sqlx.Tx) error {
 		var email string
 		err := tx.GetContext(ctx, &email, `SELECT a.email FROM agents a WHERE a.id = $1 AND a.status = 'active'
-			AND EXISTS (SELECT 1 FROM casbin_rules r WHERE r.ptype = 'g' AND r.v0 = 'agent:' || a.id AND r.v2 = $2)`,
+			AND EXISTS (SELECT 1 FROM casbin_rules r WHERE r.ptype = 'g' AND r.v0 = 'agent:' || a.id AND r.v2 = $2
+			            AND r.v1 IN `+readerRoles+`)`,
 			agentID, AdministrationDomain(adminID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return FieldError("agent", "Choisissez un agent de l'administration dans la liste.")

@@ -56,6 +56,7 @@ func collabWorld(t *testing.T, n int) (s *vivier.Store, a, b *vivier.Administrat
 		{"rh2", "camille@a.fr", "Camille", "Martin", vivier.RoleRecruteur, a.ID},
 		{"jury", "jury@a.fr", "Jules", "Ury", vivier.RoleMembreJury, a.ID},
 		{"other", "rh@b.fr", "Bob", "Autre", vivier.RoleRecruteur, b.ID},
+		{"brand", "marque@a.fr", "Marc", "Marque", vivier.RoleMarque, a.ID},
 	} {
 		ag := &vivier.Agent{Email: x.email, FirstName: x.first, LastName: x.last}
 		if err := s.UpsertAgent(ctx, ag); err != nil {
@@ -77,7 +78,7 @@ func TestNotesMentionAndScope(t *testing.T) {
 	s, a, b, ids, ag := collabWorld(t, 2)
 	// The jury member is mentioned but not assigned: not told; the author
 	// mentioning themselves: not told; an agent of B: unknown here.
-	_, told, err := s.AddNote(ctx, a.ID, ids[0], "Profil **solide**. @camille @jules.ury @rh @bob.autre", vivier.Scope{}, act(ag["rh"]))
+	_, told, err := s.AddNote(ctx, a.ID, ids[0], "Profil **solide**. @camille @jules.ury @rh @bob.autre @marc.marque", vivier.Scope{}, act(ag["rh"]))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,8 +139,10 @@ func TestRatingsVisibility(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := s.Assign(ctx, a.ID, []int64{app}, ag["other"].ID, act(ag["rh"])); vivier.ErrorCode(err) != vivier.EINVALID {
-		t.Errorf("assigning an agent of B: %v", err)
+	for _, k := range []string{"other", "brand"} {
+		if _, err := s.Assign(ctx, a.ID, []int64{app}, ag[k].ID, act(ag["rh"])); vivier.ErrorCode(err) != vivier.EINVALID {
+			t.Errorf("assigning %s, who reads no application here: %v", k, err)
+		}
 	}
 	if err := s.Rate(ctx, a.ID, app, 5, "", act(ag["rh"])); vivier.ErrorCode(err) != vivier.EINVALID {
 		t.Errorf("score 5: %v", err)
