@@ -60,7 +60,6 @@ func TestCollaborationScreens(t *testing.T) {
 	list := fmt.Sprintf("%s/admin/ville-demo/offres/%d/candidatures", p.URL, o.ID)
 
 	rc, rtoken := signInAs(t, p, "recruteur@ville-demo.vivier.test")
-	lecteur, _ := p.Store().AgentByEmail(ctx, "lecteur@ville-demo.vivier.test")
 	recruteur, _ := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
 
 	// A note with an XSS payload and a mention of the reader.
@@ -208,7 +207,6 @@ func TestCollaborationScreens(t *testing.T) {
 	if resp, _ = postForm(t, lc, appURL(ids[1])+"/etape", url.Values{"_csrf": {ltoken}, "stage": {strconv.FormatInt(stepID(t, p, adm.ID, "Jury"), 10)}}); resp.StatusCode != 403 {
 		t.Errorf("reader's move = %d", resp.StatusCode)
 	}
-	_ = lecteur
 }
 
 // An agent of another administration can neither read nor change the
