@@ -83,7 +83,7 @@ type PipelineRow struct {
 	Erased    bool      `db:"erased"`
 	Source    string    `db:"source"`
 	CreatedAt time.Time `db:"created_at"`
-	Total     int       `db:"total"`  // unused: the count is its own query
+	Total     int       `db:"total"`  // with a full-text query only: how many match
 	Rating    *float64  `db:"rating"` // average, nil before the first rating
 	Tags      *string   `db:"tags"`   // labels, comma separated
 }
@@ -116,6 +116,8 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 	switch {
 	case f.Known > 0:
 		total = f.Known
+	case q.windowed && len(rows) > 0:
+		total = rows[0].Total
 	case f.IDs == nil && (q.offset > 0 || len(rows) == q.limit):
 		if err := s.db.GetContext(ctx, &total, q.count, q.args...); err != nil {
 			return nil, 0, wrap("PipelineList", err)
@@ -129,6 +131,7 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 // pipelineSQL is the list's two queries: the page, and the count.
 type pipelineSQL struct {
 	page, count    string
+	windowed       bool // the page counts the matches itself
 	args, pageArgs []any
 	limit, offset  int
 }
@@ -213,13 +216,19 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	filtered = from + filtered
 	q.pageArgs = append(append([]any(nil), q.args...), q.limit, q.offset)
 	n := len(q.args)
+	// The full text visits every match whatever the order: the page counts
+	// them on the way, rather than a second query doing the search again.
+	total := "0::bigint AS total"
+	if f.Query != "" {
+		q.windowed, total = true, "count(*) OVER () AS total"
+	}
 	q.page = `
 		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
-			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, 0 AS total,
+			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, p.total,
 			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
 			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
 			 WHERE x.application_id = a.id) AS tags
-		FROM (SELECT a.id ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
+		FROM (SELECT a.id, ` + total + ` ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
 		JOIN applications a ON a.id = p.id JOIN candidates c ON c.id = a.candidate_id
 		LEFT JOIN pipeline_steps st ON st.id = a.stage_id
 		ORDER BY ` + order
