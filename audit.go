@@ -79,6 +79,8 @@ var AuditActions = map[string]string{
 	"task.retried_all":             "Toutes les tâches en échec relancées",
 	"agent.deactivated":            "Compte désactivé après une longue inactivité",
 	"administration.retention":     "Durée de conservation des candidatures modifiée",
+	"application.assigned":         "Candidatures assignées à un agent",
+	"application.unassigned":       "Agent retiré d'une candidature",
 }
 
 // ActionLabel returns the French label of an audit action.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -50,6 +52,23 @@ type PipelineFilter struct {
 	Sort     string    // "recentes" (default), "anciennes", "nom"
 	Page     int       // from 1
 	IDs      []int64   // only these (the export of a selection)
+
+	TagID      int64 // with this tag
+	AssigneeID int64 // assigned to this agent
+	MinRating  int   // average rating at least this (1 to 4)
+	Unrated    bool  // not rated by anyone yet
+	Scope      Scope // a jury member's: only what is assigned to them
+
+	// Known is how many match when the caller already knows it (an
+	// unfiltered list, from StepCounts): the count query is skipped.
+	Known int
+}
+
+// Plain says whether the filter narrows by step only, so that StepCounts
+// tells how many match.
+func (f PipelineFilter) Plain() bool {
+	return f.Source == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "" && f.IDs == nil &&
+		f.TagID == 0 && f.AssigneeID == 0 && f.MinRating == 0 && !f.Unrated
 }
 
 // PipelineRow is a line of the per-offer list and a card of the board.
@@ -64,7 +83,18 @@ type PipelineRow struct {
 	Erased    bool      `db:"erased"`
 	Source    string    `db:"source"`
 	CreatedAt time.Time `db:"created_at"`
-	Total     int       `db:"total"` // unused: the count is its own query
+	Total     int       `db:"total"`  // with a full-text query only: how many match
+	Rating    *float64  `db:"rating"` // average, nil before the first rating
+	Tags      *string   `db:"tags"`   // labels, comma separated
+}
+
+// RatingText is the row's average rating as French writes it ("2,5"),
+// empty before the first rating.
+func (r PipelineRow) RatingText() string {
+	if r.Rating == nil {
+		return ""
+	}
+	return Ratings{Average: *r.Rating}.AverageText()
 }
 
 // Stage is the row's step id, 0 for none (the templates compare it).
@@ -77,6 +107,97 @@ func (r PipelineRow) Stage() int64 {
 
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
+	q := pipelineQuery(adminID, offerID, f)
+	var rows []PipelineRow
+	if err := s.db.SelectContext(ctx, &rows, q.page, q.pageArgs...); err != nil {
+		return nil, 0, wrap("PipelineList", err)
+	}
+	total := len(rows)
+	switch {
+	case f.Known > 0:
+		total = f.Known
+	case q.windowed && len(rows) > 0:
+		total = rows[0].Total
+	case f.IDs == nil && (q.offset > 0 || len(rows) == q.limit):
+		if err := s.db.GetContext(ctx, &total, q.count, q.args...); err != nil {
+			return nil, 0, wrap("PipelineList", err)
+		}
+	default:
+		total += q.offset
+	}
+	return rows, total, nil
+}
+
+// pipelineSQL is the list's two queries: the page, and the count.
+type pipelineSQL struct {
+	page, count    string
+	windowed       bool // the page counts the matches itself
+	args, pageArgs []any
+	limit, offset  int
+}
+
+// pipelineQuery writes only the conditions of the filters in use, so that
+// each query is planned for what it asks (no "$n = 0 OR …" left for the
+// planner to fold), and joins the candidates only when a filter or the
+// order needs them. The page is found first on applications alone (the
+// (offer_id, created_at) index gives the default order, even far into the
+// pages), then only its rows are completed with the candidate, the step,
+// the rating and the tags.
+func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
+	q := pipelineSQL{limit: PipelinePageSize}
+	if f.Page > 1 {
+		q.offset = (f.Page - 1) * PipelinePageSize
+	}
+	if f.IDs != nil {
+		q.limit, q.offset = len(f.IDs), 0
+	}
+	arg := func(v any) string {
+		q.args = append(q.args, v)
+		return "$" + strconv.Itoa(len(q.args))
+	}
+	adm := arg(adminID)
+	off := arg(offerID)
+	where := []string{"a.administration_id = " + adm, "a.offer_id = " + off}
+	// cond adds a condition whose parameter is added only then.
+	cond := func(ok bool, c func() string) {
+		if ok {
+			where = append(where, c())
+		}
+	}
+	cond(f.StageID != 0, func() string { return "a.stage_id = " + arg(f.StageID) })
+	cond(f.Source != "", func() string { return "a.source = " + arg(f.Source) })
+	cond(!f.From.IsZero(), func() string { return "a.created_at >= " + arg(f.From) })
+	cond(!f.To.IsZero(), func() string { return "a.created_at < " + arg(f.To) })
+	// The full text is three index lookups whose ids are gathered (the
+	// applications' and the files' GIN indexes, the candidates' names
+	// lowercased), rather than one OR evaluated on every row of the offer.
+	cond(f.Query != "", func() string {
+		p := arg(f.Query)
+		return `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ websearch_to_tsquery('french', ` + p + `)
+			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `
+			UNION SELECT f.application_id FROM application_files f
+			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
+			UNION SELECT x.id FROM candidates c JOIN applications x ON x.candidate_id = c.id
+			  WHERE (lower(c.last_name) = lower(` + p + `) OR lower(c.first_name || ' ' || c.last_name) = lower(` + p + `))
+			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `)`
+	})
+	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
+	cond(f.TagID != 0, func() string {
+		return "a.id IN (SELECT x.application_id FROM application_tags x WHERE x.tag_id = " + arg(f.TagID) +
+			" AND x.administration_id = " + adm + ")"
+	})
+	for _, agent := range []int64{f.AssigneeID, f.Scope.AssignedTo} {
+		cond(agent != 0, func() string {
+			return "a.id IN (SELECT x.application_id FROM application_assignees x WHERE x.agent_id = " + arg(agent) +
+				" AND x.administration_id = " + adm + ")"
+		})
+	}
+	cond(f.MinRating != 0, func() string {
+		return "a.id IN (SELECT r.application_id FROM application_ratings r WHERE r.administration_id = " + adm +
+			" GROUP BY r.application_id HAVING avg(r.score) >= " + arg(f.MinRating) + ")"
+	})
+	cond(f.Unrated, func() string { return "NOT EXISTS (SELECT 1 FROM application_ratings r WHERE r.application_id = a.id)" })
+
 	order := "a.created_at DESC, a.id DESC"
 	switch f.Sort {
 	case "anciennes":
@@ -84,44 +205,34 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 	case "nom":
 		order = "lower(c.last_name), lower(c.first_name), a.id"
 	}
-	limit, offset := PipelinePageSize, 0
-	if f.Page > 1 {
-		offset = (f.Page - 1) * PipelinePageSize
+	// No condition needs the candidates: the count never joins them, the
+	// page only to sort by name.
+	filtered := " WHERE " + strings.Join(where, " AND ")
+	q.count = "SELECT count(*) FROM applications a" + filtered
+	from := "FROM applications a"
+	if f.Sort == "nom" {
+		from += " JOIN candidates c ON c.id = a.candidate_id"
 	}
-	if f.IDs != nil {
-		limit, offset = len(f.IDs), 0
+	filtered = from + filtered
+	q.pageArgs = append(append([]any(nil), q.args...), q.limit, q.offset)
+	n := len(q.args)
+	// The full text visits every match whatever the order: the page counts
+	// them on the way, rather than a second query doing the search again.
+	total := "0::bigint AS total"
+	if f.Query != "" {
+		q.windowed, total = true, "count(*) OVER () AS total"
 	}
-	// The page and the count are two queries: with a LIMIT, the page of the
-	// default order is read from the (offer_id, created_at) index alone,
-	// where a count over the window would visit every row of the offer.
-	where := `
-		FROM applications a JOIN candidates c ON c.id = a.candidate_id
-		WHERE a.administration_id = $1 AND a.offer_id = $2
-		  AND ($3 = 0 OR a.stage_id = $3) AND ($4 = '' OR a.source = $4)
-		  AND ($5::timestamptz IS NULL OR a.created_at >= $5) AND ($6::timestamptz IS NULL OR a.created_at < $6)
-		  AND ($7 = '' OR a.search @@ websearch_to_tsquery('french', $7)
-		       OR a.id IN (SELECT f.application_id FROM application_files f
-		                   WHERE f.search @@ websearch_to_tsquery('french', $7) AND f.deleted_at IS NULL)
-		       OR c.last_name ILIKE $7 OR (c.first_name || ' ' || c.last_name) ILIKE $7)
-		  AND ($8::bigint[] IS NULL OR a.id = ANY($8))`
-	args := []any{adminID, offerID, f.StageID, f.Source, nullTime(f.From), nullTime(f.To), f.Query, idArray(f.IDs)}
-	var rows []PipelineRow
-	err := s.db.SelectContext(ctx, &rows, `
-		SELECT a.id, a.category, a.stage_id, (SELECT st.name FROM pipeline_steps st WHERE st.id = a.stage_id) AS stage_name,
-			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, 0 AS total`+where+`
-		ORDER BY `+order+` LIMIT $9 OFFSET $10`, append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, wrap("PipelineList", err)
-	}
-	total := len(rows)
-	if f.IDs == nil && (offset > 0 || len(rows) == limit) {
-		if err := s.db.GetContext(ctx, &total, `SELECT count(*)`+where, args...); err != nil {
-			return nil, 0, wrap("PipelineList", err)
-		}
-	} else {
-		total += offset
-	}
-	return rows, total, nil
+	q.page = `
+		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
+			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, p.total,
+			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
+			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
+			 WHERE x.application_id = a.id) AS tags
+		FROM (SELECT a.id, ` + total + ` ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
+		JOIN applications a ON a.id = p.id JOIN candidates c ON c.id = a.candidate_id
+		LEFT JOIN pipeline_steps st ON st.id = a.stage_id
+		ORDER BY ` + order
+	return q
 }
 
 func idArray(ids []int64) any {
@@ -133,13 +244,13 @@ func idArray(ids []int64) any {
 
 // StepCounts counts an offer's applications per step (0: withdrawn and
 // erased ones, which have none).
-func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64) (map[int64]int, error) {
+func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64, sc Scope) (map[int64]int, error) {
 	var rows []struct {
 		StageID sql.NullInt64 `db:"stage_id"`
 		N       int           `db:"n"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `SELECT stage_id, count(*) AS n FROM applications
-		WHERE administration_id = $1 AND offer_id = $2 GROUP BY stage_id`, adminID, offerID)
+	err := s.db.SelectContext(ctx, &rows, `SELECT a.stage_id, count(*) AS n FROM applications a
+		WHERE a.administration_id = $1 AND a.offer_id = $2 AND `+scopeSQL(3, 1)+` GROUP BY a.stage_id`, adminID, offerID, sc.AssignedTo)
 	out := map[int64]int{}
 	for _, r := range rows {
 		out[r.StageID.Int64] += r.N
@@ -148,7 +259,7 @@ func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64) (map[int
 }
 
 // BoardCards returns, per step, the most recent applications of an offer.
-func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int) (map[int64][]PipelineRow, error) {
+func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int, sc Scope) (map[int64][]PipelineRow, error) {
 	var rows []PipelineRow
 	// One index range per step (offer_id, stage_id, created_at), rather than
 	// ranking every application of the offer.
@@ -157,10 +268,10 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep 
 			c.erased_at IS NOT NULL AS erased, x.source, x.created_at, 0 AS total
 		FROM pipeline_steps st CROSS JOIN LATERAL (
 			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.source, a.created_at FROM applications a
-			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1
+			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1 AND `+scopeSQL(4, 1)+`
 			ORDER BY a.created_at DESC, a.id DESC LIMIT $3) x
 		JOIN candidates c ON c.id = x.candidate_id
-		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep)
+		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep, sc.AssignedTo)
 	out := map[int64][]PipelineRow{}
 	for _, r := range rows {
 		out[*r.StageID] = append(out[*r.StageID], r)

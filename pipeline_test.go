@@ -201,7 +201,7 @@ func TestMoveApplicationsInBulk(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskApplicationStatus); n != 4 {
 		t.Errorf("emails queued: %d", n)
 	}
-	counts, err := s.StepCounts(ctx, a.ID, mustOfferOf(t, s, ids[0]))
+	counts, err := s.StepCounts(ctx, a.ID, mustOfferOf(t, s, ids[0]), vivier.Scope{})
 	if err != nil || counts[refused.ID] != 4 || counts[0] != 1 {
 		t.Errorf("counts: %v, %v", counts, err)
 	}

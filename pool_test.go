@@ -203,7 +203,7 @@ func TestTransfers(t *testing.T) {
 		orig.Files[0].SHA256 != got.Files[0].SHA256 {
 		t.Errorf("original after the transfer: %+v", orig.Application)
 	}
-	if list, _ := s.ApplicationsOf(ctx, b.ID, true, 0, 10); len(list) != 1 || list[0].ID != newID {
+	if list, _ := s.ApplicationsOf(ctx, b.ID, true, 0, 10, vivier.Scope{}); len(list) != 1 || list[0].ID != newID {
 		t.Errorf("B's spontaneous applications = %+v", list)
 	}
 	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE administration_id = $1 AND task_type IN ($2, $3) AND payload->>'application_id' = $4`,

@@ -19,7 +19,7 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	spontaneous := c.Query("type") == "spontanees"
 	offerID, _ := strconv.ParseInt(c.Query("offre"), 10, 64)
-	apps, err := h.Store.ApplicationsOf(c.UserContext(), adm.ID, spontaneous, offerID, 500)
+	apps, err := h.Store.ApplicationsOf(c.UserContext(), adm.ID, spontaneous, offerID, 500, h.scope(c))
 	if err != nil {
 		return err
 	}
@@ -31,9 +31,9 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := h.scopedApplication(c)
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	d, err := h.Store.ApplicationForAgents(c.UserContext(), currentAdministration(c).ID, id)
 	if err != nil {
@@ -50,6 +50,9 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.applicationNotifications(c, d, data); err != nil {
+		return err
+	}
+	if err := h.collabOfApplication(c, d, data); err != nil {
 		return err
 	}
 	if d.OfferID == nil && h.can(c, "applications:decide") {
@@ -69,9 +72,12 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 // downloadFile streams a candidate's file as an attachment: never shown
 // inline from our origin, whatever it contains.
 func (h *Handler) downloadFile(c *fiber.Ctx) error {
-	appID, err1 := strconv.ParseInt(c.Params("application"), 10, 64)
-	fileID, err2 := strconv.ParseInt(c.Params("file"), 10, 64)
-	if err1 != nil || err2 != nil {
+	appID, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
+	if err != nil {
 		return vivier.Errorf(vivier.ENOTFOUND, "Ce fichier n'existe pas.")
 	}
 	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)

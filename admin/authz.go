@@ -67,7 +67,7 @@ func currentAdministration(c *fiber.Ctx) *vivier.Administration {
 var navItems = []struct{ Path, Label, Perm string }{
 	{"", "Tableau de bord", "dashboard:read"},
 	{"/offres", "Offres", "offers:read"},
-	{"/candidatures", "Candidatures", "applications:read"},
+	{"/candidatures", "Candidatures", "applications:read_assigned"},
 	{"/vivier", "Vivier de talents", "applications:read"},
 	{"/doublons", "Doublons", "candidates:merge"},
 	{"/etapes", "Étapes et motifs", "pipeline:manage"},

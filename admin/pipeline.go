@@ -44,7 +44,7 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (templates.Map, er
 	if err != nil {
 		return nil, err
 	}
-	counts, err := h.Store.StepCounts(ctx, adm.ID, o.ID)
+	counts, err := h.Store.StepCounts(ctx, adm.ID, o.ID, h.scope(c))
 	if err != nil {
 		return nil, err
 	}
@@ -61,6 +61,19 @@ func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
 	f := vivier.PipelineFilter{Source: c.Query("source"), Query: strings.TrimSpace(c.Query("q")), Sort: c.Query("tri")}
 	f.StageID, _ = strconv.ParseInt(c.Query("etape"), 10, 64)
 	f.Page, _ = strconv.Atoi(c.Query("page"))
+	f.TagID, _ = strconv.ParseInt(c.Query("etiquette"), 10, 64)
+	f.AssigneeID, _ = strconv.ParseInt(c.Query("assigne"), 10, 64)
+	switch v := c.Query("note"); v {
+	case "":
+	case "aucune":
+		f.Unrated = true
+	default:
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 4 {
+			f.MinRating = n
+		} else {
+			return f, vivier.FieldError("note", "Choisissez une note dans la liste.")
+		}
+	}
 	if f.Page < 1 {
 		f.Page = 1
 	}
@@ -95,12 +108,27 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	if ferr != nil {
 		data["Errors"] = vivier.AsFormErrors(ferr).ByField()
 	}
+	f.Scope = h.scope(c)
+	if f.Scope.AssignedTo != 0 {
+		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
+	}
+	if err := h.collabOfPipeline(c, data); err != nil {
+		return err
+	}
+	if f.Plain() {
+		// The step counts, read for the tabs, are the count of this list.
+		if f.StageID == 0 {
+			f.Known = data["Total"].(int)
+		} else {
+			f.Known = data["Counts"].(map[int64]int)[f.StageID]
+		}
+	}
 	rows, total, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f)
 	if err != nil {
 		return err
 	}
 	q := url.Values{}
-	for _, k := range []string{"q", "etape", "source", "du", "au", "tri"} {
+	for _, k := range []string{"q", "etape", "source", "du", "au", "tri", "etiquette", "assigne", "note"} {
 		if v := c.Query(k); v != "" {
 			q.Set(k, v)
 		}
@@ -117,7 +145,7 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	}
 	data["Rows"], data["Matched"], data["Filter"], data["Sources"] = rows, total, f, vivier.Sources
 	data["Pages"] = (total + vivier.PipelinePageSize - 1) / vivier.PipelinePageSize
-	data["Query"] = map[string]string{"du": c.Query("du"), "au": c.Query("au")}
+	data["Query"] = map[string]string{"du": c.Query("du"), "au": c.Query("au"), "note": c.Query("note")}
 	data["ConfirmAbove"] = bulkConfirmAbove
 	status := fiber.StatusOK
 	if ferr != nil {
@@ -135,7 +163,7 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cards, err := h.Store.BoardCards(c.UserContext(), currentAdministration(c).ID, o.ID, 50)
+	cards, err := h.Store.BoardCards(c.UserContext(), currentAdministration(c).ID, o.ID, 50, h.scope(c))
 	if err != nil {
 		return err
 	}

@@ -78,14 +78,16 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/:adm/offres/:offer", Access: administration, Perm: "offers:read", handler: h.offerPage},
 		{Method: "POST", Path: "/:adm/offres/:offer", Access: administration, Perm: "offers:edit", handler: h.updateOffer},
 		{Method: "POST", Path: "/:adm/offres/:offer/statut", Access: administration, Perm: "offers:publish", handler: h.moveOffer},
-		{Method: "GET", Path: "/:adm/candidatures", Access: administration, Perm: "applications:read", handler: h.applicationsPage},
-		{Method: "GET", Path: "/:adm/candidatures/:application", Access: administration, Perm: "applications:read", handler: h.applicationPage},
-		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file", Access: administration, Perm: "applications:read", handler: h.downloadFile},
+		// Jury members read the applications assigned to them: these routes
+		// take the least permission, and the handlers scope what it reads.
+		{Method: "GET", Path: "/:adm/candidatures", Access: administration, Perm: "applications:read_assigned", handler: h.applicationsPage},
+		{Method: "GET", Path: "/:adm/candidatures/:application", Access: administration, Perm: "applications:read_assigned", handler: h.applicationPage},
+		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file", Access: administration, Perm: "applications:read_assigned", handler: h.downloadFile},
 		{Method: "POST", Path: "/:adm/candidatures/:application/offre", Access: administration, Perm: "applications:decide", handler: h.attachToOffer},
-		{Method: "GET", Path: "/:adm/offres/:offer/candidatures", Access: administration, Perm: "applications:read", handler: h.pipelinePage},
+		{Method: "GET", Path: "/:adm/offres/:offer/candidatures", Access: administration, Perm: "applications:read_assigned", handler: h.pipelinePage},
 		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot", Access: administration, Perm: "applications:decide", handler: h.bulkMove},
 		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/export", Access: administration, Perm: "exports:run", handler: h.exportSelection},
-		{Method: "GET", Path: "/:adm/offres/:offer/tableau", Access: administration, Perm: "applications:read", handler: h.boardPage},
+		{Method: "GET", Path: "/:adm/offres/:offer/tableau", Access: administration, Perm: "applications:read_assigned", handler: h.boardPage},
 		{Method: "POST", Path: "/:adm/candidatures/:application/etape", Access: administration, Perm: "applications:decide", handler: h.moveApplication},
 		{Method: "POST", Path: "/:adm/offres/:offer/duplication", Access: administration, Perm: "offers:edit", handler: h.duplicateOffer},
 		{Method: "GET", Path: "/:adm/agents", Access: administration, Perm: "agents:manage", handler: h.agentsPage},
@@ -120,6 +122,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.interviewRoutes()...)
 	routes = append(routes, h.notificationRoutes()...)
 	routes = append(routes, h.statsRoutes()...)
+	routes = append(routes, h.collabRoutes()...)
 	return routes
 }
 

@@ -67,6 +67,8 @@ func (r *Renderer) funcs() template.FuncMap {
 		"statusLabel": func(c vivier.Category) string { return vivier.StatusLabel(c, false) },
 		"frenchDate":  func(t time.Time) string { return vivier.FrenchDateTime(t, paris) },
 		"list":        func(v ...string) []string { return v },
+		// markdown shows agents' notes: goldmark, then bluemonday's policy.
+		"markdown": func(s string) template.HTML { return template.HTML(r.markdown.Render(s)) },
 		"deref": func(p *string) string {
 			if p == nil {
 				return ""

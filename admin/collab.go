@@ -1,0 +1,288 @@
+package admin
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Recruiters working together on an application: notes with mentions,
+// ratings by the assigned reviewers, tags, assignments, and the PDF
+// preview. A jury member reaches the application routes with
+// applications:read_assigned; scope narrows everything they read to what
+// is assigned to them, and what is outside it is not found.
+
+func (h *Handler) collabRoutes() []Route {
+	return []Route{
+		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file/apercu", Access: administration, Perm: "applications:read_assigned", handler: h.previewFile},
+		{Method: "POST", Path: "/:adm/candidatures/:application/notes", Access: administration, Perm: "applications:comment", handler: h.addNote},
+		{Method: "POST", Path: "/:adm/candidatures/:application/evaluation", Access: administration, Perm: "applications:comment", handler: h.rate},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes", Access: administration, Perm: "applications:decide", handler: h.addTag},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes/retrait", Access: administration, Perm: "applications:decide", handler: h.removeTag},
+		{Method: "POST", Path: "/:adm/candidatures/:application/assignations", Access: administration, Perm: "applications:decide", handler: h.assign},
+		{Method: "POST", Path: "/:adm/candidatures/:application/assignations/retrait", Access: administration, Perm: "applications:decide", handler: h.unassign},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/etiquette", Access: administration, Perm: "applications:decide", handler: h.bulkTag},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/assignation", Access: administration, Perm: "applications:decide", handler: h.bulkAssign},
+	}
+}
+
+// scope is what the agent may read of the administration's applications:
+// all of them with applications:read, else (a jury member, who reached the
+// route with applications:read_assigned) those assigned to them.
+func (h *Handler) scope(c *fiber.Ctx) vivier.Scope {
+	if h.can(c, "applications:read") {
+		return vivier.Scope{}
+	}
+	return vivier.Scope{AssignedTo: currentAgent(c).ID}
+}
+
+// scopedApplication reads the :application parameter and checks it is
+// within the agent's scope.
+func (h *Handler) scopedApplication(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	if err != nil {
+		return 0, vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+	}
+	return id, h.Store.InScope(c.UserContext(), currentAdministration(c).ID, id, h.scope(c))
+}
+
+func (h *Handler) applicationURL(c *fiber.Ctx, id int64, anchor string) string {
+	return "/admin/" + currentAdministration(c).Slug + "/candidatures/" + strconv.FormatInt(id, 10) + anchor
+}
+
+// collabOfApplication adds notes, ratings, tags, reviewers and the
+// candidate's other applications to the application page.
+func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+	ctx, adm, sc := c.UserContext(), currentAdministration(c), h.scope(c)
+	notes, err := h.Store.Notes(ctx, adm.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	ratings, err := h.Store.RatingsOf(ctx, adm.ID, d.ID, currentAgent(c).ID, sc.AssignedTo != 0)
+	if err != nil {
+		return err
+	}
+	tags, err := h.Store.TagsOf(ctx, adm.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	assignees, err := h.Store.AssigneesOf(ctx, adm.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	others, err := h.Store.OtherApplications(ctx, adm.ID, d.CandidateID, d.ID, sc)
+	if err != nil {
+		return err
+	}
+	assigned := false
+	for _, a := range assignees {
+		assigned = assigned || a.ID == currentAgent(c).ID
+	}
+	canDecide := h.can(c, "applications:decide")
+	if canDecide {
+		members, err := h.Store.Members(ctx, adm.ID)
+		if err != nil {
+			return err
+		}
+		allTags, err := h.Store.Tags(ctx, adm.ID)
+		if err != nil {
+			return err
+		}
+		data["Members"], data["AllTags"] = members, allTags
+	}
+	pdf := false
+	for _, f := range d.Files {
+		pdf = pdf || f.ContentType == "application/pdf"
+	}
+	if pdf {
+		// The page frames its own previews, and nothing else.
+		csp := string(c.Response().Header.Peek(fiber.HeaderContentSecurityPolicy))
+		c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(csp, "frame-src 'none'", "frame-src 'self'", 1))
+	}
+	data["Notes"], data["Ratings"], data["Tags"], data["Assignees"], data["Others"] = notes, ratings, tags, assignees, others
+	data["CanComment"], data["CanRate"], data["CanTag"] = h.can(c, "applications:comment"), assigned && h.can(c, "applications:comment"), canDecide
+	data["Scores"] = vivier.Scores()
+	return nil
+}
+
+// previewFile shows a PDF inline, for the page's frame: only a file whose
+// bytes were checked as a PDF at upload, under a policy that runs nothing
+// and lets only our own pages frame it.
+func (h *Handler) previewFile(c *fiber.Ctx) error {
+	appID, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Ce fichier n'existe pas.")
+	}
+	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)
+	if err != nil {
+		return err
+	}
+	if f.ContentType != "application/pdf" {
+		return vivier.Errorf(vivier.ENOTFOUND, "Seuls les PDF s'affichent dans la page : téléchargez ce fichier.")
+	}
+	r, err := h.Files.Open(c.UserContext(), f.Key)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": f.Name}))
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
+	c.Set(fiber.HeaderContentSecurityPolicy, "default-src 'none'; frame-ancestors 'self'; form-action 'none'; base-uri 'none'; sandbox")
+	c.Set("Cross-Origin-Resource-Policy", "same-origin")
+	_, err = io.Copy(c.Response().BodyWriter(), r)
+	return err
+}
+
+func (h *Handler) addNote(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+	}
+	_, told, err := h.Store.AddNote(c.UserContext(), currentAdministration(c).ID, id, c.FormValue("body"), h.scope(c), actor(c))
+	if err != nil {
+		return err
+	}
+	msg := "La note est enregistrée."
+	if len(told) > 0 {
+		var names []string
+		for _, m := range told {
+			names = append(names, m.Name())
+		}
+		msg = fmt.Sprintf("La note est enregistrée ; %s %s prévenu·e%s par courriel.", strings.Join(names, ", "),
+			map[bool]string{true: "est", false: "sont"}[len(told) == 1], map[bool]string{true: "", false: "s"}[len(told) == 1])
+		msg = strings.ReplaceAll(msg, " ;", "\u202f;")
+	}
+	return h.back(c, h.applicationURL(c, id, "#notes"), msg)
+}
+
+func (h *Handler) rate(c *fiber.Ctx) error {
+	id, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	score, err := strconv.Atoi(c.FormValue("score"))
+	if err != nil {
+		return vivier.FieldError("score", "Choisissez une note de 1 à 4.")
+	}
+	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, score, strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, h.applicationURL(c, id, "#evaluations"), "Votre évaluation est enregistrée.")
+}
+
+func (h *Handler) addTag(c *fiber.Ctx) error {
+	id, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.AddTag(c.UserContext(), currentAdministration(c).ID, []int64{id}, c.FormValue("tag")); err != nil {
+		return err
+	}
+	return h.back(c, h.applicationURL(c, id, "#etiquettes"), "L'étiquette est ajoutée.")
+}
+
+func (h *Handler) removeTag(c *fiber.Ctx) error {
+	id, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	tagID, _ := strconv.ParseInt(c.FormValue("tag"), 10, 64)
+	if err := h.Store.RemoveTag(c.UserContext(), currentAdministration(c).ID, id, tagID); err != nil {
+		return err
+	}
+	return h.back(c, h.applicationURL(c, id, "#etiquettes"), "L'étiquette est retirée.")
+}
+
+func (h *Handler) assign(c *fiber.Ctx) error {
+	id, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	n, err := h.Store.Assign(c.UserContext(), currentAdministration(c).ID, []int64{id}, agentID, actor(c))
+	if err != nil {
+		return err
+	}
+	msg := "Cette personne est assignée à la candidature."
+	if n == 0 {
+		msg = "Cette personne était déjà assignée à la candidature."
+	}
+	return h.back(c, h.applicationURL(c, id, "#assignations"), msg)
+}
+
+func (h *Handler) unassign(c *fiber.Ctx) error {
+	id, err := h.scopedApplication(c)
+	if err != nil {
+		return err
+	}
+	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	if err := h.Store.Unassign(c.UserContext(), currentAdministration(c).ID, id, agentID, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, h.applicationURL(c, id, "#assignations"), "Cette personne n'est plus assignée à la candidature.")
+}
+
+func (h *Handler) bulkTag(c *fiber.Ctx) error {
+	o, err := h.pipelineOffer(c)
+	if err != nil {
+		return err
+	}
+	ids := selectedIDs(c)
+	if len(ids) == 0 {
+		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
+	}
+	n, err := h.Store.AddTag(c.UserContext(), currentAdministration(c).ID, ids, c.FormValue("tag"))
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures",
+		fmt.Sprintf("Étiquette ajoutée à %s.", plural(n, "candidature", "candidatures")))
+}
+
+func (h *Handler) bulkAssign(c *fiber.Ctx) error {
+	o, err := h.pipelineOffer(c)
+	if err != nil {
+		return err
+	}
+	ids := selectedIDs(c)
+	if len(ids) == 0 {
+		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
+	}
+	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	n, err := h.Store.Assign(c.UserContext(), currentAdministration(c).ID, ids, agentID, actor(c))
+	if err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures",
+		fmt.Sprintf("%s à cette personne.", plural(n, "candidature assignée", "candidatures assignées")))
+}
+
+// collabOfPipeline adds the filters' and the bulk actions' choices to an
+// offer's list.
+func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
+	ctx, adm := c.UserContext(), currentAdministration(c)
+	tags, err := h.Store.Tags(ctx, adm.ID)
+	if err != nil {
+		return err
+	}
+	members, err := h.Store.Members(ctx, adm.ID)
+	if err != nil {
+		return err
+	}
+	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.Scores()
+	data["SeesRatings"] = h.scope(c).AssignedTo == 0
+	return nil
+}
