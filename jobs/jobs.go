@@ -110,6 +110,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
 	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
 	mux.HandleFunc(TypeRetention, w.handleRetention)
+	mux.HandleFunc(vivier.TaskJobAlertConfirm, w.handleJobAlertConfirm)
+	mux.HandleFunc(TypeJobAlerts, w.handleJobAlerts)
 	return mux
 }
 
@@ -118,7 +120,7 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention} {
+	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerJobAlerts} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err
