@@ -107,11 +107,11 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskNewApplication, w.notifyRecruiters("new_application"))
 	mux.HandleFunc(vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
 	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
-	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
-	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
-	mux.HandleFunc(TypeRetention, w.handleRetention)
+	mux.HandleFunc(TypeMaintenance, w.oncePer(hourly, w.handleMaintenance))
+	mux.HandleFunc(TypeOffersDue, w.oncePer(minutely, w.handleOffersDue))
+	mux.HandleFunc(TypeRetention, w.oncePer(daily, w.handleRetention))
 	mux.HandleFunc(vivier.TaskJobAlertConfirm, w.handleJobAlertConfirm)
-	mux.HandleFunc(TypeJobAlerts, w.handleJobAlerts)
+	mux.HandleFunc(TypeJobAlerts, w.oncePer(daily, w.handleJobAlerts))
 	return mux
 }
 

@@ -26,6 +26,18 @@ CREATE TABLE job_alert_tokens (
 );
 CREATE INDEX job_alert_tokens_alert_idx ON job_alert_tokens (alert_id);
 
+-- Periodic tasks (every worker runs a scheduler) claim their period here
+-- before running: Asynq's Unique lock is released when a task succeeds, so a
+-- second worker's tick a moment later would run it again.
+CREATE TABLE periodic_runs (
+    task       text NOT NULL,
+    period     timestamptz NOT NULL, -- start of the period this run serves
+    task_id    text NOT NULL,        -- the Asynq task that claimed it: its retries may run
+    claimed_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (task, period)
+);
+
 -- +goose Down
+DROP TABLE periodic_runs;
 DROP TABLE job_alert_tokens;
 DROP TABLE job_alerts;
