@@ -113,7 +113,15 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
-	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
+	if err := client.DialWithContext(ctx); err != nil {
+		return "", fmt.Errorf("mailer: %w", err)
+	}
+	// Once the server has accepted the message, the caller must record it
+	// at once: the goodbye (QUIT) waits in the background rather than
+	// between the acceptance and the record, where a crash means a second
+	// copy on retry.
+	defer func() { go client.Close() }()
+	if err := client.Send(msg); err != nil && !msg.IsDelivered() {
 		var se *mail.SendError
 		if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
 			// A permanent refusal (5xx): trying again would fail again.
