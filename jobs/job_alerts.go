@@ -25,8 +25,9 @@ const JobAlertOffers = 10
 const jobAlertBatch = 200
 
 func (w *Worker) registerJobAlerts() error {
-	// Early morning, after the night's publications; Unique collapses the
-	// copies of the tick that every worker's scheduler enqueues.
+	// Early morning, after the night's publications; Unique collapses most
+	// copies of the tick that every worker's scheduler enqueues, and the
+	// period's claim (periodic.go) stops the others.
 	_, err := w.scheduler.Register("0 5 * * *", asynq.NewTask(TypeJobAlerts, nil),
 		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
 	if err != nil {
