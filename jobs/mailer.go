@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"time"
@@ -109,27 +110,57 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	msg.SetBodyString(mail.TypeTextPlain, o.Email.Text)
 	msg.AddAlternativeString(mail.TypeTextHTML, o.Email.HTML)
 
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return "", fmt.Errorf("mailer: %w", err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return "", fmt.Errorf("mailer: %w: %w", err, asynq.SkipRetry)
+	}
 	client, err := mail.NewClient(m.host, m.opts...)
 	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
-	if err := client.DialWithContext(ctx); err != nil {
+	// go-mail dials (TLS policy, authentication); the conversation is ours,
+	// so that the server's reply to DATA is the last step before the caller
+	// records the email: go-mail would then say RSET and QUIT, and a crash
+	// between the acceptance and the record means a second copy on retry.
+	// The goodbye goes in the background.
+	sc, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
-	// Once the server has accepted the message, the caller must record it
-	// at once: the goodbye (QUIT) waits in the background rather than
-	// between the acceptance and the record, where a crash means a second
-	// copy on retry.
-	defer func() { go client.Close() }()
-	if err := client.Send(msg); err != nil && !msg.IsDelivered() {
-		var se *mail.SendError
-		if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
-			// A permanent refusal (5xx): trying again would fail again.
-			return "", fmt.Errorf("mailer: refused: %w: %w", err, asynq.SkipRetry)
+	defer func() { go client.CloseWithSMTPClient(sc) }()
+	if err := sc.Mail(from); err != nil {
+		return "", smtpError(err)
+	}
+	for _, r := range rcpts {
+		if err := sc.Rcpt(r); err != nil {
+			return "", smtpError(err)
 		}
-		return "", fmt.Errorf("mailer: %w", err)
+	}
+	wc, err := sc.Data()
+	if err != nil {
+		return "", smtpError(err)
+	}
+	if _, err := msg.WriteTo(wc); err != nil {
+		return "", smtpError(err)
+	}
+	if err := wc.Close(); err != nil { // the server's verdict
+		return "", smtpError(err)
 	}
 	return msg.GetMessageID(), nil
+}
+
+// smtpError marks a permanent refusal (5xx), which trying again would meet
+// again, as not to be retried.
+func smtpError(err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 && te.Code < 600 {
+		return fmt.Errorf("mailer: refused: %w: %w", err, asynq.SkipRetry)
+	}
+	return fmt.Errorf("mailer: %w", err)
 }
 
 // sendTemplate renders the email template name and sends it at most once for
