@@ -81,9 +81,9 @@ func tasksLeft(in *asynq.Inspector) int {
 
 // A worker killed (SIGKILL) in the middle of 500 emails, then started again:
 // every email is delivered, and almost none twice. The only window for a
-// second copy is between the SMTP server's acceptance and the commit of the
-// sent_emails record; the tasks that were in it when the process died are
-// run again by Asynq once their lease expires.
+// second copy is between the SMTP server's reply to DATA and the commit of
+// the sent_emails record; the tasks that were in it when the process died
+// are run again by Asynq once their lease expires. The count is logged.
 func TestWorkerKilledWhileSending(t *testing.T) {
 	t.Parallel()
 	bin := buildVivier(t)
@@ -94,7 +94,10 @@ func TestWorkerKilledWhileSending(t *testing.T) {
 	const n = 500
 	queueTestEmails(t, db, "kill", n)
 
-	w := startVivier(t, "worker", bin, workerEnv(t, dbURL, jobstest.URL(redis), capture.URL), "worker")
+	const concurrency = 10
+	env := workerEnv(t, dbURL, jobstest.URL(redis), capture.URL)
+	env["WORKER_CONCURRENCY"] = fmt.Sprint(concurrency)
+	w := startVivier(t, "worker", bin, env, "worker")
 	within(t, 3*time.Minute, "the worker sends its first 100 emails", func() bool { return len(capture.Messages()) >= 100 })
 	w.kill()
 	killedAfter := len(capture.Messages())
@@ -116,8 +119,15 @@ func TestWorkerKilledWhileSending(t *testing.T) {
 	if pending != 0 || recorded != n {
 		t.Errorf("outbox rows not relayed: %d; emails recorded: %d, want %d", pending, recorded, n)
 	}
-	if duplicates*1000 > n {
-		t.Errorf("%d duplicate(s) out of %d emails: more than 0.1 %%", duplicates, n)
+	// SMTP has no two-phase commit: a send the server accepted just before
+	// the kill and that the worker had not yet recorded goes again. Only
+	// the sends in flight can be in that window, so there are at most
+	// concurrency of them; on a quiet machine there are none (0.1 % of 500
+	// is 0), under load one or two were measured. More would mean that the
+	// records of sent emails (or the outbox ids behind their keys) no
+	// longer stop retries.
+	if duplicates > concurrency {
+		t.Errorf("%d duplicate(s) out of %d emails: more than the %d sends in flight at the kill", duplicates, n, concurrency)
 	}
 	if !w.running() {
 		t.Error("the restarted worker exited")
