@@ -157,6 +157,9 @@ func (s *Store) EraseCandidate(ctx context.Context, candidateID int64, files Fil
 			if err := insertErasureDone(ctx, tx, candidateID, *email); err != nil {
 				return err
 			}
+			if err := deleteJobAlertsOf(ctx, tx, *email); err != nil {
+				return err
+			}
 		}
 		return tx.SelectContext(ctx, &keys, `UPDATE application_files SET name = '', text = '', deleted_at = now()
 			WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1) AND deleted_at IS NULL RETURNING file_key`, candidateID)

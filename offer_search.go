@@ -52,6 +52,11 @@ type OfferSearch struct {
 	Near        *GeoPoint // with RadiusKm: offers whose first location is that close
 	RadiusKm    float64
 	ByDate      bool // most recent first, instead of relevance
+	// PublishedAfter and PublishedBefore bound the publication date (zero:
+	// no bound); job alerts use them for the offers new since their last
+	// email. No URL sets them.
+	PublishedAfter  time.Time `json:",omitzero"`
+	PublishedBefore time.Time `json:",omitzero"`
 	// fuzzy matches the keyword with title words alike by trigrams
 	// (pg_trgm's <%, threshold 0.6), accents ignored, closest first.
 	fuzzy   bool
@@ -178,6 +183,12 @@ func (q OfferSearch) where() (string, []any) {
 	}
 	if q.Since > 0 {
 		add("o.published_at >= now() - make_interval(days => ?)", q.Since)
+	}
+	if !q.PublishedAfter.IsZero() {
+		add("o.published_at > ?", q.PublishedAfter)
+	}
+	if !q.PublishedBefore.IsZero() {
+		add("o.published_at <= ?", q.PublishedBefore)
 	}
 	if q.Near != nil {
 		// The box (GiST index) first, then the exact great-circle distance.

@@ -27,12 +27,15 @@ type SentEmail struct {
 // It reports whether this call sent the email. Only a crash after the SMTP
 // server accepted the message and before the commit can lead to a second
 // sending; the SMTP conversation is the one step that cannot join the
-// transaction.
+// transaction. That window is kept to the commit alone: the record is
+// complete before send runs, and what send returns (the Message-Id, the
+// subject of an email rendered inside send) is written after the commit.
 func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID string, err error)) (sent bool, err error) {
 	// The transaction does not follow ctx: a task cancelled (shutdown,
 	// deadline) after the SMTP server took the message must still commit
 	// the record, or the retry would send it again. send gets ctx.
 	tctx := context.WithoutCancel(ctx)
+	var smtpID string
 	err = s.inTx(tctx, "SendOnce", func(tx *sqlx.Tx) error {
 		res, err := tx.ExecContext(tctx, `
 			INSERT INTO sent_emails (message_key, template, recipient, subject, administration_id)
@@ -44,17 +47,21 @@ func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID 
 		if n, _ := res.RowsAffected(); n == 0 {
 			return nil // already sent by an earlier attempt
 		}
-		smtpID, err := send()
-		if err != nil {
+		if smtpID, err = send(); err != nil {
 			return err
 		}
 		sent = true
-		return tx.GetContext(tctx, e, `
-			UPDATE sent_emails SET smtp_message_id = $2, subject = $3, sent_at = now() WHERE message_key = $1
-			RETURNING id, message_key, template, recipient, subject, administration_id, smtp_message_id, sent_at`,
-			e.MessageKey, smtpID, e.Subject)
+		return nil
 	})
-	return sent, err
+	if err != nil || !sent {
+		return sent, err
+	}
+	// The email is sent and recorded: a failure here loses only details.
+	err = s.db.GetContext(tctx, e, `
+		UPDATE sent_emails SET smtp_message_id = $2, subject = $3, sent_at = now() WHERE message_key = $1
+		RETURNING id, message_key, template, recipient, subject, administration_id, smtp_message_id, sent_at`,
+		e.MessageKey, smtpID, e.Subject)
+	return true, wrap("SendOnce record", err)
 }
 
 // SentEmailsTo lists the emails sent to a recipient, newest first.

@@ -88,6 +88,9 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 	_, hash := vivier.NewToken()
 	s.CreateTrackingLink(ctx, c.ID, hash)
 	s.DB().MustExec(`INSERT INTO sent_emails (message_key, template, recipient, subject) VALUES ('k', 'application_received', 'zoe.erasable@exemple.fr', 'Votre candidature')`)
+	if err := s.SaveJobAlert(ctx, "zoe.erasable@exemple.fr", "q=jardinier", "« jardinier »", vivier.OfferSearch{Q: "jardinier"}); err != nil {
+		t.Fatal(err)
+	}
 	stored, _ := s.CandidateFiles(ctx, c.ID)
 	if len(stored) != 1 {
 		t.Fatalf("files = %+v", stored)

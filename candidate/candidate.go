@@ -62,6 +62,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/telephone", h.CSRF, h.spaceAction("telephone", h.updatePhone))
 	r.Post("/suivi/:token/liens", h.CSRF, h.revokeLinks)
 	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)
+	h.registerAlerts(r)
 	r.Get("/flux/offres.xml", h.feed)
 	r.Get("/sitemap.xml", h.sitemap)
 	r.Get("/sitemap-offres-:part.xml", h.sitemapPart)

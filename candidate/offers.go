@@ -99,7 +99,8 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 		"Employers":   facetOptions(res.Facets["employeur"], nil, q.Employer),
 		"Since":       sinceOptions(res.Facets["depuis"], q.Since),
 		"Distance":    distanceForm(c, q),
-		"KindLabels":  kindLabels}
+		"KindLabels":  kindLabels,
+		"AlertURL":    "/alertes/nouvelle?" + string(c.Request().URI().QueryString())}
 	if page > 1 {
 		data["Prev"] = link(page - 1)
 	}

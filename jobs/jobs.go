@@ -122,9 +122,6 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
 	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
 	mux.HandleFunc(vivier.TaskNoteMention, w.handleNoteMention)
-	mux.HandleFunc(TypeMaintenance, w.handleMaintenance)
-	mux.HandleFunc(TypeOffersDue, w.handleOffersDue)
-	mux.HandleFunc(TypeRetention, w.handleRetention)
 	mux.HandleFunc(vivier.TaskCSPSync, w.handleCSPSync)
 	mux.HandleFunc(vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
 	mux.HandleFunc(vivier.TaskSIRHHire, w.handleSIRHHire)
@@ -141,6 +138,11 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeNotificationDigest, w.handleDigest)
 	mux.HandleFunc(TypeResponseReminders, w.handleResponseReminders)
 	mux.HandleFunc(TypeAutoRefuse, w.handleAutoRefuse)
+	mux.HandleFunc(TypeMaintenance, w.oncePer(hourly, w.handleMaintenance))
+	mux.HandleFunc(TypeOffersDue, w.oncePer(minutely, w.handleOffersDue))
+	mux.HandleFunc(TypeRetention, w.oncePer(daily, w.handleRetention))
+	mux.HandleFunc(vivier.TaskJobAlertConfirm, w.handleJobAlertConfirm)
+	mux.HandleFunc(TypeJobAlerts, w.oncePer(daily, w.handleJobAlerts))
 	return mux
 }
 
@@ -150,7 +152,7 @@ func (w *Worker) Start() error {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
 	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly,
-		w.registerInterviewReminders, w.registerNotifications} {
+		w.registerInterviewReminders, w.registerNotifications, w.registerJobAlerts} {
 		if err := register(); err != nil {
 			w.server.Shutdown()
 			return err

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"net/url"
 	"strconv"
 	"strings"
@@ -176,18 +177,57 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 		}
 	}
 
+	from, err := msg.GetSender(false)
+	if err != nil {
+		return "", fmt.Errorf("mailer: %w", err)
+	}
+	rcpts, err := msg.GetRecipients()
+	if err != nil {
+		return "", fmt.Errorf("mailer: %w: %w", err, asynq.SkipRetry)
+	}
 	client, err := mail.NewClient(m.host, m.opts...)
 	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
-	if err := client.DialAndSendWithContext(ctx, msg); err != nil {
-		var se *mail.SendError
-		if errors.As(err, &se) && se.ErrorCode() >= 500 && se.ErrorCode() < 600 {
-			return "", &BounceError{Code: se.ErrorCode(), Message: err.Error(), err: err}
-		}
+	// go-mail dials (TLS policy, authentication); the conversation is ours,
+	// so that the server's reply to DATA is the last step before the caller
+	// records the email: go-mail would then say RSET and QUIT, and a crash
+	// between the acceptance and the record means a second copy on retry.
+	// The goodbye goes in the background.
+	sc, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
+	defer func() { go client.CloseWithSMTPClient(sc) }()
+	if err := sc.Mail(from); err != nil {
+		return "", smtpError(err)
+	}
+	for _, r := range rcpts {
+		if err := sc.Rcpt(r); err != nil {
+			return "", smtpError(err)
+		}
+	}
+	wc, err := sc.Data()
+	if err != nil {
+		return "", smtpError(err)
+	}
+	if _, err := msg.WriteTo(wc); err != nil {
+		return "", smtpError(err)
+	}
+	if err := wc.Close(); err != nil { // the server's verdict
+		return "", smtpError(err)
+	}
 	return msg.GetMessageID(), nil
+}
+
+// smtpError marks a permanent refusal (5xx), which trying again would meet
+// again, as a bounce: not retried, and recorded by the worker.
+func smtpError(err error) error {
+	var te *textproto.Error
+	if errors.As(err, &te) && te.Code >= 500 && te.Code < 600 {
+		return &BounceError{Code: te.Code, Message: te.Msg, err: err}
+	}
+	return fmt.Errorf("mailer: %w", err)
 }
 
 // sendTemplate renders the email template name and sends it at most once for

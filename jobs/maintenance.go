@@ -13,8 +13,8 @@ import (
 const TypeMaintenance = "maintenance:purge"
 
 func (w *Worker) registerPeriodic() error {
-	// Every worker runs a scheduler; Unique makes the copies of one tick
-	// collapse into one task.
+	// Every worker runs a scheduler; Unique collapses most copies of a tick,
+	// and the period's claim (periodic.go) stops the others.
 	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeMaintenance, nil),
 		asynq.Queue(QueueLow), asynq.Unique(50*time.Minute))
 	if err != nil {

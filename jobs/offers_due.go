@@ -14,7 +14,8 @@ import (
 const TypeOffersDue = "offers:due"
 
 func (w *Worker) registerOffersDue() error {
-	// Every worker runs a scheduler; Unique collapses the copies of a tick.
+	// Every worker runs a scheduler; Unique collapses most copies of a tick,
+	// and the period's claim (periodic.go) stops the others.
 	_, err := w.scheduler.Register("@every 1m", asynq.NewTask(TypeOffersDue, nil),
 		asynq.Queue(QueueDefault), asynq.Unique(50*time.Second), asynq.MaxRetry(0))
 	if err != nil {

@@ -23,8 +23,9 @@ const TypeRetention = "retention:daily"
 const DefaultAgentInactivity = 180 * 24 * time.Hour
 
 func (w *Worker) registerRetention() error {
-	// At night, when nobody works; Unique collapses the copies of the tick
-	// that every worker's scheduler enqueues.
+	// At night, when nobody works; Unique collapses most copies of the tick
+	// that every worker's scheduler enqueues, and the period's claim
+	// (periodic.go) stops the others.
 	_, err := w.scheduler.Register("30 3 * * *", asynq.NewTask(TypeRetention, nil),
 		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
 	if err != nil {

@@ -1,0 +1,186 @@
+package candidate
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// Job alerts. /offres links to /alertes/nouvelle with its query string rather
+// than carrying the form itself: a form needs a CSRF token, and issuing one
+// writes to PostgreSQL, which browsing the search must not do. The
+// confirmation link turns the alert on; every alert email carries an
+// unsubscribe link whose page has a button, and which a mail client may POST
+// to directly (RFC 8058 one-click, exempt from CSRF in the server: the
+// 256-bit token in the URL is the credential).
+
+func (h *Handler) registerAlerts(r fiber.Router) {
+	r.Get("/alertes/nouvelle", h.CSRF, h.alertForm)
+	r.Post("/alertes/nouvelle", h.CSRF, h.alertCreate)
+	r.Get("/alertes/confirmation/:token", h.alertConfirm)
+	r.Get("/alertes/desinscription/:token", h.CSRF, h.alertUnsubscribePage)
+	r.Post("/alertes/desinscription/:token", h.alertUnsubscribe) // checked by the global CSRF check, one-click aside
+}
+
+// alertQuery reads a search from a query string and returns it normalised
+// (no page, no empty values, keys sorted), so that saving the same search
+// twice finds the same alert.
+func alertQuery(raw string) (vivier.OfferSearch, string, error) {
+	v, err := url.ParseQuery(raw)
+	if err != nil {
+		return vivier.OfferSearch{}, "", vivier.Errorf(vivier.EINVALID, "L'adresse de la recherche est mal formée.")
+	}
+	for k, vs := range v {
+		if k == "page" || k == "tri" || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
+			v.Del(k)
+		} else {
+			v[k] = vs[:1]
+		}
+	}
+	q, err := ParseSearch(v)
+	return q, v.Encode(), err
+}
+
+// alertLabel says the search in words, for the form, the emails and the
+// unsubscribe page.
+func (h *Handler) alertLabel(c *fiber.Ctx, q vivier.OfferSearch, v url.Values) (string, error) {
+	ref, err := h.reference(c)
+	if err != nil {
+		return "", err
+	}
+	var parts []string
+	if q.Q != "" {
+		parts = append(parts, "« "+q.Q+" »")
+	}
+	add := func(label string, labels map[string]string, value string) {
+		if value == "" {
+			return
+		}
+		if l := labels[value]; l != "" {
+			value = l
+		}
+		parts = append(parts, label+" : "+value)
+	}
+	add("type", kindLabels, q.Kind)
+	add("versant", versantLabels, q.Versant)
+	add("catégorie", categorieLabels, q.Categorie)
+	add("région", ref.regions, q.Region)
+	add("département", nil, q.Departement)
+	add("domaine", ref.domaines, q.Domaine)
+	add("contrat", contratLabels, q.Contrat)
+	add("expérience", experienceLabels, q.Experience)
+	add("encadrement", managementLabels, managementValue(q.Management))
+	add("employeur", nil, q.Employer)
+	if q.Teletravail {
+		parts = append(parts, "télétravail")
+	}
+	if c, ok := vivier.CityBySlug(v.Get("ville")); ok && q.Near != nil {
+		parts = append(parts, "autour de "+c.Name)
+	} else if q.Near != nil {
+		parts = append(parts, "autour d'un point")
+	}
+	if len(parts) == 0 {
+		return "toutes les offres", nil
+	}
+	label := strings.Join(parts, ", ")
+	if r := []rune(label); len(r) > 300 {
+		label = string(r[:299]) + "…"
+	}
+	return label, nil
+}
+
+func (h *Handler) alertForm(c *fiber.Ctx) error {
+	q, query, err := alertQuery(string(c.Request().URI().QueryString()))
+	if err != nil {
+		return err
+	}
+	v, _ := url.ParseQuery(query)
+	label, err := h.alertLabel(c, q, v)
+	if err != nil {
+		return err
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_new", templates.Map{"Query": query, "Label": label})
+}
+
+func (h *Handler) alertCreate(c *fiber.Ctx) error {
+	q, query, err := alertQuery(c.FormValue("recherche"))
+	if err != nil {
+		return err
+	}
+	v, _ := url.ParseQuery(query)
+	label, err := h.alertLabel(c, q, v)
+	if err != nil {
+		return err
+	}
+	data := templates.Map{"Query": query, "Label": label, "Email": c.FormValue("email")}
+	email, err := vivier.ParseEmail(c.FormValue("email"))
+	if err != nil {
+		data["Fields"] = map[string]string{"email": vivier.ErrorMessage(err)}
+		data["Error"] = "L'adresse électronique n'est pas valide."
+		return h.Renderer.Page(c, fiber.StatusUnprocessableEntity, "candidate/alert_new", data)
+	}
+	if err := h.limitAlert(c, email); err != nil {
+		return err
+	}
+	if err := h.Store.SaveJobAlert(c.UserContext(), email, query, label, q); err != nil {
+		return err
+	}
+	// The same answer whether the alert is new, pending or already
+	// confirmed: the page tells nothing about an address.
+	data["Sent"] = true
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_new", data)
+}
+
+// limitAlert bounds, like applications, how many alerts one address or one
+// email may ask for in an hour: each sends a confirmation email.
+func (h *Handler) limitAlert(c *fiber.Ctx, email string) error {
+	for _, k := range []struct {
+		key  string
+		rate int
+	}{{"alert:ip:" + templates.ClientIP(c), h.ApplyPerHour}, {"alert:email:" + email, max(h.ApplyPerHour/3, 1)}} {
+		ok, _, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return vivier.Errorf(vivier.ETOOMANY, "Trop d'alertes demandées en peu de temps. Patientez une heure avant de réessayer.")
+		}
+	}
+	return nil
+}
+
+func (h *Handler) alertConfirm(c *fiber.Ctx) error {
+	private(c)
+	a, err := h.Store.ConfirmJobAlert(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
+		"Title": "Votre alerte est activée", "Alert": a,
+		"Message": "Vous recevrez, au plus une fois par jour, les nouvelles offres de cette recherche. Chaque courriel contient un lien pour vous désinscrire."})
+}
+
+func (h *Handler) alertUnsubscribePage(c *fiber.Ctx) error {
+	private(c)
+	a, err := h.Store.JobAlertByUnsubscribeToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return err
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
+		"Title": "Se désinscrire de cette alerte", "Alert": a, "Unsubscribe": "/alertes/desinscription/" + c.Params("token"),
+		"Message": "Vous ne recevrez plus les nouvelles offres de cette recherche, et l'alerte sera supprimée avec votre adresse."})
+}
+
+func (h *Handler) alertUnsubscribe(c *fiber.Ctx) error {
+	private(c)
+	if err := h.Store.DeleteJobAlertByToken(c.UserContext(), c.Params("token")); err != nil {
+		return err
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
+		"Title": "Vous êtes désinscrit·e", "Message": "Cette alerte est supprimée, avec votre adresse : vous ne recevrez plus ses courriels."})
+}

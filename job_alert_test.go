@@ -1,0 +1,52 @@
+package vivier_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"vivier"
+)
+
+// An alert left unconfirmed is deleted after its week; a confirmed one only
+// after three years without its owner doing anything.
+func TestPurgeJobAlerts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _ := newOfferWorld(t)
+	for _, e := range []string{"pending@exemple.fr", "active@exemple.fr"} {
+		if err := s.SaveJobAlert(ctx, e, "q=jardinier", "« jardinier »", vivier.OfferSearch{Q: "jardinier"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	token, hash := vivier.NewToken()
+	var id int64
+	s.DB().Get(&id, `SELECT id FROM job_alerts WHERE email = 'active@exemple.fr'`)
+	if err := s.AddJobAlertToken(ctx, id, "confirmation", hash); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmJobAlert(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConfirmJobAlert(ctx, token); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Fatalf("a confirmation link used twice: %v", err)
+	}
+	count := func() int {
+		var n int
+		s.DB().Get(&n, `SELECT count(*) FROM job_alerts`)
+		return n
+	}
+	now := time.Now()
+	if n, err := s.PurgeJobAlerts(ctx, now.AddDate(0, 0, 6)); err != nil || n != 0 {
+		t.Fatalf("purge within the week: %d, %v", n, err)
+	}
+	if n, _ := s.PurgeJobAlerts(ctx, now.AddDate(0, 0, 8)); n != 1 || count() != 1 {
+		t.Fatalf("purge after the week: %d deleted, %d left; want the pending one deleted", n, count())
+	}
+	if n, _ := s.PurgeJobAlerts(ctx, now.AddDate(2, 0, 0)); n != 0 {
+		t.Fatal("a confirmed alert purged after two years")
+	}
+	if n, _ := s.PurgeJobAlerts(ctx, now.AddDate(3, 0, 2)); n != 1 || count() != 0 {
+		t.Fatalf("after three years idle: %d deleted, %d left", n, count())
+	}
+}
