@@ -32,7 +32,9 @@ func emailSample() map[string]any {
 	return map[string]any{
 		"A": a, "C": &vivier.StatusChange{To: vivier.CategoryRefused, PublicStep: "Entretien RH", ReasonText: "Le poste a été pourvu entre-temps."},
 		"Status": "non retenue", "Refused": true, "Accepted": false,
-		"M":              &vivier.ApplicationMessage{Body: "Pouvez-vous nous indiquer vos disponibilités\npour un entretien la semaine prochaine ?"},
+		// a recruiter's message (Body) and a note's mention (Author, …)
+		"M": map[string]any{"Body": "Pouvez-vous nous indiquer vos disponibilités\npour un entretien la semaine prochaine ?",
+			"Author": "Claire Dupont", "AdminName": "Mairie de Lille", "OfferTitle": offer},
 		"Apps":           []vivier.ApplicationRow{{ID: 42, OfferTitle: &offer, FirstName: "Inès", LastName: "Moreau", CreatedAt: received}, {ID: 43, FirstName: "Karim", LastName: "Durand", CreatedAt: received}},
 		"URL":            base + "/suivi/0123456789abcdef0123456789abcdef0123456789a",
 		"Logo":           base + "/employeurs/mairie-de-lille/images/logo.png",
@@ -48,6 +50,10 @@ func emailSample() map[string]any {
 		"I": map[string]any{"Duration": 45, "Where": "Hôtel de ville, salle 2", "CandidateMessage": "Je suis disponible le matin.",
 			"AdminName": "Mairie de Lille", "FirstName": "Inès", "OfferTitle": offer},
 		"ApplyURL": base + "/offres/12/postuler",
+		// job alerts
+		"Alert": map[string]any{"Label": "« jardinier » · Hauts-de-France"},
+		"Hits":  []vivier.OfferHit{{ID: 12, Title: offer, OrganisationName: "Mairie de Lille", LocationLabel: "Lille (59)"}},
+		"Total": 1, "Capped": false, "More": false, "SearchURL": base + "/offres?q=jardinier", "Unsubscribe": base + "/alertes/desinscription/0123456789abcdef",
 		// an email a recruiter wrote (templates.Renderer.CustomEmail)
 		"Subject": "Votre candidature", "HTML": template.HTML("<p>Bonjour Inès,</p><p>Merci pour votre candidature.</p>"),
 		"Text": "Bonjour Inès,\n\nMerci pour votre candidature.",
