@@ -260,6 +260,10 @@ func TestPeriodicTasksRunOnceWithTwoWorkers(t *testing.T) {
 	env["LOG_FORMAT"], env["LOG_LEVEL"] = "json", "debug"
 	workers := []*process{startVivier(t, "worker-a", bin, env, "worker")}
 	within(t, time.Minute, "worker-a starts", func() bool { return strings.Contains(workers[0].output(), "worker started") })
+	// Each scheduler ticks every minute from its own start: started 20 s
+	// apart, the second one's copy comes after the first has finished, when
+	// Asynq's unique lock no longer stops it, and must find its period taken.
+	time.Sleep(20 * time.Second)
 	workers = append(workers, startVivier(t, "worker-b", bin, env, "worker"))
 
 	type line struct {
