@@ -267,8 +267,11 @@ const statsCountsSQL = `
 		2`
 
 // Steps of several administrations of a tree are merged by category and
-// name (they are seeded alike). A stay in a step runs from the event that
-// entered it to the next event; the first event of an application (its
+// name (they are seeded alike); grouped byte-wise (the same groups, a
+// cheaper sort of some hundred thousand stays than with the French
+// collation). The events come in the order of
+// application_events_stats_idx: the window needs no sort. A stay in a
+// step runs from the event that entered it to the next event; the first event of an application (its
 // reception) names no step: it entered its administration's first step of
 // nouvelle.
 const statsStepsSQL = `,
@@ -284,9 +287,9 @@ const statsStepsSQL = `,
 		WHERE e.at >= $4
 		WINDOW w AS (PARTITION BY e.application_id ORDER BY e.at, e.id)),
 	reach AS (
-		SELECT st.category, st.name, count(DISTINCT s.application_id) AS reached, count(s.days) AS stays,
+		SELECT st.category COLLATE "C" AS category, st.name COLLATE "C" AS name, count(DISTINCT s.application_id) AS reached, count(s.days) AS stays,
 			percentile_cont(0.5) WITHIN GROUP (ORDER BY s.days) AS median_days, avg(s.days)::float8 AS avg_days
-		FROM stays s JOIN pipeline_steps st ON st.id = s.stage_id GROUP BY st.category, st.name),
+		FROM stays s JOIN pipeline_steps st ON st.id = s.stage_id GROUP BY st.category COLLATE "C", st.name COLLATE "C"),
 	cur AS (
 		SELECT st.category, st.name, count(*) AS n FROM cohort a JOIN pipeline_steps st ON st.id = a.stage_id
 		WHERE a.category IN ('nouvelle', 'en_cours', 'acceptee', 'refusee') GROUP BY st.category, st.name),
@@ -295,7 +298,7 @@ const statsStepsSQL = `,
 		WHERE administration_id IN (SELECT id FROM scope) GROUP BY category, name)
 	SELECT s.name, s.category, coalesce(r.reached, 0) AS reached, coalesce(c.n, 0) AS current,
 		coalesce(r.stays, 0) AS stays, r.median_days, r.avg_days
-	FROM steps s LEFT JOIN reach r ON r.category = s.category AND r.name = s.name
+	FROM steps s LEFT JOIN reach r ON r.category = s.category COLLATE "C" AND r.name = s.name COLLATE "C"
 	LEFT JOIN cur c ON c.category = s.category AND c.name = s.name
 	ORDER BY array_position(ARRAY['nouvelle', 'en_cours', 'acceptee', 'refusee'], s.category), s.position, s.name`
 

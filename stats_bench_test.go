@@ -105,7 +105,7 @@ func loadStatsBench(tb testing.TB, s *vivier.Store) int64 {
 	}
 	load(a.ID, 100_000)
 	load(other.ID, 20_000)
-	if _, err := s.DB().ExecContext(ctx, `ANALYZE`); err != nil {
+	if _, err := s.DB().ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
 		tb.Fatal(err)
 	}
 	return a.ID
