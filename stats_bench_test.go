@@ -3,6 +3,7 @@ package vivier_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 	"time"
 
@@ -12,25 +13,62 @@ import (
 
 // BenchmarkStatistics computes the statistics page's figures over an
 // administration with 100 000 applications in a year (each with two to
-// four events), beside another with 20 000.
+// four events), beside another with 20 000. With STATS_EXPLAIN=1 it first
+// prints the plan of each query of the page (EXPLAIN ANALYZE, BUFFERS).
 //
 //	go test -run '^$' -bench BenchmarkStatistics -benchtime 10x .
 func BenchmarkStatistics(b *testing.B) {
 	ctx := context.Background()
 	s := vivier.NewStore(dbtest.New(b))
+	adminID := loadStatsBench(b, s)
+	now := time.Now()
+	for _, period := range []struct {
+		name string
+		days int
+	}{{"90days", 90}, {"365days", 366}} {
+		b.Run(period.name, func(b *testing.B) {
+			f := vivier.StatsFilter{AdministrationID: adminID, WithChildren: true, From: now.AddDate(0, 0, -period.days), To: now}
+			if os.Getenv("STATS_EXPLAIN") != "" {
+				plans, err := vivier.ExplainStatistics(ctx, s, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for _, p := range plans {
+					b.Logf("%s, %s:\n%s", period.name, p.Name, p.Plan)
+				}
+			}
+			var received int
+			start := time.Now()
+			for b.Loop() {
+				st, err := s.Statistics(ctx, f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				received = st.Received
+			}
+			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/page")
+			b.ReportMetric(float64(received), "applications")
+		})
+	}
+}
+
+// loadStatsBench fills the store with the benchmark's two administrations
+// and returns the id of the big one.
+func loadStatsBench(tb testing.TB, s *vivier.Store) int64 {
+	ctx := context.Background()
 	a := &vivier.Administration{Slug: "a", Name: "A", Versant: vivier.VersantEtat}
 	other := &vivier.Administration{Slug: "b", Name: "B", Versant: vivier.VersantEtat}
 	for _, adm := range []*vivier.Administration{a, other} {
 		if err := s.UpsertAdministration(ctx, adm); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 		for i := range 20 {
 			o := sampleOffer(fmt.Sprintf("BENCH-%s-%d", adm.Slug, i))
 			if err := s.CreateOffer(ctx, adm.ID, o, vivier.Actor{Email: "b@b"}); err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 			if err := s.MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{Email: "b@b"}); err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 		}
 	}
@@ -61,33 +99,14 @@ func BenchmarkStatistics(b *testing.B) {
 				WHERE e.application_id = a.id AND a.administration_id = $1 AND $2 > 0`,
 		} {
 			if _, err := s.DB().ExecContext(ctx, q, adminID, n); err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 		}
 	}
 	load(a.ID, 100_000)
 	load(other.ID, 20_000)
-	if _, err := s.DB().ExecContext(ctx, `ANALYZE`); err != nil {
-		b.Fatal(err)
+	if _, err := s.DB().ExecContext(ctx, `VACUUM ANALYZE`); err != nil {
+		tb.Fatal(err)
 	}
-	now := time.Now()
-	for _, period := range []struct {
-		name string
-		days int
-	}{{"90days", 90}, {"365days", 366}} {
-		b.Run(period.name, func(b *testing.B) {
-			f := vivier.StatsFilter{AdministrationID: a.ID, WithChildren: true, From: now.AddDate(0, 0, -period.days), To: now}
-			var received int
-			start := time.Now()
-			for b.Loop() {
-				st, err := s.Statistics(ctx, f)
-				if err != nil {
-					b.Fatal(err)
-				}
-				received = st.Received
-			}
-			b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/page")
-			b.ReportMetric(float64(received), "applications")
-		})
-	}
+	return a.ID
 }
