@@ -68,6 +68,15 @@ func (w *Worker) deliverSIRH(ctx context.Context, b *vivier.SIRHBatch, request, 
 	if ferr := w.store.FinishSIRHDelivery(context.WithoutCancel(ctx), b, err == nil, msg); ferr != nil {
 		return errors.Join(err, ferr)
 	}
+	if adm != nil && (err == nil || sirhGivesUp(ctx, err)) {
+		b.State, b.LastError = vivier.BatchDelivered, msg
+		if err != nil {
+			b.State = vivier.BatchFailed
+		}
+		if nerr := w.notifySIRH(ctx, b, adm, request); nerr != nil {
+			return errors.Join(err, nerr)
+		}
+	}
 	return err
 }
 

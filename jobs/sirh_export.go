@@ -113,13 +113,18 @@ func (w *Worker) handleSIRHDeliver(ctx context.Context, t *asynq.Task) error {
 	}
 	// Idempotent: a delivered batch leaves again only on an agent's
 	// request, and once per request.
+	// A retry after the delivery but before its emails sends what is left
+	// of them (each at most once).
 	if !p.Redelivery && b.State == vivier.BatchDelivered {
-		return nil
+		return w.notifySIRHDelivered(ctx, b, request)
 	}
 	if p.Redelivery {
 		done, err := w.store.SIRHDeliveredFor(ctx, b, request)
-		if err != nil || done {
+		if err != nil {
 			return err
+		}
+		if done {
+			return w.notifySIRHDelivered(ctx, b, request)
 		}
 	}
 	return w.deliverSIRH(ctx, b, request, p.By)

@@ -24,11 +24,14 @@ import (
 
 	"vivier"
 	"vivier/jobs"
+	"vivier/jobs/jobstest"
 	"vivier/templates"
 )
 
 type sirhWorld struct {
 	store  *vivier.Store
+	smtp   *jobstest.SMTP
+	fails  bool // the deliveries are expected to fail: drain does not report their errors
 	worker *jobs.Worker
 	adm    *vivier.Administration
 	offer  *vivier.Offer
@@ -47,7 +50,7 @@ func newSIRHWorld(t *testing.T, cfg jobs.SIRHConfig) *sirhWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &sirhWorld{store: f.store}
+	w := &sirhWorld{store: f.store, smtp: f.smtp}
 	w.worker = jobs.NewWorker(jobs.Config{Redis: f.redis, BaseURL: "http://vivier.test", SIRH: cfg,
 		RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond},
 		f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -65,6 +68,7 @@ func newSIRHWorld(t *testing.T, cfg jobs.SIRHConfig) *sirhWorld {
 		t.Fatal(err)
 	}
 	w.offer, _ = f.store.OfferByID(ctx, w.adm.ID, o.ID)
+	w.addSIRHAgents(t)
 	return w
 }
 
@@ -106,7 +110,7 @@ func (w *sirhWorld) drain(t *testing.T) {
 			if !strings.HasPrefix(m.TaskType, "sirh:") {
 				return nil
 			}
-			if err := mux.ProcessTask(jobs.WithTaskID(jobs.OutboxTaskID(m.ID)), asynq.NewTask(m.TaskType, m.Payload)); err != nil {
+			if err := mux.ProcessTask(jobs.WithTaskID(jobs.OutboxTaskID(m.ID)), asynq.NewTask(m.TaskType, m.Payload)); err != nil && !w.fails {
 				t.Errorf("%s: %v", m.TaskType, err)
 			}
 			return nil
@@ -247,6 +251,15 @@ func TestSIRHWebhookSignedRetriedThenDelivered(t *testing.T) {
 	if rc.calls != 2 || len(w.batches(t)) != 1 {
 		t.Errorf("after the tasks ran again: %d calls, %d batches", rc.calls, len(w.batches(t)))
 	}
+	// One "export terminé" email to each agent who runs exports, the tasks
+	// run again included.
+	w.wantSIRHMails(t, "Export SIRH terminé", 1)
+	for _, m := range w.smtp.Messages() {
+		if !strings.Contains(m.HTML, "n° "+strconv.FormatInt(b.ID, 10)) || !strings.Contains(m.Text, "Recrutements : 1") ||
+			!strings.Contains(m.Text, "État : livré") || !strings.Contains(m.Text, "http://vivier.test/admin/mairie-sirh/exports") {
+			t.Errorf("done email: %s\n%s", m.Subject, m.Text)
+		}
+	}
 	// A bad payload is not retried.
 	if err := mux.ProcessTask(ctx, asynq.NewTask(vivier.TaskSIRHDeliver, []byte("{"))); err == nil || !strings.Contains(err.Error(), asynq.SkipRetry.Error()) {
 		t.Errorf("bad payload: %v", err)
@@ -277,6 +290,7 @@ func TestSIRHFolderNightlyBatchAndRedelivery(t *testing.T) {
 		t.Fatalf("a second night run made %+v, %v", again, err)
 	}
 	w.drain(t)
+	w.wantSIRHMails(t, "Export SIRH terminé", 1)
 	b := w.batches(t)[0]
 	dir := filepath.Join(root, "mairie-sirh")
 	entries, _ := os.ReadDir(dir)
@@ -315,6 +329,9 @@ func TestSIRHFolderNightlyBatchAndRedelivery(t *testing.T) {
 	if len(entries) != 1 || string(second) != string(first) {
 		t.Errorf("after re-delivery: %v, same file %v", entries, string(second) == string(first))
 	}
+	// The night's delivery and the agent's re-delivery mail once each, the
+	// re-delivery task run twice notwithstanding.
+	w.wantSIRHMails(t, "Export SIRH terminé", 2)
 	// Another administration cannot ask for it.
 	other := &vivier.Administration{Slug: "autre", Name: "Autre", Versant: vivier.VersantEtat}
 	if err := w.store.UpsertAdministration(ctx, other); err != nil {

@@ -50,6 +50,8 @@ func emailSample() map[string]any {
 		"I": map[string]any{"Duration": 45, "Where": "Hôtel de ville, salle 2", "CandidateMessage": "Je suis disponible le matin.",
 			"AdminName": "Mairie de Lille", "FirstName": "Inès", "OfferTitle": offer},
 		"ApplyURL": base + "/offres/12/postuler",
+		// SIRH export delivered or failed
+		"Batch": &vivier.SIRHBatch{ID: 17, AdministrationID: 1, State: vivier.BatchDelivered, Hires: 3},
 		// job alerts
 		"Alert": map[string]any{"Label": "« jardinier » · Hauts-de-France"},
 		"Hits":  []vivier.OfferHit{{ID: 12, Title: offer, OrganisationName: "Mairie de Lille", LocationLabel: "Lille (59)"}},
