@@ -23,25 +23,68 @@ const (
 	CategoryErased    Category = "anonymisee" // personal data erased
 )
 
-// Candidate is a person who applied, one per email address.
+// Candidate is an email address that applied: the key of a tracking space
+// and nothing more. Who the person is lives on each application (Identity):
+// an administration sees what was sent to it, and no request with the same
+// address can change what another application says.
 type Candidate struct {
 	ID        int64      `db:"id"`
 	Email     *string    `db:"email"` // nil once erased
-	Civility  string     `db:"civility"`
-	FirstName string     `db:"first_name"`
-	LastName  string     `db:"last_name"`
-	Phone     string     `db:"phone"`
 	CreatedAt time.Time  `db:"created_at"`
 	ErasedAt  *time.Time `db:"erased_at"`
 }
 
+// Identity is who the person said they were when applying: kept with the
+// application, changed only by its candidate (from the tracking space) or by
+// an agent of its administration correcting a typo (audited).
+type Identity struct {
+	Civility  string `db:"civility"`
+	FirstName string `db:"first_name"`
+	LastName  string `db:"last_name"`
+	Phone     string `db:"phone"`
+}
+
+// Validate checks an identity as the apply form does, and tidies it: the
+// same rules hold for a change from the tracking space or by an agent.
+func (i *Identity) Validate() error {
+	if errs := i.check(); len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func (i *Identity) check() FormErrors {
+	var errs FormErrors
+	add := func(field, msg string) { errs = append(errs, FieldError(field, msg)) }
+	i.FirstName, i.LastName = strings.TrimSpace(i.FirstName), strings.TrimSpace(i.LastName)
+	if i.Civility != "" && i.Civility != "madame" && i.Civility != "monsieur" {
+		add("civility", "Choisissez Madame, Monsieur, ou ne précisez pas.")
+	}
+	if i.FirstName == "" || utf8.RuneCountInString(i.FirstName) > 100 {
+		add("first_name", "Saisissez votre prénom.")
+	}
+	if i.LastName == "" || utf8.RuneCountInString(i.LastName) > 100 {
+		add("last_name", "Saisissez votre nom.")
+	}
+	if phone, err := ParsePhone(i.Phone); err != nil {
+		add("phone", ErrorMessage(err))
+	} else {
+		i.Phone = phone
+	}
+	return errs
+}
+
+// FullName is the first and last names, as a recruiter reads them.
+func (i Identity) FullName() string { return strings.TrimSpace(i.FirstName + " " + i.LastName) }
+
 // Application is a candidate's application to an offer, or a spontaneous
 // one to an administration (OfferID nil).
 type Application struct {
-	ID               int64                    `db:"id"`
-	AdministrationID int64                    `db:"administration_id"`
-	OfferID          *int64                   `db:"offer_id"`
-	CandidateID      int64                    `db:"candidate_id"`
+	ID               int64  `db:"id"`
+	AdministrationID int64  `db:"administration_id"`
+	OfferID          *int64 `db:"offer_id"`
+	CandidateID      int64  `db:"candidate_id"`
+	Identity
 	Category         Category                 `db:"category"`
 	StageID          *int64                   `db:"stage_id"` // nil for withdrawn and erased ones
 	InterviewPlanned bool                     `db:"interview_planned"`
@@ -150,25 +193,13 @@ func ParsePhone(s string) (string, error) {
 func (s *Submission) Validate(o *Offer) error {
 	var errs FormErrors
 	add := func(field, msg string) { errs = append(errs, FieldError(field, msg)) }
-	s.FirstName, s.LastName = strings.TrimSpace(s.FirstName), strings.TrimSpace(s.LastName)
-	if s.Civility != "" && s.Civility != "madame" && s.Civility != "monsieur" {
-		add("civility", "Choisissez Madame, Monsieur, ou ne précisez pas.")
-	}
-	if s.FirstName == "" || utf8.RuneCountInString(s.FirstName) > 100 {
-		add("first_name", "Saisissez votre prénom.")
-	}
-	if s.LastName == "" || utf8.RuneCountInString(s.LastName) > 100 {
-		add("last_name", "Saisissez votre nom.")
-	}
+	id := Identity{Civility: s.Civility, FirstName: s.FirstName, LastName: s.LastName, Phone: s.Phone}
+	errs = append(errs, id.check()...)
+	s.Civility, s.FirstName, s.LastName, s.Phone = id.Civility, id.FirstName, id.LastName, id.Phone
 	if email, err := ParseEmail(s.Email); err != nil {
 		add("email", ErrorMessage(err))
 	} else {
 		s.Email = email
-	}
-	if phone, err := ParsePhone(s.Phone); err != nil {
-		add("phone", ErrorMessage(err))
-	} else {
-		s.Phone = phone
 	}
 	if s.Source != "" && !oneOf(s.Source, Sources) {
 		add("source", "Choisissez comment vous avez connu cette offre dans la liste.")

@@ -33,7 +33,7 @@ type ApplicationRow struct {
 func (s *Store) ApplicationsOf(ctx context.Context, adminID int64, spontaneous bool, offerID int64, limit int, sc Scope) ([]ApplicationRow, error) {
 	var out []ApplicationRow
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, c.first_name, c.last_name, c.erased_at IS NOT NULL AS erased,
+		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, a.first_name, a.last_name, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased,
 			a.domaine_code, a.source, a.created_at
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
 		WHERE a.administration_id = $1 AND (NOT $2 OR a.offer_id IS NULL) AND ($3 = 0 OR a.offer_id = $3) AND `+scopeSQL(5, 1)+`

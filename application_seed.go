@@ -129,23 +129,22 @@ func putSeedFiles(ctx context.Context, files FileStore, apps []SeedApplication) 
 }
 
 func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKeys []string) error {
-	// Candidates: one per email, those already known kept as they are.
-	var emails, civ, first, last, phone []string
+	// Candidates: one per email, those already known kept as they are; the
+	// identity goes with each application.
+	var emails []string
 	seen := map[string]bool{}
 	for _, a := range apps {
 		if !seen[a.Email] {
 			seen[a.Email] = true
-			emails, civ, first, last, phone = append(emails, a.Email), append(civ, a.Civility), append(first, a.FirstName),
-				append(last, a.LastName), append(phone, a.Phone)
+			emails = append(emails, a.Email)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO candidates (email, civility, first_name, last_name, phone)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) ON CONFLICT (email) DO NOTHING`,
-		pq.Array(emails), pq.Array(civ), pq.Array(first), pq.Array(last), pq.Array(phone)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO candidates (email) SELECT * FROM unnest($1::text[]) ON CONFLICT (email) DO NOTHING`,
+		pq.Array(emails)); err != nil {
 		return err
 	}
 	// Applications, in their final step; NULLs travel as empty strings.
-	cols := make([][]string, 13)
+	cols := make([][]string, 17)
 	for _, a := range apps {
 		category, stage, updated := CategoryNew, "", a.CreatedAt
 		if n := len(a.Moves); n > 0 {
@@ -171,7 +170,8 @@ func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKe
 			reason = a.Moves[len(a.Moves)-1].Reason
 		}
 		for i, v := range []string{strconv.FormatInt(a.AdministrationID, 10), offer, a.Email, string(category), stage, a.Source,
-			a.LetterText, domaine, a.CreatedAt.Format(time.RFC3339Nano), pool, a.IdempotencyKey, reason, updated.Format(time.RFC3339Nano)} {
+			a.LetterText, domaine, a.CreatedAt.Format(time.RFC3339Nano), pool, a.IdempotencyKey, reason, updated.Format(time.RFC3339Nano),
+			a.Civility, a.FirstName, a.LastName, a.Phone} {
 			cols[i] = append(cols[i], v)
 		}
 	}
@@ -181,19 +181,21 @@ func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKe
 	}
 	if err := tx.SelectContext(ctx, &rows, `
 		INSERT INTO applications (administration_id, offer_id, candidate_id, category, stage_id, source, letter_text, domaine_code,
-			consent_at, talent_pool_at, idempotency_key, withdraw_reason, created_at, updated_at, last_activity_at)
+			consent_at, talent_pool_at, idempotency_key, withdraw_reason, created_at, updated_at, last_activity_at,
+			civility, first_name, last_name, phone)
 		SELECT x.adm::bigint, NULLIF(x.offer, '')::bigint, c.id, x.category, NULLIF(x.stage, '')::bigint, x.source, x.letter,
 			NULLIF(x.domaine, ''), x.created::timestamptz, NULLIF(x.pool, '')::timestamptz, x.key::uuid, x.reason,
-			x.created::timestamptz, x.updated::timestamptz, x.updated::timestamptz
+			x.created::timestamptz, x.updated::timestamptz, x.updated::timestamptz, x.civility, x.first_name, x.last_name, x.phone
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-			$10::text[], $11::text[], $12::text[], $13::text[])
-			AS x (adm, offer, email, category, stage, source, letter, domaine, created, pool, key, reason, updated)
+			$10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[])
+			AS x (adm, offer, email, category, stage, source, letter, domaine, created, pool, key, reason, updated,
+				civility, first_name, last_name, phone)
 		JOIN candidates c ON c.email = x.email
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING id, idempotency_key::text`,
 		pq.Array(cols[0]), pq.Array(cols[1]), pq.Array(cols[2]), pq.Array(cols[3]), pq.Array(cols[4]), pq.Array(cols[5]),
 		pq.Array(cols[6]), pq.Array(cols[7]), pq.Array(cols[8]), pq.Array(cols[9]), pq.Array(cols[10]), pq.Array(cols[11]),
-		pq.Array(cols[12])); err != nil {
+		pq.Array(cols[12]), pq.Array(cols[13]), pq.Array(cols[14]), pq.Array(cols[15]), pq.Array(cols[16])); err != nil {
 		return err
 	}
 	ids := map[string]int64{}

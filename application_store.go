@@ -23,9 +23,26 @@ type ApplicationTask struct {
 	ApplicationID int64 `json:"application_id"`
 }
 
-// ErrAlreadyApplied is the refusal of a second application to the same offer
-// with the same email: the candidate already has a way to follow the first.
-var ErrAlreadyApplied = Errorf(ECONFLICT, "Vous avez déjà postulé à cette offre avec cette adresse électronique. Retrouvez votre candidature grâce au lien de suivi reçu par courriel, ou demandez un nouveau lien sur la page « Suivre mes candidatures ».")
+// ErrAlreadyApplied is a second application to the same offer with the same
+// address. The form answers it as a first application (the page must not
+// tell whether an address applied), and the address is told by email, with
+// a link to the first application, which stays as it was.
+var ErrAlreadyApplied = Errorf(ECONFLICT, "Une candidature à cette offre existe déjà avec cette adresse électronique.")
+
+// TaskAlreadyApplied tells an address that a second application to an
+// offer was sent with it, and gives the link to the first.
+const TaskAlreadyApplied = "email:already_applied"
+
+func (s *Store) tellAlreadyApplied(ctx context.Context, email string, offer *Offer) error {
+	return s.inTx(ctx, "tellAlreadyApplied", func(tx *sqlx.Tx) error {
+		var a Application
+		if err := tx.GetContext(ctx, &a, `SELECT a.id, a.administration_id FROM applications a JOIN candidates c ON c.id = a.candidate_id
+			WHERE c.email = $1 AND a.offer_id = $2`, email, offer.ID); err != nil {
+			return err
+		}
+		return addApplicationTask(ctx, tx, TaskAlreadyApplied, "critical", &a)
+	})
+}
 
 // ErrOfferClosed is the refusal of an application to an offer that no longer
 // takes any.
@@ -66,6 +83,11 @@ func (s *Store) Apply(ctx context.Context, sub *Submission, offer *Offer, files 
 			app, err = s.applicationByKey(ctx, sub.IdempotencyKey)
 			return app, false, err
 		}
+		if errors.Is(err, ErrAlreadyApplied) {
+			if err := s.tellAlreadyApplied(ctx, sub.Email, offer); err != nil {
+				return nil, false, err
+			}
+		}
 		return nil, false, err
 	}
 	return app, true, nil
@@ -99,12 +121,9 @@ func putUploads(ctx context.Context, files FileStore, sub *Submission) ([]stored
 }
 
 func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer *Offer, stored []storedUpload, app *Application) error {
-	var candidateID int64
-	err := tx.GetContext(ctx, &candidateID, `
-		INSERT INTO candidates (email, civility, first_name, last_name, phone) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (email) DO UPDATE SET civility = EXCLUDED.civility, first_name = EXCLUDED.first_name,
-			last_name = EXCLUDED.last_name, phone = COALESCE(NULLIF(EXCLUDED.phone, ''), candidates.phone), updated_at = now()
-		RETURNING id`, sub.Email, sub.Civility, sub.FirstName, sub.LastName, sub.Phone)
+	// The address's row is made once and never changed here: an anonymous
+	// request only adds an application, with the identity it sent.
+	candidateID, err := candidateOf(ctx, tx, sub.Email)
 	if err != nil {
 		return err
 	}
@@ -119,11 +138,12 @@ func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer 
 	}
 	err = tx.GetContext(ctx, app, `
 		INSERT INTO applications (administration_id, offer_id, candidate_id, source, answers, letter_text, domaine_code,
-			consent_at, talent_pool_at, idempotency_key)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9)
+			consent_at, talent_pool_at, idempotency_key, civility, first_name, last_name, phone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, now(), $8, $9, $10, $11, $12, $13)
 		ON CONFLICT (idempotency_key) DO NOTHING
 		RETURNING `+applicationColumns,
-		adminID, offerID, candidateID, sub.Source, JSONB[map[string]string]{V: sub.Answers}, sub.LetterText, sub.DomaineCode, pool, sub.IdempotencyKey)
+		adminID, offerID, candidateID, sub.Source, JSONB[map[string]string]{V: sub.Answers}, sub.LetterText, sub.DomaineCode, pool,
+		sub.IdempotencyKey, sub.Civility, sub.FirstName, sub.LastName, sub.Phone)
 	var pqErr *pq.Error
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -158,8 +178,21 @@ func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer 
 	return nil
 }
 
-const applicationColumns = `id, administration_id, offer_id, candidate_id, category, interview_planned, source, answers,
-	letter_text, domaine_code, consent_at, talent_pool_at, withdraw_reason, created_at, updated_at, last_activity_at`
+// candidateOf returns the id of the address's row, made if new. The second
+// statement sees a row that a concurrent first application committed while
+// the insert waited on it.
+func candidateOf(ctx context.Context, tx *sqlx.Tx, email string) (int64, error) {
+	var id int64
+	err := tx.GetContext(ctx, &id, `INSERT INTO candidates (email) VALUES ($1) ON CONFLICT (email) DO NOTHING RETURNING id`, email)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.GetContext(ctx, &id, `SELECT id FROM candidates WHERE email = $1`, email)
+	}
+	return id, err
+}
+
+const applicationColumns = `id, administration_id, offer_id, candidate_id, civility, first_name, last_name, phone, category,
+	interview_planned, source, answers, letter_text, domaine_code, consent_at, talent_pool_at, withdraw_reason, created_at,
+	updated_at, last_activity_at`
 
 func (s *Store) applicationByKey(ctx context.Context, key string) (*Application, error) {
 	var a Application
@@ -187,8 +220,8 @@ func (s *Store) ApplicationSummaryByID(ctx context.Context, id int64) (*Applicat
 	err := s.db.GetContext(ctx, &a, `
 		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.stage_id, a.interview_planned, a.source, a.answers,
 			a.letter_text, a.domaine_code, a.consent_at, a.talent_pool_at, a.withdraw_reason, a.created_at, a.updated_at,
-			a.last_activity_at, c.id AS "c.id", c.email AS "c.email", c.civility AS "c.civility", c.first_name AS "c.first_name",
-			c.last_name AS "c.last_name", c.phone AS "c.phone", c.created_at AS "c.created_at", c.erased_at AS "c.erased_at",
+			a.last_activity_at, a.civility, a.first_name, a.last_name, a.phone,
+			c.id AS "c.id", c.email AS "c.email", c.created_at AS "c.created_at", c.erased_at AS "c.erased_at",
 			o.title AS offer_title, d.name AS administration_name, d.slug AS administration_slug, d.response_days
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN administrations d ON d.id = a.administration_id
 		LEFT JOIN offers o ON o.id = a.offer_id WHERE a.id = $1`, id)

@@ -11,7 +11,8 @@ import (
 )
 
 // What a candidate does with their own data from their space: write to the
-// recruiters, change their phone or CV, take a copy of everything, erase it.
+// recruiters, change their CV, take a copy of everything, erase it (their
+// details: candidate_identity.go).
 
 // SendCandidateMessage sends the recruiters a message about an application
 // ("relancer"), allowed once the promised response time has passed.
@@ -51,16 +52,6 @@ func (s *Store) SendCandidateMessage(ctx context.Context, candidateID, appID int
 		}
 		return addApplicationTask(ctx, tx, TaskCandidateMessage, "default", a)
 	})
-}
-
-// UpdateCandidatePhone changes the phone number the recruiters see.
-func (s *Store) UpdateCandidatePhone(ctx context.Context, candidateID int64, phone string) error {
-	p, err := ParsePhone(phone)
-	if err != nil {
-		return err
-	}
-	_, err = s.db.ExecContext(ctx, `UPDATE candidates SET phone = $2, updated_at = now() WHERE id = $1`, candidateID, p)
-	return wrap("UpdateCandidatePhone", err)
 }
 
 // ReplaceCV adds a newer CV to a pending application; the old one stays, so
@@ -126,10 +117,15 @@ func (s *Store) EraseCandidate(ctx context.Context, candidateID int64, files Fil
 			return err
 		}
 		stmts := []string{
-			`UPDATE candidates SET email = NULL, civility = '', first_name = '', last_name = '', phone = '', erased_at = now(), updated_at = now() WHERE id = $1`,
+			`UPDATE candidates SET email = NULL, erased_at = now(), updated_at = now() WHERE id = $1`,
 			// Applications the retention already anonymised keep their one event.
 			`INSERT INTO application_events (application_id, actor, from_category, to_category) SELECT id, 'candidat·e', '', 'anonymisee' FROM applications WHERE candidate_id = $1 AND category <> 'anonymisee'`,
-			`UPDATE applications SET category = 'anonymisee', answers = '{}', letter_text = '', withdraw_reason = '', talent_pool_at = NULL, updated_at = now() WHERE candidate_id = $1`,
+			`UPDATE applications SET category = 'anonymisee', answers = '{}', letter_text = '', withdraw_reason = '', talent_pool_at = NULL,
+				civility = '', first_name = '', last_name = '', phone = '', updated_at = now() WHERE candidate_id = $1`,
+			// Nothing waits for this person any more.
+			`UPDATE application_transfers SET outcome = 'annulee', decided_at = now()
+				WHERE outcome = 'en_attente' AND application_id IN (SELECT id FROM applications WHERE candidate_id = $1)`,
+			`UPDATE candidate_merges SET outcome = 'refusee', decided_at = now() WHERE outcome = 'en_attente' AND $1 IN (keep_id, other_id)`,
 			`UPDATE application_events SET reason = '' WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1)`,
 			`DELETE FROM application_messages WHERE application_id IN (SELECT id FROM applications WHERE candidate_id = $1)`,
 			`DELETE FROM tracking_links WHERE candidate_id = $1`,

@@ -354,7 +354,7 @@ func (s *Store) Unassign(ctx context.Context, adminID, appID, agentID int64, act
 func (s *Store) OtherApplications(ctx context.Context, adminID, candidateID, exceptID int64, sc Scope) ([]ApplicationRow, error) {
 	var out []ApplicationRow
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, c.first_name, c.last_name, c.erased_at IS NOT NULL AS erased,
+		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, a.first_name, a.last_name, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased,
 			a.domaine_code, a.source, a.created_at
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
 		WHERE a.administration_id = $1 AND a.candidate_id = $2 AND a.id <> $3 AND `+scopeSQL(4, 1)+`

@@ -2,162 +2,369 @@ package vivier
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
-// Possible duplicate candidates. A candidate is one per email, so the same
-// person applying with two addresses makes two candidates; within one
-// administration's applications, two candidates with the same name (case
-// ignored) and the same phone number (digits and + only) are flagged.
+// Possible duplicate candidates. A candidate is an address, so the same
+// person applying with two addresses makes two candidates. Among one
+// administration's applications (and only them: what was sent to another is
+// not compared), two addresses are linked ("même personne ?") when the
+// identities sent match on the normalised name and phone, or when they sent
+// the same CV (same file, or the same extracted text).
 //
-// Candidates are platform-wide rows that several administrations share,
-// and a merge moves every application of the candidate removed. So a merge
-// is offered only when it is safe for one administration to decide it:
-// both candidates have applications in this administration and in no other,
-// neither is erased, and they did not both apply to one offer (one
-// application per offer and candidate). Otherwise the pair is still listed,
-// with the reason why it cannot be merged here: an administration must not
-// move, nor make visible to itself, what a candidate sent to another.
-//
-// The merge keeps the older candidate (the one with the first application):
-// the other's applications (with their events, files and messages, which
-// follow their application) and pool invitations move to it, its phone
-// fills the kept one's if empty, the removed row is deleted with its
-// tracking links (a merge decided on a name and a phone must not open the
-// kept person's space to whoever holds the other address: the person follows
-// everything from the kept address's link),
-// and the audit log records both ids (not the addresses: the log outlives
-// an erasure).
+// A match never changes who owns an application. An agent may ask the
+// person: each address receives an email whose link opens its tracking
+// space, where the person confirms or refuses. Only when both addresses
+// have confirmed within MergeLifetime do the second address's applications
+// (everywhere: the person asked for it) move to the first, whose link then
+// shows them all; the second address's links are revoked. What each
+// application says of its candidate (identity, files) does not change.
+
+// MergeLifetime is how long a merge waits for the two confirmations.
+const MergeLifetime = 15 * 24 * time.Hour
+
+// TaskMergeConfirm asks one address of a merge for its confirmation.
+const TaskMergeConfirm = "email:merge_confirm"
+
+// MergeConfirmTask is the payload of TaskMergeConfirm.
+type MergeConfirmTask struct {
+	MergeID     int64 `json:"merge_id"`
+	CandidateID int64 `json:"candidate_id"`
+}
 
 // DuplicatePair is two candidates who look like the same person.
 type DuplicatePair struct {
 	Keep, Other DuplicateSide
-	Blocked     string // why the merge is not offered; empty when it is
+	Matched     []string        // what matched, in words
+	Merge       *CandidateMerge // the latest request about the pair, if any
+	Blocked     string          // why a request is not offered; empty when it is
 }
 
-// DuplicateSide is one candidate of a pair.
+// DuplicateSide is one candidate of a pair, as this administration knows it.
 type DuplicateSide struct {
 	ID           int64     `db:"id"`
-	FirstName    string    `db:"first_name"`
+	FirstName    string    `db:"first_name"` // sent with their latest application here
 	LastName     string    `db:"last_name"`
 	Email        string    `db:"email"`
 	Phone        string    `db:"phone"`
-	Applications int       `db:"applications"` // in this administration
-	Elsewhere    int       `db:"elsewhere"`    // in other administrations
-	SameOffer    bool      `db:"-"`            // both applied to one offer
+	Applications int       `db:"applications"` // here
 	FirstAt      time.Time `db:"first_at"`     // the older is kept
 }
+
+// CandidateMerge is a request to merge two addresses of one person.
+type CandidateMerge struct {
+	ID               int64      `db:"id"`
+	AdministrationID int64      `db:"administration_id"`
+	AdminName        string     `db:"administration_name"`
+	KeepID           int64      `db:"keep_id"`
+	OtherID          int64      `db:"other_id"`
+	KeepEmail        *string    `db:"keep_email"`
+	OtherEmail       *string    `db:"other_email"`
+	Matched          string     `db:"matched"`
+	CreatedAt        time.Time  `db:"created_at"`
+	ExpiresAt        time.Time  `db:"expires_at"`
+	KeepConfirmedAt  *time.Time `db:"keep_confirmed_at"`
+	OtherConfirmedAt *time.Time `db:"other_confirmed_at"`
+	Outcome          string     `db:"outcome"`
+}
+
+// Pending says whether the request still waits for the person.
+func (m *CandidateMerge) Pending() bool { return m.Outcome == "en_attente" }
+
+// ConfirmedBy says whether the address of candidateID has confirmed.
+func (m *CandidateMerge) ConfirmedBy(candidateID int64) bool {
+	if candidateID == m.KeepID {
+		return m.KeepConfirmedAt != nil
+	}
+	return m.OtherConfirmedAt != nil
+}
+
+// OtherAddress is the merge's other address as the candidateID side may
+// read it: masked, since a false match must not hand one person's address
+// to another.
+func (m *CandidateMerge) OtherAddress(candidateID int64) string {
+	e := m.KeepEmail
+	if candidateID == m.KeepID {
+		e = m.OtherEmail
+	}
+	if e == nil {
+		return "une adresse supprimée"
+	}
+	return MaskEmail(*e)
+}
+
+// MaskEmail keeps the first letter of the local part and the domain:
+// c•••••@exemple.fr.
+func MaskEmail(e string) string {
+	at := strings.LastIndexByte(e, '@')
+	if at < 1 {
+		return "•••"
+	}
+	first := []rune(e[:at])[0]
+	return string(first) + strings.Repeat("•", 5) + e[at:]
+}
+
+const mergeColumns = `m.id, m.administration_id, ad.name AS administration_name, m.keep_id, m.other_id,
+	k.email AS keep_email, o.email AS other_email, m.matched, m.created_at, m.expires_at, m.keep_confirmed_at,
+	m.other_confirmed_at, m.outcome`
+
+const mergeFrom = `FROM candidate_merges m JOIN administrations ad ON ad.id = m.administration_id
+	JOIN candidates k ON k.id = m.keep_id JOIN candidates o ON o.id = m.other_id`
+
+// duplicateMatches finds the pairs of the administration's candidates whose
+// applications here match, with what matched. A name is compared lowercased
+// with its spaces collapsed; a phone is E.164 since the form checks it.
+const duplicateMatches = `WITH sent AS (
+		SELECT a.candidate_id, regexp_replace(lower(trim(a.first_name || ' ' || a.last_name)), '\s+', ' ', 'g') AS nname,
+			regexp_replace(a.phone, '[^0-9+]', '', 'g') AS nphone
+		FROM applications a JOIN candidates c ON c.id = a.candidate_id
+		WHERE a.administration_id = $1 AND a.category <> 'anonymisee' AND c.erased_at IS NULL),
+	cvs AS (
+		SELECT DISTINCT a.candidate_id, f.sha256, CASE WHEN length(f.text) >= 200 THEN md5(f.text) END AS text_md5
+		FROM application_files f JOIN applications a ON a.id = f.application_id JOIN candidates c ON c.id = a.candidate_id
+		WHERE a.administration_id = $1 AND f.kind = 'cv' AND f.deleted_at IS NULL AND a.category <> 'anonymisee' AND c.erased_at IS NULL),
+	pairs AS (
+		SELECT DISTINCT x.candidate_id AS a, y.candidate_id AS b, 'le nom et le téléphone' AS why
+		FROM sent x JOIN sent y ON y.nname = x.nname AND y.nphone = x.nphone AND y.candidate_id > x.candidate_id
+		WHERE x.nphone <> ''
+		UNION SELECT DISTINCT x.candidate_id, y.candidate_id, 'le même CV'
+		FROM cvs x JOIN cvs y ON y.candidate_id > x.candidate_id AND (y.sha256 = x.sha256 OR y.text_md5 = x.text_md5))
+	SELECT a, b, array_agg(why ORDER BY why) AS matched FROM pairs GROUP BY a, b`
 
 // Duplicates lists the possible duplicates among the administration's
 // candidates.
 func (s *Store) Duplicates(ctx context.Context, adminID int64) ([]DuplicatePair, error) {
 	var rows []struct {
-		K         DuplicateSide `db:"k"`
-		O         DuplicateSide `db:"o"`
-		SameOffer bool          `db:"same_offer"`
+		A       int64          `db:"a"`
+		B       int64          `db:"b"`
+		Matched pq.StringArray `db:"matched"`
 	}
-	side := func(p string) string {
-		return p + `.id AS "` + p + `.id", ` + p + `.first_name AS "` + p + `.first_name", ` + p + `.last_name AS "` + p + `.last_name", ` +
-			`coalesce(` + p + `.email::text, '') AS "` + p + `.email", ` + p + `.phone AS "` + p + `.phone", ` +
-			`(SELECT count(*) FROM applications a WHERE a.candidate_id = ` + p + `.id AND a.administration_id = $1) AS "` + p + `.applications", ` +
-			`(SELECT count(*) FROM applications a WHERE a.candidate_id = ` + p + `.id AND a.administration_id <> $1) AS "` + p + `.elsewhere", ` +
-			`(SELECT min(a.created_at) FROM applications a WHERE a.candidate_id = ` + p + `.id) AS "` + p + `.first_at"`
-	}
-	err := s.db.SelectContext(ctx, &rows, `WITH mine AS (
-			SELECT DISTINCT c.id, c.first_name, c.last_name, c.email, c.phone,
-				lower(c.first_name || ' ' || c.last_name) AS nname, regexp_replace(c.phone, '[^0-9+]', '', 'g') AS nphone
-			FROM candidates c JOIN applications a ON a.candidate_id = c.id
-			WHERE a.administration_id = $1 AND c.erased_at IS NULL AND c.phone <> '')
-		SELECT `+side("k")+`, `+side("o")+`,
-			EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
-				WHERE x.candidate_id = k.id AND y.candidate_id = o.id) AS same_offer
-		FROM mine k JOIN mine o ON o.nname = k.nname AND o.nphone = k.nphone AND o.id > k.id
-		ORDER BY k.last_name, k.first_name, k.id, o.id LIMIT 500`, adminID)
-	if err != nil {
+	if err := s.db.SelectContext(ctx, &rows, duplicateMatches+` ORDER BY a, b LIMIT 500`, adminID); err != nil {
 		return nil, wrap("Duplicates", err)
 	}
-	out := make([]DuplicatePair, len(rows))
-	for i, r := range rows {
-		k, o := r.K, r.O
-		if o.FirstAt.Before(k.FirstAt) {
-			k, o = o, k
+	out := make([]DuplicatePair, 0, len(rows))
+	for _, r := range rows {
+		sides, err := s.duplicateSides(ctx, adminID, r.A, r.B)
+		if err != nil {
+			return nil, err
 		}
-		p := DuplicatePair{Keep: k, Other: o}
+		p := DuplicatePair{Keep: sides[0], Other: sides[1], Matched: r.Matched}
+		if p.Other.FirstAt.Before(p.Keep.FirstAt) {
+			p.Keep, p.Other = p.Other, p.Keep
+		}
+		var m CandidateMerge
+		err = s.db.GetContext(ctx, &m, `SELECT `+mergeColumns+` `+mergeFrom+`
+			WHERE m.administration_id = $1 AND least(m.keep_id, m.other_id) = $2 AND greatest(m.keep_id, m.other_id) = $3
+			ORDER BY m.created_at DESC, m.id DESC LIMIT 1`, adminID, r.A, r.B)
 		switch {
-		case k.Elsewhere > 0 || o.Elsewhere > 0:
-			p.Blocked = "L'une des deux fiches a aussi postulé auprès d'une autre administration : seule la plateforme peut les fusionner."
-		case r.SameOffer:
-			p.Blocked = "Les deux fiches ont postulé à la même offre : traitez l'une des deux candidatures en doublon (motif « Candidature en doublon »), sans fusion."
+		case err == nil:
+			p.Merge = &m
+		case !errors.Is(err, sql.ErrNoRows):
+			return nil, wrap("Duplicates", err)
 		}
-		out[i] = p
+		var sameOffer bool
+		if err := s.db.GetContext(ctx, &sameOffer, `SELECT EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
+			WHERE x.candidate_id = $1 AND y.candidate_id = $2)`, r.A, r.B); err != nil {
+			return nil, wrap("Duplicates", err)
+		}
+		switch {
+		case sameOffer:
+			p.Blocked = "Les deux adresses ont postulé à une même offre : traitez l'une des deux candidatures en doublon (motif « Candidature en doublon »), sans regroupement."
+		case p.Merge != nil && p.Merge.Pending():
+			p.Blocked = "Une demande de confirmation attend la réponse de la personne."
+		}
+		out = append(out, p)
 	}
 	return out, nil
 }
 
-// MergeCandidates merges the candidate other into keep, both candidates of
-// the administration, when Duplicates would offer it.
-func (s *Store) MergeCandidates(ctx context.Context, adminID, keepID, otherID int64, actor Actor) error {
-	if keepID == otherID {
-		return Errorf(EINVALID, "Choisissez deux fiches différentes à fusionner.")
+func (s *Store) duplicateSides(ctx context.Context, adminID, a, b int64) ([]DuplicateSide, error) {
+	var sides []DuplicateSide
+	err := s.db.SelectContext(ctx, &sides, `SELECT DISTINCT ON (c.id) c.id, l.first_name, l.last_name, coalesce(c.email::text, '') AS email,
+			l.phone, count(*) OVER (PARTITION BY c.id) AS applications, min(l.created_at) OVER (PARTITION BY c.id) AS first_at
+		FROM candidates c JOIN applications l ON l.candidate_id = c.id
+		WHERE c.id IN ($2, $3) AND l.administration_id = $1 AND l.category <> 'anonymisee'
+		ORDER BY c.id, l.created_at DESC, l.id DESC`, adminID, a, b)
+	if err == nil && len(sides) != 2 {
+		err = Errorf(ENOTFOUND, "Fiche introuvable.")
 	}
-	return s.inTx(ctx, "MergeCandidates", func(tx *sqlx.Tx) error {
-		var cands []Candidate
-		if err := tx.SelectContext(ctx, &cands, `SELECT id, email, civility, first_name, last_name, phone, created_at, erased_at
-			FROM candidates WHERE id IN ($1, $2) ORDER BY id FOR UPDATE`, keepID, otherID); err != nil {
-			return err
-		}
-		var counts struct {
-			Here      int  `db:"here"`
-			Elsewhere int  `db:"elsewhere"`
-			Keep      int  `db:"keep"`
-			SameOffer bool `db:"same_offer"`
-			Matches   bool `db:"matches"`
-		}
-		if err := tx.GetContext(ctx, &counts, `SELECT
-				count(*) FILTER (WHERE administration_id = $1 AND candidate_id = $3) AS here,
-				count(*) FILTER (WHERE administration_id <> $1) AS elsewhere,
-				count(*) FILTER (WHERE administration_id = $1 AND candidate_id = $2) AS keep,
-				EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
-					WHERE x.candidate_id = $2 AND y.candidate_id = $3) AS same_offer,
-				(SELECT count(DISTINCT (lower(first_name || ' ' || last_name), regexp_replace(phone, '[^0-9+]', '', 'g'))) = 1
-					FROM candidates WHERE id IN ($2, $3) AND phone <> '') AS matches
-			FROM applications WHERE candidate_id IN ($2, $3)`, adminID, keepID, otherID); err != nil {
-			return err
-		}
-		// Not found alike: a candidate of another administration, erased,
-		// or that does not look like the other.
-		if len(cands) != 2 || cands[0].ErasedAt != nil || cands[1].ErasedAt != nil || counts.Here == 0 || counts.Keep == 0 || !counts.Matches {
+	return sides, wrap("duplicateSides", err)
+}
+
+// RequestMerge asks the person behind two of the administration's
+// candidates to confirm, from each address, that they are one. keepID is
+// the address that keeps the applications.
+func (s *Store) RequestMerge(ctx context.Context, adminID, keepID, otherID int64, actor Actor) (int64, error) {
+	if keepID == otherID {
+		return 0, Errorf(EINVALID, "Choisissez deux fiches différentes.")
+	}
+	var id int64
+	err := s.inTx(ctx, "RequestMerge", func(tx *sqlx.Tx) error {
+		var matched pq.StringArray
+		err := tx.GetContext(ctx, &matched, `SELECT matched FROM (`+duplicateMatches+`) d
+			WHERE d.a = least($2::bigint, $3::bigint) AND d.b = greatest($2::bigint, $3::bigint)`, adminID, keepID, otherID)
+		if errors.Is(err, sql.ErrNoRows) {
+			// Not found alike: a candidate of another administration, erased,
+			// or that does not look like the other.
 			return Errorf(ENOTFOUND, "Ces deux fiches ne sont pas des doublons possibles parmi les candidatures de votre administration.")
 		}
-		if counts.Elsewhere > 0 {
-			return Errorf(ECONFLICT, "L'une des deux fiches a aussi postulé auprès d'une autre administration : seule la plateforme peut les fusionner.")
+		if err != nil {
+			return err
 		}
-		if counts.SameOffer {
-			return Errorf(ECONFLICT, "Les deux fiches ont postulé à la même offre : la fusion n'est pas possible.")
+		var sameOffer bool
+		if err := tx.GetContext(ctx, &sameOffer, `SELECT EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
+			WHERE x.candidate_id = $1 AND y.candidate_id = $2)`, keepID, otherID); err != nil {
+			return err
 		}
-		keep, other := cands[0], cands[1]
-		if keep.ID != keepID {
-			keep, other = other, keep
+		if sameOffer {
+			return Errorf(ECONFLICT, "Les deux adresses ont postulé à une même offre : le regroupement n'est pas possible.")
 		}
-		stmts := []string{
-			`UPDATE applications SET candidate_id = $1, updated_at = now() WHERE candidate_id = $2`,
-			`DELETE FROM pool_invitations o WHERE o.candidate_id = $2
-				AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`,
-			`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
-			`UPDATE candidates k SET phone = CASE WHEN k.phone = '' THEN o.phone ELSE k.phone END, updated_at = now()
-				FROM candidates o WHERE k.id = $1 AND o.id = $2`,
-			`DELETE FROM candidates WHERE id = $2 AND id <> $1`,
+		err = tx.GetContext(ctx, &id, `INSERT INTO candidate_merges (administration_id, keep_id, other_id, matched, agent_email, expires_at)
+			VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 second') ON CONFLICT DO NOTHING RETURNING id`,
+			adminID, keepID, otherID, strings.Join(matched, ", "), actor.Email, MergeLifetime.Seconds())
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(ECONFLICT, "Une demande de confirmation attend déjà la réponse de cette personne.")
 		}
-		for _, q := range stmts {
-			if _, err := tx.ExecContext(ctx, q, keep.ID, other.ID); err != nil {
+		if err != nil {
+			return err
+		}
+		for _, cand := range []int64{keepID, otherID} {
+			msg, err := NewOutboxMessage(TaskMergeConfirm, "critical", MergeConfirmTask{MergeID: id, CandidateID: cand})
+			if err != nil {
+				return err
+			}
+			msg.AdministrationID = &adminID
+			if err := insertOutbox(ctx, tx, &msg); err != nil {
 				return err
 			}
 		}
-		return insertAudit(ctx, tx, &adminID, actor, "candidate.merged", keep.FirstName+" "+keep.LastName, map[string]string{
-			"fiche conservée": strconv.FormatInt(keep.ID, 10), "fiche fusionnée": strconv.FormatInt(other.ID, 10),
-			"candidatures déplacées": strconv.Itoa(counts.Here)})
+		return insertAudit(ctx, tx, &adminID, actor, "candidate.merge_requested", "fiches "+strconv.FormatInt(keepID, 10)+" et "+
+			strconv.FormatInt(otherID, 10), map[string]string{"fiche conservée": strconv.FormatInt(keepID, 10),
+			"fiche regroupée": strconv.FormatInt(otherID, 10), "correspondance": strings.Join(matched, ", ")})
 	})
+	return id, err
+}
+
+// MergeByID returns a merge request, for the worker.
+func (s *Store) MergeByID(ctx context.Context, id int64) (*CandidateMerge, error) {
+	var m CandidateMerge
+	err := s.db.GetContext(ctx, &m, `SELECT `+mergeColumns+` `+mergeFrom+` WHERE m.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Demande introuvable.")
+	}
+	return &m, wrap("MergeByID", err)
+}
+
+// PendingMerges lists the requests that wait for the candidate's answer.
+func (s *Store) PendingMerges(ctx context.Context, candidateID int64, now time.Time) ([]CandidateMerge, error) {
+	var out []CandidateMerge
+	err := s.db.SelectContext(ctx, &out, `SELECT `+mergeColumns+` `+mergeFrom+`
+		WHERE $1 IN (m.keep_id, m.other_id) AND m.outcome = 'en_attente' AND m.expires_at > $2 ORDER BY m.id`, candidateID, now)
+	return out, wrap("PendingMerges", err)
+}
+
+// AnswerMerge records the answer of one address. A refusal from either ends
+// the request; the second confirmation merges. It says whether the merge
+// was done.
+func (s *Store) AnswerMerge(ctx context.Context, candidateID, mergeID int64, confirm bool, now time.Time) (bool, error) {
+	merged := false
+	err := s.inTx(ctx, "AnswerMerge", func(tx *sqlx.Tx) error {
+		var m CandidateMerge
+		err := tx.GetContext(ctx, &m, `SELECT m.id, m.administration_id, m.keep_id, m.other_id, m.keep_confirmed_at, m.other_confirmed_at,
+				m.outcome, m.expires_at, m.matched, m.created_at
+			FROM candidate_merges m WHERE m.id = $1 AND $2 IN (m.keep_id, m.other_id) FOR UPDATE`, mergeID, candidateID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return Errorf(ENOTFOUND, "Demande introuvable.")
+		}
+		if err != nil {
+			return err
+		}
+		if !m.Pending() || !now.Before(m.ExpiresAt) {
+			return Errorf(ECONFLICT, "Cette demande n'attend plus de réponse : elle a expiré ou a déjà reçu sa réponse.")
+		}
+		if !confirm {
+			_, err := tx.ExecContext(ctx, `UPDATE candidate_merges SET outcome = 'refusee', decided_at = $2 WHERE id = $1`, m.ID, now)
+			return err
+		}
+		col := "other_confirmed_at"
+		if candidateID == m.KeepID {
+			col = "keep_confirmed_at"
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE candidate_merges SET `+col+` = $2 WHERE id = $1`, m.ID, now); err != nil {
+			return err
+		}
+		if (candidateID == m.KeepID && m.OtherConfirmedAt == nil) || (candidateID == m.OtherID && m.KeepConfirmedAt == nil) {
+			return nil // waits for the other address
+		}
+		merged = true
+		return mergeCandidates(ctx, tx, &m, now)
+	})
+	return merged, err
+}
+
+// mergeCandidates moves the other address's applications and invitations
+// to the kept one, once both addresses confirmed.
+func mergeCandidates(ctx context.Context, tx *sqlx.Tx, m *CandidateMerge, now time.Time) error {
+	var moved []struct {
+		ID               int64 `db:"id"`
+		AdministrationID int64 `db:"administration_id"`
+	}
+	if err := tx.SelectContext(ctx, &moved, `SELECT id, administration_id FROM applications WHERE candidate_id = $1 ORDER BY id FOR UPDATE`,
+		m.OtherID); err != nil {
+		return err
+	}
+	stmts := []string{
+		`UPDATE applications SET candidate_id = $1, updated_at = now() WHERE candidate_id = $2`,
+		`DELETE FROM pool_invitations o WHERE o.candidate_id = $2
+			AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`,
+		`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
+		`UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $2 AND revoked_at IS NULL`,
+		`UPDATE candidate_merges SET outcome = 'fusionnee', decided_at = now() WHERE outcome = 'en_attente'
+			AND (keep_id IN ($1, $2) OR other_id IN ($1, $2))`,
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q, m.KeepID, m.OtherID); err != nil {
+			var pe *pq.Error
+			if errors.As(err, &pe) && pe.Constraint == "applications_once_per_offer" {
+				return Errorf(ECONFLICT, "Les deux adresses ont postulé à une même offre : le regroupement n'est pas possible.")
+			}
+			return err
+		}
+	}
+	admins := map[int64]int{}
+	for _, a := range moved {
+		admins[a.AdministrationID]++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor, from_category, to_category, stage_id, reason)
+			SELECT id, $2, 'candidat·e', category, category, stage_id,
+				'Regroupée avec une autre adresse de la même personne, confirmée depuis les deux adresses'
+			FROM applications WHERE id = $1`, a.ID, now); err != nil {
+			return err
+		}
+	}
+	for adm, n := range admins {
+		if err := insertAudit(ctx, tx, &adm, Actor{Email: "candidat·e"}, "candidate.merged", "fiches "+strconv.FormatInt(m.KeepID, 10)+
+			" et "+strconv.FormatInt(m.OtherID, 10), map[string]string{"fiche conservée": strconv.FormatInt(m.KeepID, 10),
+			"fiche regroupée": strconv.FormatInt(m.OtherID, 10), "candidatures déplacées": strconv.Itoa(n)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ExpireMerges ends the requests past their lifetime, and returns how many.
+func (s *Store) ExpireMerges(ctx context.Context, now time.Time) (int, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE candidate_merges SET outcome = 'expiree', decided_at = $1
+		WHERE outcome = 'en_attente' AND expires_at <= $1`, now)
+	if err != nil {
+		return 0, wrap("ExpireMerges", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

@@ -78,9 +78,9 @@ type PreviewChoice struct {
 // candidate is not erased, for the preview's select.
 func (s *Store) PreviewChoices(ctx context.Context, adminID int64, limit int) ([]PreviewChoice, error) {
 	var out []PreviewChoice
-	err := s.db.SelectContext(ctx, &out, `SELECT a.id, c.first_name, c.last_name, o.title AS offer_title, a.created_at
+	err := s.db.SelectContext(ctx, &out, `SELECT a.id, a.first_name, a.last_name, o.title AS offer_title, a.created_at
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
-		WHERE a.administration_id = $1 AND c.erased_at IS NULL ORDER BY a.created_at DESC, a.id DESC LIMIT $2`, adminID, limit)
+		WHERE a.administration_id = $1 AND c.erased_at IS NULL AND a.category <> 'anonymisee' ORDER BY a.created_at DESC, a.id DESC LIMIT $2`, adminID, limit)
 	return out, wrap("PreviewChoices", err)
 }
 
@@ -91,6 +91,6 @@ func ApplicationValues(a *ApplicationSummary, link string) TemplateValues {
 	if a.OfferTitle != nil {
 		offer = *a.OfferTitle
 	}
-	return TemplateValues{"prenom": a.Candidate.FirstName, "nom": a.Candidate.LastName, "offre": offer,
+	return TemplateValues{"prenom": a.FirstName, "nom": a.LastName, "offre": offer,
 		"administration": a.AdminName, "lien_suivi": link}
 }

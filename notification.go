@@ -132,7 +132,7 @@ func (s *Store) DigestRecipients(ctx context.Context) ([]DigestRecipient, error)
 func (s *Store) NewApplicationsBetween(ctx context.Context, adminID int64, from, to time.Time) ([]ApplicationRow, error) {
 	var out []ApplicationRow
 	err := s.db.SelectContext(ctx, &out, `
-		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, c.first_name, c.last_name, c.erased_at IS NOT NULL AS erased,
+		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, a.first_name, a.last_name, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased,
 			a.domaine_code, a.source, a.created_at
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
 		WHERE a.administration_id = $1 AND a.created_at >= $2 AND a.created_at < $3

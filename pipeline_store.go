@@ -177,8 +177,8 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `
 			UNION SELECT f.application_id FROM application_files f
 			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
-			UNION SELECT x.id FROM candidates c JOIN applications x ON x.candidate_id = c.id
-			  WHERE (lower(c.last_name) = lower(` + p + `) OR lower(c.first_name || ' ' || c.last_name) = lower(` + p + `))
+			UNION SELECT x.id FROM applications x
+			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
 			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `)`
 	})
 	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
@@ -203,17 +203,12 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	case "anciennes":
 		order = "a.created_at, a.id"
 	case "nom":
-		order = "lower(c.last_name), lower(c.first_name), a.id"
+		order = "lower(a.last_name), lower(a.first_name), a.id"
 	}
-	// No condition needs the candidates: the count never joins them, the
-	// page only to sort by name.
+	// No condition needs the candidates: the identity is the application's.
 	filtered := " WHERE " + strings.Join(where, " AND ")
 	q.count = "SELECT count(*) FROM applications a" + filtered
-	from := "FROM applications a"
-	if f.Sort == "nom" {
-		from += " JOIN candidates c ON c.id = a.candidate_id"
-	}
-	filtered = from + filtered
+	filtered = "FROM applications a" + filtered
 	q.pageArgs = append(append([]any(nil), q.args...), q.limit, q.offset)
 	n := len(q.args)
 	// The full text visits every match whatever the order: the page counts
@@ -224,7 +219,7 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	}
 	q.page = `
 		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
-			c.first_name, c.last_name, c.email, c.erased_at IS NOT NULL AS erased, a.source, a.created_at, p.total,
+			a.first_name, a.last_name, c.email, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased, a.source, a.created_at, p.total,
 			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
 			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
 			 WHERE x.application_id = a.id) AS tags
@@ -264,10 +259,10 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep 
 	// One index range per step (offer_id, stage_id, created_at), rather than
 	// ranking every application of the offer.
 	err := s.db.SelectContext(ctx, &rows, `
-		SELECT x.id, x.category, x.stage_id, st.name AS stage_name, c.first_name, c.last_name, c.email,
-			c.erased_at IS NOT NULL AS erased, x.source, x.created_at, 0 AS total
+		SELECT x.id, x.category, x.stage_id, st.name AS stage_name, x.first_name, x.last_name, c.email,
+			(c.erased_at IS NOT NULL OR x.category = 'anonymisee') AS erased, x.source, x.created_at, 0 AS total
 		FROM pipeline_steps st CROSS JOIN LATERAL (
-			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.source, a.created_at FROM applications a
+			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.first_name, a.last_name, a.source, a.created_at FROM applications a
 			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1 AND `+scopeSQL(4, 1)+`
 			ORDER BY a.created_at DESC, a.id DESC LIMIT $3) x
 		JOIN candidates c ON c.id = x.candidate_id

@@ -18,7 +18,9 @@ import (
 // the queries here also ignore a lapsed one, so that the pool never shows a
 // candidate between the expiry and the daily run). Recruiters search the
 // pool and invite a candidate to apply to a published offer: one invitation
-// per candidate and offer, an email sent by the worker.
+// per candidate and offer, an email sent by the worker. A line shows the
+// name sent with the candidate's latest application to this administration:
+// never what they sent to another.
 
 // TaskPoolInvitation emails a candidate of the pool an invitation to apply.
 const TaskPoolInvitation = "email:pool_invitation"
@@ -67,18 +69,18 @@ func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page in
 	err := s.db.SelectContext(ctx, &out, `
 		WITH consent AS (SELECT a.candidate_id, max(a.talent_pool_at) AS at FROM applications a WHERE `+poolConsent+`
 			GROUP BY a.candidate_id),
-		last AS (SELECT DISTINCT ON (a.candidate_id) a.candidate_id, o.title, m.label AS metier, a.created_at
+		last AS (SELECT DISTINCT ON (a.candidate_id) a.candidate_id, a.first_name, a.last_name, o.title, m.label AS metier, a.created_at
 			FROM applications a JOIN consent k ON k.candidate_id = a.candidate_id
 			LEFT JOIN offers o ON o.id = a.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
 			WHERE a.administration_id = $1 ORDER BY a.candidate_id, a.created_at DESC, a.id DESC),
 		cv AS (SELECT DISTINCT a.candidate_id FROM application_files f JOIN applications a ON a.id = f.application_id
 			WHERE $2 <> '' AND a.administration_id = $1 AND f.deleted_at IS NULL AND f.search @@ websearch_to_tsquery('french', $2))
-		SELECT c.id, c.first_name, c.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
+		SELECT c.id, last.first_name, last.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
 			consent.at + make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1)) AS consent_end,
 			count(*) OVER () AS total
 		FROM consent JOIN candidates c ON c.id = consent.candidate_id JOIN last ON last.candidate_id = c.id
 		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
-		AND ($2 = '' OR (c.first_name || ' ' || c.last_name) ILIKE $3 OR (c.last_name || ' ' || c.first_name) ILIKE $3
+		AND ($2 = '' OR (last.first_name || ' ' || last.last_name) ILIKE $3 OR (last.last_name || ' ' || last.first_name) ILIKE $3
 			OR last.title ILIKE $3 OR last.metier ILIKE $3 OR c.id IN (SELECT candidate_id FROM cv))
 		ORDER BY last.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`, adminID, q, like, PoolPageSize, (page-1)*PoolPageSize)
 	if err != nil {
@@ -197,7 +199,9 @@ type PoolInvitation struct {
 // PoolInvitationByID returns an invitation for the worker.
 func (s *Store) PoolInvitationByID(ctx context.Context, id int64) (*PoolInvitation, error) {
 	var p PoolInvitation
-	err := s.db.GetContext(ctx, &p, `SELECT i.id, i.administration_id, ad.name AS administration_name, c.first_name, c.email,
+	err := s.db.GetContext(ctx, &p, `SELECT i.id, i.administration_id, ad.name AS administration_name,
+			coalesce((SELECT a.first_name FROM applications a WHERE a.candidate_id = c.id AND a.administration_id = i.administration_id
+				ORDER BY a.created_at DESC, a.id DESC LIMIT 1), '') AS first_name, c.email,
 			o.id AS offer_id, o.title AS offer_title, o.status AS offer_status,
 			EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id AND `+strings.ReplaceAll(poolConsent, "$1", "i.administration_id")+`) AS consented
 		FROM pool_invitations i JOIN candidates c ON c.id = i.candidate_id JOIN offers o ON o.id = i.offer_id

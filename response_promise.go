@@ -48,7 +48,7 @@ func (s *Store) OverdueApplications(ctx context.Context, adminID int64, now time
 		LEFT JOIN offers o ON o.id = a.offer_id
 		WHERE a.administration_id = $1 AND ` + pendingSQL + ` AND a.created_at + make_interval(days => d.response_days) < $2`
 	var out []OverdueApplication
-	if err := s.db.SelectContext(ctx, &out, `SELECT a.id, o.title AS offer_title, c.first_name, c.last_name, a.category, a.created_at,
+	if err := s.db.SelectContext(ctx, &out, `SELECT a.id, o.title AS offer_title, a.first_name, a.last_name, a.category, a.created_at,
 		a.created_at + make_interval(days => d.response_days) AS due `+where+` ORDER BY a.created_at, a.id LIMIT $3`,
 		adminID, now, limit); err != nil {
 		return nil, 0, wrap("OverdueApplications", err)

@@ -99,7 +99,10 @@ func (s *Store) AnonymiseStaleApplications(ctx context.Context, now time.Time, f
 		}{
 			{`INSERT INTO application_events (application_id, at, actor, from_category, to_category)
 				SELECT id, $2, 'tâche planifiée', category, 'anonymisee' FROM applications WHERE id = ANY($1)`, []any{pq.Array(ids), now}},
+			// Only what this administration held: the identity sent with
+			// its applications, not the candidate's others.
 			{`UPDATE applications SET category = 'anonymisee', answers = '{}', letter_text = '', withdraw_reason = '',
+				civility = '', first_name = '', last_name = '', phone = '',
 				talent_pool_at = NULL, talent_pool_reminded_at = NULL, updated_at = $2 WHERE id = ANY($1)`, []any{pq.Array(ids), now}},
 			{`UPDATE application_events SET reason = '' WHERE application_id = ANY($1)`, []any{pq.Array(ids)}},
 			{`DELETE FROM application_messages WHERE application_id = ANY($1)`, []any{pq.Array(ids)}},

@@ -42,7 +42,7 @@ func recordHire(ctx context.Context, tx *sqlx.Tx, a *Application, step *Step, d 
 	err := tx.GetContext(ctx, &id, `
 		INSERT INTO sirh_hires (administration_id, application_id, civility, first_name, last_name, email, phone,
 			offer_reference, post, siret, nature, categorie, start_date, documents)
-		SELECT a.administration_id, a.id, c.civility, c.first_name, c.last_name, coalesce(c.email::text, ''), c.phone,
+		SELECT a.administration_id, a.id, a.civility, a.first_name, a.last_name, coalesce(c.email::text, ''), a.phone,
 			coalesce(o.reference, ''), coalesce(o.title, ''), coalesce(nullif(o.organisation_siret, ''), ad.siret, ''),
 			CASE WHEN $3::text <> '' THEN $3::text
 			     WHEN o.kind = 'concours' THEN 'titulaire'

@@ -10,9 +10,12 @@ import (
 )
 
 // A candidate has no account: a link sent by email opens their space, where
-// every application made with that address shows. Links live long and are
-// revoked only on request, since losing access to one's applications is
-// worse than a link forwarded by mistake.
+// every application made with that address shows, and nothing else (the
+// link proves the address, it is not a login). A link lives while one of
+// the address's applications is open, and for its administration's
+// retention period after the last one closed; then the space offers a new
+// link by email. "Revoke all my links" ends them at once. Opening the space
+// changes nothing: its actions are buttons (POST with the CSRF token).
 
 // Task types of the candidate's space.
 const (
@@ -38,9 +41,11 @@ func (s *Store) RequestTrackingLink(ctx context.Context, email string) error {
 }
 
 // CreateTrackingLink records a link under the digest of the token the
-// worker is about to email.
-func (s *Store) CreateTrackingLink(ctx context.Context, candidateID int64, hash []byte) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO tracking_links (candidate_id, token_hash) VALUES ($1, $2)`, candidateID, hash)
+// worker is about to email; appID is the application the email is about
+// (nil for a link asked for at /suivi), the space's default target.
+func (s *Store) CreateTrackingLink(ctx context.Context, candidateID int64, appID *int64, hash []byte) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO tracking_links (candidate_id, application_id, token_hash) VALUES ($1, $2, $3)`,
+		candidateID, appID, hash)
 	return wrap("CreateTrackingLink", err)
 }
 
@@ -54,19 +59,50 @@ func (s *Store) CandidateByEmail(ctx context.Context, email string) (*Candidate,
 	return &c, wrap("CandidateByEmail", err)
 }
 
-const candidateColumns = `id, email, civility, first_name, last_name, phone, created_at, erased_at`
+const candidateColumns = `id, email, created_at, erased_at`
 
-// CandidateByToken opens a candidate's space from a link, and notes its use.
-func (s *Store) CandidateByToken(ctx context.Context, token string) (*Candidate, error) {
-	var c Candidate
-	err := s.db.GetContext(ctx, &c, `
-		UPDATE tracking_links l SET last_used_at = now()
-		FROM candidates c WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.id = l.candidate_id AND c.erased_at IS NULL
-		RETURNING c.id, c.email, c.civility, c.first_name, c.last_name, c.phone, c.created_at, c.erased_at`, HashToken(token))
+// TrackingAccess is a candidate's space opened by a link.
+type TrackingAccess struct {
+	Candidate
+	// LinkApplicationID is the application whose email carried the link:
+	// changes of details apply to it unless the candidate picks others.
+	LinkApplicationID *int64 `db:"link_application_id"`
+}
+
+// ErrTrackingLinkExpired refuses a link that is unknown, revoked or past
+// its lifetime, in the same words: the page offers a new one.
+var ErrTrackingLinkExpired = Errorf(ENOTFOUND, "Ce lien de suivi n'est plus valable. Saisissez votre adresse électronique : si des candidatures y sont liées, un nouveau lien vous sera envoyé.")
+
+// trackingLinkAlive is the lifetime of a link, on the candidate row c: an
+// application still open (a transfer or merge waiting for the candidate
+// included), or one closed within its administration's retention period.
+const trackingLinkAlive = `(EXISTS (SELECT 1 FROM applications a JOIN administrations ad ON ad.id = a.administration_id
+		WHERE a.candidate_id = c.id AND a.category <> 'anonymisee' AND (a.category IN ('nouvelle', 'en_cours')
+			OR a.updated_at > $2::timestamptz - make_interval(months => ad.retention_months)))
+	OR EXISTS (SELECT 1 FROM candidate_merges m WHERE m.outcome = 'en_attente' AND c.id IN (m.keep_id, m.other_id)))`
+
+// CandidateByToken opens a candidate's space from a link. It writes
+// nothing: a mail scanner opening the link changes no row.
+func (s *Store) CandidateByToken(ctx context.Context, token string) (*TrackingAccess, error) {
+	return s.candidateByToken(ctx, token, time.Now())
+}
+
+func (s *Store) candidateByToken(ctx context.Context, token string, now time.Time) (*TrackingAccess, error) {
+	var c TrackingAccess
+	err := s.db.GetContext(ctx, &c, `SELECT c.id, c.email, c.created_at, c.erased_at, l.application_id AS link_application_id
+		FROM tracking_links l JOIN candidates c ON c.id = l.candidate_id
+		WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.erased_at IS NULL AND `+trackingLinkAlive, HashToken(token), now)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "Ce lien de suivi n'est plus valable. Demandez-en un nouveau : il vous sera envoyé par courriel.")
+		return nil, ErrTrackingLinkExpired
 	}
 	return &c, wrap("CandidateByToken", err)
+}
+
+// TouchTrackingLink notes that the link served an action (a POST), so that
+// a candidate's export shows when their links were last used.
+func (s *Store) TouchTrackingLink(ctx context.Context, token string) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE tracking_links SET last_used_at = now() WHERE token_hash = $1`, HashToken(token))
+	return wrap("TouchTrackingLink", err)
 }
 
 // RevokeTrackingLinks revokes every link of the candidate, the one in use
@@ -158,7 +194,8 @@ func StatusLabel(c Category, interview bool) string {
 func (s *Store) CandidateApplications(ctx context.Context, candidateID int64) ([]TrackedApplication, error) {
 	var apps []TrackedApplication
 	err := s.db.SelectContext(ctx, &apps, `
-		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.interview_planned, a.source, a.answers,
+		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.civility, a.first_name, a.last_name, a.phone,
+			a.category, a.interview_planned, a.source, a.answers,
 			a.letter_text, a.domaine_code, a.consent_at, a.talent_pool_at, a.withdraw_reason, a.created_at, a.updated_at,
 			a.last_activity_at, o.title AS offer_title, o.status AS offer_status, d.name AS administration_name,
 			d.slug AS administration_slug, d.response_days,
@@ -187,7 +224,7 @@ func (s *Store) CandidateApplications(ctx context.Context, candidateID int64) ([
 // another's applications.
 func candidateApplication(ctx context.Context, tx *sqlx.Tx, candidateID, appID int64) (*Application, error) {
 	var a Application
-	err := tx.GetContext(ctx, &a, `SELECT `+applicationColumns+` FROM applications WHERE id = $1 AND candidate_id = $2 FOR UPDATE`,
+	err := tx.GetContext(ctx, &a, `SELECT `+applicationColumns+`, stage_id FROM applications WHERE id = $1 AND candidate_id = $2 FOR UPDATE`,
 		appID, candidateID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")

@@ -29,7 +29,7 @@ func TestCandidateSpace(t *testing.T) {
 	}
 	c, _ := s.CandidateByEmail(ctx, "camille@exemple.fr")
 	token, hash := vivier.NewToken()
-	if err := s.CreateTrackingLink(ctx, c.ID, hash); err != nil {
+	if err := s.CreateTrackingLink(ctx, c.ID, nil, hash); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.CandidateByToken(ctx, token)
@@ -86,7 +86,7 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 	}
 	c, _ := s.CandidateByEmail(ctx, "zoe.erasable@exemple.fr")
 	_, hash := vivier.NewToken()
-	s.CreateTrackingLink(ctx, c.ID, hash)
+	s.CreateTrackingLink(ctx, c.ID, nil, hash)
 	s.DB().MustExec(`INSERT INTO sent_emails (message_key, template, recipient, subject) VALUES ('k', 'application_received', 'zoe.erasable@exemple.fr', 'Votre candidature')`)
 	if err := s.SaveJobAlert(ctx, "zoe.erasable@exemple.fr", "q=jardinier", "« jardinier »", vivier.OfferSearch{Q: "jardinier"}); err != nil {
 		t.Fatal(err)

@@ -8,20 +8,13 @@ import (
 	"io"
 	"strconv"
 
-	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
 // Transfers. Within the administration, an application moves to another
-// offer and keeps its step and history. To another administration (named
-// by its slug), a new application is made there, spontaneous and
-// "nouvelle", with copies of the files (a file key belongs to one
-// application) and the letter, not the answers (they answer the first
-// offer's questions) nor the talent-pool consent (it was given to the first
-// administration); the candidate is told by email, the receiving recruiters
-// get the usual notice of a new application, and the original is closed as
-// "transferee" with an event on both sides.
+// offer and keeps its step and history. To another administration, the
+// candidate decides (transfer_consent.go).
 
 // CategoryTransferred is an application sent to another administration:
 // closed where it was, like a withdrawal, with no step.
@@ -106,115 +99,6 @@ func (s *Store) TransferToOffer(ctx context.Context, adminID, appID, offerID int
 		return insertAudit(ctx, tx, &adminID, actor, "application.transferred", "candidature "+strconv.FormatInt(a.ID, 10),
 			map[string]string{"vers l'offre": to})
 	})
-}
-
-// TransferToAdministration sends an application to another administration
-// and returns the new application's id there.
-func (s *Store) TransferToAdministration(ctx context.Context, adminID, appID int64, slug string, files FileStore, actor Actor) (int64, error) {
-	// Another administration's application is not found before anything
-	// about the form is said.
-	var mine bool
-	if err := s.db.GetContext(ctx, &mine, `SELECT EXISTS (SELECT 1 FROM applications WHERE id = $1 AND administration_id = $2)`,
-		appID, adminID); err != nil {
-		return 0, wrap("TransferToAdministration", err)
-	}
-	if !mine {
-		return 0, Errorf(ENOTFOUND, "Candidature introuvable.")
-	}
-	target, err := s.AdministrationBySlug(ctx, slug)
-	if ErrorCode(err) == ENOTFOUND || (err == nil && target.Status != "active") {
-		return 0, FieldError("administration", "Aucune administration active ne porte cet identifiant : vérifiez-le (par exemple ville-demo).")
-	}
-	if err != nil {
-		return 0, err
-	}
-	if target.ID == adminID {
-		return 0, FieldError("administration", "La candidature est déjà dans votre administration : pour changer d'offre, choisissez une offre ci-dessus.")
-	}
-	// Files are copied before the transaction, like Apply stores them; a
-	// failed transaction removes the copies.
-	var src []StoredFile
-	if err := s.db.SelectContext(ctx, &src, `SELECT f.id, f.application_id, f.kind, f.file_key, f.name, f.content_type, f.size, f.sha256, f.created_at
-		FROM application_files f JOIN applications a ON a.id = f.application_id
-		WHERE f.application_id = $1 AND a.administration_id = $2 AND f.deleted_at IS NULL ORDER BY f.id`, appID, adminID); err != nil {
-		return 0, wrap("TransferToAdministration", err)
-	}
-	copies := make([]string, 0, len(src))
-	cleanup := func() {
-		for _, k := range copies {
-			_ = files.Delete(context.WithoutCancel(ctx), k)
-		}
-	}
-	for _, f := range src {
-		key := "applications/" + uuid.NewString() + "/" + f.Kind
-		if err := copyFile(ctx, files, f.Key, key, f.ContentType); err != nil {
-			cleanup()
-			return 0, fmt.Errorf("TransferToAdministration: %w", err)
-		}
-		copies = append(copies, key)
-	}
-	var newID int64
-	err = s.inTx(ctx, "TransferToAdministration", func(tx *sqlx.Tx) error {
-		a, err := openApplication(ctx, tx, adminID, appID)
-		if err != nil {
-			return err
-		}
-		var fromName string
-		if err := tx.GetContext(ctx, &fromName, `SELECT name FROM administrations WHERE id = $1`, adminID); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, &newID, `INSERT INTO applications (administration_id, candidate_id, source, letter_text, domaine_code,
-				consent_at, idempotency_key, transferred_from)
-			SELECT $2, candidate_id, source, letter_text, domaine_code, consent_at, $3, id FROM applications WHERE id = $1
-			RETURNING id`, a.ID, target.ID, uuid.NewString()); err != nil {
-			return err
-		}
-		for i, f := range src {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text)
-				SELECT $2, kind, $3, name, content_type, size, sha256, text FROM application_files WHERE id = $1`, f.ID, newID, copies[i]); err != nil {
-				return err
-			}
-		}
-		events := []struct {
-			app      int64
-			from, to Category
-			reason   string
-		}{
-			{a.ID, a.Category, CategoryTransferred, "Transférée à " + target.Name},
-			{newID, "", CategoryNew, "Transférée par " + fromName},
-		}
-		for _, e := range events {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, reason, email_sent)
-				VALUES ($1, $2, $3, $4, $5, $6)`, e.app, actor.Email, e.from, e.to, e.reason, e.app == newID); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications SET category = 'transferee', stage_id = NULL, updated_at = now()
-			WHERE id = $1 AND administration_id = $2`, a.ID, adminID); err != nil {
-			return err
-		}
-		for _, m := range []struct{ task, queue string }{{TaskApplicationTransferred, "critical"}, {TaskNewApplication, "default"}} {
-			msg, err := NewOutboxMessage(m.task, m.queue, ApplicationTask{ApplicationID: newID})
-			if err != nil {
-				return err
-			}
-			msg.AdministrationID = &target.ID
-			if err := insertOutbox(ctx, tx, &msg); err != nil {
-				return err
-			}
-		}
-		if err := insertAudit(ctx, tx, &adminID, actor, "application.transferred", "candidature "+strconv.FormatInt(a.ID, 10),
-			map[string]string{"vers l'administration": target.Slug}); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, &target.ID, actor, "application.received_by_transfer", "candidature "+strconv.FormatInt(newID, 10),
-			map[string]string{"de l'administration": fromName})
-	})
-	if err != nil {
-		cleanup()
-		return 0, err
-	}
-	return newID, nil
 }
 
 func copyFile(ctx context.Context, files FileStore, from, to, contentType string) error {

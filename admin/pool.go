@@ -14,7 +14,7 @@ import (
 // The talent pool (/admin/{adm}/vivier): the candidates who consented, a
 // search, and "Inviter à postuler" to one of the administration's published
 // offers; and the possible duplicates (/admin/{adm}/doublons) with their
-// merge, offered only when the store says it is safe (see duplicates.go).
+// merge, which the person confirms from both addresses (duplicates.go).
 
 func (h *Handler) poolPage(c *fiber.Ctx) error {
 	return h.renderPool(c, fiber.StatusOK, nil)
@@ -95,14 +95,19 @@ func (h *Handler) renderDuplicates(c *fiber.Ctx, status int, err error) error {
 	return h.page(c, status, "admin/duplicates", data)
 }
 
+// mergeCandidates asks the person behind a pair of addresses to confirm,
+// from each, that they are one: nothing moves before both confirmations.
 func (h *Handler) mergeCandidates(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	keep, _ := strconv.ParseInt(c.FormValue("keep"), 10, 64)
-	other, _ := strconv.ParseInt(c.FormValue("other"), 10, 64)
-	err := h.Store.MergeCandidates(c.UserContext(), adm.ID, keep, other, actor(c))
+	keep, err1 := strconv.ParseInt(c.FormValue("keep"), 10, 64)
+	other, err2 := strconv.ParseInt(c.FormValue("other"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return vivier.Errorf(vivier.EINVALID, "Choisissez deux fiches de la liste des doublons possibles.")
+	}
+	_, err := h.Store.RequestMerge(c.UserContext(), adm.ID, keep, other, actor(c))
 	switch code := vivier.ErrorCode(err); {
 	case err == nil:
-		return h.back(c, "/admin/"+adm.Slug+"/doublons", "Les deux fiches sont fusionnées : toutes les candidatures sont sur la fiche conservée.")
+		return h.back(c, "/admin/"+adm.Slug+"/doublons", "La demande de confirmation est envoyée aux deux adresses : les candidatures ne seront regroupées que si la personne confirme depuis chacune d'elles, dans les 15 jours.")
 	case code == vivier.EINVALID || code == vivier.ECONFLICT:
 		return h.renderDuplicates(c, templates.StatusFor(code), err)
 	}

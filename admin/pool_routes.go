@@ -1,7 +1,7 @@
 package admin
 
 // poolRoutes are the routes of the steps editor, the talent pool, the
-// duplicates and the transfers.
+// duplicates, the transfers and the correction of a candidate's details.
 func (h *Handler) poolRoutes() []Route {
 	return []Route{
 		{Method: "GET", Path: "/:adm/etapes", Access: administration, Perm: "pipeline:manage", handler: h.stepsPage},
@@ -17,5 +17,6 @@ func (h *Handler) poolRoutes() []Route {
 		{Method: "GET", Path: "/:adm/doublons", Access: administration, Perm: "candidates:merge", handler: h.duplicatesPage},
 		{Method: "POST", Path: "/:adm/doublons/fusion", Access: administration, Perm: "candidates:merge", handler: h.mergeCandidates},
 		{Method: "POST", Path: "/:adm/candidatures/:application/transfert", Access: administration, Perm: "applications:decide", handler: h.transferApplication},
+		{Method: "POST", Path: "/:adm/candidatures/:application/coordonnees", Access: administration, Perm: "applications:decide", handler: h.correctIdentity},
 	}
 }

@@ -28,6 +28,11 @@ func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
+	transfers, err := h.Store.ApplicationTransfers(ctx, adm.ID, d.ID)
+	if err != nil {
+		return err
+	}
+	t["Transfers"] = transfers
 	if t["Pending"].(bool) && h.can(c, "applications:decide") {
 		offers, err := h.Store.TransferOffers(ctx, adm.ID, d.OfferID)
 		if err != nil {
@@ -60,10 +65,10 @@ func (h *Handler) transferApplication(c *fiber.Ctx) error {
 		if slug == "" {
 			return vivier.FieldError("administration", "Saisissez l'identifiant de l'administration destinataire (par exemple ville-demo).")
 		}
-		if _, err := h.Store.TransferToAdministration(c.UserContext(), adm.ID, id, slug, h.Files, actor(c)); err != nil {
+		if _, err := h.Store.ProposeTransfer(c.UserContext(), adm.ID, id, slug, actor(c)); err != nil {
 			return err
 		}
-		return h.back(c, page, "La candidature est transmise à l'autre administration, qui la reçoit comme nouvelle ; la personne candidate est prévenue par courriel.")
+		return h.back(c, page, "Le transfert est proposé à la personne candidate, par courriel : l'autre administration ne reçoit la candidature que si elle l'accepte, dans les 15 jours.")
 	}
 	return vivier.FieldError("vers", "Choisissez de transférer vers une offre ou vers une autre administration.")
 }

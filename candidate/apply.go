@@ -132,11 +132,10 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 		if err := h.limitApply(c, sub.Email); err != nil {
 			return err
 		}
-		_, _, err = h.Store.Apply(c.UserContext(), sub, t.Offer, h.Files)
-		switch {
-		case errors.Is(err, vivier.ErrAlreadyApplied):
-			return h.renderApply(c, fiber.StatusConflict, t, sub, nil, vivier.ErrorMessage(err))
-		case err != nil:
+		// A second application to the offer with the same address gets the
+		// same answer as a first one: the page never says whether an address
+		// applied; the address's owner is told by email.
+		if _, _, err = h.Store.Apply(c.UserContext(), sub, t.Offer, h.Files); err != nil && !errors.Is(err, vivier.ErrAlreadyApplied) {
 			return err
 		}
 		return c.Redirect(t.Action+"/envoyee", fiber.StatusSeeOther)

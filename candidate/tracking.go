@@ -3,6 +3,7 @@ package candidate
 import (
 	"archive/zip"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,9 +15,11 @@ import (
 	"vivier/templates"
 )
 
-// The candidate's space, opened by the link sent by email. Every action is a
-// POST with the CSRF token; the link itself is the credential, so its pages
-// are never cached nor sent as a referrer.
+// The candidate's space, opened by the link sent by email. Opening it
+// changes nothing (mail scanners open links); every action is a POST with
+// the CSRF token. The link itself is the credential, so its pages are never
+// cached nor sent as a referrer, and it shows only the applications of its
+// own address.
 
 const askedForLink = "Si des candidatures existent pour cette adresse, un lien pour les suivre vient d'y être envoyé. Pensez à regarder dans les courriers indésirables."
 
@@ -56,44 +59,70 @@ func private(c *fiber.Ctx) {
 }
 
 var doneMessages = map[string]string{
-	"retrait":   "Votre candidature est retirée. Le recruteur en est informé.",
-	"relance":   "Votre message est envoyé au recruteur.",
-	"telephone": "Votre numéro de téléphone est mis à jour.",
-	"cv":        "Votre nouveau CV est joint à la candidature.",
-	"vivier":    "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
-	"entretien": "Vous avez accepté l'entretien. Le recruteur en est informé.",
-	"creneau":   "Votre demande d'un autre créneau est envoyée au recruteur.",
+	"retrait":       "Votre candidature est retirée. Le recruteur en est informé.",
+	"relance":       "Votre message est envoyé au recruteur.",
+	"coordonnees":   "Vos coordonnées sont mises à jour sur les candidatures choisies. Les recruteurs concernés en sont informés.",
+	"transfert":     "Vous avez accepté le transfert : l'autre administration reçoit votre candidature.",
+	"transfert-non": "Vous avez refusé le transfert : votre candidature reste où elle était.",
+	"regroupement":  "Votre réponse est enregistrée.",
+	"cv":            "Votre nouveau CV est joint à la candidature.",
+	"vivier":        "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
+	"entretien":     "Vous avez accepté l'entretien. Le recruteur en est informé.",
+	"creneau":       "Votre demande d'un autre créneau est envoyée au recruteur.",
+}
+
+// openSpace checks the link; an unknown, revoked or expired one gets the
+// page that sends a new link, with a 404.
+func (h *Handler) openSpace(c *fiber.Ctx) (*vivier.TrackingAccess, error) {
+	private(c)
+	cand, err := h.Store.CandidateByToken(c.UserContext(), c.Params("token"))
+	if errors.Is(err, vivier.ErrTrackingLinkExpired) {
+		return nil, h.Renderer.Page(c, fiber.StatusNotFound, "candidate/tracking_ask", templates.Map{
+			"Error": vivier.ErrorMessage(err), "Expired": true})
+	}
+	return cand, err
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {
-	private(c)
-	cand, err := h.Store.CandidateByToken(c.UserContext(), c.Params("token"))
-	if err != nil {
+	cand, err := h.openSpace(c)
+	if cand == nil {
 		return err
 	}
 	return h.renderSpace(c, fiber.StatusOK, cand, doneMessages[c.Query("fait")], "", nil)
 }
 
-func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.Candidate, flash, msg string, fields map[string]string) error {
-	apps, err := h.Store.CandidateApplications(c.UserContext(), cand.ID)
+func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.TrackingAccess, flash, msg string, fields map[string]string) error {
+	ctx, now := c.UserContext(), time.Now()
+	apps, err := h.Store.CandidateApplications(ctx, cand.ID)
 	if err != nil {
 		return err
 	}
-	interviews, err := h.Store.CandidateInterviews(c.UserContext(), cand.ID)
+	interviews, err := h.Store.CandidateInterviews(ctx, cand.ID)
+	if err != nil {
+		return err
+	}
+	transfers, err := h.Store.PendingTransfers(ctx, cand.ID, now)
+	if err != nil {
+		return err
+	}
+	merges, err := h.Store.PendingMerges(ctx, cand.ID, now)
 	if err != nil {
 		return err
 	}
 	return h.Renderer.Page(c, status, "candidate/tracking_space", templates.Map{
 		"Cand": cand, "Apps": apps, "Token": c.Params("token"), "Flash": flash, "Error": msg, "Fields": fields,
-		"Now": time.Now(), "UploadLimit": vivier.FormatSize(h.UploadLimit), "Interviews": interviews})
+		"Now": now, "UploadLimit": vivier.FormatSize(h.UploadLimit), "Interviews": interviews,
+		"Transfers": transfers, "Merges": merges, "Details": detailsForm(cand, apps, c, fields != nil)})
 }
 
 // spaceAction runs an action of the space and comes back to it.
-func (h *Handler) spaceAction(done string, act func(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error) fiber.Handler {
+func (h *Handler) spaceAction(done string, act func(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		private(c)
-		cand, err := h.Store.CandidateByToken(c.UserContext(), c.Params("token"))
-		if err != nil {
+		cand, err := h.openSpace(c)
+		if cand == nil {
+			return err
+		}
+		if err := h.Store.TouchTrackingLink(c.UserContext(), c.Params("token")); err != nil {
 			return err
 		}
 		var appID int64
@@ -114,24 +143,20 @@ func (h *Handler) spaceAction(done string, act func(c *fiber.Ctx, cand *vivier.C
 	}
 }
 
-func (h *Handler) withdraw(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error {
+func (h *Handler) withdraw(c *fiber.Ctx, cand *vivier.TrackingAccess, appID int64) error {
 	return h.Store.Withdraw(c.UserContext(), cand.ID, appID, c.FormValue("reason"))
 }
 
-func (h *Handler) nudge(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error {
+func (h *Handler) nudge(c *fiber.Ctx, cand *vivier.TrackingAccess, appID int64) error {
 	return h.Store.SendCandidateMessage(c.UserContext(), cand.ID, appID, c.FormValue("message"))
 }
 
 // renewTalentPool renews the consent the retention task asked about by email.
-func (h *Handler) renewTalentPool(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error {
+func (h *Handler) renewTalentPool(c *fiber.Ctx, cand *vivier.TrackingAccess, appID int64) error {
 	return h.Store.RenewTalentPool(c.UserContext(), cand.ID, appID, time.Now())
 }
 
-func (h *Handler) updatePhone(c *fiber.Ctx, cand *vivier.Candidate, _ int64) error {
-	return h.Store.UpdateCandidatePhone(c.UserContext(), cand.ID, c.FormValue("phone"))
-}
-
-func (h *Handler) replaceCV(c *fiber.Ctx, cand *vivier.Candidate, appID int64) error {
+func (h *Handler) replaceCV(c *fiber.Ctx, cand *vivier.TrackingAccess, appID int64) error {
 	up, err := h.readUpload(c, "cv")
 	if err != nil {
 		return err
@@ -144,9 +169,8 @@ func (h *Handler) replaceCV(c *fiber.Ctx, cand *vivier.Candidate, appID int64) e
 
 // revokeLinks revokes every link, this one included, and sends a new one.
 func (h *Handler) revokeLinks(c *fiber.Ctx) error {
-	private(c)
-	cand, err := h.Store.CandidateByToken(c.UserContext(), c.Params("token"))
-	if err != nil {
+	cand, err := h.openSpace(c)
+	if cand == nil {
 		return err
 	}
 	if err := h.Store.RevokeTrackingLinks(c.UserContext(), cand.ID); err != nil {
@@ -160,9 +184,8 @@ func (h *Handler) revokeLinks(c *fiber.Ctx) error {
 }
 
 func (h *Handler) erase(c *fiber.Ctx) error {
-	private(c)
-	cand, err := h.Store.CandidateByToken(c.UserContext(), c.Params("token"))
-	if err != nil {
+	cand, err := h.openSpace(c)
+	if cand == nil {
 		return err
 	}
 	if c.FormValue("confirm") != "oui" {
@@ -177,12 +200,12 @@ func (h *Handler) erase(c *fiber.Ctx) error {
 }
 
 // export sends everything Vivier keeps about the candidate: a JSON file and
-// the files they sent, in one zip.
+// the files they sent, in one zip. A POST: it writes (the candidate is told
+// that a copy was taken).
 func (h *Handler) export(c *fiber.Ctx) error {
-	private(c)
 	ctx := c.UserContext()
-	cand, err := h.Store.CandidateByToken(ctx, c.Params("token"))
-	if err != nil {
+	cand, err := h.openSpace(c)
+	if cand == nil {
 		return err
 	}
 	apps, err := h.Store.CandidateApplications(ctx, cand.ID)
@@ -227,7 +250,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 	return z.Close()
 }
 
-func exportDoc(cand *vivier.Candidate, apps []vivier.TrackedApplication, files []vivier.StoredFile) map[string]any {
+func exportDoc(cand *vivier.TrackingAccess, apps []vivier.TrackedApplication, files []vivier.StoredFile) map[string]any {
 	type event struct {
 		Date   time.Time `json:"date"`
 		Statut string    `json:"statut"`
@@ -240,13 +263,13 @@ func exportDoc(cand *vivier.Candidate, apps []vivier.TrackedApplication, files [
 		}
 		list = append(list, map[string]any{
 			"id": a.ID, "offre": a.OfferTitle, "employeur": a.AdminName, "envoyee_le": a.CreatedAt, "statut": a.Status(),
+			"civilite": a.Civility, "prenom": a.FirstName, "nom": a.LastName, "telephone": a.Phone,
 			"source": a.Source, "reponses": a.Answers.V, "lettre": a.LetterText, "vivier_talents": a.TalentPoolAt != nil,
 			"motif_retrait": a.WithdrawReason, "historique": events,
 		})
 	}
 	return map[string]any{
-		"candidat": map[string]any{"email": cand.Email, "civilite": cand.Civility, "prenom": cand.FirstName, "nom": cand.LastName,
-			"telephone": cand.Phone, "depuis": cand.CreatedAt},
+		"candidat":     map[string]any{"email": cand.Email, "depuis": cand.CreatedAt},
 		"candidatures": list, "fichiers": files, "exporte_le": time.Now(),
 	}
 }

@@ -60,7 +60,7 @@ func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) e
 		return w.receivedWithTemplate(ctx, t, a, *own)
 	}
 	_, err = w.sendWithToken(ctx, t.Type(), "application_received", *a.Candidate.Email, &a.AdministrationID,
-		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, hash) },
+		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) any {
 			return map[string]any{"A": a, "URL": w.cfg.BaseURL + "/suivi/" + token, "Logo": logo,
 				"Due": a.CreatedAt.AddDate(0, 0, a.ResponseDays).In(paris).Format("02/01/2006")}
@@ -81,7 +81,7 @@ func (w *Worker) handleTrackingLink(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	_, err = w.sendWithToken(ctx, t.Type(), "tracking_link", p.Email, nil,
-		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, c.ID, hash) },
+		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, c.ID, nil, hash) },
 		func(token string) any { return map[string]any{"URL": w.cfg.BaseURL + "/suivi/" + token} })
 	return err
 }

@@ -76,7 +76,7 @@ func (w *Worker) handleDataExport(ctx context.Context, t *asynq.Task) error {
 		at = w.now()
 	}
 	_, err = w.sendTemplate(ctx, t.Type()+":"+id, "data_export", *c.Email, nil, map[string]any{
-		"FirstName": c.FirstName, "At": at.In(paris).Format("02/01/2006 à 15h04"), "URL": w.cfg.BaseURL + "/suivi"})
+		"At": at.In(paris).Format("02/01/2006 à 15h04"), "URL": w.cfg.BaseURL + "/suivi"})
 	return err
 }
 

@@ -82,7 +82,7 @@ func (w *Worker) receivedWithTemplate(ctx context.Context, t *asynq.Task, a *viv
 	}
 	to := *a.Candidate.Email
 	_, err := w.sendTokenEmail(ctx, t.Type()+":"+id, "application_received", to, &a.AdministrationID,
-		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, hash) },
+		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
 			return w.customOutgoing(to, own, vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token))
 		})

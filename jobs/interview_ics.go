@@ -38,7 +38,7 @@ func InterviewICS(iv *vivier.Interview, a *vivier.ApplicationSummary, baseURL st
 	ev.SetStatus(ics.ObjectStatusConfirmed)
 	ev.SetOrganizer("mailto:"+iv.Organizer, ics.WithCN(a.AdminName))
 	if a.Candidate.Email != nil {
-		ev.AddAttendee("mailto:"+*a.Candidate.Email, ics.WithCN(strings.TrimSpace(a.Candidate.FirstName+" "+a.Candidate.LastName)),
+		ev.AddAttendee("mailto:"+*a.Candidate.Email, ics.WithCN(strings.TrimSpace(a.FirstName+" "+a.LastName)),
 			ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant, ics.ParticipationStatusNeedsAction, ics.WithRSVP(true))
 	}
 	for _, ag := range iv.Interviewers {

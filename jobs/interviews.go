@@ -73,7 +73,7 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, t *asynq.Task) e
 	}
 	to := *a.Candidate.Email
 	_, err = w.sendTokenEmail(ctx, t.Type()+":"+id, "interview_invitation", to, &a.AdministrationID,
-		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, hash) },
+		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
 			v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token)
 			for k, val := range vivier.InterviewValues(iv, paris) {

@@ -9,7 +9,8 @@ import (
 )
 
 // TypeMaintenance purges what has served its time: relayed outbox rows after
-// a week, expired sessions and CSRF tokens, and erased candidates' files.
+// a week, expired sessions and CSRF tokens, and erased candidates' files; and
+// it ends the transfers and merges left without the candidate's answer.
 const TypeMaintenance = "maintenance:purge"
 
 func (w *Worker) registerPeriodic() error {
@@ -35,12 +36,21 @@ func (w *Worker) handleMaintenance(ctx context.Context, _ *asynq.Task) error {
 	if _, err := w.store.PurgeUnsubscribeTokens(ctx, time.Now()); err != nil {
 		return err
 	}
+	transfers, err := w.store.ExpireTransfers(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	merges, err := w.store.ExpireMerges(ctx, time.Now())
+	if err != nil {
+		return err
+	}
 	if w.cfg.Files != nil {
 		// Files an erasure marked but the store did not remove then.
 		if err := w.store.PurgeDeletedFiles(ctx, w.cfg.Files); err != nil {
 			return err
 		}
 	}
-	w.log.InfoContext(ctx, "maintenance", "outbox_purged", outbox, "sessions_purged", sessions)
+	w.log.InfoContext(ctx, "maintenance", "outbox_purged", outbox, "sessions_purged", sessions,
+		"transfers_expired", transfers, "merges_expired", merges)
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"vivier"
 	"vivier/jobs"
@@ -73,24 +74,39 @@ func TestTransferEmail(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := vivier.NewLocalFiles(t.TempDir())
-	newID, err := f.store.TransferToAdministration(ctx, app.AdministrationID, app.ID, "metropole", files, vivier.Actor{Email: "rh@mairie.test"})
+	trID, err := f.store.ProposeTransfer(ctx, app.AdministrationID, app.ID, "metropole", vivier.Actor{Email: "rh@mairie.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The candidate is asked first, with a link to their space.
+	pid, proposal := lastOutbox(t, f, vivier.TaskTransferProposed)
+	before := len(f.smtp.Messages())
+	if err := f.runTask(vivier.TaskTransferProposed, jobs.OutboxTaskID(pid), proposal); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.smtp.Messages()
+	if len(msgs) != before+1 || !strings.Contains(msgs[len(msgs)-1].Subject, "vous propose de transmettre votre candidature à Métropole de Lille") ||
+		!strings.Contains(msgs[len(msgs)-1].Text, "Rien ne lui est transmis sans votre accord") {
+		t.Fatalf("proposal emails: %d", len(msgs)-before)
+	}
+	newID, err := f.store.AcceptTransfer(ctx, app.CandidateID, trID, files, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	id, payload := lastOutbox(t, f, vivier.TaskApplicationTransferred)
-	before := len(f.smtp.Messages())
+	before = len(f.smtp.Messages())
 	for range 2 {
 		if err := f.runTask(vivier.TaskApplicationTransferred, jobs.OutboxTaskID(id), payload); err != nil {
 			t.Fatal(err)
 		}
 	}
-	msgs := f.smtp.Messages()
+	msgs = f.smtp.Messages()
 	if len(msgs) != before+1 {
 		t.Fatalf("%d transfer emails, want 1", len(msgs)-before)
 	}
 	m := msgs[len(msgs)-1]
 	if m.To[0] != "ines@exemple.fr" || !strings.Contains(m.Subject, "Métropole de Lille") ||
-		!strings.Contains(m.Text, "Mairie de Lille a étudié votre candidature au poste « Jardinier·ère »") {
+		!strings.Contains(m.Text, "Mairie de Lille vous a proposé de transmettre votre candidature au poste « Jardinier·ère » à Métropole de Lille ; vous l'avez accepté.") {
 		t.Errorf("transfer email for %d: %q\n%s", newID, m.Subject, m.Text)
 	}
 }

@@ -115,7 +115,7 @@ func (w *Worker) askRenewal(ctx context.Context, r vivier.TalentPoolRenewal) (bo
 	rec := &vivier.SentEmail{MessageKey: key, Template: "talent_pool_renewal", Recipient: r.Email, AdministrationID: &r.AdministrationID}
 	return w.store.SendOnce(ctx, rec, func() (string, error) {
 		token, hash := vivier.NewToken()
-		if err := w.store.CreateTrackingLink(ctx, r.CandidateID, hash); err != nil {
+		if err := w.store.CreateTrackingLink(ctx, r.CandidateID, &r.ApplicationID, hash); err != nil {
 			return "", err
 		}
 		email, err := w.renderer.Email("talent_pool_renewal", map[string]any{

@@ -24,8 +24,8 @@ func emailSample() map[string]any {
 	received := time.Date(2026, 12, 2, 9, 30, 0, 0, time.UTC)
 	a := &vivier.ApplicationSummary{
 		Application: vivier.Application{ID: 42, AdministrationID: 1, Category: vivier.CategoryRefused, CreatedAt: received,
-			WithdrawReason: "J'ai trouvé un autre poste."},
-		Candidate:  vivier.Candidate{ID: 7, Email: &email, FirstName: "Inès", LastName: "Moreau"},
+			WithdrawReason: "J'ai trouvé un autre poste.", Identity: vivier.Identity{FirstName: "Inès", LastName: "Moreau"}},
+		Candidate:  vivier.Candidate{ID: 7, Email: &email},
 		OfferTitle: &offer, AdminName: "Mairie de Lille", AdminSlug: "mairie-de-lille", ResponseDays: 15,
 	}
 	base := "https://vivier.example.gouv.fr"
@@ -34,7 +34,10 @@ func emailSample() map[string]any {
 		"Status": "non retenue", "Refused": true, "Accepted": false,
 		// a recruiter's message (Body) and a note's mention (Author, …)
 		"M": map[string]any{"Body": "Pouvez-vous nous indiquer vos disponibilités\npour un entretien la semaine prochaine ?",
-			"Author": "Claire Dupont", "AdminName": "Mairie de Lille", "OfferTitle": offer},
+			"Author": "Claire Dupont", "AdminName": "Mairie de Lille", "OfferTitle": offer, "Matched": "le nom et le téléphone"},
+		// a transfer or a merge waiting for the candidate
+		"T": &vivier.Transfer{FromAdminName: "Ministère de la Culture", ToAdminName: "Mairie de Lille", OfferTitle: &offer},
+		"Other": "i•••••@exemple.fr", "Keep": "cette adresse",
 		"Apps":           []vivier.ApplicationRow{{ID: 42, OfferTitle: &offer, FirstName: "Inès", LastName: "Moreau", CreatedAt: received}, {ID: 43, FirstName: "Karim", LastName: "Durand", CreatedAt: received}},
 		"URL":            base + "/suivi/0123456789abcdef0123456789abcdef0123456789a",
 		"Logo":           base + "/employeurs/mairie-de-lille/images/logo.png",

@@ -207,7 +207,7 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		token, hash := vivier.NewToken()
-		if err := p.Store().CreateTrackingLink(t.Context(), cand.ID, hash); err != nil {
+		if err := p.Store().CreateTrackingLink(t.Context(), cand.ID, nil, hash); err != nil {
 			t.Fatal(err)
 		}
 		if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/suivi/"+token),

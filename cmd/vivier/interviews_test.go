@@ -171,7 +171,7 @@ func TestInterviewOverHTTP(t *testing.T) {
 	// The candidate answers from their space, each answer a POST with CSRF.
 	sum, _ := p.Store().ApplicationSummaryByID(ctx, ids[0])
 	tok, hash := vivier.NewToken()
-	if err := p.Store().CreateTrackingLink(ctx, sum.CandidateID, hash); err != nil {
+	if err := p.Store().CreateTrackingLink(ctx, sum.CandidateID, nil, hash); err != nil {
 		t.Fatal(err)
 	}
 	cand := newClient(t)
@@ -189,7 +189,7 @@ func TestInterviewOverHTTP(t *testing.T) {
 	// Another candidate's link does not reach this interview.
 	other, _ := p.Store().ApplicationSummaryByID(ctx, ids[1])
 	otherTok, otherHash := vivier.NewToken()
-	p.Store().CreateTrackingLink(ctx, other.CandidateID, otherHash)
+	p.Store().CreateTrackingLink(ctx, other.CandidateID, nil, otherHash)
 	oc := newClient(t)
 	_, otherPage := get(t, oc, p.URL+"/suivi/"+otherTok)
 	if resp, _ := postForm(t, oc, fmt.Sprintf("%s/suivi/%s/entretiens/%d/acceptation", p.URL, otherTok, ivID),

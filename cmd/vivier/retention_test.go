@@ -55,7 +55,7 @@ func TestCandidateRenewsTalentPoolConsent(t *testing.T) {
 	}
 	p.Store().DB().MustExec(`UPDATE applications SET talent_pool_at = now() - interval '23 months' WHERE candidate_id = $1`, cand.ID)
 	token, hash := vivier.NewToken()
-	if err := p.Store().CreateTrackingLink(ctx, cand.ID, hash); err != nil {
+	if err := p.Store().CreateTrackingLink(ctx, cand.ID, nil, hash); err != nil {
 		t.Fatal(err)
 	}
 	_, space := get(t, c, p.URL+"/suivi/"+token)

@@ -1,0 +1,27 @@
+package admin
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+)
+
+// correctIdentity lets an agent who decides on an application correct what
+// it says of its candidate (a typo in a name, a phone): checked as at
+// application time, noted in the application's history and the audit log.
+func (h *Handler) correctIdentity(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	id, err := idParam(c, "application", "Candidature introuvable.")
+	if err != nil {
+		return err
+	}
+	ident := vivier.Identity{Civility: c.FormValue("civility"), FirstName: c.FormValue("first_name"),
+		LastName: c.FormValue("last_name"), Phone: c.FormValue("phone")}
+	if err := h.Store.CorrectIdentity(c.UserContext(), adm.ID, id, ident, actor(c)); err != nil {
+		return err
+	}
+	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(id, 10)+"#identite",
+		"Les coordonnées sont corrigées ; l'historique de la candidature le dit.")
+}
