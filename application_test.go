@@ -1,6 +1,7 @@
 package vivier_test
 
 import (
+	"errors"
 	"context"
 	"strings"
 	"sync"
@@ -119,10 +120,18 @@ func TestApply(t *testing.T) {
 	} else {
 		r.Close()
 	}
-	// The same email again, from a new form: refused, pointing to the link.
+	// The same email again, from a new form: not recorded, and the address
+	// is told by email (the page says nothing: candidate/apply.go).
 	again := submission(t, "camille@exemple.fr")
-	if _, _, err := s.Apply(ctx, again, o, files); vivier.ErrorCode(err) != vivier.ECONFLICT || !strings.Contains(vivier.ErrorMessage(err), "lien de suivi") {
+	again.FirstName = "Autre"
+	if _, _, err := s.Apply(ctx, again, o, files); !errors.Is(err, vivier.ErrAlreadyApplied) {
 		t.Fatalf("second application: %v", err)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskAlreadyApplied); n != 1 {
+		t.Errorf("%d notices to the address, want 1", n)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM applications WHERE first_name = 'Autre'`); n != 0 {
+		t.Error("the second application changed or added a row")
 	}
 	// A closed offer takes none.
 	if err := s.MoveOffer(ctx, a.ID, o.ID, vivier.OfferClosed, vivier.Actor{Email: "r@a.fr"}); err != nil {

@@ -39,11 +39,12 @@ func seedPipeline(b *testing.B, n int) (s *vivier.Store, adminID, offerID, agent
 		sql  string
 		args []any
 	}{
-		{`INSERT INTO candidates (email, first_name, last_name)
-		 SELECT 'c' || i || '@exemple.fr', 'Prénom' || i, 'Nom' || lpad(i::text, 5, '0') FROM generate_series(1, $1::int) i`, []any{n}},
-		{`INSERT INTO applications (administration_id, offer_id, candidate_id, source, answers, consent_at, idempotency_key, created_at)
+		{`INSERT INTO candidates (email) SELECT 'c' || i || '@exemple.fr' FROM generate_series(1, $1::int) i`, []any{n}},
+		{`INSERT INTO applications (administration_id, offer_id, candidate_id, source, answers, consent_at, idempotency_key, created_at,
+			first_name, last_name)
 		 SELECT $1, $2, c.id, (ARRAY['site_vivier', 'linkedin', 'apec', 'pole_emploi'])[1 + c.id % 4], '{"permis": "oui"}',
-			now(), gen_random_uuid(), now() - c.id * interval '1 minute' FROM candidates c`, []any{A, O}},
+			now(), gen_random_uuid(), now() - c.id * interval '1 minute', 'Prénom' || split_part(c.email, '@', 1),
+			'Nom' || lpad(substr(split_part(c.email, '@', 1), 2), 5, '0') FROM candidates c`, []any{A, O}},
 		{`INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text)
 		 SELECT a.id, 'cv', 'k' || a.id, 'cv.pdf', 'application/pdf', 1000, repeat('a', 64),
 			(ARRAY['Jardinier paysagiste, taille des haies', 'Comptable public, marchés', 'Développeuse Go', 'Agent d''accueil'])[1 + a.id % 4]

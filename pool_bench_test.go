@@ -25,10 +25,10 @@ func BenchmarkTalentPool(b *testing.B) {
 	}
 	for i, id := range admins {
 		if _, err := s.DB().ExecContext(ctx, `
-			WITH c AS (INSERT INTO candidates (email, first_name, last_name)
-				SELECT 'c' || $2::int || '-' || n || '@exemple.fr', 'Prénom' || n, 'Nom' || n FROM generate_series(1, 5000) n RETURNING id),
-			a AS (INSERT INTO applications (administration_id, candidate_id, consent_at, talent_pool_at, idempotency_key)
-				SELECT $1, id, now(), CASE WHEN $2::int = 0 THEN now() END, gen_random_uuid() FROM c RETURNING id)
+			WITH c AS (INSERT INTO candidates (email)
+				SELECT 'c' || $2::int || '-' || n || '@exemple.fr' FROM generate_series(1, 5000) n RETURNING id),
+			a AS (INSERT INTO applications (administration_id, candidate_id, consent_at, talent_pool_at, idempotency_key, first_name, last_name)
+				SELECT $1, id, now(), CASE WHEN $2::int = 0 THEN now() END, gen_random_uuid(), 'Prénom' || id, 'Nom' || id FROM c RETURNING id)
 			INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text)
 			SELECT id, 'cv', 'k/' || id, 'cv.pdf', 'application/pdf', 1, md5(id::text) || md5(id::text),
 				CASE WHEN id % 2 = 0 THEN 'Jardinier paysagiste, taille des haies' ELSE 'Comptable public' END FROM a`, id, i); err != nil {

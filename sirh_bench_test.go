@@ -35,11 +35,11 @@ func seedHires(b *testing.B, db *sqlx.DB, n int) *vivier.SIRHBatch {
 	if err := s.CreateOffer(ctx, adm.ID, o, vivier.Actor{}); err != nil {
 		b.Fatal(err)
 	}
-	db.MustExec(`INSERT INTO candidates (email, civility, first_name, last_name, phone)
-		SELECT 'c' || g || '@exemple.fr', 'madame', 'Prénom' || g, 'Nom' || g, '+336' || lpad(g::text, 8, '0')
-		FROM generate_series(1, $1) g`, n)
-	db.MustExec(`INSERT INTO applications (administration_id, offer_id, candidate_id, category, consent_at, idempotency_key)
-		SELECT $1, $2, c.id, 'acceptee', now(), gen_random_uuid() FROM candidates c`, adm.ID, o.ID)
+	db.MustExec(`INSERT INTO candidates (email) SELECT 'c' || g || '@exemple.fr' FROM generate_series(1, $1) g`, n)
+	db.MustExec(`INSERT INTO applications (administration_id, offer_id, candidate_id, category, consent_at, idempotency_key,
+			civility, first_name, last_name, phone)
+		SELECT $1, $2, c.id, 'acceptee', now(), gen_random_uuid(), 'madame', 'Prénom' || c.id, 'Nom' || c.id,
+			'+336' || lpad(c.id::text, 8, '0') FROM candidates c`, adm.ID, o.ID)
 	var batch vivier.SIRHBatch
 	if err := db.Get(&batch, `INSERT INTO sirh_batches (administration_id, kind, format, destination, hires)
 		VALUES ($1, 'nuit', 'csv', 'dossier', $2) RETURNING id, administration_id, kind, format, destination, state, hires, checksum,
@@ -48,7 +48,7 @@ func seedHires(b *testing.B, db *sqlx.DB, n int) *vivier.SIRHBatch {
 	}
 	db.MustExec(`INSERT INTO sirh_hires (administration_id, application_id, batch_id, civility, first_name, last_name, email, phone,
 			offer_reference, post, siret, nature, categorie, start_date, documents)
-		SELECT a.administration_id, a.id, $2, c.civility, c.first_name, c.last_name, c.email, c.phone, 'BENCH-1',
+		SELECT a.administration_id, a.id, $2, a.civility, a.first_name, a.last_name, c.email, a.phone, 'BENCH-1',
 			'Développeur·se back-end', '11000000000015', 'contractuel', 'A', date '2027-01-04',
 			jsonb_build_array(jsonb_build_object('type', 'cv', 'nom', 'cv.pdf', 'type_mime', 'application/pdf', 'taille', 48213,
 				'sha256', repeat('ab', 32), 'reference', '/admin/bench/candidatures/' || a.id || '/fichiers/' || a.id))

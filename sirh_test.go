@@ -107,7 +107,7 @@ func TestSIRHBatchFormats(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, _, ids := hireWorld(t, 1)
-	s.DB().MustExec(`UPDATE candidates SET last_name = '=HYPERLINK("x")'`)
+	s.DB().MustExec(`UPDATE applications SET last_name = '=HYPERLINK("x")'`)
 	moveTo(t, s, a.ID, ids[0], "Recrutée", vivier.HireDetails{})
 	var hireID int64
 	if err := s.DB().Get(&hireID, `SELECT id FROM sirh_hires`); err != nil {

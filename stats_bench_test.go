@@ -74,8 +74,8 @@ func loadStatsBench(tb testing.TB, s *vivier.Store) int64 {
 	}
 	load := func(adminID int64, n int) {
 		for _, q := range []string{
-			`INSERT INTO candidates (email, first_name, last_name)
-				SELECT 'c' || $1::bigint::text || '-' || g || '@exemple.fr', 'Prénom', 'Nom' FROM generate_series(1, $2) g`,
+			`INSERT INTO candidates (email)
+				SELECT 'c' || $1::bigint::text || '-' || g || '@exemple.fr' FROM generate_series(1, $2) g`,
 			// Every fifth application is spontaneous; the rest go round the offers.
 			`INSERT INTO applications (administration_id, offer_id, candidate_id, source, consent_at, idempotency_key, created_at)
 				SELECT $1::bigint, CASE WHEN g % 5 = 0 THEN NULL ELSE o.ids[1 + g % array_length(o.ids, 1)] END, c.id,

@@ -56,7 +56,7 @@ func TestInterviewInvitationCarriesAValidICS(t *testing.T) {
 	ctx := context.Background()
 	app := applyOnce(t, f)
 	// The administration's own template, with a name that tries HTML.
-	if _, err := f.store.DB().Exec(`UPDATE candidates SET first_name = '<i>Inès</i>' WHERE id = $1`, app.CandidateID); err != nil {
+	if _, err := f.store.DB().Exec(`UPDATE applications SET first_name = '<i>Inès</i>' WHERE id = $1`, app.ID); err != nil {
 		t.Fatal(err)
 	}
 	mine := vivier.EmailTemplate{Event: vivier.EventInterview, Subject: "Entretien le {{date_entretien}}",

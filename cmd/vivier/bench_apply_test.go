@@ -158,8 +158,8 @@ func pgbenchApplyRows(b *testing.B, p *program, clients int) float64 {
 	p.Store().DB().Get(&adm, `SELECT id FROM administrations WHERE slug = 'ville-demo'`)
 	p.Store().DB().Get(&offer, `SELECT id FROM offers WHERE reference = 'APPLY-1'`)
 	script := fmt.Sprintf(`BEGIN;
-INSERT INTO candidates (email, first_name, last_name) VALUES (gen_random_uuid() || '@exemple.fr', 'Camille', 'Martin') RETURNING id \gset c_
-INSERT INTO applications (administration_id, offer_id, candidate_id, answers, consent_at, idempotency_key) VALUES (%d, %d, :c_id, '{"permis":"oui"}', now(), gen_random_uuid()) RETURNING id \gset a_
+INSERT INTO candidates (email) VALUES (gen_random_uuid() || '@exemple.fr') RETURNING id \gset c_
+INSERT INTO applications (administration_id, offer_id, candidate_id, answers, consent_at, idempotency_key, first_name, last_name) VALUES (%d, %d, :c_id, '{"permis":"oui"}', now(), gen_random_uuid(), 'Camille', 'Martin') RETURNING id \gset a_
 INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text) VALUES (:a_id, 'cv', 'bench/' || :a_id, 'cv.pdf', 'application/pdf', 300000, repeat('a', 64), 'Experience');
 INSERT INTO application_events (application_id, actor, to_category, email_sent) VALUES (:a_id, 'candidat', 'nouvelle', true);
 INSERT INTO outbox (task_type, queue, payload, administration_id) VALUES ('email:application_received', 'critical', '{}', %d), ('email:new_application', 'default', '{}', %d);

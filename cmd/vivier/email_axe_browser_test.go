@@ -36,7 +36,7 @@ func emailSample() map[string]any {
 		"M": map[string]any{"Body": "Pouvez-vous nous indiquer vos disponibilités\npour un entretien la semaine prochaine ?",
 			"Author": "Claire Dupont", "AdminName": "Mairie de Lille", "OfferTitle": offer, "Matched": "le nom et le téléphone"},
 		// a transfer or a merge waiting for the candidate
-		"T": &vivier.Transfer{FromAdminName: "Ministère de la Culture", ToAdminName: "Mairie de Lille", OfferTitle: &offer},
+		"T":     &vivier.Transfer{FromAdminName: "Ministère de la Culture", ToAdminName: "Mairie de Lille", OfferTitle: &offer},
 		"Other": "i•••••@exemple.fr", "Keep": "cette adresse",
 		"Apps":           []vivier.ApplicationRow{{ID: 42, OfferTitle: &offer, FirstName: "Inès", LastName: "Moreau", CreatedAt: received}, {ID: 43, FirstName: "Karim", LastName: "Durand", CreatedAt: received}},
 		"URL":            base + "/suivi/0123456789abcdef0123456789abcdef0123456789a",
