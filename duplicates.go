@@ -325,7 +325,7 @@ func mergeCandidates(ctx context.Context, tx *sqlx.Tx, m *CandidateMerge, now ti
 		`DELETE FROM pool_invitations o WHERE o.candidate_id = $2
 			AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`,
 		`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
-		`UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $2 AND revoked_at IS NULL`,
+		`UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $2::bigint AND candidate_id <> $1::bigint AND revoked_at IS NULL`,
 		`UPDATE candidate_merges SET outcome = 'fusionnee', decided_at = now() WHERE outcome = 'en_attente'
 			AND (keep_id IN ($1, $2) OR other_id IN ($1, $2))`,
 	}
