@@ -1,8 +1,8 @@
 package vivier_test
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
