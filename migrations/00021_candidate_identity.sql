@@ -95,10 +95,10 @@ ALTER TABLE candidates
     ADD COLUMN first_name text NOT NULL DEFAULT '',
     ADD COLUMN last_name  text NOT NULL DEFAULT '',
     ADD COLUMN phone      text NOT NULL DEFAULT '';
--- Back to one identity per address: the latest application's.
+-- Back to one identity per address: the latest application's that has one.
 UPDATE candidates c SET civility = a.civility, first_name = a.first_name, last_name = a.last_name, phone = a.phone
 FROM (SELECT DISTINCT ON (candidate_id) candidate_id, civility, first_name, last_name, phone
-      FROM applications ORDER BY candidate_id, created_at DESC, id DESC) a
+      FROM applications ORDER BY candidate_id, category = 'anonymisee', created_at DESC, id DESC) a
 WHERE a.candidate_id = c.id;
 CREATE INDEX candidates_last_name_lower_idx ON candidates (lower(last_name));
 CREATE INDEX candidates_full_name_lower_idx ON candidates (lower(first_name || ' ' || last_name));
