@@ -36,6 +36,9 @@ func openOfferOf(t testing.TB, p *program, slug, ref, title string) *vivier.Offe
 	if err := p.Store().MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{Email: "t@t"}); err != nil {
 		t.Fatal(err)
 	}
+	if o, err = p.Store().OfferByID(ctx, adm.ID, o.ID); err != nil {
+		t.Fatal(err)
+	}
 	return o
 }
 
