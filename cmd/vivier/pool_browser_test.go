@@ -47,7 +47,7 @@ func TestPoolPagesInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/doublons"), chromedp.WaitVisible(`//button[contains(., "Fusionner")]`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/doublons"), chromedp.WaitVisible(`//button[contains(., "Demander à la personne de confirmer")]`)); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "duplicates")

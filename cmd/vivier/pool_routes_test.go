@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -182,18 +183,30 @@ func TestPoolAndDuplicatesRoutes(t *testing.T) {
 		t.Fatal("B's attempt changed the candidates")
 	}
 	ac, atoken := signInAs(t, p, "admin@ville-demo.vivier.test")
-	if resp, page = get(t, ac, dups); resp.StatusCode != 200 || !strings.Contains(page, "Fusionner dans la fiche camille@exemple.fr") {
+	if resp, page = get(t, ac, dups); resp.StatusCode != 200 || !strings.Contains(page, "Même personne") ||
+		!strings.Contains(page, "Demander à la personne de confirmer") {
 		t.Fatalf("duplicates page = %d: %s", resp.StatusCode, page)
 	}
 	merge.Set("_csrf", atoken)
+	merge.Set("keep", "x")
+	if resp, page = postForm(t, ac, dups+"/fusion", merge); resp.StatusCode != 422 || !strings.Contains(page, "Choisissez deux fiches") {
+		t.Errorf("a malformed id = %d", resp.StatusCode)
+	}
+	merge.Set("keep", strconv.FormatInt(dup1.CandidateID, 10))
 	if resp, _ = postForm(t, ac, dups+"/fusion", merge); resp.StatusCode != 303 {
-		t.Fatalf("merge = %d", resp.StatusCode)
+		t.Fatalf("merge request = %d", resp.StatusCode)
 	}
-	if n := count(t, p, `SELECT count(*) FROM applications WHERE candidate_id = $1`, dup1.CandidateID); n != 2 {
-		t.Errorf("kept candidate has %d applications", n)
+	// Asked, not done: nothing moves before the person confirms from both
+	// addresses (candidate_identity_test.go).
+	if n := count(t, p, `SELECT count(*) FROM applications WHERE candidate_id = $1`, dup1.CandidateID); n != 1 {
+		t.Errorf("kept candidate has %d applications before any confirmation", n)
 	}
-	if _, page = get(t, ac, dups); !strings.Contains(page, "Les deux fiches sont fusionnées") || !strings.Contains(page, "Aucun doublon possible") {
-		t.Error("after the merge")
+	if n := count(t, p, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskMergeConfirm); n != 2 {
+		t.Errorf("%d confirmation emails queued, want 2", n)
+	}
+	if _, page = get(t, ac, dups); !strings.Contains(page, "La demande de confirmation est envoyée aux deux adresses") ||
+		!strings.Contains(page, "camille@exemple.fr n'a pas encore répondu") {
+		t.Errorf("after the request: %s", page)
 	}
 }
 
@@ -220,7 +233,7 @@ func TestTransferRoutes(t *testing.T) {
 
 	rc, rtoken := signInAs(t, p, "recruteur@ville-demo.vivier.test")
 	resp, page := get(t, rc, app(a1.ID))
-	if resp.StatusCode != 200 || !strings.Contains(page, "Transférer vers cette offre") || !strings.Contains(page, "Transmettre à cette administration") {
+	if resp.StatusCode != 200 || !strings.Contains(page, "Transférer vers cette offre") || !strings.Contains(page, "Proposer le transfert à la personne candidate") {
 		t.Fatalf("application page = %d", resp.StatusCode)
 	}
 	// Within the administration.
@@ -234,11 +247,25 @@ func TestTransferRoutes(t *testing.T) {
 		!strings.Contains(page, "Aucune administration active") {
 		t.Errorf("unknown administration = %d", resp.StatusCode)
 	}
-	// To the other administration.
+	// To the other administration: proposed to the candidate, who accepts.
 	if resp, _ = postForm(t, rc, app(a1.ID)+"/transfert", url.Values{"_csrf": {rtoken}, "vers": {"administration"}, "administration": {"ministere-demo"}}); resp.StatusCode != 303 {
 		t.Fatalf("transfer to ministere-demo = %d", resp.StatusCode)
 	}
-	if _, page = get(t, rc, app(a1.ID)); !strings.Contains(page, "transférée à une autre administration") || strings.Contains(page, "Transmettre à cette administration") {
+	if _, page = get(t, rc, app(a1.ID)); !strings.Contains(page, "en attente de l&#39;accord de la personne candidate") {
+		t.Errorf("the pending transfer is not shown")
+	}
+	if _, page = get(t, bc, p.URL+"/admin/ministere-demo/candidatures?type=spontanees"); strings.Contains(page, "Inès Moreau") {
+		t.Fatal("the receiving administration sees the application before the candidate's answer")
+	}
+	var trID int64
+	if err := p.Store().DB().Get(&trID, `SELECT id FROM application_transfers WHERE application_id = $1`, a1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Store().AcceptTransfer(context.Background(), a1.CandidateID, trID, p.files, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, page = get(t, rc, app(a1.ID)); !strings.Contains(page, "transférée à une autre administration") || strings.Contains(page, "Proposer le transfert") ||
+		!strings.Contains(page, "acceptée par la personne candidate") {
 		t.Errorf("the original is not closed")
 	}
 	if n := count(t, p, `SELECT count(*) FROM applications WHERE administration_id = $1 AND category IN ('nouvelle', 'en_cours') AND id = $2`, o.AdministrationID, a1.ID); n != 0 {
