@@ -131,7 +131,7 @@ func TestApplyAndTrack(t *testing.T) {
 	// The same address from a new form: the same answer as a first
 	// application (identity_test.go), nothing recorded.
 	_, page = get(t, c, formURL)
-	resp, body := postApplication(t, c, formURL, applyFields(t, page, "camille@exemple.fr"), map[string][]byte{"cv": cv})
+	resp, _ := postApplication(t, c, formURL, applyFields(t, page, "camille@exemple.fr"), map[string][]byte{"cv": cv})
 	if resp.StatusCode != 303 || countRows(t, p, "applications") != 1 {
 		t.Fatalf("second application = %d", resp.StatusCode)
 	}
@@ -144,7 +144,7 @@ func TestApplyAndTrack(t *testing.T) {
 	if link == "" {
 		t.Fatal("no tracking link emailed")
 	}
-	resp, body = get(t, c, p.URL+link)
+	resp, body := get(t, c, p.URL+link)
 	if resp.StatusCode != 200 || !strings.Contains(body, "Jardinier·ère des parcs") || !strings.Contains(body, ">reçue</p>") ||
 		resp.Header.Get("Referrer-Policy") != "no-referrer" || resp.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("space = %d %v", resp.StatusCode, resp.Header)
