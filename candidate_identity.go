@@ -107,14 +107,10 @@ func (s *Store) CorrectIdentity(ctx context.Context, adminID, appID int64, id Id
 		return err
 	}
 	return s.inTx(ctx, "CorrectIdentity", func(tx *sqlx.Tx) error {
-		apps, err := lockApplications(ctx, tx, adminID, []int64{appID})
+		a, err := lockApplication(ctx, tx, adminID, appID)
 		if err != nil {
 			return err
 		}
-		if len(apps) == 0 {
-			return Errorf(ENOTFOUND, "Candidature introuvable.")
-		}
-		a := &apps[0]
 		if a.Category == CategoryErased {
 			return Errorf(ECONFLICT, "Les données de cette candidature sont supprimées : il n'y a plus rien à corriger.")
 		}

@@ -25,14 +25,10 @@ func (s *Store) InviteToInterview(ctx context.Context, adminID, appID int64, r I
 	}
 	iv := &Interview{}
 	err := s.inTx(ctx, "InviteToInterview", func(tx *sqlx.Tx) error {
-		apps, err := lockApplications(ctx, tx, adminID, []int64{appID})
+		a, err := lockApplication(ctx, tx, adminID, appID)
 		if err != nil {
 			return err
 		}
-		if len(apps) == 0 {
-			return Errorf(ENOTFOUND, "Candidature introuvable.")
-		}
-		a := &apps[0]
 		if a.Category != CategoryNew && a.Category != CategoryReview {
 			return Errorf(ECONFLICT, "Cette candidature est %s : on n'invite à un entretien qu'une candidature en attente de décision.",
 				StatusLabel(a.Category, false))

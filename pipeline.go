@@ -196,6 +196,18 @@ func checkMoveTarget(ctx context.Context, tx *sqlx.Tx, adminID int64, m Move) (*
 
 // lockApplications locks the administration's applications among ids, in
 // id order so that two bulk moves cannot deadlock.
+// lockApplication locks one of the administration's applications.
+func lockApplication(ctx context.Context, tx *sqlx.Tx, adminID, appID int64) (*Application, error) {
+	apps, err := lockApplications(ctx, tx, adminID, []int64{appID})
+	if err != nil {
+		return nil, err
+	}
+	if len(apps) == 0 {
+		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
+	}
+	return &apps[0], nil
+}
+
 func lockApplications(ctx context.Context, tx *sqlx.Tx, adminID int64, ids []int64) ([]Application, error) {
 	var apps []Application
 	err := tx.SelectContext(ctx, &apps, `SELECT `+applicationColumns+`, stage_id FROM applications

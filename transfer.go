@@ -41,14 +41,10 @@ func (s *Store) TransferOffers(ctx context.Context, adminID int64, except *int64
 }
 
 func openApplication(ctx context.Context, tx *sqlx.Tx, adminID, appID int64) (*Application, error) {
-	apps, err := lockApplications(ctx, tx, adminID, []int64{appID})
+	a, err := lockApplication(ctx, tx, adminID, appID)
 	if err != nil {
 		return nil, err
 	}
-	if len(apps) == 0 {
-		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
-	}
-	a := &apps[0]
 	if a.Category != CategoryNew && a.Category != CategoryReview {
 		return nil, Errorf(ECONFLICT, "Seule une candidature en attente (reçue ou en cours d'examen) peut être transférée : celle-ci est %s.",
 			StatusLabel(a.Category, false))

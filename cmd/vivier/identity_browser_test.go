@@ -6,26 +6,9 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
-	"github.com/google/uuid"
 
 	"vivier"
 )
-
-// storeApply applies through the store, as the form does.
-func storeApply(t *testing.T, p *program, o *vivier.Offer, email, first, last string) *vivier.Application {
-	t.Helper()
-	sub := &vivier.Submission{FirstName: first, LastName: last, Email: email, Phone: "06 12 34 56 78", Consent: true,
-		IdempotencyKey: uuid.NewString(), Answers: map[string]string{"permis": "oui"}}
-	o.CVPolicy = "optional"
-	if err := sub.Validate(o); err != nil {
-		t.Fatal(err)
-	}
-	app, _, err := p.Store().Apply(context.Background(), sub, o, p.files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return app
-}
 
 // The candidate's space with a transfer and a merge waiting, the details
 // form with an error, and the back-office pages about them: each works with
@@ -38,8 +21,8 @@ func TestConsentsInBrowser(t *testing.T) {
 	ville, _ := p.Store().AdministrationBySlug(ctx0, "ville-demo")
 	o1 := openOfferOf(t, p, "ville-demo", "CONS-1", "Jardinier·ère des parcs")
 	o2 := openOfferOf(t, p, "ville-demo", "CONS-2", "Agent·e d'accueil")
-	x := storeApply(t, p, o1, "camille@exemple.fr", "Camille", "Martin")
-	y := storeApply(t, p, o2, "camille.martin@exemple.fr", "Camille", "Martin")
+	x := applyTo(t, p, o1, "camille@exemple.fr", "Camille", "Martin", false)
+	y := applyTo(t, p, o2, "camille.martin@exemple.fr", "Camille", "Martin", false)
 	agent := vivier.Actor{Email: "admin@ville-demo.vivier.test"}
 	if _, err := p.Store().ProposeTransfer(ctx0, ville.ID, x.ID, "ministere-demo", agent); err != nil {
 		t.Fatal(err)
