@@ -109,18 +109,60 @@ func (s *Store) AddJobAlertToken(ctx context.Context, alertID int64, purpose str
 
 var errAlertLink = Errorf(ENOTFOUND, "Ce lien n'est plus valable : l'alerte a peut-être déjà été confirmée ou supprimée.")
 
+// ErrAlertLinkExpired is a confirmation link past its week: the page says so
+// with 410 Gone, as the back-office's expired links do.
+var ErrAlertLinkExpired = Errorf(EINVALID, "Ce lien de confirmation a expiré : il fonctionne 7 jours. "+
+	"Créez de nouveau l'alerte depuis la recherche d'offres.")
+
+// confirmationToken returns the alert a confirmation token names, or why it
+// names none; lock holds the token until the transaction ends.
+func confirmationToken(ctx context.Context, q sqlx.QueryerContext, token string, lock bool) (int64, error) {
+	var t struct {
+		AlertID int64 `db:"alert_id"`
+		Expired bool  `db:"expired"`
+	}
+	query := `SELECT alert_id, created_at <= now() - make_interval(secs => $2) AS expired
+		FROM job_alert_tokens WHERE hash = $1 AND purpose = 'confirmation'`
+	if lock {
+		query += ` FOR UPDATE`
+	}
+	err := sqlx.GetContext(ctx, q, &t, query, HashToken(token), JobAlertConfirmWindow.Seconds())
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, errAlertLink
+	case err != nil:
+		return 0, err
+	case t.Expired:
+		return 0, ErrAlertLinkExpired
+	}
+	return t.AlertID, nil
+}
+
+// JobAlertByConfirmationToken returns the alert a confirmation link names,
+// without confirming it: opening the link shows the alert, and only the
+// page's button confirms (mail scanners open links).
+func (s *Store) JobAlertByConfirmationToken(ctx context.Context, token string) (*JobAlert, error) {
+	id, err := confirmationToken(ctx, s.db, token, false)
+	if err != nil {
+		return nil, wrap("JobAlertByConfirmationToken", err)
+	}
+	a, err := s.JobAlertByID(ctx, id)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, errAlertLink // deleted since the lookup
+	}
+	return a, err
+}
+
 // ConfirmJobAlert turns on the alert that the confirmation token names;
 // offers published from now on are its new ones. The token is used up.
 func (s *Store) ConfirmJobAlert(ctx context.Context, token string) (*JobAlert, error) {
 	var a JobAlert
 	err := s.inTx(ctx, "ConfirmJobAlert", func(tx *sqlx.Tx) error {
-		var id int64
-		err := tx.GetContext(ctx, &id, `DELETE FROM job_alert_tokens WHERE hash = $1 AND purpose = 'confirmation'
-			AND created_at > now() - make_interval(secs => $2) RETURNING alert_id`, HashToken(token), JobAlertConfirmWindow.Seconds())
-		if errors.Is(err, sql.ErrNoRows) {
-			return errAlertLink
-		}
+		id, err := confirmationToken(ctx, tx, token, true)
 		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM job_alert_tokens WHERE hash = $1`, HashToken(token)); err != nil {
 			return err
 		}
 		return tx.GetContext(ctx, &a, `UPDATE job_alerts SET confirmed_at = coalesce(confirmed_at, now()),

@@ -1,6 +1,7 @@
 package candidate
 
 import (
+	"errors"
 	"net/url"
 	"strings"
 	"time"
@@ -13,16 +14,19 @@ import (
 
 // Job alerts. /offres links to /alertes/nouvelle with its query string rather
 // than carrying the form itself: a form needs a CSRF token, and issuing one
-// writes to PostgreSQL, which browsing the search must not do. The
-// confirmation link turns the alert on; every alert email carries an
-// unsubscribe link whose page has a button, and which a mail client may POST
-// to directly (RFC 8058 one-click, exempt from CSRF in the server: the
-// 256-bit token in the URL is the credential).
+// writes to PostgreSQL, which browsing the search must not do. A link in an
+// email changes nothing when opened, since mail scanners open links: the
+// confirmation link opens a page whose button (a POST with the CSRF token)
+// turns the alert on; every alert email carries an unsubscribe link whose
+// page has a button, and which a mail client may POST to directly (RFC 8058
+// one-click, exempt from CSRF in the server: the 256-bit token in the URL is
+// the credential).
 
 func (h *Handler) registerAlerts(r fiber.Router) {
 	r.Get("/alertes/nouvelle", h.CSRF, h.alertForm)
 	r.Post("/alertes/nouvelle", h.CSRF, h.alertCreate)
-	r.Get("/alertes/confirmation/:token", h.alertConfirm)
+	r.Get("/alertes/confirmation/:token", h.CSRF, h.alertConfirmPage)
+	r.Post("/alertes/confirmation/:token", h.alertConfirm) // checked by the global CSRF check
 	r.Get("/alertes/desinscription/:token", h.CSRF, h.alertUnsubscribePage)
 	r.Post("/alertes/desinscription/:token", h.alertUnsubscribe) // checked by the global CSRF check, one-click aside
 }
@@ -154,15 +158,47 @@ func (h *Handler) limitAlert(c *fiber.Ctx, email string) error {
 	return nil
 }
 
+// alertConfirmPage shows the alert a confirmation link names and the button
+// that confirms it; opening the link changes nothing.
+func (h *Handler) alertConfirmPage(c *fiber.Ctx) error {
+	private(c)
+	a, err := h.Store.JobAlertByConfirmationToken(c.UserContext(), c.Params("token"))
+	if err != nil {
+		return h.alertLinkError(c, err)
+	}
+	if a.ConfirmedAt != nil {
+		return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
+			"Title": "Votre alerte est déjà activée", "Alert": a,
+			"Message": "Vous recevez, au plus une fois par jour, les nouvelles offres de cette recherche."})
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
+		"Title": "Activer votre alerte", "Alert": a, "Action": "/alertes/confirmation/" + c.Params("token"), "Button": "Activer mon alerte",
+		"Message": "Confirmez que vous souhaitez recevoir, au plus une fois par jour, les nouvelles offres de cette recherche. Rien ne vous sera envoyé tant que l'alerte n'est pas activée."})
+}
+
 func (h *Handler) alertConfirm(c *fiber.Ctx) error {
 	private(c)
 	a, err := h.Store.ConfirmJobAlert(c.UserContext(), c.Params("token"))
 	if err != nil {
-		return err
+		return h.alertLinkError(c, err)
 	}
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
 		"Title": "Votre alerte est activée", "Alert": a,
 		"Message": "Vous recevrez, au plus une fois par jour, les nouvelles offres de cette recherche. Chaque courriel contient un lien pour vous désinscrire."})
+}
+
+// alertLinkError says why a confirmation link does not work: unknown or
+// used 404, expired 410.
+func (h *Handler) alertLinkError(c *fiber.Ctx, err error) error {
+	status := fiber.StatusNotFound
+	switch {
+	case errors.Is(err, vivier.ErrAlertLinkExpired):
+		status = fiber.StatusGone
+	case vivier.ErrorCode(err) != vivier.ENOTFOUND:
+		return err
+	}
+	return h.Renderer.Page(c, status, "candidate/alert_status", templates.Map{
+		"Title": "Lien inutilisable", "Error": vivier.ErrorMessage(err)})
 }
 
 func (h *Handler) alertUnsubscribePage(c *fiber.Ctx) error {
@@ -172,7 +208,7 @@ func (h *Handler) alertUnsubscribePage(c *fiber.Ctx) error {
 		return err
 	}
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
-		"Title": "Se désinscrire de cette alerte", "Alert": a, "Unsubscribe": "/alertes/desinscription/" + c.Params("token"),
+		"Title": "Se désinscrire de cette alerte", "Alert": a, "Action": "/alertes/desinscription/" + c.Params("token"), "Button": "Me désinscrire",
 		"Message": "Vous ne recevrez plus les nouvelles offres de cette recherche, et l'alerte sera supprimée avec votre adresse."})
 }
 

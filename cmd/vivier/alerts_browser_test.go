@@ -10,7 +10,8 @@ import (
 
 // The alert pages in a browser, with an axe scan of each: from /offres to
 // the form, a wrong address, the page that asks to confirm, the
-// confirmation, then the unsubscribe page and its button.
+// confirmation page and its button, an unusable link, then the unsubscribe
+// page and its button.
 func TestJobAlertInBrowser(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "dev", nil)
@@ -34,10 +35,19 @@ func TestJobAlertInBrowser(t *testing.T) {
 	}
 	axeCheck(t, ctx, "alert asks for confirmation")
 	confirm := alertConfirmRE.FindString(p.SMTP.Wait(t, 1, 30*time.Second)[0].Text)
-	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+confirm), chromedp.WaitVisible(`//h1[contains(., "Votre alerte est activée")]`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+confirm), chromedp.WaitVisible(`//button[contains(., "Activer mon alerte")]`)); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "alert confirmation page")
+	if err := chromedp.Do(ctx, chromedp.Click(`//button[contains(., "Activer mon alerte")]`),
+		chromedp.WaitVisible(`//h1[contains(., "Votre alerte est activée")]`)); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "alert confirmed")
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/alertes/confirmation/inconnu"), chromedp.WaitVisible(`//h1[contains(., "Lien inutilisable")]`)); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "alert link unusable")
 	publishOffer(t, p, "ALERT-C", "Jardinier des squares")
 	if _, err := p.worker.RunJobAlerts(context.Background(), time.Now().AddDate(0, 0, 1)); err != nil {
 		t.Fatal(err)

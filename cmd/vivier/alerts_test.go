@@ -82,16 +82,41 @@ func TestJobAlertConfirmSendUnsubscribe(t *testing.T) {
 		}
 		return n
 	}
+	// Opening the link (a mail scanner does) shows the alert and a button,
+	// and confirms nothing: the alert stays off, and the link keeps working.
+	for i := 0; i < 2; i++ {
+		resp, page = get(t, newClient(t), p.URL+confirm)
+		if resp.StatusCode != 200 || !strings.Contains(page, "Activer mon alerte") || !strings.Contains(page, "lou@exemple.fr") ||
+			!strings.Contains(page, `<form method="post" action="`+confirm+`">`) {
+			t.Fatalf("confirmation page #%d = %d %s", i, resp.StatusCode, page)
+		}
+	}
 	before := publishOffer(t, p, "ALERT-0", "Jardinier paysagiste")
 	if n := run(1); n != 0 || len(p.SMTP.Messages()) != 1 {
 		t.Fatalf("an unconfirmed alert sent %d email(s)", n)
 	}
+	if n := count(t, p, `SELECT count(*) FROM job_alerts WHERE confirmed_at IS NOT NULL`); n != 0 {
+		t.Fatalf("opening the confirmation link confirmed %d alert(s)", n)
+	}
 
-	if resp, body := get(t, c, p.URL+confirm); resp.StatusCode != 200 || !strings.Contains(body, "Votre alerte est activée") {
+	_, page = get(t, c, p.URL+confirm)
+	if resp, _ := postForm(t, c, p.URL+confirm, url.Values{}); resp.StatusCode != 403 {
+		t.Fatalf("confirmation without its CSRF token = %d, want 403", resp.StatusCode)
+	}
+	if resp, body := postForm(t, c, p.URL+confirm, url.Values{"_csrf": {csrfToken(t, page)}}); resp.StatusCode != 200 || !strings.Contains(body, "Votre alerte est activée") {
 		t.Fatalf("confirmation = %d", resp.StatusCode)
 	}
-	if resp, _ := get(t, c, p.URL+confirm); resp.StatusCode != 404 {
-		t.Fatalf("a confirmation link used twice = %d, want 404", resp.StatusCode)
+	if n := count(t, p, `SELECT count(*) FROM job_alerts WHERE confirmed_at IS NOT NULL`); n != 1 {
+		t.Fatalf("%d alert(s) confirmed by the button, want 1", n)
+	}
+	// Used, or unknown: 404 in words, on the page and on its button.
+	for _, link := range []string{confirm, "/alertes/confirmation/inconnu"} {
+		if resp, body := get(t, c, p.URL+link); resp.StatusCode != 404 || !strings.Contains(body, "Ce lien n&#39;est plus valable") {
+			t.Fatalf("GET %s = %d, want 404 in words", link, resp.StatusCode)
+		}
+		if resp, body := postForm(t, c, p.URL+link, url.Values{"_csrf": {csrfToken(t, page)}}); resp.StatusCode != 404 || !strings.Contains(body, "Ce lien n&#39;est plus valable") {
+			t.Fatalf("POST %s = %d, want 404 in words", link, resp.StatusCode)
+		}
 	}
 	match := publishOffer(t, p, "ALERT-1", "Jardinier des parcs")
 	other := publishOffer(t, p, "ALERT-2", "Comptable")
@@ -143,5 +168,27 @@ func TestJobAlertConfirmSendUnsubscribe(t *testing.T) {
 	}
 	if resp, _ := get(t, c, p.URL+unsubscribe); resp.StatusCode != 404 {
 		t.Fatalf("unsubscribe page of a deleted alert = %d, want 404", resp.StatusCode)
+	}
+
+	// A confirmation link past its week: 410 in words, and nothing confirmed.
+	if err := p.Store().SaveJobAlert(ctx, "tard@exemple.fr", "q=jardinier", "« jardinier »", vivier.OfferSearch{Q: "jardinier"}); err != nil {
+		t.Fatal(err)
+	}
+	var late int64
+	p.Store().DB().Get(&late, `SELECT id FROM job_alerts WHERE email = 'tard@exemple.fr'`)
+	token, hash := vivier.NewToken()
+	if err := p.Store().AddJobAlertToken(ctx, late, "confirmation", hash); err != nil {
+		t.Fatal(err)
+	}
+	p.Store().DB().MustExec(`UPDATE job_alert_tokens SET created_at = now() - interval '8 days' WHERE alert_id = $1`, late)
+	expired := "/alertes/confirmation/" + token
+	if resp, body := get(t, c, p.URL+expired); resp.StatusCode != 410 || !strings.Contains(body, "a expiré") {
+		t.Fatalf("GET of an expired confirmation link = %d, want 410 in words", resp.StatusCode)
+	}
+	if resp, body := postForm(t, c, p.URL+expired, url.Values{"_csrf": {csrfToken(t, page)}}); resp.StatusCode != 410 || !strings.Contains(body, "a expiré") {
+		t.Fatalf("POST of an expired confirmation link = %d, want 410 in words", resp.StatusCode)
+	}
+	if n := count(t, p, `SELECT count(*) FROM job_alerts WHERE confirmed_at IS NOT NULL`); n != 0 {
+		t.Fatal("an expired link confirmed its alert")
 	}
 }
