@@ -69,6 +69,10 @@ func TestIdentityStaysWithEachApplication(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskIdentityChanged); n != 1 {
 		t.Errorf("%d notices to the recruiters, want 1", n)
 	}
+	// The candidate's timeline shows moves, not the change of details.
+	if apps, err := s.CandidateApplications(ctx, camille.CandidateID); err != nil || len(apps) != 2 || len(apps[1].Events) != 1 {
+		t.Errorf("timeline after the change = %+v, %v", apps, err)
+	}
 	// Another address's space cannot touch them.
 	stranger := applyAs(t, s, files, oa, "dominique@exemple.fr", "Dominique", "Petit", false)
 	if _, err := s.UpdateIdentityFromSpace(ctx, stranger.CandidateID, []int64{camille.ID},

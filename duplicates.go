@@ -16,8 +16,9 @@ import (
 // person applying with two addresses makes two candidates. Among one
 // administration's applications (and only them: what was sent to another is
 // not compared), two addresses are linked ("même personne ?") when the
-// identities sent match on the normalised name and phone, or when they sent
-// the same CV (same file, or the same extracted text).
+// identities sent match on the normalised name and phone, or on the name
+// and the same CV (same file, or the same extracted text: a CV alone is not
+// enough, since templates and generated files repeat).
 //
 // A match never changes who owns an application. An agent may ask the
 // person: each address receives an email whose link opens its tracking
@@ -127,15 +128,17 @@ const duplicateMatches = `WITH sent AS (
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id
 		WHERE a.administration_id = $1 AND a.category <> 'anonymisee' AND c.erased_at IS NULL),
 	cvs AS (
-		SELECT DISTINCT a.candidate_id, f.sha256, CASE WHEN length(f.text) >= 200 THEN md5(f.text) END AS text_md5
+		SELECT DISTINCT a.candidate_id, regexp_replace(lower(trim(a.first_name || ' ' || a.last_name)), '\s+', ' ', 'g') AS nname,
+			f.sha256, CASE WHEN length(f.text) >= 200 THEN md5(f.text) END AS text_md5
 		FROM application_files f JOIN applications a ON a.id = f.application_id JOIN candidates c ON c.id = a.candidate_id
 		WHERE a.administration_id = $1 AND f.kind = 'cv' AND f.deleted_at IS NULL AND a.category <> 'anonymisee' AND c.erased_at IS NULL),
 	pairs AS (
 		SELECT DISTINCT x.candidate_id AS a, y.candidate_id AS b, 'le nom et le téléphone' AS why
 		FROM sent x JOIN sent y ON y.nname = x.nname AND y.nphone = x.nphone AND y.candidate_id > x.candidate_id
 		WHERE x.nphone <> ''
-		UNION SELECT DISTINCT x.candidate_id, y.candidate_id, 'le même CV'
-		FROM cvs x JOIN cvs y ON y.candidate_id > x.candidate_id AND (y.sha256 = x.sha256 OR y.text_md5 = x.text_md5))
+		UNION SELECT DISTINCT x.candidate_id, y.candidate_id, 'le nom et le même CV'
+		FROM cvs x JOIN cvs y ON y.candidate_id > x.candidate_id AND y.nname = x.nname
+			AND (y.sha256 = x.sha256 OR y.text_md5 = x.text_md5))
 	SELECT a, b, array_agg(why ORDER BY why) AS matched FROM pairs GROUP BY a, b`
 
 // Duplicates lists the possible duplicates among the administration's

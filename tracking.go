@@ -206,10 +206,18 @@ func (s *Store) CandidateApplications(ctx context.Context, candidateID int64) ([
 		return nil, wrap("CandidateApplications", err)
 	}
 	for i := range apps {
+		// Events that move nothing (a change of details, a transfer
+		// proposed) are the recruiters' history, not a step of the
+		// candidate's timeline. The first event has no step: the first
+		// move after it changes the category anyway.
 		if err := s.db.SelectContext(ctx, &apps[i].Events, `SELECT e.at, e.to_category, e.interview_id IS NOT NULL AS interview,
 				CASE WHEN e.interview_id IS NOT NULL THEN e.step WHEN st.public AND st.name <> '' THEN st.name ELSE '' END AS public_step
-			FROM application_events e LEFT JOIN pipeline_steps st ON st.id = e.stage_id
-			WHERE e.application_id = $1 ORDER BY e.at, e.id`, apps[i].ID); err != nil {
+			FROM (SELECT e.*, lag(e.to_category) OVER w AS prev_category, lag(e.stage_id) OVER w AS prev_stage
+				FROM application_events e WHERE e.application_id = $1 WINDOW w AS (ORDER BY e.at, e.id)) e
+			LEFT JOIN pipeline_steps st ON st.id = e.stage_id
+			WHERE e.interview_id IS NOT NULL OR e.prev_category IS NULL OR e.prev_category <> e.to_category
+				OR (e.prev_stage IS NOT NULL AND e.stage_id IS DISTINCT FROM e.prev_stage)
+			ORDER BY e.at, e.id`, apps[i].ID); err != nil {
 			return nil, wrap("CandidateApplications", err)
 		}
 		for j := range apps[i].Events {
