@@ -78,12 +78,15 @@ func (s *Store) UpdateIdentityFromSpace(ctx context.Context, candidateID int64, 
 		}
 		for i := range apps {
 			a := &apps[i]
-			if a.Category == CategoryErased {
-				return Errorf(ECONFLICT, "Une candidature supprimée ne peut plus changer.")
+			if a.Category == CategoryErased || a.Category == CategoryTransferred {
+				return Errorf(ECONFLICT, "Une candidature supprimée ou transférée ne peut plus changer : choisissez une autre candidature.")
 			}
 			changed, err := setIdentity(ctx, tx, a, id, "candidat·e", "modifiées par la personne candidate")
-			if err != nil || changed == nil {
+			if err != nil {
 				return err
+			}
+			if changed == nil {
+				continue // already so: nothing to record or announce
 			}
 			n++
 			if _, err := tx.ExecContext(ctx, `UPDATE applications SET last_activity_at = now() WHERE id = $1`, a.ID); err != nil {

@@ -73,6 +73,14 @@ func TestIdentityStaysWithEachApplication(t *testing.T) {
 	if apps, err := s.CandidateApplications(ctx, camille.CandidateID); err != nil || len(apps) != 2 || len(apps[1].Events) != 1 {
 		t.Errorf("timeline after the change = %+v, %v", apps, err)
 	}
+	// Several ticked, one already so: the others change all the same.
+	n, err = s.UpdateIdentityFromSpace(ctx, camille.CandidateID, []int64{camille.ID, other.ID},
+		vivier.Identity{Civility: "madame", FirstName: "Camille", LastName: "Martin-Roux", Phone: "06 12 34 56 78"})
+	if err != nil || n != 1 || identityOf(t, s, other.ID).LastName != "Martin-Roux" {
+		t.Errorf("two ticked, one already so: %d changed, %v", n, err)
+	}
+	s.DB().MustExec(`UPDATE applications SET civility = 'monsieur', first_name = 'Mallory', last_name = 'Usurpe', phone = '+33799999999'
+		WHERE id = $1`, other.ID)
 	// Another address's space cannot touch them.
 	stranger := applyAs(t, s, files, oa, "dominique@exemple.fr", "Dominique", "Petit", false)
 	if _, err := s.UpdateIdentityFromSpace(ctx, stranger.CandidateID, []int64{camille.ID},
@@ -349,23 +357,28 @@ func TestTrackingLinkLifetime(t *testing.T) {
 		t.Fatalf("open application: %+v, %v", got, err)
 	}
 	// Closed, within the retention period (24 months by default): valid.
-	s.DB().MustExec(`UPDATE applications SET category = 'refusee', updated_at = now() - interval '23 months' WHERE id = $1`, app.ID)
+	s.DB().MustExec(`UPDATE applications SET category = 'refusee', last_activity_at = now() - interval '23 months' WHERE id = $1`, app.ID)
 	if _, err := s.CandidateByToken(ctx, token); err != nil {
 		t.Errorf("closed 23 months ago: %v", err)
 	}
 	// Past it: refused, with the message that offers a new link.
-	s.DB().MustExec(`UPDATE applications SET updated_at = now() - interval '25 months' WHERE id = $1`, app.ID)
+	s.DB().MustExec(`UPDATE applications SET last_activity_at = now() - interval '25 months' WHERE id = $1`, app.ID)
 	if _, err := s.CandidateByToken(ctx, token); err != vivier.ErrTrackingLinkExpired {
 		t.Errorf("closed 25 months ago: %v", err)
 	}
 	// A shorter retention period shortens the link.
-	s.DB().MustExec(`UPDATE applications SET updated_at = now() - interval '7 months' WHERE id = $1`, app.ID)
+	s.DB().MustExec(`UPDATE applications SET last_activity_at = now() - interval '7 months' WHERE id = $1`, app.ID)
 	if _, err := s.CandidateByToken(ctx, token); err != nil {
 		t.Errorf("closed 7 months ago: %v", err)
 	}
 	s.DB().MustExec(`UPDATE administrations SET retention_months = 6 WHERE id = $1`, a.ID)
 	if _, err := s.CandidateByToken(ctx, token); err != vivier.ErrTrackingLinkExpired {
 		t.Errorf("closed 7 months ago, 6 months' retention: %v", err)
+	}
+	// A hire keeps its link: the administration keeps the application.
+	s.DB().MustExec(`UPDATE applications SET category = 'acceptee', last_activity_at = now() - interval '30 months' WHERE id = $1`, app.ID)
+	if _, err := s.CandidateByToken(ctx, token); err != nil {
+		t.Errorf("a hire 30 months ago: %v", err)
 	}
 	// Opening the space writes nothing.
 	if n := countWhere(t, s, `SELECT count(*) FROM tracking_links WHERE last_used_at IS NOT NULL`); n != 0 {

@@ -141,6 +141,12 @@ const duplicateMatches = `WITH sent AS (
 			AND (y.sha256 = x.sha256 OR y.text_md5 = x.text_md5))
 	SELECT a, b, array_agg(why ORDER BY why) AS matched FROM pairs GROUP BY a, b`
 
+// sameOfferHere says whether two candidates applied to one offer of the
+// administration $3: whether they did elsewhere is not this
+// administration's to know (the merge itself refuses it, to the person).
+const sameOfferHere = `SELECT EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
+	WHERE x.candidate_id = $1 AND y.candidate_id = $2 AND x.administration_id = $3)`
+
 // Duplicates lists the possible duplicates among the administration's
 // candidates.
 func (s *Store) Duplicates(ctx context.Context, adminID int64) ([]DuplicatePair, error) {
@@ -173,8 +179,7 @@ func (s *Store) Duplicates(ctx context.Context, adminID int64) ([]DuplicatePair,
 			return nil, wrap("Duplicates", err)
 		}
 		var sameOffer bool
-		if err := s.db.GetContext(ctx, &sameOffer, `SELECT EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
-			WHERE x.candidate_id = $1 AND y.candidate_id = $2)`, r.A, r.B); err != nil {
+		if err := s.db.GetContext(ctx, &sameOffer, sameOfferHere, r.A, r.B, adminID); err != nil {
 			return nil, wrap("Duplicates", err)
 		}
 		switch {
@@ -222,8 +227,7 @@ func (s *Store) RequestMerge(ctx context.Context, adminID, keepID, otherID int64
 			return err
 		}
 		var sameOffer bool
-		if err := tx.GetContext(ctx, &sameOffer, `SELECT EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
-			WHERE x.candidate_id = $1 AND y.candidate_id = $2)`, keepID, otherID); err != nil {
+		if err := tx.GetContext(ctx, &sameOffer, sameOfferHere, keepID, otherID, adminID); err != nil {
 			return err
 		}
 		if sameOffer {
@@ -329,14 +333,20 @@ func mergeCandidates(ctx context.Context, tx *sqlx.Tx, m *CandidateMerge, now ti
 			AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`,
 		`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
 		`UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $2::bigint AND candidate_id <> $1::bigint AND revoked_at IS NULL`,
-		`UPDATE candidate_merges SET outcome = 'fusionnee', decided_at = now() WHERE outcome = 'en_attente'
+		`UPDATE candidate_merges SET outcome = 'fusionnee', decided_at = now() WHERE id = $3 AND $1::bigint <> $2::bigint`,
+		// Other requests about either address are moot: the person answered.
+		`UPDATE candidate_merges SET outcome = 'annulee', decided_at = now() WHERE outcome = 'en_attente' AND id <> $3
 			AND (keep_id IN ($1, $2) OR other_id IN ($1, $2))`,
 	}
 	for _, q := range stmts {
-		if _, err := tx.ExecContext(ctx, q, m.KeepID, m.OtherID); err != nil {
+		args := []any{m.KeepID, m.OtherID}
+		if strings.Contains(q, "$3") {
+			args = append(args, m.ID) // the request itself
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			var pe *pq.Error
 			if errors.As(err, &pe) && pe.Constraint == "applications_once_per_offer" {
-				return Errorf(ECONFLICT, "Les deux adresses ont postulé à une même offre : le regroupement n'est pas possible.")
+				return Errorf(ECONFLICT, "Vos deux adresses ont postulé à une même offre : vos candidatures ne peuvent pas être regroupées.")
 			}
 			return err
 		}

@@ -74,11 +74,13 @@ type TrackingAccess struct {
 var ErrTrackingLinkExpired = Errorf(ENOTFOUND, "Ce lien de suivi n'est plus valable. Saisissez votre adresse électronique : si des candidatures y sont liées, un nouveau lien vous sera envoyé.")
 
 // trackingLinkAlive is the lifetime of a link, on the candidate row c: an
-// application still open (a transfer or merge waiting for the candidate
-// included), or one closed within its administration's retention period.
+// application still open, or a hire (its administration keeps it, so the
+// person keeps the way to read, export or erase it), or one closed whose
+// last contact is within its administration's retention period (the
+// retention's own clock), or a merge waiting for the candidate.
 const trackingLinkAlive = `(EXISTS (SELECT 1 FROM applications a JOIN administrations ad ON ad.id = a.administration_id
-		WHERE a.candidate_id = c.id AND a.category <> 'anonymisee' AND (a.category IN ('nouvelle', 'en_cours')
-			OR a.updated_at > $2::timestamptz - make_interval(months => ad.retention_months)))
+		WHERE a.candidate_id = c.id AND a.category <> 'anonymisee' AND (a.category IN ('nouvelle', 'en_cours', 'acceptee')
+			OR a.last_activity_at > $2::timestamptz - make_interval(months => ad.retention_months)))
 	OR EXISTS (SELECT 1 FROM candidate_merges m WHERE m.outcome = 'en_attente' AND c.id IN (m.keep_id, m.other_id)))`
 
 // CandidateByToken opens a candidate's space from a link. It writes

@@ -244,6 +244,13 @@ func (s *Store) AcceptTransfer(ctx context.Context, candidateID, transferID int6
 		if a.Category != CategoryNew && a.Category != CategoryReview {
 			return Errorf(ECONFLICT, "Cette candidature est close (%s) : elle ne peut plus être transférée.", StatusLabel(a.Category, false))
 		}
+		var active bool
+		if err := tx.GetContext(ctx, &active, `SELECT status = 'active' FROM administrations WHERE id = $1`, t.ToAdminID); err != nil {
+			return err
+		}
+		if !active {
+			return Errorf(ECONFLICT, "%s ne reçoit plus de candidatures : le transfert n'est plus possible.", t.ToAdminName)
+		}
 		if err := tx.GetContext(ctx, &newID, `INSERT INTO applications (administration_id, candidate_id, civility, first_name, last_name,
 				phone, source, letter_text, domaine_code, consent_at, idempotency_key, transferred_from)
 			SELECT $2, candidate_id, civility, first_name, last_name, phone, source, letter_text, domaine_code, $4, $3, id

@@ -1,11 +1,13 @@
 package candidate
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/templates"
 )
 
 // What waits for the candidate's consent in their space: a transfer of an
@@ -21,9 +23,42 @@ func (h *Handler) refuseTransfer(c *fiber.Ctx, cand *vivier.TrackingAccess, id i
 	return h.Store.RefuseTransfer(c.UserContext(), cand.ID, id, time.Now())
 }
 
-func (h *Handler) confirmMerge(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error {
-	_, err := h.Store.AnswerMerge(c.UserContext(), cand.ID, id, true, time.Now())
-	return err
+// confirmMerge records this address's confirmation. When it is the second
+// and this address is the one merged away, its links end with the merge:
+// the page says where the applications are now, and that address gets a
+// new link.
+func (h *Handler) confirmMerge(c *fiber.Ctx) error {
+	cand, err := h.openSpace(c)
+	if cand == nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return vivier.Errorf(vivier.ENOTFOUND, "Demande introuvable.")
+	}
+	ctx := c.UserContext()
+	m, err := h.Store.MergeByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	merged, err := h.Store.AnswerMerge(ctx, cand.ID, id, true, time.Now())
+	if code := vivier.ErrorCode(err); code == vivier.ECONFLICT || code == vivier.ENOTFOUND {
+		return h.renderSpace(c, templates.StatusFor(code), cand, "", vivier.ErrorMessage(err), map[string]string{})
+	}
+	if err != nil {
+		return err
+	}
+	if !merged || cand.ID == m.KeepID {
+		return c.Redirect("/suivi/"+c.Params("token")+"?fait=regroupement", fiber.StatusSeeOther)
+	}
+	if m.KeepEmail != nil {
+		if err := h.Store.RequestTrackingLink(ctx, *m.KeepEmail); err != nil {
+			return err
+		}
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", templates.Map{
+		"Flash": "Vos candidatures sont regroupées : suivez-les désormais depuis l'adresse " + m.OtherAddress(cand.ID) +
+			", qui vient de recevoir un nouveau lien. Les liens de cette adresse-ci sont désactivés."})
 }
 
 func (h *Handler) refuseMerge(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error {

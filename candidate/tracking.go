@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -112,7 +113,7 @@ func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.TrackingAcc
 	return h.Renderer.Page(c, status, "candidate/tracking_space", templates.Map{
 		"Cand": cand, "Apps": apps, "Token": c.Params("token"), "Flash": flash, "Error": msg, "Fields": fields,
 		"Now": now, "UploadLimit": vivier.FormatSize(h.UploadLimit), "Interviews": interviews,
-		"Transfers": transfers, "Merges": merges, "Details": detailsForm(cand, apps, c, fields != nil)})
+		"Transfers": transfers, "Merges": merges, "Details": detailsForm(cand, apps, c, fields != nil && strings.HasSuffix(c.Path(), "/coordonnees"))})
 }
 
 // spaceAction runs an action of the space and comes back to it.

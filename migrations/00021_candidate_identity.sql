@@ -75,11 +75,11 @@ CREATE TABLE candidate_merges (
     other_confirmed_at timestamptz,
     decided_at         timestamptz,
     outcome            text NOT NULL DEFAULT 'en_attente'
-                       CHECK (outcome IN ('en_attente', 'fusionnee', 'refusee', 'expiree')),
+                       CHECK (outcome IN ('en_attente', 'fusionnee', 'refusee', 'expiree', 'annulee')),
     CHECK (keep_id <> other_id)
 );
-CREATE UNIQUE INDEX candidate_merges_pending_idx ON candidate_merges (least(keep_id, other_id), greatest(keep_id, other_id))
-    WHERE outcome = 'en_attente';
+CREATE UNIQUE INDEX candidate_merges_pending_idx ON candidate_merges
+    (administration_id, least(keep_id, other_id), greatest(keep_id, other_id)) WHERE outcome = 'en_attente';
 CREATE INDEX candidate_merges_other_idx ON candidate_merges (other_id);
 CREATE INDEX candidate_merges_keep_idx ON candidate_merges (keep_id);
 

@@ -269,3 +269,50 @@ func TestCandidateChangesDetailsFromSpace(t *testing.T) {
 		t.Errorf("%d audit entries", audit)
 	}
 }
+
+// The person confirms a merge from both addresses; the second confirmation,
+// from the address merged away, ends on a page that says where the
+// applications are now (that address's links end with the merge).
+func TestMergeConfirmedFromBothAddresses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
+	seedDemo(t, p)
+	ville, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	o1 := openOfferOf(t, p, "ville-demo", "MRG-1", "Jardinier·ère des parcs")
+	o2 := openOfferOf(t, p, "ville-demo", "MRG-2", "Agent·e d'accueil")
+	x := applyTo(t, p, o1, "camille@exemple.fr", "Camille", "Martin", false)
+	y := applyTo(t, p, o2, "camille.martin@exemple.fr", "Camille", "Martin", false)
+	id, err := p.Store().RequestMerge(ctx, ville.ID, x.CandidateID, y.CandidateID, vivier.Actor{Email: "admin@ville-demo.vivier.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	link := func(cand int64) string {
+		token, hash := vivier.NewToken()
+		if err := p.Store().CreateTrackingLink(ctx, cand, nil, hash); err != nil {
+			t.Fatal(err)
+		}
+		return p.URL + "/suivi/" + token
+	}
+	confirm := func(space string) (*http.Response, string) {
+		c := newClient(t)
+		_, page := get(t, c, space)
+		return postForm(t, c, space+"/regroupements/"+strconv.FormatInt(id, 10)+"/confirmation", url.Values{"_csrf": {csrfToken(t, page)}})
+	}
+	if resp, _ := confirm(link(x.CandidateID)); resp.StatusCode != 303 {
+		t.Fatalf("first confirmation = %d", resp.StatusCode)
+	}
+	ySpace := link(y.CandidateID)
+	resp, page := confirm(ySpace)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Vos candidatures sont regroupées") || !strings.Contains(page, "c•••••@exemple.fr") {
+		t.Fatalf("second confirmation = %d", resp.StatusCode)
+	}
+	var owner int64
+	p.Store().DB().Get(&owner, `SELECT candidate_id FROM applications WHERE id = $1`, y.ID)
+	if owner != x.CandidateID {
+		t.Error("confirmed from both addresses, the application did not move")
+	}
+	if resp, _ := get(t, newClient(t), ySpace); resp.StatusCode != 404 {
+		t.Errorf("the merged-away address's link = %d", resp.StatusCode)
+	}
+}
