@@ -50,7 +50,10 @@ func TestRetentionRunAsksRenewalOnceAndReports(t *testing.T) {
 		t.Fatalf("%d renewal emails, want 1", len(renewals))
 	}
 	text := renewals[0]
-	if !strings.Contains(text, "Mairie de Lille") || !strings.Contains(text, now.AddDate(0, 0, 10).Format("02/01/2006")) {
+	// The email writes the date in Paris time, as its readers do: between
+	// 22:00 and midnight UTC that is already the next day.
+	paris, _ := time.LoadLocation("Europe/Paris")
+	if !strings.Contains(text, "Mairie de Lille") || !strings.Contains(text, now.AddDate(0, 0, 10).In(paris).Format("02/01/2006")) {
 		t.Errorf("renewal email = %q", text)
 	}
 	link := trackingURL.FindStringSubmatch(text)
