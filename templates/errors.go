@@ -84,7 +84,7 @@ func (r *Renderer) ErrorHandler(log *slog.Logger) fiber.ErrorHandler {
 		}
 		if status >= 500 {
 			log.ErrorContext(c.UserContext(), "request failed", "err", err, "status", status,
-				"method", c.Method(), "path", c.Path(), "request_id", c.Locals(LocalRequestID))
+				"method", c.Method(), "path", LogPath(c), "request_id", c.Locals(LocalRequestID))
 		}
 		if strings.HasPrefix(c.Path(), "/api/") || strings.Contains(c.Get(fiber.HeaderAccept), fiber.MIMEApplicationJSON) {
 			code := vivier.ErrorCode(err)

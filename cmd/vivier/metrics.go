@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -93,11 +94,13 @@ func (x *metrics) middleware(log *slog.Logger) fiber.Handler {
 			}
 		}
 		d := time.Since(start)
-		labels := prometheus.Labels{"method": c.Method(), "route": route, "status": strconv.Itoa(status)}
+		// Labels outlive the request: copy the method out of Fiber's buffer.
+		method := strings.Clone(c.Method())
+		labels := prometheus.Labels{"method": method, "route": route, "status": strconv.Itoa(status)}
 		x.requests.With(labels).Inc()
 		x.latency.With(labels).Observe(d.Seconds())
 		if route != "/healthz" && route != "/readyz" && route != "/metrics" && route != "/static/:version/*" {
-			log.InfoContext(c.UserContext(), "http", "method", c.Method(), "path", c.Path(), "route", route,
+			log.InfoContext(c.UserContext(), "http", "method", method, "path", templates.LogPath(c), "route", route,
 				"status", status, "duration", d, "ip", templates.ClientIP(c))
 		}
 		return err

@@ -86,7 +86,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	app.Use(templates.ClientIPMiddleware(cfg.TrustedProxies))
 	app.Use(metrics.middleware(m.Log))
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		m.Log.ErrorContext(c.UserContext(), "panic", "panic", e, "path", c.Path())
+		m.Log.ErrorContext(c.UserContext(), "panic", "panic", e, "path", templates.LogPath(c))
 	}}))
 	// Pages are compressed at the fastest level: most of the gain for a
 	// fraction of the CPU, which pages share with their queries. Static
