@@ -44,6 +44,13 @@ type Identity struct {
 	Phone     string `db:"phone"`
 }
 
+// IdentityFrom reads an identity from a form's fields (civility,
+// first_name, last_name, phone), as the forms of the space and of the
+// back-office name them.
+func IdentityFrom(field func(name string) string) Identity {
+	return Identity{Civility: field("civility"), FirstName: field("first_name"), LastName: field("last_name"), Phone: field("phone")}
+}
+
 // Validate checks an identity as the apply form does, and tidies it: the
 // same rules hold for a change from the tracking space or by an agent.
 func (i *Identity) Validate() error {

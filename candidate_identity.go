@@ -2,8 +2,10 @@ package vivier
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -48,12 +50,7 @@ func setIdentity(ctx context.Context, tx *sqlx.Tx, a *Application, id Identity, 
 		updated_at = now() WHERE id = $1`, a.ID, id.Civility, id.FirstName, id.LastName, id.Phone); err != nil {
 		return nil, err
 	}
-	reason := "Coordonnées " + who + " : " + strings.Join(changed, ", ")
-	if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, stage_id, reason)
-		VALUES ($1, $2, $3, $3, $4, $5)`, a.ID, actor, a.Category, a.StageID, reason); err != nil {
-		return nil, err
-	}
-	return changed, nil
+	return changed, insertNote(ctx, tx, a.ID, time.Time{}, actor, "Coordonnées "+who+" : "+strings.Join(changed, ", "))
 }
 
 // UpdateIdentityFromSpace changes the candidate's details on the chosen
@@ -73,7 +70,7 @@ func (s *Store) UpdateIdentityFromSpace(ctx context.Context, candidateID int64, 
 			WHERE id = ANY($1) AND candidate_id = $2 ORDER BY id FOR UPDATE`, pq.Array(appIDs), candidateID); err != nil {
 			return err
 		}
-		if len(apps) != len(dedupe(appIDs)) {
+		if len(apps) != len(slices.Compact(slices.Sorted(slices.Values(appIDs)))) {
 			return Errorf(ENOTFOUND, "Candidature introuvable.")
 		}
 		for i := range apps {
@@ -124,16 +121,4 @@ func (s *Store) CorrectIdentity(ctx context.Context, adminID, appID int64, id Id
 		return insertAudit(ctx, tx, &adminID, actor, "application.identity_corrected", "candidature "+strconv.FormatInt(a.ID, 10),
 			map[string]string{"champs": strings.Join(changed, ", ")})
 	})
-}
-
-func dedupe(ids []int64) []int64 {
-	seen := map[int64]bool{}
-	out := ids[:0:0]
-	for _, id := range ids {
-		if !seen[id] {
-			seen[id] = true
-			out = append(out, id)
-		}
-	}
-	return out
 }

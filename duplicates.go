@@ -141,49 +141,56 @@ const duplicateMatches = `WITH sent AS (
 			AND (y.sha256 = x.sha256 OR y.text_md5 = x.text_md5))
 	SELECT a, b, array_agg(why ORDER BY why) AS matched FROM pairs GROUP BY a, b`
 
-// sameOfferHere says whether two candidates applied to one offer of the
-// administration $3: whether they did elsewhere is not this
-// administration's to know (the merge itself refuses it, to the person).
-const sameOfferHere = `SELECT EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
-	WHERE x.candidate_id = $1 AND y.candidate_id = $2 AND x.administration_id = $3)`
+// sameOfferHere says whether candidates a and b applied to one offer of
+// the administration adm (SQL expressions): whether they did elsewhere is not
+// this administration's to know (the merge itself refuses it, to the person).
+func sameOfferHere(a, b, adm string) string {
+	return `EXISTS (SELECT 1 FROM applications x JOIN applications y ON y.offer_id = x.offer_id
+		WHERE x.candidate_id = ` + a + ` AND y.candidate_id = ` + b + ` AND x.administration_id = ` + adm + `)`
+}
 
 // Duplicates lists the possible duplicates among the administration's
-// candidates.
+// candidates: the pairs, each side as this administration knows it, whether
+// they applied to one of its offers, and the latest request about the pair,
+// in two queries.
 func (s *Store) Duplicates(ctx context.Context, adminID int64) ([]DuplicatePair, error) {
-	var rows []struct {
-		A       int64          `db:"a"`
-		B       int64          `db:"b"`
-		Matched pq.StringArray `db:"matched"`
+	side := func(p, id string) string {
+		return `LEFT JOIN LATERAL (SELECT c.id AS "` + p + `.id", l.first_name AS "` + p + `.first_name", l.last_name AS "` + p + `.last_name",
+				coalesce(c.email::text, '') AS "` + p + `.email", l.phone AS "` + p + `.phone",
+				count(*) OVER () AS "` + p + `.applications", min(l.created_at) OVER () AS "` + p + `.first_at"
+			FROM candidates c JOIN applications l ON l.candidate_id = c.id
+			WHERE c.id = d.` + id + ` AND l.administration_id = $1 AND l.category <> 'anonymisee'
+			ORDER BY l.created_at DESC, l.id DESC LIMIT 1) ` + p + ` ON true`
 	}
-	if err := s.db.SelectContext(ctx, &rows, duplicateMatches+` ORDER BY a, b LIMIT 500`, adminID); err != nil {
+	var rows []struct {
+		A         DuplicateSide  `db:"a"`
+		B         DuplicateSide  `db:"b"`
+		Matched   pq.StringArray `db:"matched"`
+		SameOffer bool           `db:"same_offer"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT a.*, b.*, d.matched, `+sameOfferHere("d.a", "d.b", "$1")+` AS same_offer
+		FROM (`+duplicateMatches+` ORDER BY a, b LIMIT 500) d `+side("a", "a")+` `+side("b", "b")+`
+		ORDER BY d.a, d.b`, adminID); err != nil {
 		return nil, wrap("Duplicates", err)
+	}
+	var merges []CandidateMerge
+	if err := s.db.SelectContext(ctx, &merges, `SELECT DISTINCT ON (least(m.keep_id, m.other_id), greatest(m.keep_id, m.other_id)) `+
+		mergeColumns+` `+mergeFrom+` WHERE m.administration_id = $1
+		ORDER BY least(m.keep_id, m.other_id), greatest(m.keep_id, m.other_id), m.created_at DESC, m.id DESC`, adminID); err != nil {
+		return nil, wrap("Duplicates", err)
+	}
+	latest := map[[2]int64]*CandidateMerge{}
+	for i, m := range merges {
+		latest[[2]int64{min(m.KeepID, m.OtherID), max(m.KeepID, m.OtherID)}] = &merges[i]
 	}
 	out := make([]DuplicatePair, 0, len(rows))
 	for _, r := range rows {
-		sides, err := s.duplicateSides(ctx, adminID, r.A, r.B)
-		if err != nil {
-			return nil, err
-		}
-		p := DuplicatePair{Keep: sides[0], Other: sides[1], Matched: r.Matched}
+		p := DuplicatePair{Keep: r.A, Other: r.B, Matched: r.Matched, Merge: latest[[2]int64{r.A.ID, r.B.ID}]}
 		if p.Other.FirstAt.Before(p.Keep.FirstAt) {
 			p.Keep, p.Other = p.Other, p.Keep
 		}
-		var m CandidateMerge
-		err = s.db.GetContext(ctx, &m, `SELECT `+mergeColumns+` `+mergeFrom+`
-			WHERE m.administration_id = $1 AND least(m.keep_id, m.other_id) = $2 AND greatest(m.keep_id, m.other_id) = $3
-			ORDER BY m.created_at DESC, m.id DESC LIMIT 1`, adminID, r.A, r.B)
 		switch {
-		case err == nil:
-			p.Merge = &m
-		case !errors.Is(err, sql.ErrNoRows):
-			return nil, wrap("Duplicates", err)
-		}
-		var sameOffer bool
-		if err := s.db.GetContext(ctx, &sameOffer, sameOfferHere, r.A, r.B, adminID); err != nil {
-			return nil, wrap("Duplicates", err)
-		}
-		switch {
-		case sameOffer:
+		case r.SameOffer:
 			p.Blocked = "Les deux adresses ont postulé à une même offre : traitez l'une des deux candidatures en doublon (motif « Candidature en doublon »), sans regroupement."
 		case p.Merge != nil && p.Merge.Pending():
 			p.Blocked = "Une demande de confirmation attend la réponse de la personne."
@@ -191,19 +198,6 @@ func (s *Store) Duplicates(ctx context.Context, adminID int64) ([]DuplicatePair,
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-func (s *Store) duplicateSides(ctx context.Context, adminID, a, b int64) ([]DuplicateSide, error) {
-	var sides []DuplicateSide
-	err := s.db.SelectContext(ctx, &sides, `SELECT DISTINCT ON (c.id) c.id, l.first_name, l.last_name, coalesce(c.email::text, '') AS email,
-			l.phone, count(*) OVER (PARTITION BY c.id) AS applications, min(l.created_at) OVER (PARTITION BY c.id) AS first_at
-		FROM candidates c JOIN applications l ON l.candidate_id = c.id
-		WHERE c.id IN ($2, $3) AND l.administration_id = $1 AND l.category <> 'anonymisee'
-		ORDER BY c.id, l.created_at DESC, l.id DESC`, adminID, a, b)
-	if err == nil && len(sides) != 2 {
-		err = Errorf(ENOTFOUND, "Fiche introuvable.")
-	}
-	return sides, wrap("duplicateSides", err)
 }
 
 // RequestMerge asks the person behind two of the administration's
@@ -227,7 +221,7 @@ func (s *Store) RequestMerge(ctx context.Context, adminID, keepID, otherID int64
 			return err
 		}
 		var sameOffer bool
-		if err := tx.GetContext(ctx, &sameOffer, sameOfferHere, keepID, otherID, adminID); err != nil {
+		if err := tx.GetContext(ctx, &sameOffer, `SELECT `+sameOfferHere("$1", "$2", "$3"), keepID, otherID, adminID); err != nil {
 			return err
 		}
 		if sameOffer {
@@ -327,23 +321,23 @@ func mergeCandidates(ctx context.Context, tx *sqlx.Tx, m *CandidateMerge, now ti
 		m.OtherID); err != nil {
 		return err
 	}
-	stmts := []string{
-		`UPDATE applications SET candidate_id = $1, updated_at = now() WHERE candidate_id = $2`,
-		`DELETE FROM pool_invitations o WHERE o.candidate_id = $2
-			AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`,
-		`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`,
-		`UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $2::bigint AND candidate_id <> $1::bigint AND revoked_at IS NULL`,
-		`UPDATE candidate_merges SET outcome = 'fusionnee', decided_at = now() WHERE id = $3 AND $1::bigint <> $2::bigint`,
+	keepOther := []any{m.KeepID, m.OtherID}
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE applications SET candidate_id = $1, updated_at = now() WHERE candidate_id = $2`, keepOther},
+		{`DELETE FROM pool_invitations o WHERE o.candidate_id = $2
+			AND EXISTS (SELECT 1 FROM pool_invitations k WHERE k.candidate_id = $1 AND k.offer_id = o.offer_id)`, keepOther},
+		{`UPDATE pool_invitations SET candidate_id = $1 WHERE candidate_id = $2`, keepOther},
+		{`UPDATE tracking_links SET revoked_at = now() WHERE candidate_id = $1 AND revoked_at IS NULL`, []any{m.OtherID}},
+		{`UPDATE candidate_merges SET outcome = 'fusionnee', decided_at = now() WHERE id = $1`, []any{m.ID}},
 		// Other requests about either address are moot: the person answered.
-		`UPDATE candidate_merges SET outcome = 'annulee', decided_at = now() WHERE outcome = 'en_attente' AND id <> $3
-			AND (keep_id IN ($1, $2) OR other_id IN ($1, $2))`,
+		{`UPDATE candidate_merges SET outcome = 'annulee', decided_at = now() WHERE outcome = 'en_attente' AND id <> $3
+			AND (keep_id IN ($1, $2) OR other_id IN ($1, $2))`, append(keepOther[:2:2], m.ID)},
 	}
-	for _, q := range stmts {
-		args := []any{m.KeepID, m.OtherID}
-		if strings.Contains(q, "$3") {
-			args = append(args, m.ID) // the request itself
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+	for _, st := range stmts {
+		if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
 			var pe *pq.Error
 			if errors.As(err, &pe) && pe.Constraint == "applications_once_per_offer" {
 				return Errorf(ECONFLICT, "Vos deux adresses ont postulé à une même offre : vos candidatures ne peuvent pas être regroupées.")
@@ -354,10 +348,8 @@ func mergeCandidates(ctx context.Context, tx *sqlx.Tx, m *CandidateMerge, now ti
 	admins := map[int64]int{}
 	for _, a := range moved {
 		admins[a.AdministrationID]++
-		if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor, from_category, to_category, stage_id, reason)
-			SELECT id, $2, 'candidat·e', category, category, stage_id,
-				'Regroupée avec une autre adresse de la même personne, confirmée depuis les deux adresses'
-			FROM applications WHERE id = $1`, a.ID, now); err != nil {
+		if err := insertNote(ctx, tx, a.ID, now, "candidat·e",
+			"Regroupée avec une autre adresse de la même personne, confirmée depuis les deux adresses"); err != nil {
 			return err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -206,6 +207,20 @@ func lockApplication(ctx context.Context, tx *sqlx.Tx, adminID, appID int64) (*A
 		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
 	}
 	return &apps[0], nil
+}
+
+// insertNote adds to an application's history an event that moves nothing
+// (a transfer, a change of details, a merge): it keeps the application's
+// category and step, so the timeline and the statistics see no move. A zero
+// at is the transaction's time.
+func insertNote(ctx context.Context, tx *sqlx.Tx, appID int64, at time.Time, actor, reason string) error {
+	var when *time.Time
+	if !at.IsZero() {
+		when = &at
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor, from_category, to_category, stage_id, reason)
+		SELECT id, coalesce($2, now()), $3, category, category, stage_id, $4 FROM applications WHERE id = $1`, appID, when, actor, reason)
+	return err
 }
 
 func lockApplications(ctx context.Context, tx *sqlx.Tx, adminID int64, ids []int64) ([]Application, error) {

@@ -86,14 +86,10 @@ const trackingLinkAlive = `(EXISTS (SELECT 1 FROM applications a JOIN administra
 // CandidateByToken opens a candidate's space from a link. It writes
 // nothing: a mail scanner opening the link changes no row.
 func (s *Store) CandidateByToken(ctx context.Context, token string) (*TrackingAccess, error) {
-	return s.candidateByToken(ctx, token, time.Now())
-}
-
-func (s *Store) candidateByToken(ctx context.Context, token string, now time.Time) (*TrackingAccess, error) {
 	var c TrackingAccess
 	err := s.db.GetContext(ctx, &c, `SELECT c.id, c.email, c.created_at, c.erased_at, l.application_id AS link_application_id
 		FROM tracking_links l JOIN candidates c ON c.id = l.candidate_id
-		WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.erased_at IS NULL AND `+trackingLinkAlive, HashToken(token), now)
+		WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.erased_at IS NULL AND `+trackingLinkAlive, HashToken(token), time.Now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTrackingLinkExpired
 	}

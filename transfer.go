@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -88,8 +89,7 @@ func (s *Store) TransferToOffer(ctx context.Context, adminID, appID, offerID int
 			return err
 		}
 		reason := fmt.Sprintf("Transférée de %s vers l'offre « %s »", from, to)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, stage_id, reason)
-			VALUES ($1, $2, $3, $3, $4, $5)`, a.ID, actor.Email, a.Category, a.StageID, reason); err != nil {
+		if err := insertNote(ctx, tx, a.ID, time.Time{}, actor.Email, reason); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "application.transferred", "candidature "+strconv.FormatInt(a.ID, 10),

@@ -118,7 +118,7 @@ func (s *Store) ProposeTransfer(ctx context.Context, adminID, appID int64, slug 
 		if err != nil {
 			return err
 		}
-		if err := insertTransferEvent(ctx, tx, a, actor.Email, "Transfert proposé à "+target.Name+
+		if err := insertNote(ctx, tx, a.ID, time.Time{}, actor.Email, "Transfert proposé à "+target.Name+
 			" : en attente de l'accord de la personne candidate"); err != nil {
 			return err
 		}
@@ -134,14 +134,6 @@ func (s *Store) ProposeTransfer(ctx context.Context, adminID, appID int64, slug 
 			map[string]string{"vers l'administration": target.Slug})
 	})
 	return id, err
-}
-
-// insertTransferEvent notes a step of a transfer in an application's
-// history, without moving it.
-func insertTransferEvent(ctx context.Context, tx *sqlx.Tx, a *Application, actor, reason string) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, stage_id, reason)
-		VALUES ($1, $2, $3, $3, $4, $5)`, a.ID, actor, a.Category, a.StageID, reason)
-	return err
 }
 
 // TransferByID returns a transfer, for the worker.
@@ -205,7 +197,7 @@ func (s *Store) RefuseTransfer(ctx context.Context, candidateID, transferID int6
 			t.ID, now); err != nil {
 			return err
 		}
-		return insertTransferEvent(ctx, tx, a, "candidat·e", "Transfert à "+t.ToAdminName+" refusé par la personne candidate")
+		return insertNote(ctx, tx, a.ID, now, "candidat·e", "Transfert à "+t.ToAdminName+" refusé par la personne candidate")
 	})
 }
 
@@ -327,9 +319,8 @@ func (s *Store) ExpireTransfers(ctx context.Context, now time.Time) (int, error)
 		}
 		n = len(rows)
 		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, at, actor, from_category, to_category, stage_id, reason)
-				SELECT id, $2, 'tâche planifiée', category, category, stage_id, $3 FROM applications WHERE id = $1`,
-				r.ApplicationID, now, "Transfert à "+r.To+" annulé : pas de réponse de la personne candidate dans le délai"); err != nil {
+			if err := insertNote(ctx, tx, r.ApplicationID, now, "tâche planifiée",
+				"Transfert à "+r.To+" annulé : pas de réponse de la personne candidate dans le délai"); err != nil {
 				return err
 			}
 		}

@@ -17,8 +17,7 @@ func (h *Handler) correctIdentity(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ident := vivier.Identity{Civility: c.FormValue("civility"), FirstName: c.FormValue("first_name"),
-		LastName: c.FormValue("last_name"), Phone: c.FormValue("phone")}
+	ident := vivier.IdentityFrom(func(name string) string { return c.FormValue(name) })
 	if err := h.Store.CorrectIdentity(c.UserContext(), adm.ID, id, ident, actor(c)); err != nil {
 		return err
 	}

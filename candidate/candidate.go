@@ -62,7 +62,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/coordonnees", h.CSRF, h.spaceAction("coordonnees", h.updateDetails))
 	r.Post("/suivi/:token/transferts/:id/acceptation", h.CSRF, h.spaceAction("transfert", h.acceptTransfer))
 	r.Post("/suivi/:token/transferts/:id/refus", h.CSRF, h.spaceAction("transfert-non", h.refuseTransfer))
-	r.Post("/suivi/:token/regroupements/:id/confirmation", h.CSRF, h.confirmMerge)
+	r.Post("/suivi/:token/regroupements/:id/confirmation", h.CSRF, h.inSpace(h.confirmMerge))
 	r.Post("/suivi/:token/regroupements/:id/refus", h.CSRF, h.spaceAction("regroupement", h.refuseMerge))
 	r.Post("/suivi/:token/liens", h.CSRF, h.revokeLinks)
 	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)

@@ -1,7 +1,6 @@
 package candidate
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,24 +26,13 @@ func (h *Handler) refuseTransfer(c *fiber.Ctx, cand *vivier.TrackingAccess, id i
 // and this address is the one merged away, its links end with the merge:
 // the page says where the applications are now, and that address gets a
 // new link.
-func (h *Handler) confirmMerge(c *fiber.Ctx) error {
-	cand, err := h.openSpace(c)
-	if cand == nil {
-		return err
-	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Demande introuvable.")
-	}
+func (h *Handler) confirmMerge(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error {
 	ctx := c.UserContext()
 	m, err := h.Store.MergeByID(ctx, id)
 	if err != nil {
 		return err
 	}
 	merged, err := h.Store.AnswerMerge(ctx, cand.ID, id, true, time.Now())
-	if code := vivier.ErrorCode(err); code == vivier.ECONFLICT || code == vivier.ENOTFOUND {
-		return h.renderSpace(c, templates.StatusFor(code), cand, "", vivier.ErrorMessage(err), map[string]string{})
-	}
 	if err != nil {
 		return err
 	}

@@ -59,8 +59,7 @@ func detailsForm(cand *vivier.TrackingAccess, apps []vivier.TrackedApplication, 
 }
 
 func identityForm(c *fiber.Ctx) vivier.Identity {
-	return vivier.Identity{Civility: c.FormValue("civility"), FirstName: c.FormValue("first_name"),
-		LastName: c.FormValue("last_name"), Phone: c.FormValue("phone")}
+	return vivier.IdentityFrom(func(name string) string { return c.FormValue(name) })
 }
 
 // tickedApplications reads the ticked boxes; a value that is not an id is

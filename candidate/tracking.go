@@ -118,6 +118,18 @@ func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.TrackingAcc
 
 // spaceAction runs an action of the space and comes back to it.
 func (h *Handler) spaceAction(done string, act func(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error) fiber.Handler {
+	return h.inSpace(func(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error {
+		if err := act(c, cand, id); err != nil {
+			return err
+		}
+		return c.Redirect("/suivi/"+c.Params("token")+"?fait="+done, fiber.StatusSeeOther)
+	})
+}
+
+// inSpace runs an action of the space that answers itself: the link is
+// checked and noted as used, the id parameter read, and a refusal the form
+// can show (invalid, conflict, too large) comes back on the space.
+func (h *Handler) inSpace(act func(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		cand, err := h.openSpace(c)
 		if cand == nil {
@@ -140,7 +152,7 @@ func (h *Handler) spaceAction(done string, act func(c *fiber.Ctx, cand *vivier.T
 			fields := vivier.AsFormErrors(err).ByField()
 			return h.renderSpace(c, templates.StatusFor(code), cand, "", vivier.ErrorMessage(err), fields)
 		}
-		return c.Redirect("/suivi/"+c.Params("token")+"?fait="+done, fiber.StatusSeeOther)
+		return nil
 	}
 }
 
