@@ -27,6 +27,12 @@ type program struct {
 // database and SMTP capture; env overrides the configuration.
 func startProgram(t testing.TB, mode string, env map[string]string) *program {
 	t.Helper()
+	return startProgramLogging(t, mode, env, nil)
+}
+
+// startProgramLogging is startProgram whose logs go to logs (when not nil).
+func startProgramLogging(t testing.TB, mode string, env map[string]string, logs io.Writer) *program {
+	t.Helper()
 	capture := jobstest.NewSMTP(t)
 	vars := map[string]string{
 		"ADDR":                 "127.0.0.1:0",
@@ -48,9 +54,12 @@ func startProgram(t testing.TB, mode string, env map[string]string) *program {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs io.Writer = io.Discard
-	if testing.Verbose() {
+	switch {
+	case logs != nil:
+	case testing.Verbose():
 		logs = os.Stderr
+	default:
+		logs = io.Discard
 	}
 	m := NewMain(cfg, newLogger(cfg, logs), io.Discard)
 	if err := m.Run(context.Background(), mode); err != nil {

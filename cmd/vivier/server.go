@@ -70,6 +70,12 @@ func (m *Main) newApp() (*fiber.App, error) {
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
 		DisableStartupMessage: true,
+		// Every string a context method returns (method, path, params,
+		// query and form values, headers, cookies) is a copy, not a view of
+		// the buffer that the connection's next request reuses: a value kept
+		// past the handler (a metrics label, a map, a goroutine, an error
+		// kept for later) stays what it was. Measured in the README.
+		Immutable: true,
 		// X-Forwarded-Proto is believed from TRUSTED_PROXIES only (none by
 		// default); the client's address comes from ClientIPMiddleware.
 		EnableTrustedProxyCheck: true,
