@@ -204,9 +204,9 @@ func (h *Handler) moveForm(c *fiber.Ctx) (vivier.Move, error) {
 
 func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := currentApplication(c)
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	m, err := h.moveForm(c)
 	if err != nil {
