@@ -45,7 +45,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 	if err != nil {
 		return err
 	}
-	ratings, err := h.Store.RatingsOf(ctx, adm.ID, d.ID, currentAgent(c).ID, sc.AssignedTo != 0)
+	ratings, err := h.Store.RatingsOf(ctx, adm.ID, d.ID, currentAgent(c).ID, sc.Narrowed())
 	if err != nil {
 		return err
 	}
@@ -263,6 +263,6 @@ func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
 		return err
 	}
 	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.Scores()
-	data["SeesRatings"] = h.scope(c).AssignedTo == 0
+	data["SeesRatings"] = !h.scope(c).Narrowed()
 	return nil
 }

@@ -109,7 +109,7 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 		data["Errors"] = vivier.AsFormErrors(ferr).ByField()
 	}
 	f.Scope = h.scope(c)
-	if f.Scope.AssignedTo != 0 {
+	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
 	}
 	if err := h.collabOfPipeline(c, data); err != nil {
