@@ -124,10 +124,9 @@ func TestJuryMemberOnEveryApplicationRoute(t *testing.T) {
 		allowed[perm] = true
 	}
 	type target struct {
-		name        string
-		app, offer  int64
-		outOfReach  bool
-		wantWritten bool
+		name       string
+		app, offer int64
+		outOfReach bool
 	}
 	targets := []target{
 		{name: "not assigned, same offer", app: neighbour, offer: offerA.ID, outOfReach: true},
