@@ -29,13 +29,6 @@ type NoteMentionTask struct {
 	NoteID int64 `json:"note_id"`
 }
 
-// Scope narrows what an agent reads. The zero Scope reads every
-// application of the administration; AssignedTo, only those assigned to
-// that agent.
-type Scope struct {
-	AssignedTo int64
-}
-
 // Note is an internal note on an application.
 type Note struct {
 	ID          int64     `db:"id"`

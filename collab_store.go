@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -14,36 +13,6 @@ import (
 // The queries of recruiters' collaboration. Each takes the administration
 // id; those that read or write one application first check that it is the
 // administration's and, for a jury member, assigned to them.
-
-// scopeSQL is the condition of a jury member's scope on applications a,
-// with the agent id as parameter n and the administration id as parameter
-// adm (0 for the agent: every application). It names no column of a but
-// a.id, so that the planner hashes the assigned ids once.
-func scopeSQL(n, adm int) string {
-	p := "$" + strconv.Itoa(n)
-	return `(` + p + `::bigint = 0 OR a.id IN (SELECT s.application_id FROM application_assignees s
-		WHERE s.agent_id = ` + p + ` AND s.administration_id = $` + strconv.Itoa(adm) + `))`
-}
-
-type queryer interface {
-	GetContext(ctx context.Context, dest any, query string, args ...any) error
-}
-
-func inScope(ctx context.Context, q queryer, adminID, appID int64, sc Scope) error {
-	var ok bool
-	err := q.GetContext(ctx, &ok, `SELECT true FROM applications a WHERE a.id = $1 AND a.administration_id = $2 AND `+scopeSQL(3, 2),
-		appID, adminID, sc.AssignedTo)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Errorf(ENOTFOUND, "Candidature introuvable.")
-	}
-	return err
-}
-
-// InScope says whether an application is the administration's and within
-// the agent's scope; ENOTFOUND otherwise, whether it exists or not.
-func (s *Store) InScope(ctx context.Context, adminID, appID int64, sc Scope) error {
-	return wrap("InScope", inScope(ctx, s.db, adminID, appID, sc))
-}
 
 // readerRoles are the roles of policy.csv that read applications (all of
 // them, or those assigned): a brand editor is neither mentioned nor

@@ -31,7 +31,7 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {
-	id, err := h.scopedApplication(c)
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 // downloadFile streams a candidate's file as an attachment: never shown
 // inline from our origin, whatever it contains.
 func (h *Handler) downloadFile(c *fiber.Ctx) error {
-	appID, err := h.scopedApplication(c)
+	appID, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,10 @@ func (h *Handler) downloadFile(c *fiber.Ctx) error {
 
 func (h *Handler) attachToOffer(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	appID, _ := strconv.ParseInt(c.Params("application"), 10, 64)
+	appID, err := currentApplication(c)
+	if err != nil {
+		return err
+	}
 	offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
 	if err := h.Store.AttachToOffer(c.UserContext(), adm.ID, appID, offerID, actor(c)); err != nil {
 		return err

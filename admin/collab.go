@@ -16,8 +16,8 @@ import (
 // Recruiters working together on an application: notes with mentions,
 // ratings by the assigned reviewers, tags, assignments, and the PDF
 // preview. A jury member reaches the application routes with
-// applications:read_assigned; scope narrows everything they read to what
-// is assigned to them, and what is outside it is not found.
+// applications:read_assigned; withinReach (authz.go) refuses, as not
+// found, what is not assigned to them, and scope narrows the lists.
 
 func (h *Handler) collabRoutes() []Route {
 	return []Route{
@@ -33,26 +33,6 @@ func (h *Handler) collabRoutes() []Route {
 	}
 }
 
-// scope is what the agent may read of the administration's applications:
-// all of them with applications:read, else (a jury member, who reached the
-// route with applications:read_assigned) those assigned to them.
-func (h *Handler) scope(c *fiber.Ctx) vivier.Scope {
-	if h.can(c, "applications:read") {
-		return vivier.Scope{}
-	}
-	return vivier.Scope{AssignedTo: currentAgent(c).ID}
-}
-
-// scopedApplication reads the :application parameter and checks it is
-// within the agent's scope.
-func (h *Handler) scopedApplication(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
-	if err != nil {
-		return 0, vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
-	}
-	return id, h.Store.InScope(c.UserContext(), currentAdministration(c).ID, id, h.scope(c))
-}
-
 func (h *Handler) applicationURL(c *fiber.Ctx, id int64, anchor string) string {
 	return "/admin/" + currentAdministration(c).Slug + "/candidatures/" + strconv.FormatInt(id, 10) + anchor
 }
@@ -65,7 +45,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 	if err != nil {
 		return err
 	}
-	ratings, err := h.Store.RatingsOf(ctx, adm.ID, d.ID, currentAgent(c).ID, sc.AssignedTo != 0)
+	ratings, err := h.Store.RatingsOf(ctx, adm.ID, d.ID, currentAgent(c).ID, sc.Narrowed())
 	if err != nil {
 		return err
 	}
@@ -116,7 +96,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 // bytes were checked as a PDF at upload, under a policy that runs nothing
 // and lets only our own pages frame it.
 func (h *Handler) previewFile(c *fiber.Ctx) error {
-	appID, err := h.scopedApplication(c)
+	appID, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -147,9 +127,9 @@ func (h *Handler) previewFile(c *fiber.Ctx) error {
 }
 
 func (h *Handler) addNote(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := currentApplication(c)
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	_, told, err := h.Store.AddNote(c.UserContext(), currentAdministration(c).ID, id, c.FormValue("body"), h.scope(c), actor(c))
 	if err != nil {
@@ -169,7 +149,7 @@ func (h *Handler) addNote(c *fiber.Ctx) error {
 }
 
 func (h *Handler) rate(c *fiber.Ctx) error {
-	id, err := h.scopedApplication(c)
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -184,7 +164,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 }
 
 func (h *Handler) addTag(c *fiber.Ctx) error {
-	id, err := h.scopedApplication(c)
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -195,7 +175,7 @@ func (h *Handler) addTag(c *fiber.Ctx) error {
 }
 
 func (h *Handler) removeTag(c *fiber.Ctx) error {
-	id, err := h.scopedApplication(c)
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -207,7 +187,7 @@ func (h *Handler) removeTag(c *fiber.Ctx) error {
 }
 
 func (h *Handler) assign(c *fiber.Ctx) error {
-	id, err := h.scopedApplication(c)
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -224,7 +204,7 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 }
 
 func (h *Handler) unassign(c *fiber.Ctx) error {
-	id, err := h.scopedApplication(c)
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
@@ -283,6 +263,6 @@ func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
 		return err
 	}
 	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.Scores()
-	data["SeesRatings"] = h.scope(c).AssignedTo == 0
+	data["SeesRatings"] = !h.scope(c).Narrowed()
 	return nil
 }

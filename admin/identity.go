@@ -13,7 +13,7 @@ import (
 // application time, noted in the application's history and the audit log.
 func (h *Handler) correctIdentity(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := idParam(c, "application", "Candidature introuvable.")
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}

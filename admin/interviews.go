@@ -29,9 +29,9 @@ type interviewForm struct {
 }
 
 func (h *Handler) interviewApplication(c *fiber.Ctx) (*vivier.ApplicationDetail, error) {
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := currentApplication(c)
 	if err != nil {
-		return nil, vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return nil, err
 	}
 	return h.Store.ApplicationForAgents(c.UserContext(), currentAdministration(c).ID, id)
 }

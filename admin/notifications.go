@@ -96,9 +96,9 @@ func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 
 func (h *Handler) sendMessage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	appID, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	appID, err := currentApplication(c)
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	err = h.Store.SendRecruiterMessage(c.UserContext(), adm.ID, appID, c.FormValue("message"), actor(c))
 	if f := fieldOf(err); f != "" {

@@ -109,7 +109,7 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 		data["Errors"] = vivier.AsFormErrors(ferr).ByField()
 	}
 	f.Scope = h.scope(c)
-	if f.Scope.AssignedTo != 0 {
+	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
 	}
 	if err := h.collabOfPipeline(c, data); err != nil {
@@ -204,9 +204,9 @@ func (h *Handler) moveForm(c *fiber.Ctx) (vivier.Move, error) {
 
 func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := currentApplication(c)
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	m, err := h.moveForm(c)
 	if err != nil {

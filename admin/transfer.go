@@ -48,7 +48,7 @@ func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 // sends it to another administration (administration, a slug).
 func (h *Handler) transferApplication(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := idParam(c, "application", "Candidature introuvable.")
+	id, err := currentApplication(c)
 	if err != nil {
 		return err
 	}
