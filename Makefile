@@ -10,7 +10,7 @@ LOAD_ENV := set -a && . $(LOCAL)/env && set +a
 AXE_VERSION := 4.11.4
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: help run test stop services build lint bench dsfr browser clean
+.PHONY: help run test stop services build lint bench dsfr browser clean image
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -53,6 +53,13 @@ browser:
 	@.ci/services browser
 	@test -f $(LOCAL)/node/node_modules/axe-core/axe.min.js || \
 		(mkdir -p $(LOCAL)/node && npm install --prefix $(LOCAL)/node --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) >/dev/null)
+
+# image: no container engine needed (see cmd/image); IMAGE_TAG names it in the
+# tarball, IMAGE_ARCH picks the processor (amd64, arm64).
+IMAGE_TAG ?= vivier:latest
+IMAGE_ARCH ?= $(shell $(GO) env GOARCH)
+image: ## the OCI image as a docker-archive tarball: .local/vivier-image.tar (docker load / podman load -i)
+	@$(GO) run ./cmd/image -o $(LOCAL)/vivier-image.tar -tag $(IMAGE_TAG) -arch $(IMAGE_ARCH)
 
 dsfr: ## refresh templates/static/dsfr from the pinned DSFR version (accepts its licence: see README)
 	@.ci/dsfr

@@ -12,7 +12,7 @@ import (
 // Config is everything Vivier reads from the environment. Defaults suit local
 // development with the services `make run` starts; README.md lists them all.
 type Config struct {
-	Addr               string        // ADDR
+	Addr               string        // ADDR, else 0.0.0.0:$PORT when PORT is set
 	BaseURL            string        // BASE_URL
 	DatabaseURL        string        // DATABASE_URL
 	DatabaseMaxConns   int           // DATABASE_MAX_CONNS
@@ -55,7 +55,7 @@ type Config struct {
 func LoadConfig(getenv func(string) string) (Config, error) {
 	e := env{get: getenv}
 	c := Config{
-		Addr:               e.str("ADDR", "127.0.0.1:8080"),
+		Addr:               e.addr(),
 		DatabaseURL:        e.str("DATABASE_URL", "postgres://vivier@127.0.0.1:55432/vivier?sslmode=disable"),
 		DatabaseMaxConns:   e.int("DATABASE_MAX_CONNS", 20, 1, 1000),
 		RedisURL:           e.str("REDIS_URL", "redis://127.0.0.1:56379/0"),
@@ -141,6 +141,19 @@ func (e *env) str(name, def string) string {
 		return v
 	}
 	return def
+}
+
+// addr is ADDR; without it, a platform that gives the port in PORT (Procfile
+// platforms, some container ones) routes to the container from outside, so
+// the web app listens on every interface there.
+func (e *env) addr() string {
+	if v := e.str("ADDR", ""); v != "" {
+		return v
+	}
+	if strings.TrimSpace(e.get("PORT")) != "" {
+		return "0.0.0.0:" + strconv.Itoa(e.int("PORT", 0, 1, 65535))
+	}
+	return "127.0.0.1:8080"
 }
 
 func (e *env) int(name string, def, min, max int) int {
