@@ -46,7 +46,7 @@ import (
 
 // OutboundOptions tune the guarded client.
 type OutboundOptions struct {
-	Timeout time.Duration // of a whole exchange; 30 s if zero
+	Timeout time.Duration  // of a whole exchange; 30 s if zero
 	RootCAs *x509.CertPool // trusted authorities; the system's if nil (tests give their server's)
 }
 
@@ -95,7 +95,9 @@ type refusedAddress struct {
 	reason string // French
 }
 
-func (e *refusedAddress) Error() string { return "outbound: " + e.addr.String() + " refused: " + e.reason }
+func (e *refusedAddress) Error() string {
+	return "outbound: " + e.addr.String() + " refused: " + e.reason
+}
 
 func checkDial(ctx context.Context, p vivier.OutboundPolicy, address string) error {
 	ap, err := netip.ParseAddrPort(address)
@@ -146,6 +148,7 @@ func summarize(err error) string {
 	var badHost x509.HostnameError
 	var badCert x509.CertificateInvalidError
 	var verify *tls.CertificateVerificationError
+	var record tls.RecordHeaderError
 	switch {
 	case errors.As(err, &refused):
 		return refused.reason
@@ -157,6 +160,8 @@ func summarize(err error) string {
 		return "nom de domaine introuvable"
 	case errors.As(err, &unknownCA), errors.As(err, &badHost), errors.As(err, &badCert), errors.As(err, &verify):
 		return "certificat TLS refusé"
+	case errors.As(err, &record):
+		return "échec de la connexion sécurisée (TLS)"
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connexion refusée"
 	case errors.Is(err, context.Canceled):
