@@ -108,7 +108,9 @@ func sirhSecretContext(adminID int64) string {
 }
 
 // HasWebhookSecret reports whether a secret is recorded, sealed or not.
-func (s *SIRHSettings) HasWebhookSecret() bool { return len(s.SecretSealed) > 0 || s.LegacySecret != "" }
+func (s *SIRHSettings) HasWebhookSecret() bool {
+	return len(s.SecretSealed) > 0 || s.LegacySecret != ""
+}
 
 // OpenWebhookSecret returns the webhook's secret in clear (and keeps it in
 // WebhookSecret), for the worker that signs and the page that shows it.
