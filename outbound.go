@@ -126,7 +126,7 @@ func (p OutboundPolicy) CheckURL(ctx context.Context, u *url.URL) error {
 		trusted = trusted && p.Allowed(a)
 	}
 	if !trusted {
-		return errors.New("L'adresse doit commencer par https:// : le http simple n'est accepté que vers un réseau interne que l'exploitant de la plateforme a autorisé.")
+		return errors.New("Saisissez une adresse https:// : le http simple n'est accepté que vers un réseau interne que l'exploitant de la plateforme a autorisé.")
 	}
 	return nil
 }

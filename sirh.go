@@ -108,7 +108,7 @@ func sirhSecretContext(adminID int64) string {
 }
 
 // HasWebhookSecret reports whether a secret is recorded, sealed or not.
-func (s *SIRHSettings) HasWebhookSecret() bool {
+func (s SIRHSettings) HasWebhookSecret() bool {
 	return len(s.SecretSealed) > 0 || s.LegacySecret != ""
 }
 
