@@ -48,8 +48,8 @@ func (s *Store) checkCSPURL(ctx context.Context, raw string) (string, error) {
 	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && u.Scheme != "http") || len(raw) > 500 {
 		return "", FieldError("api_url", "L'adresse de l'API doit commencer par https:// (par exemple https://api.exemple.gouv.fr).")
 	}
-	if err := s.outbound.CheckURL(ctx, u); err != nil {
-		return "", FieldError("api_url", err.Error())
+	if err := s.outbound.CheckURL(ctx, "api_url", u); err != nil {
+		return "", err
 	}
 	return raw, nil
 }

@@ -2,7 +2,6 @@ package vivier
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/netip"
 	"net/url"
@@ -94,10 +93,10 @@ var numericHost = regexp.MustCompile(`^(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]
 
 // CheckURL checks, when a tenant saves it, the address of a target Vivier
 // will call: https, or plain http to a range the operator trusts; no
-// address written in the URL that Refusal refuses. The message is in French;
-// the caller ties it to its field. A name is judged again, after
-// resolution, at every dial.
-func (p OutboundPolicy) CheckURL(ctx context.Context, u *url.URL) error {
+// address written in the URL that Refusal refuses. The error is a French
+// message on field. A name is judged again, after resolution, at every
+// dial.
+func (p OutboundPolicy) CheckURL(ctx context.Context, field string, u *url.URL) error {
 	host := strings.ToLower(u.Hostname())
 	var addrs []netip.Addr
 	if a, err := netip.ParseAddr(host); err == nil {
@@ -105,11 +104,11 @@ func (p OutboundPolicy) CheckURL(ctx context.Context, u *url.URL) error {
 	} else if host == "localhost" || strings.HasSuffix(host, ".localhost") {
 		addrs = []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.IPv6Loopback()}
 	} else if numericHost.MatchString(host) {
-		return errors.New("Écrivez l'adresse IP en entier (quatre nombres séparés par des points) ou donnez un nom de domaine.")
+		return FieldError(field, "Écrivez l'adresse IP en entier (quatre nombres séparés par des points) ou donnez un nom de domaine.")
 	}
 	for _, a := range addrs {
 		if why := p.Refusal(a); why != "" {
-			return errors.New("Cette adresse ne peut pas être appelée par la plateforme (" + why + ").")
+			return FieldError(field, "Cette adresse ne peut pas être appelée par la plateforme (" + why + ").")
 		}
 	}
 	if u.Scheme == "https" {
@@ -126,7 +125,7 @@ func (p OutboundPolicy) CheckURL(ctx context.Context, u *url.URL) error {
 		trusted = trusted && p.Allowed(a)
 	}
 	if !trusted {
-		return errors.New("Saisissez une adresse https:// : le http simple n'est accepté que vers un réseau interne que l'exploitant de la plateforme a autorisé.")
+		return FieldError(field, "Saisissez une adresse https:// : le http simple n'est accepté que vers un réseau interne que l'exploitant de la plateforme a autorisé.")
 	}
 	return nil
 }

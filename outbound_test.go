@@ -69,7 +69,7 @@ func TestOutboundPolicyChecksURLs(t *testing.T) {
 		"http://sirh.exemple.gouv.fr/": false, "http://127.0.0.1:8080/": false,
 	} {
 		u, _ := url.Parse(raw)
-		if err := none.CheckURL(ctx, u); (err == nil) != ok {
+		if err := none.CheckURL(ctx, "url", u); (err == nil) != ok {
 			t.Errorf("%s: %v", raw, err)
 		}
 	}
@@ -78,7 +78,7 @@ func TestOutboundPolicyChecksURLs(t *testing.T) {
 		"https://127.0.0.2/": false, "http://8.8.8.8/": false, "https://[::1]/": false,
 	} {
 		u, _ := url.Parse(raw)
-		if err := allow.CheckURL(ctx, u); (err == nil) != ok {
+		if err := allow.CheckURL(ctx, "url", u); (err == nil) != ok {
 			t.Errorf("allowed 127.0.0.1/32, %s: %v", raw, err)
 		}
 	}

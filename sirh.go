@@ -168,8 +168,8 @@ func (s *SIRHSettings) Validate(ctx context.Context, p OutboundPolicy) error {
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" || len(s.WebhookURL) > 500 {
 		return FieldError("webhook_url", "Saisissez une adresse https:// complète, sans identifiant ni mot de passe, par exemple https://sirh.exemple.gouv.fr/vivier.")
 	}
-	if err := p.CheckURL(ctx, u); err != nil {
-		return FieldError("webhook_url", err.Error())
+	if err := p.CheckURL(ctx, "webhook_url", u); err != nil {
+		return err
 	}
 	return nil
 }
