@@ -108,7 +108,7 @@ func (p OutboundPolicy) CheckURL(ctx context.Context, field string, u *url.URL) 
 	}
 	for _, a := range addrs {
 		if why := p.Refusal(a); why != "" {
-			return FieldError(field, "Cette adresse ne peut pas être appelée par la plateforme (" + why + ").")
+			return FieldError(field, "Cette adresse ne peut pas être appelée par la plateforme ("+why+").")
 		}
 	}
 	if u.Scheme == "https" {
