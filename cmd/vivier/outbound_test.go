@@ -69,6 +69,20 @@ func TestTenantAddressesRefusedEndToEnd(t *testing.T) {
 			t.Errorf("CSP %s: %d", target, resp.StatusCode)
 		}
 	}
+	// A new CSP address wants the key typed again.
+	csp := url.Values{"_csrf": {token}, "api_url": {"https://api.csp.exemple.gouv.fr"}, "api_key": {"cle-de-la-ville"}}
+	if resp, _ := postForm(t, c, p.URL+"/admin/ville-demo/csp", csp); resp.StatusCode != 303 {
+		t.Fatalf("CSP settings = %d", resp.StatusCode)
+	}
+	csp.Set("api_url", "https://ailleurs.exemple.fr")
+	csp.Del("api_key")
+	if resp, page := postForm(t, c, p.URL+"/admin/ville-demo/csp", csp); resp.StatusCode != 422 ||
+		!strings.Contains(page, "saisissez de nouveau la clé d&#39;API") || !strings.Contains(page, `id="csp-key-error"`) {
+		t.Errorf("a new CSP address without the key = %d", resp.StatusCode)
+	}
+	if st, _ := p.Store().CSPSettingsOf(ctx, adm.ID); st.APIURL != "https://api.csp.exemple.gouv.fr" {
+		t.Errorf("the address changed anyway: %s", st.APIURL)
+	}
 	if _, err := p.Store().DB().Exec(`INSERT INTO sirh_settings (administration_id, destination, format, cadence, webhook_url, webhook_secret)
 		VALUES ($1, 'webhook', 'jsonl', 'immediat', $2, 'whsec_avant')`, adm.ID, internal.URL+"/hook"); err != nil {
 		t.Fatal(err)
