@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -37,23 +36,20 @@ func (s *Store) CSPSettingsOf(ctx context.Context, adminID int64) (*CSPSettings,
 	return &st, wrap("CSPSettingsOf", err)
 }
 
-// checkCSPURL accepts an https URL, or plain http to the machine itself
-// (a local test double): a key must not travel in clear on a network.
-func checkCSPURL(raw string) (string, error) {
+// checkCSPURL accepts an https URL, or plain http to a network the operator
+// trusts (OUTBOUND_ALLOW): a key must not travel in clear on a network, nor
+// go to an address of the platform's own networks.
+func (s *Store) checkCSPURL(ctx context.Context, raw string) (string, error) {
 	raw = strings.TrimSuffix(strings.TrimSpace(raw), "/")
 	if raw == "" {
 		return "", nil
 	}
 	u, err := url.Parse(raw)
-	ok := err == nil && u.Host != "" && u.RawQuery == "" && u.Fragment == ""
-	if ok && u.Scheme == "http" {
-		ip := net.ParseIP(u.Hostname())
-		ok = u.Hostname() == "localhost" || (ip != nil && ip.IsLoopback())
-	} else if ok {
-		ok = u.Scheme == "https"
-	}
-	if !ok {
+	if err != nil || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" || (u.Scheme != "https" && u.Scheme != "http") || len(raw) > 500 {
 		return "", FieldError("api_url", "L'adresse de l'API doit commencer par https:// (par exemple https://api.exemple.gouv.fr).")
+	}
+	if err := s.outbound.CheckURL(ctx, "api_url", u); err != nil {
+		return "", err
 	}
 	return raw, nil
 }
@@ -63,7 +59,7 @@ func checkCSPURL(raw string) (string, error) {
 // administration's published offers that CSP does not have yet, in the same
 // transaction.
 func (s *Store) SaveCSPSettings(ctx context.Context, adminID int64, in CSPSettingsInput, defaultURL string, box *SecretBox, actor Actor) error {
-	apiURL, err := checkCSPURL(in.APIURL)
+	apiURL, err := s.checkCSPURL(ctx, in.APIURL)
 	if err != nil {
 		return err
 	}
@@ -90,10 +86,20 @@ func (s *Store) SaveCSPSettings(ctx context.Context, adminID int64, in CSPSettin
 		}
 	}
 	return s.inTx(ctx, "SaveCSPSettings", func(tx *sqlx.Tx) error {
-		var hadKey bool
-		if err := tx.GetContext(ctx, &hadKey, `SELECT EXISTS (SELECT 1 FROM csp_settings
-			WHERE administration_id = $1 AND api_key_sealed IS NOT NULL)`, adminID); err != nil {
+		var cur struct {
+			HadKey bool   `db:"had_key"`
+			APIURL string `db:"api_url"`
+		}
+		err := tx.GetContext(ctx, &cur, `SELECT api_key_sealed IS NOT NULL AS had_key, api_url FROM csp_settings
+			WHERE administration_id = $1 FOR UPDATE`, adminID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		hadKey := cur.HadKey
+		// The key goes, in every call, to the address: whoever changes the
+		// address must know the key, else it could be sent anywhere.
+		if hadKey && sealed == nil && apiURL != cur.APIURL {
+			return FieldError("api_key", "L'adresse de l'API a changé : saisissez de nouveau la clé d'API, pour qu'elle ne soit envoyée qu'à la nouvelle adresse.")
 		}
 		if in.Enabled {
 			switch {

@@ -1,8 +1,10 @@
 package vivier
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -81,15 +83,53 @@ var SIRHFormatLabels = map[string]string{
 	SIRHHROpen:    "Document JSON HR Open Standards",
 }
 
-// SIRHSettings are an administration's export settings.
+// SIRHSettings are an administration's export settings. The webhook's
+// signing secret is kept sealed by the platform's SecretBox, like CSP's API
+// keys; the clear column of the first versions (LegacySecret) is read only
+// until `vivier migrate up` or `vivier rotate-secrets` seals it, or the
+// settings are saved again.
 type SIRHSettings struct {
 	AdministrationID int64     `db:"administration_id"`
 	Destination      string    `db:"destination"`
 	Format           string    `db:"format"`
 	Cadence          string    `db:"cadence"`
 	WebhookURL       string    `db:"webhook_url"`
-	WebhookSecret    string    `db:"webhook_secret"`
+	SecretSealed     []byte    `db:"webhook_secret_sealed"`
+	LegacySecret     string    `db:"webhook_secret"`
 	UpdatedAt        time.Time `db:"updated_at"`
+	// WebhookSecret is the secret in clear: set by SaveSIRHSettings and
+	// OpenWebhookSecret only, never stored so.
+	WebhookSecret string `db:"-"`
+}
+
+// sirhSecretContext binds a sealed webhook secret to its administration.
+func sirhSecretContext(adminID int64) string {
+	return "sirh-webhook-secret:" + strconv.FormatInt(adminID, 10)
+}
+
+// HasWebhookSecret reports whether a secret is recorded, sealed or not.
+func (s SIRHSettings) HasWebhookSecret() bool {
+	return len(s.SecretSealed) > 0 || s.LegacySecret != ""
+}
+
+// OpenWebhookSecret returns the webhook's secret in clear (and keeps it in
+// WebhookSecret), for the worker that signs and the page that shows it.
+func (s *SIRHSettings) OpenWebhookSecret(box *SecretBox) (string, error) {
+	switch {
+	case len(s.SecretSealed) > 0 && box == nil:
+		return "", fmt.Errorf("SIRH webhook secret of administration %d: no CSP_SECRET_KEY to open it", s.AdministrationID)
+	case len(s.SecretSealed) > 0:
+		v, err := box.Open(s.SecretSealed, sirhSecretContext(s.AdministrationID))
+		if err != nil {
+			return "", fmt.Errorf("SIRH webhook secret of administration %d: %w", s.AdministrationID, err)
+		}
+		s.WebhookSecret = v
+	case s.LegacySecret != "":
+		s.WebhookSecret = s.LegacySecret
+	default:
+		return "", fmt.Errorf("no SIRH webhook secret for administration %d", s.AdministrationID)
+	}
+	return s.WebhookSecret, nil
 }
 
 // DefaultSIRHSettings: a CSV file per hire in the export folder.
@@ -106,8 +146,9 @@ func (s SIRHSettings) BatchFormat() string {
 	return s.Format
 }
 
-// Validate checks the settings, in French.
-func (s *SIRHSettings) Validate() error {
+// Validate checks the settings, in French; the webhook's address by the
+// platform's policy for the addresses tenants configure.
+func (s *SIRHSettings) Validate(ctx context.Context, p OutboundPolicy) error {
 	s.WebhookURL = strings.TrimSpace(s.WebhookURL)
 	switch {
 	case !oneOf(s.Destination, []string{SIRHFolder, SIRHWebhook}):
@@ -124,8 +165,11 @@ func (s *SIRHSettings) Validate() error {
 		return nil
 	}
 	u, err := url.Parse(s.WebhookURL)
-	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil || len(s.WebhookURL) > 500 {
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.User != nil || u.Fragment != "" || len(s.WebhookURL) > 500 {
 		return FieldError("webhook_url", "Saisissez une adresse https:// complète, sans identifiant ni mot de passe, par exemple https://sirh.exemple.gouv.fr/vivier.")
+	}
+	if err := p.CheckURL(ctx, "webhook_url", u); err != nil {
+		return err
 	}
 	return nil
 }

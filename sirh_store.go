@@ -81,7 +81,8 @@ func (s *Store) SIRHSettingsOf(ctx context.Context, adminID int64) (SIRHSettings
 
 func sirhSettings(ctx context.Context, q sqlx.QueryerContext, adminID int64) (SIRHSettings, error) {
 	var st SIRHSettings
-	err := sqlx.GetContext(ctx, q, &st, `SELECT administration_id, destination, format, cadence, webhook_url, webhook_secret, updated_at
+	err := sqlx.GetContext(ctx, q, &st, `SELECT administration_id, destination, format, cadence, webhook_url,
+			webhook_secret, webhook_secret_sealed, updated_at
 		FROM sirh_settings WHERE administration_id = $1`, adminID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return DefaultSIRHSettings(adminID), nil
@@ -90,33 +91,84 @@ func sirhSettings(ctx context.Context, q sqlx.QueryerContext, adminID int64) (SI
 }
 
 // SaveSIRHSettings validates and stores the settings. A webhook gets a
-// secret the first time, and a new one when renew is set.
-func (s *Store) SaveSIRHSettings(ctx context.Context, adminID int64, in SIRHSettings, renew bool, actor Actor) (SIRHSettings, error) {
-	if err := in.Validate(); err != nil {
+// secret the first time, and a new one when renew is set, sealed by box; a
+// secret still in clear from the first versions is sealed on the way. The
+// settings returned hold the secret in clear, for the page that shows it.
+func (s *Store) SaveSIRHSettings(ctx context.Context, adminID int64, in SIRHSettings, renew bool, box *SecretBox, actor Actor) (SIRHSettings, error) {
+	if err := in.Validate(ctx, s.outbound); err != nil {
 		return in, err
 	}
+	if in.WebhookURL != "" && box == nil {
+		return in, FieldError("webhook_url", "La plateforme n'a pas de clé de chiffrement (CSP_SECRET_KEY) : le secret de signature du webhook ne peut pas être enregistré. Prévenez l'exploitant.")
+	}
 	err := s.inTx(ctx, "SaveSIRHSettings", func(tx *sqlx.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SELECT 1 FROM sirh_settings WHERE administration_id = $1 FOR UPDATE`, adminID); err != nil {
+			return err
+		}
 		cur, err := sirhSettings(ctx, tx, adminID)
 		if err != nil {
 			return err
 		}
-		in.AdministrationID, in.WebhookSecret = adminID, cur.WebhookSecret
-		if in.WebhookURL != "" && (in.WebhookSecret == "" || renew) {
+		in.AdministrationID, in.SecretSealed, in.LegacySecret, in.WebhookSecret = adminID, cur.SecretSealed, cur.LegacySecret, ""
+		fresh := in.WebhookURL != "" && (!cur.HasWebhookSecret() || renew)
+		switch {
+		case fresh:
 			in.WebhookSecret = NewWebhookSecret()
+		case box != nil && in.LegacySecret != "" && len(in.SecretSealed) == 0:
+			in.WebhookSecret = in.LegacySecret
+		case box != nil && cur.HasWebhookSecret():
+			// A secret that no longer opens (the platform's key changed
+			// without its previous one) shows as none: renewing replaces it.
+			_, _ = in.OpenWebhookSecret(box)
+		}
+		if in.WebhookSecret != "" {
+			if in.SecretSealed, err = box.Seal(in.WebhookSecret, sirhSecretContext(adminID)); err != nil {
+				return err
+			}
+			in.LegacySecret = ""
 		}
 		if err := tx.GetContext(ctx, &in.UpdatedAt, `
-			INSERT INTO sirh_settings (administration_id, destination, format, cadence, webhook_url, webhook_secret)
-			VALUES ($1, $2, $3, $4, $5, $6)
+			INSERT INTO sirh_settings (administration_id, destination, format, cadence, webhook_url, webhook_secret, webhook_secret_sealed)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
 			ON CONFLICT (administration_id) DO UPDATE SET destination = $2, format = $3, cadence = $4,
-				webhook_url = $5, webhook_secret = $6, updated_at = now()
-			RETURNING updated_at`, adminID, in.Destination, in.Format, in.Cadence, in.WebhookURL, in.WebhookSecret); err != nil {
+				webhook_url = $5, webhook_secret = $6, webhook_secret_sealed = $7, updated_at = now()
+			RETURNING updated_at`, adminID, in.Destination, in.Format, in.Cadence, in.WebhookURL, in.LegacySecret, in.SecretSealed); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "sirh.settings", "exports SIRH", map[string]any{
 			"destination": in.Destination, "format": in.Format, "cadence": in.Cadence, "webhook": in.WebhookURL,
-			"nouveau_secret": in.WebhookSecret != cur.WebhookSecret})
+			"nouveau_secret": fresh})
 	})
 	return in, err
+}
+
+// SealLegacySIRHSecrets seals the webhook secrets still kept in clear by
+// the first versions, and empties their clear column; it returns how many.
+func (s *Store) SealLegacySIRHSecrets(ctx context.Context, box *SecretBox) (int, error) {
+	n := 0
+	err := s.inTx(ctx, "SealLegacySIRHSecrets", func(tx *sqlx.Tx) error {
+		var rows []SIRHSettings
+		if err := tx.SelectContext(ctx, &rows, `SELECT administration_id, webhook_secret, webhook_secret_sealed
+			FROM sirh_settings WHERE webhook_secret <> '' ORDER BY administration_id FOR UPDATE`); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			sealed := r.SecretSealed
+			if len(sealed) == 0 {
+				var err error
+				if sealed, err = box.Seal(r.LegacySecret, sirhSecretContext(r.AdministrationID)); err != nil {
+					return err
+				}
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE sirh_settings SET webhook_secret = '', webhook_secret_sealed = $2
+				WHERE administration_id = $1`, r.AdministrationID, sealed); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
 }
 
 const sirhBatchColumns = `id, administration_id, kind, format, destination, state, hires, checksum, size, created_at, delivered_at, last_error`

@@ -186,28 +186,30 @@ func TestSIRHSettingsValidation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, b := newOfferWorld(t)
+	box := testBox(t, 1)
 	for _, bad := range []vivier.SIRHSettings{
 		{Destination: "ftp", Format: "csv", Cadence: "immediat"},
 		{Destination: "dossier", Format: "xml", Cadence: "immediat"},
 		{Destination: "webhook", Format: "csv", Cadence: "immediat"},
 		{Destination: "webhook", Format: "csv", Cadence: "immediat", WebhookURL: "http://sirh.exemple.fr/"},
 		{Destination: "webhook", Format: "csv", Cadence: "immediat", WebhookURL: "https://moi:secret@sirh.exemple.fr/"},
+		{Destination: "webhook", Format: "csv", Cadence: "immediat", WebhookURL: "https://169.254.169.254/latest/meta-data/"},
 	} {
-		if _, err := s.SaveSIRHSettings(ctx, a.ID, bad, false, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
+		if _, err := s.SaveSIRHSettings(ctx, a.ID, bad, false, box, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
 			t.Errorf("%+v saved: %v", bad, err)
 		}
 	}
 	ok := vivier.SIRHSettings{Destination: "webhook", Format: "csv", Cadence: "nuit", WebhookURL: " https://sirh.exemple.fr/vivier "}
-	st, err := s.SaveSIRHSettings(ctx, a.ID, ok, false, vivier.Actor{})
+	st, err := s.SaveSIRHSettings(ctx, a.ID, ok, false, box, vivier.Actor{})
 	if err != nil || !strings.HasPrefix(st.WebhookSecret, "whsec_") || st.BatchFormat() != vivier.SIRHHROpen {
 		t.Fatalf("saved = %+v, %v", st, err)
 	}
-	same, _ := s.SaveSIRHSettings(ctx, a.ID, ok, false, vivier.Actor{})
-	renewed, _ := s.SaveSIRHSettings(ctx, a.ID, ok, true, vivier.Actor{})
+	same, _ := s.SaveSIRHSettings(ctx, a.ID, ok, false, box, vivier.Actor{})
+	renewed, _ := s.SaveSIRHSettings(ctx, a.ID, ok, true, box, vivier.Actor{})
 	if same.WebhookSecret != st.WebhookSecret || renewed.WebhookSecret == st.WebhookSecret {
 		t.Errorf("secret kept %v, renewed %v", same.WebhookSecret == st.WebhookSecret, renewed.WebhookSecret != st.WebhookSecret)
 	}
-	if other, _ := s.SIRHSettingsOf(ctx, b.ID); other.Destination != vivier.SIRHFolder || other.WebhookSecret != "" {
+	if other, _ := s.SIRHSettingsOf(ctx, b.ID); other.Destination != vivier.SIRHFolder || other.HasWebhookSecret() {
 		t.Errorf("B's settings = %+v", other)
 	}
 }

@@ -14,13 +14,21 @@ import (
 // Store persists the domain in PostgreSQL. Each public method owns its
 // transaction; private helpers take the transaction they run in.
 type Store struct {
-	db  *sqlx.DB
-	now func() time.Time
+	db       *sqlx.DB
+	now      func() time.Time
+	outbound OutboundPolicy // what tenants' addresses may be (outbound.go)
 }
 
+// StoreOption sets what a store is given beyond its pool.
+type StoreOption func(*Store)
+
 // NewStore wraps an open pool.
-func NewStore(db *sqlx.DB) *Store {
-	return &Store{db: db, now: time.Now}
+func NewStore(db *sqlx.DB, opts ...StoreOption) *Store {
+	s := &Store{db: db, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // OpenDB opens and checks a PostgreSQL pool.

@@ -96,11 +96,25 @@ func (h *Handler) redeliverBatch(c *fiber.Ctx) error {
 }
 
 func (h *Handler) exportSettingsPage(c *fiber.Ctx) error {
-	st, err := h.Store.SIRHSettingsOf(c.UserContext(), currentAdministration(c).ID)
+	st, err := h.sirhSettings(c)
 	if err != nil {
 		return err
 	}
 	return h.exportSettingsWith(c, fiber.StatusOK, templates.Map{"Settings": st})
+}
+
+// sirhSettings returns the administration's settings with the webhook's
+// secret opened, for the page that shows it to its administrators.
+func (h *Handler) sirhSettings(c *fiber.Ctx) (vivier.SIRHSettings, error) {
+	st, err := h.Store.SIRHSettingsOf(c.UserContext(), currentAdministration(c).ID)
+	if err != nil || !st.HasWebhookSecret() {
+		return st, err
+	}
+	if _, err := st.OpenWebhookSecret(h.CSP.Box); err != nil && h.Log != nil {
+		// Shown as none: renewing it gives a new one.
+		h.Log.WarnContext(c.UserContext(), "SIRH webhook secret cannot be opened", "administration", st.AdministrationID, "err", err)
+	}
+	return st, nil
 }
 
 func (h *Handler) exportSettingsWith(c *fiber.Ctx, status int, data templates.Map) error {
@@ -116,9 +130,9 @@ func (h *Handler) saveExportSettings(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	in := vivier.SIRHSettings{Destination: c.FormValue("destination"), Format: c.FormValue("format"),
 		Cadence: c.FormValue("cadence"), WebhookURL: c.FormValue("webhook_url")}
-	st, err := h.Store.SaveSIRHSettings(c.UserContext(), adm.ID, in, c.FormValue("renew") == "oui", actor(c))
+	st, err := h.Store.SaveSIRHSettings(c.UserContext(), adm.ID, in, c.FormValue("renew") == "oui", h.CSP.Box, actor(c))
 	if f := fieldOf(err); f != "" {
-		cur, cerr := h.Store.SIRHSettingsOf(c.UserContext(), adm.ID)
+		cur, cerr := h.sirhSettings(c)
 		if cerr != nil {
 			return cerr
 		}

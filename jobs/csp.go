@@ -54,7 +54,8 @@ func (w *Worker) handleCSPSync(ctx context.Context, t *asynq.Task) error {
 		return w.store.RecordCSPAuthFailure(ctx, adm, id,
 			"La clé d'API enregistrée ne peut plus être déchiffrée (clé de chiffrement de la plateforme changée) : enregistrez-la de nouveau.")
 	}
-	c := &cspClient{sender: w.csp, base: base, key: key, source: *st.SourceID, account: cspAccount(base, key)}
+	c := &cspClient{sender: w.csp, http: w.csp.client(w.store.OutboundPolicy()), log: w.log, adm: adm,
+		base: base, key: key, source: *st.SourceID, account: cspAccount(base, key)}
 	for {
 		claims, err := w.store.ClaimCSP(ctx, adm, id, vivier.CSPBatchSize)
 		if err != nil || len(claims) == 0 {

@@ -7,9 +7,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/go-redis/redis_rate/v10"
@@ -27,13 +28,24 @@ type CSPConfig struct {
 	Timeout     time.Duration     // of one call
 }
 
-// cspSender holds what every CSP task shares: the HTTP client and the quota
-// limiter, in Redis so that every worker process counts the same calls.
+// cspSender holds what every CSP task shares: the HTTP client (the
+// outgoing-request guard: the address is the administration's) and the
+// quota limiter, in Redis so that every worker process counts the same
+// calls.
 type cspSender struct {
+	timeout time.Duration
+	once    sync.Once
 	http    *http.Client
 	rdb     redis.UniversalClient
 	limiter *redis_rate.Limiter
 	limit   redis_rate.Limit
+}
+
+// client returns the guarded client, made at the first call with the
+// store's policy (it does not change while the worker runs).
+func (s *cspSender) client(p vivier.OutboundPolicy) *http.Client {
+	s.once.Do(func() { s.http = NewOutboundClient(p, OutboundOptions{Timeout: s.timeout}) })
+	return s.http
 }
 
 func newCSPSender(cfg Config) *cspSender {
@@ -52,7 +64,7 @@ func newCSPSender(cfg Config) *cspSender {
 	// counts them on its clock, after the network, so that two calls sent
 	// one interval apart may land closer together.
 	rate := max(1, c.Quota-c.Quota/10)
-	s := &cspSender{http: &http.Client{Timeout: c.Timeout}, rdb: rdb,
+	s := &cspSender{timeout: c.Timeout, rdb: rdb,
 		limit: redis_rate.Limit{Rate: rate, Burst: 1, Period: c.QuotaPeriod}}
 	if rdb != nil {
 		s.limiter = redis_rate.NewLimiter(rdb)
@@ -108,6 +120,9 @@ func (e *cspFailure) Error() string { return e.Message }
 // cspClient calls CSP for one administration.
 type cspClient struct {
 	sender  *cspSender
+	http    *http.Client
+	log     *slog.Logger
+	adm     int64
 	base    string
 	key     string
 	source  string
@@ -129,57 +144,67 @@ func (c *cspClient) post(ctx context.Context, path string, body any, out any) (i
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", "Api-Key "+c.key)
-	resp, err := c.sender.http.Do(req)
+	resp, err := c.http.Do(req)
 	if err != nil {
-		return 0, &cspFailure{Message: "Choisir le Service Public ne répond pas (" + shortNetError(err) + ")."}
+		return 0, c.failed(ctx, outboundFailure(err), "")
 	}
 	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	raw, err := readOutboundBody(resp.Body, 4<<20)
+	if err != nil {
+		return 0, c.failed(ctx, outboundFailure(err), "")
+	}
 	var detail struct {
 		Error  string `json:"error"`
 		Detail string `json:"detail"`
 	}
 	_ = json.Unmarshal(raw, &detail)
 	said := strings.TrimSpace(detail.Error + " " + detail.Detail)
+	code := resp.StatusCode
+	// The agents read the status code and a French reason; what CSP said
+	// goes to the operators' log only: the answer is the remote server's.
 	switch {
-	case resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusCreated:
+	case code == http.StatusOK || code == http.StatusCreated:
 		if out != nil {
 			if err := json.Unmarshal(raw, out); err != nil {
-				return resp.StatusCode, &cspFailure{Status: resp.StatusCode,
-					Message: "Choisir le Service Public a répondu de façon illisible."}
+				return code, &cspFailure{Status: code, Message: "Choisir le Service Public a répondu de façon illisible."}
 			}
 		}
-		return resp.StatusCode, nil
-	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-		return resp.StatusCode, &cspFailure{Auth: true, Status: resp.StatusCode,
-			Message: fmt.Sprintf("Choisir le Service Public refuse la clé d'API (%d%s).", resp.StatusCode, suffix(said))}
-	case resp.StatusCode == http.StatusNotFound:
-		return resp.StatusCode, nil // the caller decides what not found means
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return resp.StatusCode, &cspFailure{Status: resp.StatusCode,
-			Message: fmt.Sprintf("Choisir le Service Public est indisponible (%d%s) : nouvel essai automatique.", resp.StatusCode, suffix(said))}
+		return code, nil
+	case code == http.StatusUnauthorized || code == http.StatusForbidden:
+		c.logged(ctx, code, nil, said)
+		return code, &cspFailure{Auth: true, Status: code,
+			Message: fmt.Sprintf("Choisir le Service Public refuse la clé d'API (%d).", code)}
+	case code == http.StatusNotFound:
+		return code, nil // the caller decides what not found means
+	case code >= 300 && code < 400:
+		return code, c.failed(ctx, statusFailure(code), said)
+	case code == http.StatusTooManyRequests || code >= 500:
+		c.logged(ctx, code, nil, said)
+		return code, &cspFailure{Status: code,
+			Message: fmt.Sprintf("Choisir le Service Public est indisponible (%d) : nouvel essai automatique.", code)}
 	default:
-		return resp.StatusCode, &cspFailure{Refused: true, Status: resp.StatusCode,
-			Message: fmt.Sprintf("Choisir le Service Public a refusé l'envoi (%d%s).", resp.StatusCode, suffix(said))}
+		c.logged(ctx, code, nil, said)
+		return code, &cspFailure{Refused: true, Status: code,
+			Message: fmt.Sprintf("Choisir le Service Public a refusé l'envoi (%d).", code)}
 	}
 }
 
-func suffix(s string) string {
-	if s == "" {
-		return ""
-	}
-	if len(s) > 300 {
-		s = s[:300]
-	}
-	return " : " + s
+// failed is a call that got no usable answer: retried, with its summary.
+func (c *cspClient) failed(ctx context.Context, f *OutboundFailure, said string) error {
+	c.logged(ctx, f.Status, f.Err, said)
+	return &cspFailure{Status: f.Status,
+		Message: "L'appel à Choisir le Service Public a échoué (" + f.Summary + ") : nouvel essai automatique."}
 }
 
-func shortNetError(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 {
-		s = s[i+2:]
+func (c *cspClient) logged(ctx context.Context, status int, err error, said string) {
+	if c.log == nil {
+		return
 	}
-	return s
+	if len(said) > 300 {
+		said = strings.ToValidUTF8(said[:300], "")
+	}
+	c.log.WarnContext(ctx, "CSP call failed", "administration", c.adm, "target", outboundHost(c.base),
+		"status", status, "err", err, "said", said)
 }
 
 // upsertResponse is CSP's UpsertOffersResponse.

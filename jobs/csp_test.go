@@ -42,7 +42,7 @@ func newCSPFixture(t *testing.T, quota int, period time.Duration) *cspFixture {
 		t.Fatal(err)
 	}
 	db := dbtest.New(t)
-	f := &cspFixture{fixture: &fixture{store: vivier.NewStore(db), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}, db: db,
+	f := &cspFixture{fixture: &fixture{store: vivier.NewStore(db, vivier.WithOutboundPolicy(loopbackAllowed)), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}, db: db,
 		csp: csptest.New(t, cspSpec, "cle-secrete-1"), source: uuid.NewString()}
 	key := make([]byte, 32)
 	for i := range key {

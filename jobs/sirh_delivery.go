@@ -153,8 +153,13 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 	if err != nil {
 		return err
 	}
-	if !strings.HasPrefix(st.WebhookURL, "https://") || st.WebhookSecret == "" {
+	if st.WebhookURL == "" || !st.HasWebhookSecret() {
 		return fmt.Errorf("aucun webhook configuré pour cette administration: %w", asynq.SkipRetry)
+	}
+	secret, err := st.OpenWebhookSecret(w.cfg.CSP.Box)
+	if err != nil {
+		w.log.WarnContext(ctx, "SIRH webhook secret cannot be opened", "administration", b.AdministrationID, "err", err)
+		return fmt.Errorf("le secret de signature ne peut plus être déchiffré : renouvelez-le dans les réglages: %w", asynq.SkipRetry)
 	}
 	f, err := os.CreateTemp("", "vivier-sirh-*.json")
 	if err != nil {
@@ -173,22 +178,27 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 	if wait <= 0 {
 		wait = 2 * time.Second
 	}
+	client := w.cfg.SIRH.HTTPClient
+	if client == nil {
+		client = NewOutboundClient(w.store.OutboundPolicy(), OutboundOptions{Timeout: 30 * time.Second})
+	}
 	var last error
 	for i := 1; i <= attempts; i++ {
 		rec := vivier.SIRHDelivery{BatchID: b.ID, AdministrationID: b.AdministrationID, Request: request, RequestedBy: by,
 			Attempt: i, Checksum: sum}
-		code, answer, err := w.post(ctx, st, b, f, size, sum)
-		rec.Answer = answer
-		if code != 0 {
-			rec.StatusCode = &code
+		fail := w.post(ctx, client, st.WebhookURL, secret, b, f, size, sum)
+		if fail != nil && fail.Status != 0 {
+			rec.StatusCode = &fail.Status
 		}
-		switch {
-		case err != nil:
-			rec.Error = err.Error()
-		case code < 200 || code > 299:
-			err = fmt.Errorf("le webhook a répondu HTTP %d", code)
-		default:
-			rec.OK = true
+		// The agents read the summary only: the answer is the remote
+		// server's, the Go error names addresses; the log has the detail.
+		if fail == nil {
+			ok := http.StatusOK
+			rec.OK, rec.StatusCode, rec.Answer = true, &ok, "reçu"
+		} else {
+			rec.Error = fail.Summary
+			w.log.WarnContext(ctx, "SIRH webhook delivery failed", "administration", b.AdministrationID, "batch", b.ID,
+				"attempt", i, "target", outboundHost(st.WebhookURL), "status", fail.Status, "err", fail.Err)
 		}
 		if rerr := w.store.RecordSIRHDelivery(ctx, rec); rerr != nil {
 			return rerr
@@ -196,7 +206,7 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 		if rec.OK {
 			return nil
 		}
-		last = err
+		last = fail
 		if i == attempts {
 			break
 		}
@@ -207,20 +217,20 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 		}
 		wait *= 2
 	}
-	return last
+	return fmt.Errorf("webhook : %w", last)
 }
 
-// post sends the file once, signed, and returns the receiver's answer.
-func (w *Worker) post(ctx context.Context, st vivier.SIRHSettings, b *vivier.SIRHBatch, f *os.File, size int64, sum string) (int, string, error) {
+// post sends the file once, signed; nil when the receiver took it (2xx).
+func (w *Worker) post(ctx context.Context, client *http.Client, target, secret string, b *vivier.SIRHBatch, f *os.File, size int64, sum string) *OutboundFailure {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte(st.WebhookSecret))
+	mac := hmac.New(sha256.New, []byte(secret))
 	io.WriteString(mac, ts+".")
 	if _, err := io.Copy(mac, io.NewSectionReader(f, 0, size)); err != nil {
-		return 0, "", err
+		return &OutboundFailure{Summary: "fichier du lot illisible", Err: err}
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, st.WebhookURL, io.NewSectionReader(f, 0, size))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, io.NewSectionReader(f, 0, size))
 	if err != nil {
-		return 0, "", err
+		return &OutboundFailure{Summary: "adresse du webhook invalide", Err: err}
 	}
 	req.ContentLength = size
 	req.Header.Set("Content-Type", b.ContentType())
@@ -230,18 +240,15 @@ func (w *Worker) post(ctx context.Context, st vivier.SIRHSettings, b *vivier.SIR
 	req.Header.Set(HeaderSIRHBatch, strconv.FormatInt(b.ID, 10))
 	req.Header.Set(HeaderSIRHChecksum, sum)
 	req.Header.Set(HeaderSIRHFormat, vivier.SIRHFormatVersions[b.Format])
-	client := w.cfg.SIRH.HTTPClient
-	if client == nil {
-		// A redirect is the receiver's answer, recorded, not followed: the
-		// signed body goes only where the administration said.
-		client = &http.Client{Timeout: 30 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, "", err
+		return outboundFailure(err)
 	}
 	defer resp.Body.Close()
-	answer, _ := io.ReadAll(io.LimitReader(resp.Body, 2000))
-	return resp.StatusCode, strings.ToValidUTF8(string(answer), "?"), nil
+	// Read (a little) so that the connection serves again; never kept.
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return statusFailure(resp.StatusCode)
+	}
+	return nil
 }

@@ -73,7 +73,7 @@ func TestSIRHFailedForGoodMailsOnce(t *testing.T) {
 	ctx := context.Background()
 	w := newSIRHWorld(t, jobs.SIRHConfig{})
 	if _, err := w.store.SaveSIRHSettings(ctx, w.adm.ID, vivier.SIRHSettings{Destination: vivier.SIRHFolder, Format: vivier.SIRHCSV,
-		Cadence: vivier.SIRHImmediate}, false, vivier.Actor{}); err != nil {
+		Cadence: vivier.SIRHImmediate}, false, w.box, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	w.fails = true
@@ -105,9 +105,10 @@ func TestSIRHRetriedFailureMailsNobody(t *testing.T) {
 		http.Error(w, "indisponible", http.StatusServiceUnavailable)
 	}))
 	defer srv.Close()
-	w := newSIRHWorld(t, jobs.SIRHConfig{HTTPClient: srv.Client(), WebhookAttempts: 1, WebhookBackoff: time.Millisecond})
+	w := newSIRHWorldWith(t, jobs.SIRHConfig{HTTPClient: trusting(loopbackAllowed, srv), WebhookAttempts: 1, WebhookBackoff: time.Millisecond},
+		loopbackAllowed)
 	if _, err := w.store.SaveSIRHSettings(ctx, w.adm.ID, vivier.SIRHSettings{Destination: vivier.SIRHWebhook, Format: vivier.SIRHCSV,
-		Cadence: vivier.SIRHImmediate, WebhookURL: srv.URL + "/vivier"}, false, vivier.Actor{}); err != nil {
+		Cadence: vivier.SIRHImmediate, WebhookURL: srv.URL + "/vivier"}, false, w.box, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
 	w.fails = true

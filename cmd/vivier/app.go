@@ -64,7 +64,7 @@ func (m *Main) open(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("PostgreSQL (DATABASE_URL=%s): %w", redactURL(m.Config.DatabaseURL), err)
 	}
-	m.db, m.store = db, vivier.NewStore(db)
+	m.db, m.store = db, vivier.NewStore(db, vivier.WithOutboundPolicy(m.Config.outbound()))
 	ropt, err := redis.ParseURL(m.Config.RedisURL)
 	if err != nil {
 		return fmt.Errorf("REDIS_URL: %w", err)
@@ -247,7 +247,7 @@ func (m *Main) migrate(ctx context.Context, action string) error {
 		return err
 	}
 	m.Log.Info("migrations applied", "count", n)
-	return nil
+	return m.sealLegacySecrets(ctx)
 }
 
 func (m *Main) mailTest(ctx context.Context, to string) error {

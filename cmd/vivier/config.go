@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,42 +13,44 @@ import (
 // Config is everything Vivier reads from the environment. Defaults suit local
 // development with the services `make run` starts; README.md lists them all.
 type Config struct {
-	Addr               string        // ADDR, else 0.0.0.0:$PORT when PORT is set
-	BaseURL            string        // BASE_URL
-	DatabaseURL        string        // DATABASE_URL
-	DatabaseMaxConns   int           // DATABASE_MAX_CONNS
-	RedisURL           string        // REDIS_URL
-	SMTPURL            string        // SMTP_URL
-	MailFrom           string        // MAIL_FROM
-	MailReplyTo        string        // MAIL_REPLY_TO: a mailbox that is read, for replies (none by default)
-	SMTPRatePerSecond  int           // SMTP_RATE_PER_SECOND: the provider's limit, shared by every worker (0: none)
-	MailpitURL         string        // MAILPIT_URL (printed by `dev` only)
-	LogFormat          string        // LOG_FORMAT: text | json
-	LogLevel           string        // LOG_LEVEL: debug | info | warn | error
-	BodyLimitMB        int           // BODY_LIMIT_MB: above the upload limit, so that a file too big gets our own message
-	FilesURL           string        // FILES_URL: file:DIR, file:///DIR or s3://KEY:SECRET@host/bucket
-	UploadLimitMB      int           // UPLOAD_LIMIT_MB: per file a candidate sends
-	ApplyPerHour       int           // APPLY_RATE_PER_HOUR: applications per IP (and a third of it per email)
-	SessionIdleTimeout time.Duration // SESSION_IDLE_TIMEOUT
-	SessionMaxAge      time.Duration // SESSION_MAX_AGE: a session ends this long after sign-in
-	CookieSecure       bool          // COOKIE_SECURE (default: BASE_URL is https)
-	TrustedProxies     []string      // TRUSTED_PROXIES: comma-separated IPs or CIDRs
-	RateLimitPerMinute int           // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
-	APIRatePerMinute   int           // API_RATE_LIMIT_PER_MINUTE: API requests per token (open data: per IP)
-	WorkerConcurrency  int           // WORKER_CONCURRENCY
-	OutboxInterval     time.Duration // OUTBOX_POLL_INTERVAL
-	TaskCheckInterval  time.Duration // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
-	ShutdownTimeout    time.Duration // SHUTDOWN_TIMEOUT
-	AgentInactivity    time.Duration // AGENT_INACTIVITY_DAYS: agents who do not sign in for this long are disabled
-	MetricsToken       string        // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
-	ProConnectIssuer   string        // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
-	ProConnectClientID string        // PROCONNECT_CLIENT_ID
-	ProConnectSecret   string        // PROCONNECT_CLIENT_SECRET
-	CSPSecretKey       []byte        // CSP_SECRET_KEY: 32 bytes in base64, seals the administrations' CSP API keys
-	CSPAPIURL          string        // CSP_API_URL: CSP's API for administrations that name none
-	CSPRatePerMinute   int           // CSP_RATE_PER_MINUTE: CSP's quota of calls per account
-	CSPTimeout         time.Duration // CSP_TIMEOUT: of one call to CSP
-	SIRHExportDir      string        // SIRH_EXPORT_DIR: root of the SIRH export folders, one per administration
+	Addr               string         // ADDR, else 0.0.0.0:$PORT when PORT is set
+	BaseURL            string         // BASE_URL
+	DatabaseURL        string         // DATABASE_URL
+	DatabaseMaxConns   int            // DATABASE_MAX_CONNS
+	RedisURL           string         // REDIS_URL
+	SMTPURL            string         // SMTP_URL
+	MailFrom           string         // MAIL_FROM
+	MailReplyTo        string         // MAIL_REPLY_TO: a mailbox that is read, for replies (none by default)
+	SMTPRatePerSecond  int            // SMTP_RATE_PER_SECOND: the provider's limit, shared by every worker (0: none)
+	MailpitURL         string         // MAILPIT_URL (printed by `dev` only)
+	LogFormat          string         // LOG_FORMAT: text | json
+	LogLevel           string         // LOG_LEVEL: debug | info | warn | error
+	BodyLimitMB        int            // BODY_LIMIT_MB: above the upload limit, so that a file too big gets our own message
+	FilesURL           string         // FILES_URL: file:DIR, file:///DIR or s3://KEY:SECRET@host/bucket
+	UploadLimitMB      int            // UPLOAD_LIMIT_MB: per file a candidate sends
+	ApplyPerHour       int            // APPLY_RATE_PER_HOUR: applications per IP (and a third of it per email)
+	SessionIdleTimeout time.Duration  // SESSION_IDLE_TIMEOUT
+	SessionMaxAge      time.Duration  // SESSION_MAX_AGE: a session ends this long after sign-in
+	CookieSecure       bool           // COOKIE_SECURE (default: BASE_URL is https)
+	TrustedProxies     []string       // TRUSTED_PROXIES: comma-separated IPs or CIDRs
+	RateLimitPerMinute int            // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
+	APIRatePerMinute   int            // API_RATE_LIMIT_PER_MINUTE: API requests per token (open data: per IP)
+	WorkerConcurrency  int            // WORKER_CONCURRENCY
+	OutboxInterval     time.Duration  // OUTBOX_POLL_INTERVAL
+	TaskCheckInterval  time.Duration  // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
+	ShutdownTimeout    time.Duration  // SHUTDOWN_TIMEOUT
+	AgentInactivity    time.Duration  // AGENT_INACTIVITY_DAYS: agents who do not sign in for this long are disabled
+	MetricsToken       string         // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
+	ProConnectIssuer   string         // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
+	ProConnectClientID string         // PROCONNECT_CLIENT_ID
+	ProConnectSecret   string         // PROCONNECT_CLIENT_SECRET
+	CSPSecretKey       []byte         // CSP_SECRET_KEY: 32 bytes in base64, seals the administrations' CSP API keys and SIRH webhook secrets
+	CSPPreviousKeys    [][]byte       // CSP_SECRET_KEY_PREVIOUS: former keys (comma-separated), to open what they sealed during a rotation
+	CSPAPIURL          string         // CSP_API_URL: CSP's API for administrations that name none
+	CSPRatePerMinute   int            // CSP_RATE_PER_MINUTE: CSP's quota of calls per account
+	CSPTimeout         time.Duration  // CSP_TIMEOUT: of one call to CSP
+	SIRHExportDir      string         // SIRH_EXPORT_DIR: root of the SIRH export folders, one per administration
+	OutboundAllow      []netip.Prefix // OUTBOUND_ALLOW: internal ranges (CIDRs, comma-separated) tenants' webhooks and APIs may reach; none by default
 }
 
 // LoadConfig reads the configuration through getenv (os.Getenv in main, a map
@@ -88,7 +91,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		CSPTimeout:         e.duration("CSP_TIMEOUT", 30*time.Second),
 		SIRHExportDir:      e.str("SIRH_EXPORT_DIR", ".local/sirh"),
 	}
-	c.CSPSecretKey = e.cspConfig(c.CSPAPIURL)
+	c.CSPSecretKey, c.CSPPreviousKeys = e.cspConfig(c.CSPAPIURL)
+	c.OutboundAllow = e.prefixes("OUTBOUND_ALLOW")
 	if c.ProConnectIssuer != "" {
 		if u, err := url.Parse(c.ProConnectIssuer); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 			e.fail("PROCONNECT_ISSUER", c.ProConnectIssuer, "the provider's issuer URL, such as https://auth.agentconnect.gouv.fr/api/v2")
@@ -141,19 +145,6 @@ func (e *env) str(name, def string) string {
 		return v
 	}
 	return def
-}
-
-// addr is ADDR; without it, a platform that gives the port in PORT (Procfile
-// platforms, some container ones) routes to the container from outside, so
-// the web app listens on every interface there.
-func (e *env) addr() string {
-	if v := e.str("ADDR", ""); v != "" {
-		return v
-	}
-	if strings.TrimSpace(e.get("PORT")) != "" {
-		return "0.0.0.0:" + strconv.Itoa(e.int("PORT", 0, 1, 65535))
-	}
-	return "127.0.0.1:8080"
 }
 
 func (e *env) int(name string, def, min, max int) int {
@@ -209,6 +200,24 @@ func (e *env) oneOf(name, def string, allowed ...string) string {
 	return def
 }
 
+// prefixes reads CIDR ranges; a lone address is its own range.
+func (e *env) prefixes(name string) []netip.Prefix {
+	var out []netip.Prefix
+	for _, p := range splitList(e.get(name)) {
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			a, aerr := netip.ParseAddr(p)
+			if aerr != nil {
+				e.fail(name, p, "CIDR ranges, comma-separated, such as 10.1.2.0/24,127.0.0.1/32")
+				continue
+			}
+			pr = netip.PrefixFrom(a, a.BitLen())
+		}
+		out = append(out, pr.Masked())
+	}
+	return out
+}
+
 func splitList(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {
@@ -217,4 +226,17 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// addr is ADDR; without it, a platform that gives the port in PORT (Procfile
+// platforms, some container ones) routes to the container from outside, so
+// the web app listens on every interface there.
+func (e *env) addr() string {
+	if v := e.str("ADDR", ""); v != "" {
+		return v
+	}
+	if strings.TrimSpace(e.get("PORT")) != "" {
+		return "0.0.0.0:" + strconv.Itoa(e.int("PORT", 0, 1, 65535))
+	}
+	return "127.0.0.1:8080"
 }

@@ -24,7 +24,8 @@ import (
 func TestCSPPublicationInBrowser(t *testing.T) {
 	t.Parallel()
 	csp := csptest.New(t, "testdata/csplab-openapi.yaml", "cle-csp-de-test")
-	p := startProgram(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey})
+	// The fake CSP listens on the machine itself: the operator trusts it.
+	p := startProgram(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey, "OUTBOUND_ALLOW": "127.0.0.1/32"})
 	seedDemo(t, p)
 	ctx := context.Background()
 	adm, err := p.Store().AdministrationBySlug(ctx, "ministere-demo")

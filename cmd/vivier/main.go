@@ -11,6 +11,7 @@
 //	                          print a new API token of the administration
 //	vivier load URL...        load generator of make bench (req/s, p50, p95, p99)
 //	vivier search-sql QUERY   the SQL of /offres?QUERY, as a pgbench script
+//	vivier rotate-secrets     seal every sealed value again under CSP_SECRET_KEY
 //
 // Configuration comes from the environment (see Config and README.md).
 package main
@@ -50,6 +51,8 @@ usage:
   vivier load [-c 8] [-d 10s] [-ids-from M -ids N] [-name L] URL...
                               load generator: req/s, p50, p95, p99 ({id}: random M..N)
   vivier search-sql QUERY     the SQL that /offres?QUERY runs, as a pgbench script
+  vivier rotate-secrets       seal the CSP keys and SIRH secrets again under CSP_SECRET_KEY
+                              (opening with CSP_SECRET_KEY_PREVIOUS): see README.md
 
 Configuration comes from environment variables: see README.md.
 `
@@ -150,6 +153,12 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 	case "api-token":
 		defer m.Close()
 		return m.apiToken(ctx, args[1:])
+	case "rotate-secrets":
+		if len(args) != 1 {
+			return errUsage
+		}
+		defer m.Close()
+		return m.rotateSecrets(ctx)
 	case "mail":
 		if len(args) != 3 || args[1] != "test" {
 			return errUsage
