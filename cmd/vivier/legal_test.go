@@ -86,7 +86,7 @@ func TestLegalPagesEditedByThePlatform(t *testing.T) {
 		t.Fatalf("save with an empty field = %d", resp.StatusCode)
 	}
 	_, body = get(t, visitor, p.URL+"/mentions-legales")
-	if !strings.Contains(body, `id="page-incomplete"`) || !strings.Contains(body, "Contact de l'hébergeur") {
+	if !strings.Contains(body, `id="page-incomplete"`) || !strings.Contains(body, "Contact de l&#39;hébergeur") {
 		t.Error("an empty field does not bring the notice back")
 	}
 
@@ -120,7 +120,7 @@ func TestLegalPagesEditedByThePlatform(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(page, `aria-describedby="conformance_rate-error"`) {
 		t.Fatalf("a rate over 100 = %d", resp.StatusCode)
 	}
-	resp, page = postForm(t, c, p.URL+legalEdit+"/accessibilite", legalForm(token, "accessibilite", map[string]string{"audit_date": "12/03/2026"}))
+	resp, page = postForm(t, c, p.URL+legalEdit+"/accessibilite", legalForm(token, "accessibilite", map[string]string{"audit_date": "12 mars 2026"}))
 	if resp.StatusCode != 422 || !strings.Contains(page, `aria-describedby="audit_date-error"`) {
 		t.Fatalf("a malformed date = %d", resp.StatusCode)
 	}
