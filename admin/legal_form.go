@@ -20,12 +20,12 @@ var (
 		"technologies", "non_compliant", "derogations", "exempt", "accessibility_email", "accessibility_other", "declared_on"}
 )
 
-// formValues copies the named form values: Fiber's strings live in a buffer
-// that the next request reuses, and these are shown again.
+// formValues reads the named form values. They are used within the request
+// only (stored by the database driver's copy, or shown again at once).
 func formValues(c *fiber.Ctx, names []string) map[string]string {
 	out := make(map[string]string, len(names))
 	for _, n := range names {
-		out[n] = strings.Clone(c.FormValue(n))
+		out[n] = c.FormValue(n)
 	}
 	return out
 }
