@@ -63,6 +63,7 @@ var AuditActions = map[string]string{
 	"competence.renamed":           "Compétence renommée",
 	"competence.deactivated":       "Compétence désactivée",
 	"competence.reactivated":       "Compétence réactivée",
+	"legal_page.updated":           "Page légale modifiée",
 	"administration.updated":       "Administration modifiée",
 	"administration.suspended":     "Administration suspendue",
 	"administration.reactivated":   "Administration réactivée",

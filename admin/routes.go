@@ -67,6 +67,10 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/plateforme/competences", Access: platform, Perm: "platform:manage", handler: h.addCompetence},
 		{Method: "POST", Path: "/plateforme/competences/:item", Access: platform, Perm: "platform:manage", handler: h.renameCompetence},
 		{Method: "POST", Path: "/plateforme/competences/:item/statut", Access: platform, Perm: "platform:manage", handler: h.setCompetenceActive},
+		{Method: "GET", Path: "/plateforme/pages-legales", Access: platform, Perm: "platform:manage", handler: h.legalPage},
+		{Method: "POST", Path: "/plateforme/pages-legales/mentions-legales", Access: platform, Perm: "platform:manage", handler: h.saveLegalNotice},
+		{Method: "POST", Path: "/plateforme/pages-legales/donnees-personnelles", Access: platform, Perm: "platform:manage", handler: h.savePrivacyNotice},
+		{Method: "POST", Path: "/plateforme/pages-legales/accessibilite", Access: platform, Perm: "platform:manage", handler: h.saveAccessibilityStatement},
 
 		{Method: "GET", Path: "/:adm", Access: administration, Perm: "dashboard:read", handler: h.dashboard},
 		{Method: "GET", Path: "/:adm/offres", Access: administration, Perm: "offers:read", handler: h.offersPage},

@@ -105,8 +105,12 @@ func (h *Handler) renderApply(c *fiber.Ctx, status int, t *applyTarget, sub *viv
 	if fields["consent"] != "" {
 		order = append(order, "consent")
 	}
+	retention, err := h.retentionOf(c.UserContext(), t)
+	if err != nil {
+		return err
+	}
 	return h.Renderer.Page(c, status, "candidate/apply", templates.Map{
-		"T": t, "Sub": sub, "Fields": fields, "ErrorOrder": order, "Error": msg, "Sources": sources, "Domaines": domaines,
+		"T": t, "Sub": sub, "Retention": retention, "Fields": fields, "ErrorOrder": order, "Error": msg, "Sources": sources, "Domaines": domaines,
 		"UploadLimit": vivier.FormatSize(h.UploadLimit), "UploadBytes": h.UploadLimit,
 	})
 }

@@ -75,9 +75,8 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/employeurs/:slug", h.employer)
 	r.Get("/employeurs/:slug/images/:digest", h.employerImage)
 	r.Get("/employeurs-couleur/:file", h.accentStylesheet)
-	for _, p := range []string{"accessibilite", "mentions-legales", "donnees-personnelles"} {
-		page := "legal/" + p
-		r.Get("/"+p, func(c *fiber.Ctx) error { return h.Renderer.Page(c, fiber.StatusOK, page, nil) })
+	for _, p := range legalPages {
+		r.Get("/"+p, h.legalPage(p))
 	}
 }
 

@@ -150,7 +150,7 @@ func TestAccessibilityOfFoundationPages(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
 	ctx, console := browser(t)
-	for _, path := range []string{"/", "/admin/connexion", "/accessibilite", "/pas-de-page-ici"} {
+	for _, path := range []string{"/", "/admin/connexion", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/pas-de-page-ici"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+path), chromedp.WaitVisible("footer")); err != nil {
 			t.Fatalf("open %s: %v", path, err)
 		}
@@ -321,7 +321,7 @@ func TestAccessibilityOfBackOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "my administrations")
-	for _, path := range []string{"/admin/plateforme/administrations", "/admin/plateforme/metiers", "/admin/plateforme/competences",
+	for _, path := range []string{"/admin/plateforme/administrations", "/admin/plateforme/metiers", "/admin/plateforme/competences", "/admin/plateforme/pages-legales",
 		"/admin/ministere-demo", "/admin/ministere-demo/administration",
 		"/admin/ministere-demo/offres", "/admin/ministere-demo/offres/nouvelle",
 		"/admin/ministere-demo/agents", "/admin/ministere-demo/journal", "/admin/compte/sessions"} {

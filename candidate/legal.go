@@ -1,0 +1,63 @@
+package candidate
+
+import (
+	"context"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier"
+	"vivier/templates"
+)
+
+// The legal pages show what the platform's operator wrote in the back-office,
+// and say so when something the law asks for is still missing; the retention
+// periods come from each administration's own setting.
+
+var legalPages = []string{vivier.LegalPageAccessibility, vivier.LegalPageNotice, vivier.LegalPagePrivacy}
+
+func (h *Handler) legalPage(page string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ctx := c.UserContext()
+		legal, err := h.Store.LegalPages(ctx)
+		if err != nil {
+			return err
+		}
+		data := templates.Map{"Legal": legal, "BaseURL": h.BaseURL}
+		switch page {
+		case vivier.LegalPageNotice:
+			data["Missing"] = legal.LegalNotice.Missing()
+		case vivier.LegalPagePrivacy:
+			data["Missing"] = legal.PrivacyNotice.Missing()
+			if data["Retention"], err = h.Store.RetentionPeriods(ctx); err != nil {
+				return err
+			}
+			def, err := h.Store.DefaultRetentionMonths(ctx)
+			if err != nil {
+				return err
+			}
+			data["DefaultRetention"] = vivier.RetentionText(def)
+		case vivier.LegalPageAccessibility:
+			data["Missing"] = legal.AccessibilityStatement.Missing()
+		}
+		return h.Renderer.Page(c, fiber.StatusOK, "legal/"+page, data)
+	}
+}
+
+// retentionOf returns, for the apply form, how long the target keeps an
+// application it does not retain. A spontaneous application may go to one
+// of the administration's directions, which set their own: the form says the
+// longest, since it promises "au plus".
+func (h *Handler) retentionOf(ctx context.Context, t *applyTarget) (string, error) {
+	longest, err := h.Store.RetentionMonths(ctx, t.Adm.ID)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range t.Directions {
+		m, err := h.Store.RetentionMonths(ctx, d.ID)
+		if err != nil {
+			return "", err
+		}
+		longest = max(longest, m)
+	}
+	return vivier.RetentionText(longest), nil
+}
