@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"vivier"
 )
@@ -97,6 +98,22 @@ func (l *bodyLimits) middleware(c *fiber.Ctx) error {
 	}
 	req.SetBodyRaw(buf.Bytes())
 	return c.Next()
+}
+
+// closeUnread closes the connection of any request answered without its
+// body read to the end, such as one that the router refuses before
+// bodyLimits runs (an unknown method): with bodies streamed, what is left of
+// it would otherwise be read as the next request on the connection, which
+// behind a proxy that shares connections is another client's.
+func closeUnread(app *fiber.App) {
+	s := app.Server()
+	next := s.Handler
+	s.Handler = func(ctx *fasthttp.RequestCtx) {
+		next(ctx)
+		if ctx.Request.IsBodyStream() {
+			ctx.SetConnectionClose()
+		}
+	}
 }
 
 // tooLarge refuses the request and closes the connection: the rest of the

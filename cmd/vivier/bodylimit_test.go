@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Each route given a large body exists (a renamed route would silently fall
@@ -60,5 +65,33 @@ func TestChunkedFormWithinLimit(t *testing.T) {
 		[]byte(fmt.Sprintf("%x\r\n%s\r\n%x\r\n%s\r\n0\r\n\r\n", 10, body[:10], len(body)-10, body[10:])))
 	if resp.StatusCode != 200 || countRows(t, p, "outbox") != 1 {
 		t.Fatalf("a small chunked form = %d, want 200 and a reset email queued", resp.StatusCode)
+	}
+}
+
+// A request answered without its body being read (here an unknown method,
+// refused by the router before any middleware) closes its connection: the
+// body is never taken for the next request.
+func TestUnreadBodyClosesConnection(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	inner := "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+	conn, err := net.Dial("tcp", strings.TrimPrefix(p.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(20 * time.Second)) // a guard against a hang
+	// The server reads 8 KiB ahead with the headers; the rest of the body
+	// is left on the connection.
+	body := strings.Repeat("x", 8<<10) + inner
+	fmt.Fprintf(conn, "BREW / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	r := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	if second, err := http.ReadResponse(r, nil); err == nil {
+		t.Fatalf("the body of a refused request was served as a request: %d", second.StatusCode)
 	}
 }

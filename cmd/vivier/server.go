@@ -80,6 +80,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 		StreamRequestBody:            true,
 		DisablePreParseMultipartForm: true,
 	})
+	closeUnread(app)
 	metrics := newMetrics(m)
 
 	app.Use(requestid.New(requestid.Config{ContextKey: templates.LocalRequestID}))
