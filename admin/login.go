@@ -53,8 +53,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		}
 		return fail(fiber.StatusUnprocessableEntity, "Le formulaire comporte des erreurs.", fields)
 	}
-	key := sha256.Sum256([]byte(email))
-	ok, retry, err := h.Limiter.Allow(c.UserContext(), "signin:account:"+hex.EncodeToString(key[:12]), accountAttempts, accountWindow)
+	ok, retry, err := h.Limiter.Allow(c.UserContext(), accountKey("signin", email), accountAttempts, accountWindow)
 	if err != nil {
 		return err
 	}
@@ -133,6 +132,14 @@ func (h *Handler) auditFailure(c *fiber.Ctx, email, action string) {
 	if err := h.Store.RecordSignInFailure(c.UserContext(), vivier.Actor{AgentID: agent.ID, Email: agent.Email, IP: templates.ClientIP(c)}, action); err != nil {
 		h.Log.ErrorContext(c.UserContext(), "audit sign-in failure", "err", err)
 	}
+}
+
+// accountKey names the counter of an account's attempts at purpose. The
+// address is digested, so that Redis holds no list of addresses, and
+// normalised, so that "A@x.fr" and "a@x.fr" share one count.
+func accountKey(purpose, email string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+	return purpose + ":account:" + hex.EncodeToString(sum[:12])
 }
 
 // safeReturn keeps the page to return to after sign-in within the

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,13 +15,31 @@ func (h *Handler) forgotForm(c *fiber.Ctx) error {
 	return h.page(c, fiber.StatusOK, "admin/forgot", nil)
 }
 
-// forgot answers the same whether the address has an account or not.
+// Reset emails one address may be sent, whatever the client's address
+// (the route's limit per IP does not stop a botnet from filling a mailbox).
+const (
+	forgotPerAccount = 3
+	forgotWindow     = time.Hour
+)
+
+// forgot answers the same whether the address has an account or not: the
+// limit per address counts every address alike, so its refusal tells
+// nothing either.
 func (h *Handler) forgot(c *fiber.Ctx) error {
 	email, err := vivier.ParseEmail(c.FormValue("email"))
 	if err != nil {
 		return h.page(c, fiber.StatusUnprocessableEntity, "admin/forgot", templates.Map{
 			"Error": "Le formulaire comporte une erreur.", "Fields": map[string]string{"email": vivier.ErrorMessage(err)},
 			"Email": c.FormValue("email")})
+	}
+	ok, retry, err := h.Limiter.Allow(c.UserContext(), accountKey("forgot", email), forgotPerAccount, forgotWindow)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
+		return vivier.Errorf(vivier.ETOOMANY, "Trop de demandes de lien pour cette adresse en peu de temps. "+
+			"Patientez une heure avant de réessayer, et vérifiez vos courriels indésirables.")
 	}
 	if err := h.Store.RequestPasswordReset(c.UserContext(), email); err != nil {
 		return err
@@ -44,13 +64,19 @@ func (h *Handler) reset(c *fiber.Ctx) error {
 		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", templates.Map{"Error": "Le formulaire comporte une erreur.",
 			"Fields": map[string]string{"password_confirm": "Les deux mots de passe ne sont pas identiques."}})
 	}
-	_, err := h.Store.ResetPassword(c.UserContext(), c.Params("token"), password, templates.ClientIP(c))
+	agent, err := h.Store.ResetPassword(c.UserContext(), c.Params("token"), password, templates.ClientIP(c))
 	if vivier.ErrorCode(err) == vivier.EINVALID && fieldOf(err) == "password" {
 		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", templates.Map{"Error": "Le formulaire comporte une erreur.",
 			"Fields": map[string]string{"password": vivier.ErrorMessage(err)}})
 	}
 	if err != nil {
 		return h.linkError(c, err)
+	}
+	// Whoever chose this password holds the mailbox: the lock-out that the
+	// wrong guesses (theirs or someone else's) set is over. Not being able
+	// to lift it only delays the sign-in, so it does not fail the reset.
+	if err := h.Limiter.Reset(c.UserContext(), accountKey("signin", agent.Email)); err != nil {
+		h.Log.WarnContext(c.UserContext(), "lift the lock-out after a password reset", "agent_id", agent.ID, "err", err)
 	}
 	return h.back(c, "/admin/connexion", "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
 }

@@ -121,6 +121,11 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 		if err != nil {
 			return err
 		}
+		// Counted before the files are read and checked: a flood costs
+		// a counter, not a document parse per request.
+		if err := h.limitApply(c, c.FormValue("email")); err != nil {
+			return err
+		}
 		sub, fields := h.readSubmission(c, t)
 		if err := sub.Validate(t.Offer); err != nil {
 			for f, m := range vivier.AsFormErrors(err).ByField() {
@@ -133,9 +138,6 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 			return h.renderApply(c, fiber.StatusUnprocessableEntity, t, sub, fields,
 				"Votre candidature n'est pas encore envoyée : corrigez les champs signalés.")
 		}
-		if err := h.limitApply(c, sub.Email); err != nil {
-			return err
-		}
 		// A second application to the offer with the same address gets the
 		// same answer as a first one: the page never says whether an address
 		// applied; the address's owner is told by email.
@@ -146,17 +148,25 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 	}
 }
 
-// limitApply slows down floods from one address or to one email.
-func (h *Handler) limitApply(c *fiber.Ctx, email string) error {
-	for _, k := range []struct {
+// limitApply slows down floods from one address or to one email. An
+// address that does not parse is not counted by email (the form refuses it
+// anyway), so that the forms sent without one do not share a count.
+func (h *Handler) limitApply(c *fiber.Ctx, rawEmail string) error {
+	type limit struct {
 		key  string
 		rate int
-	}{{"apply:ip:" + templates.ClientIP(c), h.ApplyPerHour}, {"apply:email:" + email, max(h.ApplyPerHour/3, 1)}} {
-		ok, _, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
+	}
+	limits := []limit{{"apply:ip:" + templates.ClientIP(c), h.ApplyPerHour}}
+	if email, err := vivier.ParseEmail(rawEmail); err == nil {
+		limits = append(limits, limit{"apply:email:" + email, max(h.ApplyPerHour/3, 1)})
+	}
+	for _, k := range limits {
+		ok, retry, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
 		if err != nil {
 			return err
 		}
 		if !ok {
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
 			return vivier.Errorf(vivier.ETOOMANY, "Trop de candidatures envoyées en peu de temps. Patientez une heure avant de réessayer.")
 		}
 	}

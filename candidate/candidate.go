@@ -23,6 +23,8 @@ type Deps struct {
 	UploadLimit  int64            // bytes, per file
 	Limiter      vivier.Limiter   // per IP and per email, shared through Redis
 	ApplyPerHour int              // applications per IP per hour; a third of it per email
+	// SuggestPerMinute is how many CVs one IP may send for suggestions.
+	SuggestPerMinute int
 }
 
 // Handler serves the public site.
@@ -40,7 +42,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
 	r.Get("/offres", h.offers)
 	r.Get("/offres/suggestions", h.CSRF, h.suggestForm)
-	r.Post("/offres/suggestions", h.CSRF, h.suggest)
+	r.Post("/offres/suggestions", h.limitSuggestions, h.CSRF, h.suggest)
 	r.Get("/offres/:ref", h.offer)
 	offer, spontaneous := h.offerTarget, h.spontaneousTarget
 	r.Get("/offres/:id/postuler", h.CSRF, h.applyForm(offer))

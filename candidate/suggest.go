@@ -1,6 +1,9 @@
 package candidate
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -34,6 +37,21 @@ func (h *Handler) renderSuggest(c *fiber.Ctx, status int, q vivier.OfferSearch, 
 		data["Fields"] = map[string]string{"cv": errMsg}
 	}
 	return h.Renderer.Page(c, status, "candidate/suggest", data)
+}
+
+// limitSuggestions refuses a client that sends CVs faster than a person
+// would: each one is a PDF to parse and a text search to run, for anyone,
+// without an account.
+func (h *Handler) limitSuggestions(c *fiber.Ctx) error {
+	ok, retry, err := h.Limiter.Allow(c.UserContext(), "suggest:ip:"+templates.ClientIP(c), h.SuggestPerMinute, time.Minute)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
+		return vivier.Errorf(vivier.ETOOMANY, "Trop de demandes de suggestions en peu de temps. Patientez une minute avant d'envoyer un autre CV.")
+	}
+	return c.Next()
 }
 
 func (h *Handler) suggest(c *fiber.Ctx) error {

@@ -25,7 +25,8 @@ type Config struct {
 	MailpitURL         string         // MAILPIT_URL (printed by `dev` only)
 	LogFormat          string         // LOG_FORMAT: text | json
 	LogLevel           string         // LOG_LEVEL: debug | info | warn | error
-	BodyLimitMB        int            // BODY_LIMIT_MB: above the upload limit, so that a file too big gets our own message
+	BodyLimitMB        int            // BODY_LIMIT_MB: routes that take files; above the upload limit, so that a file too big gets our own message
+	FormBodyLimitKB    int            // FORM_BODY_LIMIT_KB: every other route (forms, JSON)
 	FilesURL           string         // FILES_URL: file:DIR, file:///DIR or s3://KEY:SECRET@host/bucket
 	UploadLimitMB      int            // UPLOAD_LIMIT_MB: per file a candidate sends
 	ApplyPerHour       int            // APPLY_RATE_PER_HOUR: applications per IP (and a third of it per email)
@@ -35,6 +36,7 @@ type Config struct {
 	TrustedProxies     []string       // TRUSTED_PROXIES: comma-separated IPs or CIDRs
 	RateLimitPerMinute int            // RATE_LIMIT_PER_MINUTE: sensitive routes, per IP
 	APIRatePerMinute   int            // API_RATE_LIMIT_PER_MINUTE: API requests per token (open data: per IP)
+	SuggestPerMinute   int            // SUGGEST_RATE_PER_MINUTE: CVs sent for suggestions, per IP
 	WorkerConcurrency  int            // WORKER_CONCURRENCY
 	OutboxInterval     time.Duration  // OUTBOX_POLL_INTERVAL
 	TaskCheckInterval  time.Duration  // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
@@ -70,6 +72,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogFormat:          e.oneOf("LOG_FORMAT", "text", "text", "json"),
 		LogLevel:           e.oneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		BodyLimitMB:        e.int("BODY_LIMIT_MB", 40, 1, 1024),
+		FormBodyLimitKB:    e.int("FORM_BODY_LIMIT_KB", 256, 16, 64<<10),
 		FilesURL:           e.str("FILES_URL", "file:.local/files"),
 		UploadLimitMB:      e.int("UPLOAD_LIMIT_MB", 10, 1, 100),
 		ApplyPerHour:       e.int("APPLY_RATE_PER_HOUR", 30, 1, 1000000),
@@ -77,6 +80,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SessionMaxAge:      e.duration("SESSION_MAX_AGE", 12*time.Hour),
 		RateLimitPerMinute: e.int("RATE_LIMIT_PER_MINUTE", 20, 1, 100000),
 		APIRatePerMinute:   e.int("API_RATE_LIMIT_PER_MINUTE", 120, 1, 100000),
+		SuggestPerMinute:   e.int("SUGGEST_RATE_PER_MINUTE", 10, 1, 100000),
 		WorkerConcurrency:  e.int("WORKER_CONCURRENCY", 10, 1, 1000),
 		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),
 		TaskCheckInterval:  e.duration("TASK_POLL_INTERVAL", time.Second),

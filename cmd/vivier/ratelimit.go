@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,16 +18,25 @@ import (
 // redisLimiter is vivier.Limiter on Redis, so that every instance sees the
 // same counts: a fixed window per key (one atomic script per attempt), so
 // that past the limit everything is refused until the window ends, which is
-// what a lock-out means. When Redis is slow or down it fails open after a
-// short wait: a sign-in must not hang on the limiter, and the outage shows on
-// /readyz and in the logs.
+// what a lock-out means. When Redis is slow or down, the process counts on
+// its own (localLimiter) rather than let attempts through: a sign-in must
+// neither hang on the limiter nor lose its protection, and the outage shows
+// on /readyz and in the logs.
 type redisLimiter struct {
-	rdb *redis.Client
-	log *slog.Logger
+	rdb   *redis.Client
+	log   *slog.Logger
+	local *localLimiter
+	// Until then, Redis is not asked: after a failure the fallback answers
+	// alone for a while, so that a dead Redis does not add its timeout to
+	// every request.
+	downUntil atomic.Int64
 }
 
+// redisRetryAfter is how long the fallback answers alone after Redis failed.
+const redisRetryAfter = 5 * time.Second
+
 func newRedisLimiter(rdb *redis.Client, log *slog.Logger) *redisLimiter {
-	return &redisLimiter{rdb: rdb, log: log}
+	return &redisLimiter{rdb: rdb, log: log, local: newLocalLimiter(localMaxKeys)}
 }
 
 // countScript counts an attempt and returns the count and the time left in
@@ -36,27 +47,46 @@ if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return {n, redis.call('PTTL', KEYS[1])}`)
 
 func (l *redisLimiter) Allow(ctx context.Context, key string, rate int, period time.Duration) (bool, time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
-	defer cancel()
-	res, err := countScript.Run(ctx, l.rdb, []string{"vivier:rl:" + key}, period.Milliseconds()).Int64Slice()
-	if err != nil || len(res) != 2 {
-		l.log.WarnContext(ctx, "rate limiter unavailable: not limiting", "err", err)
-		return true, 0, nil
+	q, err := l.Take(ctx, key, rate, period)
+	if q.Allowed {
+		return true, 0, err
 	}
-	return res[0] <= int64(rate), time.Duration(res[1]) * time.Millisecond, nil
+	return false, q.Reset, err
 }
 
 // Take counts a request like Allow and tells what remains of the quota.
 func (l *redisLimiter) Take(ctx context.Context, key string, rate int, period time.Duration) (vivier.Quota, error) {
+	if time.Now().UnixNano() < l.downUntil.Load() {
+		return l.local.take(key, rate, period), nil
+	}
 	ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
 	defer cancel()
 	res, err := countScript.Run(ctx, l.rdb, []string{"vivier:rl:" + key}, period.Milliseconds()).Int64Slice()
 	if err != nil || len(res) != 2 {
-		l.log.WarnContext(ctx, "rate limiter unavailable: not limiting", "err", err)
-		return vivier.Quota{Allowed: true, Limit: rate, Remaining: rate, Reset: period}, nil
+		l.down(ctx, err)
+		return l.local.take(key, rate, period), nil
 	}
 	return vivier.Quota{Allowed: res[0] <= int64(rate), Limit: rate, Remaining: max(0, rate-int(res[0])),
 		Reset: time.Duration(res[1]) * time.Millisecond}, nil
+}
+
+// Reset forgets the key's attempts in Redis and in the process.
+func (l *redisLimiter) Reset(ctx context.Context, key string) error {
+	l.local.reset(key)
+	ctx, cancel := context.WithTimeout(ctx, 250*time.Millisecond)
+	defer cancel()
+	if err := l.rdb.Del(ctx, "vivier:rl:"+key).Err(); err != nil {
+		return fmt.Errorf("rate limiter: reset: %w", err)
+	}
+	return nil
+}
+
+// down switches to the per-process counts for a while, with one log line.
+func (l *redisLimiter) down(ctx context.Context, err error) {
+	until := time.Now().Add(redisRetryAfter).UnixNano()
+	if prev := l.downUntil.Load(); l.downUntil.CompareAndSwap(prev, until) && prev < time.Now().UnixNano() {
+		l.log.WarnContext(ctx, "rate limiter: Redis unavailable, counting within this process", "err", err)
+	}
 }
 
 // limitByIP allows rate requests per minute and client address on the routes

@@ -97,7 +97,8 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 		t.Fatalf("/ with Redis down = %d", resp.StatusCode)
 	}
 	// The sign-in page (rate limited through Redis) still works: the limit
-	// fails open rather than locking everyone out.
+	// counts within the process rather than locking everyone out
+	// (signin_limits_test.go checks that it still refuses).
 	_, page := get(t, c, p.URL+"/admin/connexion")
 	resp, _ := postForm(t, c, p.URL+"/admin/connexion", map[string][]string{"_csrf": {csrfToken(t, page)}, "email": {"a@b.fr"}, "password": {"x"}})
 	if resp.StatusCode != 401 {
@@ -202,7 +203,9 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 func TestApplyWithoutRedis(t *testing.T) {
 	t.Parallel()
 	redis := startRedis(t, 0)
-	p := startProgram(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0"})
+	// All from one address: above the limit per address, which still
+	// holds (within the process) while Redis is down.
+	p := startProgram(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0", "APPLY_RATE_PER_HOUR": "100000"})
 	seedDemo(t, p)
 	o := openOfferWithQuestion(t, p)
 	redis.stop()

@@ -80,7 +80,13 @@ func (m *Main) newApp() (*fiber.App, error) {
 		// default); the client's address comes from ClientIPMiddleware.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxies,
+
+		// Bodies are streamed to bodyLimits, which reads each up to its
+		// route's limit before anything parses it.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
 	})
+	closeUnread(app)
 	metrics := newMetrics(m)
 
 	app.Use(requestid.New(requestid.Config{ContextKey: templates.LocalRequestID}))
@@ -94,6 +100,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		m.Log.ErrorContext(c.UserContext(), "panic", "panic", e, "path", templates.LogPath(c))
 	}}))
+	app.Use(newBodyLimits(cfg.BodyLimitMB<<20, cfg.FormBodyLimitKB<<10).middleware)
 	// Pages are compressed at the fastest level: most of the gain for a
 	// fraction of the CPU, which pages share with their queries. Static
 	// assets are compressed once, at build, at the best level.
@@ -174,7 +181,8 @@ func (m *Main) newApp() (*fiber.App, error) {
 	limiter := newRedisLimiter(m.redis, m.Log)
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
-		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour}).Register(app)
+		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour,
+		SuggestPerMinute: cfg.SuggestPerMinute}).Register(app)
 	// Neither dials Redis before a page asks: the web app starts without it.
 	m.tasks = asynq.NewInspector(m.redisOpt)
 	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
