@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
 
@@ -108,4 +109,56 @@ func TestEmailsSurviveRedisLosingItsData(t *testing.T) {
 	if _, body := get(t, c, p.URL+"/metrics"); !strings.Contains(body, "vivier_outbox_unfinished 0\n") {
 		t.Error("/metrics still counts unfinished tasks")
 	}
+}
+
+// OUTBOX_REDELIVERY_DELAY stays below the day Redis keeps a finished task's
+// record: past it, a finished task would look lost and run again.
+func TestRedeliveryDelaySetting(t *testing.T) {
+	t.Parallel()
+	if c, err := LoadConfig(mapEnv(nil)); err != nil || c.OutboxRedelivery != 10*time.Minute {
+		t.Fatalf("default = %v, %v; want 10m", c.OutboxRedelivery, err)
+	}
+	if c, err := LoadConfig(mapEnv(map[string]string{"OUTBOX_REDELIVERY_DELAY": "2s"})); err != nil || c.OutboxRedelivery != 2*time.Second {
+		t.Fatalf("2s = %v, %v", c.OutboxRedelivery, err)
+	}
+	for _, v := range []string{"13h", "0s", "dix minutes"} {
+		if _, err := LoadConfig(mapEnv(map[string]string{"OUTBOX_REDELIVERY_DELAY": v})); err == nil || !strings.Contains(err.Error(), "OUTBOX_REDELIVERY_DELAY=") {
+			t.Errorf("OUTBOX_REDELIVERY_DELAY=%s: error %v does not name the variable", v, err)
+		}
+	}
+}
+
+// The unfinished tasks on the failed tasks page pass the accessibility
+// checks.
+func TestAccessibilityOfUnfinishedTasks(t *testing.T) {
+	t.Parallel()
+	p := startProgram(t, "serve", nil)
+	seedDemo(t, p)
+	if _, err := p.Store().DB().Exec(`INSERT INTO outbox (task_type, queue, payload, relayed_at, attempts, last_error)
+		SELECT 'email:test', 'critical', json_build_object('to', 'a' || i || '@exemple.fr'), now() - i * interval '1 hour', 2, 'refusé'
+		FROM generate_series(1, 25) i`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, console := browser(t)
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(p.URL+"/admin/connexion"),
+		chromedp.SendKeys("#email", "plateforme@demo.vivier.test"),
+		chromedp.SendKeys("#password-input", DemoPassword),
+		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
+		chromedp.WaitVisible(`a[href="/admin/plateforme/administrations"]`),
+		chromedp.Navigate(p.URL+"/admin/plateforme/taches-en-echec"),
+		chromedp.WaitVisible("#unfinished-tasks-table"),
+	); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text("main"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "25 tâches non terminées") || !strings.Contains(text, "il y a 25 heures") ||
+		!strings.Contains(text, "Les 20 plus anciennes tâches non terminées") {
+		t.Errorf("the page says %q", text)
+	}
+	axeCheck(t, ctx, "unfinished tasks")
+	noConsoleErrors(t, console)
 }
