@@ -34,7 +34,9 @@ func NewRelay(store *vivier.Store, client *asynq.Client, batch int) *Relay {
 }
 
 // taskRetention keeps a finished task's id in Redis, so that an outbox row
-// relayed twice within this window still yields one task.
+// relayed twice within this window still yields one task, and so that
+// Redelivery can tell a finished task from a lost one (hence the limit of 12
+// hours on OUTBOX_REDELIVERY_DELAY).
 const taskRetention = 24 * time.Hour
 
 // OutboxTaskID is the Asynq task id of an outbox row.
