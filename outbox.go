@@ -22,7 +22,10 @@ type OutboxMessage struct {
 	RelayedAt        *time.Time      `db:"relayed_at"`
 	Attempts         int             `db:"attempts"`
 	LastError        string          `db:"last_error"`
+	DoneAt           *time.Time      `db:"done_at"` // when its task finished; until then the row may be relayed again
 }
+
+const outboxColumns = `id, task_type, queue, payload, administration_id, created_at, relayed_at, attempts, last_error, done_at`
 
 // NewOutboxMessage builds a message whose payload is v encoded as JSON.
 func NewOutboxMessage(taskType, queue string, v any) (OutboxMessage, error) {
@@ -67,7 +70,7 @@ func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMes
 	err = s.inTx(ctx, "RelayOutbox", func(tx *sqlx.Tx) error {
 		var msgs []OutboxMessage
 		if err := tx.SelectContext(ctx, &msgs, `
-			SELECT id, task_type, queue, payload, administration_id, created_at, relayed_at, attempts, last_error
+			SELECT `+outboxColumns+`
 			FROM outbox WHERE relayed_at IS NULL AND next_attempt_at <= now()
 			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit); err != nil {
 			return err
@@ -116,7 +119,7 @@ func (s *Store) OutboxBacklog(ctx context.Context) (count int, oldest time.Durat
 func (s *Store) OutboxMessageByID(ctx context.Context, id int64) (*OutboxMessage, error) {
 	var m OutboxMessage
 	err := s.db.GetContext(ctx, &m, `
-		SELECT id, task_type, queue, payload, administration_id, created_at, relayed_at, attempts, last_error
+		SELECT `+outboxColumns+`
 		FROM outbox WHERE id = $1`, id)
 	if err != nil {
 		return nil, wrap("OutboxMessageByID", err)
@@ -124,9 +127,11 @@ func (s *Store) OutboxMessageByID(ctx context.Context, id int64) (*OutboxMessage
 	return &m, nil
 }
 
-// PurgeRelayedOutbox deletes messages relayed before the given time.
+// PurgeRelayedOutbox deletes messages whose task finished before the given
+// time. A message relayed but not done stays, however old: it is the only
+// record of work that Redis may have lost, and the failed tasks page lists it.
 func (s *Store) PurgeRelayedOutbox(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE relayed_at < $1`, before)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM outbox WHERE done_at < $1`, before)
 	if err != nil {
 		return 0, wrap("PurgeRelayedOutbox", err)
 	}

@@ -30,6 +30,9 @@ type SentEmail struct {
 // transaction. That window is kept to the commit alone: the record is
 // complete before send runs, and what send returns (the Message-Id, the
 // subject of an email rendered inside send) is written after the commit.
+//
+// When ctx says that the email ends an outbox task (WithTaskEnd), the same
+// transaction marks the task done.
 func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID string, err error)) (sent bool, err error) {
 	// The transaction does not follow ctx: a task cancelled (shutdown,
 	// deadline) after the SMTP server took the message must still commit
@@ -45,13 +48,15 @@ func (s *Store) SendOnce(ctx context.Context, e *SentEmail, send func() (smtpID 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // already sent by an earlier attempt
+			// Already sent by an earlier attempt, whose end of task may
+			// not have been recorded.
+			return endTask(tctx, tx, EmailStep(e.MessageKey))
 		}
 		if smtpID, err = send(); err != nil {
 			return err
 		}
 		sent = true
-		return nil
+		return endTask(tctx, tx, EmailStep(e.MessageKey))
 	})
 	if err != nil || !sent {
 		return sent, err

@@ -231,7 +231,8 @@ func outboxDelivery(ctx context.Context, tx *sqlx.Tx, t SIRHDeliverTask) error {
 }
 
 // BatchHire puts a hire in a batch of its own, or returns the batch it is
-// already in (a retried task, or the night took it first).
+// already in (a retried task, or the night took it first). The batch ends the
+// hire's task: see WithTaskEnd.
 func (s *Store) BatchHire(ctx context.Context, adminID, hireID int64) (*SIRHBatch, error) {
 	var b *SIRHBatch
 	err := s.inTx(ctx, "BatchHire", func(tx *sqlx.Tx) error {
@@ -245,10 +246,13 @@ func (s *Store) BatchHire(ctx context.Context, adminID, hireID int64) (*SIRHBatc
 		}
 		if in.Valid {
 			b, err = batchByID(ctx, tx, adminID, in.Int64)
+		} else {
+			b, err = newBatch(ctx, tx, adminID, SIRHImmediate, `id = $3`, hireID)
+		}
+		if err != nil {
 			return err
 		}
-		b, err = newBatch(ctx, tx, adminID, SIRHImmediate, `id = $3`, hireID)
-		return err
+		return endTask(ctx, tx, StepSIRHBatch)
 	})
 	return b, err
 }

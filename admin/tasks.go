@@ -127,11 +127,70 @@ func (h *Handler) failedTasksPage(c *fiber.Ctx) error {
 		h.Log.WarnContext(c.UserContext(), "failed tasks", "err", err)
 		return vivier.Errorf(vivier.EUNAVAILABLE, "La file des tâches (Redis) ne répond pas. Réessayez dans quelques minutes.")
 	}
+	unfinished, err := h.unfinishedTasks(c)
+	if err != nil {
+		return err
+	}
 	runs, err := h.Store.RetentionRuns(c.UserContext(), 20)
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/failed_tasks", templates.Map{"Tasks": tasks, "Runs": runs})
+	return h.page(c, fiber.StatusOK, "admin/failed_tasks", templates.Map{"Tasks": tasks, "Unfinished": unfinished, "Runs": runs})
+}
+
+// UnfinishedTasks is the work handed to the task queues and not done yet,
+// as the outbox records it: the queues may have lost some of it, which the
+// worker hands over again after a delay.
+type UnfinishedTasks struct {
+	Count  int
+	Oldest string // how long the oldest has waited, in words
+	Tasks  []UnfinishedTask
+}
+
+// UnfinishedTask is one of the oldest unfinished tasks.
+type UnfinishedTask struct {
+	Type, Queue, LastError string
+	RelayedAt              time.Time
+	When                   time.Time // RelayedAt in Paris time, for display
+	Attempts               int
+}
+
+// unfinishedShown is how many of the oldest unfinished tasks the page lists.
+const unfinishedShown = 20
+
+func (h *Handler) unfinishedTasks(c *fiber.Ctx) (UnfinishedTasks, error) {
+	u, err := h.Store.UnfinishedOutbox(c.UserContext(), unfinishedShown)
+	if err != nil {
+		return UnfinishedTasks{}, err
+	}
+	out := UnfinishedTasks{Count: u.Count, Oldest: durationFR(u.Oldest)}
+	for _, m := range u.Messages {
+		t := UnfinishedTask{Type: m.TaskType, Queue: m.Queue, LastError: m.LastError, Attempts: m.Attempts}
+		if m.RelayedAt != nil {
+			t.RelayedAt, t.When = *m.RelayedAt, m.RelayedAt.In(parisZone())
+		}
+		out.Tasks = append(out.Tasks, t)
+	}
+	return out, nil
+}
+
+// durationFR says a duration in French, to its largest unit.
+func durationFR(d time.Duration) string {
+	unit := func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.Itoa(n) + " " + many
+	}
+	switch {
+	case d < time.Minute:
+		return "moins d'une minute"
+	case d < time.Hour:
+		return unit(int(d/time.Minute), "minute", "minutes")
+	case d < 48*time.Hour:
+		return unit(int(d/time.Hour), "heure", "heures")
+	}
+	return unit(int(d/(24*time.Hour)), "jour", "jours")
 }
 
 // retryTask puts one archived task back in its queue.

@@ -33,6 +33,7 @@ type Config struct {
 	Concurrency       int
 	RelayInterval     time.Duration // how often the relay looks for outbox rows
 	RelayBatch        int
+	RedeliveryDelay   time.Duration    // a task relayed this long ago and not done is looked for in Redis, and enqueued again if lost
 	TaskCheckInterval time.Duration    // how often an idle worker polls Redis
 	ShutdownTimeout   time.Duration    // in-flight tasks get this long to finish
 	BaseURL           string           // public URL of the site, for links in emails
@@ -55,6 +56,7 @@ type Worker struct {
 	server    *asynq.Server
 	scheduler *asynq.Scheduler
 	relay     *Relay
+	redeliver *Redelivery
 	csp       *cspSender
 	limiter   *sendLimiter
 
@@ -76,6 +78,9 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 25 * time.Second
 	}
+	if cfg.RedeliveryDelay <= 0 {
+		cfg.RedeliveryDelay = 10 * time.Minute
+	}
 	w := &Worker{cfg: cfg, store: store, renderer: renderer, mailer: mailer, log: log, stop: make(chan struct{})}
 	w.client = asynq.NewClient(cfg.Redis)
 	if cfg.SMTPRatePerSecond > 0 {
@@ -86,6 +91,11 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 		}
 	}
 	w.relay = NewRelay(store, w.client, cfg.RelayBatch)
+	if r, err := NewRedelivery(store, cfg.Redis, cfg.RedeliveryDelay, cfg.RelayBatch); err == nil {
+		w.redeliver = r
+	} else {
+		log.Error("outbox redelivery disabled", "err", err)
+	}
 	w.csp = newCSPSender(cfg)
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
@@ -111,13 +121,15 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 // handler directly.
 func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Use(w.logTask)
-	mux.HandleFunc(TypeTestEmail, w.handleTestEmail)
-	mux.HandleFunc(vivier.TaskAgentInvitationEmail, w.handleAgentInvitation)
-	mux.HandleFunc(vivier.TaskPasswordResetEmail, w.handlePasswordReset)
-	mux.HandleFunc(vivier.TaskApplicationReceived, w.handleApplicationReceived)
-	mux.HandleFunc(vivier.TaskTrackingLink, w.handleTrackingLink)
-	mux.HandleFunc(vivier.TaskApplicationStatus, w.handleApplicationStatus)
+	mux.Use(w.logTask, w.markDone)
+	// endsWithEmail: the handler's last step is the one email it sends
+	// under the task's own key.
+	mux.HandleFunc(TypeTestEmail, endsWithEmail(w.handleTestEmail))
+	mux.HandleFunc(vivier.TaskAgentInvitationEmail, endsWithEmail(w.handleAgentInvitation))
+	mux.HandleFunc(vivier.TaskPasswordResetEmail, endsWithEmail(w.handlePasswordReset))
+	mux.HandleFunc(vivier.TaskApplicationReceived, endsWithEmail(w.handleApplicationReceived))
+	mux.HandleFunc(vivier.TaskTrackingLink, endsWithEmail(w.handleTrackingLink))
+	mux.HandleFunc(vivier.TaskApplicationStatus, endsWithEmail(w.handleApplicationStatus))
 	mux.HandleFunc(vivier.TaskNewApplication, w.notifyRecruiters("new_application"))
 	mux.HandleFunc(vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
 	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
@@ -129,15 +141,15 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeSIRHNightly, w.handleSIRHNightly)
 	mux.HandleFunc(vivier.TaskPoolInvitation, w.handlePoolInvitation)
 	mux.HandleFunc(vivier.TaskApplicationTransferred, w.handleApplicationTransferred)
-	mux.HandleFunc(vivier.TaskTransferProposed, w.handleTransferProposed)
-	mux.HandleFunc(vivier.TaskMergeConfirm, w.handleMergeConfirm)
-	mux.HandleFunc(vivier.TaskAlreadyApplied, w.handleAlreadyApplied)
+	mux.HandleFunc(vivier.TaskTransferProposed, endsWithEmail(w.handleTransferProposed))
+	mux.HandleFunc(vivier.TaskMergeConfirm, endsWithEmail(w.handleMergeConfirm))
+	mux.HandleFunc(vivier.TaskAlreadyApplied, endsWithEmail(w.handleAlreadyApplied))
 	mux.HandleFunc(vivier.TaskIdentityChanged, w.notifyRecruiters("identity_changed"))
-	mux.HandleFunc(vivier.TaskInterviewInvitation, w.handleInterviewInvitation)
+	mux.HandleFunc(vivier.TaskInterviewInvitation, endsWithEmail(w.handleInterviewInvitation))
 	mux.HandleFunc(vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
 	mux.HandleFunc(TypeInterviewReminders, w.handleInterviewReminders)
-	mux.HandleFunc(vivier.TaskRecruiterMessage, w.handleRecruiterMessage)
-	mux.HandleFunc(vivier.TaskDataExport, w.handleDataExport)
+	mux.HandleFunc(vivier.TaskRecruiterMessage, endsWithEmail(w.handleRecruiterMessage))
+	mux.HandleFunc(vivier.TaskDataExport, endsWithEmail(w.handleDataExport))
 	mux.HandleFunc(vivier.TaskErasureDone, w.handleErasureDone)
 	mux.HandleFunc(TypeNotificationDigest, w.handleDigest)
 	mux.HandleFunc(TypeResponseReminders, w.handleResponseReminders)
@@ -145,7 +157,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	mux.HandleFunc(TypeMaintenance, w.oncePer(hourly, w.handleMaintenance))
 	mux.HandleFunc(TypeOffersDue, w.oncePer(minutely, w.handleOffersDue))
 	mux.HandleFunc(TypeRetention, w.oncePer(daily, w.handleRetention))
-	mux.HandleFunc(vivier.TaskJobAlertConfirm, w.handleJobAlertConfirm)
+	mux.HandleFunc(vivier.TaskJobAlertConfirm, endsWithEmail(w.handleJobAlertConfirm))
 	mux.HandleFunc(TypeJobAlerts, w.oncePer(daily, w.handleJobAlerts))
 	return mux
 }
@@ -171,6 +183,14 @@ func (w *Worker) Start() error {
 		defer w.wg.Done()
 		w.relay.Run(w.stop, w.cfg.RelayInterval, w.log)
 	}()
+	if w.redeliver != nil {
+		w.wg.Add(1)
+		go func() {
+			defer w.wg.Done()
+			// A row waits between RedeliveryDelay and twice that.
+			w.redeliver.Run(w.stop, min(w.cfg.RedeliveryDelay, time.Minute), w.log)
+		}()
+	}
 	return nil
 }
 
@@ -182,6 +202,9 @@ func (w *Worker) Shutdown() {
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
 	w.client.Close()
+	if w.redeliver != nil {
+		w.redeliver.Close()
+	}
 	w.csp.close()
 	if w.limiter != nil {
 		w.limiter.Close()
@@ -203,6 +226,39 @@ func (w *Worker) logTask(next asynq.Handler) asynq.Handler {
 		w.log.InfoContext(ctx, "task", "task", t.Type(), "task_id", id, "duration", time.Since(start), "ok", err == nil)
 		return err
 	})
+}
+
+// markDone records the end of an outbox row's task when its handler
+// succeeds. A failure to record it is only logged: the handler's work is
+// done, and the redelivery finds the task completed in Redis and records it.
+// A task that fails stays unfinished, in Redis's retries or archive.
+func (w *Worker) markDone(next asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		if err := next.ProcessTask(ctx, t); err != nil {
+			return err
+		}
+		if id, ok := outboxRowID(taskID(ctx)); ok {
+			if err := w.store.MarkOutboxDone(context.WithoutCancel(ctx), id); err != nil {
+				w.log.WarnContext(ctx, "end of task not recorded", "task", t.Type(), "outbox", id, "err", err)
+			}
+		}
+		return nil
+	})
+}
+
+// endsWithEmail wraps a handler whose last step is the one email it sends
+// under the task's own key (type:task id): the transaction that records the
+// email marks the outbox row done too, so that no crash can fall between
+// them. Handlers that send several emails, or do more after theirs, are left
+// to markDone.
+func endsWithEmail(h asynq.HandlerFunc) asynq.HandlerFunc {
+	return func(ctx context.Context, t *asynq.Task) error {
+		id := taskID(ctx)
+		if row, ok := outboxRowID(id); ok {
+			ctx = vivier.WithTaskEnd(ctx, row, vivier.EmailStep(t.Type()+":"+id))
+		}
+		return h(ctx, t)
+	}
 }
 
 // asynqLogger sends Asynq's own logs to slog.

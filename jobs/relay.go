@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -16,7 +17,8 @@ import (
 // Relay moves outbox rows to Asynq. Each row becomes a task whose id is
 // "outbox-<row id>": Redis refuses a second task with the same id, so a crash
 // between the enqueue and the mark (the row stays pending) leads to one task,
-// not two.
+// not two. A relayed row is not finished with: it stays until its task is
+// done, and Redelivery hands the task over again if Redis lost it.
 type Relay struct {
 	store  *vivier.Store
 	client *asynq.Client
@@ -32,18 +34,36 @@ func NewRelay(store *vivier.Store, client *asynq.Client, batch int) *Relay {
 }
 
 // taskRetention keeps a finished task's id in Redis, so that an outbox row
-// relayed twice within this window still yields one task.
+// relayed twice within this window still yields one task, and so that
+// Redelivery can tell a finished task from a lost one (hence the limit of 12
+// hours on OUTBOX_REDELIVERY_DELAY).
 const taskRetention = 24 * time.Hour
 
 // OutboxTaskID is the Asynq task id of an outbox row.
-func OutboxTaskID(id int64) string { return "outbox-" + strconv.FormatInt(id, 10) }
+func OutboxTaskID(id int64) string { return outboxTaskPrefix + strconv.FormatInt(id, 10) }
+
+const outboxTaskPrefix = "outbox-"
+
+// outboxRowID is the outbox row a task came from, if it came from one.
+func outboxRowID(taskID string) (int64, bool) {
+	s, ok := strings.CutPrefix(taskID, outboxTaskPrefix)
+	if !ok {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// outboxTaskOptions are the options of an outbox row's task, the same at
+// each hand-over so that Redis knows it by its id.
+func outboxTaskOptions(m vivier.OutboxMessage) []asynq.Option {
+	return []asynq.Option{asynq.TaskID(OutboxTaskID(m.ID)), asynq.Queue(m.Queue), asynq.Retention(taskRetention), asynq.MaxRetry(12)}
+}
 
 // RunOnce relays one batch and returns how many rows it relayed.
 func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 	return r.store.RelayOutbox(ctx, r.batch, func(m vivier.OutboxMessage) error {
-		task := asynq.NewTask(m.TaskType, m.Payload)
-		_, err := r.client.EnqueueContext(ctx, task,
-			asynq.TaskID(OutboxTaskID(m.ID)), asynq.Queue(m.Queue), asynq.Retention(taskRetention), asynq.MaxRetry(12))
+		_, err := r.client.EnqueueContext(ctx, asynq.NewTask(m.TaskType, m.Payload), outboxTaskOptions(m)...)
 		if errors.Is(err, asynq.ErrTaskIDConflict) {
 			return nil // relayed before a crash: the task is already there
 		}

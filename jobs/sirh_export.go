@@ -53,6 +53,10 @@ func (w *Worker) handleSIRHHire(ctx context.Context, t *asynq.Task) error {
 	if st.Cadence == vivier.SIRHNightly {
 		return nil // the night's batch takes it
 	}
+	// The batch ends the task: its transaction records the end.
+	if row, ok := outboxRowID(taskID(ctx)); ok {
+		ctx = vivier.WithTaskEnd(ctx, row, vivier.StepSIRHBatch)
+	}
 	_, err = w.store.BatchHire(ctx, p.AdministrationID, p.HireID)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
 		return nil // the application was deleted meanwhile

@@ -133,22 +133,26 @@ func (w *sirhWorld) hire(t *testing.T) int64 {
 }
 
 // drain runs the SIRH tasks waiting in the outbox, as the relay and Asynq
-// would (with the outbox row's task id), until none is left.
+// would (with the outbox row's task id, once the relay committed), until
+// none is left.
 func (w *sirhWorld) drain(t *testing.T) {
 	t.Helper()
 	mux := w.worker.Mux()
 	for range 10 {
+		var relayed []vivier.OutboxMessage
 		n, err := w.store.RelayOutbox(context.Background(), 100, func(m vivier.OutboxMessage) error {
-			if !strings.HasPrefix(m.TaskType, "sirh:") {
-				return nil
-			}
-			if err := mux.ProcessTask(jobs.WithTaskID(jobs.OutboxTaskID(m.ID)), asynq.NewTask(m.TaskType, m.Payload)); err != nil && !w.fails {
-				t.Errorf("%s: %v", m.TaskType, err)
+			if strings.HasPrefix(m.TaskType, "sirh:") {
+				relayed = append(relayed, m)
 			}
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, m := range relayed {
+			if err := mux.ProcessTask(jobs.WithTaskID(jobs.OutboxTaskID(m.ID)), asynq.NewTask(m.TaskType, m.Payload)); err != nil && !w.fails {
+				t.Errorf("%s: %v", m.TaskType, err)
+			}
 		}
 		if n == 0 {
 			return

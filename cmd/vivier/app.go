@@ -128,6 +128,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			Redis:             m.redisOpt,
 			Concurrency:       m.Config.WorkerConcurrency,
 			RelayInterval:     m.Config.OutboxInterval,
+			RedeliveryDelay:   m.Config.OutboxRedelivery,
 			TaskCheckInterval: m.Config.TaskCheckInterval,
 			ShutdownTimeout:   m.Config.ShutdownTimeout,
 			BaseURL:           m.Config.BaseURL,

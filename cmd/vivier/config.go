@@ -39,6 +39,7 @@ type Config struct {
 	SuggestPerMinute   int            // SUGGEST_RATE_PER_MINUTE: CVs sent for suggestions, per IP
 	WorkerConcurrency  int            // WORKER_CONCURRENCY
 	OutboxInterval     time.Duration  // OUTBOX_POLL_INTERVAL
+	OutboxRedelivery   time.Duration  // OUTBOX_REDELIVERY_DELAY: a task relayed this long ago and not done is enqueued again if Redis lost it
 	TaskCheckInterval  time.Duration  // TASK_POLL_INTERVAL: how often an idle worker asks Redis for tasks
 	ShutdownTimeout    time.Duration  // SHUTDOWN_TIMEOUT
 	AgentInactivity    time.Duration  // AGENT_INACTIVITY_DAYS: agents who do not sign in for this long are disabled
@@ -83,6 +84,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		SuggestPerMinute:   e.int("SUGGEST_RATE_PER_MINUTE", 10, 1, 100000),
 		WorkerConcurrency:  e.int("WORKER_CONCURRENCY", 10, 1, 1000),
 		OutboxInterval:     e.duration("OUTBOX_POLL_INTERVAL", 500*time.Millisecond),
+		OutboxRedelivery:   e.duration("OUTBOX_REDELIVERY_DELAY", 10*time.Minute),
 		TaskCheckInterval:  e.duration("TASK_POLL_INTERVAL", time.Second),
 		ShutdownTimeout:    e.duration("SHUTDOWN_TIMEOUT", 25*time.Second),
 		AgentInactivity:    time.Duration(e.int("AGENT_INACTIVITY_DAYS", 180, 30, 3650)) * 24 * time.Hour,
@@ -111,6 +113,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 		c.CookieSecure = e.bool("COOKIE_SECURE", u.Scheme == "https")
+	}
+	// Redis keeps a finished task's record a day: past that, the worker
+	// could not tell a finished task from a lost one.
+	if c.OutboxRedelivery > 12*time.Hour {
+		e.fail("OUTBOX_REDELIVERY_DELAY", c.OutboxRedelivery.String(), "a duration of at most 12h, such as 10m")
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		e.fail("ADDR", c.Addr, "host:port, such as 127.0.0.1:8080 or :8080")

@@ -46,6 +46,7 @@ func newMetrics(m *Main) *metrics {
 			func(n int, _ time.Duration) float64 { return float64(n) }),
 		outboxGauge(m, "vivier_outbox_oldest_seconds", "Age of the oldest outbox row waiting to be relayed.",
 			func(_ int, age time.Duration) float64 { return age.Seconds() }),
+		jobs.NewOutboxCollector(m.store),
 	)
 	return x
 }

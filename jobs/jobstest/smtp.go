@@ -45,6 +45,7 @@ type SMTP struct {
 	mu       sync.Mutex
 	messages []Message
 	rejects  []*smtp.SMTPError // answers to the next DATA commands
+	refusing bool              // every DATA command fails with 421 while set
 	delay    time.Duration     // how long DATA takes to answer
 	arrived  chan struct{}
 }
@@ -75,6 +76,14 @@ func (c *SMTP) RejectNext(codes ...int) {
 	for _, code := range codes {
 		c.rejects = append(c.rejects, &smtp.SMTPError{Code: code, Message: "refused by the test"})
 	}
+}
+
+// SetRefusing makes every DATA command fail with a temporary 421 while on:
+// a server that is down for as long as the test decides.
+func (c *SMTP) SetRefusing(on bool) {
+	c.mu.Lock()
+	c.refusing = on
+	c.mu.Unlock()
 }
 
 // SetDelay makes each DATA command answer after d: a slow server, to test
@@ -139,6 +148,10 @@ func (s *session) Data(r io.Reader) error {
 	s.c.mu.Unlock()
 	time.Sleep(delay)
 	s.c.mu.Lock()
+	if s.c.refusing {
+		s.c.mu.Unlock()
+		return &smtp.SMTPError{Code: 421, Message: "down for the test"}
+	}
 	if len(s.c.rejects) > 0 {
 		rej := s.c.rejects[0]
 		s.c.rejects = s.c.rejects[1:]
