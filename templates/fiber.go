@@ -12,6 +12,8 @@ const (
 	LocalCSRF      = "csrf"      // the CSRF token for the page's forms
 	LocalRequestID = "requestid" // the request id, shown on error pages
 	LocalAgent     = "agent"     // the signed-in agent, if any
+	// LocalConformance is the site's declared RGAA state, for the footer.
+	LocalConformance = "conformance"
 )
 
 // Page renders the page name with data and the request's common values
@@ -23,6 +25,7 @@ func (r *Renderer) Page(c *fiber.Ctx, status int, name string, data Map) error {
 	data["CSRF"] = c.Locals(LocalCSRF)
 	data["RequestID"] = c.Locals(LocalRequestID)
 	data["Path"] = c.Path()
+	data["Conformance"] = c.Locals(LocalConformance)
 	if _, ok := data["Agent"]; !ok {
 		data["Agent"] = c.Locals(LocalAgent)
 	}

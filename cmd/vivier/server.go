@@ -116,6 +116,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 		CrossOriginEmbedderPolicy: "unsafe-none",
 	}))
 	app.Use(framePolicy)
+	app.Use(newConformance(m.store).middleware)
 
 	// Operations: no session, no CSRF.
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
