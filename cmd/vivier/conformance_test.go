@@ -13,7 +13,7 @@ func TestFooterSaysTheDeclaredConformance(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", nil)
 	ctx := context.Background()
-	if _, page := get(t, newClient(t), p.URL+"/offres"); !strings.Contains(page, "Accessibilité : non conforme") {
+	if _, page := get(t, newClient(t), p.URL+"/offres"); !strings.Contains(page, "Accessibilité\u00a0: non conforme") {
 		t.Fatal("the footer does not say « non conforme » before any statement")
 	}
 	p.Store().DB().MustExec(`UPDATE legal_pages SET conformance = 'partielle', conformance_rate = 72`)
