@@ -47,6 +47,8 @@ type Main struct {
 	tasks    *asynq.Inspector      // failed tasks, for the back-office
 	monitor  *asynqmon.HTTPHandler // Asynqmon, under /admin/taches
 	serveErr chan error
+
+	metricsSrv *metricsServer // nil unless METRICS_ADDR is set
 }
 
 // NewMain returns a program that has opened nothing yet.
@@ -210,6 +212,8 @@ func (m *Main) Close() error {
 		}()
 		m.app = nil
 	}
+	errs = append(errs, m.metricsSrv.close())
+	m.metricsSrv = nil
 	if w := m.worker; w != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); w.Shutdown() }()

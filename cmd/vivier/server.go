@@ -107,7 +107,9 @@ func (m *Main) newApp() (*fiber.App, error) {
 	// Operations: no session, no CSRF.
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", m.readyz)
-	app.Get("/metrics", metrics.handler(cfg.MetricsToken))
+	if err := m.mountMetrics(app, metrics); err != nil {
+		return nil, err
+	}
 	if err := m.mountStatic(app); err != nil {
 		return nil, err
 	}
