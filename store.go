@@ -16,6 +16,8 @@ import (
 type Store struct {
 	db  *sqlx.DB
 	now func() time.Time
+	// reservedSlugs are the slugs the routes use (see ReserveSlugs).
+	reservedSlugs map[string]bool
 }
 
 // NewStore wraps an open pool.

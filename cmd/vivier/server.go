@@ -195,6 +195,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	if err := back.Verify(app); err != nil {
 		return nil, err
 	}
+	m.store.ReserveSlugs(routeSlugs(app))
 	m.admin = back
 	return app, nil
 }
