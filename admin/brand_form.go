@@ -64,10 +64,10 @@ func editorBlocks(adm *vivier.Administration, d vivier.BrandContent, errs map[st
 	out := make([]editBlock, 0, len(d.Blocks))
 	for i, b := range d.Blocks {
 		eb := editBlock{Block: b, Number: i + 1, First: i == 0, Last: i == len(d.Blocks)-1, Error: errs[b.ID],
-			ImageURL: templates.BrandImageURL(adm.Slug, b.Image), Fields: itemFields[b.Kind]}
+			ImageURL: templates.DraftImageURL(adm.Slug, b.Image), Fields: itemFields[b.Kind]}
 		if b.Kind.HasItems() {
 			for j, it := range b.Items {
-				eb.Rows = append(eb.Rows, itemRow{Index: j, Number: j + 1, Values: itemValues(it), ImageURL: templates.BrandImageURL(adm.Slug, it.Image)})
+				eb.Rows = append(eb.Rows, itemRow{Index: j, Number: j + 1, Values: itemValues(it), ImageURL: templates.DraftImageURL(adm.Slug, it.Image)})
 			}
 			eb.Rows = append(eb.Rows, itemRow{Index: len(b.Items), Number: len(b.Items) + 1, New: true, Values: map[string]string{}})
 		}
