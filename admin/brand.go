@@ -227,10 +227,11 @@ func (h *Handler) publishBrand(c *fiber.Ctx) error {
 
 func (h *Handler) restoreBrand(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	version, err := strconv.Atoi(c.Params("version"))
-	if err != nil || version < 1 {
+	v, err := templates.ParamID(c, "version")
+	if err != nil || v > 1<<31-1 {
 		return vivier.Errorf(vivier.ENOTFOUND, "Cette version n'existe pas.")
 	}
+	version := int(v)
 	if err := h.Store.RestoreBrandVersion(c.UserContext(), adm.ID, version, actor(c)); err != nil {
 		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
 			return vivier.Errorf(vivier.ENOTFOUND, "Cette version n'existe pas.")

@@ -102,8 +102,11 @@ func (h *Handler) readBlockForm(c *fiber.Ctx, adm *vivier.Administration, old vi
 	if !old.Kind.HasItems() {
 		return b, nil
 	}
-	n, _ := strconv.Atoi(c.FormValue("items"))
-	n = min(max(n, 0), 100)
+	n, err := templates.FormNumber(c, "items")
+	if err != nil {
+		return old, err
+	}
+	n = min(n, 100)
 	for i := 0; i < n; i++ {
 		p := "item-" + strconv.Itoa(i) + "-"
 		if c.FormValue(p+"remove") == "oui" {

@@ -46,9 +46,9 @@ func (h *Handler) scope(c *fiber.Ctx) vivier.Scope {
 // scopedApplication reads the :application parameter and checks it is
 // within the agent's scope.
 func (h *Handler) scopedApplication(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := templates.ParamID(c, "application")
 	if err != nil {
-		return 0, vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return 0, err
 	}
 	return id, h.Store.InScope(c.UserContext(), currentAdministration(c).ID, id, h.scope(c))
 }
@@ -120,9 +120,9 @@ func (h *Handler) previewFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
+	fileID, err := templates.ParamID(c, "file")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Ce fichier n'existe pas.")
+		return err
 	}
 	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)
 	if err != nil {
@@ -147,9 +147,9 @@ func (h *Handler) previewFile(c *fiber.Ctx) error {
 }
 
 func (h *Handler) addNote(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	id, err := templates.ParamID(c, "application")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	_, told, err := h.Store.AddNote(c.UserContext(), currentAdministration(c).ID, id, c.FormValue("body"), h.scope(c), actor(c))
 	if err != nil {
@@ -173,11 +173,11 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	score, err := strconv.Atoi(c.FormValue("score"))
-	if err != nil {
+	score, ok := templates.ParseID(c.FormValue("score"))
+	if !ok || score > 4 {
 		return vivier.FieldError("score", "Choisissez une note de 1 à 4.")
 	}
-	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, score, strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
+	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, int(score), strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
 		return err
 	}
 	return h.back(c, h.applicationURL(c, id, "#evaluations"), "Votre évaluation est enregistrée.")
@@ -199,7 +199,10 @@ func (h *Handler) removeTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tagID, _ := strconv.ParseInt(c.FormValue("tag"), 10, 64)
+	tagID, err := templates.FormID(c, "tag")
+	if err != nil {
+		return err
+	}
 	if err := h.Store.RemoveTag(c.UserContext(), currentAdministration(c).ID, id, tagID); err != nil {
 		return err
 	}
@@ -211,7 +214,10 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	agentID, err := templates.FormID(c, "agent")
+	if err != nil {
+		return err
+	}
 	n, err := h.Store.Assign(c.UserContext(), currentAdministration(c).ID, []int64{id}, agentID, actor(c))
 	if err != nil {
 		return err
@@ -228,7 +234,10 @@ func (h *Handler) unassign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	agentID, err := templates.FormID(c, "agent")
+	if err != nil {
+		return err
+	}
 	if err := h.Store.Unassign(c.UserContext(), currentAdministration(c).ID, id, agentID, actor(c)); err != nil {
 		return err
 	}
@@ -261,7 +270,10 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 	if len(ids) == 0 {
 		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
 	}
-	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	agentID, err := templates.FormID(c, "agent")
+	if err != nil {
+		return err
+	}
 	n, err := h.Store.Assign(c.UserContext(), currentAdministration(c).ID, ids, agentID, actor(c))
 	if err != nil {
 		return err

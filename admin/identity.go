@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/templates"
 )
 
 // correctIdentity lets an agent who decides on an application correct what
@@ -13,7 +14,7 @@ import (
 // application time, noted in the application's history and the audit log.
 func (h *Handler) correctIdentity(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := idParam(c, "application", "Candidature introuvable.")
+	id, err := templates.ParamID(c, "application")
 	if err != nil {
 		return err
 	}

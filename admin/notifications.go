@@ -77,9 +77,11 @@ func (h *Handler) setNotifications(c *fiber.Ctx) error {
 
 func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	days, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("auto_refuse_days")))
+	days, err := templates.FormNumber(c, "auto_refuse_days")
 	set := vivier.AutoRefuseSettings{Enabled: c.FormValue("auto_refuse") == "oui", Days: days}
-	err := h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
+	if err == nil {
+		err = h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
+	}
 	if f := fieldOf(err); f != "" {
 		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le refus automatique n'a pas été enregistré.",
 			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "AutoRefuse": set, "AutoRefuseDays": c.FormValue("auto_refuse_days")})
@@ -96,9 +98,9 @@ func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 
 func (h *Handler) sendMessage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	appID, err := strconv.ParseInt(c.Params("application"), 10, 64)
+	appID, err := templates.ParamID(c, "application")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+		return err
 	}
 	err = h.Store.SendRecruiterMessage(c.UserContext(), adm.ID, appID, c.FormValue("message"), actor(c))
 	if f := fieldOf(err); f != "" {

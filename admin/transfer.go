@@ -48,14 +48,17 @@ func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 // sends it to another administration (administration, a slug).
 func (h *Handler) transferApplication(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := idParam(c, "application", "Candidature introuvable.")
+	id, err := templates.ParamID(c, "application")
 	if err != nil {
 		return err
 	}
 	page := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
 	switch c.FormValue("vers") {
 	case "offre":
-		offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+		offerID, err := templates.FormID(c, "offer")
+		if err != nil {
+			return err
+		}
 		if err := h.Store.TransferToOffer(c.UserContext(), adm.ID, id, offerID, actor(c)); err != nil {
 			return err
 		}
