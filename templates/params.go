@@ -28,7 +28,7 @@ const MaxPage = 1 << 20
 
 // parseDigits reads a positive decimal number of at most max.
 func parseDigits(s string, max int64) (int64, bool) {
-	if s == "" || len(s) > 19 {
+	if s == "" {
 		return 0, false
 	}
 	for i := 0; i < len(s); i++ {
