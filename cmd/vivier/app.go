@@ -212,14 +212,14 @@ func (m *Main) Close() error {
 		}()
 		m.app = nil
 	}
-	errs = append(errs, m.metricsSrv.close())
-	m.metricsSrv = nil
 	if w := m.worker; w != nil {
 		wg.Add(1)
 		go func() { defer wg.Done(); w.Shutdown() }()
 		m.worker = nil
 	}
 	wg.Wait()
+	errs = append(errs, m.metricsSrv.close())
+	m.metricsSrv = nil
 	if m.stopBg != nil {
 		m.stopBg()
 		m.stopBg = nil
