@@ -106,10 +106,11 @@ func PathID(s string) (int64, error) {
 	return id, nil
 }
 
-// FormID reads an optional id from a form field: 0 when empty.
+// FormID reads an optional id from a form field: 0 when empty, or "0" as
+// the back-office's own hidden fields write "none".
 func FormID(c *fiber.Ctx, name string) (int64, error) {
 	v := c.FormValue(name)
-	if v == "" {
+	if v == "" || v == "0" {
 		return 0, nil
 	}
 	id, ok := ParseID(v)
