@@ -51,11 +51,6 @@ type Administration struct {
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// reservedSlugs are back-office paths that an administration's slug would
-// hide (/admin/{slug}).
-var reservedSlugs = map[string]bool{"connexion": true, "deconnexion": true, "compte": true, "plateforme": true,
-	"invitation": true, "mot-de-passe": true, "mot-de-passe-oublie": true, "taches": true, "static": true, "api": true, "proconnect": true}
-
 // Validate checks the rules of an administration before it is stored.
 func (a *Administration) Validate() error {
 	a.Name = strings.TrimSpace(a.Name)
@@ -67,8 +62,6 @@ func (a *Administration) Validate() error {
 		return FieldError("short_name", "Le nom court fait 40 caractères au plus.")
 	case !slugRE.MatchString(a.Slug) || len(a.Slug) > 80:
 		return FieldError("slug", "L'identifiant d'URL ne contient que des lettres minuscules sans accent, des chiffres et des tirets.")
-	case reservedSlugs[a.Slug]:
-		return FieldError("slug", "Cet identifiant d'URL est réservé : choisissez-en un autre.")
 	case a.Versant != VersantEtat && a.Versant != VersantTerritoriale && a.Versant != VersantHospitaliere:
 		return FieldError("versant", "Le versant doit être État, territoriale ou hospitalière.")
 	}
@@ -88,10 +81,33 @@ func (a *Administration) Validate() error {
 const administrationColumns = `id, parent_id, slug, name, short_name, versant, siret, contact_email,
 	logo_path, status, created_at, updated_at`
 
+// ReserveSlugs sets the slugs no new administration may take: the path
+// segments where a slug would hide a route or be hidden by it
+// (/admin/{slug}, /employeurs/{slug}). The web app derives them from its
+// route table at start-up, before it serves; they replace any set before.
+func (s *Store) ReserveSlugs(slugs []string) {
+	s.reservedSlugs = make(map[string]bool, len(slugs))
+	for _, slug := range slugs {
+		s.reservedSlugs[slug] = true
+	}
+}
+
+// validateNew checks an administration about to be created: its rules, and
+// a slug that no route uses.
+func (s *Store) validateNew(a *Administration) error {
+	if err := a.Validate(); err != nil {
+		return err
+	}
+	if s.reservedSlugs[a.Slug] {
+		return FieldError("slug", "Cet identifiant d'URL est réservé : choisissez-en un autre.")
+	}
+	return nil
+}
+
 // UpsertAdministration creates the administration, or updates the one with
 // the same slug, and returns it with its id.
 func (s *Store) UpsertAdministration(ctx context.Context, a *Administration) error {
-	if err := a.Validate(); err != nil {
+	if err := s.validateNew(a); err != nil {
 		return err
 	}
 	return s.inTx(ctx, "UpsertAdministration", func(tx *sqlx.Tx) error {
@@ -151,7 +167,7 @@ func (s *Store) AllAdministrations(ctx context.Context) ([]Administration, error
 // CreateAdministration creates an administration (a child when ParentID is
 // set) and logs it.
 func (s *Store) CreateAdministration(ctx context.Context, a *Administration, actor Actor) error {
-	if err := a.Validate(); err != nil {
+	if err := s.validateNew(a); err != nil {
 		return err
 	}
 	return s.inTx(ctx, "CreateAdministration", func(tx *sqlx.Tx) error {

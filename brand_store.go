@@ -217,6 +217,25 @@ func (s *Store) SaveImage(ctx context.Context, adminID int64, img *Image) error 
 	})
 }
 
+// PublishedBrandImage returns an image that the current published page of
+// the administration with that slug shows: the draft's images stay private
+// until published, and an image a later version dropped is no longer served.
+func (s *Store) PublishedBrandImage(ctx context.Context, slug, digest string) (*Image, error) {
+	var img Image
+	err := s.db.GetContext(ctx, &img, `SELECT i.sha256, i.content_type, i.width, i.height, i.data
+		FROM administrations a
+		JOIN brand_pages p ON p.administration_id = a.id
+		JOIN brand_versions v ON v.administration_id = a.id AND v.version = p.published_version
+		JOIN brand_images i ON i.administration_id = a.id AND i.sha256 = $2
+		WHERE a.slug = $1 AND a.status = 'active' AND (v.content->>'logo' = $2
+			OR jsonb_path_exists(v.content, '$.blocks[*] ? (@.image == $d || @.items[*].image == $d)', jsonb_build_object('d', $2::text)))`,
+		slug, digest)
+	if err != nil {
+		return nil, wrap("PublishedBrandImage", err)
+	}
+	return &img, nil
+}
+
 // BrandImage returns an image of the administration.
 func (s *Store) BrandImage(ctx context.Context, adminID int64, digest string) (*Image, error) {
 	var img Image

@@ -17,6 +17,8 @@ type Store struct {
 	db       *sqlx.DB
 	now      func() time.Time
 	outbound OutboundPolicy // what tenants' addresses may be (outbound.go)
+	// reservedSlugs are the slugs the routes use (see ReserveSlugs).
+	reservedSlugs map[string]bool
 }
 
 // StoreOption sets what a store is given beyond its pool.

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -79,9 +78,9 @@ func (h *Handler) createChild(c *fiber.Ctx) error {
 
 func (h *Handler) setChildStatus(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := strconv.ParseInt(c.Params("child"), 10, 64)
+	id, err := templates.ParamID(c, "child")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Direction introuvable.")
+		return err
 	}
 	status := c.FormValue("status")
 	if err := h.Store.SetChildStatus(c.UserContext(), adm.ID, id, status, actor(c)); err != nil {
@@ -96,8 +95,10 @@ func (h *Handler) setChildStatus(c *fiber.Ctx) error {
 
 func (h *Handler) setResponseDays(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	days, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("response_days")))
-	err := h.Store.SetResponseDays(c.UserContext(), adm.ID, days, actor(c))
+	days, err := templates.FormNumber(c, "response_days")
+	if err == nil {
+		err = h.Store.SetResponseDays(c.UserContext(), adm.ID, days, actor(c))
+	}
 	if f := fieldOf(err); f != "" {
 		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le délai n'a pas été enregistré.",
 			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "ResponseDays": c.FormValue("response_days")})
@@ -112,8 +113,10 @@ func (h *Handler) setResponseDays(c *fiber.Ctx) error {
 // (the daily retention task reads it).
 func (h *Handler) setRetentionMonths(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	months, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("retention_months")))
-	err := h.Store.SetRetentionMonths(c.UserContext(), adm.ID, months, actor(c))
+	months, err := templates.FormNumber(c, "retention_months")
+	if err == nil {
+		err = h.Store.SetRetentionMonths(c.UserContext(), adm.ID, months, actor(c))
+	}
 	if f := fieldOf(err); f != "" {
 		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "La durée de conservation n'a pas été enregistrée.",
 			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "RetentionMonths": c.FormValue("retention_months")})

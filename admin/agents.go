@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -59,11 +57,7 @@ func (h *Handler) invite(c *fiber.Ctx) error {
 }
 
 func agentParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("agent"), 10, 64)
-	if err != nil {
-		return 0, vivier.Errorf(vivier.ENOTFOUND, "Agent introuvable.")
-	}
-	return id, nil
+	return templates.ParamID(c, "agent")
 }
 
 func (h *Handler) changeRole(c *fiber.Ctx) error {
@@ -102,9 +96,9 @@ func (h *Handler) removeAgent(c *fiber.Ctx) error {
 
 func (h *Handler) cancelInvitation(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := strconv.ParseInt(c.Params("invitation"), 10, 64)
+	id, err := templates.ParamID(c, "invitation")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Invitation introuvable.")
+		return err
 	}
 	if err := h.Store.CancelInvitation(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err

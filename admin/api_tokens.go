@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -54,9 +52,9 @@ func (h *Handler) createAPIToken(c *fiber.Ctx) error {
 
 func (h *Handler) revokeAPIToken(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := strconv.ParseInt(c.Params("token"), 10, 64)
+	id, err := templates.ParamID(c, "token")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Jeton introuvable.")
+		return err
 	}
 	if err := h.Store.RevokeAPIToken(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err

@@ -18,7 +18,10 @@ import (
 func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	spontaneous := c.Query("type") == "spontanees"
-	offerID, _ := strconv.ParseInt(c.Query("offre"), 10, 64)
+	offerID, err := templates.QueryID(c, "offre")
+	if err != nil {
+		return err
+	}
 	apps, err := h.Store.ApplicationsOf(c.UserContext(), adm.ID, spontaneous, offerID, 500, h.scope(c))
 	if err != nil {
 		return err
@@ -76,9 +79,9 @@ func (h *Handler) downloadFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
+	fileID, err := templates.ParamID(c, "file")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Ce fichier n'existe pas.")
+		return err
 	}
 	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)
 	if err != nil {
@@ -102,7 +105,10 @@ func (h *Handler) attachToOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+	offerID, err := templates.FormID(c, "offer")
+	if err != nil {
+		return err
+	}
 	if err := h.Store.AttachToOffer(c.UserContext(), adm.ID, appID, offerID, actor(c)); err != nil {
 		return err
 	}

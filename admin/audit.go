@@ -33,7 +33,11 @@ func (h *Handler) auditPage(c *fiber.Ctx) error {
 			f.To = t.Add(24 * time.Hour)
 		}
 	}
-	f.Before, _ = strconv.ParseInt(c.Query("avant"), 10, 64)
+	before, err := templates.QueryID(c, "avant")
+	if err != nil {
+		return err
+	}
+	f.Before = before
 	entries, err := h.Store.AuditLog(c.UserContext(), adm.ID, f)
 	if err != nil {
 		return err

@@ -72,7 +72,7 @@ func (h *Handler) withinReach(c *fiber.Ctx, adm *vivier.Administration) error {
 	for _, name := range c.Route().Params {
 		switch name {
 		case "application":
-			id, err := idParam(c, "application", "Candidature introuvable.")
+			id, err := templates.ParamID(c, "application")
 			if err != nil {
 				return err
 			}
@@ -84,7 +84,7 @@ func (h *Handler) withinReach(c *fiber.Ctx, adm *vivier.Administration) error {
 			if !scope().Narrowed() {
 				continue // the offer's handlers read it in the administration
 			}
-			id, err := idParam(c, "offer", "Offre introuvable.")
+			id, err := templates.ParamID(c, "offer")
 			if err != nil {
 				return err
 			}

@@ -45,7 +45,7 @@ func (h *Handler) brandEditor(c *fiber.Ctx, status int, page *vivier.BrandPage, 
 	data["Kinds"] = vivier.BlockKinds
 	data["Versions"] = versions
 	data["Departements"] = deps
-	data["LogoURL"] = templates.BrandImageURL(adm.Slug, page.Draft.Logo)
+	data["LogoURL"] = templates.DraftImageURL(adm.Slug, page.Draft.Logo)
 	if _, ok := data["Accent"]; !ok {
 		data["Accent"] = page.Draft.Accent
 	}
@@ -195,9 +195,25 @@ func (h *Handler) previewBrand(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := h.Renderer.NewBrandView(adm, page.Draft, around, h.BaseURL)
+	view := h.Renderer.NewBrandView(adm, page.Draft, around, h.BaseURL, templates.DraftImageURL)
 	c.Locals(templates.LocalFrameSources, view.FrameOrigins)
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", templates.Map{"Brand": view, "Preview": true})
+}
+
+// brandImage serves an image of the administration to its agents, for the
+// editor and the preview: the draft's images are not public yet. The
+// back-office sends no-store, like its pages.
+func (h *Handler) brandImage(c *fiber.Ctx) error {
+	img, err := h.Store.BrandImage(c.UserContext(), currentAdministration(c).ID, c.Params("digest"))
+	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+		return vivier.Errorf(vivier.ENOTFOUND, "Cette image n'existe pas dans la page de votre administration.")
+	}
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, img.ContentType)
+	c.Set("X-Content-Type-Options", "nosniff")
+	return c.Send(img.Data)
 }
 
 func (h *Handler) publishBrand(c *fiber.Ctx) error {
@@ -211,10 +227,11 @@ func (h *Handler) publishBrand(c *fiber.Ctx) error {
 
 func (h *Handler) restoreBrand(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	version, err := strconv.Atoi(c.Params("version"))
-	if err != nil || version < 1 {
+	v, err := templates.ParamID(c, "version")
+	if err != nil || v > 1<<31-1 {
 		return vivier.Errorf(vivier.ENOTFOUND, "Cette version n'existe pas.")
 	}
+	version := int(v)
 	if err := h.Store.RestoreBrandVersion(c.UserContext(), adm.ID, version, actor(c)); err != nil {
 		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
 			return vivier.Errorf(vivier.ENOTFOUND, "Cette version n'existe pas.")

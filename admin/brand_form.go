@@ -64,10 +64,10 @@ func editorBlocks(adm *vivier.Administration, d vivier.BrandContent, errs map[st
 	out := make([]editBlock, 0, len(d.Blocks))
 	for i, b := range d.Blocks {
 		eb := editBlock{Block: b, Number: i + 1, First: i == 0, Last: i == len(d.Blocks)-1, Error: errs[b.ID],
-			ImageURL: templates.BrandImageURL(adm.Slug, b.Image), Fields: itemFields[b.Kind]}
+			ImageURL: templates.DraftImageURL(adm.Slug, b.Image), Fields: itemFields[b.Kind]}
 		if b.Kind.HasItems() {
 			for j, it := range b.Items {
-				eb.Rows = append(eb.Rows, itemRow{Index: j, Number: j + 1, Values: itemValues(it), ImageURL: templates.BrandImageURL(adm.Slug, it.Image)})
+				eb.Rows = append(eb.Rows, itemRow{Index: j, Number: j + 1, Values: itemValues(it), ImageURL: templates.DraftImageURL(adm.Slug, it.Image)})
 			}
 			eb.Rows = append(eb.Rows, itemRow{Index: len(b.Items), Number: len(b.Items) + 1, New: true, Values: map[string]string{}})
 		}
@@ -102,8 +102,11 @@ func (h *Handler) readBlockForm(c *fiber.Ctx, adm *vivier.Administration, old vi
 	if !old.Kind.HasItems() {
 		return b, nil
 	}
-	n, _ := strconv.Atoi(c.FormValue("items"))
-	n = min(max(n, 0), 100)
+	n, err := templates.FormNumber(c, "items")
+	if err != nil {
+		return old, err
+	}
+	n = min(n, 100)
 	for i := 0; i < n; i++ {
 		p := "item-" + strconv.Itoa(i) + "-"
 		if c.FormValue(p+"remove") == "oui" {

@@ -100,9 +100,9 @@ func (h *Handler) previewFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fileID, err := strconv.ParseInt(c.Params("file"), 10, 64)
+	fileID, err := templates.ParamID(c, "file")
 	if err != nil {
-		return vivier.Errorf(vivier.ENOTFOUND, "Ce fichier n'existe pas.")
+		return err
 	}
 	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)
 	if err != nil {
@@ -153,11 +153,11 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	score, err := strconv.Atoi(c.FormValue("score"))
-	if err != nil {
+	score, ok := templates.ParseID(c.FormValue("score"))
+	if !ok || score > 4 {
 		return vivier.FieldError("score", "Choisissez une note de 1 à 4.")
 	}
-	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, score, strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
+	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, int(score), strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
 		return err
 	}
 	return h.back(c, h.applicationURL(c, id, "#evaluations"), "Votre évaluation est enregistrée.")
@@ -179,7 +179,10 @@ func (h *Handler) removeTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	tagID, _ := strconv.ParseInt(c.FormValue("tag"), 10, 64)
+	tagID, err := templates.FormID(c, "tag")
+	if err != nil {
+		return err
+	}
 	if err := h.Store.RemoveTag(c.UserContext(), currentAdministration(c).ID, id, tagID); err != nil {
 		return err
 	}
@@ -191,7 +194,10 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	agentID, err := templates.FormID(c, "agent")
+	if err != nil {
+		return err
+	}
 	n, err := h.Store.Assign(c.UserContext(), currentAdministration(c).ID, []int64{id}, agentID, actor(c))
 	if err != nil {
 		return err
@@ -208,7 +214,10 @@ func (h *Handler) unassign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	agentID, err := templates.FormID(c, "agent")
+	if err != nil {
+		return err
+	}
 	if err := h.Store.Unassign(c.UserContext(), currentAdministration(c).ID, id, agentID, actor(c)); err != nil {
 		return err
 	}
@@ -241,7 +250,10 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 	if len(ids) == 0 {
 		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
 	}
-	agentID, _ := strconv.ParseInt(c.FormValue("agent"), 10, 64)
+	agentID, err := templates.FormID(c, "agent")
+	if err != nil {
+		return err
+	}
 	n, err := h.Store.Assign(c.UserContext(), currentAdministration(c).ID, ids, agentID, actor(c))
 	if err != nil {
 		return err

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"html/template"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,7 +40,10 @@ func (h *Handler) emailTemplatePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	appID, _ := strconv.ParseInt(c.Query("candidature"), 10, 64)
+	appID, err := templates.QueryID(c, "candidature")
+	if err != nil {
+		return err
+	}
 	return h.renderEmailTemplate(c, fiber.StatusOK, t, appID, nil)
 }
 
@@ -52,7 +54,10 @@ func (h *Handler) saveEmailTemplate(c *fiber.Ctx) error {
 		return err
 	}
 	t := vivier.EmailTemplate{Event: e, Subject: c.FormValue("subject"), Body: c.FormValue("body"), Custom: true}
-	appID, _ := strconv.ParseInt(c.FormValue("candidature"), 10, 64)
+	appID, err := templates.FormID(c, "candidature")
+	if err != nil {
+		return err
+	}
 	if c.FormValue("action") == "apercu" {
 		// A preview of the text as typed, not saved.
 		if err := t.Validate(); err != nil {

@@ -48,9 +48,9 @@ func (h *Handler) exportsPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) exportBatch(c *fiber.Ctx) (*vivier.SIRHBatch, error) {
-	id, err := strconv.ParseInt(c.Params("batch"), 10, 64)
+	id, err := templates.ParamID(c, "batch")
 	if err != nil {
-		return nil, vivier.Errorf(vivier.ENOTFOUND, "Lot d'export introuvable.")
+		return nil, err
 	}
 	return h.Store.SIRHBatchByID(c.UserContext(), currentAdministration(c).ID, id)
 }

@@ -56,13 +56,14 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 		Message: c.FormValue("message"), Interviewers: map[int64]bool{}}
 	r := vivier.InterviewRequest{Place: f.Place, VideoURL: f.Video, Message: f.Message}
 	for _, v := range c.Request().PostArgs().PeekMulti("interviewers") {
-		if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+		if id, ok := templates.ParseID(string(v)); ok {
 			r.Interviewers = append(r.Interviewers, id)
 			f.Interviewers[id] = true
 		}
 	}
-	r.DurationMinutes, _ = strconv.Atoi(f.Duration)
 	var errs vivier.FormErrors
+	duration, derr := templates.FormNumber(c, "duration")
+	r.DurationMinutes, errs = duration, vivier.AsFormErrors(derr)
 	if f.Date != "" || f.Time != "" {
 		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+f.Time, paris)
 		if err != nil {

@@ -77,9 +77,11 @@ func (h *Handler) setNotifications(c *fiber.Ctx) error {
 
 func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	days, _ := strconv.Atoi(strings.TrimSpace(c.FormValue("auto_refuse_days")))
+	days, err := templates.FormNumber(c, "auto_refuse_days")
 	set := vivier.AutoRefuseSettings{Enabled: c.FormValue("auto_refuse") == "oui", Days: days}
-	err := h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
+	if err == nil {
+		err = h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
+	}
 	if f := fieldOf(err); f != "" {
 		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le refus automatique n'a pas été enregistré.",
 			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "AutoRefuse": set, "AutoRefuseDays": c.FormValue("auto_refuse_days")})

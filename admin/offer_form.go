@@ -45,7 +45,7 @@ func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map
 	}
 	o.MetierID = nil
 	if v := text("metier"); v != "" {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if id, ok := templates.ParseID(v); ok {
 			o.MetierID = &id
 		} else {
 			fields["metier"] = "Choisissez un métier dans la liste."
@@ -76,8 +76,8 @@ func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map
 	}
 	o.CompetenceIDs = []int64{}
 	for _, v := range multi(args, "competences") {
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
+		id, ok := templates.ParseID(v)
+		if !ok {
 			fields["competences"] = "Choisissez les compétences dans la liste."
 			continue
 		}
@@ -140,8 +140,8 @@ func readInt(fields map[string]string, name, v, msg string) int {
 	if v == "" {
 		return 0
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
+	n, ok := templates.ParseCount(v)
+	if !ok {
 		fields[name] = msg
 	}
 	return n

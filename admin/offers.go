@@ -67,11 +67,7 @@ func (h *Handler) newOfferPage(c *fiber.Ctx) error {
 }
 
 func offerParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("offer"), 10, 64)
-	if err != nil {
-		return 0, vivier.Errorf(vivier.ENOTFOUND, "Offre introuvable.")
-	}
-	return id, nil
+	return templates.ParamID(c, "offer")
 }
 
 func (h *Handler) offerPage(c *fiber.Ctx) error {

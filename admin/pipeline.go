@@ -22,9 +22,9 @@ import (
 const bulkConfirmAbove = 30
 
 func (h *Handler) pipelineOffer(c *fiber.Ctx) (*vivier.Offer, error) {
-	id, err := strconv.ParseInt(c.Params("offer"), 10, 64)
+	id, err := templates.ParamID(c, "offer")
 	if err != nil {
-		return nil, vivier.Errorf(vivier.ENOTFOUND, "Offre introuvable.")
+		return nil, err
 	}
 	o, err := h.Store.OfferByID(c.UserContext(), currentAdministration(c).ID, id)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
@@ -59,17 +59,25 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (templates.Map, er
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
 	f := vivier.PipelineFilter{Source: c.Query("source"), Query: strings.TrimSpace(c.Query("q")), Sort: c.Query("tri")}
-	f.StageID, _ = strconv.ParseInt(c.Query("etape"), 10, 64)
-	f.Page, _ = strconv.Atoi(c.Query("page"))
-	f.TagID, _ = strconv.ParseInt(c.Query("etiquette"), 10, 64)
-	f.AssigneeID, _ = strconv.ParseInt(c.Query("assigne"), 10, 64)
+	var err error
+	for _, n := range []struct {
+		name string
+		dst  *int64
+	}{{"etape", &f.StageID}, {"etiquette", &f.TagID}, {"assigne", &f.AssigneeID}} {
+		if *n.dst, err = templates.QueryID(c, n.name); err != nil {
+			return f, err
+		}
+	}
+	if f.Page, err = templates.QueryPage(c); err != nil {
+		return f, err
+	}
 	switch v := c.Query("note"); v {
 	case "":
 	case "aucune":
 		f.Unrated = true
 	default:
-		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 4 {
-			f.MinRating = n
+		if n, ok := templates.ParseID(v); ok && n <= 4 {
+			f.MinRating = int(n)
 		} else {
 			return f, vivier.FieldError("note", "Choisissez une note dans la liste.")
 		}
@@ -104,6 +112,9 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 		return err
 	}
 	f, ferr := parseFilter(c)
+	if vivier.ErrorCode(ferr) == vivier.EMALFORMED {
+		return ferr // a malformed number in the URL: no filter to correct on the page
+	}
 	data["Errors"] = map[string]string{}
 	if ferr != nil {
 		data["Errors"] = vivier.AsFormErrors(ferr).ByField()
@@ -126,6 +137,12 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	rows, total, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f)
 	if err != nil {
 		return err
+	}
+	if last := max(1, (total+vivier.PipelinePageSize-1)/vivier.PipelinePageSize); f.Page > last {
+		f.Page = last // a page past the end shows the last one
+		if rows, total, err = h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f); err != nil {
+			return err
+		}
 	}
 	q := url.Values{}
 	for _, k := range []string{"q", "etape", "source", "du", "au", "tri", "etiquette", "assigne", "note"} {
@@ -175,8 +192,13 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 // step's default (yes for a decision).
 func (h *Handler) moveForm(c *fiber.Ctx) (vivier.Move, error) {
 	var m vivier.Move
-	m.StageID, _ = strconv.ParseInt(c.FormValue("stage"), 10, 64)
-	m.ReasonID, _ = strconv.ParseInt(c.FormValue("reason"), 10, 64)
+	var err error
+	if m.StageID, err = templates.FormID(c, "stage"); err != nil {
+		return m, err
+	}
+	if m.ReasonID, err = templates.FormID(c, "reason"); err != nil {
+		return m, err
+	}
 	steps, err := h.Store.Steps(c.UserContext(), currentAdministration(c).ID)
 	if err != nil {
 		return m, err
@@ -240,12 +262,16 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// selectedIDs reads the ticked applications; one malformed id voids the
+// whole selection, which the callers refuse as empty.
 func selectedIDs(c *fiber.Ctx) []int64 {
 	var ids []int64
 	for _, v := range c.Request().PostArgs().PeekMulti("ids") {
-		if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-			ids = append(ids, id)
+		id, ok := templates.ParseID(string(v))
+		if !ok {
+			return nil
 		}
+		ids = append(ids, id)
 	}
 	return ids
 }

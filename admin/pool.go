@@ -23,13 +23,20 @@ func (h *Handler) poolPage(c *fiber.Ctx) error {
 func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	q := strings.TrimSpace(c.Query("q", c.FormValue("q")))
-	page, _ := strconv.Atoi(c.Query("page"))
-	if page < 1 {
-		page = 1
+	page, perr := templates.QueryPage(c)
+	if perr != nil {
+		return perr
 	}
 	rows, total, lerr := h.Store.TalentPool(ctx, adm.ID, q, page)
 	if lerr != nil {
 		return lerr
+	}
+	// A page past the end (an old link, a shrunk pool) shows the last one.
+	if last := max(1, (total+vivier.PoolPageSize-1)/vivier.PoolPageSize); page > last {
+		page = last
+		if rows, total, lerr = h.Store.TalentPool(ctx, adm.ID, q, page); lerr != nil {
+			return lerr
+		}
 	}
 	data := templates.Map{"Rows": rows, "Total": total, "Q": q, "CanInvite": h.can(c, "applications:decide")}
 	if data["CanInvite"].(bool) {
@@ -60,11 +67,14 @@ func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
 
 func (h *Handler) inviteFromPool(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	id, err := idParam(c, "candidate", "Cette personne n'est pas dans le vivier de votre administration.")
+	id, err := templates.ParamID(c, "candidate")
 	if err != nil {
 		return err
 	}
-	offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+	offerID, err := templates.FormID(c, "offer")
+	if err != nil {
+		return err
+	}
 	_, err = h.Store.InviteFromPool(c.UserContext(), adm.ID, id, offerID, actor(c))
 	switch code := vivier.ErrorCode(err); {
 	case err == nil:
@@ -99,9 +109,9 @@ func (h *Handler) renderDuplicates(c *fiber.Ctx, status int, err error) error {
 // from each, that they are one: nothing moves before both confirmations.
 func (h *Handler) mergeCandidates(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	keep, err1 := strconv.ParseInt(c.FormValue("keep"), 10, 64)
-	other, err2 := strconv.ParseInt(c.FormValue("other"), 10, 64)
-	if err1 != nil || err2 != nil {
+	keep, ok1 := templates.ParseID(c.FormValue("keep"))
+	other, ok2 := templates.ParseID(c.FormValue("other"))
+	if !ok1 || !ok2 {
 		return vivier.Errorf(vivier.EINVALID, "Choisissez deux fiches de la liste des doublons possibles.")
 	}
 	_, err := h.Store.RequestMerge(c.UserContext(), adm.ID, keep, other, actor(c))

@@ -83,11 +83,7 @@ func (h *Handler) addCompetence(c *fiber.Ctx) error {
 }
 
 func itemParam(c *fiber.Ctx) (int64, error) {
-	id, err := strconv.ParseInt(c.Params("item"), 10, 64)
-	if err != nil {
-		return 0, vivier.Errorf(vivier.ENOTFOUND, "Élément introuvable.")
-	}
-	return id, nil
+	return templates.ParamID(c, "item")
 }
 
 func (h *Handler) rename(c *fiber.Ctx, table string) error {

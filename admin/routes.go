@@ -114,8 +114,8 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/marque/blocs/:block/suppression", Access: administration, Perm: "brand:edit", handler: h.removeBrandBlock},
 		{Method: "POST", Path: "/:adm/marque/publication", Access: administration, Perm: "brand:edit", handler: h.publishBrand},
 		{Method: "POST", Path: "/:adm/marque/versions/:version/restauration", Access: administration, Perm: "brand:edit", handler: h.restoreBrand},
-		// Any agent of the administration may look at the draft.
-		{Method: "GET", Path: "/:adm/marque/apercu", Access: administration, Perm: "dashboard:read", handler: h.previewBrand},
+		{Method: "GET", Path: "/:adm/marque/images/:digest", Access: administration, Perm: "dashboard:read", handler: h.brandImage},
+		{Method: "GET", Path: "/:adm/marque/apercu", Access: administration, Perm: "dashboard:read", handler: h.previewBrand}, // any agent may look at the draft and its images
 		{Method: "GET", Path: "/:adm/api", Access: administration, Perm: "api_tokens:manage", handler: h.apiTokensPage},
 		{Method: "POST", Path: "/:adm/api/jetons", Access: administration, Perm: "api_tokens:manage", handler: h.createAPIToken},
 		{Method: "POST", Path: "/:adm/api/jetons/:token/revocation", Access: administration, Perm: "api_tokens:manage", handler: h.revokeAPIToken},

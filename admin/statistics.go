@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -57,8 +56,8 @@ func parseStatsFilter(c *fiber.Ctx, adm *vivier.Administration, now time.Time) (
 		fields["perimetre"] = "Choisissez un périmètre dans la liste."
 	}
 	if q.Scope != "" {
-		id, err := strconv.ParseInt(q.Scope, 10, 64)
-		if err != nil || id <= 0 {
+		id, ok := templates.ParseID(q.Scope)
+		if !ok {
 			fields["administration"] = "Choisissez une administration dans la liste."
 		}
 		f.ScopeID = id
@@ -68,8 +67,8 @@ func parseStatsFilter(c *fiber.Ctx, adm *vivier.Administration, now time.Time) (
 	case "spontanees":
 		f.OfferID = vivier.StatsSpontaneous
 	default:
-		id, err := strconv.ParseInt(q.Offer, 10, 64)
-		if err != nil || id <= 0 {
+		id, ok := templates.ParseID(q.Offer)
+		if !ok {
 			fields["offre"] = "Choisissez une offre dans la liste."
 		}
 		f.OfferID = id

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -72,14 +70,6 @@ func (h *Handler) afterEdit(c *fiber.Ctx, err error, msg string) error {
 	return err
 }
 
-func idParam(c *fiber.Ctx, name, notFound string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, vivier.Errorf(vivier.ENOTFOUND, "%s", notFound)
-	}
-	return id, nil
-}
-
 func (h *Handler) addStep(c *fiber.Ctx) error {
 	_, err := h.Store.AddStep(c.UserContext(), currentAdministration(c).ID, c.FormValue("name"),
 		vivier.Category(c.FormValue("category")), c.FormValue("public") == "oui", actor(c))
@@ -87,7 +77,7 @@ func (h *Handler) addStep(c *fiber.Ctx) error {
 }
 
 func (h *Handler) updateStep(c *fiber.Ctx) error {
-	id, err := idParam(c, "step", "Étape introuvable.")
+	id, err := templates.ParamID(c, "step")
 	if err != nil {
 		return err
 	}
@@ -96,7 +86,7 @@ func (h *Handler) updateStep(c *fiber.Ctx) error {
 }
 
 func (h *Handler) moveStep(c *fiber.Ctx) error {
-	id, err := idParam(c, "step", "Étape introuvable.")
+	id, err := templates.ParamID(c, "step")
 	if err != nil {
 		return err
 	}
@@ -109,7 +99,7 @@ func (h *Handler) moveStep(c *fiber.Ctx) error {
 }
 
 func (h *Handler) removeStep(c *fiber.Ctx) error {
-	id, err := idParam(c, "step", "Étape introuvable.")
+	id, err := templates.ParamID(c, "step")
 	if err != nil {
 		return err
 	}
@@ -123,7 +113,7 @@ func (h *Handler) addReason(c *fiber.Ctx) error {
 }
 
 func (h *Handler) updateReason(c *fiber.Ctx) error {
-	id, err := idParam(c, "reason", "Motif introuvable.")
+	id, err := templates.ParamID(c, "reason")
 	if err != nil {
 		return err
 	}
@@ -132,7 +122,7 @@ func (h *Handler) updateReason(c *fiber.Ctx) error {
 }
 
 func (h *Handler) setReasonActive(c *fiber.Ctx) error {
-	id, err := idParam(c, "reason", "Motif introuvable.")
+	id, err := templates.ParamID(c, "reason")
 	if err != nil {
 		return err
 	}

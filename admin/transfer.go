@@ -55,7 +55,10 @@ func (h *Handler) transferApplication(c *fiber.Ctx) error {
 	page := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
 	switch c.FormValue("vers") {
 	case "offre":
-		offerID, _ := strconv.ParseInt(c.FormValue("offer"), 10, 64)
+		offerID, err := templates.FormID(c, "offer")
+		if err != nil {
+			return err
+		}
 		if err := h.Store.TransferToOffer(c.UserContext(), adm.ID, id, offerID, actor(c)); err != nil {
 			return err
 		}

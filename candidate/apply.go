@@ -35,9 +35,9 @@ type applyTarget struct {
 }
 
 func (h *Handler) offerTarget(c *fiber.Ctx) (*applyTarget, error) {
-	id, err := strconv.ParseInt(strings.SplitN(c.Params("id"), "-", 2)[0], 10, 64)
+	id, err := templates.PathID(strings.SplitN(c.Params("id"), "-", 2)[0])
 	if err != nil {
-		return nil, vivier.Errorf(vivier.ENOTFOUND, "Cette offre n'existe pas.")
+		return nil, err
 	}
 	o, adm, err := h.Store.PublicOffer(c.UserContext(), id)
 	if err != nil {

@@ -1,11 +1,10 @@
 package candidate
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/templates"
 )
 
 // "Mes coordonnées" in the candidate's space. Each application keeps the
@@ -67,7 +66,7 @@ func identityForm(c *fiber.Ctx) vivier.Identity {
 func tickedApplications(c *fiber.Ctx) map[int64]bool {
 	out := map[int64]bool{}
 	for _, v := range c.Request().PostArgs().PeekMulti("applications") {
-		if id, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+		if id, ok := templates.ParseID(string(v)); ok {
 			out[id] = true
 		}
 	}

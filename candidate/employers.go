@@ -102,25 +102,22 @@ func (h *Handler) employer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	view := h.Renderer.NewBrandView(&page.Administration, page.Content.V, around, h.BaseURL)
+	view := h.Renderer.NewBrandView(&page.Administration, page.Content.V, around, h.BaseURL, templates.BrandImageURL)
 	c.Locals(templates.LocalFrameSources, view.FrameOrigins)
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", templates.Map{"Brand": view})
 }
 
 var digestRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
-// employerImage serves an image of the administration. Its URL holds the
-// digest of its bytes, so browsers and proxies may keep it for a year.
+// employerImage serves an image of the administration's published page
+// (never one of the draft only). Its URL holds the digest of its bytes, so
+// browsers and proxies may keep it for a year.
 func (h *Handler) employerImage(c *fiber.Ctx) error {
 	digest := c.Params("digest")
 	if !digestRE.MatchString(digest) {
 		return fiber.ErrNotFound
 	}
-	adm, err := h.Store.AdministrationBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	img, err := h.Store.BrandImage(c.UserContext(), adm.ID, digest)
+	img, err := h.Store.PublishedBrandImage(c.UserContext(), c.Params("slug"), digest)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"vivier/templates"
 )
 
 type rss struct {
@@ -130,12 +132,12 @@ func (h *Handler) employerURLs(c *fiber.Ctx, set *urlset) error {
 }
 
 func (h *Handler) sitemapPart(c *fiber.Ctx) error {
-	part, err := strconv.Atoi(c.Params("part"))
-	if err != nil || part < 1 {
-		return fiber.ErrNotFound
+	part, err := templates.PathID(c.Params("part"))
+	if err != nil {
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/xml; charset=utf-8")
-	return h.offerURLs(c, &urlset{}, (part-1)*sitemapSize)
+	return h.offerURLs(c, &urlset{}, int(min(part-1, 1<<20))*sitemapSize)
 }
 
 // sitemapEmployers lists the brand pages when /sitemap.xml is an index.

@@ -66,6 +66,11 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 	res := &vivier.OfferResults{}
 	if err == nil {
 		res, err = h.Store.SearchOffers(c.UserContext(), q)
+		// A page past the end (an old link, fewer offers now) shows the last.
+		if err == nil && res.Total > 0 && q.Page > (res.Total+19)/20 {
+			q.Page = (res.Total + 19) / 20
+			res, err = h.Store.SearchOffers(c.UserContext(), q)
+		}
 	}
 	var invalid *vivier.Error
 	if err != nil {

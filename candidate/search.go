@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vivier"
+	"vivier/templates"
 )
 
 // DefaultRadiusKm is the radius of a search around a city or a point when
@@ -24,7 +25,10 @@ const DefaultRadiusKm = 30
 // there must take effect.
 func ParseSearch(v url.Values) (vivier.OfferSearch, error) {
 	get := func(k string) string { return strings.TrimSpace(v.Get(k)) }
-	page, _ := strconv.Atoi(get("page"))
+	page, err := templates.ParsePage(v.Get("page"))
+	if err != nil {
+		return vivier.OfferSearch{Page: 1}, err
+	}
 	q := vivier.OfferSearch{
 		Q: get("q"), Kind: get("type"), Versant: get("versant"), Categorie: get("categorie"), Region: get("region"),
 		Departement: get("departement"), Domaine: get("domaine"), Contrat: get("contrat"),
@@ -39,9 +43,9 @@ func ParseSearch(v url.Values) (vivier.OfferSearch, error) {
 	default:
 		return q, vivier.FieldError("management", "Le filtre « management » vaut oui ou non.")
 	}
-	if d := get("depuis"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil {
+	if d := v.Get("depuis"); d != "" {
+		n, ok := templates.ParseCount(d)
+		if !ok || n == 0 {
 			return q, vivier.FieldError("depuis", "La date de publication se choisit parmi 1, 7 ou 30 jours.")
 		}
 		q.Since = n

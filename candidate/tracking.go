@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -140,8 +139,8 @@ func (h *Handler) inSpace(act func(c *fiber.Ctx, cand *vivier.TrackingAccess, id
 		}
 		var appID int64
 		if p := c.Params("id"); p != "" {
-			if appID, err = strconv.ParseInt(p, 10, 64); err != nil {
-				return vivier.Errorf(vivier.ENOTFOUND, "Candidature introuvable.")
+			if appID, err = templates.PathID(p); err != nil {
+				return err
 			}
 		}
 		if err := act(c, cand, appID); err != nil {

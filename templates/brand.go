@@ -46,8 +46,9 @@ type ItemView struct {
 	ImageURL string
 }
 
-// BrandImageURL is where an administration's image is served. The digest
-// names the bytes, so the URL can be cached for ever.
+// BrandImageURL is where the public gets an image of an administration's
+// published page. The digest names the bytes, so the URL can be cached for
+// ever.
 func BrandImageURL(slug, digest string) string {
 	if digest == "" {
 		return ""
@@ -55,10 +56,22 @@ func BrandImageURL(slug, digest string) string {
 	return "/employeurs/" + slug + "/images/" + digest
 }
 
+// DraftImageURL is where the administration's agents get an image of its
+// draft: in the back-office, since the public URL serves only what is
+// published.
+func DraftImageURL(slug, digest string) string {
+	if digest == "" {
+		return ""
+	}
+	return "/admin/" + slug + "/marque/images/" + digest
+}
+
 // NewBrandView prepares content of adm for display; base is the site's
-// public URL, for the absolute URLs of structured data.
-func (r *Renderer) NewBrandView(adm *vivier.Administration, content vivier.BrandContent, around *vivier.BrandSurroundings, base string) *BrandView {
-	img := func(d string) string { return BrandImageURL(adm.Slug, d) }
+// public URL, for the absolute URLs of structured data; imageURL is
+// BrandImageURL for the public page, DraftImageURL for the preview.
+func (r *Renderer) NewBrandView(adm *vivier.Administration, content vivier.BrandContent, around *vivier.BrandSurroundings, base string,
+	imageURL func(slug, digest string) string) *BrandView {
+	img := func(d string) string { return imageURL(adm.Slug, d) }
 	v := &BrandView{Adm: adm, Accent: strings.TrimPrefix(content.Accent, "#"), LogoURL: img(content.Logo), Title: adm.Name,
 		Around: around, URL: base + "/employeurs/" + adm.Slug, FrameOrigins: content.FrameOrigins()}
 	hero := content.Hero()

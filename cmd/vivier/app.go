@@ -47,6 +47,8 @@ type Main struct {
 	tasks    *asynq.Inspector      // failed tasks, for the back-office
 	monitor  *asynqmon.HTTPHandler // Asynqmon, under /admin/taches
 	serveErr chan error
+
+	metricsSrv *metricsServer // nil unless METRICS_ADDR is set
 }
 
 // NewMain returns a program that has opened nothing yet.
@@ -217,6 +219,8 @@ func (m *Main) Close() error {
 		m.worker = nil
 	}
 	wg.Wait()
+	errs = append(errs, m.metricsSrv.close())
+	m.metricsSrv = nil
 	if m.stopBg != nil {
 		m.stopBg()
 		m.stopBg = nil

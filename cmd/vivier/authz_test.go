@@ -90,6 +90,7 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/marque/publication":                        "brand:edit",
 	"POST /:adm/marque/versions/:version/restauration":     "brand:edit",
 	"GET /:adm/marque/apercu":                              "dashboard:read",
+	"GET /:adm/marque/images/:digest":                      "dashboard:read",
 	"GET /:adm/api":                                        "api_tokens:manage",
 	"POST /:adm/api/jetons":                                "api_tokens:manage",
 	"POST /:adm/api/jetons/:token/revocation":              "api_tokens:manage",

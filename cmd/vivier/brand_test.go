@@ -235,7 +235,7 @@ var (
 
 func TestBrandDemoOpenGraphAndJSONLD(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr"})
+	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr", "METRICS_TOKEN": "s3cret"})
 	seedDemo(t, p)
 	ctx := context.Background()
 	if n, err := p.seedDemoBrands(ctx); err != nil || n != 4 {

@@ -44,6 +44,7 @@ type Config struct {
 	ShutdownTimeout    time.Duration  // SHUTDOWN_TIMEOUT
 	AgentInactivity    time.Duration  // AGENT_INACTIVITY_DAYS: agents who do not sign in for this long are disabled
 	MetricsToken       string         // METRICS_TOKEN: when set, /metrics wants "Authorization: Bearer <token>"
+	MetricsAddr        string         // METRICS_ADDR: serve /metrics on this address only, not beside the site
 	ProConnectIssuer   string         // PROCONNECT_ISSUER: enables "S'identifier avec ProConnect"
 	ProConnectClientID string         // PROCONNECT_CLIENT_ID
 	ProConnectSecret   string         // PROCONNECT_CLIENT_SECRET
@@ -89,6 +90,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		ShutdownTimeout:    e.duration("SHUTDOWN_TIMEOUT", 25*time.Second),
 		AgentInactivity:    time.Duration(e.int("AGENT_INACTIVITY_DAYS", 180, 30, 3650)) * 24 * time.Hour,
 		MetricsToken:       e.str("METRICS_TOKEN", ""),
+		MetricsAddr:        e.str("METRICS_ADDR", ""),
 		ProConnectIssuer:   e.str("PROCONNECT_ISSUER", ""),
 		ProConnectClientID: e.str("PROCONNECT_CLIENT_ID", ""),
 		ProConnectSecret:   e.str("PROCONNECT_CLIENT_SECRET", ""),
@@ -118,6 +120,9 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	// could not tell a finished task from a lost one.
 	if c.OutboxRedelivery > 12*time.Hour {
 		e.fail("OUTBOX_REDELIVERY_DELAY", c.OutboxRedelivery.String(), "a duration of at most 12h, such as 10m")
+	}
+	if _, _, err := net.SplitHostPort(c.MetricsAddr); c.MetricsAddr != "" && err != nil {
+		e.fail("METRICS_ADDR", c.MetricsAddr, "host:port of a listener apart from ADDR, such as 127.0.0.1:9090")
 	}
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		e.fail("ADDR", c.Addr, "host:port, such as 127.0.0.1:8080 or :8080")
@@ -250,4 +255,15 @@ func (e *env) addr() string {
 		return "0.0.0.0:" + strconv.Itoa(e.int("PORT", 0, 1, 65535))
 	}
 	return "127.0.0.1:8080"
+}
+
+// checkMetricsExposure refuses to serve a public instance whose /metrics
+// anyone could read: over https the site faces the Internet, and the metrics
+// tell its routes, traffic and queues. Either a token guards them or they
+// live on a listener of their own that the operator keeps private.
+func (c Config) checkMetricsExposure() error {
+	if strings.HasPrefix(c.BaseURL, "https://") && c.MetricsToken == "" && c.MetricsAddr == "" {
+		return fmt.Errorf("BASE_URL is https but /metrics would be open to all: set METRICS_TOKEN, or METRICS_ADDR to serve it on a private address")
+	}
+	return nil
 }

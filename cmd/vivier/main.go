@@ -4,7 +4,8 @@
 //	vivier worker             background tasks: outbox relay, Asynq server, scheduler
 //	vivier dev                serve and worker in one process, migrations applied (make run)
 //	vivier migrate up|status  the database schema
-//	vivier seed --demo        demo administrations, accounts, offers and applications (idempotent)
+//	vivier seed --demo        demo administrations, accounts, offers and applications (idempotent;
+//	                          refused with an https BASE_URL unless --force)
 //	vivier seed --offers N    N published offers loaded with COPY, for benchmarks
 //	vivier mail test ADDRESS  send a test email through the outbox and the worker
 //	vivier api-token create --administration SLUG --scope read|write [--name NAME]
@@ -23,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"syscall"
 )
@@ -43,7 +45,8 @@ usage:
   vivier worker               background tasks (outbox relay, Asynq, scheduler)
   vivier dev                  serve + worker in one process, migrations applied
   vivier migrate up|status    database schema
-  vivier seed [--demo]        demo data (idempotent)
+  vivier seed [--demo [--force]]
+                              demo data (idempotent); --force: even with an https BASE_URL
   vivier seed --offers N      N published offers loaded with COPY, for benchmarks
   vivier mail test ADDRESS    send a test email through the worker
   vivier api-token create --administration SLUG --scope read|write [--name NAME]
@@ -144,12 +147,12 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 			}
 			return m.seedBulkOffers(ctx, n)
 		}
-		demo := len(args) == 2 && args[1] == "--demo"
-		if len(args) > 2 || (len(args) == 2 && !demo) {
+		demo, force := slices.Contains(args, "--demo"), slices.Contains(args, "--force")
+		if len(args) > 3 || len(args)-1 != btoi(demo)+btoi(force) || (force && !demo) {
 			return errUsage
 		}
 		defer m.Close()
-		return m.seed(ctx, demo)
+		return m.seed(ctx, demo, force)
 	case "api-token":
 		defer m.Close()
 		return m.apiToken(ctx, args[1:])
@@ -167,4 +170,11 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 		return m.mailTest(ctx, args[2])
 	}
 	return errUsage
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -111,9 +114,71 @@ func (x *metrics) middleware(log *slog.Logger) fiber.Handler {
 func (x *metrics) handler(token string) fiber.Handler {
 	h := adaptor.HTTPHandler(promhttp.HandlerFor(x.reg, promhttp.HandlerOpts{}))
 	return func(c *fiber.Ctx) error {
-		if token != "" && subtle.ConstantTimeCompare([]byte(c.Get(fiber.HeaderAuthorization)), []byte("Bearer "+token)) != 1 {
+		if !tokenMatches(c.Get(fiber.HeaderAuthorization), token) {
 			return fiber.ErrUnauthorized
 		}
 		return h(c)
 	}
+}
+
+func tokenMatches(authorization, token string) bool {
+	return token == "" || subtle.ConstantTimeCompare([]byte(authorization), []byte("Bearer "+token)) == 1
+}
+
+// metricsServer serves /metrics alone on METRICS_ADDR, an address the
+// operator keeps off the Internet; the site then has no /metrics.
+type metricsServer struct {
+	srv *http.Server
+	ln  net.Listener
+}
+
+// mountMetrics puts /metrics beside the site, or on its own listener when
+// METRICS_ADDR is set; it refuses an https site whose metrics anyone could
+// read.
+func (m *Main) mountMetrics(app *fiber.App, x *metrics) error {
+	cfg := m.Config
+	if err := cfg.checkMetricsExposure(); err != nil {
+		return err
+	}
+	if cfg.MetricsAddr == "" {
+		app.Get("/metrics", x.handler(cfg.MetricsToken))
+		return nil
+	}
+	ln, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("listen on METRICS_ADDR=%s: %w", cfg.MetricsAddr, err)
+	}
+	prom := promhttp.HandlerFor(x.reg, promhttp.HandlerOpts{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !tokenMatches(r.Header.Get("Authorization"), cfg.MetricsToken) {
+			http.Error(w, "unauthorized", http.StatusUnauthorized)
+			return
+		}
+		prom.ServeHTTP(w, r)
+	})
+	s := &metricsServer{ln: ln, srv: &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("metrics listener stopped", "err", err)
+		}
+	}()
+	m.metricsSrv = s
+	return nil
+}
+
+// MetricsAddr returns the address of the metrics' own listener, "" when
+// /metrics is served beside the site.
+func (m *Main) MetricsAddr() string {
+	if m.metricsSrv == nil {
+		return ""
+	}
+	return m.metricsSrv.ln.Addr().String()
+}
+
+func (s *metricsServer) close() error {
+	if s == nil {
+		return nil
+	}
+	return s.srv.Close()
 }

@@ -192,7 +192,7 @@ func TestAccessibilityOfPublicOffers(t *testing.T) {
 
 func TestFeedAndSitemap(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr"})
+	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr", "METRICS_TOKEN": "s3cret"})
 	seedDemo(t, p)
 	ids := publishOffers(t, p)
 	c := newClient(t)

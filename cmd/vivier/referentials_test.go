@@ -52,7 +52,7 @@ func TestReferentialsPages(t *testing.T) {
 	if !strings.Contains(page, "Qualité des données") {
 		t.Fatal("the new skill is not listed")
 	}
-	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/competences/abc", url.Values{"_csrf": {token}, "label": {"x"}}); resp.StatusCode != 404 {
+	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/competences/abc", url.Values{"_csrf": {token}, "label": {"x"}}); resp.StatusCode != 400 {
 		t.Fatalf("a bad id = %d", resp.StatusCode)
 	}
 	var n int

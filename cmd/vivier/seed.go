@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"vivier"
 )
@@ -30,8 +31,14 @@ var demoAdministrations = []demoAdministration{
 var demoRoles = []vivier.Role{vivier.RoleAdmin, vivier.RoleRecruteur, vivier.RoleMarque, vivier.RoleLecteur}
 
 // seed writes reference data and, with demo, the demo administrations and
-// accounts. Running it again changes nothing.
-func (m *Main) seed(ctx context.Context, demo bool) error {
+// accounts. Running it again changes nothing. An https BASE_URL is a real
+// instance, where accounts whose password is in the README would be an open
+// door: the demo goes there only with force.
+func (m *Main) seed(ctx context.Context, demo, force bool) error {
+	if demo && !force && strings.HasPrefix(m.Config.BaseURL, "https://") {
+		return fmt.Errorf("BASE_URL=%s est en https : les comptes de démonstration, dont le mot de passe est public, "+
+			"n'ont rien à faire sur une instance réelle. Ajoutez --force si c'est bien une instance de démonstration", m.Config.BaseURL)
+	}
 	if err := m.open(ctx); err != nil {
 		return err
 	}

@@ -121,7 +121,9 @@ func (m *Main) newApp() (*fiber.App, error) {
 	// Operations: no session, no CSRF.
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", m.readyz)
-	app.Get("/metrics", metrics.handler(cfg.MetricsToken))
+	if err := m.mountMetrics(app, metrics); err != nil {
+		return nil, err
+	}
 	if err := m.mountStatic(app); err != nil {
 		return nil, err
 	}
@@ -208,6 +210,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	if err := back.Verify(app); err != nil {
 		return nil, err
 	}
+	m.store.ReserveSlugs(routeSlugs(app))
 	m.admin = back
 	return app, nil
 }
