@@ -87,12 +87,7 @@ func (r *Redelivery) RunOnce(ctx context.Context) (vivier.SweepCounts, error) {
 // Run sweeps until stop is closed: a pass every interval, at once again
 // while passes come back full.
 func (r *Redelivery) Run(stop <-chan struct{}, interval time.Duration, log *slog.Logger) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { <-stop; cancel() }()
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	passes(stop, interval, func(ctx context.Context) bool {
 		c, err := r.RunOnce(ctx)
 		if err != nil && ctx.Err() == nil {
 			log.Warn("outbox redelivery", "err", err)
@@ -103,13 +98,6 @@ func (r *Redelivery) Run(stop <-chan struct{}, interval time.Duration, log *slog
 		if c.Done > 0 {
 			log.Info("outbox tasks found finished in Redis", "count", c.Done)
 		}
-		if err == nil && c.Waiting+c.Done+c.Requeued == r.batch {
-			continue
-		}
-		select {
-		case <-stop:
-			return
-		case <-t.C:
-		}
-	}
+		return err == nil && c.Waiting+c.Done+c.Requeued == r.batch
+	})
 }

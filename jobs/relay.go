@@ -80,17 +80,25 @@ func (r *Relay) RunOnce(ctx context.Context) (int, error) {
 // Run relays until stop is closed: a pass every interval, at once again while
 // batches come back full.
 func (r *Relay) Run(stop <-chan struct{}, interval time.Duration, log *slog.Logger) {
+	passes(stop, interval, func(ctx context.Context) bool {
+		n, err := r.RunOnce(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("outbox relay", "err", err)
+		}
+		return n == r.batch
+	})
+}
+
+// passes runs pass until stop is closed: once every interval, and at once
+// again while it says more is waiting. Its context ends with stop.
+func passes(stop <-chan struct{}, interval time.Duration, pass func(context.Context) (more bool)) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() { <-stop; cancel() }()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		n, err := r.RunOnce(ctx)
-		if err != nil && ctx.Err() == nil {
-			log.Warn("outbox relay", "err", err)
-		}
-		if n == r.batch {
+		if pass(ctx) {
 			continue
 		}
 		select {
