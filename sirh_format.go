@@ -51,10 +51,7 @@ type sirhEncoder interface {
 }
 
 func newSIRHEncoder(w io.Writer, b *SIRHBatch) (sirhEncoder, error) {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.FixedZone("CET", 3600)
-	}
+	loc := Paris()
 	switch b.Format {
 	case SIRHCSV:
 		return newCSVEncoder(w, b, loc)

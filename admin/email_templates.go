@@ -128,12 +128,12 @@ func (h *Handler) previewValues(c *fiber.Ctx, a *vivier.ApplicationSummary) (viv
 	if err != nil {
 		return nil, err
 	}
-	example := &vivier.Interview{StartsAt: time.Now().In(paris).Truncate(time.Hour).Add(24 * time.Hour), DurationMinutes: 45,
+	example := &vivier.Interview{StartsAt: time.Now().In(vivier.Paris()).Truncate(time.Hour).Add(24 * time.Hour), DurationMinutes: 45,
 		Place: "(le lieu de l'entretien)", Message: v["message"]}
 	if len(ivs) > 0 {
 		example = &ivs[0]
 	}
-	for k, val := range vivier.InterviewValues(example, paris) {
+	for k, val := range vivier.InterviewValues(example, vivier.Paris()) {
 		v[k] = val
 	}
 	return v, nil

@@ -65,7 +65,7 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 	duration, derr := templates.FormNumber(c, "duration")
 	r.DurationMinutes, errs = duration, vivier.AsFormErrors(derr)
 	if f.Date != "" || f.Time != "" {
-		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+f.Time, paris)
+		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+f.Time, vivier.Paris())
 		if err != nil {
 			errs = append(errs, vivier.FieldError("date", "Saisissez la date (jj/mm/aaaa) et l'heure (hh:mm) de l'entretien."))
 		}

@@ -122,7 +122,7 @@ func readTime(fields map[string]string, name, v, layout, msg string) *time.Time 
 	}
 	loc := time.UTC
 	if layout == dateLayout {
-		loc = paris
+		loc = vivier.Paris()
 	}
 	t, err := time.ParseInLocation(layout, v, loc)
 	if err != nil {
@@ -259,15 +259,6 @@ func errorSummary(fields map[string]string) []summaryItem {
 	return out
 }
 
-// paris is the time zone of the dates agents type.
-var paris = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return loc
-}()
-
 func day(t *time.Time) string {
 	if t == nil {
 		return ""
@@ -347,7 +338,7 @@ func offerFormValues(o *vivier.Offer) templates.Map {
 	for name, t := range map[string]*time.Time{"PublishAt": o.PublishAt, "EndAt": o.EndAt} {
 		m[name] = ""
 		if t != nil {
-			m[name] = t.In(paris).Format(dateLayout)
+			m[name] = t.In(vivier.Paris()).Format(dateLayout)
 		}
 	}
 	return m

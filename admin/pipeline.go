@@ -90,7 +90,7 @@ func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
 		if v == "" {
 			continue
 		}
-		d, err := time.ParseInLocation("2006-01-02", v, paris)
+		d, err := time.ParseInLocation("2006-01-02", v, vivier.Paris())
 		if err != nil {
 			return f, vivier.FieldError(field, "Saisissez une date au format jj/mm/aaaa.")
 		}

@@ -42,7 +42,7 @@ func (h *Handler) exportSelection(c *fiber.Ctx) error {
 			first, last, email = "", "candidat·e supprimé·e", ""
 		}
 		_ = w.Write([]string{strconv.FormatInt(r.ID, 10), cell(first), cell(last), cell(email), cell(step),
-			vivier.StatusLabel(r.Category, false), cell(r.Source), r.CreatedAt.In(paris).Format("02/01/2006")})
+			vivier.StatusLabel(r.Category, false), cell(r.Source), r.CreatedAt.In(vivier.Paris()).Format("02/01/2006")})
 	}
 	w.Flush()
 	return w.Error()

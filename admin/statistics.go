@@ -47,7 +47,7 @@ func (q statsQuery) Encode() string {
 // parseStatsFilter reads the filter; fields holds the French message of
 // each field at fault.
 func parseStatsFilter(c *fiber.Ctx, adm *vivier.Administration, now time.Time) (vivier.StatsFilter, statsQuery, map[string]string) {
-	today := now.In(paris)
+	today := now.In(vivier.Paris())
 	q := statsQuery{Scope: c.Query("administration"), Perimeter: c.Query("perimetre", "arbre"), Offer: c.Query("offre"),
 		From: c.Query("du", today.AddDate(0, 0, -statsDefaultDays).Format("2006-01-02")), To: c.Query("au", today.Format("2006-01-02"))}
 	f := vivier.StatsFilter{AdministrationID: adm.ID, WithChildren: q.Perimeter != "seule"}
@@ -73,11 +73,11 @@ func parseStatsFilter(c *fiber.Ctx, adm *vivier.Administration, now time.Time) (
 		}
 		f.OfferID = id
 	}
-	from, err := time.ParseInLocation("2006-01-02", q.From, paris)
+	from, err := time.ParseInLocation("2006-01-02", q.From, vivier.Paris())
 	if err != nil {
 		fields["du"] = "Saisissez une date au format jj/mm/aaaa."
 	}
-	to, err := time.ParseInLocation("2006-01-02", q.To, paris)
+	to, err := time.ParseInLocation("2006-01-02", q.To, vivier.Paris())
 	if err != nil {
 		fields["au"] = "Saisissez une date au format jj/mm/aaaa."
 	}

@@ -116,7 +116,7 @@ func statsTables(st *vivier.Stats) []statTable {
 	for _, o := range st.OffersWithout {
 		published := ""
 		if o.PublishedAt != nil {
-			published = o.PublishedAt.In(paris).Format("02/01/2006")
+			published = o.PublishedAt.In(vivier.Paris()).Format("02/01/2006")
 		}
 		without.Rows = append(without.Rows, []string{o.Title, o.Reference, o.Administration, published})
 	}

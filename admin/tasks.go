@@ -86,7 +86,7 @@ func (h *Handler) failedTasks() ([]FailedTask, error) {
 			}
 			for _, t := range infos {
 				out = append(out, FailedTask{ID: t.ID, Queue: t.Queue, Type: t.Type, LastError: t.LastErr,
-					FailedAt: t.LastFailedAt, When: t.LastFailedAt.In(parisZone()), Retried: t.Retried})
+					FailedAt: t.LastFailedAt, When: t.LastFailedAt.In(vivier.Paris()), Retried: t.Retried})
 			}
 			if len(infos) < 100 {
 				break
@@ -167,7 +167,7 @@ func (h *Handler) unfinishedTasks(c *fiber.Ctx) (UnfinishedTasks, error) {
 	for _, m := range u.Messages {
 		t := UnfinishedTask{Type: m.TaskType, Queue: m.Queue, LastError: m.LastError, Attempts: m.Attempts}
 		if m.RelayedAt != nil {
-			t.RelayedAt, t.When = *m.RelayedAt, m.RelayedAt.In(parisZone())
+			t.RelayedAt, t.When = *m.RelayedAt, m.RelayedAt.In(vivier.Paris())
 		}
 		out.Tasks = append(out.Tasks, t)
 	}
@@ -254,12 +254,4 @@ func relaunched(n int) string {
 		return "1 tâche relancée."
 	}
 	return strconv.Itoa(n) + " tâches relancées."
-}
-
-// paris is the time zone of dates shown to agents.
-func parisZone() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CET", 3600)
 }

@@ -37,7 +37,7 @@ func (w *Worker) handleAgentInvitation(ctx context.Context, t *asynq.Task) error
 				"Administration": inv.AdministrationName,
 				"Role":           inv.Role.Label(),
 				"URL":            w.cfg.BaseURL + "/admin/invitation/" + token,
-				"Expires":        inv.ExpiresAt.In(paris).Format("02/01/2006 à 15h04"),
+				"Expires":        inv.ExpiresAt.In(vivier.Paris()).Format("02/01/2006 à 15h04"),
 			}
 		})
 	return err

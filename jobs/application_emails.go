@@ -63,7 +63,7 @@ func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) e
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) any {
 			return map[string]any{"A": a, "URL": w.cfg.BaseURL + "/suivi/" + token, "Logo": logo,
-				"Due": a.CreatedAt.AddDate(0, 0, a.ResponseDays).In(paris).Format("02/01/2006")}
+				"Due": a.CreatedAt.AddDate(0, 0, a.ResponseDays).In(vivier.Paris()).Format("02/01/2006")}
 		})
 	return err
 }

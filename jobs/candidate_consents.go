@@ -35,7 +35,7 @@ func (w *Worker) handleTransferProposed(ctx context.Context, t *asynq.Task) erro
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, c.ID, &tr.ApplicationID, hash) },
 		func(token string) any {
 			return map[string]any{"T": tr, "URL": w.cfg.BaseURL + "/suivi/" + token,
-				"Expires": tr.ExpiresAt.In(paris).Format("02/01/2006")}
+				"Expires": tr.ExpiresAt.In(vivier.Paris()).Format("02/01/2006")}
 		})
 	return err
 }
@@ -64,7 +64,7 @@ func (w *Worker) handleMergeConfirm(ctx context.Context, t *asynq.Task) error {
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, c.ID, nil, hash) },
 		func(token string) any {
 			return map[string]any{"M": m, "Other": m.OtherAddress(c.ID), "Keep": keep, "URL": w.cfg.BaseURL + "/suivi/" + token,
-				"Expires": m.ExpiresAt.In(paris).Format("02/01/2006")}
+				"Expires": m.ExpiresAt.In(vivier.Paris()).Format("02/01/2006")}
 		})
 	return err
 }

@@ -76,7 +76,7 @@ func (w *Worker) handleDataExport(ctx context.Context, t *asynq.Task) error {
 		at = w.now()
 	}
 	_, err = w.sendTemplate(ctx, t.Type()+":"+id, "data_export", *c.Email, nil, map[string]any{
-		"At": at.In(paris).Format("02/01/2006 à 15h04"), "URL": w.cfg.BaseURL + "/suivi"})
+		"At": at.In(vivier.Paris()).Format("02/01/2006 à 15h04"), "URL": w.cfg.BaseURL + "/suivi"})
 	return err
 }
 
@@ -104,7 +104,7 @@ func (w *Worker) handleErasureDone(ctx context.Context, t *asynq.Task) error {
 		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
 	}
 	email, err := w.renderer.Email("erasure_done", map[string]any{
-		"At": at.In(paris).Format("02/01/2006"), "URL": w.cfg.BaseURL + "/offres"})
+		"At": at.In(vivier.Paris()).Format("02/01/2006"), "URL": w.cfg.BaseURL + "/offres"})
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}

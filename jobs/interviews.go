@@ -76,7 +76,7 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, t *asynq.Task) e
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
 			v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token)
-			for k, val := range vivier.InterviewValues(iv, paris) {
+			for k, val := range vivier.InterviewValues(iv, vivier.Paris()) {
 				v[k] = val
 			}
 			o, err := w.customOutgoing(to, tpl, v)
@@ -104,7 +104,7 @@ func (w *Worker) handleInterviewAnswered(ctx context.Context, t *asynq.Task) err
 	}
 	seen := map[int64]bool{}
 	data := map[string]any{"A": a, "I": iv, "Accepted": iv.Status == vivier.InterviewAccepted,
-		"When": vivier.FrenchDateTime(iv.StartsAt, paris),
+		"When": vivier.FrenchDateTime(iv.StartsAt, vivier.Paris()),
 		"URL":  w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/candidatures/" + strconv.FormatInt(a.ID, 10)}
 	for _, ag := range append(iv.Interviewers, recruiters...) {
 		if seen[ag.ID] {
@@ -128,8 +128,8 @@ func (w *Worker) handleInterviewReminders(ctx context.Context, _ *asynq.Task) er
 // after now (in Paris) and returns how many it sent; each interview's
 // reminder goes once, whatever the number of runs.
 func (w *Worker) SendInterviewReminders(ctx context.Context, now time.Time) (int, error) {
-	d := now.In(paris)
-	from := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, paris)
+	d := now.In(vivier.Paris())
+	from := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, vivier.Paris())
 	ids, err := w.store.InterviewsStarting(ctx, from, from.AddDate(0, 0, 1))
 	if err != nil {
 		return 0, err
@@ -147,7 +147,7 @@ func (w *Worker) SendInterviewReminders(ctx context.Context, now time.Time) (int
 		if a.Candidate.Email == nil {
 			continue
 		}
-		data := map[string]any{"A": a, "I": iv, "When": vivier.FrenchDateTime(iv.StartsAt, paris), "URL": w.cfg.BaseURL + "/suivi"}
+		data := map[string]any{"A": a, "I": iv, "When": vivier.FrenchDateTime(iv.StartsAt, vivier.Paris()), "URL": w.cfg.BaseURL + "/suivi"}
 		ok, err := w.sendTemplate(ctx, "interview_reminder:"+strconv.FormatInt(iv.ID, 10), "interview_reminder",
 			*a.Candidate.Email, &a.AdministrationID, data)
 		if err != nil {

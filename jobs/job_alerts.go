@@ -48,8 +48,8 @@ func (w *Worker) RunJobAlerts(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	y, m, d := now.In(paris).Date()
-	until := time.Date(y, m, d, 0, 0, 0, 0, paris)
+	y, m, d := now.In(vivier.Paris()).Date()
+	until := time.Date(y, m, d, 0, 0, 0, 0, vivier.Paris())
 	sent := 0
 	for after := int64(0); ; {
 		alerts, err := w.store.ConfirmedJobAlerts(ctx, after, jobAlertBatch)

@@ -57,8 +57,8 @@ func (w *Worker) handleDigest(ctx context.Context, _ *asynq.Task) error {
 // RunDigest sends the digest of the Paris day before now to every agent who
 // chose it, and returns how many emails it sent.
 func (w *Worker) RunDigest(ctx context.Context, now time.Time) (int, error) {
-	today := now.In(paris)
-	to := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, paris)
+	today := now.In(vivier.Paris())
+	to := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, vivier.Paris())
 	from := to.AddDate(0, 0, -1)
 	day := from.Format("02/01/2006")
 	recipients, err := w.store.DigestRecipients(ctx)
@@ -138,8 +138,8 @@ func (w *Worker) RunResponseReminders(ctx context.Context, now time.Time) (int, 
 			agents[d.AdministrationID] = list
 		}
 		data := map[string]any{"A": a,
-			"Received":    a.CreatedAt.In(paris).Format("02/01/2006"),
-			"Due":         a.CreatedAt.AddDate(0, 0, a.ResponseDays).In(paris).Format("02/01/2006"),
+			"Received":    a.CreatedAt.In(vivier.Paris()).Format("02/01/2006"),
+			"Due":         a.CreatedAt.AddDate(0, 0, a.ResponseDays).In(vivier.Paris()).Format("02/01/2006"),
 			"URL":         w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/candidatures/" + strconv.FormatInt(a.ID, 10),
 			"SettingsURL": w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/notifications"}
 		for _, ag := range list {

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"vivier"
 )
 
 // Every worker runs a scheduler, so each tick of a periodic task is enqueued
@@ -19,8 +21,8 @@ func hourly(t time.Time) time.Time   { return t.UTC().Truncate(time.Hour) }
 
 // daily is the day in Paris, the days of the product's users.
 func daily(t time.Time) time.Time {
-	y, m, d := t.In(paris).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, paris)
+	y, m, d := t.In(vivier.Paris()).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, vivier.Paris())
 }
 
 // oncePer runs h at most once per period (period maps a time to the start of

@@ -120,7 +120,7 @@ func (w *Worker) askRenewal(ctx context.Context, r vivier.TalentPoolRenewal) (bo
 		}
 		email, err := w.renderer.Email("talent_pool_renewal", map[string]any{
 			"Administration": r.AdministrationName, "URL": w.cfg.BaseURL + "/suivi/" + token,
-			"Expires": r.ExpiresAt.In(paris).Format("02/01/2006")})
+			"Expires": r.ExpiresAt.In(vivier.Paris()).Format("02/01/2006")})
 		if err != nil {
 			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 		}

@@ -55,10 +55,7 @@ func New() (*Renderer, error) {
 func (r *Renderer) Assets() *Assets { return r.assets }
 
 func (r *Renderer) funcs() template.FuncMap {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		paris = time.FixedZone("CET", 3600)
-	}
+	paris := vivier.Paris()
 	return template.FuncMap{
 		"asset":       r.assets.URL,
 		"year":        func() int { return time.Now().Year() },
