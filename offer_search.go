@@ -202,3 +202,7 @@ func (q OfferSearch) where() (string, []any) {
 	}
 	return strings.Join(conds, " AND "), args
 }
+
+// SearchPageSize is how many offers a page of results shows, unless the
+// query asks for another number.
+const SearchPageSize = 20

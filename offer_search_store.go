@@ -89,7 +89,7 @@ func (q OfferSearch) statement(fenced bool) SearchQuery {
 
 func (q *OfferSearch) normalize() {
 	if q.PerPage <= 0 || q.PerPage > 100 {
-		q.PerPage = 20
+		q.PerPage = SearchPageSize
 	}
 	// Results past the counted ones are not paged to: refining is the way.
 	q.Page = max(1, min(q.Page, (SearchCountCap+q.PerPage-1)/q.PerPage))

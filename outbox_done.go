@@ -16,8 +16,12 @@ import (
 
 // MarkOutboxDone records that the task of message id finished.
 func (s *Store) MarkOutboxDone(ctx context.Context, id int64) error {
-	_, err := s.db.ExecContext(ctx, `UPDATE outbox SET done_at = now() WHERE id = $1 AND done_at IS NULL`, id)
-	return wrap("MarkOutboxDone", err)
+	return wrap("MarkOutboxDone", markOutboxDone(ctx, s.db, id))
+}
+
+func markOutboxDone(ctx context.Context, db sqlx.ExecerContext, id int64) error {
+	_, err := db.ExecContext(ctx, `UPDATE outbox SET done_at = now() WHERE id = $1 AND done_at IS NULL`, id)
+	return err
 }
 
 type taskEndKey struct{}
@@ -48,8 +52,7 @@ func endTask(ctx context.Context, tx *sqlx.Tx, step string) error {
 	if !ok || e.step != step {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE outbox SET done_at = now() WHERE id = $1 AND done_at IS NULL`, e.id)
-	return err
+	return markOutboxDone(ctx, tx, e.id)
 }
 
 // OutboxCheck is what became of a relayed message's task, as Redis tells.

@@ -138,7 +138,7 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if last := max(1, (total+vivier.PipelinePageSize-1)/vivier.PipelinePageSize); f.Page > last {
+	if last := templates.LastPage(total, vivier.PipelinePageSize); f.Page > last {
 		f.Page = last // a page past the end shows the last one
 		if rows, total, err = h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f); err != nil {
 			return err

@@ -32,7 +32,7 @@ func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
 		return lerr
 	}
 	// A page past the end (an old link, a shrunk pool) shows the last one.
-	if last := max(1, (total+vivier.PoolPageSize-1)/vivier.PoolPageSize); page > last {
+	if last := templates.LastPage(total, vivier.PoolPageSize); page > last {
 		page = last
 		if rows, total, lerr = h.Store.TalentPool(ctx, adm.ID, q, page); lerr != nil {
 			return lerr

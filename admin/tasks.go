@@ -176,21 +176,15 @@ func (h *Handler) unfinishedTasks(c *fiber.Ctx) (UnfinishedTasks, error) {
 
 // durationFR says a duration in French, to its largest unit.
 func durationFR(d time.Duration) string {
-	unit := func(n int, one, many string) string {
-		if n == 1 {
-			return "1 " + one
-		}
-		return strconv.Itoa(n) + " " + many
-	}
 	switch {
 	case d < time.Minute:
 		return "moins d'une minute"
 	case d < time.Hour:
-		return unit(int(d/time.Minute), "minute", "minutes")
+		return plural(int(d/time.Minute), "minute", "minutes")
 	case d < 48*time.Hour:
-		return unit(int(d/time.Hour), "heure", "heures")
+		return plural(int(d/time.Hour), "heure", "heures")
 	}
-	return unit(int(d/(24*time.Hour)), "jour", "jours")
+	return plural(int(d/(24*time.Hour)), "jour", "jours")
 }
 
 // retryTask puts one archived task back in its queue.

@@ -67,8 +67,8 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 	if err == nil {
 		res, err = h.Store.SearchOffers(c.UserContext(), q)
 		// A page past the end (an old link, fewer offers now) shows the last.
-		if err == nil && res.Total > 0 && q.Page > (res.Total+19)/20 {
-			q.Page = (res.Total + 19) / 20
+		if last := templates.LastPage(res.Total, vivier.SearchPageSize); err == nil && res.Total > 0 && q.Page > last {
+			q.Page = last
 			res, err = h.Store.SearchOffers(c.UserContext(), q)
 		}
 	}
@@ -84,7 +84,7 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pages := (res.Total + 19) / 20
+	pages := (res.Total + vivier.SearchPageSize - 1) / vivier.SearchPageSize
 	page := max(1, min(q.Page, pages))
 	link := func(p int) string {
 		v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))

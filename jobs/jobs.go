@@ -77,6 +77,10 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	if cfg.ShutdownTimeout <= 0 {
 		cfg.ShutdownTimeout = 25 * time.Second
 	}
+	if cfg.SIRH.HTTPClient == nil {
+		// One client for every delivery, so that its connections are reused.
+		cfg.SIRH.HTTPClient = NewOutboundClient(store.OutboundPolicy(), OutboundOptions{Timeout: 30 * time.Second})
+	}
 	if cfg.RedeliveryDelay <= 0 {
 		cfg.RedeliveryDelay = 10 * time.Minute
 	}

@@ -179,9 +179,6 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 		wait = 2 * time.Second
 	}
 	client := w.cfg.SIRH.HTTPClient
-	if client == nil {
-		client = NewOutboundClient(w.store.OutboundPolicy(), OutboundOptions{Timeout: 30 * time.Second})
-	}
 	var last error
 	for i := 1; i <= attempts; i++ {
 		rec := vivier.SIRHDelivery{BatchID: b.ID, AdministrationID: b.AdministrationID, Request: request, RequestedBy: by,

@@ -9,8 +9,7 @@ import (
 // LogPath is the request's path as logs may hold it: the value of every route
 // parameter named token (tracking, reset, invitation, unsubscribe and alert
 // links) is replaced, and so is, on a path no route matched, any segment long
-// enough to be one. It is a new string: Fiber's c.Path() points into a buffer
-// the next request reuses.
+// enough to be one.
 func LogPath(c *fiber.Ctx) string {
 	segments := strings.Split(c.Path(), "/")
 	r := c.Route()
@@ -28,5 +27,5 @@ func LogPath(c *fiber.Ctx) string {
 			segments[i] = "[jeton]"
 		}
 	}
-	return strings.Clone(strings.Join(segments, "/"))
+	return strings.Join(segments, "/")
 }

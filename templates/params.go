@@ -134,3 +134,7 @@ func FormNumber(c *fiber.Ctx, name string) (int, error) {
 	}
 	return n, nil
 }
+
+// LastPage is the number of the last page of total items shown size a page:
+// 1 when there are none.
+func LastPage(total, size int) int { return max(1, (total+size-1)/size) }

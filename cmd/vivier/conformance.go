@@ -31,15 +31,21 @@ func newConformance(store *vivier.Store) *conformance {
 
 func (x *conformance) current(ctx context.Context) string {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if time.Since(x.readAt) < x.ttl {
-		return x.label
+	label, fresh := x.label, time.Since(x.readAt) < x.ttl
+	if !fresh {
+		x.readAt = time.Now() // one request reads; the others keep the label meanwhile
 	}
-	x.readAt = time.Now()
+	x.mu.Unlock()
+	if fresh {
+		return label
+	}
 	if p, err := x.store.LegalPages(ctx); err == nil && p.Conformance != "" {
-		x.label = p.Conformance.Label()
+		label = p.Conformance.Label()
+		x.mu.Lock()
+		x.label = label
+		x.mu.Unlock()
 	}
-	return x.label
+	return label
 }
 
 func (x *conformance) middleware(c *fiber.Ctx) error {
