@@ -2,7 +2,6 @@ package admin
 
 import (
 	"errors"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,8 +36,7 @@ func (h *Handler) forgot(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
-		return vivier.Errorf(vivier.ETOOMANY, "Trop de demandes de lien pour cette adresse en peu de temps. "+
+		return templates.TooMany(c, retry, "Trop de demandes de lien pour cette adresse en peu de temps. "+
 			"Patientez une heure avant de réessayer, et vérifiez vos courriels indésirables.")
 	}
 	if err := h.Store.RequestPasswordReset(c.UserContext(), email); err != nil {

@@ -166,8 +166,7 @@ func (h *Handler) limitApply(c *fiber.Ctx, rawEmail string) error {
 			return err
 		}
 		if !ok {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
-			return vivier.Errorf(vivier.ETOOMANY, "Trop de candidatures envoyées en peu de temps. Patientez une heure avant de réessayer.")
+			return templates.TooMany(c, retry, "Trop de candidatures envoyées en peu de temps. Patientez une heure avant de réessayer.")
 		}
 	}
 	return nil

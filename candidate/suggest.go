@@ -1,7 +1,6 @@
 package candidate
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -48,8 +47,7 @@ func (h *Handler) limitSuggestions(c *fiber.Ctx) error {
 		return err
 	}
 	if !ok {
-		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
-		return vivier.Errorf(vivier.ETOOMANY, "Trop de demandes de suggestions en peu de temps. Patientez une minute avant d'envoyer un autre CV.")
+		return templates.TooMany(c, retry, "Trop de demandes de suggestions en peu de temps. Patientez une minute avant d'envoyer un autre CV.")
 	}
 	return c.Next()
 }

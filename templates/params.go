@@ -3,6 +3,7 @@ package templates
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -138,3 +139,10 @@ func FormNumber(c *fiber.Ctx, name string) (int, error) {
 // LastPage is the number of the last page of total items shown size a page:
 // 1 when there are none.
 func LastPage(total, size int) int { return max(1, (total+size-1)/size) }
+
+// TooMany refuses a request over a rate limit: 429 with msg, and
+// Retry-After in whole seconds, rounded up.
+func TooMany(c *fiber.Ctx, retry time.Duration, msg string) error {
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
+	return vivier.Errorf(vivier.ETOOMANY, "%s", msg)
+}

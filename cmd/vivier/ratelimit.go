@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -98,8 +97,7 @@ func limitByIP(l vivier.Limiter, name string, rate int) fiber.Handler {
 			return err
 		}
 		if !ok {
-			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(retry.Seconds())+1))
-			return vivier.Errorf(vivier.ETOOMANY, "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
+			return templates.TooMany(c, retry, "Trop de tentatives en peu de temps. Patientez une minute avant de réessayer.")
 		}
 		return c.Next()
 	}
