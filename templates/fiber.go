@@ -17,19 +17,14 @@ const (
 )
 
 // Page renders the page name with data and the request's common values
-// (CSRF token, request id, current path, signed-in agent).
-func (r *Renderer) Page(c *fiber.Ctx, status int, name string, data Map) error {
-	if data == nil {
-		data = Map{}
-	}
-	data["CSRF"] = c.Locals(LocalCSRF)
-	data["RequestID"] = c.Locals(LocalRequestID)
-	data["Path"] = c.Path()
-	data["Conformance"] = c.Locals(LocalConformance)
-	if _, ok := data["Agent"]; !ok {
-		data["Agent"] = c.Locals(LocalAgent)
+// (CSRF token, request id, current path, signed-in agent). data is a typed
+// page model (a struct embedding Page) or, for the pages not yet typed, a Map.
+func (r *Renderer) Page(c *fiber.Ctx, status int, name string, data any) error {
+	d, err := pageData(c, data)
+	if err != nil {
+		return err
 	}
 	c.Status(status)
 	c.Type("html", "utf-8")
-	return r.Render(c.Response().BodyWriter(), name, data)
+	return r.Render(c.Response().BodyWriter(), name, d)
 }
