@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -13,20 +12,6 @@ import (
 // The back-office's first view of applications: lists, one application with
 // its files, and attaching a spontaneous application to an offer. Every
 // query takes the administration id: an agent reaches only its own.
-
-// ApplicationRow is a line of the back-office's lists.
-type ApplicationRow struct {
-	ID          int64     `db:"id"`
-	OfferID     *int64    `db:"offer_id"`
-	OfferTitle  *string   `db:"offer_title"`
-	Category    Category  `db:"category"`
-	FirstName   string    `db:"first_name"`
-	LastName    string    `db:"last_name"`
-	Erased      bool      `db:"erased"`
-	DomaineCode *string   `db:"domaine_code"`
-	Source      string    `db:"source"`
-	CreatedAt   time.Time `db:"created_at"`
-}
 
 // ApplicationsOf lists an administration's applications, newest first:
 // spontaneous ones only, or those of one offer, or all.
@@ -39,14 +24,6 @@ func (s *Store) ApplicationsOf(ctx context.Context, adminID int64, spontaneous b
 		WHERE a.administration_id = $1 AND (NOT $2 OR a.offer_id IS NULL) AND ($3 = 0 OR a.offer_id = $3) AND `+scopeSQL(5, 1)+`
 		ORDER BY a.created_at DESC, a.id DESC LIMIT $4`, adminID, spontaneous, offerID, limit, sc.AssignedTo)
 	return out, wrap("ApplicationsOf", err)
-}
-
-// ApplicationDetail is one application as recruiters see it.
-type ApplicationDetail struct {
-	ApplicationSummary
-	Files     []StoredFile
-	Questions []Question // of the offer, to show the answers with their labels
-	Events    []TimelineEvent
 }
 
 // ApplicationForAgents returns one application of the administration.

@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -28,18 +26,6 @@ import (
 // Positions are renumbered 10, 20, … after each change, so that they never
 // collide and stay readable in the database.
 
-// categoryRank orders the categories on the board.
-const categoryRank = `CASE category WHEN 'nouvelle' THEN 1 WHEN 'en_cours' THEN 2 WHEN 'acceptee' THEN 3 ELSE 4 END`
-
-// StepCategories are the categories a step belongs to, in the board's order.
-var StepCategories = []Category{CategoryNew, CategoryReview, CategoryAccepted, CategoryRefused}
-
-// StepUsage is a step with how many applications stand at it.
-type StepUsage struct {
-	Step
-	Applications int `db:"applications"`
-}
-
 // StepsWithUsage lists the administration's steps in order, with their
 // number of applications.
 func (s *Store) StepsWithUsage(ctx context.Context, adminID int64) ([]StepUsage, error) {
@@ -48,21 +34,6 @@ func (s *Store) StepsWithUsage(ctx context.Context, adminID int64) ([]StepUsage,
 			(SELECT count(*) FROM applications a WHERE a.administration_id = st.administration_id AND a.stage_id = st.id) AS applications
 		FROM pipeline_steps st WHERE st.administration_id = $1 ORDER BY `+categoryRank+`, st.position, st.id`, adminID)
 	return out, wrap("StepsWithUsage", err)
-}
-
-func checkStepName(name string) (string, error) {
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > 60 {
-		return "", FieldError("name", "Le nom d'une étape compte de 1 à 60 caractères.")
-	}
-	return name, nil
-}
-
-func stepConflict(err error) error {
-	if ErrorCode(wrap("", err)) == ECONFLICT {
-		return FieldError("name", "Une autre étape porte déjà ce nom : choisissez-en un autre.")
-	}
-	return err
 }
 
 // AddStep adds a step at the end of its category.
@@ -221,20 +192,6 @@ func (s *Store) RemoveStep(ctx context.Context, adminID, stepID int64, actor Act
 	})
 }
 
-func countWords(n int, one, many string) string {
-	if n <= 1 {
-		return strconv.Itoa(n) + " " + one
-	}
-	return strconv.Itoa(n) + " " + many
-}
-
-// ReasonUsage is a refusal reason as its editing screen shows it.
-type ReasonUsage struct {
-	RefusalReason
-	Active bool `db:"active"`
-	Used   int  `db:"used"`
-}
-
 // AllRefusalReasons lists the administration's reasons, inactive ones too.
 func (s *Store) AllRefusalReasons(ctx context.Context, adminID int64) ([]ReasonUsage, error) {
 	var out []ReasonUsage
@@ -242,24 +199,6 @@ func (s *Store) AllRefusalReasons(ctx context.Context, adminID int64) ([]ReasonU
 			(SELECT count(*) FROM application_events e WHERE e.refusal_reason_id = r.id) AS used
 		FROM refusal_reasons r WHERE r.administration_id = $1 ORDER BY r.position, r.id`, adminID)
 	return out, wrap("AllRefusalReasons", err)
-}
-
-func checkReason(label, text string) (string, string, error) {
-	label, text = strings.TrimSpace(label), strings.TrimSpace(text)
-	if label == "" || utf8.RuneCountInString(label) > 100 {
-		return "", "", FieldError("label", "Le libellé d'un motif compte de 1 à 100 caractères.")
-	}
-	if utf8.RuneCountInString(text) > 1000 {
-		return "", "", FieldError("candidate_text", "Le texte adressé à la personne candidate compte 1 000 caractères au plus.")
-	}
-	return label, text, nil
-}
-
-func reasonConflict(err error) error {
-	if ErrorCode(wrap("", err)) == ECONFLICT {
-		return FieldError("label", "Un autre motif porte déjà ce libellé : choisissez-en un autre.")
-	}
-	return err
 }
 
 // CreateRefusalReason adds a reason, checked, with an audit entry.
@@ -337,3 +276,6 @@ func (s *Store) SetRefusalReasonActive(ctx context.Context, adminID, reasonID in
 		return insertAudit(ctx, tx, &adminID, actor, action, label, nil)
 	})
 }
+
+// categoryRank orders the categories on the board.
+const categoryRank = `CASE category WHEN 'nouvelle' THEN 1 WHEN 'en_cours' THEN 2 WHEN 'acceptee' THEN 3 ELSE 4 END`
