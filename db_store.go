@@ -1,0 +1,80 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// OpenDB opens and checks a PostgreSQL pool.
+func OpenDB(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
+	db, err := sqlx.Open("postgres", url)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	db.SetMaxOpenConns(maxConns)
+	db.SetMaxIdleConns(maxConns)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to database: %w", err)
+	}
+	return db, nil
+}
+
+// DB returns the pool, for wiring (migrations, health checks).
+func (s *Store) DB() *sqlx.DB { return s.db }
+
+// Ping checks that PostgreSQL answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// inTx runs fn in a transaction, committed when fn returns nil.
+func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", op, err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return wrap(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", op, err)
+	}
+	return nil
+}
+
+// wrap names the operation and turns the database's own answers into codes:
+// no row is ENOTFOUND, a unique violation ECONFLICT.
+func wrap(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var ve *Error
+	if errors.As(err, &ve) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", op, &Error{Code: ENOTFOUND, Message: "Élément introuvable."})
+	}
+	var pe *pq.Error
+	if errors.As(err, &pe) {
+		switch pe.Code.Name() {
+		case "unique_violation":
+			return fmt.Errorf("%s: %w: %w", op, &Error{Code: ECONFLICT, Message: "Cet élément existe déjà."}, err)
+		case "check_violation", "not_null_violation", "string_data_right_truncation":
+			return fmt.Errorf("%s: %w: %w", op, &Error{Code: EINVALID, Message: "Une valeur saisie n'est pas valide."}, err)
+		}
+	}
+	return fmt.Errorf("%s: %w", op, err)
+}
+
+// pqArray adapts a string slice for a text[] column.
+func pqArray(s []string) any { return pq.StringArray(s) }
