@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -238,4 +240,75 @@ func (s *Store) CountPublishedOffers(ctx context.Context) (int, error) {
 	var n int
 	err := s.db.GetContext(ctx, &n, `SELECT count(*) FROM offers WHERE status = 'published'`)
 	return n, wrap("CountPublishedOffers", err)
+}
+
+// where builds the filter shared by the page, the count and the facets; the
+// keyword, when there is one, is always $1.
+func (q OfferSearch) where() (string, []any) {
+	conds := []string{"o.status = 'published'"}
+	var args []any
+	// add appends a condition whose ? are successive new parameters.
+	add := func(cond string, vs ...any) {
+		for _, v := range vs {
+			args = append(args, v)
+			cond = strings.Replace(cond, "?", fmt.Sprintf("$%d", len(args)), 1)
+		}
+		conds = append(conds, cond)
+	}
+	if q.Q != "" {
+		// French stems without accents. The typo fallback is a query of its
+		// own (SearchOffers), not an OR here: an OR of two indexes is
+		// misjudged by the planner, which then walks every offer by date.
+		if q.fuzzy {
+			add("immutable_unaccent(?) <% immutable_unaccent(o.title)", q.Q)
+		} else {
+			add("o.search @@ websearch_to_tsquery('french_unaccent', ?)", q.Q)
+		}
+	}
+	eq := map[string]string{"o.kind": q.Kind, "o.versant": q.Versant, "o.domaine_code": q.Domaine,
+		"o.contract_type": q.Contrat, "o.experience": q.Experience}
+	for _, col := range []string{"o.kind", "o.versant", "o.domaine_code", "o.contract_type", "o.experience"} {
+		if v := eq[col]; v != "" {
+			add(col+" = ?", v)
+		}
+	}
+	// Arrays are matched with @> so that their GIN indexes serve.
+	if q.Categorie != "" {
+		add("o.categories @> ARRAY[?]::text[]", q.Categorie)
+	}
+	if q.Region != "" {
+		add("o.region_codes @> ARRAY[?]::text[]", q.Region)
+	}
+	if q.Departement != "" {
+		add("o.departement_codes @> ARRAY[?]::text[]", q.Departement)
+	}
+	if q.Teletravail {
+		add("o.workplace = 'TELETRAVAIL'")
+	}
+	if q.Management != nil {
+		add("o.management = ?", *q.Management)
+	}
+	if q.Employer != "" {
+		add("o.administration_id = (SELECT id FROM administrations WHERE slug = ?)", q.Employer)
+	}
+	if q.Since > 0 {
+		add("o.published_at >= now() - make_interval(days => ?)", q.Since)
+	}
+	if !q.PublishedAfter.IsZero() {
+		add("o.published_at > ?", q.PublishedAfter)
+	}
+	if !q.PublishedBefore.IsZero() {
+		add("o.published_at <= ?", q.PublishedBefore)
+	}
+	if q.Near != nil {
+		// The box (GiST index) first, then the exact great-circle distance.
+		lat, lng, r := q.Near.Lat, q.Near.Lng, q.RadiusKm
+		dLat := r / kmPerDegree
+		dLng := math.Min(180, r/(kmPerDegree*math.Max(math.Cos(lat*math.Pi/180), 0.01)))
+		add("o.geo <@ box(point(?, ?), point(?, ?))", lng-dLng, lat-dLat, lng+dLng, lat+dLat)
+		add(fmt.Sprintf(`2 * %g * asin(sqrt(power(sin(radians(o.geo[1] - ?::float8) / 2), 2)
+			+ cos(radians(?::float8)) * cos(radians(o.geo[1])) * power(sin(radians(o.geo[0] - ?::float8) / 2), 2))) <= ?::float8`,
+			earthRadiusKm), lat, lat, lng, r)
+	}
+	return strings.Join(conds, " AND "), args
 }

@@ -135,7 +135,3 @@ func (p OutboundPolicy) CheckURL(ctx context.Context, field string, u *url.URL) 
 func WithOutboundPolicy(p OutboundPolicy) StoreOption {
 	return func(s *Store) { s.outbound = p }
 }
-
-// OutboundPolicy returns the rule the store checks tenants' addresses with;
-// the worker dials by the same one.
-func (s *Store) OutboundPolicy() OutboundPolicy { return s.outbound }

@@ -1,7 +1,5 @@
 package vivier
 
-import "context"
-
 // Domaine is a domaine fonctionnel of the RMFP v2.
 type Domaine struct {
 	Code  string `db:"code"`
@@ -15,29 +13,8 @@ type Departement struct {
 	RegionCode string `db:"region_code"`
 }
 
-// Domaines lists the RMFP domaines fonctionnels by label.
-func (s *Store) Domaines(ctx context.Context) ([]Domaine, error) {
-	var out []Domaine
-	err := s.db.SelectContext(ctx, &out, `SELECT code, label FROM domaines_fonctionnels ORDER BY label`)
-	return out, wrap("Domaines", err)
-}
-
-// Departements lists the départements by code.
-func (s *Store) Departements(ctx context.Context) ([]Departement, error) {
-	var out []Departement
-	err := s.db.SelectContext(ctx, &out, `SELECT code, name, region_code FROM departements ORDER BY code`)
-	return out, wrap("Departements", err)
-}
-
 // Region is a French région.
 type Region struct {
 	Code string `db:"code"`
 	Name string `db:"name"`
-}
-
-// Regions lists the régions by name.
-func (s *Store) Regions(ctx context.Context) ([]Region, error) {
-	var out []Region
-	err := s.db.SelectContext(ctx, &out, `SELECT code, name FROM regions ORDER BY name`)
-	return out, wrap("Regions", err)
 }
