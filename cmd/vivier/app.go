@@ -77,7 +77,7 @@ func (m *Main) open(ctx context.Context) error {
 	ropt.MaxRetries = 1
 	m.redis = redis.NewClient(ropt)
 	m.redisOpt = asynq.RedisClientOpt{Addr: ropt.Addr, Username: ropt.Username, Password: ropt.Password, DB: ropt.DB, TLSConfig: ropt.TLSConfig}
-	if m.files, err = vivier.OpenFileStore(ctx, m.Config.FilesURL); err != nil {
+	if m.files, err = openFileStore(ctx, m.Config.FilesURL); err != nil {
 		return fmt.Errorf("FILES_URL=%s: %w", redactURL(m.Config.FilesURL), err)
 	}
 	if m.renderer, err = templates.New(); err != nil {

@@ -63,7 +63,7 @@ func (m *Main) seedDemoApplications(ctx context.Context) (int, error) {
 		codes = append(codes, d.Code)
 	}
 	now := time.Now()
-	var all []vivier.SeedApplication
+	var all []seedApplication
 	for pi, plan := range demoApplicationPlan {
 		adm, err := m.store.AdministrationBySlug(ctx, plan.slug)
 		if err != nil {
@@ -143,10 +143,10 @@ func (m *Main) seedDemoApplications(ctx context.Context) (int, error) {
 			all = append(all, a)
 		}
 	}
-	return m.store.SeedApplications(ctx, all, m.files)
+	return loadSeedApplications(ctx, m.db, all, m.files)
 }
 
-func demoApplicant(r *rand.Rand, slug string, n int, cvs []*vivier.Upload) vivier.SeedApplication {
+func demoApplicant(r *rand.Rand, slug string, n int, cvs []*vivier.Upload) seedApplication {
 	first := demoFirstNames[(n*7+len(slug))%len(demoFirstNames)]
 	last := demoLastNames[(n*5+n/len(demoFirstNames))%len(demoLastNames)]
 	email := fmt.Sprintf("%s.%s.%s-%d@candidats.vivier.test", asciiSlug(first), asciiSlug(last), slug, n)
@@ -154,7 +154,7 @@ func demoApplicant(r *rand.Rand, slug string, n int, cvs []*vivier.Upload) vivie
 	if r.IntN(10) > 0 {
 		source = vivier.Sources[r.IntN(len(vivier.Sources))]
 	}
-	return vivier.SeedApplication{FirstName: first, LastName: last, Email: email, Phone: fmt.Sprintf("06 %02d %02d %02d %02d", n%100, r.IntN(100), r.IntN(100), r.IntN(100)),
+	return seedApplication{FirstName: first, LastName: last, Email: email, Phone: fmt.Sprintf("06 %02d %02d %02d %02d", n%100, r.IntN(100), r.IntN(100), r.IntN(100)),
 		Source: source, CV: cvs[n%len(cvs)]}
 }
 
@@ -178,7 +178,7 @@ type demoHistory struct {
 // path draws what happened to an application received at created: where it
 // ends (forced: that index of demoPath), and when each move was made. A
 // move that would fall in the future is not made: the application waits.
-func (g *demoHistory) path(r *rand.Rand, created time.Time, forced int) []vivier.SeedMove {
+func (g *demoHistory) path(r *rand.Rand, created time.Time, forced int) []seedMove {
 	end := forced
 	if end < 0 {
 		// Where applications end: new 20 %, in review 35 %, refused 35 %,
@@ -196,7 +196,7 @@ func (g *demoHistory) path(r *rand.Rand, created time.Time, forced int) []vivier
 			end = -2
 		}
 	}
-	var moves []vivier.SeedMove
+	var moves []seedMove
 	at, from := created, vivier.CategoryNew
 	move := func(name string, days int) bool {
 		next := at.Add(time.Duration(days*24+r.IntN(10)) * time.Hour)
@@ -204,7 +204,7 @@ func (g *demoHistory) path(r *rand.Rand, created time.Time, forced int) []vivier
 			return false
 		}
 		st := g.steps[name]
-		m := vivier.SeedMove{At: next, StageID: st.ID, Step: st.Name, From: from, To: st.Category, Actor: g.actor}
+		m := seedMove{At: next, StageID: st.ID, Step: st.Name, From: from, To: st.Category, Actor: g.actor}
 		if st.Category == vivier.CategoryRefused && len(g.reasons) > 0 {
 			reason := g.reasons[r.IntN(len(g.reasons))]
 			m.ReasonID, m.Reason = reason.ID, reason.Label
@@ -220,7 +220,7 @@ func (g *demoHistory) path(r *rand.Rand, created time.Time, forced int) []vivier
 		}
 		next := at.Add(time.Duration(1+r.IntN(10)) * 24 * time.Hour)
 		if next.Before(g.now) {
-			moves = append(moves, vivier.SeedMove{At: next, From: from, To: vivier.CategoryWithdrawn, Actor: "candidat·e",
+			moves = append(moves, seedMove{At: next, From: from, To: vivier.CategoryWithdrawn, Actor: "candidat·e",
 				Reason: "J'ai accepté un autre poste."})
 		}
 	case end == 7: // refused: straight away, or after some steps

@@ -168,7 +168,7 @@ func (m *Main) seedBulkOffers(ctx context.Context, n int) error {
 	start := time.Now()
 	end := time.Now().AddDate(0, 2, 0)
 	yes, no := true, false
-	times, err := m.store.BulkOffers(ctx, n, func(i int) (int64, vivier.Offer) {
+	times, err := bulkOffers(ctx, m.db, n, func(i int) (int64, vivier.Offer) {
 		adm := adms[i%len(adms)]
 		spec := demoOffers[i%len(demoOffers)]
 		city := cities[(i/7)%len(cities)]

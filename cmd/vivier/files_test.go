@@ -1,4 +1,4 @@
-package vivier_test
+package main
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestFileStores(t *testing.T) {
 	}
 	for name, raw := range stores {
 		t.Run(name, func(t *testing.T) {
-			fs, err := vivier.OpenFileStore(ctx, raw)
+			fs, err := openFileStore(ctx, raw)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -38,8 +38,13 @@ func TestFileStores(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			b, _ := io.ReadAll(r)
-			r.Close()
+			b, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
 			if string(b) != "%PDF-1.4 contenu" {
 				t.Fatalf("read %q", b)
 			}
@@ -59,7 +64,7 @@ func TestFileStores(t *testing.T) {
 			}
 		})
 	}
-	if _, err := vivier.OpenFileStore(ctx, "ftp://x/y"); err == nil {
+	if _, err := openFileStore(ctx, "ftp://x/y"); err == nil {
 		t.Error("an unknown scheme was accepted")
 	}
 }

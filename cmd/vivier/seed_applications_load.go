@@ -1,4 +1,4 @@
-package vivier
+package main
 
 import (
 	"context"
@@ -10,12 +10,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"vivier"
 )
 
-// SeedApplication is an application loaded without the apply form (the
+// seedApplication is an application loaded without the apply form (the
 // demo data): its history is given, and no email is sent, so no outbox row
 // is written. Its CV goes to the file store like a real one.
-type SeedApplication struct {
+type seedApplication struct {
 	AdministrationID int64
 	OfferID          *int64 // nil: spontaneous
 	DomaineCode      *string
@@ -29,39 +31,39 @@ type SeedApplication struct {
 	TalentPool       bool
 	IdempotencyKey   string // a second load skips the applications it already made
 	CreatedAt        time.Time
-	CV               *Upload
-	Moves            []SeedMove // after the receipt, oldest first
+	CV               *vivier.Upload
+	Moves            []seedMove // after the receipt, oldest first
 }
 
-// SeedMove is one event of a SeedApplication's history.
-type SeedMove struct {
+// seedMove is one event of a seedApplication's history.
+type seedMove struct {
 	At       time.Time
 	StageID  int64 // 0 for a withdrawal, which names no step
 	Step     string
-	From, To Category
+	From, To vivier.Category
 	ReasonID int64
 	Reason   string
 	Actor    string
 }
 
-// SeedApplications loads the applications whose idempotency key is not
+// loadSeedApplications loads the applications whose idempotency key is not
 // known yet, in one transaction of a few multi-row statements, and returns
 // how many it made.
-func (s *Store) SeedApplications(ctx context.Context, apps []SeedApplication, files FileStore) (int, error) {
+func loadSeedApplications(ctx context.Context, db *sqlx.DB, apps []seedApplication, files vivier.FileStore) (int, error) {
 	keys := make([]string, len(apps))
 	for i, a := range apps {
 		keys[i] = a.IdempotencyKey
 	}
 	var known []string
-	if err := s.db.SelectContext(ctx, &known, `SELECT idempotency_key::text FROM applications WHERE idempotency_key = ANY($1::uuid[])`,
+	if err := db.SelectContext(ctx, &known, `SELECT idempotency_key::text FROM applications WHERE idempotency_key = ANY($1::uuid[])`,
 		pq.Array(keys)); err != nil {
-		return 0, wrap("SeedApplications", err)
+		return 0, fmt.Errorf("seed applications: %w", err)
 	}
 	skip := map[string]bool{}
 	for _, k := range known {
 		skip[k] = true
 	}
-	var todo []SeedApplication
+	var todo []seedApplication
 	for _, a := range apps {
 		if !skip[a.IdempotencyKey] {
 			todo = append(todo, a)
@@ -75,8 +77,7 @@ func (s *Store) SeedApplications(ctx context.Context, apps []SeedApplication, fi
 	if err != nil {
 		return 0, err
 	}
-	err = s.inTx(ctx, "SeedApplications", func(tx *sqlx.Tx) error { return insertSeed(ctx, tx, todo, fileKeys) })
-	if err != nil {
+	if err := inSeedTx(ctx, db, func(tx *sqlx.Tx) error { return insertSeed(ctx, tx, todo, fileKeys) }); err != nil {
 		for _, k := range fileKeys {
 			if k != "" {
 				_ = files.Delete(context.WithoutCancel(ctx), k)
@@ -88,7 +89,7 @@ func (s *Store) SeedApplications(ctx context.Context, apps []SeedApplication, fi
 }
 
 // putSeedFiles stores the CVs, four at a time (each write is synced).
-func putSeedFiles(ctx context.Context, files FileStore, apps []SeedApplication) ([]string, error) {
+func putSeedFiles(ctx context.Context, files vivier.FileStore, apps []seedApplication) ([]string, error) {
 	out := make([]string, len(apps))
 	work := make(chan int)
 	var mu sync.Mutex
@@ -123,12 +124,28 @@ func putSeedFiles(ctx context.Context, files FileStore, apps []SeedApplication) 
 				_ = files.Delete(context.WithoutCancel(ctx), k)
 			}
 		}
-		return nil, fmt.Errorf("SeedApplications: %w", first)
+		return nil, fmt.Errorf("seed applications: %w", first)
 	}
 	return out, nil
 }
 
-func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKeys []string) error {
+// inSeedTx runs fn in a transaction, committed when fn returns nil.
+func inSeedTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := db.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("seed applications: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return fmt.Errorf("seed applications: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("seed applications: commit: %w", err)
+	}
+	return nil
+}
+
+func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []seedApplication, fileKeys []string) error {
 	// Candidates: one per email, those already known kept as they are; the
 	// identity goes with each application.
 	var emails []string
@@ -146,7 +163,7 @@ func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKe
 	// Applications, in their final step; NULLs travel as empty strings.
 	cols := make([][]string, 17)
 	for _, a := range apps {
-		category, stage, updated := CategoryNew, "", a.CreatedAt
+		category, stage, updated := vivier.CategoryNew, "", a.CreatedAt
 		if n := len(a.Moves); n > 0 {
 			last := a.Moves[n-1]
 			category, updated = last.To, last.At
@@ -166,7 +183,7 @@ func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKe
 		if a.TalentPool {
 			pool = a.CreatedAt.Format(time.RFC3339Nano)
 		}
-		if category == CategoryWithdrawn {
+		if category == vivier.CategoryWithdrawn {
 			reason = a.Moves[len(a.Moves)-1].Reason
 		}
 		for i, v := range []string{strconv.FormatInt(a.AdministrationID, 10), offer, a.Email, string(category), stage, a.Source,
@@ -218,7 +235,7 @@ func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKe
 			fApp, fKey, fName, fType = append(fApp, id), append(fKey, fileKeys[i]), append(fName, a.CV.Name), append(fType, a.CV.ContentType)
 			fSize, fSHA, fText, fAt = append(fSize, a.CV.Size), append(fSHA, a.CV.SHA256), append(fText, a.CV.Text), append(fAt, a.CreatedAt.Format(time.RFC3339Nano))
 		}
-		events := append([]SeedMove{{At: a.CreatedAt, To: CategoryNew, Actor: "candidat·e"}}, a.Moves...)
+		events := append([]seedMove{{At: a.CreatedAt, To: vivier.CategoryNew, Actor: "candidat·e"}}, a.Moves...)
 		for j, m := range events {
 			stage, refusal := "", ""
 			if m.StageID != 0 {
@@ -231,7 +248,7 @@ func insertSeed(ctx context.Context, tx *sqlx.Tx, apps []SeedApplication, fileKe
 			eFrom, eTo, eStep, eReason = append(eFrom, string(m.From)), append(eTo, string(m.To)), append(eStep, m.Step), append(eReason, m.Reason)
 			eStage, eRefusal = append(eStage, stage), append(eRefusal, refusal)
 			// The receipt and the decisions were told to the candidate.
-			eSent = append(eSent, j == 0 || m.To == CategoryAccepted || m.To == CategoryRefused)
+			eSent = append(eSent, j == 0 || m.To == vivier.CategoryAccepted || m.To == vivier.CategoryRefused)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `

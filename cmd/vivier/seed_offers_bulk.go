@@ -1,4 +1,4 @@
-package vivier
+package main
 
 import (
 	"cmp"
@@ -12,13 +12,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"vivier"
 )
 
 // bulkBatch is how many offers one COPY transaction carries.
 const bulkBatch = 20000
 
-// BulkOffers inserts n published offers with COPY, for load tests and
+// bulkOffers inserts n published offers with COPY, for load tests and
 // benchmarks (`vivier seed --offers N`): no audit, no validation beyond the
 // table's checks. gen returns the i-th offer and must be safe to call from
 // several goroutines. Offer i is published (n-1-i)/n of 30 days ago, so that
@@ -34,20 +37,20 @@ const bulkBatch = 20000
 // foreign-key constraints, which would otherwise check every row one by one
 // (one query per row and per foreign key), and are checked in one pass when
 // added back. Do not run it next to other writers of offers.
-func (s *Store) BulkOffers(ctx context.Context, n int, gen func(i int) (adminID int64, o Offer)) (BulkTimes, error) {
-	var times BulkTimes
+func bulkOffers(ctx context.Context, db *sqlx.DB, n int, gen func(i int) (adminID int64, o vivier.Offer)) (bulkTimes, error) {
+	var times bulkTimes
 	var empty bool
-	if err := s.db.GetContext(ctx, &empty, `SELECT NOT EXISTS (SELECT 1 FROM offers)`); err != nil {
-		return times, wrap("BulkOffers", err)
+	if err := db.GetContext(ctx, &empty, `SELECT NOT EXISTS (SELECT 1 FROM offers)`); err != nil {
+		return times, bulkError("bulk offers", err)
 	}
 	var indexes, constraints []string
 	if empty && n >= 10*bulkBatch {
 		var err error
-		if constraints, err = s.dropOfferConstraints(ctx); err != nil {
-			return times, wrap("BulkOffers drop constraints", err)
+		if constraints, err = dropOfferConstraints(ctx, db); err != nil {
+			return times, bulkError("bulk offers drop constraints", err)
 		}
-		if indexes, err = s.dropOfferIndexes(ctx); err != nil {
-			return times, wrap("BulkOffers drop indexes", err)
+		if indexes, err = dropOfferIndexes(ctx, db); err != nil {
+			return times, bulkError("bulk offers drop indexes", err)
 		}
 	}
 	now := time.Now()
@@ -62,7 +65,7 @@ func (s *Store) BulkOffers(ctx context.Context, n int, gen func(i int) (adminID 
 		wg.Go(func() {
 			for start := range batches {
 				end := min(start+bulkBatch, n)
-				err := s.copyOffers(cctx, start, end, func(i int) (int64, Offer, time.Time) {
+				err := copyOffers(cctx, db, start, end, func(i int) (int64, vivier.Offer, time.Time) {
 					adminID, o := gen(i)
 					return adminID, o, now.Add(-time.Duration(float64(span) * float64(n-1-i) / float64(n)))
 				})
@@ -96,32 +99,32 @@ feed:
 	// Indexes come back even when the load failed: a table without them
 	// would make every later search crawl.
 	t := time.Now()
-	if err := s.createIndexes(ctx, indexes, workers); err != nil {
-		return times, wrap("BulkOffers create indexes", err)
+	if err := createIndexes(ctx, db, indexes, workers); err != nil {
+		return times, bulkError("bulk offers create indexes", err)
 	}
 	// One after the other: adding a constraint locks out the others.
 	for _, c := range constraints {
-		if err := s.createIndexes(ctx, []string{c}, 1); err != nil {
-			return times, wrap("BulkOffers add constraints", err)
+		if err := createIndexes(ctx, db, []string{c}, 1); err != nil {
+			return times, bulkError("bulk offers add constraints", err)
 		}
 	}
 	times.Indexes = time.Since(t)
 	if loadErr != nil {
-		return times, wrap("BulkOffers", loadErr)
+		return times, bulkError("bulk offers", loadErr)
 	}
-	_, err := s.db.ExecContext(ctx, `ANALYZE offers`)
-	return times, wrap("BulkOffers analyze", err)
+	_, err := db.ExecContext(ctx, `ANALYZE offers`)
+	return times, bulkError("bulk offers analyze", err)
 }
 
-// BulkTimes is where the time of a bulk load went.
-type BulkTimes struct {
+// bulkTimes is where the time of a bulk load went.
+type bulkTimes struct {
 	Copy, Indexes, Total time.Duration
 }
 
 // copyOffers loads offers [start, end) in one transaction on its own
 // connection.
-func (s *Store) copyOffers(ctx context.Context, start, end int, gen func(i int) (int64, Offer, time.Time)) error {
-	conn, err := s.db.Conn(ctx)
+func copyOffers(ctx context.Context, db *sqlx.DB, start, end int, gen func(i int) (int64, vivier.Offer, time.Time)) error {
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -156,7 +159,7 @@ func (s *Store) copyOffers(ctx context.Context, start, end int, gen func(i int) 
 	return tx.Commit()
 }
 
-func copyOffer(ctx context.Context, stmt *sql.Stmt, adminID int64, o *Offer, published time.Time) error {
+func copyOffer(ctx context.Context, stmt *sql.Stmt, adminID int64, o *vivier.Offer, published time.Time) error {
 	locs, err := json.Marshal(o.Locations)
 	if err != nil {
 		return err
@@ -168,25 +171,25 @@ func copyOffer(ctx context.Context, stmt *sql.Stmt, adminID int64, o *Offer, pub
 	_, err = stmt.ExecContext(ctx, adminID, string(o.Kind), "published", o.Reference, "bulk", string(o.Versant),
 		o.Title, o.OrganisationName, o.DomaineCode, pq.StringArray(o.Categories), o.ContractType,
 		pq.StringArray(o.ContractForms), o.Mission, o.Profile, string(locs), pq.StringArray(regions),
-		pq.StringArray(deps), o.Workplace, o.Experience, o.Management, published, o.EndAt, InclusiveForms(o.Title))
+		pq.StringArray(deps), o.Workplace, o.Experience, o.Management, published, o.EndAt, vivier.InclusiveForms(o.Title))
 	return err
 }
 
 // dropOfferIndexes drops the indexes of offers that back no constraint and
 // returns their definitions.
-func (s *Store) dropOfferIndexes(ctx context.Context) ([]string, error) {
+func dropOfferIndexes(ctx context.Context, db *sqlx.DB) ([]string, error) {
 	var defs []struct {
 		Name string `db:"name"`
 		Def  string `db:"def"`
 	}
-	if err := s.db.SelectContext(ctx, &defs, `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
+	if err := db.SelectContext(ctx, &defs, `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def
 		FROM pg_index i WHERE i.indrelid = 'offers'::regclass
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`); err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, d := range defs {
-		if _, err := s.db.ExecContext(ctx, `DROP INDEX `+pq.QuoteIdentifier(d.Name)); err != nil {
+		if _, err := db.ExecContext(ctx, `DROP INDEX `+pq.QuoteIdentifier(d.Name)); err != nil {
 			return out, err
 		}
 		out = append(out, d.Def)
@@ -196,19 +199,19 @@ func (s *Store) dropOfferIndexes(ctx context.Context) ([]string, error) {
 
 // dropOfferConstraints drops the unique and foreign-key constraints of
 // offers and returns the statements that add them back.
-func (s *Store) dropOfferConstraints(ctx context.Context) ([]string, error) {
+func dropOfferConstraints(ctx context.Context, db *sqlx.DB) ([]string, error) {
 	var defs []struct {
 		Name string `db:"name"`
 		Def  string `db:"def"`
 	}
-	if err := s.db.SelectContext(ctx, &defs, `SELECT conname AS name, pg_get_constraintdef(oid) AS def
+	if err := db.SelectContext(ctx, &defs, `SELECT conname AS name, pg_get_constraintdef(oid) AS def
 		FROM pg_constraint WHERE conrelid = 'offers'::regclass AND contype IN ('u', 'f')`); err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, d := range defs {
 		name := pq.QuoteIdentifier(d.Name)
-		if _, err := s.db.ExecContext(ctx, `ALTER TABLE offers DROP CONSTRAINT `+name); err != nil {
+		if _, err := db.ExecContext(ctx, `ALTER TABLE offers DROP CONSTRAINT `+name); err != nil {
 			return out, err
 		}
 		out = append(out, `ALTER TABLE offers ADD CONSTRAINT `+name+` `+d.Def)
@@ -218,7 +221,7 @@ func (s *Store) dropOfferConstraints(ctx context.Context) ([]string, error) {
 
 // createIndexes builds indexes over several connections, the biggest first
 // (GIN), each with enough memory to sort in one pass.
-func (s *Store) createIndexes(ctx context.Context, defs []string, workers int) error {
+func createIndexes(ctx context.Context, db *sqlx.DB, defs []string, workers int) error {
 	todo := make(chan string, len(defs))
 	// GIN indexes take longest: start them first.
 	slices.SortStableFunc(defs, func(a, b string) int {
@@ -234,7 +237,7 @@ func (s *Store) createIndexes(ctx context.Context, defs []string, workers int) e
 	for w := 0; w < min(workers, len(defs)); w++ {
 		wg.Go(func() {
 			for def := range todo {
-				err := s.withConn(ctx, func(conn *sql.Conn) error {
+				err := withConn(ctx, db, func(conn *sql.Conn) error {
 					if _, err := conn.ExecContext(ctx, `SET maintenance_work_mem = '1GB'`); err != nil {
 						return err
 					}
@@ -260,8 +263,8 @@ func cmpOr(a, b error) error {
 	return b
 }
 
-func (s *Store) withConn(ctx context.Context, fn func(*sql.Conn) error) error {
-	conn, err := s.db.Conn(ctx)
+func withConn(ctx context.Context, db *sqlx.DB, fn func(*sql.Conn) error) error {
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}
@@ -272,4 +275,12 @@ func (s *Store) withConn(ctx context.Context, fn func(*sql.Conn) error) error {
 		err = rerr
 	}
 	return err
+}
+
+// bulkError names the step of the load that failed.
+func bulkError(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", op, err)
 }
