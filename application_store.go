@@ -64,7 +64,7 @@ func (s *Store) Apply(ctx context.Context, sub *Submission, offer *Offer, files 
 	} else if ErrorCode(err) != ENOTFOUND {
 		return nil, false, err
 	}
-	if offer != nil && !OfferOpen(offer, time.Now()) {
+	if offer != nil && !OfferOpen(offer, s.now()) {
 		return nil, false, ErrOfferClosed
 	}
 	stored, err := putUploads(ctx, files, sub)
@@ -73,7 +73,7 @@ func (s *Store) Apply(ctx context.Context, sub *Submission, offer *Offer, files 
 	}
 	app = &Application{}
 	err = s.inTx(ctx, "Apply", func(tx *sqlx.Tx) error {
-		return insertApplication(ctx, tx, sub, offer, stored, app)
+		return insertApplication(ctx, tx, sub, offer, stored, app, s.now())
 	})
 	if err != nil {
 		for _, f := range stored {
@@ -120,7 +120,7 @@ func putUploads(ctx context.Context, files FileStore, sub *Submission) ([]stored
 	return stored, nil
 }
 
-func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer *Offer, stored []storedUpload, app *Application) error {
+func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer *Offer, stored []storedUpload, app *Application, now time.Time) error {
 	// The address's row is made once and never changed here: an anonymous
 	// request only adds an application, with the identity it sent.
 	candidateID, err := candidateOf(ctx, tx, sub.Email)
@@ -133,7 +133,6 @@ func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer 
 	}
 	var pool *time.Time
 	if sub.TalentPool {
-		now := time.Now()
 		pool = &now
 	}
 	err = tx.GetContext(ctx, app, `

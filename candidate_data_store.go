@@ -3,7 +3,6 @@ package vivier
 import (
 	"context"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
@@ -34,7 +33,7 @@ func (s *Store) SendCandidateMessage(ctx context.Context, candidateID, appID int
 	switch {
 	case app == nil:
 		return Errorf(ENOTFOUND, "Candidature introuvable.")
-	case !app.CanNudge(time.Now()):
+	case !app.CanNudge(s.now()):
 		return Errorf(ECONFLICT, "Vous pourrez relancer le recruteur à partir du %s, si votre candidature n'a pas reçu de réponse d'ici là.",
 			app.AnswerDue().Format("02/01/2006"))
 	}
@@ -137,7 +136,7 @@ func (s *Store) EraseCandidate(ctx context.Context, candidateID int64, files Fil
 			}
 			// The confirmation is the last email to this address: its
 			// payload carries it, the outbox purge removes it within a week.
-			if err := insertErasureDone(ctx, tx, candidateID, *email); err != nil {
+			if err := insertErasureDone(ctx, tx, candidateID, *email, s.now()); err != nil {
 				return err
 			}
 			if err := deleteJobAlertsOf(ctx, tx, *email); err != nil {

@@ -275,11 +275,11 @@ const cspClaimTTL = 10 * time.Minute
 func (s *Store) ClaimCSP(ctx context.Context, adminID int64, taskID string, limit int) ([]CSPClaim, error) {
 	var out []CSPClaim
 	err := s.db.SelectContext(ctx, &out, `
-		UPDATE csp_offers c SET claimed_by = $2, claimed_until = now() + $4 * interval '1 second'
+		UPDATE csp_offers c SET claimed_by = $2, claimed_until = $5::timestamptz + $4 * interval '1 second'
 		WHERE c.offer_id IN (SELECT offer_id FROM csp_offers WHERE administration_id = $1 AND pending IS NOT NULL
-			AND (claimed_by IS NULL OR claimed_by = $2 OR claimed_until < now())
+			AND (claimed_by IS NULL OR claimed_by = $2 OR claimed_until < $5)
 			ORDER BY requested_at, offer_id LIMIT $3 FOR UPDATE SKIP LOCKED)
-		RETURNING c.offer_id, c.pending, c.requested_at, c.sent_reference`, adminID, taskID, limit, cspClaimTTL.Seconds())
+		RETURNING c.offer_id, c.pending, c.requested_at, c.sent_reference`, adminID, taskID, limit, cspClaimTTL.Seconds(), s.now())
 	return out, wrap("ClaimCSP", err)
 }
 

@@ -124,8 +124,8 @@ func (s *Store) RequestMerge(ctx context.Context, adminID, keepID, otherID int64
 			return Errorf(ECONFLICT, "Les deux adresses ont postulé à une même offre : le regroupement n'est pas possible.")
 		}
 		err = tx.GetContext(ctx, &id, `INSERT INTO candidate_merges (administration_id, keep_id, other_id, matched, agent_email, expires_at)
-			VALUES ($1, $2, $3, $4, $5, now() + $6 * interval '1 second') ON CONFLICT DO NOTHING RETURNING id`,
-			adminID, keepID, otherID, strings.Join(matched, ", "), actor.Email, MergeLifetime.Seconds())
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id`,
+			adminID, keepID, otherID, strings.Join(matched, ", "), actor.Email, s.now().Add(MergeLifetime))
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(ECONFLICT, "Une demande de confirmation attend déjà la réponse de cette personne.")
 		}

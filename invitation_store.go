@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -28,7 +29,7 @@ func (s *Store) Invite(ctx context.Context, adminID int64, email string, role Ro
 		}
 		// A new invitation replaces those still pending for the address: an
 		// old link must not bring back an older role.
-		if err := expireInvitations(ctx, tx, adminID, email); err != nil {
+		if err := expireInvitations(ctx, tx, adminID, email, s.now()); err != nil {
 			return err
 		}
 		var by *int64
@@ -66,8 +67,8 @@ func (s *Store) PendingInvitations(ctx context.Context, adminID int64) ([]Invita
 	var out []Invitation
 	err := s.db.SelectContext(ctx, &out, `SELECT `+invitationColumns+`
 		FROM agent_invitations i JOIN administrations ad ON ad.id = i.administration_id
-		WHERE i.administration_id = $1 AND i.accepted_at IS NULL AND i.expires_at > now()
-		ORDER BY i.created_at DESC`, adminID)
+		WHERE i.administration_id = $1 AND i.accepted_at IS NULL AND i.expires_at > $2
+		ORDER BY i.created_at DESC`, adminID, s.now())
 	return out, wrap("PendingInvitations", err)
 }
 
@@ -155,7 +156,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, firstName, lastName
 		if _, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET accepted_at = now() WHERE id = $1`, inv.ID); err != nil {
 			return err
 		}
-		if err := expireInvitations(ctx, tx, inv.AdministrationID, inv.Email); err != nil {
+		if err := expireInvitations(ctx, tx, inv.AdministrationID, inv.Email, s.now()); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &inv.AdministrationID, Actor{AgentID: agent.ID, Email: agent.Email, IP: ip},
@@ -167,9 +168,9 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, firstName, lastName
 	return agent, nil
 }
 
-func expireInvitations(ctx context.Context, tx *sqlx.Tx, adminID int64, email string) error {
-	_, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET expires_at = now()
-		WHERE administration_id = $1 AND email = $2 AND accepted_at IS NULL AND expires_at > now()`, adminID, email)
+func expireInvitations(ctx context.Context, tx *sqlx.Tx, adminID int64, email string, now time.Time) error {
+	_, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET expires_at = $3
+		WHERE administration_id = $1 AND email = $2 AND accepted_at IS NULL AND expires_at > $3`, adminID, email, now)
 	return err
 }
 
@@ -177,8 +178,8 @@ func expireInvitations(ctx context.Context, tx *sqlx.Tx, adminID int64, email st
 func (s *Store) CancelInvitation(ctx context.Context, adminID, id int64, actor Actor) error {
 	return s.inTx(ctx, "CancelInvitation", func(tx *sqlx.Tx) error {
 		var email string
-		if err := tx.GetContext(ctx, &email, `UPDATE agent_invitations SET expires_at = now()
-			WHERE id = $1 AND administration_id = $2 AND accepted_at IS NULL AND expires_at > now() RETURNING email`, id, adminID); err != nil {
+		if err := tx.GetContext(ctx, &email, `UPDATE agent_invitations SET expires_at = $3
+			WHERE id = $1 AND administration_id = $2 AND accepted_at IS NULL AND expires_at > $3 RETURNING email`, id, adminID, s.now()); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "agent.invitation_cancelled", email, nil)

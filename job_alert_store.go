@@ -59,23 +59,23 @@ func (s *Store) JobAlertByID(ctx context.Context, id int64) (*JobAlert, error) {
 
 // AddJobAlertToken stores the digest of a token of the alert.
 func (s *Store) AddJobAlertToken(ctx context.Context, alertID int64, purpose string, hash []byte) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO job_alert_tokens (hash, alert_id, purpose) VALUES ($1, $2, $3)`, hash, alertID, purpose)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO job_alert_tokens (hash, alert_id, purpose, created_at) VALUES ($1, $2, $3, $4)`, hash, alertID, purpose, s.now())
 	return wrap("AddJobAlertToken", err)
 }
 
 // confirmationToken returns the alert a confirmation token names, or why it
 // names none; lock holds the token until the transaction ends.
-func confirmationToken(ctx context.Context, q sqlx.QueryerContext, token string, lock bool) (int64, error) {
+func confirmationToken(ctx context.Context, q sqlx.QueryerContext, token string, lock bool, now time.Time) (int64, error) {
 	var t struct {
 		AlertID int64 `db:"alert_id"`
 		Expired bool  `db:"expired"`
 	}
-	query := `SELECT alert_id, created_at <= now() - make_interval(secs => $2) AS expired
+	query := `SELECT alert_id, created_at <= $3::timestamptz - make_interval(secs => $2) AS expired
 		FROM job_alert_tokens WHERE hash = $1 AND purpose = 'confirmation'`
 	if lock {
 		query += ` FOR UPDATE`
 	}
-	err := sqlx.GetContext(ctx, q, &t, query, HashToken(token), JobAlertConfirmWindow.Seconds())
+	err := sqlx.GetContext(ctx, q, &t, query, HashToken(token), JobAlertConfirmWindow.Seconds(), now)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return 0, errAlertLink
@@ -91,7 +91,7 @@ func confirmationToken(ctx context.Context, q sqlx.QueryerContext, token string,
 // without confirming it: opening the link shows the alert, and only the
 // page's button confirms (mail scanners open links).
 func (s *Store) JobAlertByConfirmationToken(ctx context.Context, token string) (*JobAlert, error) {
-	id, err := confirmationToken(ctx, s.db, token, false)
+	id, err := confirmationToken(ctx, s.db, token, false, s.now())
 	if err != nil {
 		return nil, wrap("JobAlertByConfirmationToken", err)
 	}
@@ -107,7 +107,7 @@ func (s *Store) JobAlertByConfirmationToken(ctx context.Context, token string) (
 func (s *Store) ConfirmJobAlert(ctx context.Context, token string) (*JobAlert, error) {
 	var a JobAlert
 	err := s.inTx(ctx, "ConfirmJobAlert", func(tx *sqlx.Tx) error {
-		id, err := confirmationToken(ctx, tx, token, true)
+		id, err := confirmationToken(ctx, tx, token, true, s.now())
 		if err != nil {
 			return err
 		}

@@ -109,7 +109,7 @@ func (s *Store) UnsubscribeTargetByToken(ctx context.Context, token string) (*Un
 	var t UnsubscribeTarget
 	err := s.db.GetContext(ctx, &t, `SELECT u.agent_id, a.email, u.administration_id, d.name AS administration_name, d.slug AS administration_slug
 		FROM unsubscribe_tokens u JOIN agents a ON a.id = u.agent_id JOIN administrations d ON d.id = u.administration_id
-		WHERE u.token_hash = $1 AND u.created_at > $2`, HashToken(token), time.Now().Add(-unsubscribeTTL))
+		WHERE u.token_hash = $1 AND u.created_at > $2`, HashToken(token), s.now().Add(-unsubscribeTTL))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENOTFOUND, "Ce lien de désabonnement n'est plus valable. Connectez-vous pour choisir vos notifications.")
 	}

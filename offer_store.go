@@ -257,11 +257,11 @@ func (s *Store) PublishDueOffers(ctx context.Context) (published, closed int, er
 		}
 		var due, expired []dueOffer
 		if err := tx.SelectContext(ctx, &due, `SELECT id, administration_id, reference, 'published' AS to_status
-			FROM offers WHERE status = 'scheduled' AND publish_at <= now() FOR UPDATE SKIP LOCKED`); err != nil {
+			FROM offers WHERE status = 'scheduled' AND publish_at <= $1 FOR UPDATE SKIP LOCKED`, s.now()); err != nil {
 			return err
 		}
 		if err := tx.SelectContext(ctx, &expired, `SELECT id, administration_id, reference, 'closed' AS to_status
-			FROM offers WHERE status = 'published' AND end_at <= now() FOR UPDATE SKIP LOCKED`); err != nil {
+			FROM offers WHERE status = 'published' AND end_at <= $1 FOR UPDATE SKIP LOCKED`, s.now()); err != nil {
 			return err
 		}
 		due = append(due, expired...)

@@ -49,8 +49,8 @@ func (s *Store) SweepOutbox(ctx context.Context, limit int, after time.Duration,
 		if err := tx.SelectContext(ctx, &msgs, `
 			SELECT `+outboxColumns+` FROM outbox
 			WHERE relayed_at IS NOT NULL AND done_at IS NULL
-				AND coalesce(checked_at, relayed_at) <= now() - make_interval(secs => $2)
-			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit, after.Seconds()); err != nil {
+				AND coalesce(checked_at, relayed_at) <= $3::timestamptz - make_interval(secs => $2)
+			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit, after.Seconds(), s.now()); err != nil {
 			return err
 		}
 		for _, m := range msgs {
@@ -91,8 +91,8 @@ func (s *Store) UnfinishedOutbox(ctx context.Context, limit int) (OutboxUnfinish
 	var u OutboxUnfinished
 	var age float64
 	err := s.db.QueryRowxContext(ctx, `
-		SELECT count(*), coalesce(extract(epoch FROM now() - min(relayed_at)), 0)
-		FROM outbox WHERE relayed_at IS NOT NULL AND done_at IS NULL`).Scan(&u.Count, &age)
+		SELECT count(*), coalesce(extract(epoch FROM $1 - min(relayed_at)), 0)
+		FROM outbox WHERE relayed_at IS NOT NULL AND done_at IS NULL`, s.now()).Scan(&u.Count, &age)
 	if err != nil {
 		return u, wrap("UnfinishedOutbox", err)
 	}

@@ -40,8 +40,8 @@ func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMes
 		var msgs []OutboxMessage
 		if err := tx.SelectContext(ctx, &msgs, `
 			SELECT `+outboxColumns+`
-			FROM outbox WHERE relayed_at IS NULL AND next_attempt_at <= now()
-			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit); err != nil {
+			FROM outbox WHERE relayed_at IS NULL AND next_attempt_at <= $2
+			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit, s.now()); err != nil {
 			return err
 		}
 		var done []int64
@@ -50,8 +50,8 @@ func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMes
 				// Waits 2, 4, 8 … seconds, at most five minutes.
 				if _, err := tx.ExecContext(ctx, `
 					UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-						next_attempt_at = now() + least(interval '1 second' * power(2, attempts + 1), interval '5 minutes')
-					WHERE id = $1`, m.ID, rerr.Error()); err != nil {
+						next_attempt_at = $3::timestamptz + least(interval '1 second' * power(2, attempts + 1), interval '5 minutes')
+					WHERE id = $1`, m.ID, rerr.Error(), s.now()); err != nil {
 					return err
 				}
 				break
@@ -79,8 +79,8 @@ func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMes
 func (s *Store) OutboxBacklog(ctx context.Context) (count int, oldest time.Duration, err error) {
 	var age float64
 	err = s.db.QueryRowxContext(ctx, `
-		SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)), 0)
-		FROM outbox WHERE relayed_at IS NULL`).Scan(&count, &age)
+		SELECT count(*), coalesce(extract(epoch FROM $1 - min(created_at)), 0)
+		FROM outbox WHERE relayed_at IS NULL`, s.now()).Scan(&count, &age)
 	return count, time.Duration(age * float64(time.Second)), wrap("OutboxBacklog", err)
 }
 

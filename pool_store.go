@@ -11,9 +11,12 @@ import (
 )
 
 // poolConsent is the condition on an application a for its candidate to be
-// in the pool of administration $1: a consent that has not lapsed.
-const poolConsent = `a.administration_id = $1 AND a.talent_pool_at IS NOT NULL AND a.category <> 'anonymisee'
-	AND a.talent_pool_at >= now() - make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1))`
+// in the pool of administration $1: a consent that has not lapsed at the
+// time the parameter now names (the store's clock).
+func poolConsent(now string) string {
+	return `a.administration_id = $1 AND a.talent_pool_at IS NOT NULL AND a.category <> 'anonymisee'
+	AND a.talent_pool_at >= ` + now + `::timestamptz - make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1))`
+}
 
 // TalentPool returns a page of the administration's talent pool and how many
 // candidates match. q searches the name, the words of the CVs sent to the
@@ -30,7 +33,7 @@ func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page in
 	// CV matches (the GIN index), and the count beside the page.
 	var out []PoolCandidate
 	err := s.db.SelectContext(ctx, &out, `
-		WITH consent AS (SELECT a.candidate_id, max(a.talent_pool_at) AS at FROM applications a WHERE `+poolConsent+`
+		WITH consent AS (SELECT a.candidate_id, max(a.talent_pool_at) AS at FROM applications a WHERE `+poolConsent("$6")+`
 			GROUP BY a.candidate_id),
 		last AS (SELECT DISTINCT ON (a.candidate_id) a.candidate_id, a.first_name, a.last_name, o.title, m.label AS metier, a.created_at
 			FROM applications a JOIN consent k ON k.candidate_id = a.candidate_id
@@ -45,7 +48,7 @@ func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page in
 		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
 		AND ($2 = '' OR (last.first_name || ' ' || last.last_name) ILIKE $3 OR (last.last_name || ' ' || last.first_name) ILIKE $3
 			OR last.title ILIKE $3 OR last.metier ILIKE $3 OR c.id IN (SELECT candidate_id FROM cv))
-		ORDER BY last.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`, adminID, q, like, PoolPageSize, (page-1)*PoolPageSize)
+		ORDER BY last.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`, adminID, q, like, PoolPageSize, (page-1)*PoolPageSize, s.now())
 	if err != nil {
 		return nil, 0, wrap("TalentPool", err)
 	}
@@ -87,7 +90,7 @@ func (s *Store) InviteFromPool(ctx context.Context, adminID, candidateID, offerI
 	err := s.inTx(ctx, "InviteFromPool", func(tx *sqlx.Tx) error {
 		var inPool bool
 		if err := tx.GetContext(ctx, &inPool, `SELECT EXISTS (SELECT 1 FROM applications a JOIN candidates c ON c.id = a.candidate_id
-			WHERE a.candidate_id = $2 AND c.erased_at IS NULL AND c.email IS NOT NULL AND `+poolConsent+`)`, adminID, candidateID); err != nil {
+			WHERE a.candidate_id = $2 AND c.erased_at IS NULL AND c.email IS NOT NULL AND `+poolConsent("$3")+`)`, adminID, candidateID, s.now()); err != nil {
 			return err
 		}
 		if !inPool {
@@ -143,9 +146,9 @@ func (s *Store) PoolInvitationByID(ctx context.Context, id int64) (*PoolInvitati
 			coalesce((SELECT a.first_name FROM applications a WHERE a.candidate_id = c.id AND a.administration_id = i.administration_id
 				ORDER BY a.created_at DESC, a.id DESC LIMIT 1), '') AS first_name, c.email,
 			o.id AS offer_id, o.title AS offer_title, o.status AS offer_status,
-			EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id AND `+strings.ReplaceAll(poolConsent, "$1", "i.administration_id")+`) AS consented
+			EXISTS (SELECT 1 FROM applications a WHERE a.candidate_id = c.id AND `+strings.ReplaceAll(poolConsent("$2"), "$1", "i.administration_id")+`) AS consented
 		FROM pool_invitations i JOIN candidates c ON c.id = i.candidate_id JOIN offers o ON o.id = i.offer_id
-		JOIN administrations ad ON ad.id = i.administration_id WHERE i.id = $1`, id)
+		JOIN administrations ad ON ad.id = i.administration_id WHERE i.id = $1`, id, s.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENOTFOUND, "Invitation introuvable.")
 	}

@@ -79,15 +79,15 @@ func (s *Store) ApplicationMessageByID(ctx context.Context, appID, msgID int64) 
 // NoteDataExport queues the email that tells a candidate a copy of their
 // data was taken from their space: a link forwarded by mistake shows.
 func (s *Store) NoteDataExport(ctx context.Context, candidateID int64) error {
-	msg, err := NewOutboxMessage(TaskDataExport, "critical", CandidateTask{CandidateID: candidateID, At: time.Now()})
+	msg, err := NewOutboxMessage(TaskDataExport, "critical", CandidateTask{CandidateID: candidateID, At: s.now()})
 	if err != nil {
 		return err
 	}
 	return s.AddOutbox(ctx, &msg)
 }
 
-func insertErasureDone(ctx context.Context, tx *sqlx.Tx, candidateID int64, email string) error {
-	msg, err := NewOutboxMessage(TaskErasureDone, "critical", CandidateTask{CandidateID: candidateID, Email: email, At: time.Now()})
+func insertErasureDone(ctx context.Context, tx *sqlx.Tx, candidateID int64, email string, at time.Time) error {
+	msg, err := NewOutboxMessage(TaskErasureDone, "critical", CandidateTask{CandidateID: candidateID, Email: email, At: at})
 	if err != nil {
 		return err
 	}

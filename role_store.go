@@ -110,9 +110,9 @@ func (s *Store) RemoveAgent(ctx context.Context, adminID, agentID int64, actor A
 			return err
 		}
 		// A pending invitation must not bring the agent back.
-		if _, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET expires_at = now()
-			WHERE administration_id = $1 AND accepted_at IS NULL AND expires_at > now()
-			  AND email = (SELECT email FROM agents WHERE id = $2)`, adminID, agentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE agent_invitations SET expires_at = $3
+			WHERE administration_id = $1 AND accepted_at IS NULL AND expires_at > $3
+			  AND email = (SELECT email FROM agents WHERE id = $2)`, adminID, agentID, s.now()); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "agent.removed", AgentSubject(agentID), map[string]any{"avant": before})

@@ -19,8 +19,8 @@ func (ss *SessionStorage) Get(key string) ([]byte, error) {
 	var data []byte
 	err := ss.store.db.QueryRowContext(ctx, `
 		SELECT data FROM http_sessions
-		WHERE namespace = $1 AND key_hash = $2 AND (expires_at IS NULL OR expires_at > now()) AND revoked_at IS NULL`,
-		ss.namespace, sessionKey(key)).Scan(&data)
+		WHERE namespace = $1 AND key_hash = $2 AND (expires_at IS NULL OR expires_at > $3) AND revoked_at IS NULL`,
+		ss.namespace, sessionKey(key), ss.store.now()).Scan(&data)
 	if err != nil {
 		if ErrorCode(wrap("", err)) == ENOTFOUND {
 			return nil, nil
@@ -39,7 +39,7 @@ func (ss *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	defer cancel()
 	var expires *time.Time
 	if exp > 0 {
-		t := time.Now().Add(exp)
+		t := ss.store.now().Add(exp)
 		expires = &t
 	}
 	_, err := ss.store.db.ExecContext(ctx, `
@@ -56,9 +56,9 @@ func (ss *SessionStorage) Delete(key string) error {
 	ctx, cancel := ss.ctx()
 	defer cancel()
 	// Marked, not deleted: a request in flight must not write it back.
-	_, err := ss.store.db.ExecContext(ctx, `UPDATE http_sessions SET revoked_at = now(), data = ''::bytea
+	_, err := ss.store.db.ExecContext(ctx, `UPDATE http_sessions SET revoked_at = $3, data = ''::bytea
 		WHERE namespace = $1 AND key_hash = $2 AND revoked_at IS NULL`,
-		ss.namespace, sessionKey(key))
+		ss.namespace, sessionKey(key), ss.store.now())
 	return wrap("SessionStorage.Delete", err)
 }
 
@@ -72,7 +72,7 @@ func (ss *SessionStorage) Reset() error {
 
 // PurgeExpiredSessions deletes expired sessions and tokens.
 func (s *Store) PurgeExpiredSessions(ctx context.Context) (int64, error) {
-	res, err := s.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE expires_at < now() OR revoked_at < now() - interval '1 day'`)
+	res, err := s.db.ExecContext(ctx, `DELETE FROM http_sessions WHERE expires_at < $1 OR revoked_at < $1::timestamptz - interval '1 day'`, s.now())
 	if err != nil {
 		return 0, wrap("PurgeExpiredSessions", err)
 	}
@@ -100,8 +100,8 @@ func (s *Store) AgentSessions(ctx context.Context, agentID int64, currentCookie 
 		UpdatedAt  time.Time  `db:"updated_at"`
 	}
 	err := s.db.SelectContext(ctx, &rows, `SELECT key_hash, ip, user_agent, signed_in_at, updated_at FROM http_sessions
-		WHERE namespace = 'session' AND agent_id = $1 AND (expires_at IS NULL OR expires_at > now()) AND revoked_at IS NULL
-		ORDER BY updated_at DESC`, agentID)
+		WHERE namespace = 'session' AND agent_id = $1 AND (expires_at IS NULL OR expires_at > $2) AND revoked_at IS NULL
+		ORDER BY updated_at DESC`, agentID, s.now())
 	if err != nil {
 		return nil, wrap("AgentSessions", err)
 	}

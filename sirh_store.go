@@ -337,9 +337,9 @@ func (s *Store) SealSIRHBatch(ctx context.Context, b *SIRHBatch, checksum string
 // worker delivers it.
 func (s *Store) LeaseSIRHBatch(ctx context.Context, adminID, id int64, d time.Duration) (*SIRHBatch, error) {
 	var b SIRHBatch
-	err := s.db.GetContext(ctx, &b, `UPDATE sirh_batches SET leased_until = now() + $3 * interval '1 millisecond'
-		WHERE id = $1 AND administration_id = $2 AND (leased_until IS NULL OR leased_until < now())
-		RETURNING `+sirhBatchColumns+`, '' AS last_answer`, id, adminID, d.Milliseconds())
+	err := s.db.GetContext(ctx, &b, `UPDATE sirh_batches SET leased_until = $4::timestamptz + $3 * interval '1 millisecond'
+		WHERE id = $1 AND administration_id = $2 AND (leased_until IS NULL OR leased_until < $4)
+		RETURNING `+sirhBatchColumns+`, '' AS last_answer`, id, adminID, d.Milliseconds(), s.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		if _, err := s.SIRHBatchByID(ctx, adminID, id); err != nil {
 			return nil, err

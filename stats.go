@@ -74,27 +74,6 @@ type Stats struct {
 // StatsOffersWithoutLimit bounds the list of offers without applications.
 const StatsOffersWithoutLimit = 500
 
-// statsQuery is one query of the page and where its rows go.
-type statsQuery struct {
-	name string
-	sql  string
-	args []any
-	dest any  // a struct for a one-row query, a slice otherwise
-	one  bool // one row
-}
-
-// statsQueries are the queries of the page, filling st; counts then go to
-// their tables with statsSplitCounts.
-func statsQueries(f StatsFilter, st *Stats, counts *[]statsKeyCount) []statsQuery {
-	args := []any{f.AdministrationID, f.ScopeID, f.WithChildren, f.From, f.To, f.OfferID}
-	return []statsQuery{
-		{name: "summary", sql: statsScope + statsSummarySQL, args: args, dest: st, one: true},
-		{name: "counts", sql: statsScope + statsCountsSQL, args: args, dest: counts},
-		{name: "steps", sql: statsScope + statsStepsSQL, args: args, dest: &st.Steps},
-		{name: "offers", sql: statsScope + statsOffersWithoutSQL, args: append(args, StatsOffersWithoutLimit+1), dest: &st.OffersWithout},
-	}
-}
-
 // statsKeyCount is a bar of one of the count tables, named by kind.
 type statsKeyCount struct {
 	Kind string `db:"kind"`

@@ -22,7 +22,7 @@ func ExplainStatistics(ctx context.Context, s *Store, f StatsFilter) ([]StatsPla
 	}
 	defer tx.Rollback()
 	var out []StatsPlan
-	for _, q := range statsQueries(f, &Stats{}, &[]statsKeyCount{}) {
+	for _, q := range statsQueries(f, s.now(), &Stats{}, &[]statsKeyCount{}) {
 		var lines []string
 		if err := tx.SelectContext(ctx, &lines, "EXPLAIN (ANALYZE, BUFFERS) "+q.sql, q.args...); err != nil {
 			return nil, wrap("ExplainStatistics "+q.name, err)

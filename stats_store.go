@@ -3,6 +3,7 @@ package vivier
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -47,7 +48,7 @@ func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Stats, error) {
 		return nil, err
 	}
 	var counts []statsKeyCount
-	for _, q := range statsQueries(f, st, &counts) {
+	for _, q := range statsQueries(f, s.now(), st, &counts) {
 		if err := q.run(ctx, tx); err != nil {
 			return nil, wrap("Statistics "+q.name, err)
 		}
@@ -148,7 +149,7 @@ const statsSummarySQL = `,
 		count(hired_at) AS hired,
 		percentile_cont(0.5) WITHIN GROUP (ORDER BY hire_days) AS hire_median_days,
 		avg(hire_days)::float8 AS hire_avg_days,
-		count(*) FILTER (WHERE answered_at IS NOT NULL OR due_at <= now()) AS due,
+		count(*) FILTER (WHERE answered_at IS NOT NULL OR due_at <= $7) AS due,
 		count(*) FILTER (WHERE answered_at <= due_at) AS in_time,
 		(SELECT coalesce(min(response_days), 0) FROM administrations WHERE id IN (SELECT id FROM scope)) AS response_days_min,
 		(SELECT coalesce(max(response_days), 0) FROM administrations WHERE id IN (SELECT id FROM scope)) AS response_days_max
@@ -237,4 +238,25 @@ func (s *Store) StatsOffers(ctx context.Context, adminID int64) ([]StatsOffer, e
 		WHERE o.administration_id IN (SELECT id FROM tree) AND o.published_at IS NOT NULL
 		ORDER BY o.published_at DESC, o.id DESC LIMIT 2000`, adminID)
 	return out, wrap("StatsOffers", err)
+}
+
+// statsQuery is one query of the page and where its rows go.
+type statsQuery struct {
+	name string
+	sql  string
+	args []any
+	dest any  // a struct for a one-row query, a slice otherwise
+	one  bool // one row
+}
+
+// statsQueries are the queries of the page, filling st; counts then go to
+// their tables with statsSplitCounts.
+func statsQueries(f StatsFilter, now time.Time, st *Stats, counts *[]statsKeyCount) []statsQuery {
+	args := []any{f.AdministrationID, f.ScopeID, f.WithChildren, f.From, f.To, f.OfferID}
+	return []statsQuery{
+		{name: "summary", sql: statsScope + statsSummarySQL, args: append(args, now), dest: st, one: true},
+		{name: "counts", sql: statsScope + statsCountsSQL, args: args, dest: counts},
+		{name: "steps", sql: statsScope + statsStepsSQL, args: args, dest: &st.Steps},
+		{name: "offers", sql: statsScope + statsOffersWithoutSQL, args: append(args, StatsOffersWithoutLimit+1), dest: &st.OffersWithout},
+	}
 }

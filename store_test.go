@@ -121,20 +121,27 @@ func TestOutboxRelayTakesEachRowOnce(t *testing.T) {
 		}
 	}
 	// Three relays at once, each locking its batch: every row is seen by
-	// exactly one of them.
+	// exactly one of them. Each relay holds its first batch until the three
+	// hold one, so that they overlap.
 	var mu sync.Mutex
 	seen := map[int64]int{}
-	var wg sync.WaitGroup
+	var wg, holding sync.WaitGroup
+	holding.Add(3)
 	for w := 0; w < 3; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			first := true
 			for {
 				n, err := s.RelayOutbox(ctx, 4, func(m vivier.OutboxMessage) error {
 					mu.Lock()
 					seen[m.ID]++
 					mu.Unlock()
-					time.Sleep(time.Millisecond)
+					if first {
+						first = false
+						holding.Done()
+						holding.Wait()
+					}
 					return nil
 				})
 				if err != nil {
@@ -222,7 +229,9 @@ func TestSendOnce(t *testing.T) {
 	if sends != 1 {
 		t.Fatalf("send called %d times, want 1", sends)
 	}
-	// Concurrent attempts with one key: one sends, the others wait then skip.
+	// Concurrent attempts with one key: one sends, the others wait then
+	// skip. The one that sends holds its row until the four others wait
+	// for it.
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	count := 0
@@ -235,7 +244,7 @@ func TestSendOnce(t *testing.T) {
 					mu.Lock()
 					count++
 					mu.Unlock()
-					time.Sleep(20 * time.Millisecond)
+					waitForLockWaiters(t, s, 4)
 					return "x", nil
 				})
 			if err != nil {
@@ -270,12 +279,17 @@ func TestSessionStorage(t *testing.T) {
 	if err := s.DB().Get(&raw, `SELECT count(*) FROM http_sessions WHERE key_hash = convert_to('cookie-value', 'UTF8')`); err != nil || raw != 0 {
 		t.Fatal("a session key is stored in clear")
 	}
-	if err := sess.Set("expired", []byte("x"), time.Millisecond); err != nil {
+	now := time.Now()
+	s.SetClock(func() time.Time { return now })
+	if err := sess.Set("expired", []byte("x"), time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(10 * time.Millisecond)
-	if b, _ := sess.Get("expired"); b != nil {
-		t.Fatal("an expired value is returned")
+	if b, err := sess.Get("expired"); err != nil || string(b) != "x" {
+		t.Fatalf("Get before expiry = %q, %v", b, err)
+	}
+	now = now.Add(2 * time.Minute)
+	if b, err := sess.Get("expired"); err != nil || b != nil {
+		t.Fatalf("Get after expiry = %q, %v; want nothing", b, err)
 	}
 	if n, err := s.PurgeExpiredSessions(context.Background()); err != nil || n != 1 {
 		t.Fatalf("PurgeExpiredSessions = %d, %v; want 1", n, err)
@@ -285,5 +299,31 @@ func TestSessionStorage(t *testing.T) {
 	}
 	if b, _ := sess.Get("cookie-value"); b != nil {
 		t.Fatal("a deleted value is returned")
+	}
+}
+
+// waitForLockWaiters returns once n sessions of the test's database wait
+// for a lock, or fails the test after ten seconds.
+func waitForLockWaiters(t *testing.T, s *vivier.Store, n int) {
+	t.Helper()
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(10 * time.Second)
+	for {
+		var waiting int
+		if err := s.DB().Get(&waiting, `SELECT count(*) FROM pg_stat_activity
+			WHERE datname = current_database() AND wait_event_type = 'Lock'`); err != nil {
+			t.Error(err)
+			return
+		}
+		if waiting >= n {
+			return
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Errorf("%d sessions wait for a lock after 10s, want %d", waiting, n)
+			return
+		}
 	}
 }

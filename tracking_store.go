@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -55,7 +54,7 @@ func (s *Store) CandidateByToken(ctx context.Context, token string) (*TrackingAc
 	var c TrackingAccess
 	err := s.db.GetContext(ctx, &c, `SELECT c.id, c.email, c.created_at, c.erased_at, l.application_id AS link_application_id
 		FROM tracking_links l JOIN candidates c ON c.id = l.candidate_id
-		WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.erased_at IS NULL AND `+trackingLinkAlive, HashToken(token), time.Now())
+		WHERE l.token_hash = $1 AND l.revoked_at IS NULL AND c.erased_at IS NULL AND `+trackingLinkAlive, HashToken(token), s.now())
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrTrackingLinkExpired
 	}

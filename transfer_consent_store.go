@@ -47,8 +47,8 @@ func (s *Store) ProposeTransfer(ctx context.Context, adminID, appID int64, slug 
 		}
 		err = tx.GetContext(ctx, &id, `INSERT INTO application_transfers (application_id, from_administration_id, to_administration_id,
 				agent_email, expires_at)
-			VALUES ($1, $2, $3, $4, now() + $5 * interval '1 second') ON CONFLICT DO NOTHING RETURNING id`,
-			a.ID, adminID, target.ID, actor.Email, TransferLifetime.Seconds())
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING id`,
+			a.ID, adminID, target.ID, actor.Email, s.now().Add(TransferLifetime))
 		if errors.Is(err, sql.ErrNoRows) {
 			return Errorf(ECONFLICT, "Un transfert de cette candidature attend déjà la réponse de la personne candidate.")
 		}
