@@ -62,8 +62,8 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 	if err != nil || len(entries) != 1 || entries[0].ActionLabel() != "Connexion" || entries[0].IP != "10.0.0.1" {
 		t.Fatalf("AuditLog = %+v, %v", entries, err)
 	}
-	if got, _ := s.AuditLog(ctx, a.ID, vivier.AuditFilter{Action: "agent.removed"}); len(got) != 0 {
-		t.Fatal("the action filter does not filter")
+	if got, err := s.AuditLog(ctx, a.ID, vivier.AuditFilter{Action: "agent.removed"}); err != nil || len(got) != 0 {
+		t.Fatalf("the action filter does not filter (%v)", err)
 	}
 }
 
@@ -98,15 +98,15 @@ func TestStoreScopesByAdministration(t *testing.T) {
 	if err := s.SetChildStatus(ctx, b.ID, aChild.ID, "suspended", vivier.Actor{}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Fatalf("SetChildStatus through b = %v", err)
 	}
-	if list, _ := s.AgentsOfAdministration(ctx, b.ID); len(list) != 0 {
-		t.Fatal("b lists a's agent")
+	if list, err := s.AgentsOfAdministration(ctx, b.ID); err != nil || len(list) != 0 {
+		t.Fatalf("b lists a's agent (%v)", err)
 	}
 	// Through a, all of it works.
 	if err := s.ChangeRole(ctx, a.ID, agent.ID, vivier.RoleRecruteur, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if list, _ := s.AgentsOfAdministration(ctx, a.ID); len(list) != 1 || list[0].Roles[0] != vivier.RoleRecruteur {
-		t.Fatalf("AgentsOfAdministration(a) = %+v", list)
+	if list, err := s.AgentsOfAdministration(ctx, a.ID); err != nil || len(list) != 1 || list[0].Roles[0] != vivier.RoleRecruteur {
+		t.Fatalf("AgentsOfAdministration(a) = %+v (%v)", list, err)
 	}
 	if err := s.SetChildStatus(ctx, a.ID, aChild.ID, "suspended", vivier.Actor{}); err != nil {
 		t.Fatal(err)

@@ -118,7 +118,9 @@ func TestApply(t *testing.T) {
 	if r, err := files.Open(ctx, key); err != nil {
 		t.Fatalf("stored file: %v", err)
 	} else {
-		r.Close()
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// The same email again, from a new form: not recorded, and the address
 	// is told by email (the page says nothing: candidate/apply.go).
@@ -137,7 +139,10 @@ func TestApply(t *testing.T) {
 	if err := s.MoveOffer(ctx, a.ID, o.ID, vivier.OfferClosed, vivier.Actor{Email: "r@a.fr"}); err != nil {
 		t.Fatal(err)
 	}
-	o, _ = s.OfferByID(ctx, a.ID, o.ID)
+	o, err = s.OfferByID(ctx, a.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, _, err := s.Apply(ctx, submission(t, "autre@exemple.fr"), o, files); err != vivier.ErrOfferClosed {
 		t.Fatalf("closed offer: %v", err)
 	}

@@ -83,19 +83,25 @@ func TestBrandVersionsAndRestore(t *testing.T) {
 	if v, err := s.PublishBrand(ctx, a.ID, who); err != nil || v != 2 {
 		t.Fatalf("second publication = %d, %v", v, err)
 	}
-	if page, _ := s.BrandPage(ctx, a.ID); page.Unpublished {
-		t.Error("just after publication, the draft reads as changed")
+	if page, err := s.BrandPage(ctx, a.ID); err != nil || page.Unpublished {
+		t.Errorf("just after publication, the draft reads as changed (%v)", err)
 	}
 
 	// Restoring copies into the draft; the public page waits for a publication.
 	if err := s.RestoreBrandVersion(ctx, a.ID, 1, who); err != nil {
 		t.Fatal(err)
 	}
-	page, _ := s.BrandPage(ctx, a.ID)
+	page, err := s.BrandPage(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !page.Unpublished {
 		t.Error("a restored older version does not read as unpublished changes")
 	}
-	pub, _ = s.PublishedBrandBySlug(ctx, a.Slug)
+	pub, err = s.PublishedBrandBySlug(ctx, a.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if page.Draft.Hero().Title != "Première" || pub.Content.V.Hero().Title != "Deuxième" || page.PublishedVersion != 2 {
 		t.Fatalf("after restoring v1: draft %q, public %q (v%d)", page.Draft.Hero().Title, pub.Content.V.Hero().Title, page.PublishedVersion)
 	}
@@ -106,7 +112,10 @@ func TestBrandVersionsAndRestore(t *testing.T) {
 	if err := s.RestoreBrandVersion(ctx, a.ID, 9, who); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Fatalf("restoring a missing version: %v", err)
 	}
-	log, _ := s.AuditLog(ctx, a.ID, vivier.AuditFilter{})
+	log, err := s.AuditLog(ctx, a.ID, vivier.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	actions := map[string]int{}
 	for _, e := range log {
 		actions[e.Action]++
@@ -177,8 +186,8 @@ func TestAccentContrast(t *testing.T) {
 			t.Errorf("CheckAccent(%s): %v", c.accent, err)
 		}
 	}
-	if r, _ := vivier.Contrast("#000000", "#ffffff"); r < 20.9 || r > 21.1 {
-		t.Errorf("black on white = %.2f, want 21", r)
+	if r, err := vivier.Contrast("#000000", "#ffffff"); err != nil || r < 20.9 || r > 21.1 {
+		t.Errorf("black on white = %.2f, want 21 (%v)", r, err)
 	}
 }
 

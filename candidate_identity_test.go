@@ -169,7 +169,10 @@ func TestTransferNeedsCandidateConsent(t *testing.T) {
 			got.FirstName != "Inès" || got.Phone != "+33612345678" {
 			t.Errorf("received in B: %+v", got.Application)
 		}
-		orig, _ := s.ApplicationForAgents(ctx, a.ID, app.ID)
+		orig, err := s.ApplicationForAgents(ctx, a.ID, app.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if orig.Category != vivier.CategoryTransferred || orig.Files[0].Key == got.Files[0].Key {
 			t.Errorf("original after the transfer: %+v", orig.Application)
 		}
@@ -229,8 +232,8 @@ func TestTransferNeedsCandidateConsent(t *testing.T) {
 		if inB() != before {
 			t.Error("B received an expired transfer")
 		}
-		if list, _ := s.ApplicationTransfers(ctx, a.ID, app.ID); len(list) != 1 || list[0].Outcome != "expiree" {
-			t.Errorf("transfers = %+v", list)
+		if list, err := s.ApplicationTransfers(ctx, a.ID, app.ID); err != nil || len(list) != 1 || list[0].Outcome != "expiree" {
+			t.Errorf("transfers = %+v (%v)", list, err)
 		}
 		if n := countWhere(t, s, `SELECT count(*) FROM application_events WHERE application_id = $1 AND actor = 'tâche planifiée'
 			AND reason LIKE 'Transfert à B annulé%'`, app.ID); n != 1 {
@@ -259,8 +262,8 @@ func TestMergeNeverMovesOwnershipWithoutBothConfirmations(t *testing.T) {
 		t.Fatalf("pairs = %+v", pairs)
 	}
 	// B compares only what was sent to B: one candidate, no pair.
-	if pb, _ := s.Duplicates(ctx, b.ID); len(pb) != 0 {
-		t.Errorf("B's duplicates = %+v", pb)
+	if pb, err := s.Duplicates(ctx, b.ID); err != nil || len(pb) != 0 {
+		t.Errorf("B's duplicates = %+v (%v)", pb, err)
 	}
 	if _, err := s.RequestMerge(ctx, b.ID, x.CandidateID, y.CandidateID, actor); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("B asks to merge A's candidates = %v", err)

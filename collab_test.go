@@ -110,19 +110,22 @@ func TestNotesMentionAndScope(t *testing.T) {
 	if _, _, err := s.AddNote(ctx, a.ID, ids[0], "   ", vivier.Scope{}, act(ag["rh"])); vivier.ErrorCode(err) != vivier.EINVALID {
 		t.Errorf("empty note: %v", err)
 	}
-	notes, _ := s.Notes(ctx, a.ID, ids[0])
+	notes, err := s.Notes(ctx, a.ID, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(notes) != 2 || notes[0].AuthorName != "Rémi Hérault" {
 		t.Fatalf("notes = %+v", notes)
 	}
-	if notes, _ := s.Notes(ctx, b.ID, ids[0]); len(notes) != 0 {
-		t.Errorf("B reads A's notes")
+	if notes, err := s.Notes(ctx, b.ID, ids[0]); err != nil || len(notes) != 0 {
+		t.Errorf("B reads A's notes (%v)", err)
 	}
 	// Erasing the application erases what was written about the person.
 	if _, err := s.DB().ExecContext(ctx, `UPDATE applications SET category = 'anonymisee', stage_id = NULL WHERE id = $1`, ids[0]); err != nil {
 		t.Fatal(err)
 	}
-	if notes, _ := s.Notes(ctx, a.ID, ids[0]); len(notes) != 0 {
-		t.Errorf("notes survive the erasure: %+v", notes)
+	if notes, err := s.Notes(ctx, a.ID, ids[0]); err != nil || len(notes) != 0 {
+		t.Errorf("notes survive the erasure: %+v (%v)", notes, err)
 	}
 }
 
@@ -164,12 +167,18 @@ func TestRatingsVisibility(t *testing.T) {
 	if err := s.Rate(ctx, a.ID, app, 3, "", act(ag["jury"])); err != nil {
 		t.Fatal(err)
 	}
-	r, _ = s.RatingsOf(ctx, a.ID, app, ag["jury"].ID, true)
+	r, err = s.RatingsOf(ctx, a.ID, app, ag["jury"].ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r.Hidden || len(r.Others) != 2 || r.Mine == nil || r.Mine.Score != 3 || r.AverageText() != "3,0" {
 		t.Fatalf("jury after rating: %+v", r)
 	}
 	// A recruiter sees all, with the average.
-	r, _ = s.RatingsOf(ctx, a.ID, app, ag["rh2"].ID, false)
+	r, err = s.RatingsOf(ctx, a.ID, app, ag["rh2"].ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r.Count != 3 || r.Average != 3 || r.Mine.Comment != "Réservé" {
 		t.Fatalf("recruiter: %+v", r)
 	}
@@ -177,11 +186,11 @@ func TestRatingsVisibility(t *testing.T) {
 	if err := s.Rate(ctx, a.ID, app, 1, "", act(ag["jury"])); err != nil {
 		t.Fatal(err)
 	}
-	if r, _ = s.RatingsOf(ctx, a.ID, app, 0, false); r.Count != 3 || r.AverageText() != "2,3" {
-		t.Fatalf("after a new rating: %+v", r)
+	if r, err = s.RatingsOf(ctx, a.ID, app, 0, false); err != nil || r.Count != 3 || r.AverageText() != "2,3" {
+		t.Fatalf("after a new rating: %+v (%v)", r, err)
 	}
-	if r, _ = s.RatingsOf(ctx, b.ID, app, 0, false); r.Count != 0 {
-		t.Errorf("B reads A's ratings")
+	if r, err = s.RatingsOf(ctx, b.ID, app, 0, false); err != nil || r.Count != 0 {
+		t.Errorf("B reads A's ratings (%v)", err)
 	}
 }
 
@@ -193,15 +202,18 @@ func TestPipelineListCollabFilters(t *testing.T) {
 	if n, err := s.AddTag(ctx, a.ID, ids[:2], "  À  revoir "); err != nil || n != 2 {
 		t.Fatalf("tag = %d, %v", n, err)
 	}
-	if n, _ := s.AddTag(ctx, b.ID, ids, "Pirate"); n != 0 {
-		t.Errorf("B tagged %d of A's applications", n)
+	if n, err := s.AddTag(ctx, b.ID, ids, "Pirate"); err != nil || n != 0 {
+		t.Errorf("B tagged %d of A's applications (%v)", n, err)
 	}
-	tags, _ := s.Tags(ctx, a.ID)
+	tags, err := s.Tags(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(tags) != 1 || tags[0].Label != "À revoir" {
 		t.Fatalf("tags = %+v", tags)
 	}
-	if n, _ := s.Assign(ctx, a.ID, ids[1:3], ag["jury"].ID, act(ag["rh"])); n != 2 {
-		t.Fatalf("assigned %d", n)
+	if n, err := s.Assign(ctx, a.ID, ids[1:3], ag["jury"].ID, act(ag["rh"])); err != nil || n != 2 {
+		t.Fatalf("assigned %d (%v)", n, err)
 	}
 	if _, err := s.Assign(ctx, a.ID, ids[:1], ag["rh"].ID, act(ag["rh"])); err != nil {
 		t.Fatal(err)
@@ -255,20 +267,29 @@ func TestPipelineListCollabFilters(t *testing.T) {
 			t.Errorf("%s: %v, want %v", name, got, c.want)
 		}
 	}
-	rows, _, _ := s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{IDs: ids[1:2]})
+	rows, _, err := s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{IDs: ids[1:2]})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if rows[0].Tags == nil || *rows[0].Tags != "À revoir" || rows[0].Rating == nil || *rows[0].Rating != 4 {
 		t.Errorf("row = %+v", rows[0])
 	}
-	counts, _ := s.StepCounts(ctx, a.ID, offer, vivier.Scope{AssignedTo: ag["jury"].ID})
+	counts, err := s.StepCounts(ctx, a.ID, offer, vivier.Scope{AssignedTo: ag["jury"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if counts[stepNamed(t, s, a.ID, "Nouvelle").ID] != 2 {
 		t.Errorf("jury counts = %v", counts)
 	}
-	cards, _ := s.BoardCards(ctx, a.ID, offer, 50, vivier.Scope{AssignedTo: ag["jury"].ID})
+	cards, err := s.BoardCards(ctx, a.ID, offer, 50, vivier.Scope{AssignedTo: ag["jury"].ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n := len(cards[stepNamed(t, s, a.ID, "Nouvelle").ID]); n != 2 {
 		t.Errorf("jury board shows %d cards", n)
 	}
-	if apps, _ := s.ApplicationsOf(ctx, a.ID, false, 0, 100, vivier.Scope{AssignedTo: ag["jury"].ID}); len(apps) != 2 {
-		t.Errorf("jury list shows %d", len(apps))
+	if apps, err := s.ApplicationsOf(ctx, a.ID, false, 0, 100, vivier.Scope{AssignedTo: ag["jury"].ID}); err != nil || len(apps) != 2 {
+		t.Errorf("jury list shows %d (%v)", len(apps), err)
 	}
 	if err := s.InScope(ctx, a.ID, ids[0], vivier.Scope{AssignedTo: ag["jury"].ID}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("unassigned application in the jury's scope: %v", err)

@@ -56,12 +56,15 @@ func TestImportConcours(t *testing.T) {
 	if err != nil || len(rep.Updated) != 1 || len(rep.Created) != 0 {
 		t.Fatalf("second import = %+v, %v", rep, err)
 	}
-	got, _ = s.OfferByID(ctx, a.ID, rep.Updated[0].OfferID)
+	got, err = s.OfferByID(ctx, a.ID, rep.Updated[0].OfferID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got.Details.V.Grade != "Attaché principal" || got.Details.V.Posts != 45 || got.Title != "Concours d'attaché" {
 		t.Fatalf("updated = %+v", got.Details.V)
 	}
-	if ob, _ := s.OfferByID(ctx, b.ID, other.ID); ob.Details.V.Grade != "" {
-		t.Fatal("the import changed another administration's concours")
+	if ob, err := s.OfferByID(ctx, b.ID, other.ID); err != nil || ob.Details.V.Grade != "" {
+		t.Fatalf("the import changed another administration's concours (%v)", err)
 	}
 	// Files that are not UTF-8 CSV with the required columns are refused whole.
 	for name, f := range map[string]string{

@@ -56,7 +56,10 @@ func TestSecretBoxBindsToItsOwner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	box, _ := NewSecretBox(key)
+	box, err := NewSecretBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sealed, err := box.Seal("cle-secrete", "csp-api-key:1")
 	if err != nil || bytes.Contains(sealed, []byte("cle-secrete")) {
 		t.Fatalf("sealed %q, %v", sealed, err)

@@ -23,8 +23,7 @@ func OpenDB(ctx context.Context, url string, maxConns int) (*sqlx.DB, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := db.PingContext(pctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("connect to database: %w", err)
+		return nil, fmt.Errorf("connect to database: %w", errors.Join(err, db.Close()))
 	}
 	return db, nil
 }
@@ -50,6 +49,10 @@ func (s *Store) inTx(ctx context.Context, op string, fn func(tx *sqlx.Tx) error)
 	}
 	return nil
 }
+
+// rollback ends a transaction that only read, or one already committed:
+// its outcome changes nothing.
+func rollback(tx *sqlx.Tx) { _ = tx.Rollback() }
 
 // wrap names the operation and turns the database's own answers into codes:
 // no row is ENOTFOUND, a unique violation ECONFLICT.

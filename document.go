@@ -174,7 +174,7 @@ func streamsLexable(r *pdf.Reader, pages int) bool {
 			return true
 		}
 		rc := v.Reader()
-		defer rc.Close()
+		defer func() { _ = rc.Close() }() // what was read is all that counts
 		b, err := io.ReadAll(io.LimitReader(rc, budget+1))
 		budget -= int64(len(b))
 		return err == nil && budget >= 0 && stringsClosed(b)
@@ -333,7 +333,7 @@ func readZipFile(f *zip.File, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }() // what was read is all that counts
 	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
 	if err != nil {
 		return nil, err

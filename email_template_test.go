@@ -74,11 +74,11 @@ func TestEmailTemplatesPerAdministration(t *testing.T) {
 	if err := s.SaveEmailTemplate(ctx, a.ID, mine, vivier.Actor{Email: "rh@a.fr"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); !got.Custom || got.Body != "Bonjour {{prenom}}" {
-		t.Errorf("after saving: %+v", got)
+	if got, err = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); err != nil || !got.Custom || got.Body != "Bonjour {{prenom}}" {
+		t.Errorf("after saving: %+v (%v)", got, err)
 	}
-	if got, _ = s.EmailTemplate(ctx, b.ID, vivier.EventRefusal); got.Custom {
-		t.Errorf("another administration's template leaked: %+v", got)
+	if got, err = s.EmailTemplate(ctx, b.ID, vivier.EventRefusal); err != nil || got.Custom {
+		t.Errorf("another administration's template leaked: %+v (%v)", got, err)
 	}
 	bad := vivier.EmailTemplate{Event: vivier.EventRefusal, Subject: "x", Body: "{{inconnue}}"}
 	if err := s.SaveEmailTemplate(ctx, a.ID, bad, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
@@ -87,14 +87,14 @@ func TestEmailTemplatesPerAdministration(t *testing.T) {
 	if err := s.ResetEmailTemplate(ctx, b.ID, vivier.EventRefusal, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); !got.Custom {
-		t.Error("resetting B reset A")
+	if got, err = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); err != nil || !got.Custom {
+		t.Errorf("resetting B reset A (%v)", err)
 	}
 	if err := s.ResetEmailTemplate(ctx, a.ID, vivier.EventRefusal, vivier.Actor{Email: "rh@a.fr"}); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); got.Custom {
-		t.Error("reset kept the administration's template")
+	if got, err = s.EmailTemplate(ctx, a.ID, vivier.EventRefusal); err != nil || got.Custom {
+		t.Errorf("reset kept the administration's template (%v)", err)
 	}
 	if n := countWhere(t, s, `SELECT count(*) FROM audit_log WHERE administration_id = $1 AND action LIKE 'email_template.%'`, a.ID); n != 2 {
 		t.Errorf("%d audit entries for a save and a reset", n)

@@ -66,14 +66,14 @@ func (l *LocalFiles) Put(_ context.Context, key string, data []byte, _ string) e
 	if err != nil {
 		return fmt.Errorf("file store: %w", err)
 	}
-	defer os.Remove(tmp.Name())
+	// Once renamed, the temporary file is gone and removing it fails: that
+	// failure is the expected case.
+	defer func() { _ = os.Remove(tmp.Name()) }()
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("file store: %w", err)
+		return fmt.Errorf("file store: %w", errors.Join(err, tmp.Close()))
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("file store: %w", err)
+		return fmt.Errorf("file store: %w", errors.Join(err, tmp.Close()))
 	}
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("file store: %w", err)

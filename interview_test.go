@@ -59,18 +59,30 @@ func TestInterviewInvitationAndAnswers(t *testing.T) {
 		vivier.TaskInterviewInvitation, iv.ID); n != 1 {
 		t.Errorf("%d invitation emails queued", n)
 	}
-	sum, _ := s.ApplicationSummaryByID(ctx, ids[0])
-	apps, _ := s.CandidateApplications(ctx, sum.CandidateID)
+	sum, err := s.ApplicationSummaryByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	apps, err := s.CandidateApplications(ctx, sum.CandidateID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if apps[0].Status() != "entretien prévu" || apps[0].Events[len(apps[0].Events)-1].Label != "Invitation à un entretien" {
 		t.Errorf("candidate sees %q, %+v", apps[0].Status(), apps[0].Events)
 	}
-	hist, _ := s.ApplicationHistory(ctx, a.ID, ids[0])
+	hist, err := s.ApplicationHistory(ctx, a.ID, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if last := hist[len(hist)-1]; last.Step != "Invitation à un entretien" || last.Actor != "rh@a.fr" || !last.EmailSent {
 		t.Errorf("history: %+v", last)
 	}
 
 	// Answers: only the candidate's own, once each.
-	other, _ := s.ApplicationSummaryByID(ctx, ids[1])
+	other, err := s.ApplicationSummaryByID(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.AnswerInterview(ctx, other.CandidateID, iv.ID, true, "", now); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("another candidate answered: %v", err)
 	}
@@ -89,7 +101,10 @@ func TestInterviewInvitationAndAnswers(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskInterviewAnswered); n != 2 {
 		t.Errorf("%d answer notices queued, want 2", n)
 	}
-	mine, _ := s.CandidateInterviews(ctx, sum.CandidateID)
+	mine, err := s.CandidateInterviews(ctx, sum.CandidateID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got := mine[ids[0]]; got == nil || got.Status != vivier.InterviewOtherSlot || got.CandidateMessage != "Plutôt le jeudi matin." {
 		t.Errorf("candidate's interview: %+v", got)
 	}
@@ -103,18 +118,24 @@ func TestInterviewInvitationAndAnswers(t *testing.T) {
 	if err := s.AnswerInterview(ctx, sum.CandidateID, iv.ID, true, "", now); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Errorf("the replaced invitation took an answer: %v", err)
 	}
-	if mine, _ = s.CandidateInterviews(ctx, sum.CandidateID); mine[ids[0]].ID != iv2.ID {
-		t.Errorf("the candidate sees interview %d, want %d", mine[ids[0]].ID, iv2.ID)
+	if mine, err = s.CandidateInterviews(ctx, sum.CandidateID); err != nil || mine[ids[0]].ID != iv2.ID {
+		t.Errorf("the candidate sees interview %d, want %d (%v)", mine[ids[0]].ID, iv2.ID, err)
 	}
-	all, _ := s.InterviewsOfApplication(ctx, a.ID, ids[0])
+	all, err := s.InterviewsOfApplication(ctx, a.ID, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(all) != 2 || all[0].ID != iv2.ID || len(all[0].Interviewers) != 1 || all[0].Interviewers[0].Email != "rh@a.fr" {
 		t.Errorf("interviews of the application: %+v", all)
 	}
-	if none, _ := s.InterviewsOfApplication(ctx, b.ID, ids[0]); len(none) != 0 {
-		t.Error("another administration reads the interviews")
+	if none, err := s.InterviewsOfApplication(ctx, b.ID, ids[0]); err != nil || len(none) != 0 {
+		t.Errorf("another administration reads the interviews (%v)", err)
 	}
 	// Tomorrow's reminders see it the day before only.
-	due, _ := s.InterviewsStarting(ctx, iv2.StartsAt.Add(-time.Hour), iv2.StartsAt.Add(time.Hour))
+	due, err := s.InterviewsStarting(ctx, iv2.StartsAt.Add(-time.Hour), iv2.StartsAt.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(due) != 1 || due[0] != iv2.ID {
 		t.Errorf("due = %v", due)
 	}

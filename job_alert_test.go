@@ -22,7 +22,9 @@ func TestPurgeJobAlerts(t *testing.T) {
 	}
 	token, hash := vivier.NewToken()
 	var id int64
-	s.DB().Get(&id, `SELECT id FROM job_alerts WHERE email = 'active@exemple.fr'`)
+	if err := s.DB().Get(&id, `SELECT id FROM job_alerts WHERE email = 'active@exemple.fr'`); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.AddJobAlertToken(ctx, id, "confirmation", hash); err != nil {
 		t.Fatal(err)
 	}
@@ -34,21 +36,23 @@ func TestPurgeJobAlerts(t *testing.T) {
 	}
 	count := func() int {
 		var n int
-		s.DB().Get(&n, `SELECT count(*) FROM job_alerts`)
+		if err := s.DB().Get(&n, `SELECT count(*) FROM job_alerts`); err != nil {
+			t.Fatal(err)
+		}
 		return n
 	}
 	now := time.Now()
 	if n, err := s.PurgeJobAlerts(ctx, now.AddDate(0, 0, 6)); err != nil || n != 0 {
 		t.Fatalf("purge within the week: %d, %v", n, err)
 	}
-	if n, _ := s.PurgeJobAlerts(ctx, now.AddDate(0, 0, 8)); n != 1 || count() != 1 {
-		t.Fatalf("purge after the week: %d deleted, %d left; want the pending one deleted", n, count())
+	if n, err := s.PurgeJobAlerts(ctx, now.AddDate(0, 0, 8)); err != nil || n != 1 || count() != 1 {
+		t.Fatalf("purge after the week: %d deleted, %d left; want the pending one deleted (%v)", n, count(), err)
 	}
-	if n, _ := s.PurgeJobAlerts(ctx, now.AddDate(2, 0, 0)); n != 0 {
-		t.Fatal("a confirmed alert purged after two years")
+	if n, err := s.PurgeJobAlerts(ctx, now.AddDate(2, 0, 0)); err != nil || n != 0 {
+		t.Fatalf("a confirmed alert purged after two years (%v)", err)
 	}
-	if n, _ := s.PurgeJobAlerts(ctx, now.AddDate(3, 0, 2)); n != 1 || count() != 0 {
-		t.Fatalf("after three years idle: %d deleted, %d left", n, count())
+	if n, err := s.PurgeJobAlerts(ctx, now.AddDate(3, 0, 2)); err != nil || n != 1 || count() != 0 {
+		t.Fatalf("after three years idle: %d deleted, %d left (%v)", n, count(), err)
 	}
 }
 
@@ -63,7 +67,9 @@ func TestJobAlertConfirmationLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	var id int64
-	s.DB().Get(&id, `SELECT id FROM job_alerts`)
+	if err := s.DB().Get(&id, `SELECT id FROM job_alerts`); err != nil {
+		t.Fatal(err)
+	}
 	token, hash := vivier.NewToken()
 	late, lateHash := vivier.NewToken()
 	for _, h := range [][]byte{hash, lateHash} {

@@ -123,10 +123,13 @@ func TestDuplicateOffer(t *testing.T) {
 		c2.Reference != "REF-D-copie-2" || c1.EndAt != nil || c1.PublishedAt != nil || c1.Criteria.V.Diploma != "Master" {
 		t.Fatalf("copies = %+v / %+v", c1, c2)
 	}
-	if got, _ := s.OfferCompetences(ctx, a.ID, c1.ID); len(got) != 2 {
-		t.Fatalf("the copy has %d skills, want 2", len(got))
+	if got, err := s.OfferCompetences(ctx, a.ID, c1.ID); err != nil || len(got) != 2 {
+		t.Fatalf("the copy has %d skills, want 2 (%v)", len(got), err)
 	}
-	log, _ := s.AuditLog(ctx, a.ID, vivier.AuditFilter{Action: "offer.duplicated"})
+	log, err := s.AuditLog(ctx, a.ID, vivier.AuditFilter{Action: "offer.duplicated"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(log) != 2 || log[0].AgentEmail != "r@a.fr" {
 		t.Fatalf("audit = %+v", log)
 	}
@@ -149,11 +152,11 @@ func TestReferentials(t *testing.T) {
 	if err := s.SetReferentialActive(ctx, "metiers", m.ID, false, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if active, _ := s.Metiers(ctx, true); len(active) != 0 {
-		t.Fatalf("active métiers = %+v", active)
+	if active, err := s.Metiers(ctx, true); err != nil || len(active) != 0 {
+		t.Fatalf("active métiers = %+v (%v)", active, err)
 	}
-	if all, _ := s.Metiers(ctx, false); len(all) != 1 || all[0].Label != "Développeur·se" || all[0].Active {
-		t.Fatalf("métiers = %+v", all)
+	if all, err := s.Metiers(ctx, false); err != nil || len(all) != 1 || all[0].Label != "Développeur·se" || all[0].Active {
+		t.Fatalf("métiers = %+v (%v)", all, err)
 	}
 	c := &vivier.Competence{Label: "Qualité des données", Family: "Numérique"}
 	if err := s.AddCompetence(ctx, c, vivier.Actor{}); err != nil || c.Slug != "qualite-des-donnees" {

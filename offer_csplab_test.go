@@ -60,11 +60,21 @@ func TestCSPLabOfferBothWays(t *testing.T) {
 	// Vivier does not keep.
 	out := vivier.NewCSPLabOffer(o, "FPEGBF01")
 	var want, got map[string]any
-	json.Unmarshal([]byte(csplabOfferJSON), &want)
-	b, _ := json.Marshal(out)
-	json.Unmarshal(b, &got)
+	if err := json.Unmarshal([]byte(csplabOfferJSON), &want); err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(got, want) {
-		gb, _ := json.MarshalIndent(got, "", " ")
+		gb, err := json.MarshalIndent(got, "", " ")
+		if err != nil {
+			t.Fatal(err)
+		}
 		t.Fatalf("round trip differs:\n%s", gb)
 	}
 }

@@ -168,7 +168,7 @@ func (s *Store) searchRows(ctx context.Context, st SearchQuery, budget time.Dura
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer rollback(tx)
 	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET LOCAL statement_timeout = %d", budget.Milliseconds())); err != nil {
 		return nil, err
 	}

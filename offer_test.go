@@ -73,8 +73,8 @@ func TestOfferCreateAndScope(t *testing.T) {
 	if err := s.CreateOffer(ctx, b.ID, sampleOffer("REF-1"), vivier.Actor{}); err != nil {
 		t.Fatalf("the same reference in another administration: %v", err)
 	}
-	if list, _ := s.OffersOf(ctx, a.ID, "", 0); len(list) != 1 {
-		t.Fatalf("OffersOf(a) = %d offers", len(list))
+	if list, err := s.OffersOf(ctx, a.ID, "", 0); err != nil || len(list) != 1 {
+		t.Fatalf("OffersOf(a) = %d offers (%v)", len(list), err)
 	}
 }
 
@@ -137,7 +137,10 @@ func TestOfferLifecycle(t *testing.T) {
 	if p, _, err := s.PublishDueOffers(ctx); err != nil || p != 1 {
 		t.Fatalf("at the date: %d published, %v", p, err)
 	}
-	got, _ := s.OfferByID(ctx, a.ID, o.ID)
+	got, err := s.OfferByID(ctx, a.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got.Status != vivier.OfferPublished || got.PublishedAt == nil {
 		t.Fatalf("after the date: %+v", got.Status)
 	}
@@ -145,7 +148,10 @@ func TestOfferLifecycle(t *testing.T) {
 	if _, c, err := s.PublishDueOffers(ctx); err != nil || c != 1 {
 		t.Fatalf("after the end: %d closed, %v", c, err)
 	}
-	got, _ = s.OfferByID(ctx, a.ID, o.ID)
+	got, err = s.OfferByID(ctx, a.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got.Status != vivier.OfferClosed || got.ClosedAt == nil {
 		t.Fatalf("after the end: %+v", got.Status)
 	}
@@ -155,7 +161,10 @@ func TestOfferLifecycle(t *testing.T) {
 	if err := s.MoveOffer(ctx, a.ID, o.ID, vivier.OfferPublished, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
 		t.Fatalf("publish an archived offer: %v", err)
 	}
-	log, _ := s.AuditLog(ctx, a.ID, vivier.AuditFilter{})
+	log, err := s.AuditLog(ctx, a.ID, vivier.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var actions []string
 	for _, e := range log {
 		actions = append(actions, e.Action)
@@ -225,7 +234,7 @@ func TestSuggestOffersFromCV(t *testing.T) {
 			t.Errorf("a nurse's post suggested to a developer: %+v", g)
 		}
 	}
-	if got, _ := s.SuggestOffers(ctx, vivier.OfferSearch{Kind: "stage"}, terms, 5); len(got) != 0 {
-		t.Errorf("the filters are ignored: %+v", got)
+	if got, err := s.SuggestOffers(ctx, vivier.OfferSearch{Kind: "stage"}, terms, 5); err != nil || len(got) != 0 {
+		t.Errorf("the filters are ignored: %+v (%v)", got, err)
 	}
 }

@@ -68,7 +68,10 @@ func TestOutboundPolicyChecksURLs(t *testing.T) {
 		"https://sirh.localhost/": false, "https://2130706433/": false, "https://0x7f.1/": false, "https://127.1/": false,
 		"http://sirh.exemple.gouv.fr/": false, "http://127.0.0.1:8080/": false,
 	} {
-		u, _ := url.Parse(raw)
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := none.CheckURL(ctx, "url", u); (err == nil) != ok {
 			t.Errorf("%s: %v", raw, err)
 		}
@@ -77,7 +80,10 @@ func TestOutboundPolicyChecksURLs(t *testing.T) {
 		"http://127.0.0.1:8080/": true, "https://127.0.0.1:8443/": true, "http://localhost:8080/": false, // ::1 is not allowed
 		"https://127.0.0.2/": false, "http://8.8.8.8/": false, "https://[::1]/": false,
 	} {
-		u, _ := url.Parse(raw)
+		u, err := url.Parse(raw)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := allow.CheckURL(ctx, "url", u); (err == nil) != ok {
 			t.Errorf("allowed 127.0.0.1/32, %s: %v", raw, err)
 		}
@@ -142,14 +148,17 @@ func TestCSPKeyTypedAgainWhenTheURLChanges(t *testing.T) {
 	if vivier.ErrorCode(err) != vivier.EINVALID || !strings.Contains(vivier.ErrorMessage(err), "saisissez de nouveau la clé") {
 		t.Fatalf("new address without the key: %v", err)
 	}
-	if st, _ := s.CSPSettingsOf(ctx, a.ID); st.APIURL != "https://api.csp.gouv.fr" {
-		t.Errorf("the address changed anyway: %s", st.APIURL)
+	if st, err := s.CSPSettingsOf(ctx, a.ID); err != nil || st.APIURL != "https://api.csp.gouv.fr" {
+		t.Errorf("the address changed anyway: %s (%v)", st.APIURL, err)
 	}
 	in.APIKey = "cle-2"
 	if err := s.SaveCSPSettings(ctx, a.ID, in, "", box, vivier.Actor{}); err != nil {
 		t.Fatalf("new address with the key: %v", err)
 	}
-	st, _ := s.CSPSettingsOf(ctx, a.ID)
+	st, err := s.CSPSettingsOf(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if k, err := st.OpenCSPKey(box); st.APIURL != "https://ailleurs.exemple.fr" || k != "cle-2" || err != nil {
 		t.Errorf("saved %s, key %q, %v", st.APIURL, k, err)
 	}
@@ -188,7 +197,10 @@ func TestSIRHSecretSealed(t *testing.T) {
 	if clear != "" || len(sealed) == 0 || bytes.Contains(sealed, []byte(st.WebhookSecret)) {
 		t.Errorf("stored clear %q, sealed %x", clear, sealed)
 	}
-	read, _ := s.SIRHSettingsOf(ctx, ids[0])
+	read, err := s.SIRHSettingsOf(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, err := read.OpenWebhookSecret(box); got != st.WebhookSecret || err != nil {
 		t.Errorf("opened %q, %v", got, err)
 	}
@@ -197,7 +209,10 @@ func TestSIRHSecretSealed(t *testing.T) {
 		VALUES ($1, 'webhook', 'https://sirh.exemple.fr/', 'whsec_ancien')`, ids[1]); err != nil {
 		t.Fatal(err)
 	}
-	old, _ := s.SIRHSettingsOf(ctx, ids[1])
+	old, err := s.SIRHSettingsOf(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, err := old.OpenWebhookSecret(nil); got != "whsec_ancien" || err != nil {
 		t.Errorf("legacy secret: %q, %v", got, err)
 	}
@@ -207,7 +222,10 @@ func TestSIRHSecretSealed(t *testing.T) {
 	if err := db.QueryRow(`SELECT webhook_secret FROM sirh_settings WHERE administration_id = $1`, ids[1]).Scan(&clear); err != nil || clear != "" {
 		t.Errorf("still in clear: %q, %v", clear, err)
 	}
-	old, _ = s.SIRHSettingsOf(ctx, ids[1])
+	old, err = s.SIRHSettingsOf(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if got, err := old.OpenWebhookSecret(box); got != "whsec_ancien" || err != nil {
 		t.Errorf("after sealing: %q, %v", got, err)
 	}
@@ -234,7 +252,10 @@ func TestSecretsSurviveAKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	csp, _ := s.CSPSettingsOf(ctx, adm.ID)
+	csp, err := s.CSPSettingsOf(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := csp.OpenCSPKey(newOnly); err == nil {
 		t.Fatal("the new key alone opens a value sealed under the old one")
 	}
@@ -245,8 +266,14 @@ func TestSecretsSurviveAKeyRotation(t *testing.T) {
 	if err != nil || rep.CSPKeys != 1 || rep.SIRHSecrets != 1 || len(rep.Unopened) != 0 {
 		t.Fatalf("report %+v, %v", rep, err)
 	}
-	csp, _ = s.CSPSettingsOf(ctx, adm.ID)
-	st, _ := s.SIRHSettingsOf(ctx, adm.ID)
+	csp, err = s.CSPSettingsOf(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.SIRHSettingsOf(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if k, err := csp.OpenCSPKey(newOnly); k != "cle-csp" || err != nil {
 		t.Errorf("CSP key after the rotation: %q, %v", k, err)
 	}

@@ -62,7 +62,10 @@ func seedPipeline(b *testing.B, n int) (s *vivier.Store, adminID, offerID, agent
 			b.Fatalf("%s: %v", q.sql, err)
 		}
 	}
-	tags, _ := s.Tags(ctx, a.ID)
+	tags, err := s.Tags(ctx, a.ID)
+	if err != nil {
+		b.Fatal(err)
+	}
 	return s, a.ID, o.ID, ag.ID, tags[0].ID
 }
 
@@ -72,7 +75,10 @@ func seedPipeline(b *testing.B, n int) (s *vivier.Store, adminID, offerID, agent
 func BenchmarkPipelineListQueries(b *testing.B) {
 	s, adminID, offerID, agentID, tagID := seedPipeline(b, 10000)
 	ctx := context.Background()
-	steps, _ := s.Steps(ctx, adminID)
+	steps, err := s.Steps(ctx, adminID)
+	if err != nil {
+		b.Fatal(err)
+	}
 	filters := map[string]vivier.PipelineFilter{
 		"first":     {Page: 1},
 		"page150":   {Page: 150},

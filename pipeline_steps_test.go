@@ -124,7 +124,10 @@ func TestRefusalReasonEditing(t *testing.T) {
 	if err := s.SetRefusalReasonActive(ctx, a.ID, id, false, actor); err != nil {
 		t.Fatal(err)
 	}
-	active, _ := s.RefusalReasons(ctx, a.ID)
+	active, err := s.RefusalReasons(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, r := range active {
 		if r.ID == id {
 			t.Error("a deactivated reason is still offered")

@@ -106,8 +106,14 @@ func TestMoveApplication(t *testing.T) {
 	if _, err := s.MoveApplication(ctx, a.ID, app, vivier.Move{StageID: refused.ID, Notify: true}, actor); vivier.ErrorCode(err) != vivier.EINVALID {
 		t.Errorf("a refusal without reason: %v", err)
 	}
-	reasons, _ := s.RefusalReasons(ctx, a.ID)
-	otherReasons, _ := s.RefusalReasons(ctx, b.ID)
+	reasons, err := s.RefusalReasons(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherReasons, err := s.RefusalReasons(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(reasons) < 6 || reasons[0].Label != "Profil ne correspondant pas au poste" {
 		t.Fatalf("seeded reasons: %+v", reasons)
 	}
@@ -146,8 +152,8 @@ func TestMoveApplication(t *testing.T) {
 	if got := strings.Join(labels, " / "); got != "reçue / en cours d'examen (Entretien RH) / non retenue" {
 		t.Errorf("candidate's timeline: %s", got)
 	}
-	if h, _ := s.ApplicationHistory(ctx, b.ID, app); len(h) != 0 {
-		t.Errorf("B reads A's history: %+v", h)
+	if h, err := s.ApplicationHistory(ctx, b.ID, app); err != nil || len(h) != 0 {
+		t.Errorf("B reads A's history: %+v (%v)", h, err)
 	}
 	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1 AND queue = 'critical'`, vivier.TaskApplicationStatus); n != 1 {
 		t.Errorf("status emails queued: %d", n)
@@ -184,7 +190,10 @@ func TestMoveApplicationsInBulk(t *testing.T) {
 	if _, err := s.DB().ExecContext(ctx, `UPDATE applications SET category = 'retiree', stage_id = NULL WHERE id = $1`, ids[4]); err != nil {
 		t.Fatal(err)
 	}
-	reasons, _ := s.RefusalReasons(ctx, a.ID)
+	reasons, err := s.RefusalReasons(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	refused := stepNamed(t, s, a.ID, "Non retenue")
 	// B's bulk move on A's applications moves nothing.
 	res, err := s.MoveApplications(ctx, b.ID, ids, vivier.Move{StageID: stepNamed(t, s, b.ID, "Jury").ID}, actor)
@@ -222,7 +231,10 @@ func TestPipelineListFilters(t *testing.T) {
 	if err != nil || total != 1 || rows[0].ID != ids[1] {
 		t.Errorf("full text: %+v %d %v", rows, total, err)
 	}
-	rows, total, _ = s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{Sort: "anciennes"})
+	rows, total, err = s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{Sort: "anciennes"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if total != 3 || rows[0].ID != ids[2] {
 		t.Errorf("oldest first: %+v", rows)
 	}
@@ -230,10 +242,10 @@ func TestPipelineListFilters(t *testing.T) {
 	if _, err := s.MoveApplication(ctx, a.ID, ids[0], vivier.Move{StageID: jury.ID}, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if rows, total, _ = s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{StageID: jury.ID}); total != 1 || rows[0].ID != ids[0] {
-		t.Errorf("by step: %+v", rows)
+	if rows, total, err = s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{StageID: jury.ID}); err != nil || total != 1 || rows[0].ID != ids[0] {
+		t.Errorf("by step: %+v (%v)", rows, err)
 	}
-	if _, total, _ = s.PipelineList(ctx, b.ID, offer, vivier.PipelineFilter{}); total != 0 {
-		t.Errorf("B lists A's offer: %d", total)
+	if _, total, err = s.PipelineList(ctx, b.ID, offer, vivier.PipelineFilter{}); err != nil || total != 0 {
+		t.Errorf("B lists A's offer: %d (%v)", total, err)
 	}
 }

@@ -55,8 +55,8 @@ func TestTalentPoolSearchAndInvitation(t *testing.T) {
 			t.Errorf("pool search %q = %d rows (%d), want %d", q, len(rows), total, want)
 		}
 	}
-	if rows, _, _ := s.TalentPool(ctx, b.ID, "", 1); len(rows) != 1 || rows[0].FirstName != "Basile" {
-		t.Errorf("B's pool = %+v", rows)
+	if rows, _, err := s.TalentPool(ctx, b.ID, "", 1); err != nil || len(rows) != 1 || rows[0].FirstName != "Basile" {
+		t.Errorf("B's pool = %+v (%v)", rows, err)
 	}
 
 	actor := vivier.Actor{Email: "rh@a.fr"}
@@ -79,7 +79,10 @@ func TestTalentPoolSearchAndInvitation(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskPoolInvitation); n != 1 {
 		t.Errorf("%d invitation emails queued, want 1", n)
 	}
-	rows, _, _ := s.TalentPool(ctx, a.ID, "", 1)
+	rows, _, err := s.TalentPool(ctx, a.ID, "", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !rows[0].InvitedTo(o2.ID) || rows[0].InvitedTo(o1.ID) {
 		t.Errorf("invited = %v", rows[0].Invited)
 	}
@@ -94,8 +97,8 @@ func TestRecruitedElsewhere(t *testing.T) {
 	hired := applyAs(t, s, files, o1, "ines@exemple.fr", "Inès", "Moreau", false)
 	other := applyAs(t, s, files, o2, "ines@exemple.fr", "Inès", "Moreau", false)
 	inB := applyAs(t, s, files, ob, "ines@exemple.fr", "Inès", "Moreau", false)
-	if flags, _ := s.RecruitedElsewhere(ctx, a.ID, []int64{hired.ID, other.ID}); len(flags) != 0 {
-		t.Errorf("flags before any hire = %v", flags)
+	if flags, err := s.RecruitedElsewhere(ctx, a.ID, []int64{hired.ID, other.ID}); err != nil || len(flags) != 0 {
+		t.Errorf("flags before any hire = %v (%v)", flags, err)
 	}
 	if _, err := s.MoveApplication(ctx, a.ID, hired.ID, vivier.Move{StageID: stepNamed(t, s, a.ID, "Recrutée").ID}, vivier.Actor{Email: "rh@a.fr"}); err != nil {
 		t.Fatal(err)
@@ -104,7 +107,7 @@ func TestRecruitedElsewhere(t *testing.T) {
 	if err != nil || !flags[other.ID] || flags[hired.ID] || flags[inB.ID] {
 		t.Errorf("flags in A = %v, %v", flags, err)
 	}
-	if flags, _ := s.RecruitedElsewhere(ctx, b.ID, []int64{inB.ID}); flags[inB.ID] {
-		t.Error("B learns of A's hire")
+	if flags, err := s.RecruitedElsewhere(ctx, b.ID, []int64{inB.ID}); err != nil || flags[inB.ID] {
+		t.Errorf("B learns of A's hire (%v)", err)
 	}
 }

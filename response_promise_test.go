@@ -14,12 +14,17 @@ func TestResponsePromise(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, b := newOfferWorld(t)
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files, err := vivier.NewLocalFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	apply := func(adm *vivier.Administration, ref, email string, ageDays int) *vivier.Application {
 		t.Helper()
 		o := openOffer(t, s, adm.ID, ref)
 		sub := submission(t, email)
-		sub.Validate(o)
+		if err := sub.Validate(o); err != nil {
+			t.Fatal(err)
+		}
 		app, _, err := s.Apply(ctx, sub, o, files)
 		if err != nil {
 			t.Fatal(err)
@@ -46,8 +51,14 @@ func TestResponsePromise(t *testing.T) {
 		t.Fatalf("reminders = %+v, %v", due, err)
 	}
 	// A decision answers: a refused application is no longer overdue.
-	steps, _ := s.Steps(ctx, a.ID)
-	reasons, _ := s.RefusalReasons(ctx, a.ID)
+	steps, err := s.Steps(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons, err := s.RefusalReasons(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var refused int64
 	for _, st := range steps {
 		if st.Category == vivier.CategoryRefused {
@@ -57,8 +68,8 @@ func TestResponsePromise(t *testing.T) {
 	if _, err := s.MoveApplication(ctx, a.ID, late.ID, vivier.Move{StageID: refused, ReasonID: reasons[0].ID}, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, total, _ := s.OverdueApplications(ctx, a.ID, now, 10); total != 0 {
-		t.Errorf("a refused application still overdue")
+	if _, total, err := s.OverdueApplications(ctx, a.ID, now, 10); err != nil || total != 0 {
+		t.Errorf("a refused application still overdue (%v)", err)
 	}
 
 	// Automatic refusal: only where chosen, only past the second delay.
@@ -75,8 +86,8 @@ func TestResponsePromise(t *testing.T) {
 	if ok, err := s.AutoRefuse(ctx, b.ID, elsewhere.ID, now); !ok || err != nil {
 		t.Fatalf("auto refuse = %v, %v", ok, err)
 	}
-	if ok, _ := s.AutoRefuse(ctx, b.ID, elsewhere.ID, now); ok {
-		t.Fatal("refused twice")
+	if ok, err := s.AutoRefuse(ctx, b.ID, elsewhere.ID, now); err != nil || ok {
+		t.Fatalf("refused twice (%v)", err)
 	}
 
 	// A recruiter's message: to the administration's applications only.
@@ -86,10 +97,10 @@ func TestResponsePromise(t *testing.T) {
 	if err := s.SendRecruiterMessage(ctx, a.ID, fresh.ID, "Bonjour", vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	if msgs, _ := s.ApplicationMessages(ctx, b.ID, fresh.ID); len(msgs) != 0 {
-		t.Fatalf("another administration reads the messages: %+v", msgs)
+	if msgs, err := s.ApplicationMessages(ctx, b.ID, fresh.ID); err != nil || len(msgs) != 0 {
+		t.Fatalf("another administration reads the messages: %+v (%v)", msgs, err)
 	}
-	if msgs, _ := s.ApplicationMessages(ctx, a.ID, fresh.ID); len(msgs) != 1 || msgs[0].FromCandidate {
-		t.Fatalf("messages = %+v", msgs)
+	if msgs, err := s.ApplicationMessages(ctx, a.ID, fresh.ID); err != nil || len(msgs) != 1 || msgs[0].FromCandidate {
+		t.Fatalf("messages = %+v (%v)", msgs, err)
 	}
 }

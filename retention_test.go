@@ -43,7 +43,10 @@ func TestRetentionAnonymisesWhatHasServedItsTime(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, _ := newOfferWorld(t)
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files, err := vivier.NewLocalFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now().Truncate(time.Second) // the run's clock; dates below are set against it
 	for _, bad := range []int{5, 25} {
 		if err := s.SetRetentionMonths(ctx, a.ID, bad, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
@@ -68,7 +71,10 @@ func TestRetentionAnonymisesWhatHasServedItsTime(t *testing.T) {
 	set(more["relance+2@exemple.fr"], "en_cours", ago(13))
 	set(apps["limite@exemple.fr"], "nouvelle", ago(12).Add(time.Hour)) // an hour short of the period
 	// The candidate writes to the recruiter: that contact keeps the application.
-	c, _ := s.CandidateByEmail(ctx, "relance@exemple.fr")
+	c, err := s.CandidateByEmail(ctx, "relance@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SendCandidateMessage(ctx, c.ID, apps["relance@exemple.fr"].ID, "Où en est ma candidature ?"); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +104,9 @@ func TestRetentionAnonymisesWhatHasServedItsTime(t *testing.T) {
 		t.Errorf("a candidate with a live application was erased: %v", err)
 	}
 	var letters int
-	s.DB().Get(&letters, `SELECT count(*) FROM application_files WHERE application_id = $1`, more["relance+2@exemple.fr"].ID)
+	if err := s.DB().Get(&letters, `SELECT count(*) FROM application_files WHERE application_id = $1`, more["relance+2@exemple.fr"].ID); err != nil {
+		t.Fatal(err)
+	}
 	if letters != 0 {
 		t.Errorf("the anonymised application keeps %d files", letters)
 	}
@@ -112,7 +120,10 @@ func TestTalentPoolConsentIsRenewedOrLapses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, _ := newOfferWorld(t)
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files, err := vivier.NewLocalFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	now := time.Now().Truncate(time.Second)
 	pool := map[string]bool{"bientot@exemple.fr": true, "expire@exemple.fr": true, "neuf@exemple.fr": true}
 	apps := retentionWorld(t, s, a, files, pool, "bientot@exemple.fr", "expire@exemple.fr", "neuf@exemple.fr")
@@ -130,15 +141,18 @@ func TestTalentPoolConsentIsRenewedOrLapses(t *testing.T) {
 	if err := s.MarkRenewalAsked(ctx, due[0], now); err != nil {
 		t.Fatal(err)
 	}
-	if due, _ := s.TalentPoolRenewalsDue(ctx, now); len(due) != 0 {
-		t.Errorf("renewal asked twice: %+v", due)
+	if due, err := s.TalentPoolRenewalsDue(ctx, now); err != nil || len(due) != 0 {
+		t.Errorf("renewal asked twice: %+v (%v)", due, err)
 	}
 	expired, err := s.ExpireTalentPool(ctx, now)
 	if err != nil || expired[a.ID] != 1 {
 		t.Fatalf("expired = %v, %v; want 1 at A", expired, err)
 	}
 	// The candidate renews from their space: two more years.
-	c, _ := s.CandidateByEmail(ctx, "bientot@exemple.fr")
+	c, err := s.CandidateByEmail(ctx, "bientot@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.RenewTalentPool(ctx, c.ID, apps["bientot@exemple.fr"].ID, now); err != nil {
 		t.Fatal(err)
 	}
@@ -146,11 +160,13 @@ func TestTalentPoolConsentIsRenewedOrLapses(t *testing.T) {
 		t.Errorf("renewal of another candidate's application: %v", err)
 	}
 	later := now.AddDate(0, 2, 0)
-	if expired, _ := s.ExpireTalentPool(ctx, later); len(expired) != 0 {
-		t.Errorf("a renewed consent lapsed: %v", expired)
+	if expired, err := s.ExpireTalentPool(ctx, later); err != nil || len(expired) != 0 {
+		t.Errorf("a renewed consent lapsed: %v (%v)", expired, err)
 	}
 	var pooled int
-	s.DB().Get(&pooled, `SELECT count(*) FROM applications WHERE talent_pool_at IS NOT NULL`)
+	if err := s.DB().Get(&pooled, `SELECT count(*) FROM applications WHERE talent_pool_at IS NOT NULL`); err != nil {
+		t.Fatal(err)
+	}
 	if pooled != 2 {
 		t.Errorf("%d consents left, want 2 (renewed and recent)", pooled)
 	}
@@ -182,19 +198,26 @@ func TestInactiveAgentsAreDeactivated(t *testing.T) {
 		t.Fatalf("deactivated %d, %v; want 1", n, err)
 	}
 	for _, ag := range []*vivier.Agent{old, recent, fresh} {
-		got, _ := s.AgentByID(ctx, ag.ID)
+		got, err := s.AgentByID(ctx, ag.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		want := map[bool]string{true: "disabled", false: "active"}[ag == old]
 		if got.Status != want {
 			t.Errorf("%s is %s, want %s", ag.Email, got.Status, want)
 		}
 	}
 	var live, audited int
-	s.DB().Get(&live, `SELECT count(*) FROM http_sessions WHERE agent_id = $1 AND revoked_at IS NULL`, old.ID)
-	s.DB().Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'agent.deactivated' AND target = 'endormi@a.fr'`)
+	if err := s.DB().Get(&live, `SELECT count(*) FROM http_sessions WHERE agent_id = $1 AND revoked_at IS NULL`, old.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DB().Get(&audited, `SELECT count(*) FROM audit_log WHERE action = 'agent.deactivated' AND target = 'endormi@a.fr'`); err != nil {
+		t.Fatal(err)
+	}
 	if live != 0 || audited != 1 {
 		t.Errorf("live sessions %d, audit entries %d; want 0 and 1", live, audited)
 	}
-	if n, _ := s.DeactivateInactiveAgents(ctx, now, 180*24*time.Hour); n != 0 {
-		t.Errorf("second run deactivated %d", n)
+	if n, err := s.DeactivateInactiveAgents(ctx, now, 180*24*time.Hour); err != nil || n != 0 {
+		t.Errorf("second run deactivated %d (%v)", n, err)
 	}
 }

@@ -88,7 +88,11 @@ func BenchmarkSIRHExport(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			b.Error(err)
+		}
+	})
 	batch := seedHires(b, db, benchHires)
 	s := vivier.NewStore(db)
 	dir := b.TempDir()
@@ -115,7 +119,9 @@ func BenchmarkSIRHExport(b *testing.B) {
 				if err == nil {
 					err = w.Flush()
 				}
-				f.Close()
+				if err := f.Close(); err != nil {
+					b.Fatal(err)
+				}
 				close(stop)
 				if st, serr := os.Stat(f.Name()); serr == nil {
 					size = st.Size()

@@ -300,7 +300,7 @@ func (s *Store) WriteSIRHBatch(ctx context.Context, b *SIRHBatch, w io.Writer) (
 	if err != nil {
 		return 0, wrap("WriteSIRHBatch", err)
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // rows.Err says how the reading went
 	enc, err := newSIRHEncoder(w, b)
 	if err != nil {
 		return 0, wrap("WriteSIRHBatch", err)

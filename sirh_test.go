@@ -204,12 +204,18 @@ func TestSIRHSettingsValidation(t *testing.T) {
 	if err != nil || !strings.HasPrefix(st.WebhookSecret, "whsec_") || st.BatchFormat() != vivier.SIRHHROpen {
 		t.Fatalf("saved = %+v, %v", st, err)
 	}
-	same, _ := s.SaveSIRHSettings(ctx, a.ID, ok, false, box, vivier.Actor{})
-	renewed, _ := s.SaveSIRHSettings(ctx, a.ID, ok, true, box, vivier.Actor{})
+	same, err := s.SaveSIRHSettings(ctx, a.ID, ok, false, box, vivier.Actor{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	renewed, err := s.SaveSIRHSettings(ctx, a.ID, ok, true, box, vivier.Actor{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if same.WebhookSecret != st.WebhookSecret || renewed.WebhookSecret == st.WebhookSecret {
 		t.Errorf("secret kept %v, renewed %v", same.WebhookSecret == st.WebhookSecret, renewed.WebhookSecret != st.WebhookSecret)
 	}
-	if other, _ := s.SIRHSettingsOf(ctx, b.ID); other.Destination != vivier.SIRHFolder || other.HasWebhookSecret() {
-		t.Errorf("B's settings = %+v", other)
+	if other, err := s.SIRHSettingsOf(ctx, b.ID); err != nil || other.Destination != vivier.SIRHFolder || other.HasWebhookSecret() {
+		t.Errorf("B's settings = %+v (%v)", other, err)
 	}
 }

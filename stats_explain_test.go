@@ -20,7 +20,7 @@ func ExplainStatistics(ctx context.Context, s *Store, f StatsFilter) ([]StatsPla
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer rollback(tx)
 	var out []StatsPlan
 	for _, q := range statsQueries(f, s.now(), &Stats{}, &[]statsKeyCount{}) {
 		var lines []string

@@ -43,7 +43,7 @@ func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer tx.Rollback()
+	defer rollback(tx)
 	if err := statsInScope(ctx, tx, f); err != nil {
 		return nil, err
 	}
@@ -86,7 +86,7 @@ func (s *Store) statsTx(ctx context.Context) (*sqlx.Tx, error) {
 		return nil, wrap("Statistics", err)
 	}
 	if _, err := tx.ExecContext(ctx, `SET LOCAL work_mem = '64MB'; SET LOCAL jit = off`); err != nil {
-		tx.Rollback()
+		rollback(tx)
 		return nil, wrap("Statistics", err)
 	}
 	return tx, nil

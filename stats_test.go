@@ -69,7 +69,10 @@ func newStatsWorld(t *testing.T) *statsWorld {
 		st := stepNamed(t, s, adminID, step)
 		m := vivier.Move{StageID: st.ID}
 		if st.Category == vivier.CategoryRefused {
-			reasons, _ := s.RefusalReasons(ctx, adminID)
+			reasons, err := s.RefusalReasons(ctx, adminID)
+			if err != nil {
+				t.Fatal(err)
+			}
 			m.ReasonID = reasons[0].ID
 		}
 		if _, err := s.MoveApplication(ctx, adminID, app, m, actor); err != nil {

@@ -45,8 +45,8 @@ func TestAdministrationUpsertAndHierarchy(t *testing.T) {
 	if err := s.UpsertAdministration(ctx, parent); err != nil || parent.ID != id {
 		t.Fatalf("second upsert: id %d -> %d, %v", id, parent.ID, err)
 	}
-	if n, _ := s.CountAdministrations(ctx); n != 2 {
-		t.Fatalf("CountAdministrations = %d, want 2", n)
+	if n, err := s.CountAdministrations(ctx); err != nil || n != 2 {
+		t.Fatalf("CountAdministrations = %d, want 2 (%v)", n, err)
 	}
 
 	_, err = s.AdministrationBySlug(ctx, "inconnue")
@@ -115,7 +115,10 @@ func TestOutboxRelayTakesEachRowOnce(t *testing.T) {
 	ctx := context.Background()
 	s := newStore(t)
 	for i := 0; i < 30; i++ {
-		m, _ := vivier.NewOutboxMessage("test:task", "", map[string]int{"n": i})
+		m, err := vivier.NewOutboxMessage("test:task", "", map[string]int{"n": i})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := s.AddOutbox(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +177,10 @@ func TestOutboxRelayStopsAtFirstRefusal(t *testing.T) {
 	s := newStore(t)
 	var ids []int64
 	for i := 0; i < 3; i++ {
-		m, _ := vivier.NewOutboxMessage("test:task", "", nil)
+		m, err := vivier.NewOutboxMessage("test:task", "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := s.AddOutbox(ctx, &m); err != nil {
 			t.Fatal(err)
 		}
@@ -195,8 +201,8 @@ func TestOutboxRelayStopsAtFirstRefusal(t *testing.T) {
 	if err != nil || refused.RelayedAt != nil || refused.Attempts != 1 || refused.LastError != "redis down" {
 		t.Fatalf("refused row = %+v, %v", refused, err)
 	}
-	if backlog, age, _ := s.OutboxBacklog(ctx); backlog != 2 || age < 0 {
-		t.Fatalf("backlog = %d (age %s), want 2", backlog, age)
+	if backlog, age, err := s.OutboxBacklog(ctx); err != nil || backlog != 2 || age < 0 {
+		t.Fatalf("backlog = %d (age %s), want 2 (%v)", backlog, age, err)
 	}
 	// The refused row waits its turn; the one behind it goes at once.
 	var seen []int64
@@ -272,12 +278,12 @@ func TestSessionStorage(t *testing.T) {
 	if b, err := sess.Get("cookie-value"); err != nil || string(b) != "data" {
 		t.Fatalf("Get = %q, %v", b, err)
 	}
-	if b, _ := csrf.Get("cookie-value"); b != nil {
-		t.Fatal("namespaces leak into each other")
+	if b, err := csrf.Get("cookie-value"); err != nil || b != nil {
+		t.Fatalf("namespaces leak into each other (%v)", err)
 	}
 	var raw int
 	if err := s.DB().Get(&raw, `SELECT count(*) FROM http_sessions WHERE key_hash = convert_to('cookie-value', 'UTF8')`); err != nil || raw != 0 {
-		t.Fatal("a session key is stored in clear")
+		t.Fatalf("a session key is stored in clear (%v)", err)
 	}
 	now := time.Now()
 	s.SetClock(func() time.Time { return now })
@@ -297,8 +303,8 @@ func TestSessionStorage(t *testing.T) {
 	if err := sess.Delete("cookie-value"); err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := sess.Get("cookie-value"); b != nil {
-		t.Fatal("a deleted value is returned")
+	if b, err := sess.Get("cookie-value"); err != nil || b != nil {
+		t.Fatalf("a deleted value is returned (%v)", err)
 	}
 }
 

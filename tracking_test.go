@@ -13,21 +13,31 @@ func TestCandidateSpace(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, _ := newOfferWorld(t)
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files, err := vivier.NewLocalFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := openOffer(t, s, a.ID, "TRK-1")
 	sub := submission(t, "camille@exemple.fr")
-	sub.Validate(o)
+	if err := sub.Validate(o); err != nil {
+		t.Fatal(err)
+	}
 	app, _, err := s.Apply(ctx, sub, o, files)
 	if err != nil {
 		t.Fatal(err)
 	}
 	other := submission(t, "dominique@exemple.fr")
-	other.Validate(o)
+	if err := other.Validate(o); err != nil {
+		t.Fatal(err)
+	}
 	otherApp, _, err := s.Apply(ctx, other, o, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := s.CandidateByEmail(ctx, "camille@exemple.fr")
+	c, err := s.CandidateByEmail(ctx, "camille@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
 	token, hash := vivier.NewToken()
 	if err := s.CreateTrackingLink(ctx, c.ID, nil, hash); err != nil {
 		t.Fatal(err)
@@ -59,7 +69,10 @@ func TestCandidateSpace(t *testing.T) {
 	if err := s.Withdraw(ctx, c.ID, app.ID, ""); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Fatalf("withdrawing twice: %v", err)
 	}
-	apps, _ = s.CandidateApplications(ctx, c.ID)
+	apps, err = s.CandidateApplications(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if apps[0].Status() != "retirée" || len(apps[0].Events) != 2 || apps[0].Events[1].Label != "retirée" {
 		t.Fatalf("after withdrawal = %+v", apps[0])
 	}
@@ -75,23 +88,36 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, a, _ := newOfferWorld(t)
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files, err := vivier.NewLocalFiles(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := openOffer(t, s, a.ID, "ERA-1")
 	sub := submission(t, "zoe.erasable@exemple.fr")
 	sub.FirstName, sub.LastName, sub.LetterText = "Zoé", "Effaçable", "Madame, Monsieur, je suis Zoé Effaçable."
-	sub.Validate(o)
+	if err := sub.Validate(o); err != nil {
+		t.Fatal(err)
+	}
 	app, _, err := s.Apply(ctx, sub, o, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, _ := s.CandidateByEmail(ctx, "zoe.erasable@exemple.fr")
+	c, err := s.CandidateByEmail(ctx, "zoe.erasable@exemple.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, hash := vivier.NewToken()
-	s.CreateTrackingLink(ctx, c.ID, nil, hash)
+	if err := s.CreateTrackingLink(ctx, c.ID, nil, hash); err != nil {
+		t.Fatal(err)
+	}
 	s.DB().MustExec(`INSERT INTO sent_emails (message_key, template, recipient, subject) VALUES ('k', 'application_received', 'zoe.erasable@exemple.fr', 'Votre candidature')`)
 	if err := s.SaveJobAlert(ctx, "zoe.erasable@exemple.fr", "q=jardinier", "« jardinier »", vivier.OfferSearch{Q: "jardinier"}); err != nil {
 		t.Fatal(err)
 	}
-	stored, _ := s.CandidateFiles(ctx, c.ID)
+	stored, err := s.CandidateFiles(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(stored) != 1 {
 		t.Fatalf("files = %+v", stored)
 	}
@@ -102,7 +128,9 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 	// confirmation of the erasure waiting to be mailed to her (the worker
 	// removes the address once sent: jobs' catalogue test checks it).
 	var tables []string
-	s.DB().SelectContext(ctx, &tables, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
+	if err := s.DB().SelectContext(ctx, &tables, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`); err != nil {
+		t.Fatal(err)
+	}
 	for _, tbl := range tables {
 		var n int
 		except := ""
@@ -120,7 +148,9 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 		t.Errorf("her CV is still in the store: %v", err)
 	}
 	var cat string
-	s.DB().GetContext(ctx, &cat, `SELECT category FROM applications WHERE id = $1`, app.ID)
+	if err := s.DB().GetContext(ctx, &cat, `SELECT category FROM applications WHERE id = $1`, app.ID); err != nil {
+		t.Fatal(err)
+	}
 	if cat != "anonymisee" {
 		t.Errorf("the application row is %q, want kept and anonymised", cat)
 	}

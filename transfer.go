@@ -22,7 +22,7 @@ func copyFile(ctx context.Context, files FileStore, from, to, contentType string
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }() // what was read is all that counts
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return err
