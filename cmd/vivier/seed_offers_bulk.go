@@ -128,12 +128,12 @@ func copyOffers(ctx context.Context, db *sqlx.DB, start, end int, gen func(i int
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // back to the pool: nothing to report
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
+	defer func() { _ = tx.Rollback() }() // after Commit, nothing to undo
 	if _, err := tx.ExecContext(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
 		return err
 	}
@@ -268,7 +268,7 @@ func withConn(ctx context.Context, db *sqlx.DB, fn func(*sql.Conn) error) error 
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }() // back to the pool: nothing to report
 	err = fn(conn)
 	// A session setting must not leak into the pool.
 	if _, rerr := conn.ExecContext(context.Background(), `RESET ALL`); err == nil {
