@@ -1,5 +1,7 @@
 package vivier
 
+import "time"
+
 // The recruiters' pipeline. Each administration names its steps; the rules
 // of a move depend only on the categories the steps belong to:
 //
@@ -88,4 +90,22 @@ type Move struct {
 // MoveResult counts what a move did.
 type MoveResult struct {
 	Moved, Emails, Skipped int
+}
+
+// HistoryEvent is one move of an application, as recruiters see it.
+type HistoryEvent struct {
+	At        time.Time `db:"at"`
+	Actor     string    `db:"actor"`
+	From      Category  `db:"from_category"`
+	To        Category  `db:"to_category"`
+	Step      string    `db:"step"`
+	Reason    string    `db:"reason"`
+	EmailSent bool      `db:"email_sent"`
+}
+
+// StatusChange is what a status email tells.
+type StatusChange struct {
+	To         Category `db:"to_category"`
+	PublicStep string   `db:"public_step"` // empty when the step is internal
+	ReasonText string   `db:"reason_text"` // kind words for a refusal
 }

@@ -221,3 +221,31 @@ func TestInactiveAgentsAreDeactivated(t *testing.T) {
 		t.Errorf("second run deactivated %d (%v)", n, err)
 	}
 }
+
+// One administration's retention anonymises what was sent to it, and only
+// that; the candidate's erasure from their space erases everywhere.
+func TestRetentionErasesOnlyWhatTheAdministrationHeld(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, b := newOfferWorld(t)
+	files := localFiles(t)
+	inA := applyAs(t, s, files, openOffer(t, s, a.ID, "RET-A"), "ines@exemple.fr", "Inès", "Moreau", false)
+	inB := applyAs(t, s, files, openOffer(t, s, b.ID, "RET-B"), "ines@exemple.fr", "Inès", "Moreau", false)
+	s.DB().MustExec(`UPDATE administrations SET retention_months = 6 WHERE id = $1`, a.ID)
+	s.DB().MustExec(`UPDATE applications SET last_activity_at = now() - interval '7 months' WHERE id = $1`, inA.ID)
+	if _, erased, err := s.AnonymiseStaleApplications(ctx, time.Now(), files); err != nil || erased != 0 {
+		t.Fatalf("retention = %d erased, %v", erased, err)
+	}
+	if got := identityOf(t, s, inA.ID); got != (vivier.Identity{}) {
+		t.Errorf("A's anonymised application still says %+v", got)
+	}
+	if got := identityOf(t, s, inB.ID); got.FirstName != "Inès" || got.Phone != "+33612345678" {
+		t.Errorf("A's retention erased what B holds: %+v", got)
+	}
+	if err := s.EraseCandidate(ctx, inB.CandidateID, files); err != nil {
+		t.Fatal(err)
+	}
+	if got := identityOf(t, s, inB.ID); got != (vivier.Identity{}) {
+		t.Errorf("after the candidate's erasure B's application says %+v", got)
+	}
+}

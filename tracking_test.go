@@ -158,3 +158,48 @@ func TestEraseCandidateLeavesNoPersonalData(t *testing.T) {
 		t.Error("label")
 	}
 }
+
+func TestTrackingLinkLifetime(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _ := newOfferWorld(t)
+	files := localFiles(t)
+	o := openOffer(t, s, a.ID, "L-1")
+	app := applyAs(t, s, files, o, "ines@exemple.fr", "Inès", "Moreau", false)
+	token, hash := vivier.NewToken()
+	if err := s.CreateTrackingLink(ctx, app.CandidateID, &app.ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CandidateByToken(ctx, token)
+	if err != nil || got.LinkApplicationID == nil || *got.LinkApplicationID != app.ID {
+		t.Fatalf("open application: %+v, %v", got, err)
+	}
+	// Closed, within the retention period (24 months by default): valid.
+	s.DB().MustExec(`UPDATE applications SET category = 'refusee', last_activity_at = now() - interval '23 months' WHERE id = $1`, app.ID)
+	if _, err := s.CandidateByToken(ctx, token); err != nil {
+		t.Errorf("closed 23 months ago: %v", err)
+	}
+	// Past it: refused, with the message that offers a new link.
+	s.DB().MustExec(`UPDATE applications SET last_activity_at = now() - interval '25 months' WHERE id = $1`, app.ID)
+	if _, err := s.CandidateByToken(ctx, token); err != vivier.ErrTrackingLinkExpired {
+		t.Errorf("closed 25 months ago: %v", err)
+	}
+	// A shorter retention period shortens the link.
+	s.DB().MustExec(`UPDATE applications SET last_activity_at = now() - interval '7 months' WHERE id = $1`, app.ID)
+	if _, err := s.CandidateByToken(ctx, token); err != nil {
+		t.Errorf("closed 7 months ago: %v", err)
+	}
+	s.DB().MustExec(`UPDATE administrations SET retention_months = 6 WHERE id = $1`, a.ID)
+	if _, err := s.CandidateByToken(ctx, token); err != vivier.ErrTrackingLinkExpired {
+		t.Errorf("closed 7 months ago, 6 months' retention: %v", err)
+	}
+	// A hire keeps its link: the administration keeps the application.
+	s.DB().MustExec(`UPDATE applications SET category = 'acceptee', last_activity_at = now() - interval '30 months' WHERE id = $1`, app.ID)
+	if _, err := s.CandidateByToken(ctx, token); err != nil {
+		t.Errorf("a hire 30 months ago: %v", err)
+	}
+	// Opening the space writes nothing.
+	if n := countWhere(t, s, `SELECT count(*) FROM tracking_links WHERE last_used_at IS NOT NULL`); n != 0 {
+		t.Error("opening a link wrote its use")
+	}
+}

@@ -1,0 +1,179 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+
+	"github.com/lib/pq"
+)
+
+// PipelineList returns a page of an offer's applications and how many match.
+func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
+	q := pipelineQuery(adminID, offerID, f)
+	var rows []PipelineRow
+	if err := s.db.SelectContext(ctx, &rows, q.page, q.pageArgs...); err != nil {
+		return nil, 0, wrap("PipelineList", err)
+	}
+	total := len(rows)
+	switch {
+	case f.Known > 0:
+		total = f.Known
+	case q.windowed && len(rows) > 0:
+		total = rows[0].Total
+	case f.IDs == nil && (q.offset > 0 || len(rows) == q.limit):
+		if err := s.db.GetContext(ctx, &total, q.count, q.args...); err != nil {
+			return nil, 0, wrap("PipelineList", err)
+		}
+	default:
+		total += q.offset
+	}
+	return rows, total, nil
+}
+
+// pipelineSQL is the list's two queries: the page, and the count.
+type pipelineSQL struct {
+	page, count    string
+	windowed       bool // the page counts the matches itself
+	args, pageArgs []any
+	limit, offset  int
+}
+
+// pipelineQuery writes only the conditions of the filters in use, so that
+// each query is planned for what it asks (no "$n = 0 OR …" left for the
+// planner to fold), and joins the candidates only when a filter or the
+// order needs them. The page is found first on applications alone (the
+// (offer_id, created_at) index gives the default order, even far into the
+// pages), then only its rows are completed with the candidate, the step,
+// the rating and the tags.
+func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
+	q := pipelineSQL{limit: PipelinePageSize}
+	if f.Page > 1 {
+		q.offset = (f.Page - 1) * PipelinePageSize
+	}
+	if f.IDs != nil {
+		q.limit, q.offset = len(f.IDs), 0
+	}
+	arg := func(v any) string {
+		q.args = append(q.args, v)
+		return "$" + strconv.Itoa(len(q.args))
+	}
+	adm := arg(adminID)
+	off := arg(offerID)
+	where := []string{"a.administration_id = " + adm, "a.offer_id = " + off}
+	// cond adds a condition whose parameter is added only then.
+	cond := func(ok bool, c func() string) {
+		if ok {
+			where = append(where, c())
+		}
+	}
+	cond(f.StageID != 0, func() string { return "a.stage_id = " + arg(f.StageID) })
+	cond(f.Source != "", func() string { return "a.source = " + arg(f.Source) })
+	cond(!f.From.IsZero(), func() string { return "a.created_at >= " + arg(f.From) })
+	cond(!f.To.IsZero(), func() string { return "a.created_at < " + arg(f.To) })
+	// The full text is three index lookups whose ids are gathered (the
+	// applications' and the files' GIN indexes, the candidates' names
+	// lowercased), rather than one OR evaluated on every row of the offer.
+	cond(f.Query != "", func() string {
+		p := arg(f.Query)
+		return `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ websearch_to_tsquery('french', ` + p + `)
+			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `
+			UNION SELECT f.application_id FROM application_files f
+			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
+			UNION SELECT x.id FROM applications x
+			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
+			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `)`
+	})
+	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
+	cond(f.TagID != 0, func() string {
+		return "a.id IN (SELECT x.application_id FROM application_tags x WHERE x.tag_id = " + arg(f.TagID) +
+			" AND x.administration_id = " + adm + ")"
+	})
+	for _, agent := range []int64{f.AssigneeID, f.Scope.AssignedTo} {
+		cond(agent != 0, func() string {
+			return "a.id IN (SELECT x.application_id FROM application_assignees x WHERE x.agent_id = " + arg(agent) +
+				" AND x.administration_id = " + adm + ")"
+		})
+	}
+	cond(f.MinRating != 0, func() string {
+		return "a.id IN (SELECT r.application_id FROM application_ratings r WHERE r.administration_id = " + adm +
+			" GROUP BY r.application_id HAVING avg(r.score) >= " + arg(f.MinRating) + ")"
+	})
+	cond(f.Unrated, func() string { return "NOT EXISTS (SELECT 1 FROM application_ratings r WHERE r.application_id = a.id)" })
+
+	order := "a.created_at DESC, a.id DESC"
+	switch f.Sort {
+	case "anciennes":
+		order = "a.created_at, a.id"
+	case "nom":
+		order = "lower(a.last_name), lower(a.first_name), a.id"
+	}
+	// No condition needs the candidates: the identity is the application's.
+	filtered := " WHERE " + strings.Join(where, " AND ")
+	q.count = "SELECT count(*) FROM applications a" + filtered
+	filtered = "FROM applications a" + filtered
+	q.pageArgs = append(append([]any(nil), q.args...), q.limit, q.offset)
+	n := len(q.args)
+	// The full text visits every match whatever the order: the page counts
+	// them on the way, rather than a second query doing the search again.
+	total := "0::bigint AS total"
+	if f.Query != "" {
+		q.windowed, total = true, "count(*) OVER () AS total"
+	}
+	q.page = `
+		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
+			a.first_name, a.last_name, c.email, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased, a.source, a.created_at, p.total,
+			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
+			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
+			 WHERE x.application_id = a.id) AS tags
+		FROM (SELECT a.id, ` + total + ` ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
+		JOIN applications a ON a.id = p.id JOIN candidates c ON c.id = a.candidate_id
+		LEFT JOIN pipeline_steps st ON st.id = a.stage_id
+		ORDER BY ` + order
+	return q
+}
+
+func idArray(ids []int64) any {
+	if ids == nil {
+		return nil
+	}
+	return pq.Array(ids)
+}
+
+// StepCounts counts an offer's applications per step (0: withdrawn and
+// erased ones, which have none).
+func (s *Store) StepCounts(ctx context.Context, adminID, offerID int64, sc Scope) (map[int64]int, error) {
+	var rows []struct {
+		StageID sql.NullInt64 `db:"stage_id"`
+		N       int           `db:"n"`
+	}
+	err := s.db.SelectContext(ctx, &rows, `SELECT a.stage_id, count(*) AS n FROM applications a
+		WHERE a.administration_id = $1 AND a.offer_id = $2 AND `+scopeSQL(3, 1)+` GROUP BY a.stage_id`, adminID, offerID, sc.AssignedTo)
+	out := map[int64]int{}
+	for _, r := range rows {
+		out[r.StageID.Int64] += r.N
+	}
+	return out, wrap("StepCounts", err)
+}
+
+// BoardCards returns, per step, the most recent applications of an offer.
+func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, perStep int, sc Scope) (map[int64][]PipelineRow, error) {
+	var rows []PipelineRow
+	// One index range per step (offer_id, stage_id, created_at), rather than
+	// ranking every application of the offer.
+	err := s.db.SelectContext(ctx, &rows, `
+		SELECT x.id, x.category, x.stage_id, st.name AS stage_name, x.first_name, x.last_name, c.email,
+			(c.erased_at IS NOT NULL OR x.category = 'anonymisee') AS erased, x.source, x.created_at, 0 AS total
+		FROM pipeline_steps st CROSS JOIN LATERAL (
+			SELECT a.id, a.category, a.stage_id, a.candidate_id, a.first_name, a.last_name, a.source, a.created_at FROM applications a
+			WHERE a.offer_id = $2 AND a.stage_id = st.id AND a.administration_id = $1 AND `+scopeSQL(4, 1)+`
+			ORDER BY a.created_at DESC, a.id DESC LIMIT $3) x
+		JOIN candidates c ON c.id = x.candidate_id
+		WHERE st.administration_id = $1 ORDER BY x.created_at DESC, x.id DESC`, adminID, offerID, perStep, sc.AssignedTo)
+	out := map[int64][]PipelineRow{}
+	for _, r := range rows {
+		out[*r.StageID] = append(out[*r.StageID], r)
+	}
+	return out, wrap("BoardCards", err)
+}
