@@ -126,3 +126,30 @@ func TestTokensAreStoredAsDigests(t *testing.T) {
 		t.Fatalf("NewToken = %q", tok)
 	}
 }
+
+func TestAgentPassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	hash, err := vivier.HashPassword("un mot de passe assez long")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &vivier.Agent{Email: " Agent@Exemple.gouv.fr ", PasswordHash: hash}
+	if err := s.UpsertAgent(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AgentByEmail(ctx, "AGENT@exemple.gouv.fr")
+	if err != nil || got.ID != a.ID {
+		t.Fatalf("AgentByEmail is not case-insensitive: %+v, %v", got, err)
+	}
+	if !vivier.CheckPassword("un mot de passe assez long", got.PasswordHash) {
+		t.Fatal("the right password is refused")
+	}
+	if vivier.CheckPassword("un autre mot de passe", got.PasswordHash) || vivier.CheckPassword("x", "") {
+		t.Fatal("a wrong password (or an empty hash) is accepted")
+	}
+	if got.PasswordHash[:9] != "$argon2id" {
+		t.Fatalf("hash %q is not argon2id", got.PasswordHash)
+	}
+}
