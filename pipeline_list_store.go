@@ -9,6 +9,9 @@ import (
 	"github.com/lib/pq"
 )
 
+// The per-offer list and the board. Every query takes the administration
+// id.
+
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
 	q := pipelineQuery(adminID, offerID, f)

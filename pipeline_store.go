@@ -11,9 +11,9 @@ import (
 	"github.com/lib/pq"
 )
 
-// The pipeline's reads: steps, reasons, the per-offer list and board, the
-// history of one application, and what a status email says. Every query
-// takes the administration id.
+// The pipeline's steps and reasons, the history of one application, what a
+// status email says, and the moves (the list and the board are in
+// pipeline_list_store.go). Every query takes the administration id.
 
 // Steps lists the administration's steps in order.
 func (s *Store) Steps(ctx context.Context, adminID int64) ([]Step, error) {

@@ -11,6 +11,10 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
+// The SIRH export's batches and deliveries. Every query takes the
+// administration id, except the worker's nightly look for administrations
+// with hires to batch.
+
 const sirhBatchColumns = `id, administration_id, kind, format, destination, state, hires, checksum, size, created_at, delivered_at, last_error`
 
 func batchByID(ctx context.Context, q sqlx.QueryerContext, adminID, id int64) (*SIRHBatch, error) {

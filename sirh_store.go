@@ -8,9 +8,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// The SIRH export's records, batches and deliveries. Every query takes the
-// administration id, except the worker's nightly look for administrations
-// with hires to batch.
+// The SIRH export's settings and hire records (batches and deliveries are
+// in sirh_batch_store.go). Every query takes the administration id.
 
 // recordHire writes the export record of an application that reached the
 // administration's last "acceptée" step, and the outbox row that delivers
