@@ -39,6 +39,10 @@ type cspSender struct {
 	rdb     redis.UniversalClient
 	limiter *redis_rate.Limiter
 	limit   redis_rate.Limit
+	// granted, when set (by tests), learns of each call the limiter lets
+	// go, with the moments just before it asked Redis and just after Redis
+	// answered: the grant happened in between, on Redis's clock.
+	granted func(account string, asked, answered time.Time)
 }
 
 // client returns the guarded client, made at the first call with the
@@ -85,11 +89,15 @@ func (s *cspSender) wait(ctx context.Context, account string) error {
 		return fmt.Errorf("CSP quota: no Redis client")
 	}
 	for {
+		asked := time.Now()
 		res, err := s.limiter.Allow(ctx, "vivier:csp:quota:"+account, s.limit)
 		if err != nil {
 			return fmt.Errorf("CSP quota (Redis): %w", err)
 		}
 		if res.Allowed > 0 {
+			if s.granted != nil {
+				s.granted(account, asked, time.Now())
+			}
 			return nil
 		}
 		select {

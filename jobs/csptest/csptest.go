@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -154,21 +153,6 @@ func (s *Server) Archived(source, reference string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.archived[source+"/"+reference]
-}
-
-// MaxInWindow returns the most calls received within any window of length
-// d (CSP counts its quota over a sliding minute).
-func (s *Server) MaxInWindow(d time.Duration) int {
-	calls := s.Calls()
-	sort.Slice(calls, func(i, j int) bool { return calls[i].At.Before(calls[j].At) })
-	most, j := 0, 0
-	for i := range calls {
-		for calls[i].At.Sub(calls[j].At) >= d {
-			j++
-		}
-		most = max(most, i-j+1)
-	}
-	return most
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
