@@ -10,12 +10,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// Outbox task types written by the Store; jobs handles them.
-const (
-	TaskAgentInvitationEmail = "email:agent_invitation"
-	TaskPasswordResetEmail   = "email:password_reset"
-)
-
 // InvitationTTL and PasswordResetTTL bound how long an emailed link works.
 const (
 	InvitationTTL    = 7 * 24 * time.Hour

@@ -21,10 +21,6 @@ import (
 // closed where it was, like a withdrawal, with no step.
 const CategoryTransferred Category = "transferee"
 
-// TaskApplicationTransferred tells a candidate that their application went
-// to another administration.
-const TaskApplicationTransferred = "email:application_transferred"
-
 // TransferOffers lists the administration's offers an application may move
 // to: the published ones, but not the one it is on.
 func (s *Store) TransferOffers(ctx context.Context, adminID int64, except *int64) ([]Offer, error) {

@@ -9,12 +9,11 @@ import (
 	"vivier"
 )
 
-// TypeAutoRefuse refuses, once a day, the applications of administrations
+// vivier.TaskAutoRefuse refuses, once a day, the applications of administrations
 // that chose it and left them without any activity past their second delay.
 // Each refusal is a move of the pipeline (history, log, and the candidate's
 // reasoned email through the outbox); an application refused is no longer
 // due, so a second run does nothing.
-const TypeAutoRefuse = "applications:auto_refuse"
 
 func (w *Worker) handleAutoRefuse(ctx context.Context, _ *asynq.Task) error {
 	_, err := w.RunAutoRefuse(ctx, w.now())

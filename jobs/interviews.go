@@ -18,15 +18,14 @@ import (
 // recruiters' notice of the candidate's answer, and the candidate's
 // reminder the day before.
 
-// TypeInterviewReminders mails tomorrow's interviews' reminders, hourly: any
+// vivier.TaskInterviewReminders mails tomorrow's interviews' reminders, hourly: any
 // tick of the day before sends them, and sent_emails makes it once.
-const TypeInterviewReminders = "interviews:reminders"
 
 func (w *Worker) registerInterviewReminders() error {
-	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeInterviewReminders, nil),
+	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(vivier.TaskInterviewReminders, nil),
 		asynq.Queue(QueueDefault), asynq.Unique(50*time.Minute), asynq.MaxRetry(3))
 	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeInterviewReminders, err)
+		return fmt.Errorf("jobs: register %s: %w", vivier.TaskInterviewReminders, err)
 	}
 	return nil
 }

@@ -12,11 +12,10 @@ import (
 	"vivier"
 )
 
-// TypeJobAlerts mails each confirmed job alert the offers published since
+// vivier.TaskJobAlerts mails each confirmed job alert the offers published since
 // its last email, once a day. Its window ends at midnight (Paris) of the
 // day it runs, so that a run retried the same day searches the same window
 // and finds its email already recorded under the same key.
-const TypeJobAlerts = "job-alerts:daily"
 
 // JobAlertOffers is how many offers an alert email lists; past it, the email
 // links to the search.
@@ -28,10 +27,10 @@ func (w *Worker) registerJobAlerts() error {
 	// Early morning, after the night's publications; Unique collapses most
 	// copies of the tick that every worker's scheduler enqueues, and the
 	// period's claim (periodic.go) stops the others.
-	_, err := w.scheduler.Register("0 5 * * *", asynq.NewTask(TypeJobAlerts, nil),
+	_, err := w.scheduler.Register("0 5 * * *", asynq.NewTask(vivier.TaskJobAlerts, nil),
 		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
 	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeJobAlerts, err)
+		return fmt.Errorf("jobs: register %s: %w", vivier.TaskJobAlerts, err)
 	}
 	return nil
 }

@@ -6,20 +6,21 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+
+	"vivier"
 )
 
-// TypeMaintenance purges what has served its time: relayed outbox rows after
+// vivier.TaskMaintenance purges what has served its time: relayed outbox rows after
 // a week, expired sessions and CSRF tokens, and erased candidates' files; and
 // it ends the transfers and merges left without the candidate's answer.
-const TypeMaintenance = "maintenance:purge"
 
 func (w *Worker) registerPeriodic() error {
 	// Every worker runs a scheduler; Unique collapses most copies of a tick,
 	// and the period's claim (periodic.go) stops the others.
-	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeMaintenance, nil),
+	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(vivier.TaskMaintenance, nil),
 		asynq.Queue(QueueLow), asynq.Unique(50*time.Minute))
 	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeMaintenance, err)
+		return fmt.Errorf("jobs: register %s: %w", vivier.TaskMaintenance, err)
 	}
 	return nil
 }

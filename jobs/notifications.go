@@ -18,19 +18,13 @@ import (
 // and sent_emails keys (agent, administration, day) and (application,
 // agent) make a second run send nothing.
 
-// Task types of the recruiters' periodic notifications.
-const (
-	TypeNotificationDigest = "notifications:digest"
-	TypeResponseReminders  = "notifications:response_reminders"
-)
-
 func (w *Worker) registerNotifications() error {
 	// 06:30 UTC: the digest waits in the mailbox when the day starts in
 	// Paris, and covers the whole of the day before.
 	for _, p := range []struct{ cron, task, queue string }{
-		{"30 6 * * *", TypeNotificationDigest, QueueLow},
-		{"0 7 * * *", TypeResponseReminders, QueueDefault},
-		{"30 4 * * *", TypeAutoRefuse, QueueDefault},
+		{"30 6 * * *", vivier.TaskNotificationDigest, QueueLow},
+		{"0 7 * * *", vivier.TaskResponseReminders, QueueDefault},
+		{"30 4 * * *", vivier.TaskAutoRefuse, QueueDefault},
 	} {
 		if _, err := w.scheduler.Register(p.cron, asynq.NewTask(p.task, nil),
 			asynq.Queue(p.queue), asynq.Unique(23*time.Hour)); err != nil {

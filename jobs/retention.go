@@ -11,12 +11,11 @@ import (
 	"vivier"
 )
 
-// TypeRetention applies the retention rules of personal data once a day:
+// vivier.TaskRetention applies the retention rules of personal data once a day:
 // applications not retained anonymised after their administration's period,
 // candidates left with nothing erased, talent-pool consents renewed or
 // lapsed, inactive agents disabled. Every step is a condition on dates, so a
 // second run the same day finds nothing left to do.
-const TypeRetention = "retention:daily"
 
 // DefaultAgentInactivity is how long an agent may go without signing in
 // before their account is disabled.
@@ -26,10 +25,10 @@ func (w *Worker) registerRetention() error {
 	// At night, when nobody works; Unique collapses most copies of the tick
 	// that every worker's scheduler enqueues, and the period's claim
 	// (periodic.go) stops the others.
-	_, err := w.scheduler.Register("30 3 * * *", asynq.NewTask(TypeRetention, nil),
+	_, err := w.scheduler.Register("30 3 * * *", asynq.NewTask(vivier.TaskRetention, nil),
 		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
 	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeRetention, err)
+		return fmt.Errorf("jobs: register %s: %w", vivier.TaskRetention, err)
 	}
 	return nil
 }

@@ -19,8 +19,7 @@ import (
 // so that a batch is never made and forgotten. The delivery task delivers a
 // batch not yet delivered, or again when an agent asked for it.
 
-// TypeSIRHNightly makes the night's batches, at 23:55 Paris time.
-const TypeSIRHNightly = "sirh:nightly"
+// vivier.TaskSIRHNightly makes the night's batches, at 23:55 Paris time.
 
 // SIRHConfig is where and how batches go.
 type SIRHConfig struct {
@@ -33,10 +32,10 @@ type SIRHConfig struct {
 func (w *Worker) registerSIRHNightly() error {
 	// Unique collapses the copies of the tick that every worker's
 	// scheduler enqueues; a second run would find nothing left anyway.
-	_, err := w.scheduler.Register("CRON_TZ=Europe/Paris 55 23 * * *", asynq.NewTask(TypeSIRHNightly, nil),
+	_, err := w.scheduler.Register("CRON_TZ=Europe/Paris 55 23 * * *", asynq.NewTask(vivier.TaskSIRHNightly, nil),
 		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
 	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeSIRHNightly, err)
+		return fmt.Errorf("jobs: register %s: %w", vivier.TaskSIRHNightly, err)
 	}
 	return nil
 }

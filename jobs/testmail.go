@@ -11,10 +11,6 @@ import (
 	"vivier"
 )
 
-// TypeTestEmail sends a test email: `vivier mail test someone@example.org`
-// proves the whole chain (outbox, relay, Redis, worker, SMTP).
-const TypeTestEmail = "email:test"
-
 // TestEmailPayload is the task's payload.
 type TestEmailPayload struct {
 	To string `json:"to"`
@@ -26,19 +22,19 @@ func NewTestEmail(to string) (vivier.OutboxMessage, error) {
 	if err != nil {
 		return vivier.OutboxMessage{}, vivier.FieldError("to", "L'adresse électronique n'est pas valide.")
 	}
-	return vivier.NewOutboxMessage(TypeTestEmail, QueueCritical, TestEmailPayload{To: addr.Address})
+	return vivier.NewOutboxMessage(vivier.TaskTestEmail, QueueCritical, TestEmailPayload{To: addr.Address})
 }
 
 func (w *Worker) handleTestEmail(ctx context.Context, t *asynq.Task) error {
 	var p TestEmailPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.To == "" {
-		return fmt.Errorf("%s: bad payload: %v: %w", TypeTestEmail, err, asynq.SkipRetry)
+		return fmt.Errorf("%s: bad payload: %v: %w", vivier.TaskTestEmail, err, asynq.SkipRetry)
 	}
 	id := taskID(ctx)
 	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", TypeTestEmail, asynq.SkipRetry)
+		return fmt.Errorf("%s: no task id: %w", vivier.TaskTestEmail, asynq.SkipRetry)
 	}
-	_, err := w.sendTemplate(ctx, TypeTestEmail+":"+id, "test", p.To, nil, map[string]string{
+	_, err := w.sendTemplate(ctx, vivier.TaskTestEmail+":"+id, "test", p.To, nil, map[string]string{
 		"Host": w.cfg.BaseURL, "Reference": id,
 	})
 	return err
