@@ -66,3 +66,23 @@ const (
 // written by the command itself (jobs.NewTestEmail): it proves the whole
 // chain, outbox, relay, Redis, worker and SMTP.
 const TaskTestEmail = "email:test"
+
+// What a task's payload must hold: the worker skips one without it (its
+// task is not retried: no retry could mend it).
+
+func (p ApplicationTask) Valid() bool           { return p.ApplicationID != 0 }
+func (p StatusTask) Valid() bool                { return p.ApplicationID != 0 && p.EventID != 0 }
+func (p MessageTask) Valid() bool               { return p.ApplicationID != 0 && p.MessageID != 0 }
+func (p CandidateTask) Valid() bool             { return p.CandidateID != 0 }
+func (p InterviewTask) Valid() bool             { return p.InterviewID != 0 }
+func (p TransferTask) Valid() bool              { return p.TransferID != 0 }
+func (p MergeConfirmTask) Valid() bool          { return p.MergeID != 0 && p.CandidateID != 0 }
+func (p PoolInvitationTask) Valid() bool        { return p.InvitationID != 0 }
+func (p NoteMentionTask) Valid() bool           { return p.NoteID != 0 }
+func (p JobAlertTask) Valid() bool              { return p.AlertID != 0 }
+func (p InvitationEmailPayload) Valid() bool    { return p.InvitationID != 0 }
+func (p PasswordResetEmailPayload) Valid() bool { return p.Email != "" }
+func (p TrackingLinkPayload) Valid() bool       { return p.Email != "" }
+func (p CSPTask) Valid() bool                   { return p.AdministrationID != 0 }
+func (p SIRHHireTask) Valid() bool              { return p.AdministrationID != 0 && p.HireID != 0 }
+func (p SIRHDeliverTask) Valid() bool           { return p.AdministrationID != 0 && p.BatchID != 0 }

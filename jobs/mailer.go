@@ -238,7 +238,7 @@ func (w *Worker) sendTemplate(ctx context.Context, key, name, to string, adminID
 		return false, fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	rec := &vivier.SentEmail{MessageKey: key, Template: name, Recipient: to, Subject: email.Subject, AdministrationID: adminID}
-	return w.store.SendOnce(ctx, rec, func() (string, error) {
+	return w.sendOnce(ctx, rec, func() (string, error) {
 		return w.deliver(ctx, Outgoing{To: to, Email: email}, rec)
 	})
 }

@@ -2,11 +2,7 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/mail"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
@@ -25,17 +21,16 @@ func NewTestEmail(to string) (vivier.OutboxMessage, error) {
 	return vivier.NewOutboxMessage(vivier.TaskTestEmail, QueueCritical, TestEmailPayload{To: addr.Address})
 }
 
-func (w *Worker) handleTestEmail(ctx context.Context, t *asynq.Task) error {
-	var p TestEmailPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.To == "" {
-		return fmt.Errorf("%s: bad payload: %v: %w", vivier.TaskTestEmail, err, asynq.SkipRetry)
+// Valid says whether the payload names an address.
+func (p TestEmailPayload) Valid() bool { return p.To != "" }
+
+func (w *Worker) handleTestEmail(ctx context.Context, p TestEmailPayload) error {
+	key, err := taskKey(ctx)
+	if err != nil {
+		return err
 	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", vivier.TaskTestEmail, asynq.SkipRetry)
-	}
-	_, err := w.sendTemplate(ctx, vivier.TaskTestEmail+":"+id, "test", p.To, nil, map[string]string{
-		"Host": w.cfg.BaseURL, "Reference": id,
+	_, err = w.sendTemplate(ctx, key, "test", p.To, nil, map[string]string{
+		"Host": w.cfg.BaseURL, "Reference": taskID(ctx),
 	})
 	return err
 }
