@@ -76,10 +76,11 @@ func newCSPSender(cfg Config) *cspSender {
 	return s
 }
 
-func (s *cspSender) close() {
-	if s.rdb != nil {
-		s.rdb.Close()
+func (s *cspSender) close() error {
+	if s.rdb == nil {
+		return nil
 	}
+	return s.rdb.Close()
 }
 
 // wait blocks until the account may make one more call. A Redis error stops
@@ -156,7 +157,9 @@ func (c *cspClient) post(ctx context.Context, path string, body any, out any) (i
 	if err != nil {
 		return 0, c.failed(ctx, outboundFailure(err), "")
 	}
-	defer resp.Body.Close()
+	// Read to the end (or the limit) below: closing it has nothing left to
+	// tell.
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := readOutboundBody(resp.Body, 4<<20)
 	if err != nil {
 		return 0, c.failed(ctx, outboundFailure(err), "")

@@ -122,7 +122,10 @@ func (f *cspFixture) publish(t *testing.T, o *vivier.Offer) *vivier.Offer {
 // sync runs the publication task of the administration, as the relay would
 // hand it over.
 func (f *cspFixture) sync(id string, adm int64) error {
-	b, _ := json.Marshal(vivier.CSPTask{AdministrationID: adm})
+	b, err := json.Marshal(vivier.CSPTask{AdministrationID: adm})
+	if err != nil {
+		return err
+	}
 	return f.runTask(vivier.TaskCSPSync, id, b)
 }
 
@@ -311,7 +314,10 @@ func TestCSPRefusedKeyAlertsTheAdministrators(t *testing.T) {
 	if err := f.db.Get(&alert, `SELECT id FROM outbox WHERE task_type = $1`, vivier.TaskCSPAuthAlert); err != nil {
 		t.Fatal(err)
 	}
-	payload, _ := json.Marshal(vivier.CSPTask{AdministrationID: f.adm.ID})
+	payload, err := json.Marshal(vivier.CSPTask{AdministrationID: f.adm.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for range 2 {
 		if err := f.runTask(vivier.TaskCSPAuthAlert, fmt.Sprint(alert), payload); err != nil {
 			t.Fatal(err)

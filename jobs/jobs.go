@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -196,13 +197,17 @@ func (w *Worker) Shutdown() {
 	w.wg.Wait()
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
-	w.client.Close()
+	errs := []error{w.client.Close()}
 	if w.redeliver != nil {
-		w.redeliver.Close()
+		errs = append(errs, w.redeliver.Close())
 	}
-	w.csp.close()
+	errs = append(errs, w.csp.close())
 	if w.limiter != nil {
-		w.limiter.Close()
+		errs = append(errs, w.limiter.Close())
+	}
+	// Nothing is left to do with Redis: a failure to close is only told.
+	if err := errors.Join(errs...); err != nil {
+		w.log.Warn("worker shutdown: Redis connections not closed cleanly", "err", err)
 	}
 }
 

@@ -198,7 +198,8 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
-	defer func() { go client.CloseWithSMTPClient(sc) }()
+	// The email's fate is known before the goodbye: its failure is ignored.
+	defer func() { go func() { _ = client.CloseWithSMTPClient(sc) }() }()
 	if err := sc.Mail(from); err != nil {
 		return "", smtpError(err)
 	}
