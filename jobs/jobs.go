@@ -156,6 +156,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	handle(m, vivier.TaskCSPSync, w.handleCSPSync)
 	handle(m, vivier.TaskSIRHHire, w.handleSIRHHire)
 	handle(m, vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
+	// The operators' proof that the chain works (vivier mail test).
 	handle(m, vivier.TaskTestEmail, endsWithEmail(w.handleTestEmail))
 	w.handlePeriodic(mux)
 	return mux

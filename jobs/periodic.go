@@ -26,12 +26,14 @@ func daily(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, vivier.Paris())
 }
 
-// periodicTask is a task the scheduler enqueues: when, with which options,
-// and what it runs.
+// periodicTask is a task the scheduler enqueues: when, where, and what it
+// runs.
 type periodicTask struct {
-	name string
-	cron string
-	opts []asynq.Option
+	name   string
+	cron   string
+	queue  string
+	unique time.Duration // a tick enqueued again within this is dropped
+	more   []asynq.Option
 	// once, when set, maps a time to the start of its period: the task runs
 	// at most once per period, whatever the number of workers.
 	once func(time.Time) time.Time
@@ -42,31 +44,22 @@ type periodicTask struct {
 // collapses most copies of a tick, and the period's claim (once) stops the
 // others; the tasks without one find nothing left to do on a second run.
 func (w *Worker) periodicTasks() []periodicTask {
+	const day = 23 * time.Hour
 	return []periodicTask{
-		{name: vivier.TaskOffersDue, cron: "@every 1m", once: minutely, run: w.handleOffersDue,
-			opts: []asynq.Option{asynq.Queue(QueueDefault), asynq.Unique(50 * time.Second), asynq.MaxRetry(0)}},
-		{name: vivier.TaskMaintenance, cron: "@every 1h", once: hourly, run: w.handleMaintenance,
-			opts: []asynq.Option{asynq.Queue(QueueLow), asynq.Unique(50 * time.Minute)}},
-		// Any tick of the day before sends a reminder, and sent_emails makes
-		// it once.
-		{name: vivier.TaskInterviewReminders, cron: "@every 1h", run: w.handleInterviewReminders,
-			opts: []asynq.Option{asynq.Queue(QueueDefault), asynq.Unique(50 * time.Minute), asynq.MaxRetry(3)}},
+		{vivier.TaskOffersDue, "@every 1m", QueueDefault, 50 * time.Second, []asynq.Option{asynq.MaxRetry(0)}, minutely, w.handleOffersDue},
+		{vivier.TaskMaintenance, "@every 1h", QueueLow, 50 * time.Minute, nil, hourly, w.handleMaintenance},
+		// Any tick of the day before sends a reminder; sent_emails makes it once.
+		{vivier.TaskInterviewReminders, "@every 1h", QueueDefault, 50 * time.Minute, []asynq.Option{asynq.MaxRetry(3)}, nil, w.handleInterviewReminders},
 		// At night, when nobody works.
-		{name: vivier.TaskRetention, cron: "30 3 * * *", once: daily, run: w.handleRetention,
-			opts: []asynq.Option{asynq.Queue(QueueLow), asynq.Unique(23 * time.Hour)}},
-		{name: vivier.TaskSIRHNightly, cron: "CRON_TZ=Europe/Paris 55 23 * * *", run: w.handleSIRHNightly,
-			opts: []asynq.Option{asynq.Queue(QueueLow), asynq.Unique(23 * time.Hour)}},
-		{name: vivier.TaskAutoRefuse, cron: "30 4 * * *", run: w.handleAutoRefuse,
-			opts: []asynq.Option{asynq.Queue(QueueDefault), asynq.Unique(23 * time.Hour)}},
+		{vivier.TaskRetention, "30 3 * * *", QueueLow, day, nil, daily, w.handleRetention},
+		{vivier.TaskSIRHNightly, "CRON_TZ=Europe/Paris 55 23 * * *", QueueLow, day, nil, nil, w.handleSIRHNightly},
+		{vivier.TaskAutoRefuse, "30 4 * * *", QueueDefault, day, nil, nil, w.handleAutoRefuse},
 		// Early morning, after the night's publications.
-		{name: vivier.TaskJobAlerts, cron: "0 5 * * *", once: daily, run: w.handleJobAlerts,
-			opts: []asynq.Option{asynq.Queue(QueueLow), asynq.Unique(23 * time.Hour)}},
+		{vivier.TaskJobAlerts, "0 5 * * *", QueueLow, day, nil, daily, w.handleJobAlerts},
 		// 06:30 UTC: the digest waits in the mailbox when the day starts in
 		// Paris, and covers the whole of the day before.
-		{name: vivier.TaskNotificationDigest, cron: "30 6 * * *", run: w.handleDigest,
-			opts: []asynq.Option{asynq.Queue(QueueLow), asynq.Unique(23 * time.Hour)}},
-		{name: vivier.TaskResponseReminders, cron: "0 7 * * *", run: w.handleResponseReminders,
-			opts: []asynq.Option{asynq.Queue(QueueDefault), asynq.Unique(23 * time.Hour)}},
+		{vivier.TaskNotificationDigest, "30 6 * * *", QueueLow, day, nil, nil, w.handleDigest},
+		{vivier.TaskResponseReminders, "0 7 * * *", QueueDefault, day, nil, nil, w.handleResponseReminders},
 	}
 }
 
@@ -84,7 +77,8 @@ func (w *Worker) handlePeriodic(mux *asynq.ServeMux) {
 // schedule registers the periodic tasks with the scheduler.
 func (w *Worker) schedule() error {
 	for _, p := range w.periodicTasks() {
-		if _, err := w.scheduler.Register(p.cron, asynq.NewTask(p.name, nil), p.opts...); err != nil {
+		opts := append([]asynq.Option{asynq.Queue(p.queue), asynq.Unique(p.unique)}, p.more...)
+		if _, err := w.scheduler.Register(p.cron, asynq.NewTask(p.name, nil), opts...); err != nil {
 			return fmt.Errorf("jobs: register %s: %w", p.name, err)
 		}
 	}

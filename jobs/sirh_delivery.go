@@ -43,11 +43,10 @@ const sirhLease = 15 * time.Minute
 
 func (w *Worker) deliverSIRH(ctx context.Context, b *vivier.SIRHBatch, request, by string) error {
 	b, err := w.store.LeaseSIRHBatch(ctx, b.AdministrationID, b.ID, sirhLease)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
-		return err // ECONFLICT: another worker delivers it; this task tries again later
+		// ENOTFOUND: the batch is gone, the task is done; ECONFLICT: another
+		// worker delivers it, this task tries again later.
+		return err
 	}
 	adm, err := w.store.AdministrationByID(ctx, b.AdministrationID)
 	if err == nil {
