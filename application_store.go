@@ -12,12 +12,6 @@ import (
 	"github.com/lib/pq"
 )
 
-// Task types the apply transaction writes to the outbox.
-const (
-	TaskApplicationReceived = "email:application_received" // to the candidate, with the tracking link
-	TaskNewApplication      = "email:new_application"      // to the recruiters of the offer
-)
-
 // ApplicationTask is the payload of the application emails.
 type ApplicationTask struct {
 	ApplicationID int64 `json:"application_id"`
@@ -28,10 +22,6 @@ type ApplicationTask struct {
 // tell whether an address applied), and the address is told by email, with
 // a link to the first application, which stays as it was.
 var ErrAlreadyApplied = Errorf(ECONFLICT, "Une candidature à cette offre existe déjà avec cette adresse électronique.")
-
-// TaskAlreadyApplied tells an address that a second application to an
-// offer was sent with it, and gives the link to the first.
-const TaskAlreadyApplied = "email:already_applied"
 
 func (s *Store) tellAlreadyApplied(ctx context.Context, email string, offer *Offer) error {
 	return s.inTx(ctx, "tellAlreadyApplied", func(tx *sqlx.Tx) error {

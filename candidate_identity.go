@@ -7,10 +7,6 @@ package vivier
 // as at application time, and both leave an event in the application's
 // history; a candidate's change is announced to the recruiters.
 
-// TaskIdentityChanged tells an application's recruiters that its candidate
-// changed their details.
-const TaskIdentityChanged = "email:identity_changed"
-
 // changedFields names, in French, what differs between two identities.
 func changedFields(before, after Identity) []string {
 	var out []string

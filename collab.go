@@ -20,9 +20,6 @@ import (
 // handlers pass a Scope, and every query of a list or of one application
 // applies it.
 
-// TaskNoteMention tells agents that a note mentions them.
-const TaskNoteMention = "email:note_mention"
-
 // NoteMentionTask is the payload of TaskNoteMention: the note's mentions
 // were resolved when it was written.
 type NoteMentionTask struct {

@@ -16,12 +16,6 @@ import (
 // Vivier leaves optional is checked here first, so that the recruiter reads
 // why an offer did not go without a call.
 
-// Task types of the publication.
-const (
-	TaskCSPSync      = "csp:sync"       // send what is pending for an administration
-	TaskCSPAuthAlert = "email:csp_auth" // tell its administrators CSP refused the key
-)
-
 // CSPBatchSize is the most offers CSP takes in one call.
 const CSPBatchSize = 100
 

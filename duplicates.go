@@ -24,9 +24,6 @@ import (
 // MergeLifetime is how long a merge waits for the two confirmations.
 const MergeLifetime = 15 * 24 * time.Hour
 
-// TaskMergeConfirm asks one address of a merge for its confirmation.
-const TaskMergeConfirm = "email:merge_confirm"
-
 // MergeConfirmTask is the payload of TaskMergeConfirm.
 type MergeConfirmTask struct {
 	MergeID     int64 `json:"merge_id"`

@@ -15,12 +15,6 @@ import (
 // whose UID stays the same for an interview, so that calendars update the
 // event rather than add a second one.
 
-// Task types of interviews.
-const (
-	TaskInterviewInvitation = "email:interview_invitation" // to the candidate, with the ICS
-	TaskInterviewAnswered   = "email:interview_answered"   // to the interviewers and recruiters
-)
-
 // InterviewTask is the payload of the interview tasks.
 type InterviewTask struct {
 	InterviewID int64 `json:"interview_id"`

@@ -4,12 +4,6 @@ import (
 	"time"
 )
 
-// Outbox task types written by the Store; jobs handles them.
-const (
-	TaskAgentInvitationEmail = "email:agent_invitation"
-	TaskPasswordResetEmail   = "email:password_reset"
-)
-
 // InvitationTTL and PasswordResetTTL bound how long an emailed link works.
 const (
 	InvitationTTL    = 7 * 24 * time.Hour

@@ -11,9 +11,6 @@ import (
 // published since its last email. Nothing is sent to an address that did not
 // confirm, and every alert email carries a one-click unsubscribe.
 
-// TaskJobAlertConfirm mails the confirmation link of a new alert.
-const TaskJobAlertConfirm = "email:job_alert_confirm"
-
 // Retention of alerts: one never confirmed is deleted after a week, one
 // whose owner did nothing for three years (the CNIL's period for
 // prospection) is deleted by the daily task.

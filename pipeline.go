@@ -19,9 +19,6 @@ import "time"
 // Whether the candidate is told is the recruiter's choice on every move;
 // the forms propose it by default for decisions.
 
-// TaskApplicationStatus tells a candidate that their application moved.
-const TaskApplicationStatus = "email:application_status"
-
 // StatusTask is the payload of TaskApplicationStatus: the event says what
 // changed, so that a later move does not change what this email says.
 type StatusTask struct {

@@ -15,9 +15,6 @@ import (
 // name sent with the candidate's latest application to this administration:
 // never what they sent to another.
 
-// TaskPoolInvitation emails a candidate of the pool an invitation to apply.
-const TaskPoolInvitation = "email:pool_invitation"
-
 // PoolInvitationTask is the payload of TaskPoolInvitation.
 type PoolInvitationTask struct {
 	InvitationID int64 `json:"invitation_id"`

@@ -8,13 +8,6 @@ import (
 // emails the message. The candidate's address never shows in the sender's
 // mailbox and the exchange stays in the application's record.
 
-// Task types of the candidate's emails this file and the data rights add.
-const (
-	TaskRecruiterMessage = "email:recruiter_message" // to the candidate
-	TaskDataExport       = "email:data_export"       // to the candidate: a copy of their data was made
-	TaskErasureDone      = "email:erasure_done"      // to the candidate: their data is erased
-)
-
 // MessageTask is the payload of TaskRecruiterMessage.
 type MessageTask struct {
 	ApplicationID int64 `json:"application_id"`

@@ -24,12 +24,6 @@ import (
 // A record belongs to one batch, ever: a hire is never exported twice,
 // except when an agent asks for a batch again.
 
-// Tasks of the SIRH export, relayed from the outbox.
-const (
-	TaskSIRHHire    = "sirh:hire"    // a new hire: put it in a batch now, or leave it to the night
-	TaskSIRHDeliver = "sirh:deliver" // deliver a new batch, or again when an agent asks
-)
-
 // SIRHHireTask is the payload of TaskSIRHHire.
 type SIRHHireTask struct {
 	AdministrationID int64 `json:"administration_id"`

@@ -12,13 +12,6 @@ import (
 // link by email. "Revoke all my links" ends them at once. Opening the space
 // changes nothing: its actions are buttons (POST with the CSRF token).
 
-// Task types of the candidate's space.
-const (
-	TaskTrackingLink         = "email:tracking_link"         // a new link, asked for at /suivi
-	TaskApplicationWithdrawn = "email:application_withdrawn" // to the recruiters
-	TaskCandidateMessage     = "email:candidate_message"     // to the recruiters
-)
-
 // TrackingLinkPayload is the outbox payload of a link request.
 type TrackingLinkPayload struct {
 	Email string `json:"email"`

@@ -13,10 +13,6 @@ import (
 // closed where it was, like a withdrawal, with no step.
 const CategoryTransferred Category = "transferee"
 
-// TaskApplicationTransferred tells a candidate that their application went
-// to another administration.
-const TaskApplicationTransferred = "email:application_transferred"
-
 func copyFile(ctx context.Context, files FileStore, from, to, contentType string) error {
 	r, err := files.Open(ctx, from)
 	if err != nil {

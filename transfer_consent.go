@@ -22,9 +22,6 @@ import (
 // TransferLifetime is how long a proposed transfer waits for the candidate.
 const TransferLifetime = 15 * 24 * time.Hour
 
-// TaskTransferProposed asks the candidate to accept or refuse a transfer.
-const TaskTransferProposed = "email:transfer_proposed"
-
 // TransferTask is the payload of TaskTransferProposed.
 type TransferTask struct {
 	TransferID int64 `json:"transfer_id"`

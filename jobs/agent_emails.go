@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/hibiken/asynq"
@@ -15,14 +14,12 @@ import (
 // digest is stored: the token exists in clear in the email alone. A retry
 // after a failed sending makes a new token, replacing the unsent one.
 
-func (w *Worker) handleAgentInvitation(ctx context.Context, t *asynq.Task) error {
-	var p vivier.InvitationEmailPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.InvitationID == 0 {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handleAgentInvitation(ctx context.Context, p vivier.InvitationEmailPayload) error {
 	inv, err := w.store.InvitationByID(ctx, p.InvitationID)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return fmt.Errorf("%s: invitation %d is gone: %w", t.Type(), p.InvitationID, asynq.SkipRetry)
+		// Unlike most tasks, a missing invitation fails the task for good
+		// (it shows among the failed tasks) rather than ending it.
+		return fmt.Errorf("%s: invitation %d is gone: %w", vivier.TaskAgentInvitationEmail, p.InvitationID, asynq.SkipRetry)
 	}
 	if err != nil {
 		return err
@@ -30,7 +27,7 @@ func (w *Worker) handleAgentInvitation(ctx context.Context, t *asynq.Task) error
 	if inv.AcceptedAt != nil {
 		return nil // accepted meanwhile (a link sent earlier): nothing to send
 	}
-	_, err = w.sendWithToken(ctx, t.Type(), "agent_invitation", inv.Email, &inv.AdministrationID,
+	_, err = w.sendWithToken(ctx, "agent_invitation", inv.Email, &inv.AdministrationID,
 		func(hash []byte) error { return w.store.SetInvitationToken(ctx, inv.ID, hash) },
 		func(token string) any {
 			return map[string]any{
@@ -43,19 +40,12 @@ func (w *Worker) handleAgentInvitation(ctx context.Context, t *asynq.Task) error
 	return err
 }
 
-func (w *Worker) handlePasswordReset(ctx context.Context, t *asynq.Task) error {
-	var p vivier.PasswordResetEmailPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Email == "" {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handlePasswordReset(ctx context.Context, p vivier.PasswordResetEmailPayload) error {
 	agent, err := w.store.AgentByEmail(ctx, p.Email)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND || (err == nil && agent.Status != "active") {
-		return nil // no account: nothing to send, and the asker was told nothing
+	if err != nil || agent.Status != "active" {
+		return err // no account (ENOTFOUND) or a disabled one: nothing to send, and the asker was told nothing
 	}
-	if err != nil {
-		return err
-	}
-	_, err = w.sendWithToken(ctx, t.Type(), "password_reset", agent.Email, nil,
+	_, err = w.sendWithToken(ctx, "password_reset", agent.Email, nil,
 		func(hash []byte) error { return w.store.CreatePasswordReset(ctx, agent.ID, hash) },
 		func(token string) any {
 			return map[string]any{"URL": w.cfg.BaseURL + "/admin/mot-de-passe/" + token}
@@ -65,13 +55,13 @@ func (w *Worker) handlePasswordReset(ctx context.Context, t *asynq.Task) error {
 
 // sendWithToken sends, at most once per task, an email carrying a new token
 // whose digest save stores first.
-func (w *Worker) sendWithToken(ctx context.Context, taskType, template, to string, adminID *int64,
+func (w *Worker) sendWithToken(ctx context.Context, template, to string, adminID *int64,
 	save func(hash []byte) error, data func(token string) any) (bool, error) {
-	id := taskID(ctx)
-	if id == "" {
-		return false, fmt.Errorf("%s: no task id: %w", taskType, asynq.SkipRetry)
+	key, err := taskKey(ctx)
+	if err != nil {
+		return false, err
 	}
-	return w.sendTokenEmail(ctx, taskType+":"+id, template, to, adminID, save, func(token string) (Outgoing, error) {
+	return w.sendTokenEmail(ctx, key, template, to, adminID, save, func(token string) (Outgoing, error) {
 		email, err := w.renderer.Email(template, data(token))
 		return Outgoing{To: to, Email: email}, err
 	})

@@ -2,11 +2,7 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 	"vivier/templates"
@@ -17,33 +13,18 @@ import (
 // agents' links), a new link asked for at /suivi, and the recruiters'
 // notices of a new application, a withdrawal or a message.
 
-func applicationPayload(t *asynq.Task) (int64, error) {
-	var p vivier.ApplicationTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ApplicationID == 0 {
-		return 0, fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
-	return p.ApplicationID, nil
-}
-
-// summary loads the application; one erased or gone meanwhile means
-// nothing to send.
-func (w *Worker) summary(ctx context.Context, t *asynq.Task) (*vivier.ApplicationSummary, error) {
-	id, err := applicationPayload(t)
-	if err != nil {
-		return nil, err
-	}
-	a, err := w.store.ApplicationSummaryByID(ctx, id)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil, nil
-	}
+// summary loads the application; nil when there is nobody to mail any more
+// (erased meanwhile). One gone is ENOTFOUND: the task is done.
+func (w *Worker) summary(ctx context.Context, p vivier.ApplicationTask) (*vivier.ApplicationSummary, error) {
+	a, err := w.store.ApplicationSummaryByID(ctx, p.ApplicationID)
 	if err != nil || a.Candidate.Email == nil {
 		return nil, err
 	}
 	return a, nil
 }
 
-func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) error {
-	a, err := w.summary(ctx, t)
+func (w *Worker) handleApplicationReceived(ctx context.Context, p vivier.ApplicationTask) error {
+	a, err := w.summary(ctx, p)
 	if a == nil {
 		return err
 	}
@@ -57,9 +38,9 @@ func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) e
 		if err != nil {
 			return err
 		}
-		return w.receivedWithTemplate(ctx, t, a, *own)
+		return w.receivedWithTemplate(ctx, a, *own)
 	}
-	_, err = w.sendWithToken(ctx, t.Type(), "application_received", *a.Candidate.Email, &a.AdministrationID,
+	_, err = w.sendWithToken(ctx, "application_received", *a.Candidate.Email, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) any {
 			return map[string]any{"A": a, "URL": w.cfg.BaseURL + "/suivi/" + token, "Logo": logo,
@@ -68,34 +49,27 @@ func (w *Worker) handleApplicationReceived(ctx context.Context, t *asynq.Task) e
 	return err
 }
 
-func (w *Worker) handleTrackingLink(ctx context.Context, t *asynq.Task) error {
-	var p vivier.TrackingLinkPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Email == "" {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handleTrackingLink(ctx context.Context, p vivier.TrackingLinkPayload) error {
 	c, err := w.store.CandidateByEmail(ctx, p.Email)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil // no application with this address: the asker was told nothing
-	}
 	if err != nil {
-		return err
+		return err // ENOTFOUND: no application with this address, and the asker was told nothing
 	}
-	_, err = w.sendWithToken(ctx, t.Type(), "tracking_link", p.Email, nil,
+	_, err = w.sendWithToken(ctx, "tracking_link", p.Email, nil,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, c.ID, nil, hash) },
 		func(token string) any { return map[string]any{"URL": w.cfg.BaseURL + "/suivi/" + token} })
 	return err
 }
 
 // notifyRecruiters mails each recruiter of the administration once per task.
-func (w *Worker) notifyRecruiters(template string) asynq.HandlerFunc {
-	return func(ctx context.Context, t *asynq.Task) error {
-		a, err := w.summary(ctx, t)
+func (w *Worker) notifyRecruiters(template string) func(context.Context, vivier.ApplicationTask) error {
+	return func(ctx context.Context, p vivier.ApplicationTask) error {
+		a, err := w.summary(ctx, p)
 		if a == nil {
 			return err
 		}
-		id := taskID(ctx)
-		if id == "" {
-			return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+		task, err := taskKey(ctx)
+		if err != nil {
+			return err
 		}
 		agents, err := w.recruitersFor(ctx, template, a.AdministrationID)
 		if err != nil {
@@ -103,7 +77,7 @@ func (w *Worker) notifyRecruiters(template string) asynq.HandlerFunc {
 		}
 		data := map[string]any{"A": a, "URL": w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/candidatures/" + strconv.FormatInt(a.ID, 10)}
 		for _, ag := range agents {
-			key := t.Type() + ":" + id + ":" + strconv.FormatInt(ag.ID, 10)
+			key := task + ":" + strconv.FormatInt(ag.ID, 10)
 			if _, err := w.sendTemplate(ctx, key, template, ag.Email, &a.AdministrationID, data); err != nil {
 				return err // the ones sent are recorded: a retry skips them
 			}

@@ -2,10 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
@@ -17,15 +13,8 @@ import (
 // candidate already has one, and a link in every email would teach them to
 // click links in emails.
 
-func (w *Worker) handleApplicationStatus(ctx context.Context, t *asynq.Task) error {
-	var p vivier.StatusTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ApplicationID == 0 || p.EventID == 0 {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handleApplicationStatus(ctx context.Context, p vivier.StatusTask) error {
 	a, err := w.store.ApplicationSummaryByID(ctx, p.ApplicationID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -33,15 +22,12 @@ func (w *Worker) handleApplicationStatus(ctx context.Context, t *asynq.Task) err
 		return nil // erased or withdrawn meanwhile: nobody to tell, or nothing worth telling
 	}
 	change, err := w.store.StatusChangeByEvent(ctx, a.ID, p.EventID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+	key, err := taskKey(ctx)
+	if err != nil {
+		return err
 	}
 	if own, err := w.statusTemplate(ctx, a.AdministrationID, change.To); err != nil || own != nil {
 		if err != nil {
@@ -49,13 +35,13 @@ func (w *Worker) handleApplicationStatus(ctx context.Context, t *asynq.Task) err
 		}
 		v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi")
 		v["motif"] = change.ReasonText
-		_, err = w.sendBuilt(ctx, t.Type()+":"+id, "application_status", *a.Candidate.Email, &a.AdministrationID,
+		_, err = w.sendBuilt(ctx, key, "application_status", *a.Candidate.Email, &a.AdministrationID,
 			func() (Outgoing, error) { return w.customOutgoing(*a.Candidate.Email, *own, v) })
 		return err
 	}
 	data := map[string]any{"A": a, "C": change, "Status": vivier.StatusLabel(change.To, false),
 		"Refused": change.To == vivier.CategoryRefused, "Accepted": change.To == vivier.CategoryAccepted,
 		"URL": w.cfg.BaseURL + "/suivi"}
-	_, err = w.sendTemplate(ctx, t.Type()+":"+id, "application_status", *a.Candidate.Email, &a.AdministrationID, data)
+	_, err = w.sendTemplate(ctx, key, "application_status", *a.Candidate.Email, &a.AdministrationID, data)
 	return err
 }

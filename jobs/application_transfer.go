@@ -4,8 +4,6 @@ import (
 	"context"
 	"strconv"
 
-	"github.com/hibiken/asynq"
-
 	"vivier"
 )
 
@@ -13,19 +11,16 @@ import (
 // administration: who has it now, and that it starts there as received.
 // Keyed by the new application, so a retry never mails twice.
 
-func (w *Worker) handleApplicationTransferred(ctx context.Context, t *asynq.Task) error {
-	a, err := w.summary(ctx, t)
+func (w *Worker) handleApplicationTransferred(ctx context.Context, p vivier.ApplicationTask) error {
+	a, err := w.summary(ctx, p)
 	if a == nil {
 		return err
 	}
 	from, err := w.store.TransferredFrom(ctx, a.AdministrationID, a.ID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
-	_, err = w.sendTemplate(ctx, t.Type()+":"+strconv.FormatInt(a.ID, 10), "application_transferred", *a.Candidate.Email, &a.AdministrationID,
+	_, err = w.sendTemplate(ctx, vivier.TaskApplicationTransferred+":"+strconv.FormatInt(a.ID, 10), "application_transferred", *a.Candidate.Email, &a.AdministrationID,
 		map[string]any{"A": a, "From": from, "URL": w.cfg.BaseURL + "/suivi"})
 	return err
 }

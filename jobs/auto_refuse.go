@@ -4,19 +4,16 @@ import (
 	"context"
 	"time"
 
-	"github.com/hibiken/asynq"
-
 	"vivier"
 )
 
-// TypeAutoRefuse refuses, once a day, the applications of administrations
-// that chose it and left them without any activity past their second delay.
-// Each refusal is a move of the pipeline (history, log, and the candidate's
-// reasoned email through the outbox); an application refused is no longer
-// due, so a second run does nothing.
-const TypeAutoRefuse = "applications:auto_refuse"
+// The automatic refusal (vivier.TaskAutoRefuse), once a day, of the
+// applications of administrations that chose it and left them without any
+// activity past their second delay. Each refusal is a move of the pipeline
+// (history, log, and the candidate's reasoned email through the outbox); an
+// application refused is no longer due, so a second run does nothing.
 
-func (w *Worker) handleAutoRefuse(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleAutoRefuse(ctx context.Context) error {
 	_, err := w.RunAutoRefuse(ctx, w.now())
 	return err
 }

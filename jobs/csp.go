@@ -2,12 +2,8 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
@@ -20,22 +16,11 @@ import (
 // are retried by Asynq; a refused key stops the sending and alerts the
 // administrators.
 
-func cspPayload(t *asynq.Task) (int64, error) {
-	var p vivier.CSPTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.AdministrationID == 0 {
-		return 0, fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
-	return p.AdministrationID, nil
-}
-
-func (w *Worker) handleCSPSync(ctx context.Context, t *asynq.Task) error {
-	adm, err := cspPayload(t)
+func (w *Worker) handleCSPSync(ctx context.Context, p vivier.CSPTask) error {
+	adm := p.AdministrationID
+	id, err := runningID(ctx)
 	if err != nil {
 		return err
-	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
 	}
 	st, err := w.store.CSPSettingsOf(ctx, adm)
 	if err != nil {
@@ -192,23 +177,17 @@ func (w *Worker) cspBatch(ctx context.Context, c *cspClient, adm int64, claims [
 
 // handleCSPAuthAlert tells the administration's administrators that CSP
 // refused its key, once each.
-func (w *Worker) handleCSPAuthAlert(ctx context.Context, t *asynq.Task) error {
-	adm, err := cspPayload(t)
+func (w *Worker) handleCSPAuthAlert(ctx context.Context, p vivier.CSPTask) error {
+	adm := p.AdministrationID
+	task, err := taskKey(ctx)
 	if err != nil {
 		return err
-	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
 	}
 	st, err := w.store.CSPSettingsOf(ctx, adm)
 	if err != nil || st.AuthError == "" {
 		return err // a new key was given meanwhile
 	}
 	a, err := w.store.AdministrationByID(ctx, adm)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -218,7 +197,7 @@ func (w *Worker) handleCSPAuthAlert(ctx context.Context, t *asynq.Task) error {
 	}
 	data := map[string]any{"Adm": a, "Reason": st.AuthError, "URL": w.cfg.BaseURL + "/admin/" + a.Slug + "/csp"}
 	for _, ag := range agents {
-		key := t.Type() + ":" + id + ":" + strconv.FormatInt(ag.ID, 10)
+		key := task + ":" + strconv.FormatInt(ag.ID, 10)
 		if _, err := w.sendTemplate(ctx, key, "csp_auth_failed", ag.Email, &adm, data); err != nil {
 			return err
 		}

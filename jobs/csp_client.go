@@ -39,6 +39,10 @@ type cspSender struct {
 	rdb     redis.UniversalClient
 	limiter *redis_rate.Limiter
 	limit   redis_rate.Limit
+	// granted, when set (by tests), learns of each call the limiter lets
+	// go, with the moments just before it asked Redis and just after Redis
+	// answered: the grant happened in between, on Redis's clock.
+	granted func(account string, asked, answered time.Time)
 }
 
 // client returns the guarded client, made at the first call with the
@@ -72,10 +76,11 @@ func newCSPSender(cfg Config) *cspSender {
 	return s
 }
 
-func (s *cspSender) close() {
-	if s.rdb != nil {
-		s.rdb.Close()
+func (s *cspSender) close() error {
+	if s.rdb == nil {
+		return nil
 	}
+	return s.rdb.Close()
 }
 
 // wait blocks until the account may make one more call. A Redis error stops
@@ -85,11 +90,15 @@ func (s *cspSender) wait(ctx context.Context, account string) error {
 		return fmt.Errorf("CSP quota: no Redis client")
 	}
 	for {
+		asked := time.Now()
 		res, err := s.limiter.Allow(ctx, "vivier:csp:quota:"+account, s.limit)
 		if err != nil {
 			return fmt.Errorf("CSP quota (Redis): %w", err)
 		}
 		if res.Allowed > 0 {
+			if s.granted != nil {
+				s.granted(account, asked, time.Now())
+			}
 			return nil
 		}
 		select {
@@ -148,7 +157,9 @@ func (c *cspClient) post(ctx context.Context, path string, body any, out any) (i
 	if err != nil {
 		return 0, c.failed(ctx, outboundFailure(err), "")
 	}
-	defer resp.Body.Close()
+	// Read to the end (or the limit) below: closing it has nothing left to
+	// tell.
+	defer func() { _ = resp.Body.Close() }()
 	raw, err := readOutboundBody(resp.Body, 4<<20)
 	if err != nil {
 		return 0, c.failed(ctx, outboundFailure(err), "")

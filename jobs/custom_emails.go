@@ -15,7 +15,7 @@ import (
 // sendBuilt sends the email build makes at most once for key.
 func (w *Worker) sendBuilt(ctx context.Context, key, template, to string, adminID *int64, build func() (Outgoing, error)) (bool, error) {
 	rec := &vivier.SentEmail{MessageKey: key, Template: template, Recipient: to, AdministrationID: adminID}
-	return w.store.SendOnce(ctx, rec, func() (string, error) {
+	return w.sendOnce(ctx, rec, func() (string, error) {
 		o, err := build()
 		if err != nil {
 			return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)
@@ -31,7 +31,7 @@ func (w *Worker) sendBuilt(ctx context.Context, key, template, to string, adminI
 func (w *Worker) sendTokenEmail(ctx context.Context, key, template, to string, adminID *int64,
 	save func(hash []byte) error, build func(token string) (Outgoing, error)) (bool, error) {
 	rec := &vivier.SentEmail{MessageKey: key, Template: template, Recipient: to, AdministrationID: adminID}
-	return w.store.SendOnce(ctx, rec, func() (string, error) {
+	return w.sendOnce(ctx, rec, func() (string, error) {
 		token, hash := vivier.NewToken()
 		if err := save(hash); err != nil {
 			return "", err
@@ -75,13 +75,13 @@ func (w *Worker) statusTemplate(ctx context.Context, adminID int64, to vivier.Ca
 
 // receivedWithTemplate sends the confirmation an administration wrote,
 // with the new tracking link as {{lien_suivi}}.
-func (w *Worker) receivedWithTemplate(ctx context.Context, t *asynq.Task, a *vivier.ApplicationSummary, own vivier.EmailTemplate) error {
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+func (w *Worker) receivedWithTemplate(ctx context.Context, a *vivier.ApplicationSummary, own vivier.EmailTemplate) error {
+	key, err := taskKey(ctx)
+	if err != nil {
+		return err
 	}
 	to := *a.Candidate.Email
-	_, err := w.sendTokenEmail(ctx, t.Type()+":"+id, "application_received", to, &a.AdministrationID,
+	_, err = w.sendTokenEmail(ctx, key, "application_received", to, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
 			return w.customOutgoing(to, own, vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token))

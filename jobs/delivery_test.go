@@ -63,7 +63,7 @@ func TestAutoRefuse(t *testing.T) {
 	clk.Set(time.Now())
 	run := func() {
 		t.Helper()
-		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeAutoRefuse, nil)); err != nil {
+		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskAutoRefuse, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}

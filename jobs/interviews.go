@@ -2,12 +2,8 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
 	"time"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
@@ -16,39 +12,18 @@ import (
 // administration's template, with invitation.ics and a new tracking link,
 // since the answer is given from the space), the interviewers' and
 // recruiters' notice of the candidate's answer, and the candidate's
-// reminder the day before.
-
-// TypeInterviewReminders mails tomorrow's interviews' reminders, hourly: any
-// tick of the day before sends them, and sent_emails makes it once.
-const TypeInterviewReminders = "interviews:reminders"
-
-func (w *Worker) registerInterviewReminders() error {
-	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeInterviewReminders, nil),
-		asynq.Queue(QueueDefault), asynq.Unique(50*time.Minute), asynq.MaxRetry(3))
-	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeInterviewReminders, err)
-	}
-	return nil
-}
+// reminder the day before (vivier.TaskInterviewReminders, hourly: any tick
+// of the day before sends it, and sent_emails makes it once).
 
 // interviewOf loads the payload's interview and its application; nil when
-// there is nothing to send any more (replaced, erased, withdrawn).
-func (w *Worker) interviewOf(ctx context.Context, t *asynq.Task) (*vivier.Interview, *vivier.ApplicationSummary, error) {
-	var p vivier.InterviewTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.InterviewID == 0 {
-		return nil, nil, fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+// there is nothing to send any more (replaced, erased, withdrawn), with
+// ENOTFOUND when either is gone.
+func (w *Worker) interviewOf(ctx context.Context, p vivier.InterviewTask) (*vivier.Interview, *vivier.ApplicationSummary, error) {
 	iv, err := w.store.InterviewByID(ctx, p.InterviewID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil, nil, nil
-	}
 	if err != nil {
 		return nil, nil, err
 	}
 	a, err := w.store.ApplicationSummaryByID(ctx, iv.ApplicationID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil, nil, nil
-	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,21 +33,21 @@ func (w *Worker) interviewOf(ctx context.Context, t *asynq.Task) (*vivier.Interv
 	return iv, a, nil
 }
 
-func (w *Worker) handleInterviewInvitation(ctx context.Context, t *asynq.Task) error {
-	iv, a, err := w.interviewOf(ctx, t)
+func (w *Worker) handleInterviewInvitation(ctx context.Context, p vivier.InterviewTask) error {
+	iv, a, err := w.interviewOf(ctx, p)
 	if iv == nil || iv.Status == vivier.InterviewReplaced {
 		return err // a newer invitation has its own email
 	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+	key, err := taskKey(ctx)
+	if err != nil {
+		return err
 	}
 	tpl, err := w.store.EmailTemplate(ctx, a.AdministrationID, vivier.EventInterview)
 	if err != nil {
 		return err
 	}
 	to := *a.Candidate.Email
-	_, err = w.sendTokenEmail(ctx, t.Type()+":"+id, "interview_invitation", to, &a.AdministrationID,
+	_, err = w.sendTokenEmail(ctx, key, "interview_invitation", to, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
 			v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token)
@@ -89,14 +64,14 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, t *asynq.Task) e
 
 // handleInterviewAnswered tells the interviewers and the recruiters, once
 // each, what the candidate answered.
-func (w *Worker) handleInterviewAnswered(ctx context.Context, t *asynq.Task) error {
-	iv, a, err := w.interviewOf(ctx, t)
+func (w *Worker) handleInterviewAnswered(ctx context.Context, p vivier.InterviewTask) error {
+	iv, a, err := w.interviewOf(ctx, p)
 	if iv == nil {
 		return err
 	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+	task, err := taskKey(ctx)
+	if err != nil {
+		return err
 	}
 	recruiters, err := w.store.Recruiters(ctx, a.AdministrationID)
 	if err != nil {
@@ -111,7 +86,7 @@ func (w *Worker) handleInterviewAnswered(ctx context.Context, t *asynq.Task) err
 			continue
 		}
 		seen[ag.ID] = true
-		key := t.Type() + ":" + id + ":" + strconv.FormatInt(ag.ID, 10)
+		key := task + ":" + strconv.FormatInt(ag.ID, 10)
 		if _, err := w.sendTemplate(ctx, key, "interview_answered", ag.Email, &a.AdministrationID, data); err != nil {
 			return err // the ones sent are recorded: a retry skips them
 		}
@@ -119,7 +94,7 @@ func (w *Worker) handleInterviewAnswered(ctx context.Context, t *asynq.Task) err
 	return nil
 }
 
-func (w *Worker) handleInterviewReminders(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleInterviewReminders(ctx context.Context) error {
 	_, err := w.SendInterviewReminders(ctx, w.now())
 	return err
 }

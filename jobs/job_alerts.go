@@ -2,7 +2,6 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -12,11 +11,10 @@ import (
 	"vivier"
 )
 
-// TypeJobAlerts mails each confirmed job alert the offers published since
-// its last email, once a day. Its window ends at midnight (Paris) of the
+// The daily task (vivier.TaskJobAlerts) mails each confirmed job alert the
+// offers published since its last email. Its window ends at midnight (Paris) of the
 // day it runs, so that a run retried the same day searches the same window
 // and finds its email already recorded under the same key.
-const TypeJobAlerts = "job-alerts:daily"
 
 // JobAlertOffers is how many offers an alert email lists; past it, the email
 // links to the search.
@@ -24,19 +22,7 @@ const JobAlertOffers = 10
 
 const jobAlertBatch = 200
 
-func (w *Worker) registerJobAlerts() error {
-	// Early morning, after the night's publications; Unique collapses most
-	// copies of the tick that every worker's scheduler enqueues, and the
-	// period's claim (periodic.go) stops the others.
-	_, err := w.scheduler.Register("0 5 * * *", asynq.NewTask(TypeJobAlerts, nil),
-		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
-	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeJobAlerts, err)
-	}
-	return nil
-}
-
-func (w *Worker) handleJobAlerts(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleJobAlerts(ctx context.Context) error {
 	_, err := w.RunJobAlerts(ctx, w.now())
 	return err
 }
@@ -91,7 +77,7 @@ func (w *Worker) sendJobAlert(ctx context.Context, a vivier.JobAlert, until time
 	if len(res.Hits) > 0 {
 		key := "job-alert:" + strconv.FormatInt(a.ID, 10) + ":" + until.Format("2006-01-02")
 		rec := &vivier.SentEmail{MessageKey: key, Template: "job_alert", Recipient: a.Email}
-		sent, err = w.store.SendOnce(ctx, rec, func() (string, error) {
+		sent, err = w.sendOnce(ctx, rec, func() (string, error) {
 			token, hash := vivier.NewToken()
 			if err := w.store.AddJobAlertToken(ctx, a.ID, "desinscription", hash); err != nil {
 				return "", err
@@ -116,19 +102,12 @@ func (w *Worker) sendJobAlert(ctx context.Context, a vivier.JobAlert, until time
 	return sent, w.store.MarkJobAlertSent(ctx, a.ID, until)
 }
 
-func (w *Worker) handleJobAlertConfirm(ctx context.Context, t *asynq.Task) error {
-	var p vivier.JobAlertTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.AlertID == 0 {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handleJobAlertConfirm(ctx context.Context, p vivier.JobAlertTask) error {
 	a, err := w.store.JobAlertByID(ctx, p.AlertID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil // unsubscribed or purged meanwhile
-	}
 	if err != nil || a.ConfirmedAt != nil {
-		return err
+		return err // ENOTFOUND: unsubscribed or purged meanwhile
 	}
-	_, err = w.sendWithToken(ctx, t.Type(), "job_alert_confirm", a.Email, nil,
+	_, err = w.sendWithToken(ctx, "job_alert_confirm", a.Email, nil,
 		func(hash []byte) error { return w.store.AddJobAlertToken(ctx, a.ID, "confirmation", hash) },
 		func(token string) any {
 			return map[string]any{"Alert": a, "URL": w.cfg.BaseURL + "/alertes/confirmation/" + token}

@@ -7,6 +7,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -124,44 +125,40 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 // handler directly.
 func (w *Worker) Mux() *asynq.ServeMux {
 	mux := asynq.NewServeMux()
-	mux.Use(w.logTask, w.markDone)
-	// endsWithEmail: the handler's last step is the one email it sends
-	// under the task's own key.
-	mux.HandleFunc(TypeTestEmail, endsWithEmail(w.handleTestEmail))
-	mux.HandleFunc(vivier.TaskAgentInvitationEmail, endsWithEmail(w.handleAgentInvitation))
-	mux.HandleFunc(vivier.TaskPasswordResetEmail, endsWithEmail(w.handlePasswordReset))
-	mux.HandleFunc(vivier.TaskApplicationReceived, endsWithEmail(w.handleApplicationReceived))
-	mux.HandleFunc(vivier.TaskTrackingLink, endsWithEmail(w.handleTrackingLink))
-	mux.HandleFunc(vivier.TaskApplicationStatus, endsWithEmail(w.handleApplicationStatus))
-	mux.HandleFunc(vivier.TaskNewApplication, w.notifyRecruiters("new_application"))
-	mux.HandleFunc(vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
-	mux.HandleFunc(vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
-	mux.HandleFunc(vivier.TaskNoteMention, w.handleNoteMention)
-	mux.HandleFunc(vivier.TaskCSPSync, w.handleCSPSync)
-	mux.HandleFunc(vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
-	mux.HandleFunc(vivier.TaskSIRHHire, w.handleSIRHHire)
-	mux.HandleFunc(vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
-	mux.HandleFunc(TypeSIRHNightly, w.handleSIRHNightly)
-	mux.HandleFunc(vivier.TaskPoolInvitation, w.handlePoolInvitation)
-	mux.HandleFunc(vivier.TaskApplicationTransferred, w.handleApplicationTransferred)
-	mux.HandleFunc(vivier.TaskTransferProposed, endsWithEmail(w.handleTransferProposed))
-	mux.HandleFunc(vivier.TaskMergeConfirm, endsWithEmail(w.handleMergeConfirm))
-	mux.HandleFunc(vivier.TaskAlreadyApplied, endsWithEmail(w.handleAlreadyApplied))
-	mux.HandleFunc(vivier.TaskIdentityChanged, w.notifyRecruiters("identity_changed"))
-	mux.HandleFunc(vivier.TaskInterviewInvitation, endsWithEmail(w.handleInterviewInvitation))
-	mux.HandleFunc(vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
-	mux.HandleFunc(TypeInterviewReminders, w.handleInterviewReminders)
-	mux.HandleFunc(vivier.TaskRecruiterMessage, endsWithEmail(w.handleRecruiterMessage))
-	mux.HandleFunc(vivier.TaskDataExport, endsWithEmail(w.handleDataExport))
-	mux.HandleFunc(vivier.TaskErasureDone, w.handleErasureDone)
-	mux.HandleFunc(TypeNotificationDigest, w.handleDigest)
-	mux.HandleFunc(TypeResponseReminders, w.handleResponseReminders)
-	mux.HandleFunc(TypeAutoRefuse, w.handleAutoRefuse)
-	mux.HandleFunc(TypeMaintenance, w.oncePer(hourly, w.handleMaintenance))
-	mux.HandleFunc(TypeOffersDue, w.oncePer(minutely, w.handleOffersDue))
-	mux.HandleFunc(TypeRetention, w.oncePer(daily, w.handleRetention))
-	mux.HandleFunc(vivier.TaskJobAlertConfirm, endsWithEmail(w.handleJobAlertConfirm))
-	mux.HandleFunc(TypeJobAlerts, w.oncePer(daily, w.handleJobAlerts))
+	mux.Use(w.logTask)
+	m := taskMux{mux, w}
+	// The candidate's emails. endsWithEmail: the handler's last step is the
+	// one email it sends under the task's own key.
+	handle(m, vivier.TaskApplicationReceived, endsWithEmail(w.handleApplicationReceived))
+	handle(m, vivier.TaskAlreadyApplied, endsWithEmail(w.handleAlreadyApplied))
+	handle(m, vivier.TaskTrackingLink, endsWithEmail(w.handleTrackingLink))
+	handle(m, vivier.TaskApplicationStatus, endsWithEmail(w.handleApplicationStatus))
+	handle(m, vivier.TaskRecruiterMessage, endsWithEmail(w.handleRecruiterMessage))
+	handle(m, vivier.TaskInterviewInvitation, endsWithEmail(w.handleInterviewInvitation))
+	handle(m, vivier.TaskTransferProposed, endsWithEmail(w.handleTransferProposed))
+	handle(m, vivier.TaskApplicationTransferred, w.handleApplicationTransferred)
+	handle(m, vivier.TaskMergeConfirm, endsWithEmail(w.handleMergeConfirm))
+	handle(m, vivier.TaskPoolInvitation, w.handlePoolInvitation)
+	handle(m, vivier.TaskDataExport, endsWithEmail(w.handleDataExport))
+	handle(m, vivier.TaskErasureDone, w.handleErasureDone)
+	handle(m, vivier.TaskJobAlertConfirm, endsWithEmail(w.handleJobAlertConfirm))
+	// The agents' emails.
+	handle(m, vivier.TaskAgentInvitationEmail, endsWithEmail(w.handleAgentInvitation))
+	handle(m, vivier.TaskPasswordResetEmail, endsWithEmail(w.handlePasswordReset))
+	handle(m, vivier.TaskNewApplication, w.notifyRecruiters("new_application"))
+	handle(m, vivier.TaskApplicationWithdrawn, w.notifyRecruiters("application_withdrawn"))
+	handle(m, vivier.TaskCandidateMessage, w.notifyRecruiters("candidate_message"))
+	handle(m, vivier.TaskIdentityChanged, w.notifyRecruiters("identity_changed"))
+	handle(m, vivier.TaskNoteMention, w.handleNoteMention)
+	handle(m, vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
+	handle(m, vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
+	// Other systems.
+	handle(m, vivier.TaskCSPSync, w.handleCSPSync)
+	handle(m, vivier.TaskSIRHHire, w.handleSIRHHire)
+	handle(m, vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
+	// The operators' proof that the chain works (vivier mail test).
+	handle(m, vivier.TaskTestEmail, endsWithEmail(w.handleTestEmail))
+	w.handlePeriodic(mux)
 	return mux
 }
 
@@ -170,12 +167,9 @@ func (w *Worker) Start() error {
 	if err := w.server.Start(w.Mux()); err != nil {
 		return fmt.Errorf("jobs: start server: %w", err)
 	}
-	for _, register := range []func() error{w.registerPeriodic, w.registerOffersDue, w.registerRetention, w.registerSIRHNightly,
-		w.registerInterviewReminders, w.registerNotifications, w.registerJobAlerts} {
-		if err := register(); err != nil {
-			w.server.Shutdown()
-			return err
-		}
+	if err := w.schedule(); err != nil {
+		w.server.Shutdown()
+		return err
 	}
 	if err := w.scheduler.Start(); err != nil {
 		w.server.Shutdown()
@@ -204,13 +198,17 @@ func (w *Worker) Shutdown() {
 	w.wg.Wait()
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
-	w.client.Close()
+	errs := []error{w.client.Close()}
 	if w.redeliver != nil {
-		w.redeliver.Close()
+		errs = append(errs, w.redeliver.Close())
 	}
-	w.csp.close()
+	errs = append(errs, w.csp.close())
 	if w.limiter != nil {
-		w.limiter.Close()
+		errs = append(errs, w.limiter.Close())
+	}
+	// Nothing is left to do with Redis: a failure to close is only told.
+	if err := errors.Join(errs...); err != nil {
+		w.log.Warn("worker shutdown: Redis connections not closed cleanly", "err", err)
 	}
 }
 
@@ -229,39 +227,6 @@ func (w *Worker) logTask(next asynq.Handler) asynq.Handler {
 		w.log.InfoContext(ctx, "task", "task", t.Type(), "task_id", id, "duration", time.Since(start), "ok", err == nil)
 		return err
 	})
-}
-
-// markDone records the end of an outbox row's task when its handler
-// succeeds. A failure to record it is only logged: the handler's work is
-// done, and the redelivery finds the task completed in Redis and records it.
-// A task that fails stays unfinished, in Redis's retries or archive.
-func (w *Worker) markDone(next asynq.Handler) asynq.Handler {
-	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
-		if err := next.ProcessTask(ctx, t); err != nil {
-			return err
-		}
-		if id, ok := outboxRowID(taskID(ctx)); ok {
-			if err := w.store.MarkOutboxDone(context.WithoutCancel(ctx), id); err != nil {
-				w.log.WarnContext(ctx, "end of task not recorded", "task", t.Type(), "outbox", id, "err", err)
-			}
-		}
-		return nil
-	})
-}
-
-// endsWithEmail wraps a handler whose last step is the one email it sends
-// under the task's own key (type:task id): the transaction that records the
-// email marks the outbox row done too, so that no crash can fall between
-// them. Handlers that send several emails, or do more after theirs, are left
-// to markDone.
-func endsWithEmail(h asynq.HandlerFunc) asynq.HandlerFunc {
-	return func(ctx context.Context, t *asynq.Task) error {
-		id := taskID(ctx)
-		if row, ok := outboxRowID(id); ok {
-			ctx = vivier.WithTaskEnd(ctx, row, vivier.EmailStep(t.Type()+":"+id))
-		}
-		return h(ctx, t)
-	}
 }
 
 // asynqLogger sends Asynq's own logs to slog.

@@ -198,7 +198,8 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("mailer: %w", err)
 	}
-	defer func() { go client.CloseWithSMTPClient(sc) }()
+	// The email's fate is known before the goodbye: its failure is ignored.
+	defer func() { go func() { _ = client.CloseWithSMTPClient(sc) }() }()
 	if err := sc.Mail(from); err != nil {
 		return "", smtpError(err)
 	}
@@ -238,7 +239,7 @@ func (w *Worker) sendTemplate(ctx context.Context, key, name, to string, adminID
 		return false, fmt.Errorf("%w: %w", err, asynq.SkipRetry)
 	}
 	rec := &vivier.SentEmail{MessageKey: key, Template: name, Recipient: to, Subject: email.Subject, AdministrationID: adminID}
-	return w.store.SendOnce(ctx, rec, func() (string, error) {
+	return w.sendOnce(ctx, rec, func() (string, error) {
 		return w.deliver(ctx, Outgoing{To: to, Email: email}, rec)
 	})
 }

@@ -2,29 +2,14 @@ package jobs
 
 import (
 	"context"
-	"fmt"
 	"time"
-
-	"github.com/hibiken/asynq"
 )
 
-// TypeMaintenance purges what has served its time: relayed outbox rows after
-// a week, expired sessions and CSRF tokens, and erased candidates' files; and
-// it ends the transfers and merges left without the candidate's answer.
-const TypeMaintenance = "maintenance:purge"
-
-func (w *Worker) registerPeriodic() error {
-	// Every worker runs a scheduler; Unique collapses most copies of a tick,
-	// and the period's claim (periodic.go) stops the others.
-	_, err := w.scheduler.Register("@every 1h", asynq.NewTask(TypeMaintenance, nil),
-		asynq.Queue(QueueLow), asynq.Unique(50*time.Minute))
-	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeMaintenance, err)
-	}
-	return nil
-}
-
-func (w *Worker) handleMaintenance(ctx context.Context, _ *asynq.Task) error {
+// handleMaintenance (vivier.TaskMaintenance) purges what has served its
+// time: relayed outbox rows after a week, expired sessions and CSRF tokens,
+// and erased candidates' files; and it ends the transfers and merges left
+// without the candidate's answer.
+func (w *Worker) handleMaintenance(ctx context.Context) error {
 	outbox, err := w.store.PurgeRelayedOutbox(ctx, time.Now().Add(-7*24*time.Hour))
 	if err != nil {
 		return err

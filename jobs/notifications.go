@@ -18,28 +18,6 @@ import (
 // and sent_emails keys (agent, administration, day) and (application,
 // agent) make a second run send nothing.
 
-// Task types of the recruiters' periodic notifications.
-const (
-	TypeNotificationDigest = "notifications:digest"
-	TypeResponseReminders  = "notifications:response_reminders"
-)
-
-func (w *Worker) registerNotifications() error {
-	// 06:30 UTC: the digest waits in the mailbox when the day starts in
-	// Paris, and covers the whole of the day before.
-	for _, p := range []struct{ cron, task, queue string }{
-		{"30 6 * * *", TypeNotificationDigest, QueueLow},
-		{"0 7 * * *", TypeResponseReminders, QueueDefault},
-		{"30 4 * * *", TypeAutoRefuse, QueueDefault},
-	} {
-		if _, err := w.scheduler.Register(p.cron, asynq.NewTask(p.task, nil),
-			asynq.Queue(p.queue), asynq.Unique(23*time.Hour)); err != nil {
-			return fmt.Errorf("jobs: register %s: %w", p.task, err)
-		}
-	}
-	return nil
-}
-
 // recruitersFor lists whom a recruiters' email goes to: for a new
 // application, those who want to hear of each one at once.
 func (w *Worker) recruitersFor(ctx context.Context, template string, adminID int64) ([]vivier.Agent, error) {
@@ -49,7 +27,7 @@ func (w *Worker) recruitersFor(ctx context.Context, template string, adminID int
 	return w.store.Recruiters(ctx, adminID)
 }
 
-func (w *Worker) handleDigest(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleDigest(ctx context.Context) error {
 	_, err := w.RunDigest(ctx, w.now())
 	return err
 }
@@ -80,7 +58,7 @@ func (w *Worker) RunDigest(ctx context.Context, now time.Time) (int, error) {
 		}
 		key := "digest:" + strconv.FormatInt(r.AgentID, 10) + ":" + strconv.FormatInt(r.AdministrationID, 10) + ":" + from.Format("2006-01-02")
 		rec := &vivier.SentEmail{MessageKey: key, Template: "notification_digest", Recipient: r.Email, AdministrationID: &r.AdministrationID}
-		ok, err := w.store.SendOnce(ctx, rec, func() (string, error) {
+		ok, err := w.sendOnce(ctx, rec, func() (string, error) {
 			token, hash := vivier.NewToken()
 			if err := w.store.CreateUnsubscribeToken(ctx, r.AgentID, r.AdministrationID, hash); err != nil {
 				return "", err
@@ -107,7 +85,7 @@ func (w *Worker) RunDigest(ctx context.Context, now time.Time) (int, error) {
 	return sent, nil
 }
 
-func (w *Worker) handleResponseReminders(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleResponseReminders(ctx context.Context) error {
 	_, err := w.RunResponseReminders(ctx, w.now())
 	return err
 }

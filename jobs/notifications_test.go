@@ -188,7 +188,7 @@ func TestNotificationCatalogue(t *testing.T) {
 	waitFor(t, f, &seen, "bien reçue") // the candidate's confirmation only
 	clk.Set(second.CreatedAt.AddDate(0, 0, 1))
 	for range 2 { // the second run, another worker's tick, sends nothing
-		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeNotificationDigest, nil)); err != nil {
+		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskNotificationDigest, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -205,7 +205,7 @@ func TestNotificationCatalogue(t *testing.T) {
 	// Response reminder at 80 % of 15 days (recruiter), once.
 	clk.Set(second.CreatedAt.Add(13 * 24 * time.Hour))
 	for range 2 {
-		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeResponseReminders, nil)); err != nil {
+		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskResponseReminders, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}

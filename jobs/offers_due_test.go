@@ -8,7 +8,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"vivier"
-	"vivier/jobs"
 )
 
 func TestOffersDueTask(t *testing.T) {
@@ -32,7 +31,7 @@ func TestOffersDueTask(t *testing.T) {
 	if _, err := f.store.DB().ExecContext(ctx, `UPDATE offers SET publish_at = now() - interval '1 second' WHERE id = $1`, o.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeOffersDue, nil)); err != nil {
+	if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskOffersDue, nil)); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := f.store.OfferByID(ctx, adm.ID, o.ID)

@@ -2,11 +2,7 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"strconv"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
@@ -17,15 +13,8 @@ import (
 // sent when the consent lapsed or the offer closed meanwhile, nor to an
 // erased candidate.
 
-func (w *Worker) handlePoolInvitation(ctx context.Context, t *asynq.Task) error {
-	var p vivier.PoolInvitationTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.InvitationID == 0 {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handlePoolInvitation(ctx context.Context, p vivier.PoolInvitationTask) error {
 	inv, err := w.store.PoolInvitationByID(ctx, p.InvitationID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}
@@ -33,7 +22,7 @@ func (w *Worker) handlePoolInvitation(ctx context.Context, t *asynq.Task) error 
 		return nil
 	}
 	url := w.cfg.BaseURL + "/offres/" + strconv.FormatInt(inv.OfferID, 10)
-	_, err = w.sendTemplate(ctx, t.Type()+":"+strconv.FormatInt(inv.ID, 10), "pool_invitation", *inv.Email, &inv.AdministrationID,
+	_, err = w.sendTemplate(ctx, vivier.TaskPoolInvitation+":"+strconv.FormatInt(inv.ID, 10), "pool_invitation", *inv.Email, &inv.AdministrationID,
 		map[string]any{"I": inv, "URL": url, "ApplyURL": url + "/postuler"})
 	return err
 }

@@ -92,7 +92,7 @@ func (f *sweepFixture) serve(t *testing.T, handler asynq.HandlerFunc, state asyn
 	srv := asynq.NewServer(f.redis, asynq.Config{Concurrency: 1, TaskCheckInterval: 20 * time.Millisecond,
 		LogLevel: asynq.FatalLevel, Queues: map[string]int{jobs.QueueCritical: 1}})
 	mux := asynq.NewServeMux()
-	mux.HandleFunc(jobs.TypeTestEmail, handler)
+	mux.HandleFunc(vivier.TaskTestEmail, handler)
 	if err := srv.Start(mux); err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestRedeliveryRequeuesALostTask(t *testing.T) {
 		t.Fatalf("sweep = %+v, want the task enqueued again", c)
 	}
 	info, err := f.in.GetTaskInfo(jobs.QueueCritical, jobs.OutboxTaskID(f.id))
-	if err != nil || info.State != asynq.TaskStatePending || info.Type != jobs.TypeTestEmail {
+	if err != nil || info.State != asynq.TaskStatePending || info.Type != vivier.TaskTestEmail {
 		t.Fatalf("task after the sweep: %+v, %v", info, err)
 	}
 	if m := f.row(t); m.DoneAt != nil || m.Attempts != 2 || !strings.Contains(m.LastError, "perdue") {
@@ -228,13 +228,13 @@ func TestWorkerRecordsTheEndOfTasks(t *testing.T) {
 	}
 	payload := []byte(`{"to":"candidat@example.org"}`)
 	f.smtp.RejectNext(451)
-	if err := f.runTask(jobs.TypeTestEmail, jobs.OutboxTaskID(ids[0]), payload); err == nil {
+	if err := f.runTask(vivier.TaskTestEmail, jobs.OutboxTaskID(ids[0]), payload); err == nil {
 		t.Fatal("the refused email reported success")
 	}
 	if done(ids[0]) {
 		t.Fatal("a failed task is marked done")
 	}
-	if err := f.runTask(jobs.TypeTestEmail, jobs.OutboxTaskID(ids[0]), payload); err != nil {
+	if err := f.runTask(vivier.TaskTestEmail, jobs.OutboxTaskID(ids[0]), payload); err != nil {
 		t.Fatal(err)
 	}
 	if !done(ids[0]) || done(ids[1]) {

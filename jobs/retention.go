@@ -11,30 +11,17 @@ import (
 	"vivier"
 )
 
-// TypeRetention applies the retention rules of personal data once a day:
-// applications not retained anonymised after their administration's period,
-// candidates left with nothing erased, talent-pool consents renewed or
-// lapsed, inactive agents disabled. Every step is a condition on dates, so a
+// The daily task (vivier.TaskRetention) applies the retention rules of
+// personal data: applications not retained anonymised after their
+// administration's period, candidates left with nothing erased, talent-pool
+// consents renewed or lapsed, inactive agents disabled. Every step is a condition on dates, so a
 // second run the same day finds nothing left to do.
-const TypeRetention = "retention:daily"
 
 // DefaultAgentInactivity is how long an agent may go without signing in
 // before their account is disabled.
 const DefaultAgentInactivity = 180 * 24 * time.Hour
 
-func (w *Worker) registerRetention() error {
-	// At night, when nobody works; Unique collapses most copies of the tick
-	// that every worker's scheduler enqueues, and the period's claim
-	// (periodic.go) stops the others.
-	_, err := w.scheduler.Register("30 3 * * *", asynq.NewTask(TypeRetention, nil),
-		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
-	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeRetention, err)
-	}
-	return nil
-}
-
-func (w *Worker) handleRetention(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleRetention(ctx context.Context) error {
 	_, err := w.RunRetention(ctx, w.now())
 	return err
 }
@@ -113,7 +100,7 @@ func (w *Worker) RunRetention(ctx context.Context, now time.Time) ([]vivier.Rete
 func (w *Worker) askRenewal(ctx context.Context, r vivier.TalentPoolRenewal) (bool, error) {
 	key := "talent-pool-renewal:" + strconv.FormatInt(r.ApplicationID, 10) + ":" + strconv.FormatInt(r.TalentPoolAt.Unix(), 10)
 	rec := &vivier.SentEmail{MessageKey: key, Template: "talent_pool_renewal", Recipient: r.Email, AdministrationID: &r.AdministrationID}
-	return w.store.SendOnce(ctx, rec, func() (string, error) {
+	return w.sendOnce(ctx, rec, func() (string, error) {
 		token, hash := vivier.NewToken()
 		if err := w.store.CreateTrackingLink(ctx, r.CandidateID, &r.ApplicationID, hash); err != nil {
 			return "", err

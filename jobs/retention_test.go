@@ -35,7 +35,7 @@ func TestRetentionRunAsksRenewalOnceAndReports(t *testing.T) {
 		f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 	for range 2 { // the second run, a retry or another worker's, sends nothing more
-		if err := w.Mux().ProcessTask(ctx, asynq.NewTask(jobs.TypeRetention, nil)); err != nil {
+		if err := w.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskRetention, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}

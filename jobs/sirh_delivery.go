@@ -43,11 +43,10 @@ const sirhLease = 15 * time.Minute
 
 func (w *Worker) deliverSIRH(ctx context.Context, b *vivier.SIRHBatch, request, by string) error {
 	b, err := w.store.LeaseSIRHBatch(ctx, b.AdministrationID, b.ID, sirhLease)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
-		return err // ECONFLICT: another worker delivers it; this task tries again later
+		// ENOTFOUND: the batch is gone, the task is done; ECONFLICT: another
+		// worker delivers it, this task tries again later.
+		return err
 	}
 	adm, err := w.store.AdministrationByID(ctx, b.AdministrationID)
 	if err == nil {
@@ -122,7 +121,7 @@ func (w *Worker) deliverToFolder(ctx context.Context, b *vivier.SIRHBatch, slug,
 		if err != nil {
 			return err
 		}
-		defer os.Remove(f.Name()) // gone already once renamed
+		defer func() { _ = os.Remove(f.Name()) }() // fails once renamed: the file is where it should be
 		sum, _, err := w.writeBatchFile(ctx, b, f)
 		rec.Checksum = sum
 		if err == nil {
@@ -165,8 +164,10 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 	if err != nil {
 		return err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
+	// A temporary file, read only once written: neither its closing nor its
+	// removal can change the delivery's outcome.
+	defer func() { _ = os.Remove(f.Name()) }()
+	defer func() { _ = f.Close() }()
 	sum, size, err := w.writeBatchFile(ctx, b, f)
 	if err != nil {
 		return err
@@ -221,7 +222,7 @@ func (w *Worker) deliverToWebhook(ctx context.Context, b *vivier.SIRHBatch, requ
 func (w *Worker) post(ctx context.Context, client *http.Client, target, secret string, b *vivier.SIRHBatch, f *os.File, size int64, sum string) *OutboundFailure {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	mac := hmac.New(sha256.New, []byte(secret))
-	io.WriteString(mac, ts+".")
+	mac.Write([]byte(ts + ".")) // a hash.Hash never fails to write
 	if _, err := io.Copy(mac, io.NewSectionReader(f, 0, size)); err != nil {
 		return &OutboundFailure{Summary: "fichier du lot illisible", Err: err}
 	}
@@ -241,7 +242,7 @@ func (w *Worker) post(ctx context.Context, client *http.Client, target, secret s
 	if err != nil {
 		return outboundFailure(err)
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }() // read below, never kept: its closing tells nothing
 	// Read (a little) so that the connection serves again; never kept.
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {

@@ -2,25 +2,19 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
 
 // The SIRH export's tasks. A hire's task puts it in a batch of its own when
-// its administration exports at once; the nightly task batches the others.
+// its administration exports at once; the nightly task (23:55 in Paris)
+// batches the others.
 // Making a batch writes, in the same transaction, the task that delivers it,
 // so that a batch is never made and forgotten. The delivery task delivers a
 // batch not yet delivered, or again when an agent asked for it.
-
-// TypeSIRHNightly makes the night's batches, at 23:55 Paris time.
-const TypeSIRHNightly = "sirh:nightly"
 
 // SIRHConfig is where and how batches go.
 type SIRHConfig struct {
@@ -30,22 +24,7 @@ type SIRHConfig struct {
 	WebhookBackoff  time.Duration // wait after the first failed try, doubled after each
 }
 
-func (w *Worker) registerSIRHNightly() error {
-	// Unique collapses the copies of the tick that every worker's
-	// scheduler enqueues; a second run would find nothing left anyway.
-	_, err := w.scheduler.Register("CRON_TZ=Europe/Paris 55 23 * * *", asynq.NewTask(TypeSIRHNightly, nil),
-		asynq.Queue(QueueLow), asynq.Unique(23*time.Hour))
-	if err != nil {
-		return fmt.Errorf("jobs: register %s: %w", TypeSIRHNightly, err)
-	}
-	return nil
-}
-
-func (w *Worker) handleSIRHHire(ctx context.Context, t *asynq.Task) error {
-	var p vivier.SIRHHireTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.AdministrationID == 0 || p.HireID == 0 {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handleSIRHHire(ctx context.Context, p vivier.SIRHHireTask) error {
 	st, err := w.store.SIRHSettingsOf(ctx, p.AdministrationID)
 	if err != nil {
 		return err
@@ -54,17 +33,15 @@ func (w *Worker) handleSIRHHire(ctx context.Context, t *asynq.Task) error {
 		return nil // the night's batch takes it
 	}
 	// The batch ends the task: its transaction records the end.
-	if row, ok := outboxRowID(taskID(ctx)); ok {
-		ctx = vivier.WithTaskEnd(ctx, row, vivier.StepSIRHBatch)
+	ctx = endWith(ctx, vivier.StepSIRHBatch)
+	if _, err := w.store.BatchHire(ctx, p.AdministrationID, p.HireID); err != nil {
+		return err // ENOTFOUND: the application was deleted meanwhile
 	}
-	_, err = w.store.BatchHire(ctx, p.AdministrationID, p.HireID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil // the application was deleted meanwhile
-	}
-	return err
+	stepTaken(ctx, vivier.StepSIRHBatch)
+	return nil
 }
 
-func (w *Worker) handleSIRHNightly(ctx context.Context, _ *asynq.Task) error {
+func (w *Worker) handleSIRHNightly(ctx context.Context) error {
 	_, err := w.RunSIRHNight(ctx, w.now())
 	return err
 }
@@ -95,23 +72,16 @@ func (w *Worker) RunSIRHNight(ctx context.Context, now time.Time) ([]*vivier.SIR
 	return out, errors.Join(errs...)
 }
 
-func (w *Worker) handleSIRHDeliver(ctx context.Context, t *asynq.Task) error {
-	var p vivier.SIRHDeliverTask
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.AdministrationID == 0 || p.BatchID == 0 {
-		return fmt.Errorf("%s: bad payload: %v: %w", t.Type(), err, asynq.SkipRetry)
-	}
+func (w *Worker) handleSIRHDeliver(ctx context.Context, p vivier.SIRHDeliverTask) error {
 	request := "auto"
 	if p.Redelivery {
-		id := taskID(ctx)
-		if id == "" {
-			return fmt.Errorf("%s: no task id: %w", t.Type(), asynq.SkipRetry)
+		id, err := runningID(ctx)
+		if err != nil {
+			return err
 		}
 		request = "relivraison:" + id
 	}
 	b, err := w.store.SIRHBatchByID(ctx, p.AdministrationID, p.BatchID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

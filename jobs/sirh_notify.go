@@ -57,9 +57,6 @@ func (w *Worker) notifySIRH(ctx context.Context, b *vivier.SIRHBatch, adm *vivie
 // a task retried after the delivery: the keys keep it to once per agent.
 func (w *Worker) notifySIRHDelivered(ctx context.Context, b *vivier.SIRHBatch, request string) error {
 	adm, err := w.store.AdministrationByID(ctx, b.AdministrationID)
-	if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-		return nil
-	}
 	if err != nil {
 		return err
 	}

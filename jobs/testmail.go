@@ -2,18 +2,10 @@ package jobs
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"net/mail"
-
-	"github.com/hibiken/asynq"
 
 	"vivier"
 )
-
-// TypeTestEmail sends a test email: `vivier mail test someone@example.org`
-// proves the whole chain (outbox, relay, Redis, worker, SMTP).
-const TypeTestEmail = "email:test"
 
 // TestEmailPayload is the task's payload.
 type TestEmailPayload struct {
@@ -26,20 +18,19 @@ func NewTestEmail(to string) (vivier.OutboxMessage, error) {
 	if err != nil {
 		return vivier.OutboxMessage{}, vivier.FieldError("to", "L'adresse électronique n'est pas valide.")
 	}
-	return vivier.NewOutboxMessage(TypeTestEmail, QueueCritical, TestEmailPayload{To: addr.Address})
+	return vivier.NewOutboxMessage(vivier.TaskTestEmail, QueueCritical, TestEmailPayload{To: addr.Address})
 }
 
-func (w *Worker) handleTestEmail(ctx context.Context, t *asynq.Task) error {
-	var p TestEmailPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.To == "" {
-		return fmt.Errorf("%s: bad payload: %v: %w", TypeTestEmail, err, asynq.SkipRetry)
+// Valid says whether the payload names an address.
+func (p TestEmailPayload) Valid() bool { return p.To != "" }
+
+func (w *Worker) handleTestEmail(ctx context.Context, p TestEmailPayload) error {
+	key, err := taskKey(ctx)
+	if err != nil {
+		return err
 	}
-	id := taskID(ctx)
-	if id == "" {
-		return fmt.Errorf("%s: no task id: %w", TypeTestEmail, asynq.SkipRetry)
-	}
-	_, err := w.sendTemplate(ctx, TypeTestEmail+":"+id, "test", p.To, nil, map[string]string{
-		"Host": w.cfg.BaseURL, "Reference": id,
+	_, err = w.sendTemplate(ctx, key, "test", p.To, nil, map[string]string{
+		"Host": w.cfg.BaseURL, "Reference": taskID(ctx),
 	})
 	return err
 }

@@ -99,15 +99,15 @@ func TestTestEmailNotSentTwiceOnRetry(t *testing.T) {
 	// The SMTP server refuses for a while: the task fails and nothing is
 	// recorded, so the retry may send.
 	f.smtp.RejectNext(451)
-	err := f.runTask(jobs.TypeTestEmail, "outbox-7", payload)
+	err := f.runTask(vivier.TaskTestEmail, "outbox-7", payload)
 	if err == nil || errors.Is(err, asynq.SkipRetry) {
 		t.Fatalf("a temporary refusal: err = %v, want a retryable error", err)
 	}
-	if err := f.runTask(jobs.TypeTestEmail, "outbox-7", payload); err != nil {
+	if err := f.runTask(vivier.TaskTestEmail, "outbox-7", payload); err != nil {
 		t.Fatal(err)
 	}
 	// Asynq runs the task again (a lost acknowledgement): no second email.
-	if err := f.runTask(jobs.TypeTestEmail, "outbox-7", payload); err != nil {
+	if err := f.runTask(vivier.TaskTestEmail, "outbox-7", payload); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(100 * time.Millisecond)
@@ -115,7 +115,7 @@ func TestTestEmailNotSentTwiceOnRetry(t *testing.T) {
 		t.Fatalf("%d emails sent, want 1", n)
 	}
 	// Another task (another outbox row) is another email.
-	if err := f.runTask(jobs.TypeTestEmail, "outbox-8", payload); err != nil {
+	if err := f.runTask(vivier.TaskTestEmail, "outbox-8", payload); err != nil {
 		t.Fatal(err)
 	}
 	f.smtp.Wait(t, 2, 5*time.Second)
@@ -125,12 +125,12 @@ func TestTestEmailPermanentFailureIsNotRetried(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	f.smtp.RejectNext(550)
-	err := f.runTask(jobs.TypeTestEmail, "outbox-1", []byte(`{"to":"inconnu@example.org"}`))
+	err := f.runTask(vivier.TaskTestEmail, "outbox-1", []byte(`{"to":"inconnu@example.org"}`))
 	if !errors.Is(err, asynq.SkipRetry) {
 		t.Fatalf("a 550: err = %v, want SkipRetry", err)
 	}
 	for _, bad := range []string{`{`, `{"to":""}`} {
-		if err := f.runTask(jobs.TypeTestEmail, "outbox-2", []byte(bad)); !errors.Is(err, asynq.SkipRetry) {
+		if err := f.runTask(vivier.TaskTestEmail, "outbox-2", []byte(bad)); !errors.Is(err, asynq.SkipRetry) {
 			t.Fatalf("payload %s: err = %v, want SkipRetry", bad, err)
 		}
 	}

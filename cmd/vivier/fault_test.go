@@ -14,7 +14,6 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"vivier"
-	"vivier/jobs"
 	"vivier/jobs/jobstest"
 	"vivier/migrations/dbtest"
 )
@@ -279,7 +278,7 @@ func TestPeriodicTasksRunOnceWithTwoWorkers(t *testing.T) {
 			n := 0
 			for _, l := range strings.Split(w.output(), "\n") {
 				var x line
-				if json.Unmarshal([]byte(l), &x) != nil || x.Task != jobs.TypeOffersDue {
+				if json.Unmarshal([]byte(l), &x) != nil || x.Task != vivier.TaskOffersDue {
 					continue
 				}
 				switch x.Msg {
@@ -304,7 +303,7 @@ func TestPeriodicTasksRunOnceWithTwoWorkers(t *testing.T) {
 	within(t, 6*time.Minute, "two periods run, and a second worker's copy of a tick skipped", count)
 	for period, n := range runs {
 		if n != 1 {
-			t.Errorf("%s ran %d times in the period %s", jobs.TypeOffersDue, n, period)
+			t.Errorf("%s ran %d times in the period %s", vivier.TaskOffersDue, n, period)
 		}
 	}
 	if len(runs) < 2 {

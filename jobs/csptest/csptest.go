@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -156,23 +155,13 @@ func (s *Server) Archived(source, reference string) bool {
 	return s.archived[source+"/"+reference]
 }
 
-// MaxInWindow returns the most calls received within any window of length
-// d (CSP counts its quota over a sliding minute).
-func (s *Server) MaxInWindow(d time.Duration) int {
-	calls := s.Calls()
-	sort.Slice(calls, func(i, j int) bool { return calls[i].At.Before(calls[j].At) })
-	most, j := 0, 0
-	for i := range calls {
-		for calls[i].At.Sub(calls[j].At) >= d {
-			j++
-		}
-		most = max(most, i-j+1)
-	}
-	return most
-}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.t.Errorf("CSP: %s %s: reading the request: %v", r.Method, r.URL.Path, err)
+		http.Error(w, "unreadable request", http.StatusBadRequest)
+		return
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	call := Call{At: time.Now(), Path: r.URL.Path}
 	route, params, err := s.router.FindRoute(r)
@@ -247,7 +236,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 			Reference string `json:"reference"`
 			SourceID  string `json:"source_id"`
 		}
-		_ = json.Unmarshal(body, &req)
+		if err := json.Unmarshal(body, &req); err != nil {
+			s.answer(w, in, &call, http.StatusBadRequest, map[string]any{"error": err.Error()})
+			return
+		}
 		call.SourceID, call.Reference = req.SourceID, req.Reference
 		k := req.SourceID + "/" + req.Reference
 		if _, ok := s.offers[k]; !ok {
@@ -264,7 +256,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // answer records the call and writes the answer, after checking it against
 // the document. The caller holds s.mu.
 func (s *Server) answer(w http.ResponseWriter, in *openapi3filter.RequestValidationInput, call *Call, status int, v any) {
-	b, _ := json.Marshal(v)
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.t.Errorf("csptest: its own %d answer: %v", status, err)
+	}
 	h := http.Header{"Content-Type": {"application/json"}}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: h, Options: s.opts}
 	out.SetBodyBytes(b)

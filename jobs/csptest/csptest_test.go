@@ -42,14 +42,19 @@ func TestFakeEnforcesTheContract(t *testing.T) {
 		rec.mu.Lock()
 		rec.errs = nil
 		rec.mu.Unlock()
-		req, _ := http.NewRequest("POST", s.URL+c.path, strings.NewReader(c.body))
+		req, err := http.NewRequest("POST", s.URL+c.path, strings.NewReader(c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", c.auth)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp.Body.Close()
+		if err := resp.Body.Close(); err != nil {
+			t.Fatal(err)
+		}
 		rec.mu.Lock()
 		got := len(rec.errs) > 0
 		rec.mu.Unlock()
