@@ -42,7 +42,10 @@ func TestFakeEnforcesTheContract(t *testing.T) {
 		rec.mu.Lock()
 		rec.errs = nil
 		rec.mu.Unlock()
-		req, _ := http.NewRequest("POST", s.URL+c.path, strings.NewReader(c.body))
+		req, err := http.NewRequest("POST", s.URL+c.path, strings.NewReader(c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", c.auth)
 		resp, err := http.DefaultClient.Do(req)

@@ -63,8 +63,8 @@ func NewSMTP(t testing.TB) *SMTP {
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	go func() { _ = srv.Serve(l) }() // it ends with an error when Close stops it
+	t.Cleanup(func() { Close(t, srv) })
 	return c
 }
 
@@ -222,6 +222,8 @@ func decode(encoding string, body io.Reader) []byte {
 	case "base64":
 		r = base64.NewDecoder(base64.StdEncoding, body)
 	}
+	// A part that does not decode is cut where it fails: the test's
+	// assertions on the text then fail, which says more than an error here.
 	b, _ := io.ReadAll(r)
 	return b
 }
