@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -88,7 +87,7 @@ func TestOutboundGuardAllowsTrustedRangesAndFollowsNoRedirect(t *testing.T) {
 	loop, loopHits := counting(t, "127.0.0.2:0", false)
 	allowed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/ok" {
-			fmt.Fprint(w, "bonjour")
+			w.Write([]byte("bonjour"))
 			return
 		}
 		http.Redirect(w, r, loop.URL+"/latest/meta-data/", http.StatusFound)

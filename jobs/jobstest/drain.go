@@ -21,7 +21,7 @@ func Drained(t testing.TB, db *sqlx.DB, opt asynq.RedisClientOpt) {
 	in := Inspector(t, opt)
 	empties := 0
 	Eventually(t, "the outbox relayed and the task queues empty", func() (bool, error) {
-		left, err := workLeft(db, in)
+		left, err := WorkLeft(db, in)
 		if err != nil {
 			return false, err
 		}
@@ -34,9 +34,9 @@ func Drained(t testing.TB, db *sqlx.DB, opt asynq.RedisClientOpt) {
 	})
 }
 
-// workLeft counts the outbox rows not relayed, then the tasks not finished:
+// WorkLeft counts the outbox rows not relayed, then the tasks not finished:
 // in this order, since a row is relayed only once its task is in a queue.
-func workLeft(db *sqlx.DB, in *asynq.Inspector) (int, error) {
+func WorkLeft(db *sqlx.DB, in *asynq.Inspector) (int, error) {
 	var left int
 	if err := db.Get(&left, `SELECT count(*) FROM outbox WHERE relayed_at IS NULL`); err != nil {
 		return 0, fmt.Errorf("outbox: %w", err)
