@@ -9,6 +9,10 @@ BIN := $(LOCAL)/bin/vivier
 LOAD_ENV := set -a && . $(LOCAL)/env && set +a
 AXE_VERSION := 4.11.4
 STATICCHECK_VERSION := v0.8.2
+ERRCHECK_VERSION := v1.30.0
+# The packages errcheck holds to no ignored error, tests included (what it
+# lets go is in errcheck_excludes.txt, each with its reason).
+ERRCHECK_PACKAGES := ./cmd/... ./policies/... ./migrations/... ./jobs/jobstest/...
 
 .PHONY: help run test stop services build lint bench dsfr browser clean image
 
@@ -42,10 +46,11 @@ services:
 build:
 	@mkdir -p $(LOCAL)/bin && $(GO) build -o $(BIN) ./cmd/vivier
 
-lint: ## gofmt, go vet and staticcheck
+lint: ## gofmt, go vet, staticcheck and errcheck
 	@test -z "$$(gofmt -l . | grep -v '^$(LOCAL)/' | tee /dev/stderr)" || (echo "gofmt: the files above need formatting" && false)
 	@$(GO) vet ./...
 	@$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	@$(GO) run github.com/kisielk/errcheck@$(ERRCHECK_VERSION) -exclude errcheck_excludes.txt $(ERRCHECK_PACKAGES)
 
 # Chromium for the browser tests, and axe-core (the accessibility checker
 # they inject) pinned from npm.

@@ -38,12 +38,15 @@ func applyOnce(t *testing.T, f *fixture) *vivier.Application {
 	if err := f.store.MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	o, _ = f.store.OfferByID(ctx, adm.ID, o.ID)
+	o, err := f.store.OfferByID(ctx, adm.ID, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	sub := &vivier.Submission{FirstName: "Inès", LastName: "Moreau", Email: "ines@exemple.fr", Consent: true, IdempotencyKey: uuid.NewString()}
 	if err := sub.Validate(o); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files := localFiles(t)
 	app, _, err := f.store.Apply(ctx, sub, o, files)
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +109,7 @@ func TestApplicationEmails(t *testing.T) {
 	if last.To[0] != "ines@exemple.fr" || !trackingURL.MatchString(last.Text) {
 		t.Fatalf("link email to %v: %q", last.To, last.Text)
 	}
-	time.Sleep(300 * time.Millisecond)
+	f.drained(t)
 	if got := len(f.smtp.Messages()); got != 5 {
 		t.Fatalf("%d emails: the unknown address got one", got)
 	}

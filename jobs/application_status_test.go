@@ -22,7 +22,10 @@ func TestApplicationStatusEmail(t *testing.T) {
 	for _, s := range steps {
 		step[s.Name] = s.ID
 	}
-	reasons, _ := f.store.RefusalReasons(ctx, app.AdministrationID)
+	reasons, err := f.store.RefusalReasons(ctx, app.AdministrationID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	actor := vivier.Actor{Email: "rh@mairie.test"}
 	// lastStatusTask runs the status task the last move queued, twice under
 	// one id, as a retry after a crash would.

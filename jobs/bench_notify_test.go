@@ -42,7 +42,10 @@ func BenchmarkNotificationThroughput(b *testing.B) {
 	sent := 0
 	for b.Loop() {
 		for i := 0; i < batch; i++ {
-			m, _ := jobs.NewTestEmail(fmt.Sprintf("agent-%d@example.org", sent+i))
+			m, err := jobs.NewTestEmail(fmt.Sprintf("agent-%d@example.org", sent+i))
+			if err != nil {
+				b.Fatal(err)
+			}
 			if err := s.AddOutbox(ctx, &m); err != nil {
 				b.Fatal(err)
 			}

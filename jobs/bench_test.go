@@ -4,8 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/hibiken/asynq"
-
 	"vivier"
 	"vivier/jobs"
 	"vivier/jobs/jobstest"
@@ -17,14 +15,16 @@ func BenchmarkRelay(b *testing.B) {
 	ctx := context.Background()
 	s := vivier.NewStore(dbtest.New(b))
 	redis := jobstest.Redis(b)
-	client := asynq.NewClient(redis)
-	defer client.Close()
+	client := jobstest.Client(b, redis)
 	relay := jobs.NewRelay(s, client, 100)
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
 		for i := 0; i < 100; i++ {
-			m, _ := jobs.NewTestEmail("a@b.fr")
+			m, err := jobs.NewTestEmail("a@b.fr")
+			if err != nil {
+				b.Fatal(err)
+			}
 			if err := s.AddOutbox(ctx, &m); err != nil {
 				b.Fatal(err)
 			}

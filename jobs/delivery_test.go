@@ -41,8 +41,8 @@ func TestBounceIsRecordedAndNotRetried(t *testing.T) {
 	if err != nil || len(b) != 1 || b[0].Code != 550 || b[0].Template != "recruiter_message" {
 		t.Fatalf("bounces = %+v, %v", b, err)
 	}
-	if other, _ := f.store.BouncesOf(ctx, app.AdministrationID+1000, "ines@exemple.fr"); len(other) != 0 {
-		t.Fatalf("another administration sees the bounce: %+v", other)
+	if other, err := f.store.BouncesOf(ctx, app.AdministrationID+1000, "ines@exemple.fr"); err != nil || len(other) != 0 {
+		t.Fatalf("another administration sees the bounce: %+v, %v", other, err)
 	}
 	if err := f.runTask(vivier.TaskRecruiterMessage, "outbox-2", []byte(`{"application_id":1}`)); !errors.Is(err, asynq.SkipRetry) {
 		t.Fatalf("bad payload: %v", err)
@@ -67,9 +67,17 @@ func TestAutoRefuse(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	category := func(id int64) vivier.Category {
+		t.Helper()
+		a, err := f.store.ApplicationSummaryByID(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Category
+	}
 	run() // off by default
-	if a, _ := f.store.ApplicationSummaryByID(ctx, app.ID); a.Category != vivier.CategoryNew {
-		t.Fatalf("refused while the setting is off: %s", a.Category)
+	if c := category(app.ID); c != vivier.CategoryNew {
+		t.Fatalf("refused while the setting is off: %s", c)
 	}
 	if err := f.store.SetAutoRefuse(ctx, app.AdministrationID, vivier.AutoRefuseSettings{Enabled: true, Days: 10}, vivier.Actor{}); vivier.ErrorCode(err) != vivier.EINVALID {
 		t.Fatalf("a delay under the promise: %v", err)
@@ -79,11 +87,11 @@ func TestAutoRefuse(t *testing.T) {
 	}
 	run()
 	run()
-	if a, _ := f.store.ApplicationSummaryByID(ctx, app.ID); a.Category != vivier.CategoryRefused {
-		t.Fatalf("category = %s, want refusee", a.Category)
+	if c := category(app.ID); c != vivier.CategoryRefused {
+		t.Fatalf("category = %s, want refusee", c)
 	}
-	if a, _ := f.store.ApplicationSummaryByID(ctx, active.ID); a.Category != vivier.CategoryNew {
-		t.Fatalf("a recent application was refused: %s", a.Category)
+	if c := category(active.ID); c != vivier.CategoryNew {
+		t.Fatalf("a recent application was refused: %s", c)
 	}
 	h, err := f.store.ApplicationHistory(ctx, app.AdministrationID, app.ID)
 	if err != nil {
@@ -120,9 +128,12 @@ func TestSendLimiterSharesTheLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer a.Close()
-	b, _ := jobs.NewSendLimiterAt(redis, 3, now) // another worker
-	defer b.Close()
+	t.Cleanup(func() { jobstest.Close(t, a) })
+	b, err := jobs.NewSendLimiterAt(redis, 3, now) // another worker
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { jobstest.Close(t, b) })
 	ctx := context.Background()
 	for _, l := range []*jobs.SendLimiter{a, b, a} {
 		if err := l.Wait(ctx); err != nil {

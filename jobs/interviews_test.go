@@ -64,7 +64,7 @@ func TestInterviewInvitationCarriesAValidICS(t *testing.T) {
 	if err := f.store.SaveEmailTemplate(ctx, app.AdministrationID, mine, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris := vivier.Paris()
 	now := time.Now().In(paris)
 	start := time.Date(now.Year(), now.Month(), now.Day()+30, 14, 30, 0, 0, paris)
 	iv := invite(t, f, app, start)
@@ -128,8 +128,14 @@ func TestInterviewInvitationCarriesAValidICS(t *testing.T) {
 	}
 	// The same interview gives the same file: a retry or a resend updates
 	// the calendar's event rather than adding one.
-	iv2, _ := f.store.InterviewByID(ctx, iv.ID)
-	sum, _ := f.store.ApplicationSummaryByID(ctx, app.ID)
+	iv2, err := f.store.InterviewByID(ctx, iv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := f.store.ApplicationSummaryByID(ctx, app.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if a, b := jobs.InterviewICS(iv2, sum, "http://vivier.test"), jobs.InterviewICS(iv2, sum, "http://vivier.test"); !bytes.Equal(a, b) {
 		t.Error("the ICS of one interview changes between two builds")
 	}
@@ -139,7 +145,7 @@ func TestInterviewReminderIsSentOnce(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	app := applyOnce(t, f)
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris := vivier.Paris()
 	now := time.Now().In(paris)
 	start := time.Date(now.Year(), now.Month(), now.Day()+20, 9, 0, 0, 0, paris)
 	invite(t, f, app, start)
@@ -163,8 +169,8 @@ func TestInterviewReminderIsSentOnce(t *testing.T) {
 		t.Fatalf("reminders: %q", reminders)
 	}
 	// On the day itself, none more.
-	if n, _ := f.worker.SendInterviewReminders(ctx, start.Add(-time.Hour)); n != 0 {
-		t.Errorf("%d reminders on the day", n)
+	if n, err := f.worker.SendInterviewReminders(ctx, start.Add(-time.Hour)); err != nil || n != 0 {
+		t.Errorf("%d reminders on the day, %v", n, err)
 	}
 }
 
@@ -198,8 +204,14 @@ func TestStatusEmailsUseTheAdministrationsTemplate(t *testing.T) {
 	if err := f.store.SaveEmailTemplate(ctx, app.AdministrationID, mine, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	steps, _ := f.store.Steps(ctx, app.AdministrationID)
-	reasons, _ := f.store.RefusalReasons(ctx, app.AdministrationID)
+	steps, err := f.store.Steps(ctx, app.AdministrationID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reasons, err := f.store.RefusalReasons(ctx, app.AdministrationID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var refused int64
 	for _, s := range steps {
 		if s.Category == vivier.CategoryRefused {

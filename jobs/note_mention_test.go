@@ -63,7 +63,7 @@ func TestNoteMentionEmail(t *testing.T) {
 	if err := f.runTask(vivier.TaskNoteMention, jobs.OutboxTaskID(998), payload); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(200 * time.Millisecond)
+	f.drained(t)
 	if n := len(f.smtp.Messages()); n != 3 {
 		t.Errorf("%d emails after the task ran again, want 3", n)
 	}

@@ -2,8 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,7 +14,6 @@ import (
 	"vivier"
 	"vivier/jobs"
 	"vivier/jobs/jobstest"
-	"vivier/templates"
 )
 
 // clock is the time periodic tasks see, moved by the test.
@@ -33,20 +30,9 @@ func (c *clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 // the returned clock.
 func withClock(t *testing.T, f *fixture) *clock {
 	t.Helper()
-	r, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer, err := jobs.NewMailer(f.smtp.URL, "Vivier <ne-pas-repondre@vivier.test>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := vivier.NewLocalFiles(t.TempDir())
 	c := &clock{t: time.Now()}
-	f.worker = jobs.NewWorker(jobs.Config{
-		Redis: f.redis, RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond,
-		BaseURL: "http://vivier.test", Files: files, Now: c.Now,
-	}, f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.worker = f.newWorker(t, jobs.Config{RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond,
+		Files: localFiles(t), Now: c.Now})
 	return c
 }
 
@@ -61,7 +47,7 @@ func applyTo(t *testing.T, f *fixture, app *vivier.Application, first, email str
 	if err := sub.Validate(o); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files := localFiles(t)
 	a, _, err := f.store.Apply(context.Background(), sub, o, files)
 	if err != nil {
 		t.Fatal(err)
@@ -69,8 +55,8 @@ func applyTo(t *testing.T, f *fixture, app *vivier.Application, first, email str
 	return a
 }
 
-// waitFor waits for the next email whose subject contains subject.
-func waitFor(t *testing.T, f *fixture, seen *int, subject string) jobstest.Message {
+// nextEmail waits for the next email, which must be about subject.
+func nextEmail(t *testing.T, f *fixture, seen *int, subject string) jobstest.Message {
 	t.Helper()
 	for {
 		msgs := f.smtp.Wait(t, *seen+1, 15*time.Second)
@@ -133,28 +119,31 @@ func TestNotificationCatalogue(t *testing.T) {
 	if _, err := f.store.Invite(ctx, app.AdministrationID, "nouvelle@mairie.test", vivier.RoleLecteur, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, f, &seen, "Invitation")
+	nextEmail(t, f, &seen, "Invitation")
 	if err := f.store.RequestPasswordReset(ctx, "rh@mairie.test"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, f, &seen, "mot de passe")
+	nextEmail(t, f, &seen, "mot de passe")
 	if err := f.store.RequestTrackingLink(ctx, "ines@exemple.fr"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, f, &seen, "suivre vos candidatures")
+	nextEmail(t, f, &seen, "suivre vos candidatures")
 
 	// A recruiter's message (candidate).
 	if err := f.store.SendRecruiterMessage(ctx, app.AdministrationID, app.ID, "Pouvez-vous nous envoyer vos disponibilités ?",
 		vivier.Actor{AgentID: rec.ID, Email: rec.Email}); err != nil {
 		t.Fatal(err)
 	}
-	m := waitFor(t, f, &seen, "Message de Mairie de Lille")
+	m := nextEmail(t, f, &seen, "Message de Mairie de Lille")
 	if m.To[0] != "ines@exemple.fr" || !strings.Contains(m.Text, "vos disponibilités") || strings.Contains(m.Text, "rh@mairie.test") {
 		t.Fatalf("recruiter message to %v: %q", m.To, m.Text)
 	}
 
 	// Status changed (candidate).
-	steps, _ := f.store.Steps(ctx, app.AdministrationID)
+	steps, err := f.store.Steps(ctx, app.AdministrationID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var review int64
 	for _, s := range steps {
 		if s.Category == vivier.CategoryReview && review == 0 {
@@ -164,20 +153,20 @@ func TestNotificationCatalogue(t *testing.T) {
 	if _, err := f.store.MoveApplication(ctx, app.AdministrationID, app.ID, vivier.Move{StageID: review, Notify: true}, vivier.Actor{Email: rec.Email}); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, f, &seen, "en cours d'examen")
+	nextEmail(t, f, &seen, "en cours d'examen")
 
 	// The candidate's nudge once the promise has passed (recruiter).
 	f.store.DB().MustExec(`UPDATE applications SET created_at = created_at - interval '20 days' WHERE id = $1`, app.ID)
 	if err := f.store.SendCandidateMessage(ctx, app.CandidateID, app.ID, "Avez-vous pu étudier ma candidature ?"); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, f, &seen, "Message d'un·e candidat·e")
+	nextEmail(t, f, &seen, "Message d'un·e candidat·e")
 
 	// Data export (candidate).
 	if err := f.store.NoteDataExport(ctx, app.CandidateID); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, f, &seen, "copie de vos données")
+	nextEmail(t, f, &seen, "copie de vos données")
 
 	// Digest: the recruiter chooses it; a new application mails nobody at
 	// once, and the next morning's digest lists it.
@@ -185,14 +174,14 @@ func TestNotificationCatalogue(t *testing.T) {
 		t.Fatal(err)
 	}
 	second := applyTo(t, f, app, "Karim", "karim@exemple.fr")
-	waitFor(t, f, &seen, "bien reçue") // the candidate's confirmation only
+	nextEmail(t, f, &seen, "bien reçue") // the candidate's confirmation only
 	clk.Set(second.CreatedAt.AddDate(0, 0, 1))
 	for range 2 { // the second run, another worker's tick, sends nothing
 		if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskNotificationDigest, nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	d := waitFor(t, f, &seen, "nouvelle candidature du")
+	d := nextEmail(t, f, &seen, "nouvelle candidature du")
 	if d.To[0] != "rh@mairie.test" || !strings.Contains(d.Text, "Karim Durand") || strings.Contains(d.Text, "Inès") {
 		t.Fatalf("digest to %v: %q", d.To, d.Text)
 	}
@@ -209,7 +198,7 @@ func TestNotificationCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	r := waitFor(t, f, &seen, "Réponse attendue avant le")
+	r := nextEmail(t, f, &seen, "Réponse attendue avant le")
 	if !strings.Contains(r.Subject, "Karim Durand") || r.To[0] != "rh@mairie.test" {
 		t.Fatalf("reminder %q to %v", r.Subject, r.To)
 	}
@@ -218,25 +207,27 @@ func TestNotificationCatalogue(t *testing.T) {
 	if _, err := f.store.Unsubscribe(ctx, link[1]); err != nil {
 		t.Fatal(err)
 	}
-	if mode, _ := f.store.NotificationMode(ctx, rec.ID, app.AdministrationID); mode != vivier.NotifyOff {
-		t.Fatalf("mode after unsubscribe = %s", mode)
+	if mode, err := f.store.NotificationMode(ctx, rec.ID, app.AdministrationID); err != nil || mode != vivier.NotifyOff {
+		t.Fatalf("mode after unsubscribe = %s, %v", mode, err)
 	}
 
 	// Erasure done (candidate): the log keeps no address.
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files := localFiles(t)
 	if err := f.store.EraseCandidate(ctx, app.CandidateID, files); err != nil {
 		t.Fatal(err)
 	}
-	e := waitFor(t, f, &seen, "supprimées")
+	e := nextEmail(t, f, &seen, "supprimées")
 	if e.To[0] != "ines@exemple.fr" {
 		t.Fatalf("erasure confirmation to %v", e.To)
 	}
-	time.Sleep(200 * time.Millisecond) // the record commits after the SMTP answer
-	if sent, _ := f.store.SentEmailsTo(ctx, "ines@exemple.fr"); len(sent) != 0 {
-		t.Fatalf("sent_emails still names the erased address: %+v", sent)
+	f.drained(t) // the record commits after the SMTP answer
+	if sent, err := f.store.SentEmailsTo(ctx, "ines@exemple.fr"); err != nil || len(sent) != 0 {
+		t.Fatalf("sent_emails still names the erased address: %+v, %v", sent, err)
 	}
 	var named int
-	f.store.DB().Get(&named, `SELECT count(*) FROM outbox t WHERE t::text ILIKE '%ines@exemple.fr%'`)
+	if err := f.store.DB().Get(&named, `SELECT count(*) FROM outbox t WHERE t::text ILIKE '%ines@exemple.fr%'`); err != nil {
+		t.Fatal(err)
+	}
 	if named != 0 {
 		t.Fatalf("%d outbox rows still name the erased address once she was told", named)
 	}
@@ -245,7 +236,9 @@ func TestNotificationCatalogue(t *testing.T) {
 		Task  string `db:"task_type"`
 		Queue string `db:"queue"`
 	}
-	f.store.DB().Select(&queues, `SELECT DISTINCT task_type, queue FROM outbox`)
+	if err := f.store.DB().Select(&queues, `SELECT DISTINCT task_type, queue FROM outbox`); err != nil {
+		t.Fatal(err)
+	}
 	want := map[string]string{vivier.TaskApplicationReceived: jobs.QueueCritical, vivier.TaskTrackingLink: jobs.QueueCritical,
 		vivier.TaskApplicationStatus: jobs.QueueCritical, vivier.TaskRecruiterMessage: jobs.QueueCritical,
 		vivier.TaskDataExport: jobs.QueueCritical, vivier.TaskErasureDone: jobs.QueueCritical,

@@ -34,8 +34,8 @@ func TestOffersDueTask(t *testing.T) {
 	if err := f.worker.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskOffersDue, nil)); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := f.store.OfferByID(ctx, adm.ID, o.ID)
-	if got.Status != vivier.OfferPublished {
-		t.Fatalf("status after the task = %s", got.Status)
+	got, err := f.store.OfferByID(ctx, adm.ID, o.ID)
+	if err != nil || got.Status != vivier.OfferPublished {
+		t.Fatalf("offer after the task = %+v, %v", got, err)
 	}
 }

@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +13,7 @@ import (
 
 	"vivier"
 	"vivier/jobs"
+	"vivier/jobs/jobstest"
 )
 
 // counting is a server on the machine itself that says what a metadata
@@ -31,7 +31,7 @@ func counting(t *testing.T, listen string, tls bool) (*httptest.Server, *atomic.
 		if err != nil {
 			t.Fatalf("listen on %s: %v", listen, err)
 		}
-		srv.Listener.Close()
+		jobstest.Close(t, srv.Listener)
 		srv.Listener = ln
 	}
 	if tls {
@@ -87,7 +87,7 @@ func TestOutboundGuardAllowsTrustedRangesAndFollowsNoRedirect(t *testing.T) {
 	loop, loopHits := counting(t, "127.0.0.2:0", false)
 	allowed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/ok" {
-			fmt.Fprint(w, "bonjour")
+			w.Write([]byte("bonjour"))
 			return
 		}
 		http.Redirect(w, r, loop.URL+"/latest/meta-data/", http.StatusFound)
@@ -99,10 +99,10 @@ func TestOutboundGuardAllowsTrustedRangesAndFollowsNoRedirect(t *testing.T) {
 	if err != nil {
 		t.Fatalf("an allowed target: %v", err)
 	}
-	body, _ := jobs.ReadOutboundBody(resp.Body, 100)
+	body, err := jobs.ReadOutboundBody(resp.Body, 100)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || string(body) != "bonjour" {
-		t.Errorf("allowed: %d %q", resp.StatusCode, body)
+	if err != nil || resp.StatusCode != 200 || string(body) != "bonjour" {
+		t.Errorf("allowed: %d %q, %v", resp.StatusCode, body, err)
 	}
 	resp, err = client.Get(allowed.URL + "/redirige")
 	if err != nil {
@@ -146,7 +146,10 @@ func TestOutboundGuardTimeoutAndBodyLimit(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, slow.URL, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, slow.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := client.Do(req); jobs.OutboundSummary(err) != "envoi interrompu" {
 		t.Errorf("cancelled: %q", jobs.OutboundSummary(err))
 	}

@@ -73,7 +73,7 @@ func TestTransferEmail(t *testing.T) {
 	if err := f.store.UpsertAdministration(ctx, other); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files := localFiles(t)
 	trID, err := f.store.ProposeTransfer(ctx, app.AdministrationID, app.ID, "metropole", vivier.Actor{Email: "rh@mairie.test"})
 	if err != nil {
 		t.Fatal(err)

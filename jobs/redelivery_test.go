@@ -32,8 +32,7 @@ func newSweepFixture(t *testing.T) *sweepFixture {
 	t.Helper()
 	f := &sweepFixture{store: vivier.NewStore(dbtest.New(t)), redis: jobstest.Redis(t)}
 	f.in = jobstest.Inspector(t, f.redis)
-	client := asynq.NewClient(f.redis)
-	defer client.Close()
+	client := jobstest.Client(t, f.redis)
 	f.id = addMessages(t, f.store, 1)[0]
 	if n, err := jobs.NewRelay(f.store, client, 100).RunOnce(context.Background()); err != nil || n != 1 {
 		t.Fatalf("relay = %d, %v", n, err)
@@ -43,7 +42,7 @@ func newSweepFixture(t *testing.T) *sweepFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { sweep.Close() })
+	t.Cleanup(func() { jobstest.Close(t, sweep) })
 	f.sweep = sweep
 	return f
 }
@@ -97,14 +96,10 @@ func (f *sweepFixture) serve(t *testing.T, handler asynq.HandlerFunc, state asyn
 		t.Fatal(err)
 	}
 	defer srv.Shutdown()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(20 * time.Millisecond) {
-		if info, err := f.in.GetTaskInfo(jobs.QueueCritical, jobs.OutboxTaskID(f.id)); err == nil && info.State == state {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the task did not reach the state %v", state)
-		}
-	}
+	jobstest.Eventually(t, fmt.Sprintf("the task in the state %v", state), func() (bool, error) {
+		info, err := f.in.GetTaskInfo(jobs.QueueCritical, jobs.OutboxTaskID(f.id))
+		return err == nil && info.State == state, err
+	})
 }
 
 // A task that Redis still holds is not enqueued a second time.
@@ -125,7 +120,7 @@ func TestRedeliveryLeavesATaskStillInRedis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer later.Close()
+	defer jobstest.Close(t, later)
 	if c, err := later.RunOnce(context.Background()); err != nil || c != (vivier.SweepCounts{}) {
 		t.Fatalf("sweep an hour too early = %+v, %v; want nothing looked at", c, err)
 	}
@@ -137,7 +132,7 @@ func TestRedeliveryRequeuesALostTask(t *testing.T) {
 	t.Parallel()
 	f := newSweepFixture(t)
 	rdb := redis.NewClient(&redis.Options{Addr: f.redis.Addr, DB: f.redis.DB})
-	defer rdb.Close()
+	defer jobstest.Close(t, rdb)
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -33,8 +33,7 @@ func TestRelayEnqueuesEachRowAsOneTask(t *testing.T) {
 	ctx := context.Background()
 	s := vivier.NewStore(dbtest.New(t))
 	redis := jobstest.Redis(t)
-	client := asynq.NewClient(redis)
-	defer client.Close()
+	client := jobstest.Client(t, redis)
 	ids := addMessages(t, s, 5)
 
 	n, err := jobs.NewRelay(s, client, 100).RunOnce(ctx)
@@ -49,8 +48,8 @@ func TestRelayEnqueuesEachRowAsOneTask(t *testing.T) {
 	if _, err := in.GetTaskInfo(jobs.QueueCritical, jobs.OutboxTaskID(ids[0])); err != nil {
 		t.Fatalf("task of outbox row %d: %v", ids[0], err)
 	}
-	if n, _ := jobs.NewRelay(s, client, 100).RunOnce(ctx); n != 0 {
-		t.Fatalf("second pass relayed %d rows, want 0", n)
+	if n, err := jobs.NewRelay(s, client, 100).RunOnce(ctx); err != nil || n != 0 {
+		t.Fatalf("second pass relayed %d rows, %v; want 0", n, err)
 	}
 }
 
@@ -60,8 +59,7 @@ func TestRelayCrashBetweenEnqueueAndMark(t *testing.T) {
 	t.Parallel()
 	s := vivier.NewStore(dbtest.New(t))
 	redis := jobstest.Redis(t)
-	client := asynq.NewClient(redis)
-	defer client.Close()
+	client := jobstest.Client(t, redis)
 	ids := addMessages(t, s, 1)
 
 	crashing := jobs.NewRelay(s, client, 100)
@@ -84,8 +82,8 @@ func TestRelayCrashBetweenEnqueueAndMark(t *testing.T) {
 	if err != nil || len(tasks) != 1 {
 		t.Fatalf("pending tasks = %d, %v; want exactly 1", len(tasks), err)
 	}
-	if m, _ := s.OutboxMessageByID(context.Background(), ids[0]); m.RelayedAt == nil {
-		t.Fatal("the row is still pending after the second pass")
+	if m, err := s.OutboxMessageByID(context.Background(), ids[0]); err != nil || m.RelayedAt == nil {
+		t.Fatalf("the row is still pending after the second pass: %+v, %v", m, err)
 	}
 }
 
@@ -94,18 +92,17 @@ func TestRelayCrashBetweenEnqueueAndMark(t *testing.T) {
 func TestRelayWithRedisDown(t *testing.T) {
 	t.Parallel()
 	s := vivier.NewStore(dbtest.New(t))
-	client := asynq.NewClient(asynq.RedisClientOpt{Addr: "127.0.0.1:1"})
-	defer client.Close()
+	client := jobstest.Client(t, asynq.RedisClientOpt{Addr: "127.0.0.1:1"})
 	ids := addMessages(t, s, 2)
 	n, err := jobs.NewRelay(s, client, 100).RunOnce(context.Background())
 	if err != nil || n != 0 {
 		t.Fatalf("RunOnce with Redis down = %d, %v; want 0, nil", n, err)
 	}
-	m, _ := s.OutboxMessageByID(context.Background(), ids[0])
-	if m.RelayedAt != nil || m.Attempts != 1 || m.LastError == "" {
-		t.Fatalf("row after a failed pass = %+v", m)
+	m, err := s.OutboxMessageByID(context.Background(), ids[0])
+	if err != nil || m.RelayedAt != nil || m.Attempts != 1 || m.LastError == "" {
+		t.Fatalf("row after a failed pass = %+v, %v", m, err)
 	}
-	if backlog, _, _ := s.OutboxBacklog(context.Background()); backlog != 2 {
-		t.Fatalf("backlog = %d, want 2", backlog)
+	if backlog, _, err := s.OutboxBacklog(context.Background()); err != nil || backlog != 2 {
+		t.Fatalf("backlog = %d, %v; want 2", backlog, err)
 	}
 }

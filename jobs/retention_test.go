@@ -2,17 +2,14 @@ package jobs_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
+	"vivier"
 
 	"github.com/hibiken/asynq"
 
-	"vivier"
 	"vivier/jobs"
-	"vivier/templates"
 )
 
 func TestRetentionRunAsksRenewalOnceAndReports(t *testing.T) {
@@ -22,17 +19,7 @@ func TestRetentionRunAsksRenewalOnceAndReports(t *testing.T) {
 	app := applyOnce(t, f)
 	now := time.Now().Truncate(time.Second)
 	f.store.DB().MustExec(`UPDATE applications SET category = 'acceptee', talent_pool_at = $2 WHERE id = $1`, app.ID, now.AddDate(-2, 0, 10))
-	r, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer, err := jobs.NewMailer(f.smtp.URL, "Vivier <ne-pas-repondre@vivier.test>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, _ := vivier.NewLocalFiles(t.TempDir())
-	w := jobs.NewWorker(jobs.Config{Redis: f.redis, BaseURL: "http://vivier.test", Files: files, Now: func() time.Time { return now }},
-		f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := f.newWorker(t, jobs.Config{Files: localFiles(t), Now: func() time.Time { return now }})
 
 	for range 2 { // the second run, a retry or another worker's, sends nothing more
 		if err := w.Mux().ProcessTask(ctx, asynq.NewTask(vivier.TaskRetention, nil)); err != nil {
@@ -52,7 +39,7 @@ func TestRetentionRunAsksRenewalOnceAndReports(t *testing.T) {
 	text := renewals[0]
 	// The email writes the date in Paris time, as its readers do: between
 	// 22:00 and midnight UTC that is already the next day.
-	paris, _ := time.LoadLocation("Europe/Paris")
+	paris := vivier.Paris()
 	if !strings.Contains(text, "Mairie de Lille") || !strings.Contains(text, now.AddDate(0, 0, 10).In(paris).Format("02/01/2006")) {
 		t.Errorf("renewal email = %q", text)
 	}

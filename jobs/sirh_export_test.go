@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -29,7 +28,6 @@ import (
 	"vivier/jobs"
 	"vivier/jobs/jobstest"
 	"vivier/migrations/dbtest"
-	"vivier/templates"
 )
 
 type sirhWorld struct {
@@ -74,18 +72,9 @@ func newSIRHWorldWith(t *testing.T, cfg jobs.SIRHConfig, p vivier.OutboundPolicy
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	mailer, err := jobs.NewMailer(f.smtp.URL, "Vivier <ne-pas-repondre@vivier.test>")
-	if err != nil {
-		t.Fatal(err)
-	}
 	w := &sirhWorld{store: f.store, db: db, box: box, smtp: f.smtp}
-	w.worker = jobs.NewWorker(jobs.Config{Redis: f.redis, BaseURL: "http://vivier.test", SIRH: cfg, CSP: jobs.CSPConfig{Box: box},
-		RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond},
-		f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w.worker = f.newWorker(t, jobs.Config{SIRH: cfg, CSP: jobs.CSPConfig{Box: box},
+		RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond})
 	siret := "21590350100017"
 	w.adm = &vivier.Administration{Slug: "mairie-sirh", Name: "Mairie de Lille", Versant: vivier.VersantTerritoriale, SIRET: &siret}
 	if err := f.store.UpsertAdministration(ctx, w.adm); err != nil {
@@ -99,7 +88,9 @@ func newSIRHWorldWith(t *testing.T, cfg jobs.SIRHConfig, p vivier.OutboundPolicy
 	if err := f.store.MoveOffer(ctx, w.adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
-	w.offer, _ = f.store.OfferByID(ctx, w.adm.ID, o.ID)
+	if w.offer, err = f.store.OfferByID(ctx, w.adm.ID, o.ID); err != nil {
+		t.Fatal(err)
+	}
 	w.addSIRHAgents(t)
 	return w
 }
@@ -114,12 +105,15 @@ func (w *sirhWorld) hire(t *testing.T) int64 {
 	if err := sub.Validate(w.offer); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := vivier.NewLocalFiles(t.TempDir())
+	files := localFiles(t)
 	app, _, err := w.store.Apply(ctx, sub, w.offer, files)
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, _ := w.store.Steps(ctx, w.adm.ID)
+	steps, err := w.store.Steps(ctx, w.adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, s := range steps {
 		if s.Name == "Recrutée" {
 			if _, err := w.store.MoveApplication(ctx, w.adm.ID, app.ID, vivier.Move{StageID: s.ID}, vivier.Actor{Email: "rh@mairie.test"}); err != nil {
@@ -181,7 +175,11 @@ type receiver struct {
 }
 
 func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	ts := r.Header.Get("X-Vivier-Timestamp")
@@ -227,7 +225,10 @@ func TestSIRHWebhookSignedRetriedThenDelivered(t *testing.T) {
 		{"X-Vivier-Timestamp": strconv.FormatInt(time.Now().Unix(), 10), "X-Vivier-Signature": "sha256=00"},
 		{"X-Vivier-Timestamp": strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10), "X-Vivier-Signature": "sha256=00"},
 	} {
-		req, _ := http.NewRequest("POST", srv.URL, strings.NewReader("{}"))
+		req, err := http.NewRequest("POST", srv.URL, strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		for k, v := range h {
 			req.Header.Set(k, v)
 		}
@@ -281,8 +282,7 @@ func TestSIRHWebhookSignedRetriedThenDelivered(t *testing.T) {
 		{vivier.TaskSIRHHire, vivier.SIRHHireTask{AdministrationID: w.adm.ID, HireID: 1}},
 		{vivier.TaskSIRHDeliver, vivier.SIRHDeliverTask{AdministrationID: w.adm.ID, BatchID: b.ID}},
 	} {
-		p, _ := json.Marshal(task.v)
-		if err := mux.ProcessTask(jobs.WithTaskID("again"), asynq.NewTask(task.typ, p)); err != nil {
+		if err := mux.ProcessTask(jobs.WithTaskID("again"), asynq.NewTask(task.typ, mustJSON(t, task.v))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -331,7 +331,10 @@ func TestSIRHFolderNightlyBatchAndRedelivery(t *testing.T) {
 	w.wantSIRHMails(t, "Export SIRH terminé", 1)
 	b := w.batches(t)[0]
 	dir := filepath.Join(root, "mairie-sirh")
-	entries, _ := os.ReadDir(dir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if b.State != vivier.BatchDelivered || len(entries) != 1 || entries[0].Name() != b.FileName("mairie-sirh") {
 		t.Fatalf("batch %+v, folder %v", b, entries)
 	}
@@ -354,16 +357,24 @@ func TestSIRHFolderNightlyBatchAndRedelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.drain(t)
-	p, _ := json.Marshal(vivier.SIRHDeliverTask{AdministrationID: w.adm.ID, BatchID: b.ID, Redelivery: true, By: "rh@mairie.test"})
+	p := mustJSON(t, vivier.SIRHDeliverTask{AdministrationID: w.adm.ID, BatchID: b.ID, Redelivery: true, By: "rh@mairie.test"})
 	if err := w.worker.Mux().ProcessTask(jobs.WithTaskID(jobs.OutboxTaskID(outboxID)), asynq.NewTask(vivier.TaskSIRHDeliver, p)); err != nil {
 		t.Fatal(err) // Asynq retrying the same request
 	}
-	deliveries, _ := w.store.SIRHDeliveries(ctx, w.adm.ID, b.ID)
+	deliveries, err := w.store.SIRHDeliveries(ctx, w.adm.ID, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(deliveries) != 2 || !deliveries[1].OK || deliveries[1].RequestedBy != "rh@mairie.test" || deliveries[1].Checksum != b.Checksum {
 		t.Fatalf("deliveries = %+v", deliveries)
 	}
-	entries, _ = os.ReadDir(dir)
-	second, _ := os.ReadFile(filepath.Join(dir, b.FileName("mairie-sirh")))
+	if entries, err = os.ReadDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	second, err := os.ReadFile(filepath.Join(dir, b.FileName("mairie-sirh")))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 || string(second) != string(first) {
 		t.Errorf("after re-delivery: %v, same file %v", entries, string(second) == string(first))
 	}
@@ -391,17 +402,16 @@ func TestSIRHThroughTheWorker(t *testing.T) {
 	}
 	defer w.worker.Shutdown()
 	w.hire(t)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if b := w.batches(t); len(b) == 1 && b[0].State == vivier.BatchDelivered {
-			if _, err := os.Stat(filepath.Join(root, "mairie-sirh", b[0].FileName("mairie-sirh"))); err != nil {
-				t.Fatal(err)
-			}
-			return
+	var delivered vivier.SIRHBatch
+	jobstest.Eventually(t, "the batch delivered", func() (bool, error) {
+		b := w.batches(t)
+		if len(b) == 1 && b[0].State == vivier.BatchDelivered {
+			delivered = b[0]
+			return true, nil
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("not delivered after 30 s: %+v", w.batches(t))
-		}
-		time.Sleep(50 * time.Millisecond)
+		return false, nil
+	})
+	if _, err := os.Stat(filepath.Join(root, "mairie-sirh", delivered.FileName("mairie-sirh"))); err != nil {
+		t.Fatal(err)
 	}
 }

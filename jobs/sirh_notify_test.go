@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -83,7 +82,7 @@ func TestSIRHFailedForGoodMailsOnce(t *testing.T) {
 	if len(b) != 1 || b[0].State != vivier.BatchFailed {
 		t.Fatalf("batches = %+v", b)
 	}
-	p, _ := json.Marshal(vivier.SIRHDeliverTask{AdministrationID: w.adm.ID, BatchID: b[0].ID})
+	p := mustJSON(t, vivier.SIRHDeliverTask{AdministrationID: w.adm.ID, BatchID: b[0].ID})
 	if err := w.worker.Mux().ProcessTask(jobs.WithTaskID("again"), asynq.NewTask(vivier.TaskSIRHDeliver, p)); err == nil {
 		t.Fatal("the delivery succeeded without a folder")
 	}

@@ -53,7 +53,10 @@ func TestSIRHWebhookToInternalAddressesRefusedAtDial(t *testing.T) {
 				t.Errorf("%s: the page would show %q", target, s)
 			}
 		}
-		ds, _ := w.store.SIRHDeliveries(ctx, w.adm.ID, b.ID)
+		ds, err := w.store.SIRHDeliveries(ctx, w.adm.ID, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(ds) != 1 || ds[0].OK || ds[0].Answer != "" || !strings.HasPrefix(ds[0].Error, "adresse refusée") {
 			t.Errorf("%s: deliveries %+v", target, ds)
 		}

@@ -3,8 +3,6 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -14,39 +12,7 @@ import (
 	"vivier"
 	"vivier/jobs"
 	"vivier/jobs/jobstest"
-	"vivier/migrations/dbtest"
-	"vivier/templates"
 )
-
-type fixture struct {
-	store  *vivier.Store
-	smtp   *jobstest.SMTP
-	redis  asynq.RedisClientOpt
-	worker *jobs.Worker
-}
-
-func newFixture(t *testing.T) *fixture {
-	t.Helper()
-	r, err := templates.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{store: vivier.NewStore(dbtest.New(t)), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}
-	mailer, err := jobs.NewMailer(f.smtp.URL, "Vivier <ne-pas-repondre@vivier.test>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.worker = jobs.NewWorker(jobs.Config{
-		Redis: f.redis, RelayInterval: 20 * time.Millisecond, TaskCheckInterval: 20 * time.Millisecond,
-		BaseURL: "http://vivier.test",
-	}, f.store, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	return f
-}
-
-// runTask runs the handler of a task as the Asynq server would, with a task id.
-func (f *fixture) runTask(taskType, id string, payload []byte) error {
-	return f.worker.Mux().ProcessTask(jobs.WithTaskID(id), asynq.NewTask(taskType, payload))
-}
 
 func TestTestEmailEndToEnd(t *testing.T) {
 	t.Parallel()
@@ -81,13 +47,12 @@ func TestTestEmailEndToEnd(t *testing.T) {
 	// Recorded once when the handler commits (just after the SMTP server
 	// said yes), the SMTP message id written right after the commit.
 	var sent []vivier.SentEmail
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if sent, err = f.store.SentEmailsTo(context.Background(), "claire.dupont@example.org"); err != nil || (len(sent) > 0 && sent[0].SMTPMessageID != "") {
-			break
-		}
-	}
-	if err != nil || len(sent) != 1 || sent[0].SMTPMessageID == "" {
-		t.Fatalf("sent_emails = %+v, %v", sent, err)
+	jobstest.Eventually(t, "the sent email recorded with its SMTP message id", func() (bool, error) {
+		sent, err = f.store.SentEmailsTo(context.Background(), "claire.dupont@example.org")
+		return len(sent) > 0 && sent[0].SMTPMessageID != "", err
+	})
+	if len(sent) != 1 {
+		t.Fatalf("sent_emails = %+v", sent)
 	}
 }
 
@@ -110,7 +75,8 @@ func TestTestEmailNotSentTwiceOnRetry(t *testing.T) {
 	if err := f.runTask(vivier.TaskTestEmail, "outbox-7", payload); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(100 * time.Millisecond)
+	// runTask returns once the SMTP server has answered: the capture
+	// holds all that was sent.
 	if n := len(f.smtp.Messages()); n != 1 {
 		t.Fatalf("%d emails sent, want 1", n)
 	}

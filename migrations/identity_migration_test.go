@@ -2,7 +2,6 @@ package migrations_test
 
 import (
 	"context"
-	"database/sql"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -33,11 +32,7 @@ type sentIdentity struct {
 func TestIdentityMigrationKeepsWhatRecruitersSaw(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	raw, err := sql.Open("postgres", dbtest.EmptyURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := dbtest.Empty(t)
 	db := sqlx.NewDb(raw, "postgres")
 	p, err := goose.NewProvider(goose.DialectPostgres, raw, migrations.FS())
 	if err != nil {

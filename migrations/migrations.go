@@ -77,7 +77,9 @@ func Status(ctx context.Context, db *sql.DB, w io.Writer) error {
 		if s.State == goose.StateApplied {
 			applied = "appliquée le " + s.AppliedAt.Format("2006-01-02 15:04:05")
 		}
-		fmt.Fprintf(w, "%05d  %-40s  %s\n", s.Source.Version, s.Source.Path, applied)
+		if _, err := fmt.Fprintf(w, "%05d  %-40s  %s\n", s.Source.Version, s.Source.Path, applied); err != nil {
+			return fmt.Errorf("migrations.Status: %w", err)
+		}
 	}
 	return nil
 }

@@ -15,11 +15,7 @@ import (
 func TestUpFromEmpty(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := sql.Open("postgres", dbtest.EmptyURL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := dbtest.Empty(t)
 
 	// A database goose has never seen must not read as up to date.
 	if n, err := migrations.Pending(ctx, db); err == nil && n == 0 {
@@ -72,8 +68,10 @@ func TestConcurrentUp(t *testing.T) {
 				errs <- err
 				return
 			}
-			defer db.Close()
 			_, err = migrations.Up(ctx, db)
+			if cerr := db.Close(); err == nil {
+				err = cerr
+			}
 			errs <- err
 		}()
 	}

@@ -15,7 +15,7 @@ func BenchmarkAllowed(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, _ := policies.ParsePermission("agents:manage")
+	p := perm(b, "agents:manage")
 	b.ReportAllocs()
 	for b.Loop() {
 		if ok, err := e.Allowed(w.admin.ID, w.dnum.ID, p); err != nil || !ok {

@@ -48,7 +48,7 @@ type Built struct {
 }
 
 // Build compiles the binary and writes the image tarball.
-func Build(ctx context.Context, o Options) (*Built, error) {
+func Build(ctx context.Context, o Options) (_ *Built, err error) {
 	tag, err := name.NewTag(o.Tag)
 	if err != nil {
 		return nil, fmt.Errorf("tag %q: %w", o.Tag, err)
@@ -61,7 +61,11 @@ func Build(ctx context.Context, o Options) (*Built, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(work)
+	defer func() {
+		if rerr := os.RemoveAll(work); rerr != nil && err == nil {
+			err = rerr
+		}
+	}()
 	bin := filepath.Join(work, "vivier")
 	if err := buildBinary(ctx, o, bin); err != nil {
 		return nil, err
@@ -126,18 +130,26 @@ func buildBinary(ctx context.Context, o Options, out string) error {
 
 // checkStatic refuses a binary that would look for a dynamic loader the
 // image does not have.
-func checkStatic(path string) error {
+func checkStatic(path string) (err error) {
 	f, err := elf.Open(path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	defer f.Close()
+	defer func() {
+		if cerr := f.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}()
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_INTERP {
 			return errors.New("the binary is dynamically linked (PT_INTERP): build it with CGO_ENABLED=0")
 		}
 	}
-	if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
+	libs, err := f.ImportedLibraries()
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(libs) > 0 {
 		return fmt.Errorf("the binary needs shared libraries %v: build it with CGO_ENABLED=0", libs)
 	}
 	return nil

@@ -6,8 +6,8 @@ import (
 	"context"
 	"crypto/x509"
 	"debug/elf"
+	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -19,7 +19,6 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/mutate"
@@ -101,7 +100,9 @@ func TestImage(t *testing.T) {
 			t.Error("the binary is dynamically linked")
 		}
 	}
-	f.Close()
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
 
 	// The image's environment, with the services of the test and folders of
 	// its own in place of the volume.
@@ -129,7 +130,7 @@ func TestImage(t *testing.T) {
 // fetches the home page and its stylesheet: the assets come from the binary.
 func serveFromImage(t *testing.T, exe string, env []string) {
 	t.Helper()
-	port := freePort(t)
+	port := jobstest.FreePort(t)
 	cmd := exec.Command(exe, "serve")
 	cmd.Env, cmd.Dir = append(env, "PORT="+strconv.Itoa(port)), t.TempDir()
 	var logs bytes.Buffer
@@ -142,25 +143,26 @@ func serveFromImage(t *testing.T, exe string, env []string) {
 	stopped := false
 	defer func() {
 		if !stopped {
+			// Killed, or exited already: its end is logged, not judged.
 			_ = cmd.Process.Kill()
-			<-done
+			t.Logf("serve stopped: %v", <-done)
 		}
 	}()
+	t.Cleanup(func() { // after the deferred kill: the output is complete
+		if t.Failed() {
+			t.Logf("serve's output:\n%s", logs.String())
+		}
+	})
 	base := "http://127.0.0.1:" + strconv.Itoa(port)
-	var home string
-	for deadline := time.Now().Add(time.Minute); ; {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
+	jobstest.Eventually(t, fmt.Sprintf("serve ready on PORT=%d", port), func() (bool, error) {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false, nil // not listening yet
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("serve never became ready on PORT=%d:\n%s", port, logs.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	home = fetch(t, base+"/")
+		resp.Body.Close()
+		return resp.StatusCode == 200, nil
+	})
+	home := fetch(t, base+"/")
 	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/dsfr/dsfr\.min\.css)"`).FindStringSubmatch(home)
 	if css == nil {
 		t.Fatalf("no DSFR stylesheet in the home page:\n%.500s", home)
@@ -185,21 +187,14 @@ func fetch(t *testing.T, u string) string {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET %s = %d", u, resp.StatusCode)
 	}
 	return string(b)
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func runBinary(t *testing.T, exe string, env []string, args ...string) string {
@@ -224,7 +219,7 @@ type file struct {
 func extract(t *testing.T, img v1.Image) map[string]file {
 	t.Helper()
 	rc := mutate.Extract(img)
-	defer rc.Close()
+	defer jobstest.Close(t, rc)
 	out := map[string]file{}
 	tr := tar.NewReader(rc)
 	for {

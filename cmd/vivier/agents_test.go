@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 )
 
 const badCredentialsText = "Adresse électronique ou mot de passe incorrect."
@@ -76,7 +77,7 @@ func TestPasswordReset(t *testing.T) {
 		t.Fatalf("a malformed address = %d, want 422", s)
 	}
 	msgs := p.SMTP.Wait(t, 1, 15*time.Second)
-	time.Sleep(300 * time.Millisecond)
+	p.drained(t)
 	if n := len(p.SMTP.Messages()); n != 1 || msgs[0].To[0] != "recruteur@ministere-demo.vivier.test" {
 		t.Fatalf("%d emails; the first to %v", n, msgs[0].To)
 	}
@@ -144,7 +145,10 @@ func TestInvitationCannotBeReused(t *testing.T) {
 	p := startProgram(t, "dev", nil)
 	ctx := context.Background()
 	seedDemo(t, p)
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := p.Store().Invite(ctx, adm.ID, "invitee@example.org", vivier.RoleLecteur, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
@@ -191,18 +195,24 @@ func TestRoleChangeReachesOtherInstance(t *testing.T) {
 	if s, _ := signInForm(t, one, admin, "admin@ville-demo.vivier.test", DemoPassword); s != 303 {
 		t.Fatal("sign-in")
 	}
-	agent, _ := one.Store().AgentByEmail(ctx, "lecteur@ville-demo.vivier.test")
+	agent, err := one.Store().AgentByEmail(ctx, "lecteur@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	_, page := get(t, admin, one.URL+"/admin/ville-demo/agents")
 	resp, _ := postForm(t, admin, one.URL+"/admin/ville-demo/agents/"+itoa(agent.ID)+"/role", url.Values{"_csrf": {csrfToken(t, page)}, "role": {"admin"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("change role = %d", resp.StatusCode)
 	}
-	within(t, 10*time.Second, "the other instance applies the new role", func() bool {
+	jobstest.Eventually(t, "the other instance applies the new role", func() (bool, error) {
 		resp, _ := get(t, reader, two.URL+"/admin/ville-demo/agents")
-		return resp.StatusCode == 200
+		return resp.StatusCode == 200, nil
 	})
 	// And the change is in the audit log, with before and after.
-	entries, _ := one.Store().AuditLog(ctx, agentAdmin(t, one, "ville-demo"), vivier.AuditFilter{Action: "agent.role_changed"})
+	entries, err := one.Store().AuditLog(ctx, agentAdmin(t, one, "ville-demo"), vivier.AuditFilter{Action: "agent.role_changed"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 || !strings.Contains(string(entries[0].Summary), `"après": ["admin"]`) || entries[0].AgentEmail != "admin@ville-demo.vivier.test" {
 		t.Fatalf("audit = %+v", entries)
 	}
@@ -261,31 +271,19 @@ func TestAdministrationsLifecycle(t *testing.T) {
 		t.Fatalf("direction = %+v, %v", child, err)
 	}
 	// The city's administrator holds their role on the new direction.
-	within(t, 10*time.Second, "the parent's administrator manages the new direction", func() bool {
+	jobstest.Eventually(t, "the parent's administrator manages the new direction", func() (bool, error) {
 		resp, _ := get(t, admin, p.URL+"/admin/ville-demo-voirie/agents")
-		return resp.StatusCode == 200
+		return resp.StatusCode == 200, nil
 	})
 	resp, _ = postForm(t, admin, p.URL+"/admin/ville-demo/directions/"+itoa(child.ID)+"/statut", url.Values{"_csrf": {csrfToken(t, page)}, "status": {"suspended"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("suspend = %d", resp.StatusCode)
 	}
 	// Suspended: closed to its agents (here, through the parent's role).
-	within(t, 10*time.Second, "the suspended direction is closed", func() bool {
+	jobstest.Eventually(t, "the suspended direction is closed", func() (bool, error) {
 		resp, body := get(t, admin, p.URL+"/admin/ville-demo-voirie")
-		return resp.StatusCode == 403 && strings.Contains(body, "suspendue")
+		return resp.StatusCode == 403 && strings.Contains(body, "suspendue"), nil
 	})
-}
-
-// within fails the test unless cond becomes true within d.
-func within(t *testing.T, d time.Duration, what string, cond func() bool) {
-	t.Helper()
-	start := time.Now()
-	for !cond() {
-		if time.Since(start) > d {
-			t.Fatalf("not within %s: %s", d, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 // An agent sees their sessions and ends one; the ended session is signed

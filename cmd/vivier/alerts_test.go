@@ -162,7 +162,9 @@ func TestJobAlertConfirmSendUnsubscribe(t *testing.T) {
 		t.Fatalf("after unsubscribing: %d sent", n)
 	}
 	var left int
-	p.Store().DB().Get(&left, `SELECT count(*) FROM job_alerts`)
+	if err := p.Store().DB().Get(&left, `SELECT count(*) FROM job_alerts`); err != nil {
+		t.Fatal(err)
+	}
 	if left != 0 {
 		t.Fatalf("%d alerts left after unsubscribing", left)
 	}
@@ -175,7 +177,9 @@ func TestJobAlertConfirmSendUnsubscribe(t *testing.T) {
 		t.Fatal(err)
 	}
 	var late int64
-	p.Store().DB().Get(&late, `SELECT id FROM job_alerts WHERE email = 'tard@exemple.fr'`)
+	if err := p.Store().DB().Get(&late, `SELECT id FROM job_alerts WHERE email = 'tard@exemple.fr'`); err != nil {
+		t.Fatal(err)
+	}
 	token, hash := vivier.NewToken()
 	if err := p.Store().AddJobAlertToken(ctx, late, "confirmation", hash); err != nil {
 		t.Fatal(err)

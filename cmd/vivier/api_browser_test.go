@@ -33,7 +33,7 @@ func TestAPITokenPageInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("create: %v", err)
 	}
-	secret, _ := chromedp.Run(ctx, chromedp.Value("#new-token"))
+	secret := read(t, ctx, chromedp.Value("#new-token"))
 	if !strings.HasPrefix(secret, "viv_") {
 		t.Fatalf("token shown: %q", secret)
 	}
@@ -53,14 +53,14 @@ func TestAPITokenPageInBrowser(t *testing.T) {
 		chromedp.Click(`#api-tokens-table button[aria-controls^="revoke-"]`),
 		chromedp.WaitVisible(`.fr-modal--opened button[type="submit"]`),
 	); err != nil {
-		html, _ := chromedp.Run(ctx, chromedp.OuterHTML("#api-tokens-table dialog"))
+		html := read(t, ctx, chromedp.OuterHTML("#api-tokens-table dialog"))
 		t.Fatalf("open the confirmation: %v\n%s", err, html)
 	}
 	axeCheck(t, ctx, "revocation dialog")
 	if err := chromedp.Do(ctx, chromedp.Click(`.fr-modal--opened button[type="submit"]`), chromedp.WaitVisible(".fr-alert--success")); err != nil {
 		t.Fatalf("revoke: %v", err)
 	}
-	if table, _ := chromedp.Run(ctx, chromedp.Text("#api-tokens-table")); !strings.Contains(strings.ToLower(table), "révoqué le") {
+	if table := read(t, ctx, chromedp.Text("#api-tokens-table")); !strings.Contains(strings.ToLower(table), "révoqué le") {
 		t.Fatalf("after revoking: %q", table)
 	}
 	noConsoleErrors(t, console)

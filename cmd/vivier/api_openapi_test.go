@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"testing"
@@ -39,7 +38,10 @@ var specOptions = &openapi3filter.Options{AuthenticationFunc: openapi3filter.Noo
 // validRequest checks a request against a document.
 func validRequest(t *testing.T, router routers.Router, method, url string, body []byte) error {
 	t.Helper()
-	req, _ := http.NewRequest(method, url, bytes.NewReader(body))
+	req, err := http.NewRequest(method, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	route, params, err := router.FindRoute(req)
 	if err != nil {
@@ -68,31 +70,35 @@ func TestAPIMatchesItsOpenAPIDocument(t *testing.T) {
 		if s, ok := body.(string); ok {
 			raw = []byte(s)
 		} else if body != nil {
-			raw, _ = json.Marshal(body)
+			var err error
+			if raw, err = json.Marshal(body); err != nil {
+				t.Fatal(err)
+			}
 		}
 		url := p.URL + path
 		if err := validRequest(t, router, method, url, raw); (err == nil) != validReq {
 			t.Errorf("%s %s: request valid = %v, want %v (%v)", method, path, err == nil, validReq, err)
 		}
-		req, _ := http.NewRequest(method, url, bytes.NewReader(raw))
+		req, err := http.NewRequest(method, url, bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Content-Type", "application/json")
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
-		route, params, _ := router.FindRoute(req)
-		res, err := http.DefaultClient.Do(req)
+		route, params, err := router.FindRoute(req)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, _ := io.ReadAll(res.Body)
-		res.Body.Close()
+		res, got := send(t, http.DefaultClient, req)
 		if res.StatusCode != wantStatus {
 			t.Errorf("%s %s = %d, want %d: %s", method, path, res.StatusCode, wantStatus, got)
 		}
 		in := &openapi3filter.ResponseValidationInput{
 			RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: specOptions},
 			Status:                 res.StatusCode, Header: res.Header, Options: specOptions}
-		in.SetBodyBytes(got)
+		in.SetBodyBytes([]byte(got))
 		if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
 			t.Errorf("%s %s = %d: the answer does not match the document: %v\n%s", method, path, res.StatusCode, err, got)
 		}
@@ -134,8 +140,11 @@ func TestAPIAcceptsCSPLabPayloads(t *testing.T) {
 		t.Fatal(err)
 	}
 	router := specRouter(t, data, "https://csplab.example")
-	body, _ := json.Marshal(map[string]any{"source_id": "12345678-1234-4234-b234-123456789abc",
+	body, err := json.Marshal(map[string]any{"source_id": "12345678-1234-4234-b234-123456789abc",
 		"offres": []any{apiOffer("2026-999999", "Responsable de la Division des Affaires Financières H/F", time.Now())}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := validRequest(t, router, "POST", "https://csplab.example/api/v1/offres/creer_modifier", body); err != nil {
 		t.Fatalf("the test offer is not a valid CSPLab offer: %v", err)
 	}

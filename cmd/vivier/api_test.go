@@ -30,19 +30,17 @@ func apiCall(t *testing.T, method, url, token string, body any) (int, http.Heade
 		}
 		r = bytes.NewReader(j)
 	}
-	req, _ := http.NewRequest(method, url, r)
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Content-Type", "application/json")
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("%s %s: %v", method, url, err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := send(t, http.DefaultClient, req)
 	var out map[string]any
-	if err := json.Unmarshal(raw, &out); err != nil {
+	if err := json.Unmarshal([]byte(raw), &out); err != nil {
 		t.Fatalf("%s %s = %d, not JSON: %s", method, url, resp.StatusCode, raw)
 	}
 	return resp.StatusCode, resp.Header, out
@@ -127,7 +125,10 @@ func TestAPIBatchCreatesUpdatesAndReportsEachOffer(t *testing.T) {
 	if results := resp["results"].([]any); len(results) != 100 || results[0].(map[string]any)["statut"] != "published" {
 		t.Fatalf("results = %v", results)
 	}
-	offers, _ := p.Store().OffersOf(context.Background(), agentAdmin(t, p, "ministere-demo"), vivier.OfferPublished, 500)
+	offers, err := p.Store().OffersOf(context.Background(), agentAdmin(t, p, "ministere-demo"), vivier.OfferPublished, 500)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(offers) != 97 || offers[0].Experience != "CONFIRME" || offers[0].Source != "api" {
 		t.Fatalf("%d published offers", len(offers))
 	}
@@ -254,17 +255,15 @@ func TestAPIRefusesBadTokens(t *testing.T) {
 	p, write, read := apiProgram(t, nil)
 	body := map[string]any{"offres": []any{apiOffer("R-1", "Offre", time.Now())}}
 	for _, tc := range []struct{ header, want string }{{"", "unauthorized"}, {"Bearer viv_inconnu", "unauthorized"}, {"Basic abc", "unauthorized"}} {
-		req, _ := http.NewRequest("GET", p.URL+"/api/v1/offres", nil)
-		if tc.header != "" {
-			req.Header.Set("Authorization", tc.header)
-		}
-		resp, err := http.DefaultClient.Do(req)
+		req, err := http.NewRequest("GET", p.URL+"/api/v1/offres", nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != 401 || !strings.Contains(string(b), `"code":"unauthorized"`) || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+		if tc.header != "" {
+			req.Header.Set("Authorization", tc.header)
+		}
+		resp, b := send(t, http.DefaultClient, req)
+		if resp.StatusCode != 401 || !strings.Contains(b, `"code":"unauthorized"`) || !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
 			t.Errorf("Authorization %q = %d %s", tc.header, resp.StatusCode, b)
 		}
 	}
@@ -280,7 +279,10 @@ func TestAPIRefusesBadTokens(t *testing.T) {
 	}
 	ctx := context.Background()
 	adm := agentAdmin(t, p, "ministere-demo")
-	tokens, _ := p.Store().APITokens(ctx, adm)
+	tokens, err := p.Store().APITokens(ctx, adm)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tok := range tokens {
 		if err := p.Store().RevokeAPIToken(ctx, adm, tok.ID, vivier.Actor{Email: "test"}); err != nil {
 			t.Fatal(err)

@@ -85,7 +85,10 @@ func TestAPITokenCommand(t *testing.T) {
 		map[string]any{"offres": []any{apiOffer("CLI-1", "Offre de la ville", time.Now())}}); status != 201 {
 		t.Fatalf("the new token = %d", status)
 	}
-	tokens, _ := p.Store().APITokens(context.Background(), agentAdmin(t, p, "ville-demo"))
+	tokens, err := p.Store().APITokens(context.Background(), agentAdmin(t, p, "ville-demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(tokens) != 1 || tokens[0].Name != "SIRH de la ville" || tokens[0].Scope != vivier.ScopeWrite || tokens[0].LastUsedAt == nil {
 		t.Fatalf("tokens = %+v", tokens)
 	}
@@ -138,7 +141,10 @@ func TestAPITokenPage(t *testing.T) {
 		!strings.Contains(body, "admin@ministere-demo.vivier.test") {
 		t.Fatal("the list shows the secret, or not the token")
 	}
-	tokens, _ := p.Store().APITokens(context.Background(), agentAdmin(t, p, "ministere-demo"))
+	tokens, err := p.Store().APITokens(context.Background(), agentAdmin(t, p, "ministere-demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var id int64
 	for _, tok := range tokens {
 		if tok.Name == "SIRH" {
@@ -146,7 +152,10 @@ func TestAPITokenPage(t *testing.T) {
 		}
 	}
 	// Another administration's token cannot be revoked from here.
-	other, _, _ := p.Store().CreateAPIToken(context.Background(), agentAdmin(t, p, "ville-demo"), "Ville", vivier.ScopeRead, vivier.Actor{})
+	other, _, err := p.Store().CreateAPIToken(context.Background(), agentAdmin(t, p, "ville-demo"), "Ville", vivier.ScopeRead, vivier.Actor{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if resp, _ := postForm(t, c, p.URL+page+"/jetons/"+fmt.Sprint(other.ID)+"/revocation", url.Values{"_csrf": {csrf}}); resp.StatusCode != 404 {
 		t.Fatalf("revoke another administration's token = %d", resp.StatusCode)
 	}
@@ -160,7 +169,10 @@ func TestAPITokenPage(t *testing.T) {
 	if _, body = get(t, c, p.URL+page); !strings.Contains(body, "révoqué le") {
 		t.Fatal("the list does not say the token is revoked")
 	}
-	entries, _ := p.Store().AuditLog(context.Background(), agentAdmin(t, p, "ministere-demo"), vivier.AuditFilter{})
+	entries, err := p.Store().AuditLog(context.Background(), agentAdmin(t, p, "ministere-demo"), vivier.AuditFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var actions []string
 	for _, e := range entries {
 		actions = append(actions, e.Action)

@@ -206,7 +206,7 @@ func (m *Main) Close() error {
 			err := app.ShutdownWithTimeout(m.Config.ShutdownTimeout)
 			// Closing the listener too stops a server whose Listener call
 			// has not registered it yet.
-			ln.Close()
+			_ = ln.Close() // most often closed already by the shutdown
 			mu.Lock()
 			errs = append(errs, err)
 			mu.Unlock()

@@ -43,7 +43,7 @@ func TestApplyInBrowser(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.WaitVisible(tc.summary)); err != nil {
 			t.Fatalf("%s: %v", tc.label, err)
 		}
-		summary, _ := chromedp.Run(ctx, chromedp.Text(tc.summary))
+		summary := read(t, ctx, chromedp.Text(tc.summary))
 		for _, want := range []string{"Saisissez votre prénom", "Joignez votre CV", "permis B", "Acceptez le traitement"} {
 			if !strings.Contains(summary, want) {
 				t.Errorf("%s: the error summary lacks %q: %q", tc.label, want, summary)
@@ -76,7 +76,7 @@ func TestApplyInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+link), chromedp.WaitVisible(`.fr-badge`)); err != nil {
 		t.Fatal(err)
 	}
-	if badge, _ := chromedp.Run(ctx, chromedp.Text(`.fr-badge`)); strings.ToLower(badge) != "reçue" {
+	if badge := read(t, ctx, chromedp.Text(`.fr-badge`)); strings.ToLower(badge) != "reçue" {
 		t.Fatalf("status %q", badge)
 	}
 	axeCheck(t, ctx, "candidate space")
@@ -88,7 +88,7 @@ func TestApplyInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if badge, _ := chromedp.Run(ctx, chromedp.Text(`.fr-badge`)); strings.ToLower(badge) != "retirée" {
+	if badge := read(t, ctx, chromedp.Text(`.fr-badge`)); strings.ToLower(badge) != "retirée" {
 		t.Fatalf("status after withdrawal %q", badge)
 	}
 	var pages []string
@@ -103,7 +103,7 @@ func TestApplyInBrowser(t *testing.T) {
 			chromedp.WaitVisible(`.fr-alert--success`)); err != nil {
 			t.Fatal(err)
 		}
-		text, _ := chromedp.Run(ctx, chromedp.Text(`main`))
+		text := read(t, ctx, chromedp.Text(`main`))
 		pages = append(pages, text)
 	}
 	if pages[0] != pages[1] || !strings.Contains(pages[0], "Si des candidatures existent pour cette adresse") {

@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"os"
 	"regexp"
@@ -60,25 +58,7 @@ func pdfBytes(t testing.TB, js string, text string) []byte {
 // postApplication sends a form with files, as a browser does.
 func postApplication(t *testing.T, c *http.Client, u string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	for k, v := range fields {
-		w.WriteField(k, v)
-	}
-	for name, data := range files {
-		fw, _ := w.CreateFormFile(name, "cv.pdf")
-		fw.Write(data)
-	}
-	w.Close()
-	req, _ := http.NewRequest("POST", u, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatalf("POST %s: %v", u, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return sendMultipart(t, c, u, nil, fields, files, func(string) string { return "cv.pdf" })
 }
 
 var idemRE = regexp.MustCompile(`name="idempotency_key" value="([^"]+)"`)
@@ -93,13 +73,17 @@ func applyFields(t *testing.T, page, email string) map[string]string {
 		"email": email, "phone": "06 12 34 56 78", "q_permis": "oui", "consent": "oui", "source": "linkedin"}
 }
 
+// applyAs opens the offer's form as c and sends it for email, with cv.
+func applyAs(t *testing.T, c *http.Client, p *program, o *vivier.Offer, email string, cv []byte) (*http.Response, string) {
+	t.Helper()
+	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
+	_, page := get(t, c, formURL)
+	return postApplication(t, c, formURL, applyFields(t, page, email), map[string][]byte{"cv": cv})
+}
+
 func countRows(t *testing.T, p *program, table string) int {
 	t.Helper()
-	var n int
-	if err := p.Store().DB().Get(&n, `SELECT count(*) FROM `+table); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return count(t, p, `SELECT count(*) FROM `+table)
 }
 
 var trackRE = regexp.MustCompile(`/suivi/[A-Za-z0-9_-]{43}`)
@@ -129,8 +113,7 @@ func TestApplyAndTrack(t *testing.T) {
 	}
 	// The same address from a new form: the same answer as a first
 	// application (identity_test.go), nothing recorded.
-	_, page = get(t, c, formURL)
-	resp, _ := postApplication(t, c, formURL, applyFields(t, page, "camille@exemple.fr"), map[string][]byte{"cv": cv})
+	resp, _ := applyAs(t, c, p, o, "camille@exemple.fr", cv)
 	if resp.StatusCode != 303 || countRows(t, p, "applications") != 1 {
 		t.Fatalf("second application = %d", resp.StatusCode)
 	}
@@ -168,7 +151,9 @@ func TestApplyAndTrack(t *testing.T) {
 		t.Fatalf("the link after erasure = %d", resp.StatusCode)
 	}
 	var n int
-	p.Store().DB().Get(&n, `SELECT (SELECT count(*) FROM applications WHERE first_name = 'Camille') + (SELECT count(*) FROM candidates WHERE email IS NOT NULL)`)
+	if err := p.Store().DB().Get(&n, `SELECT (SELECT count(*) FROM applications WHERE first_name = 'Camille') + (SELECT count(*) FROM candidates WHERE email IS NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 0 {
 		t.Fatal("the candidate is still there")
 	}
@@ -202,7 +187,10 @@ func TestApplyRefusesBadFiles(t *testing.T) {
 	if n := countRows(t, p, "applications") + countRows(t, p, "application_files") + countRows(t, p, "candidates"); n != 0 {
 		t.Fatalf("%d rows stored", n)
 	}
-	entries, _ := os.ReadDir(strings.TrimPrefix(p.Config.FilesURL, "file://"))
+	entries, err := os.ReadDir(strings.TrimPrefix(p.Config.FilesURL, "file://"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 0 {
 		t.Fatalf("files stored: %v", entries)
 	}
@@ -214,9 +202,7 @@ func TestTrackingLinkRequestTellsNothing(t *testing.T) {
 	seedDemo(t, p)
 	o := openOfferWithQuestion(t, p)
 	c := newClient(t)
-	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
-	_, page := get(t, c, formURL)
-	if resp, _ := postApplication(t, c, formURL, applyFields(t, page, "connue@exemple.fr"), map[string][]byte{"cv": pdfBytes(t, "", "CV")}); resp.StatusCode != 303 {
+	if resp, _ := applyAs(t, c, p, o, "connue@exemple.fr", pdfBytes(t, "", "CV")); resp.StatusCode != 303 {
 		t.Fatalf("apply = %d", resp.StatusCode)
 	}
 	var bodies []string
@@ -325,7 +311,10 @@ func TestPromisedResponseTime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	apps, _ := p.Store().CandidateApplications(context.Background(), app.CandidateID)
+	apps, err := p.Store().CandidateApplications(context.Background(), app.CandidateID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(apps) != 1 || apps[0].ResponseDays != 10 || !apps[0].AnswerDue().Equal(apps[0].CreatedAt.AddDate(0, 0, 10)) {
 		t.Fatalf("apps = %+v", apps)
 	}

@@ -106,7 +106,10 @@ func TestJuryMemberOnEveryApplicationRoute(t *testing.T) {
 	secrets := []string{"Voisine", "Autre", "Horsperimetre", "voisine@exemple.fr", "autre@exemple.fr"}
 
 	jury := juryMember(t, p, "ville-demo", "jury@ville-demo.vivier.test")
-	rec, _ := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	rec, err := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	byRec := vivier.Actor{AgentID: rec.ID, Email: rec.Email}
 	if _, err := p.Store().Assign(ctx, adm.ID, []int64{assigned}, jury.ID, byRec); err != nil {
 		t.Fatal(err)

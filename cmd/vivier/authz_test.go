@@ -208,21 +208,36 @@ func snapshot(t *testing.T, s *vivier.Store, slug string) tenantState {
 		t.Fatal(err)
 	}
 	st := tenantState{Name: adm.Name + "/" + adm.Status}
-	agents, _ := s.AgentsOfAdministration(ctx, adm.ID)
+	agents, err := s.AgentsOfAdministration(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range agents {
 		st.Agents = append(st.Agents, fmt.Sprint(a.Email, a.Roles))
 	}
-	children, _ := s.ChildAdministrations(ctx, adm.ID)
+	children, err := s.ChildAdministrations(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, c := range children {
 		st.Children = append(st.Children, c.Slug+"/"+c.Status)
 	}
-	list, _ := s.OffersOf(ctx, adm.ID, "", 0)
+	list, err := s.OffersOf(ctx, adm.ID, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, o := range list {
 		st.Offers = append(st.Offers, o.Reference+"/"+o.Title+"/"+string(o.Status))
 	}
-	pending, _ := s.PendingInvitations(ctx, adm.ID)
+	pending, err := s.PendingInvitations(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.Invitations = len(pending)
-	entries, _ := s.AuditLog(ctx, adm.ID, vivier.AuditFilter{Limit: 200})
+	entries, err := s.AuditLog(ctx, adm.ID, vivier.AuditFilter{Limit: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
 	st.Audit = len(entries)
 	return st
 }
@@ -270,7 +285,10 @@ func walkAsRole(t *testing.T, role string) {
 	}
 	email := role + "@ministere-demo.vivier.test"
 	if role == "membre_jury" || role == "aucun" {
-		hash, _ := vivier.HashPassword(DemoPassword)
+		hash, err := vivier.HashPassword(DemoPassword)
+		if err != nil {
+			t.Fatal(err)
+		}
 		a := &vivier.Agent{Email: email, PasswordHash: hash}
 		if err := s.UpsertAgent(ctx, a); err != nil {
 			t.Fatal(err)

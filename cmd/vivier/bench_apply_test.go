@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -37,7 +38,9 @@ func cvWithPhoto(b testing.TB) []byte {
 	}
 	img.Set(0, 0, color.Black)
 	var photo bytes.Buffer
-	png.Encode(&photo, img)
+	if err := png.Encode(&photo, img); err != nil {
+		b.Fatal(err)
+	}
 	f := fpdf.New("P", "mm", "A4", "")
 	f.RegisterImageOptionsReader("photo", fpdf.ImageOptions{ImageType: "PNG"}, &photo)
 	for page := 0; page < 2; page++ {
@@ -79,15 +82,25 @@ func BenchmarkApplyIntake(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
-		jar, _ := cookiejar.New(nil)
+		// RunParallel's goroutines may not stop the benchmark: they report
+		// an error and return.
+		jar, err := cookiejar.New(nil)
+		if err != nil {
+			b.Error(err)
+			return
+		}
 		c := &http.Client{Transport: transport, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 		resp, err := c.Get(formURL)
 		if err != nil {
 			b.Error(err)
 			return
 		}
-		page, _ := io.ReadAll(resp.Body)
+		page, err := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			b.Error(err)
+			return
+		}
 		token := csrfRE.FindStringSubmatch(string(page))[1]
 		for pb.Next() {
 			n := seq.Add(1)
@@ -95,12 +108,18 @@ func BenchmarkApplyIntake(b *testing.B) {
 			w := multipart.NewWriter(&body)
 			for k, v := range map[string]string{"_csrf": token, "idempotency_key": uuid.NewString(), "first_name": "Camille",
 				"last_name": "Martin", "email": fmt.Sprintf("bench%d@exemple.fr", n), "q_permis": "oui", "consent": "oui"} {
-				w.WriteField(k, v)
+				err = errors.Join(err, w.WriteField(k, v))
 			}
-			fw, _ := w.CreateFormFile("cv", "cv.pdf")
-			fw.Write(cv)
-			w.Close()
-			req, _ := http.NewRequest("POST", formURL, &body)
+			fw, ferr := w.CreateFormFile("cv", "cv.pdf")
+			if err = errors.Join(err, ferr); err == nil {
+				_, err = fw.Write(cv)
+			}
+			err = errors.Join(err, w.Close())
+			req, rerr := http.NewRequest("POST", formURL, &body)
+			if err = errors.Join(err, rerr); err != nil {
+				b.Error(err)
+				return
+			}
 			req.Header.Set("Content-Type", w.FormDataContentType())
 			t0 := time.Now()
 			resp, err := c.Do(req)
@@ -109,9 +128,9 @@ func BenchmarkApplyIntake(b *testing.B) {
 				failures.Add(1)
 				continue
 			}
-			io.Copy(io.Discard, resp.Body)
+			_, err = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode != 303 {
+			if err != nil || resp.StatusCode != 303 {
 				failures.Add(1)
 				continue
 			}
@@ -123,11 +142,9 @@ func BenchmarkApplyIntake(b *testing.B) {
 	elapsed := time.Since(start)
 	b.StopTimer()
 	ok := len(lat)
-	var apps, files, outbox int
-	db := p.Store().DB()
-	db.Get(&apps, `SELECT count(*) FROM applications`)
-	db.Get(&files, `SELECT count(*) FROM application_files`)
-	db.Get(&outbox, `SELECT count(*) FROM outbox WHERE task_type IN ('email:application_received', 'email:new_application')`)
+	apps := count(b, p, `SELECT count(*) FROM applications`)
+	files := count(b, p, `SELECT count(*) FROM application_files`)
+	outbox := count(b, p, `SELECT count(*) FROM outbox WHERE task_type IN ('email:application_received', 'email:new_application')`)
 	if apps != ok || files != ok || outbox != 2*ok || failures.Load() != 0 {
 		b.Fatalf("%d accepted, %d failed: %d applications, %d files, %d outbox rows", ok, failures.Load(), apps, files, outbox)
 	}
@@ -154,9 +171,8 @@ func pgbenchApplyRows(b *testing.B, p *program, clients int) float64 {
 		b.Log("pgbench not found: no ratio")
 		return 0
 	}
-	var adm, offer int64
-	p.Store().DB().Get(&adm, `SELECT id FROM administrations WHERE slug = 'ville-demo'`)
-	p.Store().DB().Get(&offer, `SELECT id FROM offers WHERE reference = 'APPLY-1'`)
+	adm := scalar[int64](b, p, `SELECT id FROM administrations WHERE slug = 'ville-demo'`)
+	offer := scalar[int64](b, p, `SELECT id FROM offers WHERE reference = 'APPLY-1'`)
 	script := fmt.Sprintf(`BEGIN;
 INSERT INTO candidates (email) VALUES (gen_random_uuid() || '@exemple.fr') RETURNING id \gset c_
 INSERT INTO applications (administration_id, offer_id, candidate_id, answers, consent_at, idempotency_key, first_name, last_name) VALUES (%d, %d, :c_id, '{"permis":"oui"}', now(), gen_random_uuid(), 'Camille', 'Martin') RETURNING id \gset a_
@@ -166,7 +182,9 @@ INSERT INTO outbox (task_type, queue, payload, administration_id) VALUES ('email
 COMMIT;
 `, adm, offer, adm, adm)
 	file := filepath.Join(b.TempDir(), "apply.sql")
-	os.WriteFile(file, []byte(script), 0o600)
+	if err := os.WriteFile(file, []byte(script), 0o600); err != nil {
+		b.Fatal(err)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, bin, "-n", "-f", file, "-c", fmt.Sprint(clients), "-j", "2", "-T", "10", p.Config.DatabaseURL).CombinedOutput()
@@ -177,7 +195,9 @@ COMMIT;
 	var tps float64
 	for _, line := range strings.Split(string(out), "\n") {
 		if strings.HasPrefix(line, "tps = ") {
-			fmt.Sscanf(line, "tps = %f", &tps)
+			if _, err := fmt.Sscanf(line, "tps = %f", &tps); err != nil {
+				b.Fatalf("pgbench: %q: %v", line, err)
+			}
 		}
 	}
 	return tps

@@ -2,9 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"sort"
 	"testing"
@@ -23,16 +20,10 @@ func BenchmarkPipelineList(b *testing.B) {
 	if _, err := p.Store().DB().Exec(`ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	c := newClient(b)
 	page := func(u string) (int, string) {
-		resp, err := c.Get(u)
-		if err != nil {
-			b.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
+		resp, body := get(b, c, u)
+		return resp.StatusCode, body
 	}
 	_, login := page(p.URL + "/admin/connexion")
 	m := csrfRE.FindStringSubmatch(login)
@@ -44,7 +35,10 @@ func BenchmarkPipelineList(b *testing.B) {
 		b.Fatalf("sign in: %v", err)
 	}
 	resp.Body.Close()
-	steps, _ := p.Store().Steps(b.Context(), o.AdministrationID)
+	steps, err := p.Store().Steps(b.Context(), o.AdministrationID)
+	if err != nil {
+		b.Fatal(err)
+	}
 	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d", p.URL, o.ID)
 	urls := []string{base + "/candidatures", base + "/candidatures?page=150", fmt.Sprintf("%s/candidatures?etape=%d", base, steps[0].ID),
 		base + "/candidatures?source=linkedin", base + "/candidatures?q=haies", base + "/candidatures?tri=nom&page=20", base + "/tableau"}

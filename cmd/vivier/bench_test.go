@@ -44,7 +44,11 @@ func benchGet(b *testing.B, url string, fresh bool) {
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			req, _ := http.NewRequest("GET", url, nil)
+			req, err := http.NewRequest("GET", url, nil)
+			if err != nil {
+				b.Error(err)
+				return
+			}
 			req.Header.Set("Accept-Encoding", "gzip")
 			if !fresh {
 				for _, c := range cookies {
@@ -55,8 +59,11 @@ func benchGet(b *testing.B, url string, fresh bool) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			io.Copy(io.Discard, resp.Body)
+			_, err = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
 			if resp.StatusCode != 200 {
 				b.Fatalf("status %d", resp.StatusCode)
 			}

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vivier/jobs/jobstest"
 )
 
 // Each route given a large body exists (a renamed route would silently fall
@@ -54,7 +56,10 @@ func TestChunkedFormWithinLimit(t *testing.T) {
 	p := startProgram(t, "serve", nil)
 	c := newClient(t)
 	_, page := get(t, c, p.URL+"/admin/mot-de-passe-oublie")
-	u, _ := url.Parse(p.URL)
+	u, err := url.Parse(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var cookies []string
 	for _, ck := range c.Jar.Cookies(u) {
 		cookies = append(cookies, ck.Name+"="+ck.Value)
@@ -79,18 +84,24 @@ func TestUnreadBodyClosesConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(20 * time.Second)) // a guard against a hang
+	defer jobstest.Close(t, conn)
+	if err := conn.SetDeadline(time.Now().Add(20 * time.Second)); err != nil { // a guard against a hang
+		t.Fatal(err)
+	}
 	// The server reads 8 KiB ahead with the headers; the rest of the body
 	// is left on the connection.
 	body := strings.Repeat("x", 8<<10) + inner
-	fmt.Fprintf(conn, "BREW / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	if _, err := fmt.Fprintf(conn, "BREW / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s", len(body), body); err != nil {
+		t.Fatal(err)
+	}
 	r := bufio.NewReader(conn)
 	resp, err := http.ReadResponse(r, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatal(err)
+	}
 	if second, err := http.ReadResponse(r, nil); err == nil {
 		t.Fatalf("the body of a refused request was served as a request: %d", second.StatusCode)
 	}

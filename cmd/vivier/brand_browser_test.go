@@ -1,15 +1,15 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"vivier/jobs/jobstest"
 )
 
 // An agent with the marque role builds a page with every kind of block,
@@ -22,7 +22,7 @@ func TestBrandEditorInBrowser(t *testing.T) {
 	publishOffers(t, p)
 	ctx, console := browser(t)
 	photo := filepath.Join(t.TempDir(), "photo.png")
-	if err := os.WriteFile(photo, testPNG(120, 90), 0o600); err != nil {
+	if err := os.WriteFile(photo, testPNG(t, 120, 90), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) {
@@ -32,37 +32,24 @@ func TestBrandEditorInBrowser(t *testing.T) {
 		}
 	}
 	// flashed waits for the page that follows a form to say msg.
-	flashed := func(msg string) chromedp.Action[chromedp.Void] {
+	flashed := func(msg string) {
+		t.Helper()
 		expr := `(document.querySelector('.fr-alert--success') || {textContent: ''}).textContent.includes(` + jsString(msg) + `)`
-		// Evaluated again until true: while the form's answer loads, an
-		// evaluation fails on the page that goes away.
-		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
-			deadline := time.Now().Add(15 * time.Second)
-			for {
-				ok, err := chromedp.Evaluate[bool](expr)(ctx, tg)
-				if err == nil && ok {
-					return chromedp.Void{}, nil
-				}
-				if time.Now().After(deadline) {
-					return chromedp.Void{}, fmt.Errorf("no message %q (%v)", msg, err)
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
-		}
+		jobstest.Eventually(t, fmt.Sprintf("the message %q", msg), func() (bool, error) {
+			// While the form's answer loads, an evaluation fails on the
+			// page that goes away: it is tried again.
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](expr))
+			return err == nil && ok, nil
+		})
 	}
-	do("sign in",
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "marque@ministere-demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`#sidemenu-title`),
-	)
+	do("sign in", signInActions(p, "marque@ministere-demo.vivier.test")...)
 	do("open the editor", chromedp.Click(`a.fr-sidemenu__link[href="/admin/ministere-demo/marque"]`), chromedp.WaitVisible("#add-block"))
 
 	add := func(kind, label string) string {
 		t.Helper()
-		do("add "+kind, chromedp.SetValue("#new-kind", kind), chromedp.Click("#add-block"), flashed("Bloc « "+label+" » ajouté"))
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		do("add "+kind, chromedp.SetValue("#new-kind", kind), chromedp.Click("#add-block"))
+		flashed("Bloc « " + label + " » ajouté")
+		loc := read(t, ctx, chromedp.Location())
 		m := blockLocationRE.FindStringSubmatch(loc)
 		if m == nil {
 			t.Fatalf("after adding %s: %s", kind, loc)
@@ -71,8 +58,9 @@ func TestBrandEditorInBrowser(t *testing.T) {
 	}
 	fill := func(label, id string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		actions = append(actions, chromedp.Click(`#bloc-`+id+` > form button[type="submit"]`), flashed("Bloc « "+label+" » enregistré"))
+		actions = append(actions, chromedp.Click(`#bloc-`+id+` > form button[type="submit"]`))
 		do("fill "+label, actions...)
+		flashed("Bloc « " + label + " » enregistré")
 	}
 	keys := func(id, field, text string) chromedp.Action[chromedp.Void] {
 		return chromedp.SetValue("#b-"+id+"-"+field, text) // typing key by key is slow on a busy machine
@@ -99,25 +87,27 @@ func TestBrandEditorInBrowser(t *testing.T) {
 	fill("Lieux", id, keys(id, "i0-title", "Siège"), keys(id, "i0-text", "1 place de la République, Paris"), chromedp.SetValue("#b-"+id+"-i0-departement", "75"))
 	add("offers", "Offres en cours")
 	do("theme", chromedp.SetValue("#accent", "#1f4e79"), chromedp.SetUploadFiles("#logo-file", []string{photo}),
-		chromedp.Click(`form[action$="/marque/theme"] button[type="submit"]`), flashed("Thème enregistré"))
+		chromedp.Click(`form[action$="/marque/theme"] button[type="submit"]`))
+	flashed("Thème enregistré")
 	axeCheck(t, ctx, "brand editor with every block")
 
 	do("preview", chromedp.Click("#brand-preview"), chromedp.WaitVisible(".fr-notice"))
-	if h1, _ := chromedp.Run(ctx, chromedp.Text("h1")); h1 != "Construire l'État de demain" {
+	if h1 := read(t, ctx, chromedp.Text("h1")); h1 != "Construire l'État de demain" {
 		t.Fatalf("preview shows %q", h1)
 	}
 	axeCheck(t, ctx, "brand preview")
 	do("publish", chromedp.Navigate(p.URL+"/admin/ministere-demo/marque"), chromedp.WaitVisible("#brand-publish"),
-		chromedp.Click("#brand-publish"), flashed("Version 1 publiée"))
+		chromedp.Click("#brand-publish"))
+	flashed("Version 1 publiée")
 
 	do("public page", chromedp.Navigate(p.URL+"/employeurs/ministere-demo"), chromedp.WaitVisible("footer"))
-	text, _ := chromedp.Run(ctx, chromedp.Text("main"))
+	text := read(t, ctx, chromedp.Text("main"))
 	for _, want := range []string{"Construire l'État de demain", "engagé", "3 000", "Léa", "Formation", "Siège", "Nos offres en cours", "Transcription de la vidéo"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("public page lacks %q", want)
 		}
 	}
-	if n, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('main img').length`)); n < 4 {
+	if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('main img').length`)); n < 4 {
 		t.Errorf("public page shows %d images, want the logo, cover, photo and gallery", n)
 	}
 	axeCheck(t, ctx, "public brand page")

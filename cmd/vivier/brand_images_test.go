@@ -22,7 +22,7 @@ func TestDraftBrandImagesAreNotPublic(t *testing.T) {
 		t.Fatalf("add hero = %d", resp.StatusCode)
 	}
 	resp, body := postMultipart(t, c, base+"/blocs/"+hero[1], map[string]string{"_csrf": token, "title": "Rejoignez-nous", "text": "Une accroche"},
-		map[string][]byte{"image-file": testPNG(64, 48)})
+		map[string][]byte{"image-file": testPNG(t, 64, 48)})
 	if resp.StatusCode != 303 {
 		t.Fatalf("save hero = %d\n%s", resp.StatusCode, body)
 	}
@@ -69,7 +69,7 @@ func TestDraftBrandImagesAreNotPublic(t *testing.T) {
 		t.Fatalf("published image = %d", resp.StatusCode)
 	}
 	resp, body = postMultipart(t, c, base+"/blocs/"+hero[1], map[string]string{"_csrf": token, "title": "Rejoignez-nous", "text": "Une accroche"},
-		map[string][]byte{"image-file": testPNG(80, 40)})
+		map[string][]byte{"image-file": testPNG(t, 80, 40)})
 	if resp.StatusCode != 303 {
 		t.Fatalf("save hero = %d\n%s", resp.StatusCode, body)
 	}

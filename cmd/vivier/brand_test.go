@@ -7,8 +7,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"io"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -32,26 +30,12 @@ func signInAs(t *testing.T, p *program, email string) (*http.Client, string) {
 // postMultipart posts a multipart form, as the brand editor's forms are.
 func postMultipart(t *testing.T, c *http.Client, u string, fields map[string]string, files map[string][]byte) (*http.Response, string) {
 	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		w.WriteField(k, v)
-	}
-	for k, b := range files {
-		fw, _ := w.CreateFormFile(k, k+".jpg") // the name lies on purpose: content decides
-		fw.Write(b)
-	}
-	w.Close()
-	resp, err := c.Post(u, w.FormDataContentType(), &buf)
-	if err != nil {
-		t.Fatalf("POST %s: %v", u, err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	// The name lies on purpose: the content decides.
+	return sendMultipart(t, c, u, nil, fields, files, func(field string) string { return field + ".jpg" })
 }
 
-func testPNG(w, h int) []byte {
+func testPNG(t testing.TB, w, h int) []byte {
+	t.Helper()
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
 		for x := 0; x < w; x++ {
@@ -59,7 +43,9 @@ func testPNG(w, h int) []byte {
 		}
 	}
 	var buf bytes.Buffer
-	png.Encode(&buf, img)
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
 	return buf.Bytes()
 }
 
@@ -93,7 +79,7 @@ func TestBrandPageFlow(t *testing.T) {
 		}
 		return body
 	}
-	pic := testPNG(64, 48)
+	pic := testPNG(t, 64, 48)
 	hero := add("hero")
 	save(hero, map[string]string{"title": "Rejoignez le ministère", "text": "Une accroche"}, map[string][]byte{"image-file": pic}, 303)
 	save(add("text"), map[string]string{"title": "Présentation", "text": "Du **gras** et une [lien](https://exemple.gouv.fr)"}, nil, 303)
@@ -128,7 +114,10 @@ func TestBrandPageFlow(t *testing.T) {
 	// The offers block goes up one place; the first block stays first.
 	postForm(t, c, base+"/blocs/"+offers+"/deplacement", url.Values{"_csrf": {token}, "direction": {"haut"}})
 	postForm(t, c, base+"/blocs/"+hero+"/deplacement", url.Values{"_csrf": {token}, "direction": {"haut"}})
-	page, _ := p.Store().BrandPage(context.Background(), adminID(t, p, "ministere-demo"))
+	page, err := p.Store().BrandPage(context.Background(), adminID(t, p, "ministere-demo"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if n := len(page.Draft.Blocks); n != 9 || page.Draft.Blocks[0].ID != hero || page.Draft.Blocks[7].ID != offers {
 		t.Fatalf("blocks after moves: %+v", page.Draft.Blocks)
 	}

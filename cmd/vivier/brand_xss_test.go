@@ -24,7 +24,7 @@ func TestBrandXSS(t *testing.T) {
 	ctx := context.Background()
 	s := p.Store()
 	admID := adminID(t, p, "ministere-demo")
-	pic, err := vivier.ProcessImage(bytes.NewReader(testPNG(20, 20)), vivier.ImageWidth)
+	pic, err := vivier.ProcessImage(bytes.NewReader(testPNG(t, 20, 20)), vivier.ImageWidth)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,17 @@ import (
 // driven with chromedp, and axe-core (AXE_PATH, installed by `make test`)
 // injected into pages to check them against WCAG 2.1 A and AA.
 
+// read runs a browser action that reads from the page, and fails the test
+// if it fails.
+func read[T any](t *testing.T, ctx context.Context, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 // browser starts a headless Chromium for the test and returns a tab context.
 // It also returns the console errors the pages log (CSP violations among
 // them), which a test may assert on.
@@ -32,7 +43,7 @@ func browser(t *testing.T) (context.Context, func() []string) {
 		if path != "" {
 			break
 		}
-		path, _ = exec.LookPath(name)
+		path, _ = exec.LookPath(name) // not there: the next name
 	}
 	if path == "" {
 		t.Fatal("no Chromium found: run the tests with `make test`, which installs it (or set CHROME_PATH)")
@@ -125,13 +136,19 @@ func axeRun(t *testing.T, ctx context.Context, label string) []axeViolation {
 
 // signInActions signs an agent in through the sign-in page, as a person does.
 func signInActions(p *program, email string) []chromedp.Action[chromedp.Void] {
-	return []chromedp.Action[chromedp.Void]{
+	return signInUntil(p, email, `#sidemenu-title`)
+}
+
+// signInUntil signs email in through the form, and waits until the page
+// that follows shows landed (a selector).
+func signInUntil(p *program, email, landed string, then ...chromedp.Action[chromedp.Void]) []chromedp.Action[chromedp.Void] {
+	return append([]chromedp.Action[chromedp.Void]{
 		chromedp.Navigate(p.URL + "/admin/connexion"),
 		chromedp.SendKeys("#email", email),
 		chromedp.SendKeys("#password-input", DemoPassword),
 		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`#sidemenu-title`),
-	}
+		chromedp.WaitVisible(landed),
+	}, then...)
 }
 
 // axeCheck fails the test for each axe violation on the page the tab shows.
@@ -239,7 +256,7 @@ func TestInvitationInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("invite: %v", err)
 	}
-	flash, _ := chromedp.Run(ctx, chromedp.Text(".fr-alert--success"))
+	flash := read(t, ctx, chromedp.Text(".fr-alert--success"))
 	if !strings.Contains(flash, "nouvel.agent@ville-demo.vivier.test") {
 		t.Fatalf("after inviting: %q", flash)
 	}
@@ -247,7 +264,7 @@ func TestInvitationInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "audit log")
-	journal, _ := chromedp.Run(ctx, chromedp.Text("#journal-table"))
+	journal := read(t, ctx, chromedp.Text("#journal-table"))
 	if !strings.Contains(journal, "Invitation envoyée") || !strings.Contains(journal, "nouvel.agent@ville-demo.vivier.test") {
 		t.Fatalf("the audit log does not show the invitation:\n%s", journal)
 	}
@@ -276,8 +293,8 @@ func TestInvitationInBrowser(t *testing.T) {
 		t.Fatalf("accept: %v", err)
 	}
 	signIn("nouvel.agent@ville-demo.vivier.test", password)
-	h1, _ := chromedp.Run(ctx, chromedp.Text("h1"))
-	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	h1 := read(t, ctx, chromedp.Text("h1"))
+	loc := read(t, ctx, chromedp.Location())
 	if !strings.HasSuffix(loc, "/admin/ville-demo") || !strings.Contains(h1, "Démo-sur-Loire") {
 		t.Fatalf("the new agent landed on %s (%q)", loc, h1)
 	}
@@ -286,14 +303,14 @@ func TestInvitationInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/admin/ministere-demo"), chromedp.WaitVisible("h1")); err != nil {
 		t.Fatal(err)
 	}
-	if h1, _ := chromedp.Run(ctx, chromedp.Text("h1")); h1 != "Page non trouvée" {
+	if h1 := read(t, ctx, chromedp.Text("h1")); h1 != "Page non trouvée" {
 		t.Fatalf("another administration shows %q", h1)
 	}
 	// The link has served: opening it again says so.
 	if err := chromedp.Do(ctx, chromedp.Navigate(link), chromedp.WaitVisible("h1")); err != nil {
 		t.Fatal(err)
 	}
-	if h1, _ := chromedp.Run(ctx, chromedp.Text("h1")); h1 != "Invitation inutilisable" {
+	if h1 := read(t, ctx, chromedp.Text("h1")); h1 != "Invitation inutilisable" {
 		t.Fatalf("a used invitation shows %q", h1)
 	}
 	noConsoleErrors(t, console)
@@ -311,13 +328,7 @@ func TestAccessibilityOfBackOffice(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "forgotten password")
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "plateforme@demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`a[href="/admin/plateforme/administrations"]`),
-	); err != nil {
+	if err := chromedp.Do(ctx, signInUntil(p, "plateforme@demo.vivier.test", `a[href="/admin/plateforme/administrations"]`)...); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "my administrations")

@@ -46,7 +46,7 @@ func TestCollaborationInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := chromedp.Run(ctx, chromedp.Text(`main`))
+	got := read(t, ctx, chromedp.Text(`main`))
 	for _, want := range []string{"Profil rare", "3 sur 4, Favorable", "Moyenne", "Bon dossier", "Solide expérience"} {
 		if !strings.Contains(strings.ReplaceAll(got, "\u00a0", " "), want) {
 			t.Errorf("the page lacks %q: %q", want, got)

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 )
 
 // juryMember makes a membre_jury of the administration who signs in with
@@ -21,7 +21,10 @@ func juryMember(t testing.TB, p *program, slug, email string) *vivier.Agent {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hash, _ := vivier.HashPassword(DemoPassword)
+	hash, err := vivier.HashPassword(DemoPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
 	a := &vivier.Agent{Email: email, FirstName: "Jules", LastName: "Ury", PasswordHash: hash}
 	if err := p.Store().UpsertAgent(ctx, a); err != nil {
 		t.Fatal(err)
@@ -54,13 +57,19 @@ func TestCollaborationScreens(t *testing.T) {
 	seedDemo(t, p)
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 3)
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	jury := juryMember(t, p, "ville-demo", "jury@ville-demo.vivier.test")
 	appURL := func(id int64) string { return fmt.Sprintf("%s/admin/ville-demo/candidatures/%d", p.URL, id) }
 	list := fmt.Sprintf("%s/admin/ville-demo/offres/%d/candidatures", p.URL, o.ID)
 
 	rc, rtoken := signInAs(t, p, "recruteur@ville-demo.vivier.test")
-	recruteur, _ := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	recruteur, err := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// A note with an XSS payload and a mention of the reader.
 	payload := "**Très bon profil**, voir @lecteur.\n\n<script>alert('note')</script> <img src=x onerror=alert(1)> [lien](javascript:alert(2))"
@@ -83,15 +92,15 @@ func TestCollaborationScreens(t *testing.T) {
 		t.Errorf("empty note = %d", resp.StatusCode)
 	}
 	// The mentioned reader gets one email, sent by the worker.
-	within(t, 15*time.Second, "the mention email", func() bool {
+	jobstest.Eventually(t, "the mention email", func() (bool, error) {
 		for _, m := range p.SMTP.Messages() {
 			if m.To[0] == "lecteur@ville-demo.vivier.test" && strings.Contains(m.Subject, "vous mentionne") {
-				return true
+				return true, nil
 			}
 		}
-		return false
+		return false, nil
 	})
-	time.Sleep(300 * time.Millisecond)
+	p.drained(t)
 	n := 0
 	for _, m := range p.SMTP.Messages() {
 		if m.To[0] == "lecteur@ville-demo.vivier.test" {
@@ -120,7 +129,10 @@ func TestCollaborationScreens(t *testing.T) {
 	if resp, _ = postForm(t, rc, appURL(ids[0])+"/assignations", url.Values{"_csrf": {rtoken}, "agent": {itoa(recruteur.ID)}}); resp.StatusCode != 303 {
 		t.Fatalf("assign = %d", resp.StatusCode)
 	}
-	tags, _ := p.Store().Tags(ctx, adm.ID)
+	tags, err := p.Store().Tags(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var rare int64
 	for _, tg := range tags {
 		if tg.Label == "Profil rare" {
@@ -219,8 +231,14 @@ func TestCollaborationTenantIsolation(t *testing.T) {
 	seedDemo(t, p)
 	o := openOfferWithQuestion(t, p) // ville-demo's
 	ids := seedApplications(t, p, o, 1)
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
-	rec, _ := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	actor := vivier.Actor{AgentID: rec.ID, Email: rec.Email}
 	if _, err := p.Store().Assign(ctx, adm.ID, ids, rec.ID, actor); err != nil {
 		t.Fatal(err)
@@ -234,7 +252,10 @@ func TestCollaborationTenantIsolation(t *testing.T) {
 	if _, err := p.Store().AddTag(ctx, adm.ID, ids, "Étiquette secrète"); err != nil {
 		t.Fatal(err)
 	}
-	tags, _ := p.Store().Tags(ctx, adm.ID)
+	tags, err := p.Store().Tags(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	state := func() string {
 		var s []string
 		for _, q := range []string{`SELECT count(*) FROM application_notes`, `SELECT count(*) FROM application_ratings`,
@@ -250,8 +271,14 @@ func TestCollaborationTenantIsolation(t *testing.T) {
 	}
 	before := state()
 	mc, mtoken := signInAs(t, p, "admin@ministere-demo.vivier.test")
-	mdemo, _ := p.Store().AdministrationBySlug(ctx, "ministere-demo")
-	other, _ := p.Store().AgentByEmail(ctx, "recruteur@ministere-demo.vivier.test")
+	mdemo, err := p.Store().AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := p.Store().AgentByEmail(ctx, "recruteur@ministere-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, slug := range []string{"ville-demo", "ministere-demo"} {
 		base := fmt.Sprintf("%s/admin/%s/candidatures/%d", p.URL, slug, ids[0])
 		resp, page := get(t, mc, base)
@@ -299,8 +326,7 @@ func TestCollaborationTenantIsolation(t *testing.T) {
 	if !strings.Contains(page, "0 candidature assignée") {
 		t.Errorf("bulk assign across administrations reports something else")
 	}
-	var intruderTags int
-	_ = p.Store().DB().Get(&intruderTags, `SELECT count(*) FROM application_tags x JOIN tags t ON t.id = x.tag_id WHERE t.label = 'intrus'`)
+	intruderTags := count(t, p, `SELECT count(*) FROM application_tags x JOIN tags t ON t.id = x.tag_id WHERE t.label = 'intrus'`)
 	if intruderTags != 0 {
 		t.Errorf("another administration tagged the application")
 	}
@@ -309,12 +335,14 @@ func TestCollaborationTenantIsolation(t *testing.T) {
 		// only that may differ.
 		var want string
 		parts := strings.Split(before, "/")
-		parts[4] = strconv.Itoa(atoi(parts[4]) + 1)
+		n, err := strconv.Atoi(parts[4])
+		if err != nil {
+			t.Fatalf("state %q: %v", before, err)
+		}
+		parts[4] = strconv.Itoa(n + 1)
 		want = strings.Join(parts, "/")
 		if after != want {
 			t.Errorf("state changed: %s, then %s", before, after)
 		}
 	}
 }
-
-func atoi(s string) int { n, _ := strconv.Atoi(s); return n }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
@@ -15,6 +14,7 @@ import (
 
 	"vivier"
 	"vivier/jobs/csptest"
+	"vivier/jobs/jobstest"
 )
 
 // An administrator turns CSP publication on with the contract-checking
@@ -55,8 +55,8 @@ func TestCSPPublicationInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatalf("save the settings: %v", err)
 	}
-	hint, _ := chromedp.Run(tab, chromedp.Text("#csp-key-hint"))
-	html, _ := chromedp.Run(tab, chromedp.OuterHTML("main"))
+	hint := read(t, tab, chromedp.Text("#csp-key-hint"))
+	html := read(t, tab, chromedp.OuterHTML("main"))
 	if !strings.Contains(hint, "Clé enregistrée le") || strings.Contains(html, "cle-csp-de-test") {
 		t.Fatalf("after saving: hint %q; the key must not be shown", hint)
 	}
@@ -77,16 +77,13 @@ func TestCSPPublicationInBrowser(t *testing.T) {
 	}
 	// The worker sends it within moments; the page tells when.
 	var state string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+	jobstest.Eventually(t, "the offer page saying the offer was sent", func() (bool, error) {
 		if err := chromedp.Do(tab, chromedp.Navigate(offerURL), chromedp.WaitVisible("#csp-state")); err != nil {
-			t.Fatal(err)
+			return false, err
 		}
-		state, _ = chromedp.Run(tab, chromedp.Text("#csp-state"))
-		if strings.Contains(state, "envoyée à Choisir le Service Public") {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		state = read(t, tab, chromedp.Text("#csp-state"))
+		return strings.Contains(state, "envoyée à Choisir le Service Public"), nil
+	})
 	if !regexp.MustCompile(`envoyée à Choisir le Service Public le \d\d/\d\d/\d{4} à \d\d:\d\d`).MatchString(state) {
 		t.Fatalf("offer page says %q", state)
 	}

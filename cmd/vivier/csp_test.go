@@ -46,7 +46,10 @@ func cspOf(t *testing.T, p *program, adm, offer int64) cspSnapshot {
 	}
 	snap := cspSnapshot{Settings: *st}
 	if os, err := p.Store().CSPOfferStateOf(ctx, adm, offer); err == nil {
-		b, _ := json.Marshal(os)
+		b, err := json.Marshal(os)
+		if err != nil {
+			t.Fatal(err)
+		}
 		snap.State = string(b)
 	}
 	if err := p.db.Get(&snap.Outbox, `SELECT count(*) FROM outbox WHERE administration_id = $1 AND task_type LIKE 'csp%'`, adm); err != nil {
@@ -64,8 +67,14 @@ func TestCSPSettingsStayInTheirAdministration(t *testing.T) {
 	seedDemo(t, p)
 	ctx := context.Background()
 	s := p.Store()
-	a, _ := s.AdministrationBySlug(ctx, "ministere-demo")
-	b, _ := s.AdministrationBySlug(ctx, "ville-demo")
+	a, err := s.AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SaveCSPSettings(ctx, b.ID, vivier.CSPSettingsInput{Enabled: true, SourceID: uuid.NewString(), APIKey: "cle-de-la-ville"},
 		"https://csp.exemple.gouv.fr", p.Config.cspBox(), vivier.Actor{}); err != nil {
 		t.Fatal(err)
@@ -113,8 +122,8 @@ func TestCSPSettingsStayInTheirAdministration(t *testing.T) {
 		after.Outbox != before.Outbox || string(after.Settings.KeySealed) != string(before.Settings.KeySealed) {
 		t.Errorf("ville-demo's CSP changed:\nbefore %+v\nafter  %+v", before, after)
 	}
-	if st, _ := s.CSPSettingsOf(ctx, a.ID); st.Enabled || st.KeySealed != nil {
-		t.Errorf("ministere-demo's settings were written: %+v", st)
+	if st, err := s.CSPSettingsOf(ctx, a.ID); err != nil || st.Enabled || st.KeySealed != nil {
+		t.Errorf("ministere-demo's settings were written: %+v (%v)", st, err)
 	}
 
 	// Its own settings: saved, the key sealed, never shown again.
@@ -127,7 +136,10 @@ func TestCSPSettingsStayInTheirAdministration(t *testing.T) {
 	if strings.Contains(page, "cle-du-ministere-123") || !strings.Contains(page, "Clé enregistrée le") {
 		t.Fatalf("settings page after saving the key: %s", page)
 	}
-	st, _ := s.CSPSettingsOf(ctx, a.ID)
+	st, err := s.CSPSettingsOf(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(string(st.KeySealed), "cle-du-ministere") {
 		t.Fatal("the key is stored in clear")
 	}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"vivier/jobs/jobstest"
 )
 
 // The Procfile's process types are the ones a Procfile platform runs (web
@@ -87,7 +89,7 @@ func readUnit(t *testing.T, path string) unit {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer jobstest.Close(t, f)
 	u, section := unit{}, ""
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {

@@ -112,7 +112,10 @@ func TestEmailsPassAxe(t *testing.T) {
 	}
 	scan := func(name, html string) []axeViolation {
 		t.Helper()
-		doc, _ := json.Marshal(html)
+		doc, err := json.Marshal(html)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.open(); document.write(`+string(doc)+`); document.close(); true`)); err != nil {
 			t.Fatalf("load email %s: %v", name, err)
 		}

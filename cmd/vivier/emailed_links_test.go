@@ -269,7 +269,9 @@ func TestEmailedLinksDoNothingOnGET(t *testing.T) {
 		}
 		templateOf[id] = tmpl
 	}
-	rows.Close()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		t.Fatal(err)
+	}
 	site, err := url.Parse(web.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -328,8 +330,12 @@ func TestEmailedLinksDoNothingOnGET(t *testing.T) {
 			t.Errorf("%s: GET %s: %v", links[l], l, err)
 			continue
 		}
-		io.Copy(io.Discard, resp.Body)
+		_, err = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
+		if err != nil {
+			t.Errorf("%s: GET %s: %v", links[l], l, err)
+			continue
+		}
 		switch {
 		case spent[l] && !slices.Contains([]int{404, 409, 410}, resp.StatusCode):
 			t.Errorf("%s: GET %s (used up) = %d, want a refusal", links[l], l, resp.StatusCode)
@@ -362,19 +368,19 @@ func TestEmailedLinksDoNothingOnGET(t *testing.T) {
 func sentEmail(t *testing.T, w *program, template, to string) jobstest.Message {
 	t.Helper()
 	var msg jobstest.Message
-	within(t, 30*time.Second, "the "+template+" email to "+to, func() bool {
+	jobstest.Eventually(t, "the "+template+" email to "+to, func() (bool, error) {
 		var ids []string
 		if err := w.Store().DB().Select(&ids, `SELECT smtp_message_id FROM sent_emails
 			WHERE template = $1 AND ($2 = '' OR recipient = $2) ORDER BY id DESC`, template, to); err != nil {
-			t.Fatal(err)
+			return false, err
 		}
 		for _, m := range w.SMTP.Messages() {
 			if slices.Contains(ids, m.Header.Get("Message-Id")) {
 				msg = m
-				return true
+				return true, nil
 			}
 		}
-		return false
+		return false, nil
 	})
 	return msg
 }

@@ -25,7 +25,9 @@ func TestMetricsOverHTTPSNeedTokenOrOwnAddress(t *testing.T) {
 	}
 	m := NewMain(cfg, newLogger(cfg, io.Discard), io.Discard)
 	err = m.Run(context.Background(), "serve")
-	m.Close()
+	if cerr := m.Close(); cerr != nil {
+		t.Error(cerr)
+	}
 	if err == nil || !strings.Contains(err.Error(), "METRICS_TOKEN") || !strings.Contains(err.Error(), "METRICS_ADDR") {
 		t.Fatalf("serve over https with open metrics: err = %v, want a refusal naming METRICS_TOKEN and METRICS_ADDR", err)
 	}
@@ -60,9 +62,12 @@ func TestSeedDemoRefusesHTTPSWithoutForce(t *testing.T) {
 		t.Fatalf("seed --demo over https = %d, stderr %q; want 1 and a hint at --force", code, errs.String())
 	}
 	count := func() int {
-		cfg, _ := LoadConfig(env)
+		cfg, err := LoadConfig(env)
+		if err != nil {
+			t.Fatal(err)
+		}
 		m := NewMain(cfg, newLogger(cfg, io.Discard), io.Discard)
-		defer m.Close()
+		defer jobstest.Close(t, m)
 		if err := m.open(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -125,7 +130,10 @@ func TestServicesEnvFileIsPrivate(t *testing.T) {
 	if mode := fi.Mode().Perm(); mode != 0o600 {
 		t.Fatalf(".local/env mode = %o, want 600", mode)
 	}
-	b, _ := os.ReadFile(filepath.Join(root, ".local", "env"))
+	b, err := os.ReadFile(filepath.Join(root, ".local", "env"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !strings.Contains(string(b), "CSP_SECRET_KEY=c2VjcmV0") || strings.Contains(string(b), "OLD=1") {
 		t.Fatalf(".local/env = %q", b)
 	}

@@ -2,8 +2,8 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"vivier/jobs/jobstest"
 )
 
 // The fault tests run Vivier and its services as processes of their own, so
@@ -31,17 +33,6 @@ func buildVivier(t *testing.T) string {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin
-}
-
-// freePort returns a loopback port nobody listens on right now.
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 // process is a subcommand of the vivier binary running as its own process,
@@ -68,7 +59,10 @@ func startVivier(t *testing.T, name, bin string, env map[string]string, args ...
 	t.Cleanup(func() {
 		p.kill()
 		if t.Failed() {
-			b, _ := os.ReadFile(p.log)
+			b, err := os.ReadFile(p.log)
+			if err != nil {
+				t.Errorf("%s's output: %v", p.name, err)
+			}
 			if len(b) > 8000 {
 				b = b[len(b)-8000:]
 			}
@@ -85,18 +79,21 @@ func (p *process) start() {
 	if err != nil {
 		p.t.Fatal(err)
 	}
-	fmt.Fprintf(f, "=== start %s\n", time.Now().Format(time.RFC3339Nano))
+	if _, err := fmt.Fprintf(f, "=== start %s\n", time.Now().Format(time.RFC3339Nano)); err != nil {
+		p.t.Fatal(err)
+	}
 	p.cmd = exec.Command(p.bin, p.args...)
 	p.cmd.Env, p.cmd.Stdout, p.cmd.Stderr = p.env, f, f
 	if err := p.cmd.Start(); err != nil {
-		f.Close()
-		p.t.Fatalf("start %s: %v", p.name, err)
+		p.t.Fatalf("start %s: %v (closing its log: %v)", p.name, err, f.Close())
 	}
 	done := make(chan struct{})
 	p.done = done
 	go func() {
-		p.cmd.Wait()
-		f.Close()
+		// How the process ended is for the test to judge from its log
+		// and its effects: the tests kill these processes on purpose.
+		_ = p.cmd.Wait()
+		_ = f.Close() // the log was only appended to
 		close(done)
 	}()
 }
@@ -116,13 +113,18 @@ func (p *process) kill() {
 	if p.cmd == nil || !p.running() {
 		return
 	}
-	p.cmd.Process.Signal(syscall.SIGKILL)
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		p.t.Errorf("kill %s: %v", p.name, err)
+	}
 	<-p.done
 }
 
 // output returns what the process wrote so far.
 func (p *process) output() string {
-	b, _ := os.ReadFile(p.log)
+	b, err := os.ReadFile(p.log)
+	if err != nil {
+		p.t.Fatal(err)
+	}
 	return string(b)
 }
 
@@ -138,10 +140,19 @@ type postgresServer struct {
 // pgBinDir finds the newest installed PostgreSQL server.
 func pgBinDir(t *testing.T) string {
 	t.Helper()
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, err := filepath.Glob("/usr/lib/postgresql/*/bin")
+	if err != nil {
+		t.Fatal(err)
+	}
 	slices.SortFunc(dirs, func(a, b string) int {
-		va, _ := strconv.Atoi(filepath.Base(filepath.Dir(a)))
-		vb, _ := strconv.Atoi(filepath.Base(filepath.Dir(b)))
+		va, err := strconv.Atoi(filepath.Base(filepath.Dir(a)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		vb, err := strconv.Atoi(filepath.Base(filepath.Dir(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
 		return va - vb
 	})
 	for i := len(dirs) - 1; i >= 0; i-- {
@@ -162,8 +173,14 @@ func startPostgres(t *testing.T) *postgresServer {
 	if err != nil {
 		t.Fatal("no postgres user: install the postgresql package (`make test` does)")
 	}
-	uid, _ := strconv.Atoi(pg.Uid)
-	gid, _ := strconv.Atoi(pg.Gid)
+	uid, err := strconv.Atoi(pg.Uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gid, err := strconv.Atoi(pg.Gid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Not t.TempDir: its parents are root's and closed to postgres.
 	dir, err := os.MkdirTemp("", "vivier-fault-pg-")
 	if err != nil {
@@ -172,10 +189,14 @@ func startPostgres(t *testing.T) *postgresServer {
 	if err := os.Chown(dir, uid, gid); err != nil {
 		t.Fatal(err)
 	}
-	s := &postgresServer{t: t, bin: pgBinDir(t), dir: dir, port: freePort(t)}
+	s := &postgresServer{t: t, bin: pgBinDir(t), dir: dir, port: jobstest.FreePort(t)}
 	t.Cleanup(func() {
-		s.pgctl("stop", "-m", "immediate")
-		os.RemoveAll(dir)
+		if out, err := s.pgctl("stop", "-m", "immediate"); err != nil && !strings.Contains(out, "not running") {
+			t.Errorf("pg_ctl stop: %v\n%s", err, out)
+		}
+		if err := os.RemoveAll(dir); err != nil {
+			t.Error(err)
+		}
 	})
 	if out, err := s.asPostgres("initdb", "-D", s.data(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
@@ -210,8 +231,8 @@ func (s *postgresServer) start() {
 	s.t.Helper()
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -c port=%d -c unix_socket_directories= -c fsync=off -c max_connections=50", s.port)
 	if out, err := s.pgctl("-l", filepath.Join(s.dir, "server.log"), "-o", opts, "start"); err != nil {
-		log, _ := os.ReadFile(filepath.Join(s.dir, "server.log"))
-		s.t.Fatalf("pg_ctl start: %v\n%s\n%s", err, out, log)
+		log, rerr := os.ReadFile(filepath.Join(s.dir, "server.log"))
+		s.t.Fatalf("pg_ctl start: %v\n%s\nserver.log (%v):\n%s", err, out, rerr, log)
 	}
 }
 

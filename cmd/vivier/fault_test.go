@@ -43,7 +43,7 @@ func openDB(t *testing.T, url string) *sqlx.DB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { jobstest.Close(t, db) })
 	return db
 }
 
@@ -67,17 +67,6 @@ func recipients(s *jobstest.SMTP) map[string]int {
 	return seen
 }
 
-// tasksLeft counts the tasks not yet done in the worker's queues.
-func tasksLeft(in *asynq.Inspector) int {
-	n := 0
-	for _, q := range []string{"critical", "default", "low"} {
-		if info, err := in.GetQueueInfo(q); err == nil {
-			n += info.Pending + info.Active + info.Scheduled + info.Retry
-		}
-	}
-	return n
-}
-
 // A worker killed (SIGKILL) in the middle of 500 emails, then started again:
 // every email is delivered, and almost none twice. The only window for a
 // second copy is between the SMTP server's reply to DATA and the commit of
@@ -97,7 +86,7 @@ func TestWorkerKilledWhileSending(t *testing.T) {
 	env := workerEnv(t, dbURL, jobstest.URL(redis), capture.URL)
 	env["WORKER_CONCURRENCY"] = fmt.Sprint(concurrency)
 	w := startVivier(t, "worker", bin, env, "worker")
-	within(t, 3*time.Minute, "the worker sends its first 100 emails", func() bool { return len(capture.Messages()) >= 100 })
+	jobstest.EventuallyWithin(t, 3*time.Minute, "the worker sends its first 100 emails", func() (bool, error) { return len(capture.Messages()) >= 100, nil })
 	w.kill()
 	killedAfter := len(capture.Messages())
 	if killedAfter >= n {
@@ -105,14 +94,21 @@ func TestWorkerKilledWhileSending(t *testing.T) {
 	}
 	w.start()
 
-	within(t, 6*time.Minute, "every email delivered after the restart", func() bool { return len(recipients(capture)) == n })
+	jobstest.EventuallyWithin(t, 6*time.Minute, "every email delivered after the restart", func() (bool, error) { return len(recipients(capture)) == n, nil })
 	// Then let the tasks orphaned by the kill finish, which is when a
 	// second copy would go.
 	in := jobstest.Inspector(t, redis)
-	within(t, 6*time.Minute, "no task left in the queues", func() bool { return tasksLeft(in) == 0 })
+	jobstest.EventuallyWithin(t, 6*time.Minute, "no task left in the queues", func() (bool, error) {
+		left, err := jobstest.WorkLeft(db, in)
+		return left == 0, err
+	})
 	var pending, recorded int
-	db.Get(&pending, `SELECT count(*) FROM outbox WHERE relayed_at IS NULL`)
-	db.Get(&recorded, `SELECT count(*) FROM sent_emails`)
+	if err := db.Get(&pending, `SELECT count(*) FROM outbox WHERE relayed_at IS NULL`); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Get(&recorded, `SELECT count(*) FROM sent_emails`); err != nil {
+		t.Fatal(err)
+	}
 	duplicates := len(capture.Messages()) - n
 	t.Logf("killed after %d emails; %d delivered to %d recipients: %d duplicate(s)", killedAfter, len(capture.Messages()), n, duplicates)
 	if pending != 0 || recorded != n {
@@ -145,12 +141,10 @@ func TestRedisDownWhileApplicationsContinue(t *testing.T) {
 	o := openOfferWithQuestion(t, p)
 	interview := stepID(t, p, o.AdministrationID, "Entretien RH")
 	c := newClient(t)
-	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
 	cv := pdfBytes(t, "", "CV")
 	apply := func(email string) int64 {
 		t.Helper()
-		_, page := get(t, c, formURL)
-		if resp, body := postApplication(t, c, formURL, applyFields(t, page, email), map[string][]byte{"cv": cv}); resp.StatusCode != 303 {
+		if resp, body := applyAs(t, c, p, o, email, cv); resp.StatusCode != 303 {
 			t.Fatalf("application of %s = %d %s", email, resp.StatusCode, body)
 		}
 		var id int64
@@ -184,10 +178,9 @@ func TestRedisDownWhileApplicationsContinue(t *testing.T) {
 	want := 3*len(apps) + moves
 	p.SMTP.Wait(t, want, 5*time.Minute)
 	in := jobstest.Inspector(t, asynq.RedisClientOpt{Addr: redis.addr()})
-	within(t, 3*time.Minute, "every task done", func() bool {
-		var pending int
-		p.Store().DB().Get(&pending, `SELECT count(*) FROM outbox WHERE relayed_at IS NULL`)
-		return pending == 0 && tasksLeft(in) == 0
+	jobstest.EventuallyWithin(t, 3*time.Minute, "every task done", func() (bool, error) {
+		left, err := jobstest.WorkLeft(p.Store().DB(), in)
+		return left == 0, err
 	})
 	msgs := p.SMTP.Messages()
 	if len(msgs) != want {
@@ -226,8 +219,8 @@ func TestWorkerRecoversFromPostgresRestart(t *testing.T) {
 	capture.Wait(t, 5, 2*time.Minute)
 
 	pg.stop()
-	within(t, 2*time.Minute, "the worker notices that PostgreSQL is gone", func() bool {
-		return strings.Contains(w.output(), "outbox relay")
+	jobstest.EventuallyWithin(t, 2*time.Minute, "the worker notices that PostgreSQL is gone", func() (bool, error) {
+		return strings.Contains(w.output(), "outbox relay"), nil
 	})
 	if !w.running() {
 		t.Fatal("the worker exited when PostgreSQL stopped")
@@ -258,7 +251,7 @@ func TestPeriodicTasksRunOnceWithTwoWorkers(t *testing.T) {
 	env := workerEnv(t, dbURL, jobstest.URL(redis), capture.URL)
 	env["LOG_FORMAT"], env["LOG_LEVEL"] = "json", "debug"
 	workers := []*process{startVivier(t, "worker-a", bin, env, "worker")}
-	within(t, time.Minute, "worker-a starts", func() bool { return strings.Contains(workers[0].output(), "worker started") })
+	jobstest.Eventually(t, "worker-a starts", func() (bool, error) { return strings.Contains(workers[0].output(), "worker started"), nil })
 	// Each scheduler ticks every minute from its own start: started 20 s
 	// apart, the second one's copy comes after the first has finished, when
 	// Asynq's unique lock no longer stops it, and must find its period taken.
@@ -272,7 +265,7 @@ func TestPeriodicTasksRunOnceWithTwoWorkers(t *testing.T) {
 	}
 	var runs, skips map[string]int
 	var ticks []int
-	count := func() bool {
+	count := func() (bool, error) {
 		runs, skips, ticks = map[string]int{}, map[string]int{}, nil
 		for _, w := range workers {
 			n := 0
@@ -296,11 +289,11 @@ func TestPeriodicTasksRunOnceWithTwoWorkers(t *testing.T) {
 		for _, n := range skips {
 			skipped += n
 		}
-		return len(runs) >= 2 && skipped >= 1
+		return len(runs) >= 2 && skipped >= 1, nil
 	}
 	// Each scheduler enqueues every tick; a copy that Asynq's unique lock
 	// did not stop reaches a worker and must find its period taken.
-	within(t, 6*time.Minute, "two periods run, and a second worker's copy of a tick skipped", count)
+	jobstest.EventuallyWithin(t, 6*time.Minute, "two periods run, and a second worker's copy of a tick skipped", count)
 	for period, n := range runs {
 		if n != 1 {
 			t.Errorf("%s ran %d times in the period %s", vivier.TaskOffersDue, n, period)

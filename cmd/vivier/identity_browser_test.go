@@ -18,7 +18,10 @@ func TestConsentsInBrowser(t *testing.T) {
 	ctx0 := context.Background()
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
-	ville, _ := p.Store().AdministrationBySlug(ctx0, "ville-demo")
+	ville, err := p.Store().AdministrationBySlug(ctx0, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	o1 := openOfferOf(t, p, "ville-demo", "CONS-1", "Jardinier·ère des parcs")
 	o2 := openOfferOf(t, p, "ville-demo", "CONS-2", "Agent·e d'accueil")
 	x := applyTo(t, p, o1, "camille@exemple.fr", "Camille", "Martin", false)
@@ -61,8 +64,7 @@ func TestConsentsInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "space after the answers")
-	var inMinistere int
-	p.Store().DB().Get(&inMinistere, `SELECT count(*) FROM applications a JOIN administrations d ON d.id = a.administration_id
+	inMinistere := count(t, p, `SELECT count(*) FROM applications a JOIN administrations d ON d.id = a.administration_id
 		WHERE d.slug = 'ministere-demo' AND a.transferred_from = $1`, x.ID)
 	if inMinistere != 1 {
 		t.Errorf("the accepted transfer made %d applications", inMinistere)

@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"vivier"
 	"vivier/jobs/jobstest"
@@ -57,17 +57,17 @@ func applyWith(t *testing.T, p *program, o *vivier.Offer, email, first, last, ph
 // want.
 func mailTo(t *testing.T, smtp *jobstest.SMTP, to, want string) jobstest.Message {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
+	var found jobstest.Message
+	jobstest.Eventually(t, fmt.Sprintf("an email to %s about %q", to, want), func() (bool, error) {
 		for _, m := range smtp.Messages() {
 			if m.To[0] == to && strings.Contains(m.Subject+"\n"+m.Text, want) {
-				return m
+				found = m
+				return true, nil
 			}
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("no email to %s about %q", to, want)
-	return jobstest.Message{}
+		return false, nil
+	})
+	return found
 }
 
 func TestAnonymousApplicationCannotChangeAnotherIdentity(t *testing.T) {
@@ -87,8 +87,12 @@ func TestAnonymousApplicationCannotChangeAnotherIdentity(t *testing.T) {
 		t.Fatalf("the other application = %d %s", resp.StatusCode, body)
 	}
 	var appA, appB int64
-	p.Store().DB().Get(&appA, `SELECT id FROM applications WHERE offer_id = $1`, oa.ID)
-	p.Store().DB().Get(&appB, `SELECT id FROM applications WHERE offer_id = $1`, ob.ID)
+	if err := p.Store().DB().Get(&appA, `SELECT id FROM applications WHERE offer_id = $1`, oa.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Store().DB().Get(&appB, `SELECT id FROM applications WHERE offer_id = $1`, ob.ID); err != nil {
+		t.Fatal(err)
+	}
 	shows := func(what, page string, want, not []string) {
 		t.Helper()
 		for _, w := range want {
@@ -122,7 +126,10 @@ func TestAnonymousApplicationCannotChangeAnotherIdentity(t *testing.T) {
 	shows("A's CSV export", csv, camille[:2], mallory[:2])
 
 	// A hires her: the SIRH export carries what was sent to A.
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	hire := url.Values{"_csrf": {token}, "stage": {strconv.FormatInt(stepID(t, p, adm.ID, "Recrutée"), 10)}, "notify": {"non"},
 		"start_date": {"2027-03-01"}, "nature": {"titulaire"}}
 	if resp, body := postForm(t, rc, appURL+"/etape", hire); resp.StatusCode != 303 {
@@ -184,7 +191,9 @@ func TestApplyingAgainRevealsNothing(t *testing.T) {
 	// The known address's first application is unchanged; its owner is
 	// told, with the link to it.
 	var first string
-	p.Store().DB().Get(&first, `SELECT a.first_name FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = 'connue@exemple.fr'`)
+	if err := p.Store().DB().Get(&first, `SELECT a.first_name FROM applications a JOIN candidates c ON c.id = a.candidate_id WHERE c.email = 'connue@exemple.fr'`); err != nil {
+		t.Fatal(err)
+	}
 	if n := countRows(t, p, "applications"); n != 2 || first != "Camille" {
 		t.Fatalf("%d applications, the known one says %q", n, first)
 	}
@@ -205,8 +214,12 @@ func TestCandidateChangesDetailsFromSpace(t *testing.T) {
 	applyWith(t, p, oa, "ines@exemple.fr", "Inès", "Moreau", "06 12 34 56 78")
 	applyWith(t, p, ob, "ines@exemple.fr", "Inès", "Moreau", "06 12 34 56 78")
 	var appA, appB int64
-	p.Store().DB().Get(&appA, `SELECT id FROM applications WHERE offer_id = $1`, oa.ID)
-	p.Store().DB().Get(&appB, `SELECT id FROM applications WHERE offer_id = $1`, ob.ID)
+	if err := p.Store().DB().Get(&appA, `SELECT id FROM applications WHERE offer_id = $1`, oa.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Store().DB().Get(&appB, `SELECT id FROM applications WHERE offer_id = $1`, ob.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	// The link of A's receipt: A's application is ticked, B's offered.
 	link := trackRE.FindString(mailTo(t, p.SMTP, "ines@exemple.fr", oa.Title).Text)
@@ -234,7 +247,9 @@ func TestCandidateChangesDetailsFromSpace(t *testing.T) {
 		Last  string `db:"last_name"`
 		Phone string `db:"phone"`
 	}
-	p.Store().DB().Select(&got, `SELECT id, last_name, phone FROM applications ORDER BY id`)
+	if err := p.Store().DB().Select(&got, `SELECT id, last_name, phone FROM applications ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
 	for _, a := range got {
 		changed := a.Last == "Moreau-Petit" && a.Phone == "+33698765432"
 		if changed != (a.ID == appA) {
@@ -264,7 +279,9 @@ func TestCandidateChangesDetailsFromSpace(t *testing.T) {
 		}
 	}
 	var audit int
-	p.Store().DB().Get(&audit, `SELECT count(*) FROM audit_log WHERE action = 'application.identity_corrected'`)
+	if err := p.Store().DB().Get(&audit, `SELECT count(*) FROM audit_log WHERE action = 'application.identity_corrected'`); err != nil {
+		t.Fatal(err)
+	}
 	if audit != 1 {
 		t.Errorf("%d audit entries", audit)
 	}
@@ -278,7 +295,10 @@ func TestMergeConfirmedFromBothAddresses(t *testing.T) {
 	ctx := context.Background()
 	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	seedDemo(t, p)
-	ville, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	ville, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	o1 := openOfferOf(t, p, "ville-demo", "MRG-1", "Jardinier·ère des parcs")
 	o2 := openOfferOf(t, p, "ville-demo", "MRG-2", "Agent·e d'accueil")
 	x := applyTo(t, p, o1, "camille@exemple.fr", "Camille", "Martin", false)
@@ -308,7 +328,9 @@ func TestMergeConfirmedFromBothAddresses(t *testing.T) {
 		t.Fatalf("second confirmation = %d", resp.StatusCode)
 	}
 	var owner int64
-	p.Store().DB().Get(&owner, `SELECT candidate_id FROM applications WHERE id = $1`, y.ID)
+	if err := p.Store().DB().Get(&owner, `SELECT candidate_id FROM applications WHERE id = $1`, y.ID); err != nil {
+		t.Fatal(err)
+	}
 	if owner != x.CandidateID {
 		t.Error("confirmed from both addresses, the application did not move")
 	}

@@ -57,7 +57,7 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if caption, _ := chromedp.Run(ctx, chromedp.Text(`#pipeline-table caption`)); !strings.Contains(caption, "200 candidatures") {
+	if caption := read(t, ctx, chromedp.Text(`#pipeline-table caption`)); !strings.Contains(caption, "200 candidatures") {
 		t.Fatalf("caption %q", caption)
 	}
 	onPage, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('input[name="ids"]')).map(e => e.value)`))
@@ -86,7 +86,7 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 	)...); err != nil {
 		t.Fatal(err)
 	}
-	if preview, _ := chromedp.Run(ctx, chromedp.Text(`main`)); !strings.Contains(preview, "Confirmer 40 refus") ||
+	if preview := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(preview, "Confirmer 40 refus") ||
 		!strings.Contains(preview, reasons[1].CandidateText) || !strings.Contains(preview, "Bonjour Prénom") {
 		t.Fatalf("preview of the refusal: %q", preview)
 	}
@@ -119,7 +119,7 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if page, _ := chromedp.Run(ctx, chromedp.Text(`main`)); !strings.Contains(page, "en attente de réponse") || !strings.Contains(page, "salle des commissions") {
+	if page := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(page, "en attente de réponse") || !strings.Contains(page, "salle des commissions") {
 		t.Errorf("application page after the invitation: %q", page)
 	}
 	axeCheck(t, ctx, "application page with an interview")
@@ -197,9 +197,13 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 		}
 	}
 	var refusedID int64
-	fmt.Sscan(onPage[1], &refusedID)
+	if _, err := fmt.Sscan(onPage[1], &refusedID); err != nil {
+		t.Fatal(err)
+	}
 	if !refused[onPage[1]] {
-		fmt.Sscan(onPage[2], &refusedID)
+		if _, err := fmt.Sscan(onPage[2], &refusedID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for id, status := range map[int64]string{refusedID: "non retenue", waiting: "reçue"} {
 		cand, err := p.Store().CandidateByEmail(t.Context(), emailOf[id])

@@ -28,7 +28,9 @@ func foreignApplication(t *testing.T, p *program) int64 {
 	if err := p.Store().MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{Email: "t@t"}); err != nil {
 		t.Fatal(err)
 	}
-	o, _ = p.Store().OfferByID(ctx, adm.ID, o.ID)
+	if o, err = p.Store().OfferByID(ctx, adm.ID, o.ID); err != nil {
+		t.Fatal(err)
+	}
 	sub := &vivier.Submission{FirstName: "Secret", LastName: "Ministère", Email: "secret@exemple.fr", Consent: true, IdempotencyKey: uuid.NewString()}
 	if err := sub.Validate(o); err != nil {
 		t.Fatal(err)
@@ -71,8 +73,8 @@ func TestEmailTemplatesScreen(t *testing.T) {
 	if resp, page = postForm(t, c, base+"/refus", form); resp.StatusCode != 200 || !strings.Contains(page, "Bonjour Prénom1 &lt;b&gt;gras&lt;/b&gt;") {
 		t.Errorf("unsaved preview = %d", resp.StatusCode)
 	}
-	if tpl, _ := p.Store().EmailTemplate(context.Background(), o.AdministrationID, vivier.EventRefusal); tpl.Custom {
-		t.Error("the preview saved the template")
+	if tpl, err := p.Store().EmailTemplate(context.Background(), o.AdministrationID, vivier.EventRefusal); err != nil || tpl.Custom {
+		t.Errorf("the preview saved the template (%v)", err)
 	}
 	form.Set("action", "enregistrer")
 	form.Set("body", "Bonjour {{prenon}}")
@@ -105,14 +107,14 @@ func TestEmailTemplatesScreen(t *testing.T) {
 			t.Errorf("%s resets = %d", who, resp.StatusCode)
 		}
 	}
-	if tpl, _ := p.Store().EmailTemplate(context.Background(), o.AdministrationID, vivier.EventRefusal); !tpl.Custom {
-		t.Error("another agent reset the template")
+	if tpl, err := p.Store().EmailTemplate(context.Background(), o.AdministrationID, vivier.EventRefusal); err != nil || !tpl.Custom {
+		t.Errorf("another agent reset the template (%v)", err)
 	}
 	if resp, _ = postForm(t, c, base+"/refus/reinitialisation", url.Values{"_csrf": {token}}); resp.StatusCode != 303 {
 		t.Errorf("reset = %d", resp.StatusCode)
 	}
-	if tpl, _ := p.Store().EmailTemplate(context.Background(), o.AdministrationID, vivier.EventRefusal); tpl.Custom {
-		t.Error("the reset kept the template")
+	if tpl, err := p.Store().EmailTemplate(context.Background(), o.AdministrationID, vivier.EventRefusal); err != nil || tpl.Custom {
+		t.Errorf("the reset kept the template (%v)", err)
 	}
 }
 
@@ -159,7 +161,9 @@ func TestInterviewOverHTTP(t *testing.T) {
 		t.Fatalf("invite = %d", resp.StatusCode)
 	}
 	var n int
-	p.Store().DB().Get(&n, `SELECT count(*) FROM interviews`)
+	if err := p.Store().DB().Get(&n, `SELECT count(*) FROM interviews`); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
 		t.Fatalf("%d interviews", n)
 	}
@@ -169,7 +173,10 @@ func TestInterviewOverHTTP(t *testing.T) {
 	}
 
 	// The candidate answers from their space, each answer a POST with CSRF.
-	sum, _ := p.Store().ApplicationSummaryByID(ctx, ids[0])
+	sum, err := p.Store().ApplicationSummaryByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	tok, hash := vivier.NewToken()
 	if err := p.Store().CreateTrackingLink(ctx, sum.CandidateID, nil, hash); err != nil {
 		t.Fatal(err)
@@ -181,15 +188,22 @@ func TestInterviewOverHTTP(t *testing.T) {
 		t.Fatalf("space: %s", page)
 	}
 	var ivID int64
-	p.Store().DB().Get(&ivID, `SELECT id FROM interviews`)
+	if err := p.Store().DB().Get(&ivID, `SELECT id FROM interviews`); err != nil {
+		t.Fatal(err)
+	}
 	accept := fmt.Sprintf("%s/entretiens/%d/acceptation", space, ivID)
 	if resp, _ := postForm(t, cand, accept, url.Values{}); resp.StatusCode != 403 {
 		t.Errorf("accept without CSRF = %d", resp.StatusCode)
 	}
 	// Another candidate's link does not reach this interview.
-	other, _ := p.Store().ApplicationSummaryByID(ctx, ids[1])
+	other, err := p.Store().ApplicationSummaryByID(ctx, ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	otherTok, otherHash := vivier.NewToken()
-	p.Store().CreateTrackingLink(ctx, other.CandidateID, nil, otherHash)
+	if err := p.Store().CreateTrackingLink(ctx, other.CandidateID, nil, otherHash); err != nil {
+		t.Fatal(err)
+	}
 	oc := newClient(t)
 	_, otherPage := get(t, oc, p.URL+"/suivi/"+otherTok)
 	if resp, _ := postForm(t, oc, fmt.Sprintf("%s/suivi/%s/entretiens/%d/acceptation", p.URL, otherTok, ivID),
@@ -216,7 +230,9 @@ func TestInterviewOverHTTP(t *testing.T) {
 		t.Error("the history does not show the candidate's answer")
 	}
 	// The worker is not running here: the notices wait in the outbox.
-	p.Store().DB().Get(&n, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskInterviewAnswered)
+	if err := p.Store().DB().Get(&n, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskInterviewAnswered); err != nil {
+		t.Fatal(err)
+	}
 	if n != 2 {
 		t.Errorf("%d answer notices queued", n)
 	}

@@ -39,24 +39,19 @@ func TestLegalPagesAccessibility(t *testing.T) {
 		if err := chromedp.Do(bctx, chromedp.Navigate(p.URL+path), chromedp.WaitVisible("footer")); err != nil {
 			t.Fatalf("open %s: %v", path, err)
 		}
-		if n, _ := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll('#page-incomplete').length`)); n != 0 {
+		if n := read(t, bctx, chromedp.Evaluate[int](`document.querySelectorAll('#page-incomplete').length`)); n != 0 {
 			t.Errorf("%s filled in says it is incomplete", path)
 		}
 		axeCheck(t, bctx, path+" filled in")
 	}
 
-	if err := chromedp.Do(bctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "plateforme@demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`a[href="/admin/plateforme/administrations"]`),
+	if err := chromedp.Do(bctx, signInUntil(p, "plateforme@demo.vivier.test", `a[href="/admin/plateforme/administrations"]`,
 		chromedp.Navigate(p.URL+"/admin/plateforme/pages-legales"),
 		chromedp.WaitVisible("#conformance_rate"),
 		chromedp.SetValue("#conformance_rate", "beaucoup"),
 		chromedp.Click(`form[action$="/accessibilite"] button[type="submit"]`),
 		chromedp.WaitVisible("#conformance_rate-error"),
-	); err != nil {
+	)...); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, bctx, "legal pages' editor with an error")

@@ -109,17 +109,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 // Command runs one subcommand; long-running ones return when ctx is done.
-func (m *Main) Command(ctx context.Context, args []string) error {
+func (m *Main) Command(ctx context.Context, args []string) (err error) {
 	switch args[0] {
 	case "serve", "worker", "dev":
 		if len(args) != 1 {
 			return errUsage
 		}
 		if err := m.Run(ctx, args[0]); err != nil {
-			m.Close()
+			_ = m.Close() // what failed is Run
 			return err
 		}
-		var err error
 		select {
 		case <-ctx.Done():
 			m.Log.Info("stopping: finishing in-flight requests and tasks (Ctrl-C again to force)")
@@ -133,7 +132,7 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 		if len(args) != 2 || (args[1] != "up" && args[1] != "status") {
 			return errUsage
 		}
-		defer m.Close()
+		defer closeInto(&err, m)
 		return m.migrate(ctx, args[1])
 	case "seed":
 		if len(args) == 3 && args[1] == "--offers" {
@@ -141,7 +140,7 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 			if err != nil || n < 1 || n > 10_000_000 {
 				return errUsage
 			}
-			defer m.Close()
+			defer closeInto(&err, m)
 			if err := m.open(ctx); err != nil {
 				return err
 			}
@@ -151,25 +150,33 @@ func (m *Main) Command(ctx context.Context, args []string) error {
 		if len(args) > 3 || len(args)-1 != btoi(demo)+btoi(force) || (force && !demo) {
 			return errUsage
 		}
-		defer m.Close()
+		defer closeInto(&err, m)
 		return m.seed(ctx, demo, force)
 	case "api-token":
-		defer m.Close()
+		defer closeInto(&err, m)
 		return m.apiToken(ctx, args[1:])
 	case "rotate-secrets":
 		if len(args) != 1 {
 			return errUsage
 		}
-		defer m.Close()
+		defer closeInto(&err, m)
 		return m.rotateSecrets(ctx)
 	case "mail":
 		if len(args) != 3 || args[1] != "test" {
 			return errUsage
 		}
-		defer m.Close()
+		defer closeInto(&err, m)
 		return m.mailTest(ctx, args[2])
 	}
 	return errUsage
+}
+
+// closeInto closes c, and keeps its error in *err unless *err holds one
+// already: for a deferred close in a function that returns an error.
+func closeInto(err *error, c io.Closer) {
+	if cerr := c.Close(); cerr != nil && *err == nil {
+		*err = cerr
+	}
 }
 
 func btoi(b bool) int {

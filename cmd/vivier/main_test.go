@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hibiken/asynq"
+
 	"vivier/jobs/jobstest"
 	"vivier/migrations/dbtest"
 )
@@ -19,8 +21,9 @@ import (
 // program is the whole of Vivier started by Main against the test services.
 type program struct {
 	*Main
-	URL  string
-	SMTP *jobstest.SMTP
+	URL   string
+	SMTP  *jobstest.SMTP
+	Redis asynq.RedisClientOpt
 }
 
 // startProgram runs Main in mode on a free port, with its own database, Redis
@@ -54,6 +57,10 @@ func startProgramLogging(t testing.TB, mode string, env map[string]string, logs 
 	if err != nil {
 		t.Fatal(err)
 	}
+	redis, err := asynq.ParseRedisURI(cfg.RedisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	switch {
 	case logs != nil:
 	case testing.Verbose():
@@ -63,19 +70,25 @@ func startProgramLogging(t testing.TB, mode string, env map[string]string, logs 
 	}
 	m := NewMain(cfg, newLogger(cfg, logs), io.Discard)
 	if err := m.Run(context.Background(), mode); err != nil {
-		m.Close()
-		t.Fatalf("Run(%s): %v", mode, err)
+		t.Fatalf("Run(%s): %v (close: %v)", mode, err, m.Close())
 	}
 	t.Cleanup(func() {
 		if err := m.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	return &program{Main: m, URL: "http://" + m.Addr(), SMTP: capture}
+	return &program{Main: m, URL: "http://" + m.Addr(), SMTP: capture, Redis: redis.(asynq.RedisClientOpt)}
+}
+
+// drained waits until the program's worker has relayed the outbox and run
+// every task: a check that an email was not sent counts after it.
+func (p *program) drained(t *testing.T) {
+	t.Helper()
+	jobstest.Drained(t, p.Store().DB(), p.Redis)
 }
 
 // client is a browser-like HTTP client: cookies kept, redirects not followed.
-func newClient(t *testing.T) *http.Client {
+func newClient(t testing.TB) *http.Client {
 	jar, err := cookiejar.New(nil)
 	if err != nil {
 		t.Fatal(err)
@@ -83,31 +96,48 @@ func newClient(t *testing.T) *http.Client {
 	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+func get(t testing.TB, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
 		t.Fatalf("GET %s: %v", u, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return resp, readBody(t, resp)
 }
 
-func postForm(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+// send sends req with c, and returns the answer and its body.
+func send(t testing.TB, c *http.Client, req *http.Request) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	return resp, readBody(t, resp)
+}
+
+// readBody reads and closes the body of resp.
+func readBody(t testing.TB, resp *http.Response) string {
+	t.Helper()
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("read the answer to %s %s: %v", resp.Request.Method, resp.Request.URL, err)
+	}
+	return string(b)
+}
+
+func postForm(t testing.TB, c *http.Client, u string, form url.Values) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.PostForm(u, form)
 	if err != nil {
 		t.Fatalf("POST %s: %v", u, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp, string(b)
+	return resp, readBody(t, resp)
 }
 
 var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func csrfToken(t *testing.T, page string) string {
+func csrfToken(t testing.TB, page string) string {
 	t.Helper()
 	m := csrfRE.FindStringSubmatch(page)
 	if m == nil {
@@ -242,12 +272,12 @@ func TestSignInWithCSRF(t *testing.T) {
 		t.Fatalf("empty form = %d, want 422 with the errors tied to their fields", resp.StatusCode)
 	}
 
-	before := sessionCookie(c, p.URL)
+	before := sessionCookie(t, c, p.URL)
 	resp, _ = postForm(t, c, p.URL+"/admin/connexion", url.Values{"_csrf": {token}, "email": {"Admin@Ministere-Demo.vivier.test"}, "password": {DemoPassword}})
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/admin/" {
 		t.Fatalf("sign-in = %d to %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	after := sessionCookie(c, p.URL)
+	after := sessionCookie(t, c, p.URL)
 	if after == "" || after == before {
 		t.Fatal("the session id was not renewed at sign-in")
 	}
@@ -265,8 +295,14 @@ func TestSignInWithCSRF(t *testing.T) {
 	// (a restart, or another instance) knows the session.
 	second := startProgram(t, "serve", map[string]string{"DATABASE_URL": p.Config.DatabaseURL})
 	jar := c.Jar
-	u2, _ := url.Parse(second.URL)
-	u1, _ := url.Parse(p.URL)
+	u2, err := url.Parse(second.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u1, err := url.Parse(p.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
 	jar.SetCookies(u2, jar.Cookies(u1))
 	resp, body = get(t, c, second.URL+"/admin/ministere-demo")
 	if resp.StatusCode != 200 || !strings.Contains(body, "admin@ministere-demo.vivier.test") {
@@ -283,8 +319,12 @@ func TestSignInWithCSRF(t *testing.T) {
 	}
 }
 
-func sessionCookie(c *http.Client, base string) string {
-	u, _ := url.Parse(base)
+func sessionCookie(t *testing.T, c *http.Client, base string) string {
+	t.Helper()
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, ck := range c.Jar.Cookies(u) {
 		if ck.Name == "vivier_session" {
 			return ck.Value
@@ -337,20 +377,18 @@ func TestMetrics(t *testing.T) {
 	if resp, _ := get(t, c, p.URL+"/metrics"); resp.StatusCode != 401 {
 		t.Fatalf("/metrics without the token = %d, want 401", resp.StatusCode)
 	}
-	req, _ := http.NewRequest("GET", p.URL+"/metrics", nil)
-	req.Header.Set("Authorization", "Bearer s3cret")
-	resp, err := c.Do(req)
+	req, err := http.NewRequest("GET", p.URL+"/metrics", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	_, b := send(t, c, req)
 	for _, want := range []string{
 		`vivier_http_requests_total{method="GET",route="/",status="200"} 1`,
 		`vivier_http_request_duration_seconds_bucket{method="GET",route="/",status="200"`,
 		"vivier_outbox_backlog 0", "vivier_asynq_up 1", "go_goroutines",
 	} {
-		if !strings.Contains(string(b), want) {
+		if !strings.Contains(b, want) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}

@@ -23,9 +23,15 @@ func TestNotificationsInBrowser(t *testing.T) {
 	s := p.Store()
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
-	adm, _ := s.AdministrationBySlug(ctx, "ville-demo")
+	adm, err := s.AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.DB().MustExec(`UPDATE applications SET created_at = now() - interval '30 days' WHERE id = $1`, ids[0])
-	a, _ := s.ApplicationSummaryByID(ctx, ids[0])
+	a, err := s.ApplicationSummaryByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.RecordBounce(ctx, &vivier.EmailBounce{Recipient: *a.Candidate.Email, Code: 550, Template: "application_status", AdministrationID: &adm.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,9 +55,12 @@ func TestNotificationsInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	agent, _ := s.AgentByEmail(ctx, "admin@ville-demo.vivier.test")
-	if m, _ := s.NotificationMode(ctx, agent.ID, adm.ID); m != vivier.NotifyDigest {
-		t.Fatalf("mode = %s", m)
+	agent, err := s.AgentByEmail(ctx, "admin@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.NotificationMode(ctx, agent.ID, adm.ID); err != nil || m != vivier.NotifyDigest {
+		t.Fatalf("mode = %s (%v)", m, err)
 	}
 	if err := chromedp.Do(b,
 		chromedp.SetValue("#auto_refuse_days", "5"),
@@ -96,8 +105,8 @@ func TestNotificationsInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if m, _ := s.NotificationMode(ctx, agent.ID, adm.ID); m != vivier.NotifyOff {
-		t.Errorf("mode after the unsubscribe page = %s", m)
+	if m, err := s.NotificationMode(ctx, agent.ID, adm.ID); err != nil || m != vivier.NotifyOff {
+		t.Errorf("mode after the unsubscribe page = %s (%v)", m, err)
 	}
 	for _, msg := range console() {
 		if !strings.Contains(msg, "status of 422") {

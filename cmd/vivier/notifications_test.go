@@ -23,7 +23,10 @@ func TestNotificationScreens(t *testing.T) {
 	s := p.Store()
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
-	adm, _ := s.AdministrationBySlug(ctx, "ville-demo")
+	adm, err := s.AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	s.DB().MustExec(`UPDATE applications SET created_at = now() - interval '30 days' WHERE id = $1`, ids[0])
 	base := p.URL + "/admin/ville-demo"
 	appURL := fmt.Sprintf("%s/candidatures/%d", base, ids[0])
@@ -46,9 +49,12 @@ func TestNotificationScreens(t *testing.T) {
 	if resp, _ := postForm(t, c, base+"/notifications", url.Values{"_csrf": {token}, "new_application": {"digest"}}); resp.StatusCode != 303 {
 		t.Fatalf("choose the digest = %d", resp.StatusCode)
 	}
-	rec, _ := s.AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
-	if m, _ := s.NotificationMode(ctx, rec.ID, adm.ID); m != vivier.NotifyDigest {
-		t.Fatalf("mode = %s", m)
+	rec, err := s.AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.NotificationMode(ctx, rec.ID, adm.ID); err != nil || m != vivier.NotifyDigest {
+		t.Fatalf("mode = %s (%v)", m, err)
 	}
 	if _, page := get(t, c, base+"/notifications"); strings.Contains(page, "Refus automatique") {
 		t.Errorf("a recruiter sees the administrators' setting")
@@ -66,11 +72,16 @@ func TestNotificationScreens(t *testing.T) {
 		t.Fatalf("message = %d", resp.StatusCode)
 	}
 	var queued int
-	s.DB().Get(&queued, `SELECT count(*) FROM outbox WHERE task_type = $1 AND queue = 'critical'`, vivier.TaskRecruiterMessage)
+	if err := s.DB().Get(&queued, `SELECT count(*) FROM outbox WHERE task_type = $1 AND queue = 'critical'`, vivier.TaskRecruiterMessage); err != nil {
+		t.Fatal(err)
+	}
 	if queued != 1 {
 		t.Fatalf("%d recruiter message tasks in the outbox, want 1", queued)
 	}
-	a, _ := s.ApplicationSummaryByID(ctx, ids[0])
+	a, err := s.ApplicationSummaryByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.RecordBounce(ctx, &vivier.EmailBounce{Recipient: *a.Candidate.Email, Code: 550, Template: "recruiter_message", AdministrationID: &adm.ID}); err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +99,8 @@ func TestNotificationScreens(t *testing.T) {
 	if resp, _ := postForm(t, ac, base+"/notifications/refus-automatique", url.Values{"_csrf": {atoken}, "auto_refuse": {"oui"}, "auto_refuse_days": {"90"}}); resp.StatusCode != 303 {
 		t.Fatalf("automatic refusal = %d", resp.StatusCode)
 	}
-	if set, _ := s.AutoRefuseSettingsOf(ctx, adm.ID); !set.Enabled || set.Days != 90 {
-		t.Fatalf("settings = %+v", set)
+	if set, err := s.AutoRefuseSettingsOf(ctx, adm.ID); err != nil || !set.Enabled || set.Days != 90 {
+		t.Fatalf("settings = %+v (%v)", set, err)
 	}
 
 	// Another administration's agent: refused everywhere, nothing changes.
@@ -108,12 +119,14 @@ func TestNotificationScreens(t *testing.T) {
 			t.Errorf("ministere-demo's admin: %s %s = %d", try.method, try.url, resp.StatusCode)
 		}
 	}
-	s.DB().Get(&queued, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskRecruiterMessage)
-	if set, _ := s.AutoRefuseSettingsOf(ctx, adm.ID); queued != 1 || set.Days != 90 {
-		t.Errorf("another administration's agent changed something: %d messages, %+v", queued, set)
+	if err := s.DB().Get(&queued, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskRecruiterMessage); err != nil {
+		t.Fatal(err)
 	}
-	if m, _ := s.NotificationMode(ctx, rec.ID, adm.ID); m != vivier.NotifyDigest {
-		t.Errorf("mode = %s", m)
+	if set, err := s.AutoRefuseSettingsOf(ctx, adm.ID); err != nil || queued != 1 || set.Days != 90 {
+		t.Errorf("another administration's agent changed something: %d messages, %+v (%v)", queued, set, err)
+	}
+	if m, err := s.NotificationMode(ctx, rec.ID, adm.ID); err != nil || m != vivier.NotifyDigest {
+		t.Errorf("mode = %s (%v)", m, err)
 	}
 
 	// One click from a mail client: no cookie, no CSRF token, the token is
@@ -133,8 +146,8 @@ func TestNotificationScreens(t *testing.T) {
 	if resp, _ := postForm(t, newClient(t), p.URL+"/admin/desabonnement/"+tok, url.Values{"List-Unsubscribe": {"One-Click"}}); resp.StatusCode != 200 {
 		t.Fatalf("one-click unsubscribe = %d", resp.StatusCode)
 	}
-	if m, _ := s.NotificationMode(ctx, rec.ID, adm.ID); m != vivier.NotifyOff {
-		t.Errorf("mode after one click = %s", m)
+	if m, err := s.NotificationMode(ctx, rec.ID, adm.ID); err != nil || m != vivier.NotifyOff {
+		t.Errorf("mode after one click = %s (%v)", m, err)
 	}
 	if resp, _ := get(t, anon, p.URL+"/admin/desabonnement/jeton-inconnu"); resp.StatusCode != 404 {
 		t.Errorf("unknown token = %d", resp.StatusCode)

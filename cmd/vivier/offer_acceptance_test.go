@@ -55,15 +55,15 @@ func TestScheduledOfferFoundByCandidate(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	u, _ := chromedp.Run(ctx, chromedp.Location())
+	u := read(t, ctx, chromedp.Location())
 	if !strings.Contains(u, "type=emploi") || !strings.Contains(u, "categorie=A") {
 		t.Fatalf("the URL does not hold the search: %s", u)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(`//a[contains(., "applications mobiles")]`), chromedp.WaitVisible(`h1`)); err != nil {
 		t.Fatal(err)
 	}
-	h1, _ := chromedp.Run(ctx, chromedp.Text("h1"))
-	apply, _ := chromedp.Run(ctx, chromedp.Text(`a[href$="/postuler"]`))
+	h1 := read(t, ctx, chromedp.Text("h1"))
+	apply := read(t, ctx, chromedp.Text(`a[href$="/postuler"]`))
 	if h1 != "Développeur·se d'applications mobiles" || apply != "Postuler" {
 		t.Fatalf("opened %q, apply button %q", h1, apply)
 	}

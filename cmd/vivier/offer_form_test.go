@@ -52,7 +52,10 @@ func TestOfferFormRoundTrip(t *testing.T) {
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
 	s := p.Store()
-	adm, _ := s.AdministrationBySlug(ctx, "ministere-demo")
+	adm, err := s.AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	skills, err := s.Competences(ctx, true)
 	if err != nil || len(skills) < 2 {
 		t.Fatal(err)
@@ -68,12 +71,21 @@ func TestOfferFormRoundTrip(t *testing.T) {
 		t.Fatalf("create = %d", resp.StatusCode)
 	}
 	loc := resp.Header.Get("Location")
-	id, _ := strconv.ParseInt(loc[strings.LastIndex(loc, "/")+1:], 10, 64)
+	id, err := strconv.ParseInt(loc[strings.LastIndex(loc, "/")+1:], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
 	o, err := s.OfferByID(ctx, adm.ID, id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := func(s string) *time.Time { d, _ := time.Parse("2006-01-02", s); return &d }
+	day := func(s string) *time.Time {
+		d, err := time.Parse("2006-01-02", s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
 	want := vivier.Criteria{DiplomaLevel: 6, Diploma: "Licence", Specialisations: []string{"Droit public", "Économie"},
 		RequiredDocuments: []string{"Copie du diplôme", "Curriculum vitae"}, Skills: []string{"Rédaction", "Analyse"},
 		Languages: []vivier.Language{{ISOCode: "en", Level: "B2"}, {ISOCode: "de", Level: "A2"}}}
@@ -102,8 +114,8 @@ func TestOfferFormRoundTrip(t *testing.T) {
 	if len(qs) != 2 || qs[0].Kind != "yesno" || !qs[0].Required || qs[0].ID != "q1" || !reflect.DeepEqual(qs[1].Choices, []string{"Paris", "Lyon", "Marseille"}) {
 		t.Errorf("questions = %+v", qs)
 	}
-	if got, _ := s.OfferCompetences(ctx, adm.ID, id); len(got) != 2 {
-		t.Errorf("skills = %+v", got)
+	if got, err := s.OfferCompetences(ctx, adm.ID, id); err != nil || len(got) != 2 {
+		t.Errorf("skills = %+v (%v)", got, err)
 	}
 
 	// The form shows it all back; saving it unchanged changes nothing.
@@ -124,7 +136,9 @@ func TestOfferFormRoundTrip(t *testing.T) {
 	if resp, _ := postForm(t, c, p.URL+loc, form); resp.StatusCode != 303 {
 		t.Fatalf("update = %d", resp.StatusCode)
 	}
-	o, _ = s.OfferByID(ctx, adm.ID, id)
+	if o, err = s.OfferByID(ctx, adm.ID, id); err != nil {
+		t.Fatal(err)
+	}
 	if len(o.Questions.V) != 1 || o.Questions.V[0].ID != "q2" || len(o.Contacts.V) != 0 {
 		t.Errorf("after removing: %+v %+v", o.Questions.V, o.Contacts.V)
 	}
@@ -157,8 +171,8 @@ func TestOfferFormRoundTrip(t *testing.T) {
 		!strings.Contains(page, "Copie enregistrée en brouillon") {
 		t.Errorf("the copy's form does not show the copy")
 	}
-	if log, _ := s.AuditLog(ctx, adm.ID, vivier.AuditFilter{Action: "offer.duplicated"}); len(log) != 1 {
-		t.Errorf("duplication audit = %+v", log)
+	if log, err := s.AuditLog(ctx, adm.ID, vivier.AuditFilter{Action: "offer.duplicated"}); err != nil || len(log) != 1 {
+		t.Errorf("duplication audit = %+v (%v)", log, err)
 	}
 
 	// An emploi made a concours: the flash says the concours fields are there now.
@@ -197,8 +211,14 @@ func TestOfferFormEscapesEverything(t *testing.T) {
 	p := startProgram(t, "serve", nil)
 	seedDemo(t, p)
 	s := p.Store()
-	adm, _ := s.AdministrationBySlug(ctx, "ministere-demo")
-	skills, _ := s.Competences(ctx, true)
+	adm, err := s.AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	skills, err := s.Competences(ctx, true)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, token := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 	form := fullConcoursForm(token, skills)
 	text := []string{"title", "organisation_name", "mission", "profile", "employer_text", "location_label", "diplome", "specialisations",
@@ -240,7 +260,10 @@ func TestOfferFormEscapesEverything(t *testing.T) {
 	if !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt; mission") {
 		t.Error("the editor does not show the mission as text")
 	}
-	id, _ := strconv.ParseInt(loc[strings.LastIndex(loc, "/")+1:], 10, 64)
+	id, err := strconv.ParseInt(loc[strings.LastIndex(loc, "/")+1:], 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.MoveOffer(ctx, adm.ID, id, vivier.OfferPublished, vivier.Actor{}); err != nil {
 		t.Fatal(err)
 	}
@@ -307,8 +330,8 @@ func TestOfferFormInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "offer editor with errors")
-	summary, _ := chromedp.Run(ctx, chromedp.Text("#error-summary"))
-	kept, _ := chromedp.Run(ctx, chromedp.Value("#corps"))
+	summary := read(t, ctx, chromedp.Text("#error-summary"))
+	kept := read(t, ctx, chromedp.Value("#corps"))
 	if !strings.Contains(summary, "NOR") || kept != "Attachés d'administration de l'État" {
 		t.Fatalf("summary %q, corps kept %q", summary, kept)
 	}
@@ -319,7 +342,7 @@ func TestOfferFormInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if v, _ := chromedp.Run(ctx, chromedp.Value("#langue_niveau_0")); v != "B2" {
+	if v := read(t, ctx, chromedp.Value("#langue_niveau_0")); v != "B2" {
 		t.Errorf("saved language level = %q", v)
 	}
 	axeCheck(t, ctx, "saved concours")

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,22 +11,7 @@ import (
 // upload posts a file to the import form.
 func upload(t *testing.T, c *http.Client, u, token, name string, content []byte) (*http.Response, string) {
 	t.Helper()
-	var body bytes.Buffer
-	w := multipart.NewWriter(&body)
-	_ = w.WriteField("_csrf", token)
-	fw, _ := w.CreateFormFile("file", name)
-	_, _ = fw.Write(content)
-	_ = w.Close()
-	req, _ := http.NewRequest("POST", u, &body)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	resp, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var b bytes.Buffer
-	_, _ = b.ReadFrom(resp.Body)
-	return resp, b.String()
+	return sendMultipart(t, c, u, nil, map[string]string{"_csrf": token}, map[string][]byte{"file": content}, func(string) string { return name })
 }
 
 func TestConcoursImportOverHTTP(t *testing.T) {
@@ -53,8 +36,14 @@ func TestConcoursImportOverHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(page, "0 concours créé(s) en brouillon, 1 mis à jour") {
 		t.Fatalf("second import = %d", resp.StatusCode)
 	}
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ministere-demo")
-	list, _ := p.Store().OffersOf(ctx, adm.ID, "", 0)
+	adm, err := p.Store().AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := p.Store().OffersOf(ctx, adm.ID, "", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(list) != 1 || list[0].Details.V.Posts != 15 || list[0].Details.V.Grade != "Attaché principal" {
 		t.Fatalf("offers after the imports = %+v", list)
 	}

@@ -12,9 +12,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 )
 
 func TestConfigOutboundAllowAndPreviousKeys(t *testing.T) {
@@ -25,8 +25,8 @@ func TestConfigOutboundAllowAndPreviousKeys(t *testing.T) {
 	if err != nil || fmt.Sprint(c.OutboundAllow) != fmt.Sprint(want) || len(c.CSPPreviousKeys) != 1 {
 		t.Fatalf("config %v %d, %v", c.OutboundAllow, len(c.CSPPreviousKeys), err)
 	}
-	if c, _ := LoadConfig(mapEnv(nil)); len(c.OutboundAllow) != 0 {
-		t.Errorf("trusted ranges by default: %v", c.OutboundAllow)
+	if c, err := LoadConfig(mapEnv(nil)); err != nil || len(c.OutboundAllow) != 0 {
+		t.Errorf("trusted ranges by default: %v (%v)", c.OutboundAllow, err)
 	}
 	for env, name := range map[string]map[string]string{
 		"OUTBOUND_ALLOW":          {"OUTBOUND_ALLOW": "10.0.0.0/33"},
@@ -54,7 +54,10 @@ func TestTenantAddressesRefusedEndToEnd(t *testing.T) {
 	p := startProgram(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey, "RATE_LIMIT_PER_MINUTE": "10000"})
 	seedDemo(t, p)
 	ctx := context.Background()
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	c, token := signInAs(t, p, "admin@ville-demo.vivier.test")
 	for _, target := range []string{internal.URL + "/hook", "https://10.0.0.8/hook", "https://169.254.169.254/latest/meta-data/",
 		"https://[::1]/hook", "https://localhost/hook", "http://sirh.ville.test/hook"} {
@@ -80,8 +83,8 @@ func TestTenantAddressesRefusedEndToEnd(t *testing.T) {
 		!strings.Contains(page, "saisissez de nouveau la clé d&#39;API") || !strings.Contains(page, `id="csp-key-error"`) {
 		t.Errorf("a new CSP address without the key = %d", resp.StatusCode)
 	}
-	if st, _ := p.Store().CSPSettingsOf(ctx, adm.ID); st.APIURL != "https://api.csp.exemple.gouv.fr" {
-		t.Errorf("the address changed anyway: %s", st.APIURL)
+	if st, err := p.Store().CSPSettingsOf(ctx, adm.ID); err != nil || st.APIURL != "https://api.csp.exemple.gouv.fr" {
+		t.Errorf("the address changed anyway: %s (%v)", st.APIURL, err)
 	}
 	if _, err := p.Store().DB().Exec(`INSERT INTO sirh_settings (administration_id, destination, format, cadence, webhook_url, webhook_secret)
 		VALUES ($1, 'webhook', 'jsonl', 'immediat', $2, 'whsec_avant')`, adm.ID, internal.URL+"/hook"); err != nil {
@@ -95,11 +98,10 @@ func TestTenantAddressesRefusedEndToEnd(t *testing.T) {
 		t.Fatalf("hire = %d", resp.StatusCode)
 	}
 	var page string
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if _, page = get(t, c, p.URL+"/admin/ville-demo/exports"); strings.Contains(page, "en échec") {
-			break
-		}
-	}
+	jobstest.Eventually(t, "the exports page showing the failed delivery", func() (bool, error) {
+		_, page = get(t, c, p.URL+"/admin/ville-demo/exports")
+		return strings.Contains(page, "en échec"), nil
+	})
 	if !strings.Contains(page, "adresse refusée : machine locale") || strings.Contains(page, "SECRET") ||
 		strings.Contains(page, "dial") || strings.Contains(page, "127.0.0.1") {
 		t.Errorf("exports page: %s", page[strings.Index(page, "<main"):])
@@ -119,8 +121,14 @@ func TestRotateSecretsCommand(t *testing.T) {
 	p := startProgram(t, "serve", map[string]string{"CSP_SECRET_KEY": cspTestKey})
 	seedDemo(t, p)
 	s := p.Store()
-	a, _ := s.AdministrationBySlug(ctx, "ministere-demo")
-	b, _ := s.AdministrationBySlug(ctx, "ville-demo")
+	a, err := s.AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SaveCSPSettings(ctx, a.ID, vivier.CSPSettingsInput{APIURL: "https://api.csp.gouv.fr", APIKey: "cle-du-ministere"}, "",
 		p.Config.cspBox(), vivier.Actor{}); err != nil {
 		t.Fatal(err)
@@ -153,14 +161,26 @@ func TestRotateSecretsCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "CSP API keys resealed: 1") || !strings.Contains(out.String(), "SIRH webhook secrets resealed: 2") {
 		t.Errorf("output: %s", out.String())
 	}
-	key, _ := vivier.ParseSecretKey(newKey)
-	only, _ := vivier.NewSecretBox(key)
-	csp, _ := s.CSPSettingsOf(ctx, a.ID)
+	key, err := vivier.ParseSecretKey(newKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	only, err := vivier.NewSecretBox(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	csp, err := s.CSPSettingsOf(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if k, err := csp.OpenCSPKey(only); k != "cle-du-ministere" || err != nil {
 		t.Errorf("CSP key under the new key: %q, %v", k, err)
 	}
 	for id, want := range map[int64]string{a.ID: sirh.WebhookSecret, b.ID: "whsec_en_clair"} {
-		st, _ := s.SIRHSettingsOf(ctx, id)
+		st, err := s.SIRHSettingsOf(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if got, err := st.OpenWebhookSecret(only); got != want || err != nil {
 			t.Errorf("SIRH secret of %d under the new key: %q, %v", id, got, err)
 		}

@@ -18,15 +18,10 @@ func TestPipelineInBrowser(t *testing.T) {
 	ids := seedApplications(t, p, o, 6)
 	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d", p.URL, o.ID)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "recruteur@ville-demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`footer`),
+	if err := chromedp.Do(ctx, signInUntil(p, "recruteur@ville-demo.vivier.test", `footer`,
 		chromedp.Navigate(base+"/candidatures"),
 		chromedp.WaitVisible(`#pipeline-table`),
-	); err != nil {
+	)...); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "pipeline list")
@@ -46,11 +41,11 @@ func TestPipelineInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	column, _ := chromedp.Run(ctx, chromedp.Text(`section[aria-labelledby] li[data-card="`+card+`"]`))
+	column := read(t, ctx, chromedp.Text(`section[aria-labelledby] li[data-card="`+card+`"]`))
 	if !strings.Contains(column, "Prénom0") {
 		t.Fatalf("moved card: %q", column)
 	}
-	if heading, _ := chromedp.Run(ctx, chromedp.Evaluate[string](
+	if heading := read(t, ctx, chromedp.Evaluate[string](
 		`document.querySelector('li[data-card="`+card+`"]').closest("section").querySelector("h2").textContent`)); !strings.Contains(heading, "Entretien RH") {
 		t.Errorf("the card is in column %q", heading)
 	}
@@ -75,7 +70,7 @@ func TestPipelineInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := chromedp.Run(ctx, chromedp.Text(`main`)); !strings.Contains(got, "3 candidatures déplacées, 3 courriels mis en envoi") {
+	if got := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(got, "3 candidatures déplacées, 3 courriels mis en envoi") {
 		t.Fatalf("after the bulk refusal: %q", got)
 	}
 	axeCheck(t, ctx, "pipeline list after a bulk refusal")

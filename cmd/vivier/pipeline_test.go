@@ -86,7 +86,10 @@ func TestPipelineScreens(t *testing.T) {
 	seedDemo(t, p)
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 45)
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d", p.URL, o.ID)
 
 	c, token := signInAs(t, p, "recruteur@ville-demo.vivier.test")
@@ -122,7 +125,10 @@ func TestPipelineScreens(t *testing.T) {
 		t.Errorf("application page: %s", page)
 	}
 	// Reject 40 at once: the count must be typed in.
-	reasons, _ := p.Store().RefusalReasons(ctx, adm.ID)
+	reasons, err := p.Store().RefusalReasons(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	form := url.Values{"_csrf": {token}, "stage": {strconv.FormatInt(stepID(t, p, adm.ID, "Non retenue"), 10)},
 		"reason": {strconv.FormatInt(reasons[0].ID, 10)}}
 	for _, id := range ids[1:41] {
@@ -173,7 +179,10 @@ func TestPipelineScreens(t *testing.T) {
 			t.Errorf("GET %s by another administration = %d", u, resp.StatusCode)
 		}
 	}
-	mdemo, _ := p.Store().AdministrationBySlug(ctx, "ministere-demo")
+	mdemo, err := p.Store().AdministrationBySlug(ctx, "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	resp, _ = postForm(t, mc, fmt.Sprintf("%s/admin/ministere-demo/candidatures/%d/etape", p.URL, ids[42]),
 		url.Values{"_csrf": {mtoken}, "stage": {strconv.FormatInt(stepID(t, p, mdemo.ID, "Jury"), 10)}})
 	if resp.StatusCode != 404 {

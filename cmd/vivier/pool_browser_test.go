@@ -37,7 +37,7 @@ func TestPoolPagesInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/vivier?q=haies"), chromedp.WaitVisible(`#pool-table`)); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := chromedp.Run(ctx, chromedp.Text(`#pool-table`)); !strings.Contains(got, "Inès Moreau") {
+	if got := read(t, ctx, chromedp.Text(`#pool-table`)); !strings.Contains(got, "Inès Moreau") {
 		t.Errorf("pool = %q", got)
 	}
 	axeCheck(t, ctx, "talent pool")

@@ -51,15 +51,6 @@ func secondOffer(t *testing.T, p *program, adminID int64, ref, title string) *vi
 	return o
 }
 
-func count(t *testing.T, p *program, q string, args ...any) int {
-	t.Helper()
-	var n int
-	if err := p.Store().DB().Get(&n, q, args...); err != nil {
-		t.Fatal(err)
-	}
-	return n
-}
-
 func TestStepsScreenAndIsolation(t *testing.T) {
 	t.Parallel()
 	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})

@@ -38,14 +38,14 @@ func newOIDCProvider(t *testing.T, clientID string) *oidcProvider {
 	p.Server = httptest.NewServer(mux)
 	t.Cleanup(p.Close)
 	mux.HandleFunc("/.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(map[string]any{
+		serveJSON(w, map[string]any{
 			"issuer": p.URL, "authorization_endpoint": p.URL + "/authorize", "token_endpoint": p.URL + "/token",
 			"jwks_uri": p.URL + "/jwks", "userinfo_endpoint": p.URL + "/userinfo",
 			"id_token_signing_alg_values_supported": []string{"RS256"},
 		})
 	})
 	mux.HandleFunc("/jwks", func(w http.ResponseWriter, r *http.Request) {
-		json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
+		serveJSON(w, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
 	})
 	mux.HandleFunc("/authorize", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
@@ -60,7 +60,10 @@ func newOIDCProvider(t *testing.T, clientID string) *oidcProvider {
 		http.Redirect(w, r, q.Get("redirect_uri")+"?code="+code+"&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
 	})
 	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) {
-		r.ParseForm()
+		if err := r.ParseForm(); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
 		id, secret, ok := r.BasicAuth()
 		if !ok {
 			id, secret = r.Form.Get("client_id"), r.Form.Get("client_secret")
@@ -74,15 +77,33 @@ func newOIDCProvider(t *testing.T, clientID string) *oidcProvider {
 			http.Error(w, `{"error":"invalid_grant"}`, 400)
 			return
 		}
-		signer, _ := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", "k1"))
+		signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: key}, (&jose.SignerOptions{}).WithHeader("kid", "k1"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 		now := time.Now()
-		raw, _ := jwt.Signed(signer).Claims(jwt.Claims{Issuer: p.URL, Subject: "sub-" + email, Audience: jwt.Audience{p.client},
+		raw, err := jwt.Signed(signer).Claims(jwt.Claims{Issuer: p.URL, Subject: "sub-" + email, Audience: jwt.Audience{p.client},
 			IssuedAt: jwt.NewNumericDate(now), Expiry: jwt.NewNumericDate(now.Add(time.Minute))}).
 			Claims(map[string]any{"nonce": nonce, "email": email}).Serialize()
-		w.Header().Set("Content-Type", "application/json")
-		json.NewEncoder(w).Encode(map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 60, "id_token": raw})
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		serveJSON(w, map[string]any{"access_token": "at", "token_type": "Bearer", "expires_in": 60, "id_token": raw})
 	})
 	return p
+}
+
+// serveJSON answers v in JSON, or a 500 naming why it cannot be encoded.
+func serveJSON(w http.ResponseWriter, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
 }
 
 // follow runs a redirect chain by hand (the client keeps cookies and does
@@ -95,7 +116,10 @@ func follow(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 		if resp.StatusCode < 300 || resp.StatusCode >= 400 || loc == "" {
 			return resp, body
 		}
-		next, _ := resp.Request.URL.Parse(loc)
+		next, err := resp.Request.URL.Parse(loc)
+		if err != nil {
+			t.Fatal(err)
+		}
 		u = next.String()
 	}
 	t.Fatal("too many redirects")

@@ -38,7 +38,10 @@ func publishOffers(t *testing.T, p *program) map[string]int64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		deps, _ := s.Departements(ctx)
+		deps, err := s.Departements(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 		region := ""
 		for _, d := range deps {
 			if d.Code == spec.dep {
@@ -81,7 +84,10 @@ func resultCount(t *testing.T, body string) int {
 	if m == nil {
 		t.Fatal("no result count on the page")
 	}
-	n, _ := strconv.Atoi(m[1])
+	n, err := strconv.Atoi(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
 	return n
 }
 
@@ -183,7 +189,7 @@ func TestAccessibilityOfPublicOffers(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	h1, _ := chromedp.Run(ctx, chromedp.Text("h1"))
+	h1 := read(t, ctx, chromedp.Text("h1"))
 	if h1 != "Stage en développement web" {
 		t.Fatalf("opened %q", h1)
 	}

@@ -16,14 +16,20 @@ import (
 
 // tasksInRetry counts the tasks waiting for a new attempt in the worker's
 // queues.
-func tasksInRetry(in *asynq.Inspector) int {
-	n := 0
-	for _, q := range []string{"critical", "default", "low"} {
-		if info, err := in.GetQueueInfo(q); err == nil {
-			n += info.Retry
-		}
+func tasksInRetry(in *asynq.Inspector) (int, error) {
+	queues, err := in.Queues()
+	if err != nil {
+		return 0, err
 	}
-	return n
+	n := 0
+	for _, q := range queues {
+		info, err := in.GetQueueInfo(q)
+		if err != nil {
+			return 0, err
+		}
+		n += info.Retry
+	}
+	return n, nil
 }
 
 // Redis loses its memory (a restart without persistence, a failover) while
@@ -44,21 +50,22 @@ func TestEmailsSurviveRedisLosingItsData(t *testing.T) {
 
 	p.SMTP.SetRefusing(true)
 	c := newClient(t)
-	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
 	cv := pdfBytes(t, "", "CV")
 	const n = 20
 	for i := 0; i < n; i++ {
-		_, page := get(t, c, formURL)
-		if resp, body := postApplication(t, c, formURL, applyFields(t, page, fmt.Sprintf("perdu%02d@exemple.fr", i)), map[string][]byte{"cv": cv}); resp.StatusCode != 303 {
+		if resp, body := applyAs(t, c, p, o, fmt.Sprintf("perdu%02d@exemple.fr", i), cv); resp.StatusCode != 303 {
 			t.Fatalf("application %d = %d %s", i, resp.StatusCode, body)
 		}
 	}
 	// Each application: the candidate's confirmation and the recruiters'
 	// notice, both relayed, both failing on the SMTP server.
-	within(t, 2*time.Minute, "the 40 tasks relayed and waiting for a retry", func() bool {
+	jobstest.EventuallyWithin(t, 2*time.Minute, "the 40 tasks relayed and waiting for a retry", func() (bool, error) {
 		var relayed int
-		db.Get(&relayed, `SELECT count(*) FROM outbox WHERE relayed_at IS NOT NULL`)
-		return relayed == 2*n && tasksInRetry(in) == 2*n
+		if err := db.Get(&relayed, `SELECT count(*) FROM outbox WHERE relayed_at IS NOT NULL`); err != nil {
+			return false, err
+		}
+		retrying, err := tasksInRetry(in)
+		return relayed == 2*n && retrying == 2*n, err
 	})
 
 	// While the SMTP server refuses, the tasks are unfinished: /metrics and
@@ -75,7 +82,7 @@ func TestEmailsSurviveRedisLosingItsData(t *testing.T) {
 
 	// Redis restarts empty.
 	rdb := redis.NewClient(ropt)
-	defer rdb.Close()
+	defer jobstest.Close(t, rdb)
 	if err := rdb.FlushDB(context.Background()).Err(); err != nil {
 		t.Fatal(err)
 	}
@@ -83,12 +90,10 @@ func TestEmailsSurviveRedisLosingItsData(t *testing.T) {
 
 	// 20 confirmations and, for each, the two recruiters of ville-demo.
 	p.SMTP.Wait(t, 3*n, 2*time.Minute)
-	within(t, 2*time.Minute, "every outbox row done", func() bool {
+	jobstest.EventuallyWithin(t, 2*time.Minute, "every outbox row done", func() (bool, error) {
 		var unfinished int
-		if err := db.Get(&unfinished, `SELECT count(*) FROM outbox WHERE done_at IS NULL`); err != nil {
-			t.Fatal(err)
-		}
-		return unfinished == 0
+		err := db.Get(&unfinished, `SELECT count(*) FROM outbox WHERE done_at IS NULL`)
+		return unfinished == 0, err
 	})
 	if msgs := p.SMTP.Messages(); len(msgs) != 3*n {
 		t.Errorf("%d emails delivered, want %d", len(msgs), 3*n)
@@ -140,15 +145,10 @@ func TestAccessibilityOfUnfinishedTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "plateforme@demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`a[href="/admin/plateforme/administrations"]`),
+	if err := chromedp.Do(ctx, signInUntil(p, "plateforme@demo.vivier.test", `a[href="/admin/plateforme/administrations"]`,
 		chromedp.Navigate(p.URL+"/admin/plateforme/taches-en-echec"),
 		chromedp.WaitVisible("#unfinished-tasks-table"),
-	); err != nil {
+	)...); err != nil {
 		t.Fatal(err)
 	}
 	text, err := chromedp.Run(ctx, chromedp.Text("main"))

@@ -27,7 +27,10 @@ func TestReferentialsPages(t *testing.T) {
 	if resp.StatusCode != 303 {
 		t.Fatalf("add a métier = %d", resp.StatusCode)
 	}
-	ms, _ := p.Store().Metiers(ctx, false)
+	ms, err := p.Store().Metiers(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(ms) != 1 {
 		t.Fatalf("métiers = %+v", ms)
 	}
@@ -42,8 +45,8 @@ func TestReferentialsPages(t *testing.T) {
 	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/metiers/"+id+"/statut", url.Values{"_csrf": {token}, "active": {"false"}}); resp.StatusCode != 303 {
 		t.Fatalf("deactivate = %d", resp.StatusCode)
 	}
-	if active, _ := p.Store().Metiers(ctx, true); len(active) != 0 {
-		t.Fatalf("active métiers = %+v", active)
+	if active, err := p.Store().Metiers(ctx, true); err != nil || len(active) != 0 {
+		t.Fatalf("active métiers = %+v (%v)", active, err)
 	}
 	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/competences", url.Values{"_csrf": {token}, "label": {"Qualité des données"}, "family": {"Numérique"}}); resp.StatusCode != 303 {
 		t.Fatalf("add a skill = %d", resp.StatusCode)

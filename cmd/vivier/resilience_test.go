@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 )
 
 // redisServer runs a Redis of the test's own on a fixed port, so that the
@@ -25,12 +26,7 @@ type redisServer struct {
 func startRedis(t *testing.T, port int) *redisServer {
 	t.Helper()
 	if port == 0 {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port = l.Addr().(*net.TCPAddr).Port
-		l.Close()
+		port = jobstest.FreePort(t)
 	}
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
@@ -42,23 +38,24 @@ func startRedis(t *testing.T, port int) *redisServer {
 	}
 	r := &redisServer{t: t, port: port, cmd: cmd}
 	t.Cleanup(r.stop)
-	for i := 0; i < 100; i++ {
-		if c, err := net.Dial("tcp", r.addr()); err == nil {
-			c.Close()
-			return r
+	jobstest.Eventually(t, fmt.Sprintf("redis-server listening on port %d", port), func() (bool, error) {
+		c, err := net.Dial("tcp", r.addr())
+		if err != nil {
+			return false, nil // not yet listening
 		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("redis-server did not start on port %d", port)
-	return nil
+		return true, c.Close()
+	})
+	return r
 }
 
 func (r *redisServer) addr() string { return fmt.Sprintf("127.0.0.1:%d", r.port) }
 
 func (r *redisServer) stop() {
 	if r.cmd.Process != nil && r.cmd.ProcessState == nil {
-		r.cmd.Process.Kill()
-		r.cmd.Wait()
+		if err := r.cmd.Process.Kill(); err != nil {
+			r.t.Errorf("stop redis-server: %v", err)
+		}
+		_ = r.cmd.Wait() // killed: it exits with an error
 	}
 }
 
@@ -106,17 +103,10 @@ func TestRedisOutageAndRecovery(t *testing.T) {
 	}
 
 	startRedis(t, redis.port)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		code, r = ready(t, p)
-		if code == 200 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/readyz 10 s after Redis came back = %d %+v", code, r)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	jobstest.Eventually(t, "/readyz ready once Redis is back", func() (bool, error) {
+		code, _ := ready(t, p)
+		return code == 200, nil
+	})
 }
 
 // The test email command writes an outbox row; the worker of a running
@@ -154,12 +144,7 @@ func TestShutdownFinishesTasksInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Wait until the worker is in the SMTP conversation, then stop.
-	within(t, 10*time.Second, "the worker starts sending", func() bool {
-		var n int
-		p.Store().DB().Get(&n, `SELECT count(*) FROM outbox WHERE relayed_at IS NOT NULL`)
-		return n == 1
-	})
-	time.Sleep(300 * time.Millisecond)
+	jobstest.Eventually(t, "the worker sending its email", func() (bool, error) { return p.SMTP.Begun() == 1, nil })
 	dsn := p.Config.DatabaseURL
 	if err := p.Close(); err != nil {
 		t.Fatal(err)
@@ -171,7 +156,7 @@ func TestShutdownFinishesTasksInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer check.Close()
+	defer jobstest.Close(t, check)
 	var sent int
 	if err := check.Get(&sent, `SELECT count(*) FROM sent_emails WHERE recipient = 'lent@example.org' AND smtp_message_id <> ''`); err != nil || sent != 1 {
 		t.Fatalf("sent_emails = %d, %v; want the email recorded", sent, err)
@@ -188,11 +173,9 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var offers, kinds, agents int
-	db := p.Store().DB()
-	db.Get(&offers, `SELECT count(*) FROM offers WHERE status = 'published'`)
-	db.Get(&kinds, `SELECT count(DISTINCT kind) FROM offers`)
-	db.Get(&agents, `SELECT count(*) FROM agents`)
+	offers := count(t, p, `SELECT count(*) FROM offers WHERE status = 'published'`)
+	kinds := count(t, p, `SELECT count(DISTINCT kind) FROM offers`)
+	agents := count(t, p, `SELECT count(*) FROM agents`)
 	if offers != 200 || kinds != 4 || agents != 9 {
 		t.Fatalf("after two seeds: %d offers of %d kinds, %d agents", offers, kinds, agents)
 	}
@@ -210,12 +193,10 @@ func TestApplyWithoutRedis(t *testing.T) {
 	o := openOfferWithQuestion(t, p)
 	redis.stop()
 	c := newClient(t)
-	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
 	cv := pdfBytes(t, "", "CV")
 	const n = 50
 	for i := 0; i < n; i++ {
-		_, page := get(t, c, formURL)
-		resp, body := postApplication(t, c, formURL, applyFields(t, page, fmt.Sprintf("c%02d@exemple.fr", i)), map[string][]byte{"cv": cv})
+		resp, body := applyAs(t, c, p, o, fmt.Sprintf("c%02d@exemple.fr", i), cv)
 		if resp.StatusCode != 303 {
 			t.Fatalf("application %d with Redis down = %d %s", i, resp.StatusCode, body)
 		}
@@ -229,7 +210,7 @@ func TestApplyWithoutRedis(t *testing.T) {
 			seen[m.To[0]]++
 		}
 	}
-	time.Sleep(time.Second)
+	p.drained(t)
 	if len(seen) != n || len(p.SMTP.Messages()) != 3*n {
 		t.Fatalf("%d candidates mailed, %d messages in all", len(seen), len(p.SMTP.Messages()))
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 	"vivier/migrations/dbtest"
 )
 
@@ -61,7 +62,7 @@ func TestRestoreDrill(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src.Close()
+	jobstest.Close(t, src)
 
 	// The backup: a custom-format dump and a copy of the file store folder.
 	backup := t.TempDir()
@@ -83,12 +84,12 @@ func TestRestoreDrill(t *testing.T) {
 		t.Fatalf("migrate status: %d %s", code, errs.String())
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if sqlFiles, _ := filepath.Glob("../../migrations/*.sql"); len(lines) != len(sqlFiles) || strings.Contains(out.String(), "en attente") {
-		t.Fatalf("migrate status after the restore (%d migration files):\n%s", len(sqlFiles), out.String())
+	if sqlFiles, err := filepath.Glob("../../migrations/*.sql"); err != nil || len(lines) != len(sqlFiles) || strings.Contains(out.String(), "en attente") {
+		t.Fatalf("migrate status after the restore (%d migration files):\n%s (%v)", len(sqlFiles), out.String(), err)
 	}
 
 	dst := openMain(t, dstURL, dstFiles)
-	defer dst.Close()
+	defer jobstest.Close(t, dst)
 	got, err := dst.store.OfferByID(ctx, adm.ID, offer.ID)
 	if err != nil || got.Title != offer.Title || got.Status != vivier.OfferPublished || got.Mission != offer.Mission {
 		t.Fatalf("offer after the restore: %+v, %v", got, err)
@@ -106,7 +107,10 @@ func TestRestoreDrill(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the CV is not in the restored file store: %v", err)
 	}
-	data, _ := io.ReadAll(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.Close()
 	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != f.SHA256 || !bytes.Equal(data, cvs[0].Data) {
 		t.Fatalf("restored CV: %d bytes, sha256 %x, want %s", len(data), sum, f.SHA256)
@@ -128,8 +132,7 @@ func openMain(t *testing.T, databaseURL, dir string) *Main {
 	}
 	m := NewMain(cfg, newLogger(cfg, io.Discard), io.Discard)
 	if err := m.open(context.Background()); err != nil {
-		m.Close()
-		t.Fatal(err)
+		t.Fatalf("%v (close: %v)", err, m.Close())
 	}
 	return m
 }
@@ -139,7 +142,10 @@ func openMain(t *testing.T, databaseURL, dir string) *Main {
 // the PATH's.
 func postgresTool(t *testing.T, name string) string {
 	t.Helper()
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	dirs, err := filepath.Glob("/usr/lib/postgresql/*/bin")
+	if err != nil {
+		t.Fatal(err)
+	}
 	sort.Slice(dirs, func(i, j int) bool { return versionOf(dirs[i]) > versionOf(dirs[j]) })
 	for _, d := range dirs {
 		if p := filepath.Join(d, name); isExecutable(p) {

@@ -25,11 +25,17 @@ func TestRetentionMonthsSetByTheAdministration(t *testing.T) {
 	if resp, _ := postForm(t, c, page+"/conservation", url.Values{"_csrf": {token}, "retention_months": {"12"}}); resp.StatusCode != 303 {
 		t.Fatalf("12 months = %d", resp.StatusCode)
 	}
-	adm, _ := p.Store().AdministrationBySlug(context.Background(), "ministere-demo")
+	adm, err := p.Store().AdministrationBySlug(context.Background(), "ministere-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if m, err := p.Store().RetentionMonths(context.Background(), adm.ID); err != nil || m != 12 {
 		t.Errorf("retention = %d, %v; want 12", m, err)
 	}
-	entries, _ := p.Store().AuditLog(context.Background(), adm.ID, vivier.AuditFilter{Action: "administration.retention", Limit: 5})
+	entries, err := p.Store().AuditLog(context.Background(), adm.ID, vivier.AuditFilter{Action: "administration.retention", Limit: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 1 {
 		t.Errorf("%d audit entries for the change, want 1", len(entries))
 	}
@@ -63,13 +69,17 @@ func TestCandidateRenewsTalentPoolConsent(t *testing.T) {
 		t.Fatal("the space offers no renewal")
 	}
 	var appID int64
-	p.Store().DB().Get(&appID, `SELECT id FROM applications WHERE candidate_id = $1`, cand.ID)
+	if err := p.Store().DB().Get(&appID, `SELECT id FROM applications WHERE candidate_id = $1`, cand.ID); err != nil {
+		t.Fatal(err)
+	}
 	resp, _ := postForm(t, c, p.URL+"/suivi/"+token+"/candidatures/"+itoa(appID)+"/vivier", url.Values{"_csrf": {csrfToken(t, space)}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("renewal = %d", resp.StatusCode)
 	}
 	var fresh bool
-	p.Store().DB().Get(&fresh, `SELECT talent_pool_at > now() - interval '1 hour' FROM applications WHERE id = $1`, appID)
+	if err := p.Store().DB().Get(&fresh, `SELECT talent_pool_at > now() - interval '1 hour' FROM applications WHERE id = $1`, appID); err != nil {
+		t.Fatal(err)
+	}
 	if !fresh {
 		t.Error("the consent was not renewed")
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 )
 
 // `vivier seed --demo` loads the demo applications once: their counts are
@@ -24,7 +25,7 @@ func TestSeedDemoApplications(t *testing.T) {
 	seed := func() {
 		t.Helper()
 		m := NewMain(p.Config, p.Log, io.Discard)
-		defer m.Close()
+		defer jobstest.Close(t, m)
 		if err := m.open(ctx); err != nil {
 			t.Fatal(err)
 		}

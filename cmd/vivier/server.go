@@ -256,9 +256,16 @@ func (m *Main) mountStatic(app *fiber.App) error {
 		switch path.Ext(p) {
 		case ".css", ".js", ".svg", ".webmanifest", ".md", ".ico":
 			var buf bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
-			zw.Write(b)
-			zw.Close()
+			zw, err := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+			if err != nil {
+				return err
+			}
+			if _, err := zw.Write(b); err != nil {
+				return err
+			}
+			if err := zw.Close(); err != nil {
+				return err
+			}
 			f.gz = buf.Bytes()
 		}
 		files[p] = f

@@ -2,8 +2,7 @@ package main
 
 import (
 	"context"
-	"io"
-	"net"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,19 +10,14 @@ import (
 	"testing"
 
 	"vivier"
+	"vivier/jobs/jobstest"
 )
 
 // closedRedisURL is the address of a port that nothing listens on: a Redis
 // that is down, without stopping the one the other tests share.
 func closedRedisURL(t *testing.T) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return "redis://" + addr + "/0"
+	return fmt.Sprintf("redis://127.0.0.1:%d/0", jobstest.FreePort(t))
 }
 
 // With Redis unreachable, sign-in is still limited: the lock-out of an
@@ -104,16 +98,14 @@ func TestForgotPasswordLimitedPerAccount(t *testing.T) {
 	token := csrfToken(t, page)
 	ask := func(email string, from int) (int, string) {
 		form := url.Values{"_csrf": {token}, "email": {email}}
-		req, _ := http.NewRequest("POST", p.URL+"/admin/mot-de-passe-oublie", strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(from))
-		resp, err := c.Do(req)
+		req, err := http.NewRequest("POST", p.URL+"/admin/mot-de-passe-oublie", strings.NewReader(form.Encode()))
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", "203.0.113."+strconv.Itoa(from))
+		resp, body := send(t, c, req)
+		return resp.StatusCode, body
 	}
 	queued := func(email string) int {
 		var n int

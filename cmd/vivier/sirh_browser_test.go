@@ -50,7 +50,7 @@ func TestSIRHExportsInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := chromedp.Run(tab, chromedp.Text(`main`)); !strings.Contains(got, fmt.Sprintf("Nouvelle livraison du lot n° %d demandée", b.ID)) {
+	if got := read(t, tab, chromedp.Text(`main`)); !strings.Contains(got, fmt.Sprintf("Nouvelle livraison du lot n° %d demandée", b.ID)) {
 		t.Errorf("after Relivrer: %q", got)
 	}
 	if err := chromedp.Do(tab, chromedp.Navigate(p.URL+"/admin/ville-demo/exports/reglages"), chromedp.WaitVisible(`#webhook_url`)); err != nil {

@@ -18,7 +18,10 @@ func TestSIRHExportScreens(t *testing.T) {
 	seedDemo(t, p)
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
-	adm, _ := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
+	if err != nil {
+		t.Fatal(err)
+	}
 	base := p.URL + "/admin/ville-demo/exports"
 	count := func(q string, args ...any) int {
 		var n int
@@ -122,7 +125,7 @@ func TestSIRHExportScreens(t *testing.T) {
 	if count(deliveries) != before {
 		t.Errorf("another administration queued a delivery")
 	}
-	if st, _ := p.Store().SIRHSettingsOf(ctx, adm.ID); st.Destination != vivier.SIRHWebhook {
-		t.Errorf("settings = %+v", st)
+	if st, err := p.Store().SIRHSettingsOf(ctx, adm.ID); err != nil || st.Destination != vivier.SIRHWebhook {
+		t.Errorf("settings = %+v (%v)", st, err)
 	}
 }

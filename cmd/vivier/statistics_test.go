@@ -131,7 +131,9 @@ func TestStatisticsPageAndExport(t *testing.T) {
 	total := 0
 	for _, row := range rows[1:] {
 		var n int
-		fmt.Sscan(row[1], &n)
+		if _, err := fmt.Sscan(row[1], &n); err != nil {
+			t.Fatal(err)
+		}
 		total += n
 	}
 	if total != 3 {

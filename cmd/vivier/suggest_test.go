@@ -36,13 +36,18 @@ func TestSuggestionsFromCV(t *testing.T) {
 	if resp.StatusCode != 422 || !strings.Contains(body, "n&#39;est pas un PDF") {
 		t.Fatalf("a text file = %d", resp.StatusCode)
 	}
-	entries, _ := os.ReadDir(strings.TrimPrefix(p.Config.FilesURL, "file://"))
+	entries, err := os.ReadDir(strings.TrimPrefix(p.Config.FilesURL, "file://"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(entries) != 0 || countRows(t, p, "application_files") != 0 {
 		t.Fatal("the CV was kept")
 	}
 	// The page with results passes axe.
 	path := filepath.Join(t.TempDir(), "cv.pdf")
-	os.WriteFile(path, cv, 0o600)
+	if err := os.WriteFile(path, cv, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	ctx, console := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/offres/suggestions"), chromedp.WaitVisible("footer"),
 		chromedp.SetUploadFiles("#cv", []string{path}), chromedp.Click(`main form button[type=submit]`),

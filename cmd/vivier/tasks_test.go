@@ -12,6 +12,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/hibiken/asynq"
 	"github.com/redis/go-redis/v9"
+
+	"vivier/jobs/jobstest"
 )
 
 const typeAlwaysFails = "test:always_fails"
@@ -49,22 +51,16 @@ func failingWorker(t *testing.T, p *program) (opt asynq.RedisClientOpt, fail *at
 // is archived.
 func archivedTask(t *testing.T, opt asynq.RedisClientOpt) string {
 	t.Helper()
-	client := asynq.NewClient(opt)
-	defer client.Close()
-	info, err := client.Enqueue(asynq.NewTask(typeAlwaysFails, nil), asynq.MaxRetry(0), asynq.Queue("default"))
+	info, err := jobstest.Client(t, opt).Enqueue(asynq.NewTask(typeAlwaysFails, nil), asynq.MaxRetry(0), asynq.Queue("default"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := asynq.NewInspector(opt)
-	defer in.Close()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
-		if ti, err := in.GetTaskInfo("default", info.ID); err == nil && ti.State == asynq.TaskStateArchived {
-			return info.ID
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the failing task was not archived")
-		}
-	}
+	in := jobstest.Inspector(t, opt)
+	jobstest.Eventually(t, "the failing task archived", func() (bool, error) {
+		ti, err := in.GetTaskInfo("default", info.ID)
+		return err == nil && ti.State == asynq.TaskStateArchived, err
+	})
+	return info.ID
 }
 
 func TestFailedTasksAreShownAndRetried(t *testing.T) {
@@ -158,13 +154,7 @@ func TestAccessibilityOfFailedTasks(t *testing.T) {
 	opt, _, _ := failingWorker(t, p)
 	archivedTask(t, opt)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(p.URL+"/admin/connexion"),
-		chromedp.SendKeys("#email", "plateforme@demo.vivier.test"),
-		chromedp.SendKeys("#password-input", DemoPassword),
-		chromedp.Click(`#login-fieldset ~ ul button[type="submit"]`),
-		chromedp.WaitVisible(`a[href="/admin/plateforme/administrations"]`),
-	); err != nil {
+	if err := chromedp.Do(ctx, signInUntil(p, "plateforme@demo.vivier.test", `a[href="/admin/plateforme/administrations"]`)...); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "my administrations with a failed task")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -34,12 +33,8 @@ func TestMetricsAfterConcurrentMixedTraffic(t *testing.T) {
 	token := newAPIToken(t, p, "ministere-demo", vivier.ScopeRead)
 	recruiter, _ := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 
-	var form bytes.Buffer
-	mw := multipart.NewWriter(&form)
-	mw.WriteField("email", "trafic@exemple.fr")
-	fw, _ := mw.CreateFormFile("cv", "cv.pdf")
-	fw.Write(pdfBytes(t, "", "Curriculum vitae"))
-	mw.Close()
+	formType, form := multipartForm(t, map[string]string{"email": "trafic@exemple.fr"},
+		map[string][]byte{"cv": pdfBytes(t, "", "Curriculum vitae")}, func(string) string { return "cv.pdf" })
 
 	type call struct {
 		method, path, contentType, auth string
@@ -56,7 +51,7 @@ func TestMetricsAfterConcurrentMixedTraffic(t *testing.T) {
 		{method: "GET", path: "/n-existe-pas/" + strings.Repeat("x", 40)},
 		{method: "GET", path: "/suivi/" + strings.Repeat("A", 43)},
 		{method: "POST", path: "/admin/connexion", contentType: "application/x-www-form-urlencoded", body: []byte("email=a%40b.fr&password=x")},
-		{method: "POST", path: offer + "/postuler", contentType: mw.FormDataContentType(), body: form.Bytes()},
+		{method: "POST", path: offer + "/postuler", contentType: formType, body: form},
 		{method: "GET", path: "/api/v1/offres", auth: "Bearer " + token},
 		{method: "GET", path: "/api/v1/offres"},
 		{method: "POST", path: "/api/v1/offres/creer_modifier", contentType: "application/json", auth: "Bearer " + token, body: []byte(`{"offres":[`)},
@@ -96,8 +91,12 @@ func TestMetricsAfterConcurrentMixedTraffic(t *testing.T) {
 					errs <- fmt.Errorf("%s %s: %w", k.method, k.path, err)
 					return
 				}
-				io.Copy(io.Discard, resp.Body)
+				_, err = io.Copy(io.Discard, resp.Body)
 				resp.Body.Close()
+				if err != nil {
+					errs <- fmt.Errorf("%s %s: %w", k.method, k.path, err)
+					return
+				}
 				if k.method != "PROPFIND" {
 					routed.Add(1)
 				} else if resp.StatusCode != http.StatusBadRequest {
@@ -121,13 +120,12 @@ func TestMetricsAfterConcurrentMixedTraffic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	body := readBody(t, resp)
 	if resp.StatusCode != 200 {
 		t.Fatalf("/metrics = %d after the traffic: %s", resp.StatusCode, body)
 	}
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(bytes.NewReader(body))
+	families, err := parser.TextToMetricFamilies(strings.NewReader(body))
 	if err != nil {
 		t.Fatalf("/metrics does not parse: %v", err)
 	}

@@ -7,6 +7,7 @@ package jobstest
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"testing"
@@ -36,7 +37,7 @@ func Redis(t testing.TB) asynq.RedisClientOpt {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	base := redis.NewClient(&redis.Options{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: 0})
-	defer base.Close()
+	defer Close(t, base)
 	if err := base.Ping(ctx).Err(); err != nil {
 		t.Fatalf("Redis at %s does not answer: %v", opt.Addr, err)
 	}
@@ -52,11 +53,12 @@ func Redis(t testing.TB) asynq.RedisClientOpt {
 				continue
 			}
 			c := redis.NewClient(&redis.Options{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: db})
-			if err := c.FlushDB(ctx).Err(); err != nil {
+			err = c.FlushDB(ctx).Err()
+			Close(t, c)
+			if err != nil {
 				t.Fatalf("Redis flush: %v", err)
 			}
-			c.Close()
-			t.Cleanup(func() { release(opt, db, key, token) })
+			t.Cleanup(func() { release(t, opt, db, key, token) })
 			return asynq.RedisClientOpt{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: db}
 		}
 		select {
@@ -67,15 +69,26 @@ func Redis(t testing.TB) asynq.RedisClientOpt {
 	}
 }
 
-func release(opt *redis.Options, db int, key, token string) {
+// release empties the database and ends the lease, unless it expired and
+// another test holds it now.
+func release(t testing.TB, opt *redis.Options, db int, key, token string) {
 	ctx := context.Background()
 	c := redis.NewClient(&redis.Options{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: db})
-	c.FlushDB(ctx)
-	c.Close()
+	defer Close(t, c)
 	base := redis.NewClient(&redis.Options{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: 0})
-	defer base.Close()
-	if v, _ := base.Get(ctx, key).Result(); v == token {
-		base.Del(ctx, key)
+	defer Close(t, base)
+	holder, err := base.Get(ctx, key).Result()
+	if err == redis.Nil || (err == nil && holder != token) {
+		return
+	}
+	if err == nil {
+		err = c.FlushDB(ctx).Err()
+	}
+	if err == nil {
+		err = base.Del(ctx, key).Err()
+	}
+	if err != nil {
+		t.Errorf("Redis lease %s: %v", key, err)
 	}
 }
 
@@ -87,6 +100,22 @@ func URL(opt asynq.RedisClientOpt) string {
 // Inspector returns an Asynq inspector on opt, closed when the test ends.
 func Inspector(t testing.TB, opt asynq.RedisClientOpt) *asynq.Inspector {
 	in := asynq.NewInspector(opt)
-	t.Cleanup(func() { in.Close() })
+	t.Cleanup(func() { Close(t, in) })
 	return in
+}
+
+// Client returns an Asynq client on opt, closed when the test ends.
+func Client(t testing.TB, opt asynq.RedisClientOpt) *asynq.Client {
+	c := asynq.NewClient(opt)
+	t.Cleanup(func() { Close(t, c) })
+	return c
+}
+
+// Close closes c and fails the test if that fails: for the clients and
+// servers a test opens, in t.Cleanup or defer.
+func Close(t testing.TB, c io.Closer) {
+	t.Helper()
+	if err := c.Close(); err != nil {
+		t.Errorf("close %T: %v", c, err)
+	}
 }

@@ -47,6 +47,7 @@ type SMTP struct {
 	rejects  []*smtp.SMTPError // answers to the next DATA commands
 	refusing bool              // every DATA command fails with 421 while set
 	delay    time.Duration     // how long DATA takes to answer
+	begun    int               // DATA commands received, answered or not
 	arrived  chan struct{}
 }
 
@@ -63,8 +64,8 @@ func NewSMTP(t testing.TB) *SMTP {
 	srv.AllowInsecureAuth = true
 	srv.ReadTimeout = 10 * time.Second
 	srv.WriteTimeout = 10 * time.Second
-	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
+	go func() { _ = srv.Serve(l) }() // it ends with an error when Close stops it
+	t.Cleanup(func() { Close(t, srv) })
 	return c
 }
 
@@ -92,6 +93,14 @@ func (c *SMTP) SetDelay(d time.Duration) {
 	c.mu.Lock()
 	c.delay = d
 	c.mu.Unlock()
+}
+
+// Begun counts the messages whose DATA command was received, answered or
+// not: with SetDelay, a test knows when a sending is in flight.
+func (c *SMTP) Begun() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.begun
 }
 
 // Messages returns what was received so far.
@@ -144,9 +153,10 @@ func (s *session) Data(r io.Reader) error {
 		return err
 	}
 	s.c.mu.Lock()
+	s.c.begun++
 	delay := s.c.delay
 	s.c.mu.Unlock()
-	time.Sleep(delay)
+	time.Sleep(delay) // a slow server
 	s.c.mu.Lock()
 	if s.c.refusing {
 		s.c.mu.Unlock()
@@ -222,6 +232,8 @@ func decode(encoding string, body io.Reader) []byte {
 	case "base64":
 		r = base64.NewDecoder(base64.StdEncoding, body)
 	}
+	// A part that does not decode is cut where it fails: the test's
+	// assertions on the text then fail, which says more than an error here.
 	b, _ := io.ReadAll(r)
 	return b
 }

@@ -18,6 +18,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -57,7 +58,7 @@ func New(t testing.TB) *sqlx.DB {
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() { closeOrFail(t, db) })
 	return db
 }
 
@@ -74,7 +75,7 @@ func NewURL(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	defer admin.Close()
+	defer closeOrFail(t, admin)
 
 	name := "vivier_test_" + randomHex(6)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -82,8 +83,24 @@ func NewURL(t testing.TB) string {
 	if err := createFromTemplate(ctx, admin, name, templateName); err != nil {
 		t.Fatalf("dbtest: create %s: %v", name, err)
 	}
-	t.Cleanup(func() { dropDatabase(server, name) })
+	t.Cleanup(func() { dropDatabase(t, server, name) })
 	return withDatabase(server, name)
+}
+
+// closeOrFail closes c, failing the test if that fails.
+func closeOrFail(t testing.TB, c io.Closer) {
+	t.Helper()
+	if err := c.Close(); err != nil {
+		t.Errorf("dbtest: close: %v", err)
+	}
+}
+
+// closeInto closes c, and keeps its error in *err unless *err holds one
+// already: for a deferred close in a function that returns an error.
+func closeInto(err *error, c io.Closer) {
+	if cerr := c.Close(); cerr != nil && *err == nil {
+		*err = cerr
+	}
 }
 
 // createFromTemplate retries while another session is still connected to the
@@ -100,18 +117,22 @@ func createFromTemplate(ctx context.Context, admin *sql.DB, name, tpl string) er
 	return err
 }
 
-func dropDatabase(server, name string) {
+func dropDatabase(t testing.TB, server, name string) {
+	t.Helper()
 	admin, err := sql.Open("postgres", server)
 	if err != nil {
+		t.Errorf("dbtest: %v", err)
 		return
 	}
-	defer admin.Close()
-	_, _ = admin.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+	defer closeOrFail(t, admin)
+	if _, err := admin.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)); err != nil {
+		t.Errorf("dbtest: drop %s: %v", name, err)
+	}
 }
 
 // ensureTemplate creates and migrates the template database once for this
 // set of migration files; concurrent test binaries wait on an advisory lock.
-func ensureTemplate(server string) (string, error) {
+func ensureTemplate(server string) (_ string, err error) {
 	hash, err := migrationsHash()
 	if err != nil {
 		return "", err
@@ -124,16 +145,20 @@ func ensureTemplate(server string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	defer admin.Close()
+	defer closeInto(&err, admin)
 	conn, err := admin.Conn(ctx)
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close()
+	defer closeInto(&err, conn)
 	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(727274)"); err != nil {
 		return "", err
 	}
-	defer conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(727274)")
+	defer func() {
+		if _, uerr := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock(727274)"); uerr != nil && err == nil {
+			err = uerr
+		}
+	}()
 
 	var ready bool
 	err = conn.QueryRowContext(ctx, "SELECT datistemplate FROM pg_database WHERE datname = $1", name).Scan(&ready)
@@ -155,7 +180,7 @@ func ensureTemplate(server string) (string, error) {
 		return "", err
 	}
 	_, err = migrations.Up(ctx, db)
-	db.Close()
+	closeInto(&err, db)
 	if err != nil {
 		return "", err
 	}
@@ -175,7 +200,7 @@ func migrationsHash() (string, error) {
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(fmt.Appendf(nil, "%s\x00%d\x00", path, len(b)))
 		h.Write(b)
 		return nil
 	})
