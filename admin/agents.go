@@ -56,10 +56,6 @@ func (h *Handler) invite(c *fiber.Ctx) error {
 	return h.back(c, "/admin/"+adm.Slug+"/agents", "Invitation envoyée à "+email+".")
 }
 
-func agentParam(c *fiber.Ctx) (int64, error) {
-	return templates.ParamID(c, "agent")
-}
-
 func (h *Handler) changeRole(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	id, err := agentParam(c)

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -42,7 +43,7 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"App": d, "CanDecide": h.can(c, "applications:decide")}
+	data := templates.Map{"App": d, "CanDecide": h.can(c, policies.ApplicationsDecide)}
 	if err := h.pipelineOfApplication(c, d, data); err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	if err := h.collabOfApplication(c, d, data); err != nil {
 		return err
 	}
-	if d.OfferID == nil && h.can(c, "applications:decide") {
+	if d.OfferID == nil && h.can(c, policies.ApplicationsDecide) {
 		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
 		if err != nil {
 			return err

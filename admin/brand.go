@@ -16,8 +16,6 @@ import (
 // numbered version. Restoring a version copies it into the draft: editors
 // check it in the preview, then publish it, as they would any change.
 
-func brandURL(adm *vivier.Administration) string { return "/admin/" + adm.Slug + "/marque" }
-
 func (h *Handler) brandPage(c *fiber.Ctx) error {
 	page, err := h.Store.BrandPage(c.UserContext(), currentAdministration(c).ID)
 	if err != nil {

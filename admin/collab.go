@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -21,15 +22,15 @@ import (
 
 func (h *Handler) collabRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file/apercu", Access: administration, Perm: "applications:read_assigned", handler: h.previewFile},
-		{Method: "POST", Path: "/:adm/candidatures/:application/notes", Access: administration, Perm: "applications:comment", handler: h.addNote},
-		{Method: "POST", Path: "/:adm/candidatures/:application/evaluation", Access: administration, Perm: "applications:comment", handler: h.rate},
-		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes", Access: administration, Perm: "applications:decide", handler: h.addTag},
-		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes/retrait", Access: administration, Perm: "applications:decide", handler: h.removeTag},
-		{Method: "POST", Path: "/:adm/candidatures/:application/assignations", Access: administration, Perm: "applications:decide", handler: h.assign},
-		{Method: "POST", Path: "/:adm/candidatures/:application/assignations/retrait", Access: administration, Perm: "applications:decide", handler: h.unassign},
-		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/etiquette", Access: administration, Perm: "applications:decide", handler: h.bulkTag},
-		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/assignation", Access: administration, Perm: "applications:decide", handler: h.bulkAssign},
+		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file/apercu", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.previewFile},
+		{Method: "POST", Path: "/:adm/candidatures/:application/notes", Access: administration, perm: policies.ApplicationsComment, handler: h.addNote},
+		{Method: "POST", Path: "/:adm/candidatures/:application/evaluation", Access: administration, perm: policies.ApplicationsComment, handler: h.rate},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes", Access: administration, perm: policies.ApplicationsDecide, handler: h.addTag},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes/retrait", Access: administration, perm: policies.ApplicationsDecide, handler: h.removeTag},
+		{Method: "POST", Path: "/:adm/candidatures/:application/assignations", Access: administration, perm: policies.ApplicationsDecide, handler: h.assign},
+		{Method: "POST", Path: "/:adm/candidatures/:application/assignations/retrait", Access: administration, perm: policies.ApplicationsDecide, handler: h.unassign},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/etiquette", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkTag},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/assignation", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkAssign},
 	}
 }
 
@@ -65,7 +66,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 	for _, a := range assignees {
 		assigned = assigned || a.ID == currentAgent(c).ID
 	}
-	canDecide := h.can(c, "applications:decide")
+	canDecide := h.can(c, policies.ApplicationsDecide)
 	if canDecide {
 		members, err := h.Store.Members(ctx, adm.ID)
 		if err != nil {
@@ -87,7 +88,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 		c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(csp, "frame-src 'none'", "frame-src 'self'", 1))
 	}
 	data["Notes"], data["Ratings"], data["Tags"], data["Assignees"], data["Others"] = notes, ratings, tags, assignees, others
-	data["CanComment"], data["CanRate"], data["CanTag"] = h.can(c, "applications:comment"), assigned && h.can(c, "applications:comment"), canDecide
+	data["CanComment"], data["CanRate"], data["CanTag"] = h.can(c, policies.ApplicationsComment), assigned && h.can(c, policies.ApplicationsComment), canDecide
 	data["Scores"] = vivier.Scores()
 	return nil
 }

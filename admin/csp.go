@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -18,10 +19,10 @@ type CSP struct {
 
 func (h *Handler) cspRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/csp", Access: administration, Perm: "csp:manage", handler: h.cspPage},
-		{Method: "POST", Path: "/:adm/csp", Access: administration, Perm: "csp:manage", handler: h.saveCSP},
+		{Method: "GET", Path: "/:adm/csp", Access: administration, perm: policies.CSPManage, handler: h.cspPage},
+		{Method: "POST", Path: "/:adm/csp", Access: administration, perm: policies.CSPManage, handler: h.saveCSP},
 		// Recruiters send again an offer CSP refused, once they fixed it.
-		{Method: "POST", Path: "/:adm/offres/:offer/csp", Access: administration, Perm: "offers:publish", handler: h.resendCSP},
+		{Method: "POST", Path: "/:adm/offres/:offer/csp", Access: administration, perm: policies.OffersPublish, handler: h.resendCSP},
 	}
 }
 
@@ -113,7 +114,7 @@ func (h *Handler) cspView(c *fiber.Ctx, o *vivier.Offer) (*cspView, error) {
 		return nil, nil
 	}
 	v := &cspView{Concours: o.Kind == vivier.KindConcours, State: state}
-	v.CanResend = st.Enabled && !v.Concours && h.can(c, "offers:publish") &&
+	v.CanResend = st.Enabled && !v.Concours && h.can(c, policies.OffersPublish) &&
 		(o.Status == vivier.OfferPublished || (state != nil && state.SentAt != nil && state.State != vivier.CSPArchived))
 	return v, nil
 }

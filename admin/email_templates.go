@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -16,10 +17,10 @@ import (
 
 func (h *Handler) emailTemplateRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/modeles", Access: administration, Perm: "templates:edit", handler: h.emailTemplatesPage},
-		{Method: "GET", Path: "/:adm/modeles/:event", Access: administration, Perm: "templates:edit", handler: h.emailTemplatePage},
-		{Method: "POST", Path: "/:adm/modeles/:event", Access: administration, Perm: "templates:edit", handler: h.saveEmailTemplate},
-		{Method: "POST", Path: "/:adm/modeles/:event/reinitialisation", Access: administration, Perm: "templates:edit", handler: h.resetEmailTemplate},
+		{Method: "GET", Path: "/:adm/modeles", Access: administration, perm: policies.TemplatesEdit, handler: h.emailTemplatesPage},
+		{Method: "GET", Path: "/:adm/modeles/:event", Access: administration, perm: policies.TemplatesEdit, handler: h.emailTemplatePage},
+		{Method: "POST", Path: "/:adm/modeles/:event", Access: administration, perm: policies.TemplatesEdit, handler: h.saveEmailTemplate},
+		{Method: "POST", Path: "/:adm/modeles/:event/reinitialisation", Access: administration, perm: policies.TemplatesEdit, handler: h.resetEmailTemplate},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -18,11 +19,11 @@ import (
 
 func (h *Handler) exportRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/exports", Access: administration, Perm: "exports:run", handler: h.exportsPage},
-		{Method: "GET", Path: "/:adm/exports/reglages", Access: administration, Perm: "exports:configure", handler: h.exportSettingsPage},
-		{Method: "POST", Path: "/:adm/exports/reglages", Access: administration, Perm: "exports:configure", handler: h.saveExportSettings},
-		{Method: "GET", Path: "/:adm/exports/:batch/fichier", Access: administration, Perm: "exports:run", handler: h.downloadBatch},
-		{Method: "POST", Path: "/:adm/exports/:batch/relivraison", Access: administration, Perm: "exports:run", handler: h.redeliverBatch},
+		{Method: "GET", Path: "/:adm/exports", Access: administration, perm: policies.ExportsRun, handler: h.exportsPage},
+		{Method: "GET", Path: "/:adm/exports/reglages", Access: administration, perm: policies.ExportsConfigure, handler: h.exportSettingsPage},
+		{Method: "POST", Path: "/:adm/exports/reglages", Access: administration, perm: policies.ExportsConfigure, handler: h.saveExportSettings},
+		{Method: "GET", Path: "/:adm/exports/:batch/fichier", Access: administration, perm: policies.ExportsRun, handler: h.downloadBatch},
+		{Method: "POST", Path: "/:adm/exports/:batch/relivraison", Access: administration, perm: policies.ExportsRun, handler: h.redeliverBatch},
 	}
 }
 
@@ -44,7 +45,7 @@ func (h *Handler) exportsPage(c *fiber.Ctx) error {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, "admin/exports", templates.Map{"Batches": batches, "Waiting": waiting, "Settings": st,
-		"Versions": vivier.SIRHFormatVersions, "CanConfigure": h.can(c, "exports:configure")})
+		"Versions": vivier.SIRHFormatVersions, "CanConfigure": h.can(c, policies.ExportsConfigure)})
 }
 
 func (h *Handler) exportBatch(c *fiber.Ctx) (*vivier.SIRHBatch, error) {

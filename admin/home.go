@@ -16,7 +16,7 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	onPlatform, err := h.Policies.AllowedOnPlatform(agent.ID, policies.Permission{Resource: "platform", Action: "manage"})
+	onPlatform, err := h.Policies.AllowedOnPlatform(agent.ID, policies.PlatformManage)
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	var parent *vivier.Administration
 	if adm.ParentID != nil {
 		// Shown only if the agent may open it.
-		if ok, _ := h.Policies.Allowed(currentAgent(c).ID, *adm.ParentID, policies.Permission{Resource: "dashboard", Action: "read"}); ok {
+		if ok, _ := h.Policies.Allowed(currentAgent(c).ID, *adm.ParentID, policies.DashboardRead); ok {
 			if parent, err = h.Store.AdministrationByID(c.UserContext(), *adm.ParentID); err != nil {
 				return err
 			}

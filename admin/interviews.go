@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -17,8 +18,8 @@ import (
 
 func (h *Handler) interviewRoutes() []Route {
 	return append(h.emailTemplateRoutes(),
-		Route{Method: "GET", Path: "/:adm/candidatures/:application/entretien", Access: administration, Perm: "applications:decide", handler: h.interviewForm},
-		Route{Method: "POST", Path: "/:adm/candidatures/:application/entretien", Access: administration, Perm: "applications:decide", handler: h.inviteToInterview},
+		Route{Method: "GET", Path: "/:adm/candidatures/:application/entretien", Access: administration, perm: policies.ApplicationsDecide, handler: h.interviewForm},
+		Route{Method: "POST", Path: "/:adm/candidatures/:application/entretien", Access: administration, perm: policies.ApplicationsDecide, handler: h.inviteToInterview},
 	)
 }
 
@@ -108,6 +109,6 @@ func (h *Handler) interviewsOfApplication(c *fiber.Ctx, d *vivier.ApplicationDet
 		return err
 	}
 	data["Interviews"] = ivs
-	data["CanInvite"] = h.can(c, "applications:decide") && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
+	data["CanInvite"] = h.can(c, policies.ApplicationsDecide) && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -19,10 +20,10 @@ import (
 
 func (h *Handler) notificationRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/notifications", Access: administration, Perm: "notifications:manage", handler: h.notificationsPage},
-		{Method: "POST", Path: "/:adm/notifications", Access: administration, Perm: "notifications:manage", handler: h.setNotifications},
-		{Method: "POST", Path: "/:adm/notifications/refus-automatique", Access: administration, Perm: "administrations:manage", handler: h.setAutoRefuse},
-		{Method: "POST", Path: "/:adm/candidatures/:application/message", Access: administration, Perm: "applications:comment", handler: h.sendMessage},
+		{Method: "GET", Path: "/:adm/notifications", Access: administration, perm: policies.NotificationsManage, handler: h.notificationsPage},
+		{Method: "POST", Path: "/:adm/notifications", Access: administration, perm: policies.NotificationsManage, handler: h.setNotifications},
+		{Method: "POST", Path: "/:adm/notifications/refus-automatique", Access: administration, perm: policies.AdministrationsManage, handler: h.setAutoRefuse},
+		{Method: "POST", Path: "/:adm/candidatures/:application/message", Access: administration, perm: policies.ApplicationsComment, handler: h.sendMessage},
 		// The link of a digest: the token is the credential. Mail clients
 		// POST "List-Unsubscribe=One-Click" to it without a CSRF token
 		// (RFC 8058); the server exempts this path from the CSRF check.
@@ -45,7 +46,7 @@ func (h *Handler) notificationsPageWith(c *fiber.Ctx, status int, data templates
 		data = templates.Map{}
 	}
 	data["Mode"], data["Modes"] = mode, vivier.NotifyModes
-	if h.can(c, "administrations:manage") {
+	if h.can(c, policies.AdministrationsManage) {
 		set, err := h.Store.AutoRefuseSettingsOf(c.UserContext(), adm.ID)
 		if err != nil {
 			return err
@@ -145,7 +146,7 @@ func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDe
 		return err
 	}
 	data["Messages"] = msgs
-	data["CanWrite"] = h.can(c, "applications:comment") && d.Candidate.Email != nil &&
+	data["CanWrite"] = h.can(c, policies.ApplicationsComment) && d.Candidate.Email != nil &&
 		d.Category != vivier.CategoryErased && d.Category != vivier.CategoryWithdrawn
 	if f, ok := c.Locals(localMessageForm).(templates.Map); ok {
 		data["MessageForm"] = f
@@ -160,7 +161,7 @@ func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDe
 
 // dashboardOverdue adds to the dashboard the applications past the promise.
 func (h *Handler) dashboardOverdue(c *fiber.Ctx, data templates.Map) error {
-	if !h.can(c, "applications:read") {
+	if !h.can(c, policies.ApplicationsRead) {
 		return nil
 	}
 	list, total, err := h.Store.OverdueApplications(c.UserContext(), currentAdministration(c).ID, time.Now(), 10)

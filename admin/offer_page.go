@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -77,7 +78,7 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 	data := templates.Map{"Offer": o, "Kinds": offerKinds, "Domaines": domaines, "Departements": deps,
 		"Categories": vivier.Categories, "ContractTypes": vivier.ContractTypes, "ContractForms": vivier.ContractForms,
 		"Workplaces": vivier.Workplaces, "Experiences": vivier.Experiences, "Fields": fields,
-		"CanEdit": h.can(c, "offers:edit"), "CanPublish": h.can(c, "offers:publish"), "Form": form,
+		"CanEdit": h.can(c, policies.OffersEdit), "CanPublish": h.can(c, policies.OffersPublish), "Form": form,
 		"SkillFamilies": families, "Metiers": metiers, "Modalities": modalities, "Languages": languages, "LanguageLevels": vivier.LanguageLevels,
 		"DiplomaLevels": []int{1, 2, 3, 4, 5, 6, 7, 8}, "DiplomaLabels": vivier.DiplomaLevelLabels,
 		"WorkingTimes": vivier.WorkingTimes, "WorkingTimeLabels": vivier.WorkingTimeLabels,

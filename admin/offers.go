@@ -39,17 +39,7 @@ func (h *Handler) offersPage(c *fiber.Ctx) error {
 		tabs = append(tabs, tab{URL: "/admin/" + adm.Slug + "/offres?statut=" + string(s), Label: s.Label(), Current: s == status})
 	}
 	return h.page(c, fiber.StatusOK, "admin/offers", templates.Map{"Offers": offers, "Tabs": tabs,
-		"CanEdit": h.can(c, "offers:edit")})
-}
-
-// can reports whether the agent holds a permission in the current administration.
-func (h *Handler) can(c *fiber.Ctx, perm string) bool {
-	p, err := policies.ParsePermission(perm)
-	if err != nil {
-		return false
-	}
-	ok, _ := h.Policies.Allowed(currentAgent(c).ID, currentAdministration(c).ID, p)
-	return ok
+		"CanEdit": h.can(c, policies.OffersEdit)})
 }
 
 // newOfferPage shows a blank offer; ?type= chooses its kind, so that the
@@ -64,10 +54,6 @@ func (h *Handler) newOfferPage(c *fiber.Ctx) error {
 	}
 	return h.offerForm(c, fiber.StatusOK, &vivier.Offer{Kind: kind, Versant: adm.Versant, OrganisationName: adm.Name,
 		Status: vivier.OfferDraft, CVPolicy: "required", LetterPolicy: "optional", Workplace: "NON_DEFINI", OpenToInternal: true}, nil)
-}
-
-func offerParam(c *fiber.Ctx) (int64, error) {
-	return templates.ParamID(c, "offer")
 }
 
 func (h *Handler) offerPage(c *fiber.Ctx) error {

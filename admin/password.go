@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -96,13 +95,4 @@ func (h *Handler) unusableLink(c *fiber.Ctx, err error, title, more, link, linkT
 	}
 	return h.page(c, status, "admin/message", templates.Map{"Title": title, "Error": vivier.ErrorMessage(err),
 		"Text": vivier.ErrorMessage(err) + more, "Link": link, "LinkText": linkText})
-}
-
-// fieldOf names the form field an error is about, if any.
-func fieldOf(err error) string {
-	var e *vivier.Error
-	if errors.As(err, &e) {
-		return e.Field
-	}
-	return ""
 }

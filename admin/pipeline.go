@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -53,7 +54,7 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (templates.Map, er
 		total += n
 	}
 	return templates.Map{"Offer": o, "Steps": steps, "Reasons": reasons, "Counts": counts, "Total": total,
-		"CanDecide": h.can(c, "applications:decide"), "CanExport": h.can(c, "exports:run"),
+		"CanDecide": h.can(c, policies.ApplicationsDecide), "CanExport": h.can(c, policies.ExportsRun),
 		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)}, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -38,7 +39,7 @@ func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
 			return lerr
 		}
 	}
-	data := templates.Map{"Rows": rows, "Total": total, "Q": q, "CanInvite": h.can(c, "applications:decide")}
+	data := templates.Map{"Rows": rows, "Total": total, "Q": q, "CanInvite": h.can(c, policies.ApplicationsDecide)}
 	if data["CanInvite"].(bool) {
 		offers, err := h.Store.OffersOf(ctx, adm.ID, vivier.OfferPublished, 200)
 		if err != nil {

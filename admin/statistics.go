@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -19,8 +20,8 @@ import (
 
 func (h *Handler) statsRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/statistiques", Access: administration, Perm: "statistics:read", handler: h.statsPage},
-		{Method: "GET", Path: "/:adm/statistiques/export", Access: administration, Perm: "statistics:read", handler: h.statsExport},
+		{Method: "GET", Path: "/:adm/statistiques", Access: administration, perm: policies.StatisticsRead, handler: h.statsPage},
+		{Method: "GET", Path: "/:adm/statistiques/export", Access: administration, perm: policies.StatisticsRead, handler: h.statsExport},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -33,7 +34,7 @@ func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 		return err
 	}
 	t["Transfers"] = transfers
-	if t["Pending"].(bool) && h.can(c, "applications:decide") {
+	if t["Pending"].(bool) && h.can(c, policies.ApplicationsDecide) {
 		offers, err := h.Store.TransferOffers(ctx, adm.ID, d.OfferID)
 		if err != nil {
 			return err

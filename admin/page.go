@@ -1,0 +1,68 @@
+package admin
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"vivier/policies"
+	"vivier/templates"
+)
+
+// navItems are the back-office sections, shown to those who may open them.
+func navItems() []struct {
+	Path, Label string
+	Perm        policies.Permission
+} {
+	return []struct {
+		Path, Label string
+		Perm        policies.Permission
+	}{
+		{"", "Tableau de bord", policies.DashboardRead},
+		{"/offres", "Offres", policies.OffersRead},
+		{"/candidatures", "Candidatures", policies.ApplicationsReadAssigned},
+		{"/vivier", "Vivier de talents", policies.ApplicationsRead},
+		{"/doublons", "Doublons", policies.CandidatesMerge},
+		{"/etapes", "Étapes et motifs", policies.PipelineManage},
+		{"/statistiques", "Statistiques", policies.StatisticsRead},
+		{"/marque", "Page employeur", policies.BrandEdit},
+		{"/agents", "Agents", policies.AgentsManage},
+		{"/administration", "Administration", policies.AdministrationsManage},
+		{"/journal", "Journal", policies.AuditRead},
+		{"/api", "API", policies.APITokensManage},
+		{"/csp", "Choisir le Service Public", policies.CSPManage},
+		{"/exports", "Exports SIRH", policies.ExportsRun},
+		{"/modeles", "Modèles de courriels", policies.TemplatesEdit},
+		{"/notifications", "Notifications", policies.NotificationsManage},
+	}
+}
+
+// page renders a back-office page: data is a page model (a struct that
+// embeds templates.Page) or, for the pages not yet typed, a templates.Map.
+// Either way it gets the current administration, its navigation and the
+// agent's flash message.
+func (h *Handler) page(c *fiber.Ctx, status int, name string, data any) error {
+	var common templates.Page
+	if adm := currentAdministration(c); adm != nil {
+		common.Adm = adm
+		for _, it := range navItems() {
+			if ok, _ := h.Policies.Allowed(currentAgent(c).ID, adm.ID, it.Perm); ok {
+				u := admURL(adm, it.Path)
+				common.Nav = append(common.Nav, templates.NavItem{URL: u, Label: it.Label, Current: c.Path() == u})
+			}
+		}
+	}
+	common.Flash, _ = c.Locals("flash").(string)
+	if data == nil {
+		data = templates.Map{}
+	}
+	switch d := data.(type) {
+	case templates.Map:
+		if common.Adm != nil {
+			d["Adm"], d["Nav"] = common.Adm, common.Nav
+		}
+		d["Flash"] = c.Locals("flash")
+	case templates.Model:
+		p := d.Common()
+		p.Adm, p.Nav, p.Flash = common.Adm, common.Nav, common.Flash
+	}
+	return h.Renderer.Page(c, status, name, data)
+}
