@@ -75,7 +75,7 @@ func (h *Handler) createAdministration(c *fiber.Ctx) error {
 	if _, err := h.Store.Invite(c.UserContext(), a.ID, email, vivier.RoleAdmin, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/plateforme/administrations", a.Name+" a été créée ; "+email+" est invité à l'administrer.")
+	return h.back(c, platformURL("administrations"), a.Name+" a été créée ; "+email+" est invité à l'administrer.")
 }
 
 func encode(q map[string]string) string {

@@ -50,7 +50,7 @@ func (h *Handler) updateAdministration(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", "Modifications enregistrées.")
+	return h.back(c, admURL(adm, "/administration"), "Modifications enregistrées.")
 }
 
 // createChild creates a direction (or a service) under the administration:
@@ -73,7 +73,7 @@ func (h *Handler) createChild(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", child.Name+" a été créée.")
+	return h.back(c, admURL(adm, "/administration"), child.Name+" a été créée.")
 }
 
 func (h *Handler) setChildStatus(c *fiber.Ctx) error {
@@ -90,7 +90,7 @@ func (h *Handler) setChildStatus(c *fiber.Ctx) error {
 	if status == "active" {
 		msg = "La direction est réactivée."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", msg)
+	return h.back(c, admURL(adm, "/administration"), msg)
 }
 
 func (h *Handler) setResponseDays(c *fiber.Ctx) error {
@@ -106,7 +106,7 @@ func (h *Handler) setResponseDays(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", "Délai de réponse enregistré.")
+	return h.back(c, admURL(adm, "/administration"), "Délai de réponse enregistré.")
 }
 
 // setRetentionMonths changes how long applications not retained are kept
@@ -124,5 +124,5 @@ func (h *Handler) setRetentionMonths(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", "Durée de conservation enregistrée.")
+	return h.back(c, admURL(adm, "/administration"), "Durée de conservation enregistrée.")
 }

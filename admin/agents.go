@@ -53,7 +53,7 @@ func (h *Handler) invite(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "Invitation envoyée à "+email+".")
+	return h.back(c, admURL(adm, "/agents"), "Invitation envoyée à "+email+".")
 }
 
 func (h *Handler) changeRole(c *fiber.Ctx) error {
@@ -72,7 +72,7 @@ func (h *Handler) changeRole(c *fiber.Ctx) error {
 	if err := h.Store.ChangeRole(c.UserContext(), adm.ID, id, role, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "Rôle modifié : "+role.Label()+".")
+	return h.back(c, admURL(adm, "/agents"), "Rôle modifié : "+role.Label()+".")
 }
 
 func (h *Handler) removeAgent(c *fiber.Ctx) error {
@@ -87,7 +87,7 @@ func (h *Handler) removeAgent(c *fiber.Ctx) error {
 	if err := h.Store.RemoveAgent(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'agent a été retiré de l'administration.")
+	return h.back(c, admURL(adm, "/agents"), "L'agent a été retiré de l'administration.")
 }
 
 func (h *Handler) cancelInvitation(c *fiber.Ctx) error {
@@ -99,5 +99,5 @@ func (h *Handler) cancelInvitation(c *fiber.Ctx) error {
 	if err := h.Store.CancelInvitation(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'invitation a été annulée : son lien ne fonctionne plus.")
+	return h.back(c, admURL(adm, "/agents"), "L'invitation a été annulée : son lien ne fonctionne plus.")
 }

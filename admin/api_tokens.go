@@ -59,5 +59,5 @@ func (h *Handler) revokeAPIToken(c *fiber.Ctx) error {
 	if err := h.Store.RevokeAPIToken(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/api", "Jeton révoqué : les requêtes qui l'utilisent sont désormais refusées.")
+	return h.back(c, admURL(adm, "/api"), "Jeton révoqué : les requêtes qui l'utilisent sont désormais refusées.")
 }

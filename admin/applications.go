@@ -3,7 +3,6 @@ package admin
 import (
 	"io"
 	"mime"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -113,5 +112,5 @@ func (h *Handler) attachToOffer(c *fiber.Ctx) error {
 	if err := h.Store.AttachToOffer(c.UserContext(), adm.ID, appID, offerID, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(appID, 10), "La candidature est rattachée à l'offre.")
+	return h.back(c, applicationURL(adm, appID), "La candidature est rattachée à l'offre.")
 }

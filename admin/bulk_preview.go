@@ -58,7 +58,7 @@ func (h *Handler) bulkRefusalPreview(c *fiber.Ctx, o *vivier.Offer, ids []int64,
 	}
 	return h.page(c, fiber.StatusOK, "admin/bulk_preview", templates.Map{"Offer": o, "Count": len(ids), "Email": email,
 		"First": first, "Reason": reason, "Hidden": hidden,
-		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)})
+		"Base": offerURL(adm, o.ID)})
 }
 
 // refusalEmail renders the refusal email as the worker will send it: the

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,10 +31,6 @@ func (h *Handler) collabRoutes() []Route {
 		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/etiquette", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkTag},
 		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/assignation", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkAssign},
 	}
-}
-
-func (h *Handler) applicationURL(c *fiber.Ctx, id int64, anchor string) string {
-	return "/admin/" + currentAdministration(c).Slug + "/candidatures/" + strconv.FormatInt(id, 10) + anchor
 }
 
 // collabOfApplication adds notes, ratings, tags, reviewers and the
@@ -146,7 +141,7 @@ func (h *Handler) addNote(c *fiber.Ctx) error {
 			map[bool]string{true: "est", false: "sont"}[len(told) == 1], map[bool]string{true: "", false: "s"}[len(told) == 1])
 		msg = strings.ReplaceAll(msg, " ;", "\u202f;")
 	}
-	return h.back(c, h.applicationURL(c, id, "#notes"), msg)
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#notes", msg)
 }
 
 func (h *Handler) rate(c *fiber.Ctx) error {
@@ -161,7 +156,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, int(score), strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#evaluations"), "Votre évaluation est enregistrée.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#evaluations", "Votre évaluation est enregistrée.")
 }
 
 func (h *Handler) addTag(c *fiber.Ctx) error {
@@ -172,7 +167,7 @@ func (h *Handler) addTag(c *fiber.Ctx) error {
 	if _, err := h.Store.AddTag(c.UserContext(), currentAdministration(c).ID, []int64{id}, c.FormValue("tag")); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#etiquettes"), "L'étiquette est ajoutée.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#etiquettes", "L'étiquette est ajoutée.")
 }
 
 func (h *Handler) removeTag(c *fiber.Ctx) error {
@@ -187,7 +182,7 @@ func (h *Handler) removeTag(c *fiber.Ctx) error {
 	if err := h.Store.RemoveTag(c.UserContext(), currentAdministration(c).ID, id, tagID); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#etiquettes"), "L'étiquette est retirée.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#etiquettes", "L'étiquette est retirée.")
 }
 
 func (h *Handler) assign(c *fiber.Ctx) error {
@@ -207,7 +202,7 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 	if n == 0 {
 		msg = "Cette personne était déjà assignée à la candidature."
 	}
-	return h.back(c, h.applicationURL(c, id, "#assignations"), msg)
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#assignations", msg)
 }
 
 func (h *Handler) unassign(c *fiber.Ctx) error {
@@ -222,7 +217,7 @@ func (h *Handler) unassign(c *fiber.Ctx) error {
 	if err := h.Store.Unassign(c.UserContext(), currentAdministration(c).ID, id, agentID, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#assignations"), "Cette personne n'est plus assignée à la candidature.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#assignations", "Cette personne n'est plus assignée à la candidature.")
 }
 
 func (h *Handler) bulkTag(c *fiber.Ctx) error {
@@ -238,7 +233,7 @@ func (h *Handler) bulkTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures",
+	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID),
 		fmt.Sprintf("Étiquette ajoutée à %s.", plural(n, "candidature", "candidatures")))
 }
 
@@ -259,7 +254,7 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures",
+	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID),
 		fmt.Sprintf("%s à cette personne.", plural(n, "candidature assignée", "candidatures assignées")))
 }
 

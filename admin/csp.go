@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -70,7 +68,7 @@ func (h *Handler) saveCSP(c *fiber.Ctx) error {
 	if in.Enabled {
 		msg = "Réglages enregistrés : les offres publiées sont envoyées à Choisir le Service Public."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/csp", msg)
+	return h.back(c, admURL(adm, "/csp"), msg)
 }
 
 func (h *Handler) resendCSP(c *fiber.Ctx) error {
@@ -82,7 +80,7 @@ func (h *Handler) resendCSP(c *fiber.Ctx) error {
 	if err := h.Store.ResendCSP(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(id, 10)+"#csp",
+	return h.back(c, offerURL(adm, id)+"#csp",
 		"L'offre sera envoyée de nouveau à Choisir le Service Public dans quelques instants.")
 }
 

@@ -72,7 +72,7 @@ func (h *Handler) saveEmailTemplate(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/modeles/"+string(e), "Le modèle « "+e.Label()+" » est enregistré.")
+	return h.back(c, admURL(adm, "/modeles/"+string(e)), "Le modèle « "+e.Label()+" » est enregistré.")
 }
 
 func (h *Handler) resetEmailTemplate(c *fiber.Ctx) error {
@@ -84,7 +84,7 @@ func (h *Handler) resetEmailTemplate(c *fiber.Ctx) error {
 	if err := h.Store.ResetEmailTemplate(c.UserContext(), adm.ID, e, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/modeles/"+string(e), "Le modèle « "+e.Label()+" » revient au texte par défaut de la plateforme.")
+	return h.back(c, admURL(adm, "/modeles/"+string(e)), "Le modèle « "+e.Label()+" » revient au texte par défaut de la plateforme.")
 }
 
 // renderEmailTemplate shows the editor; with appID, the preview on that

@@ -92,7 +92,7 @@ func (h *Handler) redeliverBatch(c *fiber.Ctx) error {
 	if err := h.Store.RequestSIRHRedelivery(c.UserContext(), adm.ID, b.ID, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/exports", "Nouvelle livraison du lot n° "+strconv.FormatInt(b.ID, 10)+
+	return h.back(c, admURL(adm, "/exports"), "Nouvelle livraison du lot n° "+strconv.FormatInt(b.ID, 10)+
 		" demandée : son état sera mis à jour dans quelques instants.")
 }
 
@@ -148,7 +148,7 @@ func (h *Handler) saveExportSettings(c *fiber.Ctx) error {
 	if st.WebhookURL != "" {
 		msg += " Le secret de signature du webhook est affiché plus bas."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/exports/reglages", msg)
+	return h.back(c, admURL(adm, "/exports/reglages"), msg)
 }
 
 // hireForm reads what the move form may say of a hire, for the SIRH: the

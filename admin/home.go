@@ -36,7 +36,7 @@ func (h *Handler) home(c *fiber.Ctx) error {
 		choices[i].Roles = append(choices[i].Roles, m.Role.Label())
 	}
 	if len(choices) == 1 && !onPlatform {
-		return c.Redirect("/admin/"+choices[0].Administration.Slug, fiber.StatusSeeOther)
+		return c.Redirect(admURL(&choices[0].Administration, ""), fiber.StatusSeeOther)
 	}
 	data := templates.Map{"Choices": choices, "Platform": onPlatform}
 	if onPlatform {

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +81,7 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(d.ID, 10),
+	return h.back(c, applicationURL(adm, d.ID),
 		"L'invitation à l'entretien est enregistrée ; le courriel part à la personne candidate, avec l'invitation pour son agenda.")
 }
 

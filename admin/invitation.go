@@ -51,11 +51,11 @@ func (h *Handler) acceptInvitation(c *fiber.Ctx) error {
 	if err != nil {
 		return h.invitationLinkError(c, err)
 	}
-	return h.back(c, "/admin/connexion?retour=/admin/"+inv.AdministrationSlug,
+	return h.back(c, signInURL+"?retour="+slugURL(inv.AdministrationSlug, ""),
 		"Invitation acceptée. Connectez-vous pour accéder à "+inv.AdministrationName+".")
 }
 
 func (h *Handler) invitationLinkError(c *fiber.Ctx, err error) error {
 	return h.unusableLink(c, err, "Invitation inutilisable",
-		" Pour une nouvelle invitation, contactez l'administrateur qui vous a invité.", "/admin/connexion", "Se connecter")
+		" Pour une nouvelle invitation, contactez l'administrateur qui vous a invité.", signInURL, "Se connecter")
 }

@@ -12,8 +12,6 @@ import (
 // saves one without retyping the others. The retention periods are only
 // shown there: each administration sets its own.
 
-const legalEditPath = "/admin/plateforme/pages-legales"
-
 func (h *Handler) legalPage(c *fiber.Ctx) error {
 	return h.renderLegal(c, fiber.StatusOK, nil, nil)
 }
@@ -57,7 +55,7 @@ func (h *Handler) legalDone(c *fiber.Ctx, section string, typed map[string]strin
 	if err != nil {
 		return err
 	}
-	return h.back(c, legalEditPath+"#"+section, msg)
+	return h.back(c, platformURL("pages-legales")+"#"+section, msg)
 }
 
 func (h *Handler) saveLegalNotice(c *fiber.Ctx) error {

@@ -159,5 +159,5 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
-	return c.Redirect("/admin/connexion", fiber.StatusSeeOther)
+	return c.Redirect(signInURL, fiber.StatusSeeOther)
 }

@@ -73,7 +73,7 @@ func (h *Handler) setNotifications(c *fiber.Ctx) error {
 	if err := h.Store.SetNotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID, mode); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/notifications", "Vos notifications sont enregistrées : "+strings.ToLower(mode.Label())+".")
+	return h.back(c, admURL(adm, "/notifications"), "Vos notifications sont enregistrées : "+strings.ToLower(mode.Label())+".")
 }
 
 func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
@@ -94,7 +94,7 @@ func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 	if set.Enabled {
 		msg = "Refus automatique activé : les candidatures sans aucune activité depuis " + strconv.Itoa(days) + " jours seront refusées, avec un courriel motivé."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/notifications", msg)
+	return h.back(c, admURL(adm, "/notifications"), msg)
 }
 
 func (h *Handler) sendMessage(c *fiber.Ctx) error {
@@ -112,7 +112,7 @@ func (h *Handler) sendMessage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(appID, 10)+"#messages",
+	return h.back(c, applicationURL(adm, appID)+"#messages",
 		"Votre message est envoyé : la personne candidate le reçoit par courriel.")
 }
 
@@ -192,6 +192,6 @@ func (h *Handler) unsubscribe(c *fiber.Ctx) error {
 		"Title": "Vous êtes désabonné·e",
 		"Text": "Vous ne recevrez plus de courriel pour les nouvelles candidatures de " + t.AdminName +
 			". Vous pouvez changer d'avis à tout moment depuis la page « Notifications » du back-office.",
-		"Link": "/admin/" + t.AdminSlug + "/notifications", "LinkText": "Choisir mes notifications",
+		"Link": slugURL(t.AdminSlug, "/notifications"), "LinkText": "Choisir mes notifications",
 	})
 }

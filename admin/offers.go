@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -34,9 +32,9 @@ func (h *Handler) offersPage(c *fiber.Ctx) error {
 		URL, Label string
 		Current    bool
 	}
-	tabs := []tab{{URL: "/admin/" + adm.Slug + "/offres", Label: "Toutes", Current: status == ""}}
+	tabs := []tab{{URL: admURL(adm, "/offres"), Label: "Toutes", Current: status == ""}}
 	for _, s := range offerStatuses {
-		tabs = append(tabs, tab{URL: "/admin/" + adm.Slug + "/offres?statut=" + string(s), Label: s.Label(), Current: s == status})
+		tabs = append(tabs, tab{URL: admURL(adm, "/offres?statut="+string(s)), Label: s.Label(), Current: s == status})
 	}
 	return h.page(c, fiber.StatusOK, "admin/offers", templates.Map{"Offers": offers, "Tabs": tabs,
 		"CanEdit": h.can(c, policies.OffersEdit)})
@@ -94,7 +92,7 @@ func (h *Handler) duplicateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10),
+	return h.back(c, offerURL(adm, o.ID),
 		"Copie enregistrée en brouillon, sans dates de publication : relisez-la avant de la publier.")
 }
 
@@ -116,7 +114,7 @@ func (h *Handler) createOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Offre enregistrée en brouillon."+kindBlockHint(c, o))
+	return h.back(c, offerURL(adm, o.ID), "Offre enregistrée en brouillon."+kindBlockHint(c, o))
 }
 
 func (h *Handler) updateOffer(c *fiber.Ctx) error {
@@ -143,7 +141,7 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Modifications enregistrées."+kindBlockHint(c, o))
+	return h.back(c, offerURL(adm, o.ID), "Modifications enregistrées."+kindBlockHint(c, o))
 }
 
 func (h *Handler) moveOffer(c *fiber.Ctx) error {
@@ -156,7 +154,7 @@ func (h *Handler) moveOffer(c *fiber.Ctx) error {
 	if err := h.Store.MoveOffer(c.UserContext(), adm.ID, id, to, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(id, 10), "L'offre est maintenant "+to.Label()+".")
+	return h.back(c, offerURL(adm, id), "L'offre est maintenant "+to.Label()+".")
 }
 
 func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) {

@@ -75,7 +75,7 @@ func (h *Handler) reset(c *fiber.Ctx) error {
 	if err := h.Limiter.Reset(c.UserContext(), accountKey("signin", agent.Email)); err != nil {
 		h.Log.WarnContext(c.UserContext(), "lift the lock-out after a password reset", "agent_id", agent.ID, "err", err)
 	}
-	return h.back(c, "/admin/connexion", "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
+	return h.back(c, signInURL, "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
 }
 
 // linkError shows why an emailed link does not work, with its status:

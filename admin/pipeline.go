@@ -55,7 +55,7 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (templates.Map, er
 	}
 	return templates.Map{"Offer": o, "Steps": steps, "Reasons": reasons, "Counts": counts, "Total": total,
 		"CanDecide": h.can(c, policies.ApplicationsDecide), "CanExport": h.can(c, policies.ExportsRun),
-		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)}, nil
+		"Base": offerURL(adm, o.ID)}, nil
 }
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
@@ -239,8 +239,8 @@ func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
-	if back := c.FormValue("back"); strings.HasPrefix(back, "/admin/"+adm.Slug+"/offres/") && !strings.Contains(back, "//") {
+	to := applicationURL(adm, id)
+	if back := c.FormValue("back"); strings.HasPrefix(back, admURL(adm, "/offres/")) && !strings.Contains(back, "//") {
 		to = back // the board sends the recruiter back to the board
 	}
 	return h.back(c, to, moveMessage(res))
@@ -301,7 +301,7 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures", moveMessage(res))
+	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID), moveMessage(res))
 }
 
 // pipelineOfApplication adds the current step, the move form's choices and

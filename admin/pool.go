@@ -52,7 +52,7 @@ func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
 		if q != "" {
 			v.Set("q", q)
 		}
-		return "/admin/" + adm.Slug + "/vivier?" + v.Encode()
+		return admURL(adm, "/vivier?"+v.Encode())
 	}
 	if page > 1 {
 		data["Prev"] = link(page - 1)
@@ -79,7 +79,7 @@ func (h *Handler) inviteFromPool(c *fiber.Ctx) error {
 	_, err = h.Store.InviteFromPool(c.UserContext(), adm.ID, id, offerID, actor(c))
 	switch code := vivier.ErrorCode(err); {
 	case err == nil:
-		to := "/admin/" + adm.Slug + "/vivier"
+		to := admURL(adm, "/vivier")
 		if q := strings.TrimSpace(c.FormValue("q")); q != "" {
 			to += "?" + url.Values{"q": {q}}.Encode()
 		}
@@ -118,7 +118,7 @@ func (h *Handler) mergeCandidates(c *fiber.Ctx) error {
 	_, err := h.Store.RequestMerge(c.UserContext(), adm.ID, keep, other, actor(c))
 	switch code := vivier.ErrorCode(err); {
 	case err == nil:
-		return h.back(c, "/admin/"+adm.Slug+"/doublons", "La demande de confirmation est envoyée aux deux adresses : les candidatures ne seront regroupées que si la personne confirme depuis chacune d'elles, dans les 15 jours.")
+		return h.back(c, admURL(adm, "/doublons"), "La demande de confirmation est envoyée aux deux adresses : les candidatures ne seront regroupées que si la personne confirme depuis chacune d'elles, dans les 15 jours.")
 	case code == vivier.EINVALID || code == vivier.ECONFLICT:
 		return h.renderDuplicates(c, templates.StatusFor(code), err)
 	}

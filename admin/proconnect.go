@@ -136,7 +136,7 @@ func (h *Handler) proconnectReturn(c *fiber.Ctx) error {
 			"Title": "Aucun compte pour cette adresse", "Error": "Aucun compte",
 			"Text": "ProConnect vous a identifié avec l'adresse " + claims.Email + ", mais aucun compte actif de l'espace recruteur ne lui correspond. " +
 				"Demandez une invitation à l'administrateur de votre administration.",
-			"Link": "/admin/connexion", "LinkText": "Retour à la connexion"})
+			"Link": signInURL, "LinkText": "Retour à la connexion"})
 	}
 	if err != nil {
 		return err

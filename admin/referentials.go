@@ -62,7 +62,7 @@ func (h *Handler) referentialDone(c *fiber.Ctx, table string, err error, field, 
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/plateforme/"+table, msg)
+	return h.back(c, platformURL(table), msg)
 }
 
 func (h *Handler) addMetier(c *fiber.Ctx) error {
@@ -109,7 +109,7 @@ func (h *Handler) setActive(c *fiber.Ctx, table string) error {
 	if active {
 		msg = "Élément réactivé."
 	}
-	return h.back(c, "/admin/plateforme/"+table, msg)
+	return h.back(c, platformURL(table), msg)
 }
 
 func (h *Handler) renameMetier(c *fiber.Ctx) error        { return h.rename(c, "metiers") }

@@ -62,7 +62,7 @@ func (h *Handler) requireAgent(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodGet {
 			return vivier.Errorf(vivier.EUNAUTHORIZED, "Votre session a expiré. Connectez-vous pour continuer.")
 		}
-		return c.Redirect("/admin/connexion?retour="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect(signInURL+"?retour="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return c.Next()
 }

@@ -49,7 +49,7 @@ func (h *Handler) renderSteps(c *fiber.Ctx, status int, err error) error {
 		}
 		groups = append(groups, g)
 	}
-	data := templates.Map{"Groups": groups, "Reasons": reasons, "Base": "/admin/" + adm.Slug}
+	data := templates.Map{"Groups": groups, "Reasons": reasons, "Base": admURL(adm, "")}
 	if err != nil {
 		data["Error"] = vivier.ErrorMessage(err)
 		data["Fields"] = vivier.AsFormErrors(err).ByField()
@@ -61,7 +61,7 @@ func (h *Handler) renderSteps(c *fiber.Ctx, status int, err error) error {
 // there; internal errors go to the error handler.
 func (h *Handler) afterEdit(c *fiber.Ctx, err error, msg string) error {
 	if err == nil {
-		return h.back(c, "/admin/"+currentAdministration(c).Slug+"/etapes", msg)
+		return h.back(c, admURL(currentAdministration(c), "/etapes"), msg)
 	}
 	switch code := vivier.ErrorCode(err); code {
 	case vivier.EINVALID, vivier.ECONFLICT:

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -53,7 +52,7 @@ func (h *Handler) transferApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
+	page := applicationURL(adm, id)
 	switch c.FormValue("vers") {
 	case "offre":
 		offerID, err := templates.FormID(c, "offer")

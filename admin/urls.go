@@ -11,8 +11,11 @@ import (
 
 // admURL is the back office of adm, followed by path ("/offres").
 func admURL(adm *vivier.Administration, path string) string {
-	return "/admin/" + adm.Slug + path
+	return slugURL(adm.Slug, path)
 }
+
+// slugURL is admURL for an administration known by its slug only.
+func slugURL(slug, path string) string { return "/admin/" + slug + path }
 
 func offerURL(adm *vivier.Administration, id int64) string {
 	return admURL(adm, "/offres/"+strconv.FormatInt(id, 10))
