@@ -32,43 +32,53 @@ func (h *Handler) notificationRoutes() []Route {
 	}
 }
 
-func (h *Handler) notificationsPage(c *fiber.Ctx) error {
-	return h.notificationsPageWith(c, fiber.StatusOK, nil)
+// notificationsPage is where an agent chooses how to hear of new
+// applications and, for administrators, whether those left without an
+// answer are refused automatically.
+type notificationsPage struct {
+	templates.Page
+	Mode  vivier.NotifyMode
+	Modes []vivier.NotifyMode
+	// For administrators only: the settings (stored, or a refused form's),
+	// the days typed in a refused form, and the response promise.
+	AutoRefuse     *vivier.AutoRefuseSettings
+	AutoRefuseDays string
+	ResponseDays   int
 }
 
-func (h *Handler) notificationsPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+func (h *Handler) notificationsPage(c *fiber.Ctx) error {
+	return h.renderNotifications(c, fiber.StatusOK, &notificationsPage{})
+}
+
+func (h *Handler) renderNotifications(c *fiber.Ctx, status int, p *notificationsPage) error {
 	adm := currentAdministration(c)
-	mode, err := h.Store.NotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID)
-	if err != nil {
+	var err error
+	if p.Mode, err = h.Store.NotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID); err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
-	}
-	data["Mode"], data["Modes"] = mode, vivier.NotifyModes
+	p.Modes = vivier.NotifyModes
 	if h.can(c, policies.AdministrationsManage) {
 		set, err := h.Store.AutoRefuseSettingsOf(c.UserContext(), adm.ID)
 		if err != nil {
 			return err
 		}
-		if _, ok := data["AutoRefuse"]; !ok {
-			data["AutoRefuse"] = set
+		if p.AutoRefuse == nil {
+			p.AutoRefuse = &set
 		}
-		days, err := h.Store.ResponseDays(c.UserContext(), adm.ID)
-		if err != nil {
+		if p.ResponseDays, err = h.Store.ResponseDays(c.UserContext(), adm.ID); err != nil {
 			return err
 		}
-		data["ResponseDays"] = days
 	}
-	return h.page(c, status, "admin/notifications", data)
+	return h.page(c, status, "admin/notifications", p)
 }
 
 func (h *Handler) setNotifications(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	mode, err := vivier.ParseNotifyMode(c.FormValue("new_application"))
 	if err != nil {
-		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Votre choix n'a pas été enregistré.",
-			"Fields": map[string]string{"new_application": vivier.ErrorMessage(err)}})
+		p := &notificationsPage{}
+		p.Refuse("Votre choix n'a pas été enregistré.", "new_application", err)
+		return h.renderNotifications(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err := h.Store.SetNotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID, mode); err != nil {
 		return err
@@ -83,18 +93,16 @@ func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
 	}
-	if f := fieldOf(err); f != "" {
-		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le refus automatique n'a pas été enregistré.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "AutoRefuse": set, "AutoRefuseDays": c.FormValue("auto_refuse_days")})
-	}
-	if err != nil {
-		return err
+	refuse := func(err error) error {
+		p := &notificationsPage{AutoRefuse: &set, AutoRefuseDays: c.FormValue("auto_refuse_days")}
+		p.Refuse("Le refus automatique n'a pas été enregistré.", fieldOf(err), err)
+		return h.renderNotifications(c, fiber.StatusUnprocessableEntity, p)
 	}
 	msg := "Refus automatique désactivé."
 	if set.Enabled {
 		msg = "Refus automatique activé : les candidatures sans aucune activité depuis " + strconv.Itoa(days) + " jours seront refusées, avec un courriel motivé."
 	}
-	return h.back(c, admURL(adm, "/notifications"), msg)
+	return h.finish(c, err, refuse, admURL(adm, "/notifications"), msg)
 }
 
 func (h *Handler) sendMessage(c *fiber.Ctx) error {
@@ -172,12 +180,20 @@ func (h *Handler) dashboardOverdue(c *fiber.Ctx, data templates.Map) error {
 	return nil
 }
 
+// unsubscribePage asks to confirm, from a link in an email, that the agent
+// no longer wants emails of new applications.
+type unsubscribePage struct {
+	templates.Page
+	Target *vivier.UnsubscribeTarget
+	Token  string
+}
+
 func (h *Handler) unsubscribeForm(c *fiber.Ctx) error {
 	t, err := h.Store.UnsubscribeTargetByToken(c.UserContext(), c.Params("token"))
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/unsubscribe", templates.Map{"Target": t, "Token": c.Params("token")})
+	return h.page(c, fiber.StatusOK, "admin/unsubscribe", &unsubscribePage{Target: t, Token: c.Params("token")})
 }
 
 func (h *Handler) unsubscribe(c *fiber.Ctx) error {
@@ -188,10 +204,10 @@ func (h *Handler) unsubscribe(c *fiber.Ctx) error {
 	if c.FormValue("List-Unsubscribe") == "One-Click" {
 		return c.SendStatus(fiber.StatusOK) // a mail client's request: nobody reads a page
 	}
-	return h.page(c, fiber.StatusOK, "admin/message", templates.Map{
-		"Title": "Vous êtes désabonné·e",
-		"Text": "Vous ne recevrez plus de courriel pour les nouvelles candidatures de " + t.AdminName +
+	return h.page(c, fiber.StatusOK, "admin/message", &messagePage{
+		Title: "Vous êtes désabonné·e",
+		Text: "Vous ne recevrez plus de courriel pour les nouvelles candidatures de " + t.AdminName +
 			". Vous pouvez changer d'avis à tout moment depuis la page « Notifications » du back-office.",
-		"Link": slugURL(t.AdminSlug, "/notifications"), "LinkText": "Choisir mes notifications",
+		Link: slugURL(t.AdminSlug, "/notifications"), LinkText: "Choisir mes notifications",
 	})
 }

@@ -35,6 +35,14 @@ func navItems() []struct {
 	}
 }
 
+// messagePage says something on a page of its own: that a link no longer
+// works, that an email is on its way.
+type messagePage struct {
+	templates.Page
+	Title, Text    string
+	Link, LinkText string // where to go from here
+}
+
 // page renders a back-office page: data is a page model (a struct that
 // embeds templates.Page) or, for the pages not yet typed, a templates.Map.
 // Either way it gets the current administration, its navigation and the

@@ -35,4 +35,7 @@ func brandURL(adm *vivier.Administration) string { return admURL(adm, "/marque")
 // platformURL is a page of the platform's administration ("administrations").
 func platformURL(page string) string { return "/admin/plateforme/" + page }
 
+// accountURL is a page of the agent's own account ("sessions").
+func accountURL(page string) string { return "/admin/compte/" + page }
+
 const signInURL = "/admin/connexion"
