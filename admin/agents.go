@@ -13,14 +13,12 @@ type agentsPage struct {
 	templates.Page
 	Agents      []vivier.AgentWithRoles
 	Invitations []vivier.Invitation
-	Roles       []roleOption
+	Roles       []option
 	Me          int64 // the agent looking, who may not remove themselves
 	// What the invitation form shows: a refused invitation's values, or the
 	// most common role.
 	InviteEmail, InviteRole string
 }
-
-type roleOption struct{ Value, Label string }
 
 func (h *Handler) agentsPage(c *fiber.Ctx) error {
 	return h.renderAgents(c, fiber.StatusOK, &agentsPage{InviteRole: string(vivier.RoleRecruteur)})
@@ -36,7 +34,7 @@ func (h *Handler) renderAgents(c *fiber.Ctx, status int, p *agentsPage) error {
 		return err
 	}
 	for _, r := range vivier.AssignableRoles {
-		p.Roles = append(p.Roles, roleOption{string(r), r.Label()})
+		p.Roles = append(p.Roles, option{string(r), r.Label()})
 	}
 	p.Me = currentAgent(c).ID
 	return h.page(c, status, "admin/agents", p)

@@ -35,7 +35,7 @@ func (h *Handler) collabRoutes() []Route {
 
 // collabOfApplication adds notes, ratings, tags, reviewers and the
 // candidate's other applications to the application page.
-func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ctx, adm, sc := c.UserContext(), currentAdministration(c), h.scope(c)
 	notes, err := h.Store.Notes(ctx, adm.ID, d.ID)
 	if err != nil {
@@ -71,7 +71,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 		if err != nil {
 			return err
 		}
-		data["Members"], data["AllTags"] = members, allTags
+		p.Members, p.AllTags = members, allTags
 	}
 	pdf := false
 	for _, f := range d.Files {
@@ -82,9 +82,9 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 		csp := string(c.Response().Header.Peek(fiber.HeaderContentSecurityPolicy))
 		c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(csp, "frame-src 'none'", "frame-src 'self'", 1))
 	}
-	data["Notes"], data["Ratings"], data["Tags"], data["Assignees"], data["Others"] = notes, ratings, tags, assignees, others
-	data["CanComment"], data["CanRate"], data["CanTag"] = h.can(c, policies.ApplicationsComment), assigned && h.can(c, policies.ApplicationsComment), canDecide
-	data["Scores"] = vivier.Scores()
+	p.Notes, p.Ratings, p.Tags, p.Assignees, p.Others = notes, ratings, tags, assignees, others
+	p.CanComment, p.CanRate, p.CanTag = h.can(c, policies.ApplicationsComment), assigned && h.can(c, policies.ApplicationsComment), canDecide
+	p.Scores = vivier.Scores()
 	return nil
 }
 

@@ -102,12 +102,12 @@ func (h *Handler) renderInterviewForm(c *fiber.Ctx, status int, d *vivier.Applic
 }
 
 // interviewsOfApplication adds the interviews to the application page.
-func (h *Handler) interviewsOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) interviewsOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ivs, err := h.Store.InterviewsOfApplication(c.UserContext(), currentAdministration(c).ID, d.ID)
 	if err != nil {
 		return err
 	}
-	data["Interviews"] = ivs
-	data["CanInvite"] = h.can(c, policies.ApplicationsDecide) && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
+	p.Interviews = ivs
+	p.CanInvite = h.can(c, policies.ApplicationsDecide) && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
 	return nil
 }

@@ -113,7 +113,7 @@ func (h *Handler) sendMessage(c *fiber.Ctx) error {
 	}
 	err = h.Store.SendRecruiterMessage(c.UserContext(), adm.ID, appID, c.FormValue("message"), actor(c))
 	if f := fieldOf(err); f != "" {
-		c.Locals(localMessageForm, templates.Map{"Error": vivier.ErrorMessage(err), "Body": c.FormValue("message")})
+		c.Locals(localMessageForm, &messageForm{Error: vivier.ErrorMessage(err), Body: c.FormValue("message")})
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.applicationPage(c)
 	}
@@ -145,22 +145,26 @@ func (h *Handler) csrfUnlessOneClick(c *fiber.Ctx) error {
 // localMessageForm carries a refused message back to the application page.
 const localMessageForm = "vivier.message_form"
 
+// messageForm is a refused message to the candidate: why, and what was
+// typed.
+type messageForm struct {
+	Error, Body string
+}
+
 // applicationNotifications adds to the application page its exchange of
 // messages, the message form and the candidate's failing address.
-func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	adm := currentAdministration(c)
 	msgs, err := h.Store.ApplicationMessages(c.UserContext(), adm.ID, d.ID)
 	if err != nil {
 		return err
 	}
-	data["Messages"] = msgs
-	data["CanWrite"] = h.can(c, policies.ApplicationsComment) && d.Candidate.Email != nil &&
+	p.Messages = msgs
+	p.CanWrite = h.can(c, policies.ApplicationsComment) && d.Candidate.Email != nil &&
 		d.Category != vivier.CategoryErased && d.Category != vivier.CategoryWithdrawn
-	if f, ok := c.Locals(localMessageForm).(templates.Map); ok {
-		data["MessageForm"] = f
-	}
+	p.MessageForm, _ = c.Locals(localMessageForm).(*messageForm)
 	if d.Candidate.Email != nil {
-		if data["Bounces"], err = h.Store.BouncesOf(c.UserContext(), adm.ID, *d.Candidate.Email); err != nil {
+		if p.Bounces, err = h.Store.BouncesOf(c.UserContext(), adm.ID, *d.Candidate.Email); err != nil {
 			return err
 		}
 	}
@@ -168,7 +172,7 @@ func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDe
 }
 
 // dashboardOverdue adds to the dashboard the applications past the promise.
-func (h *Handler) dashboardOverdue(c *fiber.Ctx, data templates.Map) error {
+func (h *Handler) dashboardOverdue(c *fiber.Ctx, p *dashboardPage) error {
 	if !h.can(c, policies.ApplicationsRead) {
 		return nil
 	}
@@ -176,7 +180,7 @@ func (h *Handler) dashboardOverdue(c *fiber.Ctx, data templates.Map) error {
 	if err != nil {
 		return err
 	}
-	data["Overdue"], data["OverdueTotal"] = list, total
+	p.Overdue, p.OverdueTotal = list, total
 	return nil
 }
 

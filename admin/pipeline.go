@@ -306,7 +306,7 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 
 // pipelineOfApplication adds the current step, the move form's choices and
 // the history to the application page.
-func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	steps, err := h.Store.Steps(ctx, adm.ID)
 	if err != nil {
@@ -320,14 +320,13 @@ func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 	if err != nil {
 		return err
 	}
-	data["CurrentStage"] = int64(0)
-	for _, s := range steps {
+	for i, s := range steps {
 		if d.StageID != nil && s.ID == *d.StageID {
-			data["Stage"], data["CurrentStage"] = s, s.ID
+			p.Stage, p.CurrentStage = &steps[i], s.ID
 		}
 	}
-	data["Steps"], data["Reasons"], data["History"] = steps, reasons, history
-	data["HireStep"] = hireStep(steps)
-	data["Movable"] = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased && d.Category != vivier.CategoryTransferred
+	p.Steps, p.Reasons, p.History = steps, reasons, history
+	p.HireStep = hireStep(steps)
+	p.Movable = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased && d.Category != vivier.CategoryTransferred
 	return nil
 }

@@ -135,7 +135,16 @@ func (h *Handler) failedTasksPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/failed_tasks", templates.Map{"Tasks": tasks, "Unfinished": unfinished, "Runs": runs})
+	return h.page(c, fiber.StatusOK, "admin/failed_tasks", &failedTasksPage{Tasks: tasks, Unfinished: unfinished, Runs: runs})
+}
+
+// failedTasksPage lists the background tasks that used up their retries,
+// what is still waiting, and the last runs of the retention task.
+type failedTasksPage struct {
+	templates.Page
+	Tasks      []FailedTask
+	Unfinished UnfinishedTasks
+	Runs       []vivier.RetentionRun
 }
 
 // UnfinishedTasks is the work handed to the task queues and not done yet,
