@@ -260,7 +260,7 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 
 // collabOfPipeline adds the filters' and the bulk actions' choices to an
 // offer's list.
-func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
+func (h *Handler) collabOfPipeline(c *fiber.Ctx, p *pipelinePage) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	tags, err := h.Store.Tags(ctx, adm.ID)
 	if err != nil {
@@ -270,7 +270,7 @@ func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
 	if err != nil {
 		return err
 	}
-	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.Scores()
-	data["SeesRatings"] = !h.scope(c).Narrowed()
+	p.AllTags, p.Members, p.Scores = tags, members, vivier.Scores()
+	p.SeesRatings = !h.scope(c).Narrowed()
 	return nil
 }

@@ -90,15 +90,23 @@ func (h *Handler) renderInterviewForm(c *fiber.Ctx, status int, d *vivier.Applic
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"App": d, "Form": f, "Agents": agents, "Fields": map[string]string{}}
+	p := &interviewPage{App: d, Form: f, Agents: agents}
 	if ferr != nil {
-		data["Fields"] = vivier.AsFormErrors(ferr).ByField()
-		data["Error"] = vivier.ErrorMessage(ferr)
+		summary := vivier.ErrorMessage(ferr)
 		if vivier.ErrorCode(ferr) == vivier.EINVALID {
-			data["Error"] = "L'invitation n'est pas envoyée."
+			summary = "L'invitation n'est pas envoyée."
 		}
+		p.RefuseFields(summary, vivier.AsFormErrors(ferr).ByField())
 	}
-	return h.page(c, status, "admin/interview", data)
+	return h.page(c, status, "admin/interview", p)
+}
+
+// interviewPage invites the candidate of an application to an interview.
+type interviewPage struct {
+	templates.Page
+	App    *vivier.ApplicationDetail
+	Form   interviewForm
+	Agents []vivier.AgentWithRoles // who may sit on the panel
 }
 
 // interviewsOfApplication adds the interviews to the application page.
