@@ -28,16 +28,19 @@ func (h *Handler) offersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type tab struct {
-		URL, Label string
-		Current    bool
-	}
-	tabs := []tab{{URL: admURL(adm, "/offres"), Label: "Toutes", Current: status == ""}}
+	tabs := []templates.NavItem{{URL: admURL(adm, "/offres"), Label: "Toutes", Current: status == ""}}
 	for _, s := range offerStatuses {
-		tabs = append(tabs, tab{URL: admURL(adm, "/offres?statut="+string(s)), Label: s.Label(), Current: s == status})
+		tabs = append(tabs, templates.NavItem{URL: admURL(adm, "/offres?statut="+string(s)), Label: s.Label(), Current: s == status})
 	}
-	return h.page(c, fiber.StatusOK, "admin/offers", templates.Map{"Offers": offers, "Tabs": tabs,
-		"CanEdit": h.can(c, policies.OffersEdit)})
+	return h.page(c, fiber.StatusOK, "admin/offers", &offersPage{Offers: offers, Tabs: tabs, CanEdit: h.can(c, policies.OffersEdit)})
+}
+
+// offersPage lists the administration's offers, a tab per status.
+type offersPage struct {
+	templates.Page
+	Offers  []vivier.Offer
+	Tabs    []templates.NavItem
+	CanEdit bool
 }
 
 // newOfferPage shows a blank offer; ?type= chooses its kind, so that the
