@@ -76,12 +76,8 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 	} else {
 		err = errs
 	}
-	if code := vivier.ErrorCode(err); code == vivier.EINVALID || code == vivier.ECONFLICT {
-		return h.renderInterviewForm(c, templates.StatusFor(code), d, f, err)
-	} else if err != nil {
-		return err
-	}
-	return h.back(c, applicationURL(adm, d.ID),
+	show := func(c *fiber.Ctx, status int, err error) error { return h.renderInterviewForm(c, status, d, f, err) }
+	return h.finishOrShow(c, err, show, applicationURL(adm, d.ID),
 		"L'invitation à l'entretien est enregistrée ; le courriel part à la personne candidate, avec l'invitation pour son agenda.")
 }
 

@@ -102,3 +102,17 @@ func (h *Handler) finish(c *fiber.Ctx, err error, redo func(error) error, to, ms
 	}
 	return h.back(c, to, msg)
 }
+
+// finishOrShow is finish for the screens that list what a form changes
+// (steps, talent pool, duplicates): a change refused as invalid or in
+// conflict, field or not, shows the screen again with its message, and the
+// status of its code.
+func (h *Handler) finishOrShow(c *fiber.Ctx, err error, show func(c *fiber.Ctx, status int, err error) error, to, msg string) error {
+	if code := vivier.ErrorCode(err); code == vivier.EINVALID || code == vivier.ECONFLICT {
+		return show(c, templates.StatusFor(code), err)
+	}
+	if err != nil {
+		return err
+	}
+	return h.back(c, to, msg)
+}

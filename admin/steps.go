@@ -68,14 +68,7 @@ func (h *Handler) renderSteps(c *fiber.Ctx, status int, err error) error {
 // afterEdit goes back to the screen with a message, or shows the refusal
 // there; internal errors go to the error handler.
 func (h *Handler) afterEdit(c *fiber.Ctx, err error, msg string) error {
-	if err == nil {
-		return h.back(c, admURL(currentAdministration(c), "/etapes"), msg)
-	}
-	switch code := vivier.ErrorCode(err); code {
-	case vivier.EINVALID, vivier.ECONFLICT:
-		return h.renderSteps(c, templates.StatusFor(code), err)
-	}
-	return err
+	return h.finishOrShow(c, err, h.renderSteps, admURL(currentAdministration(c), "/etapes"), msg)
 }
 
 func (h *Handler) addStep(c *fiber.Ctx) error {
