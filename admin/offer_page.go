@@ -14,10 +14,8 @@ import (
 // on Choisir le Service Public.
 type offerPage struct {
 	templates.Page
-	Offer *vivier.Offer
-	// Form holds the values the inputs show: the offer's, or the text typed
-	// in a refused form where it does not parse (rawInputs).
-	Form       templates.Map
+	Offer      *vivier.Offer
+	Form       *offerFormView
 	Summary    []summaryItem // the refused form's errors, in the form's order
 	CanEdit    bool
 	CanPublish bool
@@ -47,12 +45,6 @@ type skillFamily struct {
 	Skills []vivier.Competence
 }
 
-// rawInputs are the inputs shown back as typed when they do not parse, with
-// their key in the form's values.
-var rawInputs = map[string]string{"nombre_postes": "Posts", "heures_hebdomadaires": "WeeklyHours",
-	"debut_contrat": "ContractStart", "fin_contrat": "ContractEnd", "ouverture_inscriptions": "RegistrationOpens",
-	"cloture_inscriptions": "RegistrationCloses", "date_debut": "Start", "publish_at": "PublishAt", "end_at": "EndAt"}
-
 // offerForm renders the offer's editor; fields are the errors to show next
 // to their fields and, in order, in the summary at the top.
 func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields map[string]string) error {
@@ -80,7 +72,7 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 		}
 	}
 	form := offerFormValues(o)
-	selected := form["Selected"].(map[string]bool)
+	selected := form.Selected
 	// Deactivated skills are offered no more, but stay on the offers that
 	// have them.
 	var families []skillFamily
@@ -94,9 +86,10 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 		f := &families[len(families)-1]
 		f.Skills = append(f.Skills, s)
 	}
+	raw := form.raw()
 	for f := range fields {
-		if key, ok := rawInputs[f]; ok {
-			form[key] = c.FormValue(f)
+		if dst, ok := raw[f]; ok {
+			*dst = c.FormValue(f)
 		}
 	}
 	var modalities []codeLabel

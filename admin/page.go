@@ -43,34 +43,20 @@ type messagePage struct {
 	Link, LinkText string // where to go from here
 }
 
-// page renders a back-office page: data is a page model (a struct that
-// embeds templates.Page) or, for the pages not yet typed, a templates.Map.
-// Either way it gets the current administration, its navigation and the
+// page renders a back-office page from its model (a struct that embeds
+// templates.Page), with the current administration, its navigation and the
 // agent's flash message.
-func (h *Handler) page(c *fiber.Ctx, status int, name string, data any) error {
-	var common templates.Page
+func (h *Handler) page(c *fiber.Ctx, status int, name string, m templates.Model) error {
+	p := m.Common()
 	if adm := currentAdministration(c); adm != nil {
-		common.Adm = adm
+		p.Adm = adm
 		for _, it := range navItems() {
 			if ok, _ := h.Policies.Allowed(currentAgent(c).ID, adm.ID, it.Perm); ok {
 				u := admURL(adm, it.Path)
-				common.Nav = append(common.Nav, templates.NavItem{URL: u, Label: it.Label, Current: c.Path() == u})
+				p.Nav = append(p.Nav, templates.NavItem{URL: u, Label: it.Label, Current: c.Path() == u})
 			}
 		}
 	}
-	common.Flash, _ = c.Locals("flash").(string)
-	if data == nil {
-		data = templates.Map{}
-	}
-	switch d := data.(type) {
-	case templates.Map:
-		if common.Adm != nil {
-			d["Adm"], d["Nav"] = common.Adm, common.Nav
-		}
-		d["Flash"] = c.Locals("flash")
-	case templates.Model:
-		p := d.Common()
-		p.Adm, p.Nav, p.Flash = common.Adm, common.Nav, common.Flash
-	}
-	return h.Renderer.Page(c, status, name, data)
+	p.Flash, _ = c.Locals("flash").(string)
+	return h.Renderer.Page(c, status, name, m)
 }
