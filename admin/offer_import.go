@@ -53,7 +53,7 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: a failed close loses nothing
 	content, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
 	if err != nil {
 		return err

@@ -22,11 +22,15 @@ func (e *Enforcer) Listen(ctx context.Context, dsn string, log *slog.Logger) err
 		}
 	})
 	if err := l.Listen(Channel); err != nil {
-		l.Close()
+		_ = l.Close() // the error of Listen is the one worth returning
 		return err
 	}
 	go func() {
-		defer l.Close()
+		defer func() {
+			if err := l.Close(); err != nil {
+				log.Warn("policies listener close", "err", err)
+			}
+		}()
 		var timer <-chan time.Time
 		for {
 			select {
