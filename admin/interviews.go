@@ -55,15 +55,14 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 		Duration: strings.TrimSpace(c.FormValue("duration")), Place: c.FormValue("place"), Video: c.FormValue("video"),
 		Message: c.FormValue("message"), Interviewers: map[int64]bool{}}
 	r := vivier.InterviewRequest{Place: f.Place, VideoURL: f.Video, Message: f.Message}
-	for _, v := range c.Request().PostArgs().PeekMulti("interviewers") {
-		if id, ok := templates.ParseID(string(v)); ok {
-			r.Interviewers = append(r.Interviewers, id)
-			f.Interviewers[id] = true
-		}
+	ids, ierr := formIDs(c, "interviewers", "Choisissez les personnes qui mènent l'entretien parmi les agents de l'administration.")
+	for _, id := range ids {
+		r.Interviewers = append(r.Interviewers, id)
+		f.Interviewers[id] = true
 	}
 	var errs vivier.FormErrors
 	duration, derr := templates.FormNumber(c, "duration")
-	r.DurationMinutes, errs = duration, vivier.AsFormErrors(derr)
+	r.DurationMinutes, errs = duration, append(vivier.AsFormErrors(derr), vivier.AsFormErrors(ierr)...)
 	if f.Date != "" || f.Time != "" {
 		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+f.Time, vivier.Paris())
 		if err != nil {

@@ -62,6 +62,21 @@ func agentParam(c *fiber.Ctx) (int64, error) {
 	return templates.ParamID(c, "agent")
 }
 
+// formIDs reads the ids ticked in a form's field name (checkboxes, a
+// multiple select): a malformed one refuses the field with msg rather than
+// being dropped.
+func formIDs(c *fiber.Ctx, name, msg string) ([]int64, error) {
+	var ids []int64
+	for _, v := range c.Request().PostArgs().PeekMulti(name) {
+		id, ok := templates.ParseID(string(v))
+		if !ok {
+			return nil, vivier.FieldError(name, msg)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
 // fieldOf names the form field an error is about, if any: such an error
 // refuses the form, which is shown again with it.
 func fieldOf(err error) string {
