@@ -9,6 +9,13 @@ import (
 	"vivier/templates"
 )
 
+// sessionsPage lists the agent's open sessions, to end those they do not
+// recognise.
+type sessionsPage struct {
+	templates.Page
+	Sessions []vivier.AgentSession
+}
+
 func (h *Handler) sessionsPage(c *fiber.Ctx) error {
 	sess, err := h.Sessions.Get(c)
 	if err != nil {
@@ -19,32 +26,38 @@ func (h *Handler) sessionsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/sessions", templates.Map{"Sessions": list})
+	return h.page(c, fiber.StatusOK, "admin/sessions", &sessionsPage{Sessions: list})
 }
 
 func (h *Handler) endSession(c *fiber.Ctx) error {
 	if err := h.Store.EndAgentSession(c.UserContext(), currentAgent(c).ID, c.Params("id")); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/compte/sessions", "La session a été fermée.")
+	return h.back(c, accountURL("sessions"), "La session a été fermée.")
+}
+
+// platformPage lists the platform's administrations, with the form that
+// creates one.
+type platformPage struct {
+	templates.Page
+	Administrations []vivier.Administration
+	FailedTasks     int // archived tasks, -1 when Redis does not answer
+	Versants        []vivier.Versant
+	New             *vivier.Administration // what a refused creation form held
 }
 
 func (h *Handler) platformPage(c *fiber.Ctx) error {
-	return h.platformPageWith(c, fiber.StatusOK, nil)
+	return h.renderPlatform(c, fiber.StatusOK, &platformPage{})
 }
 
-func (h *Handler) platformPageWith(c *fiber.Ctx, status int, data templates.Map) error {
-	all, err := h.Store.AllAdministrations(c.UserContext())
-	if err != nil {
+func (h *Handler) renderPlatform(c *fiber.Ctx, status int, p *platformPage) error {
+	var err error
+	if p.Administrations, err = h.Store.AllAdministrations(c.UserContext()); err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
-	}
-	data["Administrations"] = all
-	data["FailedTasks"] = h.failedCount(c)
-	data["Versants"] = []vivier.Versant{vivier.VersantEtat, vivier.VersantTerritoriale, vivier.VersantHospitaliere}
-	return h.page(c, status, "admin/platform", data)
+	p.FailedTasks = h.failedCount(c)
+	p.Versants = []vivier.Versant{vivier.VersantEtat, vivier.VersantTerritoriale, vivier.VersantHospitaliere}
+	return h.page(c, status, "admin/platform", p)
 }
 
 // createAdministration creates a top-level administration and invites its
@@ -58,8 +71,9 @@ func (h *Handler) createAdministration(c *fiber.Ctx) error {
 		a.SIRET = &s
 	}
 	fail := func(err error) error {
-		return h.platformPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "L'administration n'a pas été créée.",
-			"Fields": map[string]string{fieldOf(err): vivier.ErrorMessage(err)}, "New": a})
+		p := &platformPage{New: a}
+		p.Refuse("L'administration n'a pas été créée.", fieldOf(err), err)
+		return h.renderPlatform(c, fiber.StatusUnprocessableEntity, p)
 	}
 	email, err := vivier.ParseEmail(c.FormValue("admin_email"))
 	if err != nil {
@@ -75,7 +89,7 @@ func (h *Handler) createAdministration(c *fiber.Ctx) error {
 	if _, err := h.Store.Invite(c.UserContext(), a.ID, email, vivier.RoleAdmin, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/plateforme/administrations", a.Name+" a été créée ; "+email+" est invité à l'administrer.")
+	return h.back(c, platformURL("administrations"), a.Name+" a été créée ; "+email+" est invité à l'administrer.")
 }
 
 func encode(q map[string]string) string {

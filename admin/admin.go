@@ -1,7 +1,14 @@
 // Package admin is the back-office. Agents sign in here; everything else
 // lives under /admin/{administration slug}/..., where each route declares the
-// permission it needs ("agents:manage"), checked by Casbin (policies) in the
-// administration named by the URL, whose id then scopes every Store query.
+// permission it needs (policies.AgentsManage), checked by Casbin (policies)
+// in the administration named by the URL, whose id then scopes every Store
+// query.
+//
+// Where to look: routes.go is the table of every route and what it requires;
+// request.go holds what a handler needs of its request (agent,
+// administration, permissions, the end of a form: finish); urls.go builds
+// the back office's addresses; page.go renders a page from its model, a
+// struct that embeds templates.Page and is declared beside its handler.
 package admin
 
 import (

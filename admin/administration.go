@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,48 +10,59 @@ import (
 	"vivier/templates"
 )
 
-func (h *Handler) administrationPage(c *fiber.Ctx) error {
-	return h.administrationPageWith(c, fiber.StatusOK, nil)
+// administrationPage is the administration's settings: its identity, its
+// directions, its response delay and how long applications are kept.
+type administrationPage struct {
+	templates.Page
+	Children []vivier.Administration
+	// ResponseDays and RetentionMonths are the stored values, or the one
+	// typed in a refused form (typedDays, typedMonths), even empty.
+	ResponseDays, RetentionMonths string
+	typedDays, typedMonths        bool
+	Child                         *vivier.Administration // the direction a refused form was creating
+	ChildFields                   map[string]string
 }
 
-func (h *Handler) administrationPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+func (h *Handler) administrationPage(c *fiber.Ctx) error {
+	return h.renderAdministration(c, fiber.StatusOK, &administrationPage{})
+}
+
+func (h *Handler) renderAdministration(c *fiber.Ctx, status int, p *administrationPage) error {
 	adm := currentAdministration(c)
-	children, err := h.Store.ChildAdministrations(c.UserContext(), adm.ID)
-	if err != nil {
+	var err error
+	if p.Children, err = h.Store.ChildAdministrations(c.UserContext(), adm.ID); err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
-	}
-	data["Children"] = children
-	if _, ok := data["ResponseDays"]; !ok {
+	if !p.typedDays {
 		days, err := h.Store.ResponseDays(c.UserContext(), adm.ID)
 		if err != nil {
 			return err
 		}
-		data["ResponseDays"] = days
+		p.ResponseDays = strconv.Itoa(days)
 	}
-	if _, ok := data["RetentionMonths"]; !ok {
+	if !p.typedMonths {
 		months, err := h.Store.RetentionMonths(c.UserContext(), adm.ID)
 		if err != nil {
 			return err
 		}
-		data["RetentionMonths"] = months
+		p.RetentionMonths = strconv.Itoa(months)
 	}
-	return h.page(c, status, "admin/administration", data)
+	return h.page(c, status, "admin/administration", p)
+}
+
+// refuseAdministration shows the page again with a form's refusal.
+func (h *Handler) refuseAdministration(c *fiber.Ctx, summary string, p *administrationPage) func(error) error {
+	return func(err error) error {
+		p.Refuse(summary, fieldOf(err), err)
+		return h.renderAdministration(c, fiber.StatusUnprocessableEntity, p)
+	}
 }
 
 func (h *Handler) updateAdministration(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	_, err := h.Store.UpdateAdministration(c.UserContext(), adm.ID, c.FormValue("name"), c.FormValue("short_name"), c.FormValue("contact_email"), actor(c))
-	if f := fieldOf(err); f != "" {
-		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Les modifications n'ont pas été enregistrées.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}})
-	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", "Modifications enregistrées.")
+	return h.finish(c, err, h.refuseAdministration(c, "Les modifications n'ont pas été enregistrées.", &administrationPage{}),
+		admURL(adm, "/administration"), "Modifications enregistrées.")
 }
 
 // createChild creates a direction (or a service) under the administration:
@@ -66,14 +78,12 @@ func (h *Handler) createChild(c *fiber.Ctx) error {
 		child.SIRET = &s
 	}
 	err := h.Store.CreateAdministration(c.UserContext(), child, actor(c))
-	if f := fieldOf(err); f != "" {
-		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "La direction n'a pas été créée.",
-			"ChildFields": map[string]string{f: vivier.ErrorMessage(err)}, "Child": child})
+	refuse := func(err error) error {
+		p := &administrationPage{Child: child, ChildFields: map[string]string{fieldOf(err): vivier.ErrorMessage(err)}}
+		p.Refuse("La direction n'a pas été créée.", "", err)
+		return h.renderAdministration(c, fiber.StatusUnprocessableEntity, p)
 	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", child.Name+" a été créée.")
+	return h.finish(c, err, refuse, admURL(adm, "/administration"), child.Name+" a été créée.")
 }
 
 func (h *Handler) setChildStatus(c *fiber.Ctx) error {
@@ -90,7 +100,7 @@ func (h *Handler) setChildStatus(c *fiber.Ctx) error {
 	if status == "active" {
 		msg = "La direction est réactivée."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", msg)
+	return h.back(c, admURL(adm, "/administration"), msg)
 }
 
 func (h *Handler) setResponseDays(c *fiber.Ctx) error {
@@ -99,14 +109,8 @@ func (h *Handler) setResponseDays(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.Store.SetResponseDays(c.UserContext(), adm.ID, days, actor(c))
 	}
-	if f := fieldOf(err); f != "" {
-		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le délai n'a pas été enregistré.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "ResponseDays": c.FormValue("response_days")})
-	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", "Délai de réponse enregistré.")
+	return h.finish(c, err, h.refuseAdministration(c, "Le délai n'a pas été enregistré.", &administrationPage{ResponseDays: c.FormValue("response_days"), typedDays: true}),
+		admURL(adm, "/administration"), "Délai de réponse enregistré.")
 }
 
 // setRetentionMonths changes how long applications not retained are kept
@@ -117,12 +121,6 @@ func (h *Handler) setRetentionMonths(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.Store.SetRetentionMonths(c.UserContext(), adm.ID, months, actor(c))
 	}
-	if f := fieldOf(err); f != "" {
-		return h.administrationPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "La durée de conservation n'a pas été enregistrée.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "RetentionMonths": c.FormValue("retention_months")})
-	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/"+adm.Slug+"/administration", "Durée de conservation enregistrée.")
+	return h.finish(c, err, h.refuseAdministration(c, "La durée de conservation n'a pas été enregistrée.", &administrationPage{RetentionMonths: c.FormValue("retention_months"), typedMonths: true}),
+		admURL(adm, "/administration"), "Durée de conservation enregistrée.")
 }

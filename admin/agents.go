@@ -7,36 +7,37 @@ import (
 	"vivier/templates"
 )
 
-func (h *Handler) agentsPage(c *fiber.Ctx) error {
-	return h.agentsPageWith(c, fiber.StatusOK, nil)
+// agentsPage lists the administration's agents and pending invitations,
+// with the form that invites one.
+type agentsPage struct {
+	templates.Page
+	Agents      []vivier.AgentWithRoles
+	Invitations []vivier.Invitation
+	Roles       []option
+	Me          int64 // the agent looking, who may not remove themselves
+	// What the invitation form shows: a refused invitation's values, or the
+	// most common role.
+	InviteEmail, InviteRole string
 }
 
-func (h *Handler) agentsPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+func (h *Handler) agentsPage(c *fiber.Ctx) error {
+	return h.renderAgents(c, fiber.StatusOK, &agentsPage{InviteRole: string(vivier.RoleRecruteur)})
+}
+
+func (h *Handler) renderAgents(c *fiber.Ctx, status int, p *agentsPage) error {
 	adm := currentAdministration(c)
-	agents, err := h.Store.AgentsOfAdministration(c.UserContext(), adm.ID)
-	if err != nil {
+	var err error
+	if p.Agents, err = h.Store.AgentsOfAdministration(c.UserContext(), adm.ID); err != nil {
 		return err
 	}
-	invitations, err := h.Store.PendingInvitations(c.UserContext(), adm.ID)
-	if err != nil {
+	if p.Invitations, err = h.Store.PendingInvitations(c.UserContext(), adm.ID); err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
-	}
-	type roleOption struct{ Value, Label string }
-	var roles []roleOption
 	for _, r := range vivier.AssignableRoles {
-		roles = append(roles, roleOption{string(r), r.Label()})
+		p.Roles = append(p.Roles, option{string(r), r.Label()})
 	}
-	data["Agents"] = agents
-	data["Invitations"] = invitations
-	data["Roles"] = roles
-	data["Me"] = currentAgent(c).ID
-	if _, ok := data["InviteRole"]; !ok {
-		data["InviteRole"] = string(vivier.RoleRecruteur) // the most common invitation
-	}
-	return h.page(c, status, "admin/agents", data)
+	p.Me = currentAgent(c).ID
+	return h.page(c, status, "admin/agents", p)
 }
 
 func (h *Handler) invite(c *fiber.Ctx) error {
@@ -46,18 +47,12 @@ func (h *Handler) invite(c *fiber.Ctx) error {
 	if err == nil {
 		_, err = h.Store.Invite(c.UserContext(), adm.ID, email, role, actor(c))
 	}
-	if f := fieldOf(err); f != "" {
-		return h.agentsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "L'invitation n'est pas partie.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "InviteEmail": email, "InviteRole": c.FormValue("role")})
+	refuse := func(err error) error {
+		p := &agentsPage{InviteEmail: email, InviteRole: c.FormValue("role")}
+		p.Refuse("L'invitation n'est pas partie.", fieldOf(err), err)
+		return h.renderAgents(c, fiber.StatusUnprocessableEntity, p)
 	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "Invitation envoyée à "+email+".")
-}
-
-func agentParam(c *fiber.Ctx) (int64, error) {
-	return templates.ParamID(c, "agent")
+	return h.finish(c, err, refuse, admURL(adm, "/agents"), "Invitation envoyée à "+email+".")
 }
 
 func (h *Handler) changeRole(c *fiber.Ctx) error {
@@ -76,7 +71,7 @@ func (h *Handler) changeRole(c *fiber.Ctx) error {
 	if err := h.Store.ChangeRole(c.UserContext(), adm.ID, id, role, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "Rôle modifié : "+role.Label()+".")
+	return h.back(c, admURL(adm, "/agents"), "Rôle modifié : "+role.Label()+".")
 }
 
 func (h *Handler) removeAgent(c *fiber.Ctx) error {
@@ -91,7 +86,7 @@ func (h *Handler) removeAgent(c *fiber.Ctx) error {
 	if err := h.Store.RemoveAgent(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'agent a été retiré de l'administration.")
+	return h.back(c, admURL(adm, "/agents"), "L'agent a été retiré de l'administration.")
 }
 
 func (h *Handler) cancelInvitation(c *fiber.Ctx) error {
@@ -103,5 +98,5 @@ func (h *Handler) cancelInvitation(c *fiber.Ctx) error {
 	if err := h.Store.CancelInvitation(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/agents", "L'invitation a été annulée : son lien ne fonctionne plus.")
+	return h.back(c, admURL(adm, "/agents"), "L'invitation a été annulée : son lien ne fonctionne plus.")
 }

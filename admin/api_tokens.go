@@ -8,27 +8,32 @@ import (
 )
 
 // apiTokensPage lists the administration's API tokens, with the form that
-// creates one.
-func (h *Handler) apiTokensPage(c *fiber.Ctx) error {
-	return h.apiTokensPageWith(c, fiber.StatusOK, nil)
+// creates one; right after a creation, the new token and its secret, once:
+// only its digest is kept.
+type apiTokensPage struct {
+	templates.Page
+	Tokens      []vivier.APIToken
+	Name, Scope string // the creation form's values
+	Created     *vivier.APIToken
+	Secret      string
 }
 
-func (h *Handler) apiTokensPageWith(c *fiber.Ctx, status int, data templates.Map) error {
-	tokens, err := h.Store.APITokens(c.UserContext(), currentAdministration(c).ID)
-	if err != nil {
+func (h *Handler) apiTokensPage(c *fiber.Ctx) error {
+	return h.renderAPITokens(c, fiber.StatusOK, &apiTokensPage{})
+}
+
+func (h *Handler) renderAPITokens(c *fiber.Ctx, status int, p *apiTokensPage) error {
+	var err error
+	if p.Tokens, err = h.Store.APITokens(c.UserContext(), currentAdministration(c).ID); err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
+	if p.Error == "" {
+		p.Scope = string(vivier.ScopeWrite) // what an HR system that publishes needs
 	}
-	data["Tokens"] = tokens
-	if _, ok := data["Scope"]; !ok {
-		data["Scope"] = string(vivier.ScopeWrite) // what an HR system that publishes needs
-	}
-	return h.page(c, status, "admin/api_tokens", data)
+	return h.page(c, status, "admin/api_tokens", p)
 }
 
-// createAPIToken creates a token and shows it, once: only its digest is kept.
+// createAPIToken creates a token and shows it, once.
 func (h *Handler) createAPIToken(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	name := c.FormValue("name")
@@ -39,15 +44,16 @@ func (h *Handler) createAPIToken(c *fiber.Ctx) error {
 		tok, secret, err = h.Store.CreateAPIToken(c.UserContext(), adm.ID, name, scope, actor(c))
 	}
 	if f := fieldOf(err); f != "" {
-		return h.apiTokensPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le jeton n'a pas été créé.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "Name": name, "Scope": c.FormValue("scope")})
+		p := &apiTokensPage{Name: name, Scope: c.FormValue("scope")}
+		p.Refuse("Le jeton n'a pas été créé.", f, err)
+		return h.renderAPITokens(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
 		return err
 	}
 	// The secret is in this answer only: it must not stay in a cache.
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.apiTokensPageWith(c, fiber.StatusCreated, templates.Map{"Created": tok, "Secret": secret})
+	return h.renderAPITokens(c, fiber.StatusCreated, &apiTokensPage{Created: tok, Secret: secret})
 }
 
 func (h *Handler) revokeAPIToken(c *fiber.Ctx) error {
@@ -59,5 +65,5 @@ func (h *Handler) revokeAPIToken(c *fiber.Ctx) error {
 	if err := h.Store.RevokeAPIToken(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/api", "Jeton révoqué : les requêtes qui l'utilisent sont désormais refusées.")
+	return h.back(c, admURL(adm, "/api"), "Jeton révoqué : les requêtes qui l'utilisent sont désormais refusées.")
 }

@@ -3,11 +3,11 @@ package admin
 import (
 	"io"
 	"mime"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -30,7 +30,57 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/applications", templates.Map{"Apps": apps, "Spontaneous": spontaneous, "Recruited": recruited})
+	return h.page(c, fiber.StatusOK, "admin/applications", &applicationsPage{Apps: apps, Spontaneous: spontaneous, Recruited: recruited})
+}
+
+// applicationsPage lists the applications the agent may read.
+type applicationsPage struct {
+	templates.Page
+	Apps        []vivier.ApplicationRow
+	Spontaneous bool
+	Recruited   map[int64]bool // by application: recruited on another offer
+}
+
+// applicationPage is one application, with all an agent does on it; each
+// part is filled by the file of its feature.
+type applicationPage struct {
+	templates.Page
+	App       *vivier.ApplicationDetail
+	CanDecide bool
+	Offers    []vivier.Offer // for a spontaneous application: the offers to attach it to
+
+	// Pipeline (pipelineOfApplication).
+	Steps        []vivier.Step
+	Reasons      []vivier.RefusalReason
+	History      []vivier.HistoryEvent
+	Stage        *vivier.Step // the current one, if any
+	CurrentStage int64
+	HireStep     string
+	Movable      bool
+
+	// Transfer (transferOfApplication).
+	Transfer *transferView
+
+	// Interviews (interviewsOfApplication).
+	Interviews []vivier.Interview
+	CanInvite  bool
+
+	// Messages (applicationNotifications).
+	Messages    []vivier.ApplicationMessage
+	CanWrite    bool
+	MessageForm *messageForm // a refused message, shown again
+	Bounces     []vivier.EmailBounce
+
+	// Collaboration (collabOfApplication).
+	Notes               []vivier.Note
+	Ratings             vivier.Ratings
+	Tags, AllTags       []vivier.Tag
+	Assignees           []vivier.Assignee
+	Others              []vivier.ApplicationRow
+	Members             []vivier.Member
+	CanComment, CanRate bool
+	CanTag              bool
+	Scores              []vivier.ScoreChoice
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {
@@ -42,34 +92,26 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"App": d, "CanDecide": h.can(c, "applications:decide")}
-	if err := h.pipelineOfApplication(c, d, data); err != nil {
-		return err
+	p := &applicationPage{App: d, CanDecide: h.can(c, policies.ApplicationsDecide)}
+	for _, part := range []func(*fiber.Ctx, *vivier.ApplicationDetail, *applicationPage) error{
+		h.pipelineOfApplication, h.transferOfApplication, h.interviewsOfApplication, h.applicationNotifications, h.collabOfApplication,
+	} {
+		if err := part(c, d, p); err != nil {
+			return err
+		}
 	}
-	if err := h.transferOfApplication(c, d, data); err != nil {
-		return err
-	}
-	if err := h.interviewsOfApplication(c, d, data); err != nil {
-		return err
-	}
-	if err := h.applicationNotifications(c, d, data); err != nil {
-		return err
-	}
-	if err := h.collabOfApplication(c, d, data); err != nil {
-		return err
-	}
-	if d.OfferID == nil && h.can(c, "applications:decide") {
+	if d.OfferID == nil && h.can(c, policies.ApplicationsDecide) {
 		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
 		if err != nil {
 			return err
 		}
-		data["Offers"] = offers
+		p.Offers = offers
 	}
 	status := fiber.StatusOK
 	if c.Response().StatusCode() == fiber.StatusUnprocessableEntity {
 		status = fiber.StatusUnprocessableEntity // a refused message, shown again
 	}
-	return h.page(c, status, "admin/application", data)
+	return h.page(c, status, "admin/application", p)
 }
 
 // downloadFile streams a candidate's file as an attachment: never shown
@@ -91,7 +133,7 @@ func (h *Handler) downloadFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }() // read only: a failed close loses nothing
 	c.Set(fiber.HeaderContentType, f.ContentType)
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -112,5 +154,5 @@ func (h *Handler) attachToOffer(c *fiber.Ctx) error {
 	if err := h.Store.AttachToOffer(c.UserContext(), adm.ID, appID, offerID, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(appID, 10), "La candidature est rattachée à l'offre.")
+	return h.back(c, applicationURL(adm, appID), "La candidature est rattachée à l'offre.")
 }

@@ -42,7 +42,6 @@ func (h *Handler) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type option struct{ Value, Label string }
 	var actions []option
 	for k, v := range vivier.AuditActions {
 		actions = append(actions, option{k, v})
@@ -58,6 +57,20 @@ func (h *Handler) auditPage(c *fiber.Ctx) error {
 	if len(fields) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return h.page(c, status, "admin/journal", templates.Map{"Entries": entries, "Actions": actions, "Filter": c.Queries(),
-		"Fields": fields, "Next": next})
+	p := &journalPage{Entries: entries, Actions: actions, Filter: c.Queries(), Next: next}
+	p.RefuseFields("", fields)
+	return h.page(c, status, "admin/journal", p)
 }
+
+// journalPage is the administration's audit log, filtered, a page at a
+// time.
+type journalPage struct {
+	templates.Page
+	Entries []vivier.AuditEntry
+	Actions []option
+	Filter  map[string]string // the query, which the filter form shows again
+	Next    string            // the query of the next page, "" on the last
+}
+
+// option is a choice of a select: its value and its French label.
+type option struct{ Value, Label string }

@@ -13,7 +13,7 @@ const localAdministration = "administration"
 // authorize checks p in the administration named by :adm and puts it in the
 // locals: handlers take its id from there, never from the form.
 func (h *Handler) authorize(p policies.Permission) fiber.Handler {
-	read := policies.Permission{Resource: "dashboard", Action: "read"}
+	read := policies.DashboardRead
 	return func(c *fiber.Ctx) error {
 		agent := currentAgent(c)
 		adm, err := h.Store.AdministrationBySlug(c.UserContext(), c.Params("adm"))
@@ -36,7 +36,7 @@ func (h *Handler) authorize(p policies.Permission) fiber.Handler {
 			return vivier.Errorf(vivier.EFORBIDDEN, "Votre rôle dans cette administration ne permet pas cette action.")
 		}
 		if h.Policies.Suspended(adm.ID) {
-			if onPlatform, _ := h.Policies.AllowedOnPlatform(agent.ID, policies.Permission{Resource: "platform", Action: "manage"}); !onPlatform {
+			if onPlatform, _ := h.Policies.AllowedOnPlatform(agent.ID, policies.PlatformManage); !onPlatform {
 				return vivier.Errorf(vivier.EFORBIDDEN, "Cette administration est suspendue. Contactez l'administrateur de la plateforme.")
 			}
 		}
@@ -108,19 +108,10 @@ func (h *Handler) withinReach(c *fiber.Ctx, adm *vivier.Administration) error {
 // all of them with applications:read, else (a jury member, who reached the
 // route with applications:read_assigned) those assigned to them.
 func (h *Handler) scope(c *fiber.Ctx) vivier.Scope {
-	if h.can(c, "applications:read") {
+	if h.can(c, policies.ApplicationsRead) {
 		return vivier.Scope{}
 	}
 	return vivier.Scope{AssignedTo: currentAgent(c).ID}
-}
-
-// currentApplication is the route's application, checked by withinReach.
-func currentApplication(c *fiber.Ctx) (int64, error) {
-	id, ok := c.Locals(localApplication).(int64)
-	if !ok {
-		return 0, vivier.Errorf(vivier.EINTERNAL, "admin: %s has no checked application", c.Route().Path)
-	}
-	return id, nil
 }
 
 func (h *Handler) authorizePlatform(p policies.Permission) fiber.Handler {
@@ -134,56 +125,4 @@ func (h *Handler) authorizePlatform(p policies.Permission) fiber.Handler {
 		}
 		return c.Next()
 	}
-}
-
-func currentAdministration(c *fiber.Ctx) *vivier.Administration {
-	a, _ := c.Locals(localAdministration).(*vivier.Administration)
-	return a
-}
-
-// navItems are the back-office sections, shown to those who may open them.
-var navItems = []struct{ Path, Label, Perm string }{
-	{"", "Tableau de bord", "dashboard:read"},
-	{"/offres", "Offres", "offers:read"},
-	{"/candidatures", "Candidatures", "applications:read_assigned"},
-	{"/vivier", "Vivier de talents", "applications:read"},
-	{"/doublons", "Doublons", "candidates:merge"},
-	{"/etapes", "Étapes et motifs", "pipeline:manage"},
-	{"/statistiques", "Statistiques", "statistics:read"},
-	{"/marque", "Page employeur", "brand:edit"},
-	{"/agents", "Agents", "agents:manage"},
-	{"/administration", "Administration", "administrations:manage"},
-	{"/journal", "Journal", "audit:read"},
-	{"/api", "API", "api_tokens:manage"},
-	{"/csp", "Choisir le Service Public", "csp:manage"},
-	{"/exports", "Exports SIRH", "exports:run"},
-	{"/modeles", "Modèles de courriels", "templates:edit"},
-	{"/notifications", "Notifications", "notifications:manage"},
-}
-
-type navItem struct {
-	URL, Label string
-	Current    bool
-}
-
-// page renders a back-office page of the current administration with its
-// navigation, the agent's flash message and data.
-func (h *Handler) page(c *fiber.Ctx, status int, name string, data templates.Map) error {
-	if data == nil {
-		data = templates.Map{}
-	}
-	if adm := currentAdministration(c); adm != nil {
-		data["Adm"] = adm
-		var nav []navItem
-		for _, it := range navItems {
-			p, _ := policies.ParsePermission(it.Perm)
-			if ok, _ := h.Policies.Allowed(currentAgent(c).ID, adm.ID, p); ok {
-				u := "/admin/" + adm.Slug + it.Path
-				nav = append(nav, navItem{URL: u, Label: it.Label, Current: c.Path() == u})
-			}
-		}
-		data["Nav"] = nav
-	}
-	data["Flash"] = c.Locals("flash")
-	return h.Renderer.Page(c, status, name, data)
 }

@@ -16,20 +16,39 @@ import (
 // numbered version. Restoring a version copies it into the draft: editors
 // check it in the preview, then publish it, as they would any change.
 
-func brandURL(adm *vivier.Administration) string { return "/admin/" + adm.Slug + "/marque" }
-
 func (h *Handler) brandPage(c *fiber.Ctx) error {
 	page, err := h.Store.BrandPage(c.UserContext(), currentAdministration(c).ID)
 	if err != nil {
 		return err
 	}
-	return h.brandEditor(c, fiber.StatusOK, page, templates.Map{})
+	return h.brandEditor(c, fiber.StatusOK, page, &brandPage{})
 }
 
-// brandEditor renders the editor; data may carry the errors of a refused
-// form (Error, Fields, BlockErrors) and the draft may hold the refused
-// values, so that the agent corrects them rather than types them again.
-func (h *Handler) brandEditor(c *fiber.Ctx, status int, page *vivier.BrandPage, data templates.Map) error {
+// brandPage is the brand page's editor: the draft's theme and blocks, and
+// the published versions. The template reads the brand page as .Page, the
+// name an embedded templates.Page would take: the common part is embedded
+// under another name, its fields promoted all the same.
+type brandPage struct {
+	commonPage
+	Page         *vivier.BrandPage
+	Blocks       []editBlock
+	Kinds        []vivier.BlockKind
+	Versions     []vivier.BrandVersion
+	Departements []vivier.Departement
+	LogoURL      string
+	// Accent is the draft's colour, or the one typed in a refused theme
+	// form (typedAccent), even empty.
+	Accent      string
+	typedAccent bool
+	blockErrors map[string]string // a refused block's error, by block id
+}
+
+type commonPage = templates.Page
+
+// brandEditor renders the editor; p may carry the errors of a refused form
+// and the draft may hold the refused values, so that the agent corrects
+// them rather than types them again.
+func (h *Handler) brandEditor(c *fiber.Ctx, status int, page *vivier.BrandPage, p *brandPage) error {
 	adm := currentAdministration(c)
 	versions, err := h.Store.BrandVersions(c.UserContext(), adm.ID)
 	if err != nil {
@@ -39,17 +58,16 @@ func (h *Handler) brandEditor(c *fiber.Ctx, status int, page *vivier.BrandPage, 
 	if err != nil {
 		return err
 	}
-	blockErrors, _ := data["BlockErrors"].(map[string]string)
-	data["Page"] = page
-	data["Blocks"] = editorBlocks(adm, page.Draft, blockErrors)
-	data["Kinds"] = vivier.BlockKinds
-	data["Versions"] = versions
-	data["Departements"] = deps
-	data["LogoURL"] = templates.DraftImageURL(adm.Slug, page.Draft.Logo)
-	if _, ok := data["Accent"]; !ok {
-		data["Accent"] = page.Draft.Accent
+	p.Page = page
+	p.Blocks = editorBlocks(adm, page.Draft, p.blockErrors)
+	p.Kinds = vivier.BlockKinds
+	p.Versions = versions
+	p.Departements = deps
+	p.LogoURL = templates.DraftImageURL(adm.Slug, page.Draft.Logo)
+	if !p.typedAccent {
+		p.Accent = page.Draft.Accent
 	}
-	return h.page(c, status, "admin/brand", data)
+	return h.page(c, status, "admin/brand", p)
 }
 
 // refused re-renders the editor with the error of a form, or returns err
@@ -59,21 +77,22 @@ func (h *Handler) refused(c *fiber.Ctx, err error, page *vivier.BrandPage, block
 	if vivier.ErrorCode(err) != vivier.EINVALID {
 		return err
 	}
-	data := templates.Map{"Error": vivier.ErrorMessage(err)}
+	p := &brandPage{}
 	switch field := fieldOf(err); {
 	case blockID != "":
-		data["Error"] = "Le bloc n'a pas été enregistré."
-		data["BlockErrors"] = map[string]string{blockID: vivier.ErrorMessage(err)}
+		p.Refuse("Le bloc n'a pas été enregistré.", "", err)
+		p.blockErrors = map[string]string{blockID: vivier.ErrorMessage(err)}
 	case field == "kind" || field == "accent" || field == "logo":
-		data["Error"] = "La modification n'a pas été enregistrée."
-		data["Fields"] = map[string]string{field: vivier.ErrorMessage(err)}
+		p.Refuse("La modification n'a pas été enregistrée.", field, err)
+	default:
+		p.Refuse(vivier.ErrorMessage(err), "", err)
 	}
 	if page == nil {
 		if page, err = h.Store.BrandPage(c.UserContext(), currentAdministration(c).ID); err != nil {
 			return err
 		}
 	}
-	return h.brandEditor(c, fiber.StatusUnprocessableEntity, page, data)
+	return h.brandEditor(c, fiber.StatusUnprocessableEntity, page, p)
 }
 
 // saveBrandTheme sets the accent colour and the logo.
@@ -102,8 +121,9 @@ func (h *Handler) saveBrandTheme(c *fiber.Ctx) error {
 			if field == "image" {
 				field = "logo"
 			}
-			return h.brandEditor(c, fiber.StatusUnprocessableEntity, page, templates.Map{"Error": "Le thème n'a pas été enregistré.",
-				"Fields": map[string]string{field: vivier.ErrorMessage(err)}, "Accent": accent})
+			p := &brandPage{Accent: accent, typedAccent: true}
+			p.Refuse("Le thème n'a pas été enregistré.", field, err)
+			return h.brandEditor(c, fiber.StatusUnprocessableEntity, page, p)
 		}
 		return err
 	}
@@ -183,6 +203,13 @@ func (h *Handler) removeBrandBlock(c *fiber.Ctx) error {
 	return h.back(c, brandURL(adm)+"#blocs", "Bloc supprimé du brouillon.")
 }
 
+// brandPreviewPage is the public brand page's model, drawn from the draft.
+type brandPreviewPage struct {
+	templates.Page
+	Brand   *templates.BrandView
+	Preview bool // marks the page as a preview, kept out of search engines
+}
+
 // previewBrand shows the draft as the public will see it once published,
 // to the agents of the administration only.
 func (h *Handler) previewBrand(c *fiber.Ctx) error {
@@ -197,7 +224,7 @@ func (h *Handler) previewBrand(c *fiber.Ctx) error {
 	}
 	view := h.Renderer.NewBrandView(adm, page.Draft, around, h.BaseURL, templates.DraftImageURL)
 	c.Locals(templates.LocalFrameSources, view.FrameOrigins)
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", templates.Map{"Brand": view, "Preview": true})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", &brandPreviewPage{Brand: view, Preview: true})
 }
 
 // brandImage serves an image of the administration to its agents, for the

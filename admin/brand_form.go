@@ -148,7 +148,7 @@ func (h *Handler) upload(c *fiber.Ctx, adm *vivier.Administration, field string,
 	if err != nil {
 		return "", err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: a failed close loses nothing
 	img, err := vivier.ProcessImage(f, width)
 	if err != nil {
 		return "", err

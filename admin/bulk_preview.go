@@ -56,9 +56,21 @@ func (h *Handler) bulkRefusalPreview(c *fiber.Ctx, o *vivier.Offer, ids []int64,
 	for _, k := range []string{"stage", "reason", "notify", "confirm"} {
 		hidden = append(hidden, [2]string{k, c.FormValue(k)})
 	}
-	return h.page(c, fiber.StatusOK, "admin/bulk_preview", templates.Map{"Offer": o, "Count": len(ids), "Email": email,
-		"First": first, "Reason": reason, "Hidden": hidden,
-		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)})
+	return h.page(c, fiber.StatusOK, "admin/bulk_preview", &bulkPreviewPage{Offer: o, Count: len(ids), Email: email,
+		First: first, Reason: reason, Hidden: hidden, Base: offerURL(adm, o.ID)})
+}
+
+// bulkPreviewPage shows the refusal email as the first candidate will get
+// it, with the form that confirms the bulk move.
+type bulkPreviewPage struct {
+	templates.Page
+	Offer  *vivier.Offer
+	Count  int // applications selected
+	Email  templates.Email
+	First  *vivier.ApplicationDetail // whose email is shown
+	Reason *vivier.RefusalReason
+	Hidden [][2]string // the move form's choices, posted again on confirmation
+	Base   string      // the offer's back office
 }
 
 // refusalEmail renders the refusal email as the worker will send it: the

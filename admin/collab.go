@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -21,25 +21,21 @@ import (
 
 func (h *Handler) collabRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file/apercu", Access: administration, Perm: "applications:read_assigned", handler: h.previewFile},
-		{Method: "POST", Path: "/:adm/candidatures/:application/notes", Access: administration, Perm: "applications:comment", handler: h.addNote},
-		{Method: "POST", Path: "/:adm/candidatures/:application/evaluation", Access: administration, Perm: "applications:comment", handler: h.rate},
-		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes", Access: administration, Perm: "applications:decide", handler: h.addTag},
-		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes/retrait", Access: administration, Perm: "applications:decide", handler: h.removeTag},
-		{Method: "POST", Path: "/:adm/candidatures/:application/assignations", Access: administration, Perm: "applications:decide", handler: h.assign},
-		{Method: "POST", Path: "/:adm/candidatures/:application/assignations/retrait", Access: administration, Perm: "applications:decide", handler: h.unassign},
-		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/etiquette", Access: administration, Perm: "applications:decide", handler: h.bulkTag},
-		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/assignation", Access: administration, Perm: "applications:decide", handler: h.bulkAssign},
+		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file/apercu", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.previewFile},
+		{Method: "POST", Path: "/:adm/candidatures/:application/notes", Access: administration, perm: policies.ApplicationsComment, handler: h.addNote},
+		{Method: "POST", Path: "/:adm/candidatures/:application/evaluation", Access: administration, perm: policies.ApplicationsComment, handler: h.rate},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes", Access: administration, perm: policies.ApplicationsDecide, handler: h.addTag},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etiquettes/retrait", Access: administration, perm: policies.ApplicationsDecide, handler: h.removeTag},
+		{Method: "POST", Path: "/:adm/candidatures/:application/assignations", Access: administration, perm: policies.ApplicationsDecide, handler: h.assign},
+		{Method: "POST", Path: "/:adm/candidatures/:application/assignations/retrait", Access: administration, perm: policies.ApplicationsDecide, handler: h.unassign},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/etiquette", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkTag},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot/assignation", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkAssign},
 	}
-}
-
-func (h *Handler) applicationURL(c *fiber.Ctx, id int64, anchor string) string {
-	return "/admin/" + currentAdministration(c).Slug + "/candidatures/" + strconv.FormatInt(id, 10) + anchor
 }
 
 // collabOfApplication adds notes, ratings, tags, reviewers and the
 // candidate's other applications to the application page.
-func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ctx, adm, sc := c.UserContext(), currentAdministration(c), h.scope(c)
 	notes, err := h.Store.Notes(ctx, adm.ID, d.ID)
 	if err != nil {
@@ -65,7 +61,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 	for _, a := range assignees {
 		assigned = assigned || a.ID == currentAgent(c).ID
 	}
-	canDecide := h.can(c, "applications:decide")
+	canDecide := h.can(c, policies.ApplicationsDecide)
 	if canDecide {
 		members, err := h.Store.Members(ctx, adm.ID)
 		if err != nil {
@@ -75,7 +71,7 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 		if err != nil {
 			return err
 		}
-		data["Members"], data["AllTags"] = members, allTags
+		p.Members, p.AllTags = members, allTags
 	}
 	pdf := false
 	for _, f := range d.Files {
@@ -86,9 +82,9 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 		csp := string(c.Response().Header.Peek(fiber.HeaderContentSecurityPolicy))
 		c.Set(fiber.HeaderContentSecurityPolicy, strings.Replace(csp, "frame-src 'none'", "frame-src 'self'", 1))
 	}
-	data["Notes"], data["Ratings"], data["Tags"], data["Assignees"], data["Others"] = notes, ratings, tags, assignees, others
-	data["CanComment"], data["CanRate"], data["CanTag"] = h.can(c, "applications:comment"), assigned && h.can(c, "applications:comment"), canDecide
-	data["Scores"] = vivier.Scores()
+	p.Notes, p.Ratings, p.Tags, p.Assignees, p.Others = notes, ratings, tags, assignees, others
+	p.CanComment, p.CanRate, p.CanTag = h.can(c, policies.ApplicationsComment), assigned && h.can(c, policies.ApplicationsComment), canDecide
+	p.Scores = vivier.Scores()
 	return nil
 }
 
@@ -115,7 +111,7 @@ func (h *Handler) previewFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }() // read only: a failed close loses nothing
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": f.Name}))
 	c.Set("X-Content-Type-Options", "nosniff")
@@ -145,7 +141,7 @@ func (h *Handler) addNote(c *fiber.Ctx) error {
 			map[bool]string{true: "est", false: "sont"}[len(told) == 1], map[bool]string{true: "", false: "s"}[len(told) == 1])
 		msg = strings.ReplaceAll(msg, " ;", "\u202f;")
 	}
-	return h.back(c, h.applicationURL(c, id, "#notes"), msg)
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#notes", msg)
 }
 
 func (h *Handler) rate(c *fiber.Ctx) error {
@@ -160,7 +156,7 @@ func (h *Handler) rate(c *fiber.Ctx) error {
 	if err := h.Store.Rate(c.UserContext(), currentAdministration(c).ID, id, int(score), strings.TrimSpace(c.FormValue("comment")), actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#evaluations"), "Votre évaluation est enregistrée.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#evaluations", "Votre évaluation est enregistrée.")
 }
 
 func (h *Handler) addTag(c *fiber.Ctx) error {
@@ -171,7 +167,7 @@ func (h *Handler) addTag(c *fiber.Ctx) error {
 	if _, err := h.Store.AddTag(c.UserContext(), currentAdministration(c).ID, []int64{id}, c.FormValue("tag")); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#etiquettes"), "L'étiquette est ajoutée.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#etiquettes", "L'étiquette est ajoutée.")
 }
 
 func (h *Handler) removeTag(c *fiber.Ctx) error {
@@ -186,7 +182,7 @@ func (h *Handler) removeTag(c *fiber.Ctx) error {
 	if err := h.Store.RemoveTag(c.UserContext(), currentAdministration(c).ID, id, tagID); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#etiquettes"), "L'étiquette est retirée.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#etiquettes", "L'étiquette est retirée.")
 }
 
 func (h *Handler) assign(c *fiber.Ctx) error {
@@ -206,7 +202,7 @@ func (h *Handler) assign(c *fiber.Ctx) error {
 	if n == 0 {
 		msg = "Cette personne était déjà assignée à la candidature."
 	}
-	return h.back(c, h.applicationURL(c, id, "#assignations"), msg)
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#assignations", msg)
 }
 
 func (h *Handler) unassign(c *fiber.Ctx) error {
@@ -221,7 +217,7 @@ func (h *Handler) unassign(c *fiber.Ctx) error {
 	if err := h.Store.Unassign(c.UserContext(), currentAdministration(c).ID, id, agentID, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, h.applicationURL(c, id, "#assignations"), "Cette personne n'est plus assignée à la candidature.")
+	return h.back(c, applicationURL(currentAdministration(c), id)+"#assignations", "Cette personne n'est plus assignée à la candidature.")
 }
 
 func (h *Handler) bulkTag(c *fiber.Ctx) error {
@@ -237,7 +233,7 @@ func (h *Handler) bulkTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures",
+	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID),
 		fmt.Sprintf("Étiquette ajoutée à %s.", plural(n, "candidature", "candidatures")))
 }
 
@@ -258,13 +254,13 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures",
+	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID),
 		fmt.Sprintf("%s à cette personne.", plural(n, "candidature assignée", "candidatures assignées")))
 }
 
 // collabOfPipeline adds the filters' and the bulk actions' choices to an
 // offer's list.
-func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
+func (h *Handler) collabOfPipeline(c *fiber.Ctx, p *pipelinePage) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	tags, err := h.Store.Tags(ctx, adm.ID)
 	if err != nil {
@@ -274,7 +270,7 @@ func (h *Handler) collabOfPipeline(c *fiber.Ctx, data templates.Map) error {
 	if err != nil {
 		return err
 	}
-	data["AllTags"], data["Members"], data["Scores"] = tags, members, vivier.Scores()
-	data["SeesRatings"] = !h.scope(c).Narrowed()
+	p.AllTags, p.Members, p.Scores = tags, members, vivier.Scores()
+	p.SeesRatings = !h.scope(c).Narrowed()
 	return nil
 }

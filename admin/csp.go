@@ -1,11 +1,10 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -18,36 +17,46 @@ type CSP struct {
 
 func (h *Handler) cspRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/csp", Access: administration, Perm: "csp:manage", handler: h.cspPage},
-		{Method: "POST", Path: "/:adm/csp", Access: administration, Perm: "csp:manage", handler: h.saveCSP},
+		{Method: "GET", Path: "/:adm/csp", Access: administration, perm: policies.CSPManage, handler: h.cspPage},
+		{Method: "POST", Path: "/:adm/csp", Access: administration, perm: policies.CSPManage, handler: h.saveCSP},
 		// Recruiters send again an offer CSP refused, once they fixed it.
-		{Method: "POST", Path: "/:adm/offres/:offer/csp", Access: administration, Perm: "offers:publish", handler: h.resendCSP},
+		{Method: "POST", Path: "/:adm/offres/:offer/csp", Access: administration, perm: policies.OffersPublish, handler: h.resendCSP},
 	}
 }
 
-func (h *Handler) cspPage(c *fiber.Ctx) error {
-	return h.cspPageWith(c, fiber.StatusOK, nil)
+// cspPage sets the publication to Choisir le Service Public.
+type cspPage struct {
+	templates.Page
+	Settings   *vivier.CSPSettings
+	DefaultURL string
+	CanSeal    bool // a key can be recorded: the platform has a sealing key
+	Form       cspForm
 }
 
-func (h *Handler) cspPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+// cspForm is what the settings form shows: the stored settings, or those of
+// a refused form.
+type cspForm struct {
+	Enabled          bool
+	APIURL, SourceID string
+}
+
+func (h *Handler) cspPage(c *fiber.Ctx) error {
+	return h.renderCSP(c, fiber.StatusOK, &cspPage{})
+}
+
+func (h *Handler) renderCSP(c *fiber.Ctx, status int, p *cspPage) error {
 	st, err := h.Store.CSPSettingsOf(c.UserContext(), currentAdministration(c).ID)
 	if err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
-	}
-	data["Settings"] = st
-	data["DefaultURL"] = h.CSP.DefaultURL
-	data["CanSeal"] = h.CSP.Box != nil
-	if _, ok := data["Form"]; !ok {
-		source := ""
+	p.Settings, p.DefaultURL, p.CanSeal = st, h.CSP.DefaultURL, h.CSP.Box != nil
+	if p.Error == "" {
+		p.Form = cspForm{Enabled: st.Enabled, APIURL: st.APIURL}
 		if st.SourceID != nil {
-			source = *st.SourceID
+			p.Form.SourceID = *st.SourceID
 		}
-		data["Form"] = map[string]any{"Enabled": st.Enabled, "APIURL": st.APIURL, "SourceID": source}
 	}
-	return h.page(c, status, "admin/csp", data)
+	return h.page(c, status, "admin/csp", p)
 }
 
 // saveCSP records the settings; the key typed in is sealed and never shown
@@ -57,19 +66,16 @@ func (h *Handler) saveCSP(c *fiber.Ctx) error {
 	in := vivier.CSPSettingsInput{Enabled: c.FormValue("enabled") == "on", APIURL: c.FormValue("api_url"),
 		SourceID: c.FormValue("source_id"), APIKey: c.FormValue("api_key")}
 	err := h.Store.SaveCSPSettings(c.UserContext(), adm.ID, in, h.CSP.DefaultURL, h.CSP.Box, actor(c))
-	if f := fieldOf(err); f != "" {
-		return h.cspPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Les réglages n'ont pas été enregistrés.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)},
-			"Form":   map[string]any{"Enabled": in.Enabled, "APIURL": in.APIURL, "SourceID": in.SourceID}})
-	}
-	if err != nil {
-		return err
+	refuse := func(err error) error {
+		p := &cspPage{Form: cspForm{Enabled: in.Enabled, APIURL: in.APIURL, SourceID: in.SourceID}}
+		p.Refuse("Les réglages n'ont pas été enregistrés.", fieldOf(err), err)
+		return h.renderCSP(c, fiber.StatusUnprocessableEntity, p)
 	}
 	msg := "Réglages enregistrés : la publication sur Choisir le Service Public est désactivée."
 	if in.Enabled {
 		msg = "Réglages enregistrés : les offres publiées sont envoyées à Choisir le Service Public."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/csp", msg)
+	return h.finish(c, err, refuse, admURL(adm, "/csp"), msg)
 }
 
 func (h *Handler) resendCSP(c *fiber.Ctx) error {
@@ -81,7 +87,7 @@ func (h *Handler) resendCSP(c *fiber.Ctx) error {
 	if err := h.Store.ResendCSP(c.UserContext(), adm.ID, id, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(id, 10)+"#csp",
+	return h.back(c, offerURL(adm, id)+"#csp",
 		"L'offre sera envoyée de nouveau à Choisir le Service Public dans quelques instants.")
 }
 
@@ -113,7 +119,7 @@ func (h *Handler) cspView(c *fiber.Ctx, o *vivier.Offer) (*cspView, error) {
 		return nil, nil
 	}
 	v := &cspView{Concours: o.Kind == vivier.KindConcours, State: state}
-	v.CanResend = st.Enabled && !v.Concours && h.can(c, "offers:publish") &&
+	v.CanResend = st.Enabled && !v.Concours && h.can(c, policies.OffersPublish) &&
 		(o.Status == vivier.OfferPublished || (state != nil && state.SentAt != nil && state.State != vivier.CSPArchived))
 	return v, nil
 }

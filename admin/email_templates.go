@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -16,10 +17,10 @@ import (
 
 func (h *Handler) emailTemplateRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/modeles", Access: administration, Perm: "templates:edit", handler: h.emailTemplatesPage},
-		{Method: "GET", Path: "/:adm/modeles/:event", Access: administration, Perm: "templates:edit", handler: h.emailTemplatePage},
-		{Method: "POST", Path: "/:adm/modeles/:event", Access: administration, Perm: "templates:edit", handler: h.saveEmailTemplate},
-		{Method: "POST", Path: "/:adm/modeles/:event/reinitialisation", Access: administration, Perm: "templates:edit", handler: h.resetEmailTemplate},
+		{Method: "GET", Path: "/:adm/modeles", Access: administration, perm: policies.TemplatesEdit, handler: h.emailTemplatesPage},
+		{Method: "GET", Path: "/:adm/modeles/:event", Access: administration, perm: policies.TemplatesEdit, handler: h.emailTemplatePage},
+		{Method: "POST", Path: "/:adm/modeles/:event", Access: administration, perm: policies.TemplatesEdit, handler: h.saveEmailTemplate},
+		{Method: "POST", Path: "/:adm/modeles/:event/reinitialisation", Access: administration, perm: policies.TemplatesEdit, handler: h.resetEmailTemplate},
 	}
 }
 
@@ -28,7 +29,27 @@ func (h *Handler) emailTemplatesPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/email_templates", templates.Map{"Templates": list})
+	return h.page(c, fiber.StatusOK, "admin/email_templates", &emailTemplatesPage{Templates: list})
+}
+
+// emailTemplatesPage lists the administration's emails, custom or default.
+type emailTemplatesPage struct {
+	templates.Page
+	Templates []vivier.EmailTemplate
+}
+
+// emailTemplatePage edits one email, with a preview on a chosen application.
+type emailTemplatePage struct {
+	templates.Page
+	T         vivier.EmailTemplate
+	Event     vivier.TemplateEvent
+	Choices   []vivier.PreviewChoice // the applications a preview may use
+	Selected  int64                  // the one chosen, 0 for none
+	Variables []struct{ Name, Help string }
+	// The preview, when an application is chosen.
+	Preview     *vivier.RenderedTemplate
+	PreviewHTML template.HTML
+	PreviewApp  *vivier.ApplicationDetail
 }
 
 func (h *Handler) emailTemplatePage(c *fiber.Ctx) error {
@@ -71,7 +92,7 @@ func (h *Handler) saveEmailTemplate(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/modeles/"+string(e), "Le modèle « "+e.Label()+" » est enregistré.")
+	return h.back(c, admURL(adm, "/modeles/"+string(e)), "Le modèle « "+e.Label()+" » est enregistré.")
 }
 
 func (h *Handler) resetEmailTemplate(c *fiber.Ctx) error {
@@ -83,7 +104,7 @@ func (h *Handler) resetEmailTemplate(c *fiber.Ctx) error {
 	if err := h.Store.ResetEmailTemplate(c.UserContext(), adm.ID, e, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/modeles/"+string(e), "Le modèle « "+e.Label()+" » revient au texte par défaut de la plateforme.")
+	return h.back(c, admURL(adm, "/modeles/"+string(e)), "Le modèle « "+e.Label()+" » revient au texte par défaut de la plateforme.")
 }
 
 // renderEmailTemplate shows the editor; with appID, the preview on that
@@ -94,11 +115,9 @@ func (h *Handler) renderEmailTemplate(c *fiber.Ctx, status int, t vivier.EmailTe
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"T": t, "Event": t.Event, "Choices": choices, "Variables": vivier.TemplateVariables,
-		"Default": vivier.DefaultEmailTemplate(t.Event), "Fields": map[string]string{}, "Selected": appID}
+	p := &emailTemplatePage{T: t, Event: t.Event, Choices: choices, Variables: vivier.TemplateVariables, Selected: appID}
 	if ferr != nil {
-		data["Fields"] = vivier.AsFormErrors(ferr).ByField()
-		data["Error"] = "Le modèle n'est pas enregistré."
+		p.RefuseFields("Le modèle n'est pas enregistré.", vivier.AsFormErrors(ferr).ByField())
 	}
 	if appID != 0 {
 		d, err := h.Store.ApplicationForAgents(ctx, adm.ID, appID)
@@ -110,11 +129,11 @@ func (h *Handler) renderEmailTemplate(c *fiber.Ctx, status int, t vivier.EmailTe
 			return err
 		}
 		r := t.Render(v)
-		data["Preview"] = r
-		data["PreviewHTML"] = template.HTML(r.HTML) //nolint:gosec // escaped by EmailTemplate.Render
-		data["PreviewApp"] = d
+		p.Preview = &r
+		p.PreviewHTML = template.HTML(r.HTML) //nolint:gosec // escaped by EmailTemplate.Render
+		p.PreviewApp = d
 	}
-	return h.page(c, status, "admin/email_template", data)
+	return h.page(c, status, "admin/email_template", p)
 }
 
 // previewValues fills the variables as the real email would, with examples

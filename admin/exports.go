@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -18,11 +19,11 @@ import (
 
 func (h *Handler) exportRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/exports", Access: administration, Perm: "exports:run", handler: h.exportsPage},
-		{Method: "GET", Path: "/:adm/exports/reglages", Access: administration, Perm: "exports:configure", handler: h.exportSettingsPage},
-		{Method: "POST", Path: "/:adm/exports/reglages", Access: administration, Perm: "exports:configure", handler: h.saveExportSettings},
-		{Method: "GET", Path: "/:adm/exports/:batch/fichier", Access: administration, Perm: "exports:run", handler: h.downloadBatch},
-		{Method: "POST", Path: "/:adm/exports/:batch/relivraison", Access: administration, Perm: "exports:run", handler: h.redeliverBatch},
+		{Method: "GET", Path: "/:adm/exports", Access: administration, perm: policies.ExportsRun, handler: h.exportsPage},
+		{Method: "GET", Path: "/:adm/exports/reglages", Access: administration, perm: policies.ExportsConfigure, handler: h.exportSettingsPage},
+		{Method: "POST", Path: "/:adm/exports/reglages", Access: administration, perm: policies.ExportsConfigure, handler: h.saveExportSettings},
+		{Method: "GET", Path: "/:adm/exports/:batch/fichier", Access: administration, perm: policies.ExportsRun, handler: h.downloadBatch},
+		{Method: "POST", Path: "/:adm/exports/:batch/relivraison", Access: administration, perm: policies.ExportsRun, handler: h.redeliverBatch},
 	}
 }
 
@@ -43,8 +44,28 @@ func (h *Handler) exportsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/exports", templates.Map{"Batches": batches, "Waiting": waiting, "Settings": st,
-		"Versions": vivier.SIRHFormatVersions, "CanConfigure": h.can(c, "exports:configure")})
+	return h.page(c, fiber.StatusOK, "admin/exports", &exportsPage{Batches: batches, Waiting: waiting, Settings: st,
+		Versions: vivier.SIRHFormatVersions, CanConfigure: h.can(c, policies.ExportsConfigure)})
+}
+
+// exportsPage is the history of the SIRH exports, with what waits for the
+// next one.
+type exportsPage struct {
+	templates.Page
+	Batches      []vivier.SIRHBatch
+	Waiting      int // hires not yet in a batch
+	Settings     vivier.SIRHSettings
+	Versions     map[string]string // the format's version, by format
+	CanConfigure bool
+}
+
+// exportSettingsPage sets where and how hires go to the SIRH.
+type exportSettingsPage struct {
+	templates.Page
+	Settings               vivier.SIRHSettings // stored, or a refused form's
+	Formats                []string
+	FormatLabels, Versions map[string]string
+	Headers                struct{ Timestamp, Signature string } // the webhook's signature headers
 }
 
 func (h *Handler) exportBatch(c *fiber.Ctx) (*vivier.SIRHBatch, error) {
@@ -91,7 +112,7 @@ func (h *Handler) redeliverBatch(c *fiber.Ctx) error {
 	if err := h.Store.RequestSIRHRedelivery(c.UserContext(), adm.ID, b.ID, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/exports", "Nouvelle livraison du lot n° "+strconv.FormatInt(b.ID, 10)+
+	return h.back(c, admURL(adm, "/exports"), "Nouvelle livraison du lot n° "+strconv.FormatInt(b.ID, 10)+
 		" demandée : son état sera mis à jour dans quelques instants.")
 }
 
@@ -100,7 +121,7 @@ func (h *Handler) exportSettingsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.exportSettingsWith(c, fiber.StatusOK, templates.Map{"Settings": st})
+	return h.renderExportSettings(c, fiber.StatusOK, &exportSettingsPage{Settings: st})
 }
 
 // sirhSettings returns the administration's settings with the webhook's
@@ -117,13 +138,13 @@ func (h *Handler) sirhSettings(c *fiber.Ctx) (vivier.SIRHSettings, error) {
 	return st, nil
 }
 
-func (h *Handler) exportSettingsWith(c *fiber.Ctx, status int, data templates.Map) error {
-	data["Formats"] = []string{vivier.SIRHCSV, vivier.SIRHJSONLines, vivier.SIRHHROpen}
-	data["FormatLabels"], data["Versions"] = vivier.SIRHFormatLabels, vivier.SIRHFormatVersions
-	data["Headers"] = map[string]string{"Timestamp": "X-Vivier-Timestamp", "Signature": "X-Vivier-Signature"}
+func (h *Handler) renderExportSettings(c *fiber.Ctx, status int, p *exportSettingsPage) error {
+	p.Formats = []string{vivier.SIRHCSV, vivier.SIRHJSONLines, vivier.SIRHHROpen}
+	p.FormatLabels, p.Versions = vivier.SIRHFormatLabels, vivier.SIRHFormatVersions
+	p.Headers.Timestamp, p.Headers.Signature = "X-Vivier-Timestamp", "X-Vivier-Signature"
 	// The secret is on this page: it must not stay in a cache.
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return h.page(c, status, "admin/export_settings", data)
+	return h.page(c, status, "admin/export_settings", p)
 }
 
 func (h *Handler) saveExportSettings(c *fiber.Ctx) error {
@@ -137,8 +158,9 @@ func (h *Handler) saveExportSettings(c *fiber.Ctx) error {
 			return cerr
 		}
 		in.WebhookSecret = cur.WebhookSecret
-		return h.exportSettingsWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Settings": in,
-			"Error": "Les réglages n'ont pas été enregistrés.", "Fields": map[string]string{f: vivier.ErrorMessage(err)}})
+		p := &exportSettingsPage{Settings: in}
+		p.Refuse("Les réglages n'ont pas été enregistrés.", f, err)
+		return h.renderExportSettings(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err != nil {
 		return err
@@ -147,7 +169,7 @@ func (h *Handler) saveExportSettings(c *fiber.Ctx) error {
 	if st.WebhookURL != "" {
 		msg += " Le secret de signature du webhook est affiché plus bas."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/exports/reglages", msg)
+	return h.back(c, admURL(adm, "/exports/reglages"), msg)
 }
 
 // hireForm reads what the move form may say of a hire, for the SIRH: the

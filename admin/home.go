@@ -16,33 +16,54 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	onPlatform, err := h.Policies.AllowedOnPlatform(agent.ID, policies.Permission{Resource: "platform", Action: "manage"})
+	onPlatform, err := h.Policies.AllowedOnPlatform(agent.ID, policies.PlatformManage)
 	if err != nil {
 		return err
 	}
-	type choice struct {
-		Administration vivier.Administration
-		Roles          []string
-	}
-	var choices []choice
+	var choices []homeChoice
 	index := map[int64]int{}
 	for _, m := range ms {
 		i, ok := index[m.Administration.ID]
 		if !ok {
 			i = len(choices)
 			index[m.Administration.ID] = i
-			choices = append(choices, choice{Administration: m.Administration})
+			choices = append(choices, homeChoice{Administration: m.Administration})
 		}
 		choices[i].Roles = append(choices[i].Roles, m.Role.Label())
 	}
 	if len(choices) == 1 && !onPlatform {
-		return c.Redirect("/admin/"+choices[0].Administration.Slug, fiber.StatusSeeOther)
+		return c.Redirect(admURL(&choices[0].Administration, ""), fiber.StatusSeeOther)
 	}
-	data := templates.Map{"Choices": choices, "Platform": onPlatform}
+	p := &homePage{Choices: choices, Platform: onPlatform}
 	if onPlatform {
-		data["FailedTasks"] = h.failedCount(c)
+		p.FailedTasks = h.failedCount(c)
 	}
-	return h.page(c, fiber.StatusOK, "admin/home", data)
+	return h.page(c, fiber.StatusOK, "admin/home", p)
+}
+
+// homePage lets an agent choose among their administrations ("mes
+// administrations"), and platform administrators reach the platform.
+type homePage struct {
+	templates.Page
+	Choices     []homeChoice
+	Platform    bool
+	FailedTasks int // for platform administrators
+}
+
+type homeChoice struct {
+	Administration vivier.Administration
+	Roles          []string // the agent's roles there, in French
+}
+
+// dashboardPage is an administration's home: its directions, its parent
+// when the agent may open it, and the applications past the response
+// promise.
+type dashboardPage struct {
+	templates.Page
+	Children     []vivier.Administration
+	Parent       *vivier.Administration
+	Overdue      []vivier.OverdueApplication
+	OverdueTotal int
 }
 
 func (h *Handler) dashboard(c *fiber.Ctx) error {
@@ -54,15 +75,15 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	var parent *vivier.Administration
 	if adm.ParentID != nil {
 		// Shown only if the agent may open it.
-		if ok, _ := h.Policies.Allowed(currentAgent(c).ID, *adm.ParentID, policies.Permission{Resource: "dashboard", Action: "read"}); ok {
+		if ok, _ := h.Policies.Allowed(currentAgent(c).ID, *adm.ParentID, policies.DashboardRead); ok {
 			if parent, err = h.Store.AdministrationByID(c.UserContext(), *adm.ParentID); err != nil {
 				return err
 			}
 		}
 	}
-	data := templates.Map{"Children": children, "Parent": parent}
-	if err := h.dashboardOverdue(c, data); err != nil {
+	p := &dashboardPage{Children: children, Parent: parent}
+	if err := h.dashboardOverdue(c, p); err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/dashboard", data)
+	return h.page(c, fiber.StatusOK, "admin/dashboard", p)
 }

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -21,6 +19,6 @@ func (h *Handler) correctIdentity(c *fiber.Ctx) error {
 	if err := h.Store.CorrectIdentity(c.UserContext(), adm.ID, id, ident, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(id, 10)+"#identite",
+	return h.back(c, applicationURL(adm, id)+"#identite",
 		"Les coordonnées sont corrigées ; l'historique de la candidature le dit.")
 }

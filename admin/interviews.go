@@ -1,13 +1,13 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -17,8 +17,8 @@ import (
 
 func (h *Handler) interviewRoutes() []Route {
 	return append(h.emailTemplateRoutes(),
-		Route{Method: "GET", Path: "/:adm/candidatures/:application/entretien", Access: administration, Perm: "applications:decide", handler: h.interviewForm},
-		Route{Method: "POST", Path: "/:adm/candidatures/:application/entretien", Access: administration, Perm: "applications:decide", handler: h.inviteToInterview},
+		Route{Method: "GET", Path: "/:adm/candidatures/:application/entretien", Access: administration, perm: policies.ApplicationsDecide, handler: h.interviewForm},
+		Route{Method: "POST", Path: "/:adm/candidatures/:application/entretien", Access: administration, perm: policies.ApplicationsDecide, handler: h.inviteToInterview},
 	)
 }
 
@@ -55,15 +55,14 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 		Duration: strings.TrimSpace(c.FormValue("duration")), Place: c.FormValue("place"), Video: c.FormValue("video"),
 		Message: c.FormValue("message"), Interviewers: map[int64]bool{}}
 	r := vivier.InterviewRequest{Place: f.Place, VideoURL: f.Video, Message: f.Message}
-	for _, v := range c.Request().PostArgs().PeekMulti("interviewers") {
-		if id, ok := templates.ParseID(string(v)); ok {
-			r.Interviewers = append(r.Interviewers, id)
-			f.Interviewers[id] = true
-		}
+	ids, ierr := formIDs(c, "interviewers", "Choisissez les personnes qui mènent l'entretien parmi les agents de l'administration.")
+	for _, id := range ids {
+		r.Interviewers = append(r.Interviewers, id)
+		f.Interviewers[id] = true
 	}
 	var errs vivier.FormErrors
 	duration, derr := templates.FormNumber(c, "duration")
-	r.DurationMinutes, errs = duration, vivier.AsFormErrors(derr)
+	r.DurationMinutes, errs = duration, append(vivier.AsFormErrors(derr), vivier.AsFormErrors(ierr)...)
 	if f.Date != "" || f.Time != "" {
 		t, err := time.ParseInLocation("2006-01-02 15:04", f.Date+" "+f.Time, vivier.Paris())
 		if err != nil {
@@ -76,12 +75,8 @@ func (h *Handler) inviteToInterview(c *fiber.Ctx) error {
 	} else {
 		err = errs
 	}
-	if code := vivier.ErrorCode(err); code == vivier.EINVALID || code == vivier.ECONFLICT {
-		return h.renderInterviewForm(c, templates.StatusFor(code), d, f, err)
-	} else if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(d.ID, 10),
+	show := func(c *fiber.Ctx, status int, err error) error { return h.renderInterviewForm(c, status, d, f, err) }
+	return h.finishOrShow(c, err, show, applicationURL(adm, d.ID),
 		"L'invitation à l'entretien est enregistrée ; le courriel part à la personne candidate, avec l'invitation pour son agenda.")
 }
 
@@ -90,24 +85,32 @@ func (h *Handler) renderInterviewForm(c *fiber.Ctx, status int, d *vivier.Applic
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"App": d, "Form": f, "Agents": agents, "Fields": map[string]string{}}
+	p := &interviewPage{App: d, Form: f, Agents: agents}
 	if ferr != nil {
-		data["Fields"] = vivier.AsFormErrors(ferr).ByField()
-		data["Error"] = vivier.ErrorMessage(ferr)
+		summary := vivier.ErrorMessage(ferr)
 		if vivier.ErrorCode(ferr) == vivier.EINVALID {
-			data["Error"] = "L'invitation n'est pas envoyée."
+			summary = "L'invitation n'est pas envoyée."
 		}
+		p.RefuseFields(summary, vivier.AsFormErrors(ferr).ByField())
 	}
-	return h.page(c, status, "admin/interview", data)
+	return h.page(c, status, "admin/interview", p)
+}
+
+// interviewPage invites the candidate of an application to an interview.
+type interviewPage struct {
+	templates.Page
+	App    *vivier.ApplicationDetail
+	Form   interviewForm
+	Agents []vivier.AgentWithRoles // who may sit on the panel
 }
 
 // interviewsOfApplication adds the interviews to the application page.
-func (h *Handler) interviewsOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) interviewsOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ivs, err := h.Store.InterviewsOfApplication(c.UserContext(), currentAdministration(c).ID, d.ID)
 	if err != nil {
 		return err
 	}
-	data["Interviews"] = ivs
-	data["CanInvite"] = h.can(c, "applications:decide") && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
+	p.Interviews = ivs
+	p.CanInvite = h.can(c, policies.ApplicationsDecide) && (d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview)
 	return nil
 }

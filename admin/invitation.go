@@ -12,22 +12,29 @@ func (h *Handler) invitationForm(c *fiber.Ctx) error {
 	if err != nil {
 		return h.invitationLinkError(c, err)
 	}
-	return h.invitationPage(c, fiber.StatusOK, inv, nil)
+	return h.renderInvitation(c, fiber.StatusOK, inv, &invitationPage{})
 }
 
-func (h *Handler) invitationPage(c *fiber.Ctx, status int, inv *vivier.Invitation, data templates.Map) error {
-	if data == nil {
-		data = templates.Map{}
-	}
+// invitationPage lets the invited person accept: their name and a password,
+// or only a confirmation when they already have an account.
+type invitationPage struct {
+	templates.Page
+	Invitation          *vivier.Invitation
+	RoleLabel           string
+	HasAccount          bool
+	FirstName, LastName string // what a refused form held
+}
+
+func (h *Handler) renderInvitation(c *fiber.Ctx, status int, inv *vivier.Invitation, p *invitationPage) error {
 	existing, err := h.Store.AgentByEmail(c.UserContext(), inv.Email)
 	if err != nil && vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
-	data["Invitation"] = inv
-	data["RoleLabel"] = inv.Role.Label()
+	p.Invitation = inv
+	p.RoleLabel = inv.Role.Label()
 	// An agent who already has a password keeps it: they only confirm.
-	data["HasAccount"] = existing != nil && existing.PasswordHash != ""
-	return h.page(c, status, "admin/invitation", data)
+	p.HasAccount = existing != nil && existing.PasswordHash != ""
+	return h.page(c, status, "admin/invitation", p)
 }
 
 func (h *Handler) acceptInvitation(c *fiber.Ctx) error {
@@ -37,25 +44,24 @@ func (h *Handler) acceptInvitation(c *fiber.Ctx) error {
 		return h.invitationLinkError(c, err)
 	}
 	password := c.FormValue("password")
+	refused := &invitationPage{FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name")}
 	if password != "" && password != c.FormValue("password_confirm") {
-		return h.invitationPage(c, fiber.StatusUnprocessableEntity, inv, templates.Map{"Error": "Le formulaire comporte une erreur.",
-			"Fields":    map[string]string{"password_confirm": "Les deux mots de passe ne sont pas identiques."},
-			"FirstName": c.FormValue("first_name"), "LastName": c.FormValue("last_name")})
+		refused.RefuseFields("Le formulaire comporte une erreur.", map[string]string{"password_confirm": "Les deux mots de passe ne sont pas identiques."})
+		return h.renderInvitation(c, fiber.StatusUnprocessableEntity, inv, refused)
 	}
 	_, err = h.Store.AcceptInvitation(c.UserContext(), token, c.FormValue("first_name"), c.FormValue("last_name"), password, templates.ClientIP(c))
 	if f := fieldOf(err); f != "" {
-		return h.invitationPage(c, fiber.StatusUnprocessableEntity, inv, templates.Map{"Error": "Le formulaire comporte une erreur.",
-			"Fields":    map[string]string{f: vivier.ErrorMessage(err)},
-			"FirstName": c.FormValue("first_name"), "LastName": c.FormValue("last_name")})
+		refused.Refuse("Le formulaire comporte une erreur.", f, err)
+		return h.renderInvitation(c, fiber.StatusUnprocessableEntity, inv, refused)
 	}
 	if err != nil {
 		return h.invitationLinkError(c, err)
 	}
-	return h.back(c, "/admin/connexion?retour=/admin/"+inv.AdministrationSlug,
+	return h.back(c, signInURL+"?retour="+slugURL(inv.AdministrationSlug, ""),
 		"Invitation acceptée. Connectez-vous pour accéder à "+inv.AdministrationName+".")
 }
 
 func (h *Handler) invitationLinkError(c *fiber.Ctx, err error) error {
 	return h.unusableLink(c, err, "Invitation inutilisable",
-		" Pour une nouvelle invitation, contactez l'administrateur qui vous a invité.", "/admin/connexion", "Se connecter")
+		" Pour une nouvelle invitation, contactez l'administrateur qui vous a invité.", signInURL, "Se connecter")
 }

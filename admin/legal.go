@@ -12,8 +12,6 @@ import (
 // saves one without retyping the others. The retention periods are only
 // shown there: each administration sets its own.
 
-const legalEditPath = "/admin/plateforme/pages-legales"
-
 func (h *Handler) legalPage(c *fiber.Ctx) error {
 	return h.renderLegal(c, fiber.StatusOK, nil, nil)
 }
@@ -39,25 +37,30 @@ func (h *Handler) renderLegal(c *fiber.Ctx, status int, typed map[string]string,
 	for k, v := range typed {
 		values[k] = v
 	}
-	data := templates.Map{"Legal": pages, "Values": values, "Fields": map[string]string{}, "Retention": periods,
-		"DefaultRetention": vivier.RetentionText(def), "Conformances": vivier.Conformances}
+	p := &legalPage{Legal: pages, Values: values, Retention: periods,
+		DefaultRetention: vivier.RetentionText(def), Conformances: vivier.Conformances}
 	if err != nil {
-		data["Error"] = "La page n'a pas été enregistrée."
-		data["Fields"] = map[string]string{fieldOf(err): vivier.ErrorMessage(err)}
+		p.Refuse("La page n'a pas été enregistrée.", fieldOf(err), err)
 	}
-	return h.page(c, status, "admin/platform_legal", data)
+	return h.page(c, status, "admin/platform_legal", p)
+}
+
+// legalPage edits the platform's legal pages, and shows the retention
+// periods that each administration sets.
+type legalPage struct {
+	templates.Page
+	Legal            *vivier.LegalPages
+	Values           map[string]string // each field's value: stored, or typed in a refused form
+	Retention        []vivier.AdministrationRetention
+	DefaultRetention string
+	Conformances     []vivier.Conformance
 }
 
 // legalDone goes back to the section saved, or shows the form again with
 // its error.
 func (h *Handler) legalDone(c *fiber.Ctx, section string, typed map[string]string, err error, msg string) error {
-	if fieldOf(err) != "" {
-		return h.renderLegal(c, fiber.StatusUnprocessableEntity, typed, err)
-	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, legalEditPath+"#"+section, msg)
+	redo := func(err error) error { return h.renderLegal(c, fiber.StatusUnprocessableEntity, typed, err) }
+	return h.finish(c, err, redo, platformURL("pages-legales")+"#"+section, msg)
 }
 
 func (h *Handler) saveLegalNotice(c *fiber.Ctx) error {

@@ -32,7 +32,15 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 	if currentAgent(c) != nil {
 		return c.Redirect(safeReturn(c.Query("retour")), fiber.StatusSeeOther)
 	}
-	return h.page(c, fiber.StatusOK, "admin/login", templates.Map{"Return": c.Query("retour"), "ProConnect": h.ProConnect.Enabled()})
+	return h.page(c, fiber.StatusOK, "admin/login", &loginPage{Return: c.Query("retour"), ProConnect: h.ProConnect.Enabled()})
+}
+
+// loginPage is the sign-in form.
+type loginPage struct {
+	templates.Page
+	Email      string
+	Return     string // the page to go back to once signed in
+	ProConnect bool   // the ProConnect button is offered
 }
 
 func (h *Handler) login(c *fiber.Ctx) error {
@@ -40,8 +48,9 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	ret := c.FormValue("retour")
 	fail := func(status int, msg string, fields map[string]string) error {
-		return h.page(c, status, "admin/login", templates.Map{"Error": msg, "Email": email, "Fields": fields, "Return": ret,
-			"ProConnect": h.ProConnect.Enabled()})
+		p := &loginPage{Email: email, Return: ret, ProConnect: h.ProConnect.Enabled()}
+		p.RefuseFields(msg, fields)
+		return h.page(c, status, "admin/login", p)
 	}
 	if email == "" || password == "" {
 		fields := map[string]string{}
@@ -159,5 +168,5 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 	if err := sess.Destroy(); err != nil {
 		return err
 	}
-	return c.Redirect("/admin/connexion", fiber.StatusSeeOther)
+	return c.Redirect(signInURL, fiber.StatusSeeOther)
 }

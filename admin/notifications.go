@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -19,10 +20,10 @@ import (
 
 func (h *Handler) notificationRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/notifications", Access: administration, Perm: "notifications:manage", handler: h.notificationsPage},
-		{Method: "POST", Path: "/:adm/notifications", Access: administration, Perm: "notifications:manage", handler: h.setNotifications},
-		{Method: "POST", Path: "/:adm/notifications/refus-automatique", Access: administration, Perm: "administrations:manage", handler: h.setAutoRefuse},
-		{Method: "POST", Path: "/:adm/candidatures/:application/message", Access: administration, Perm: "applications:comment", handler: h.sendMessage},
+		{Method: "GET", Path: "/:adm/notifications", Access: administration, perm: policies.NotificationsManage, handler: h.notificationsPage},
+		{Method: "POST", Path: "/:adm/notifications", Access: administration, perm: policies.NotificationsManage, handler: h.setNotifications},
+		{Method: "POST", Path: "/:adm/notifications/refus-automatique", Access: administration, perm: policies.AdministrationsManage, handler: h.setAutoRefuse},
+		{Method: "POST", Path: "/:adm/candidatures/:application/message", Access: administration, perm: policies.ApplicationsComment, handler: h.sendMessage},
 		// The link of a digest: the token is the credential. Mail clients
 		// POST "List-Unsubscribe=One-Click" to it without a CSRF token
 		// (RFC 8058); the server exempts this path from the CSRF check.
@@ -31,48 +32,58 @@ func (h *Handler) notificationRoutes() []Route {
 	}
 }
 
-func (h *Handler) notificationsPage(c *fiber.Ctx) error {
-	return h.notificationsPageWith(c, fiber.StatusOK, nil)
+// notificationsPage is where an agent chooses how to hear of new
+// applications and, for administrators, whether those left without an
+// answer are refused automatically.
+type notificationsPage struct {
+	templates.Page
+	Mode  vivier.NotifyMode
+	Modes []vivier.NotifyMode
+	// For administrators only: the settings (stored, or a refused form's),
+	// the days typed in a refused form, and the response promise.
+	AutoRefuse     *vivier.AutoRefuseSettings
+	AutoRefuseDays string
+	ResponseDays   int
 }
 
-func (h *Handler) notificationsPageWith(c *fiber.Ctx, status int, data templates.Map) error {
+func (h *Handler) notificationsPage(c *fiber.Ctx) error {
+	return h.renderNotifications(c, fiber.StatusOK, &notificationsPage{})
+}
+
+func (h *Handler) renderNotifications(c *fiber.Ctx, status int, p *notificationsPage) error {
 	adm := currentAdministration(c)
-	mode, err := h.Store.NotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID)
-	if err != nil {
+	var err error
+	if p.Mode, err = h.Store.NotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID); err != nil {
 		return err
 	}
-	if data == nil {
-		data = templates.Map{}
-	}
-	data["Mode"], data["Modes"] = mode, vivier.NotifyModes
-	if h.can(c, "administrations:manage") {
+	p.Modes = vivier.NotifyModes
+	if h.can(c, policies.AdministrationsManage) {
 		set, err := h.Store.AutoRefuseSettingsOf(c.UserContext(), adm.ID)
 		if err != nil {
 			return err
 		}
-		if _, ok := data["AutoRefuse"]; !ok {
-			data["AutoRefuse"] = set
+		if p.AutoRefuse == nil {
+			p.AutoRefuse = &set
 		}
-		days, err := h.Store.ResponseDays(c.UserContext(), adm.ID)
-		if err != nil {
+		if p.ResponseDays, err = h.Store.ResponseDays(c.UserContext(), adm.ID); err != nil {
 			return err
 		}
-		data["ResponseDays"] = days
 	}
-	return h.page(c, status, "admin/notifications", data)
+	return h.page(c, status, "admin/notifications", p)
 }
 
 func (h *Handler) setNotifications(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	mode, err := vivier.ParseNotifyMode(c.FormValue("new_application"))
 	if err != nil {
-		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Votre choix n'a pas été enregistré.",
-			"Fields": map[string]string{"new_application": vivier.ErrorMessage(err)}})
+		p := &notificationsPage{}
+		p.Refuse("Votre choix n'a pas été enregistré.", "new_application", err)
+		return h.renderNotifications(c, fiber.StatusUnprocessableEntity, p)
 	}
 	if err := h.Store.SetNotificationMode(c.UserContext(), currentAgent(c).ID, adm.ID, mode); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/notifications", "Vos notifications sont enregistrées : "+strings.ToLower(mode.Label())+".")
+	return h.back(c, admURL(adm, "/notifications"), "Vos notifications sont enregistrées : "+strings.ToLower(mode.Label())+".")
 }
 
 func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
@@ -82,18 +93,16 @@ func (h *Handler) setAutoRefuse(c *fiber.Ctx) error {
 	if err == nil {
 		err = h.Store.SetAutoRefuse(c.UserContext(), adm.ID, set, actor(c))
 	}
-	if f := fieldOf(err); f != "" {
-		return h.notificationsPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Error": "Le refus automatique n'a pas été enregistré.",
-			"Fields": map[string]string{f: vivier.ErrorMessage(err)}, "AutoRefuse": set, "AutoRefuseDays": c.FormValue("auto_refuse_days")})
-	}
-	if err != nil {
-		return err
+	refuse := func(err error) error {
+		p := &notificationsPage{AutoRefuse: &set, AutoRefuseDays: c.FormValue("auto_refuse_days")}
+		p.Refuse("Le refus automatique n'a pas été enregistré.", fieldOf(err), err)
+		return h.renderNotifications(c, fiber.StatusUnprocessableEntity, p)
 	}
 	msg := "Refus automatique désactivé."
 	if set.Enabled {
 		msg = "Refus automatique activé : les candidatures sans aucune activité depuis " + strconv.Itoa(days) + " jours seront refusées, avec un courriel motivé."
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/notifications", msg)
+	return h.finish(c, err, refuse, admURL(adm, "/notifications"), msg)
 }
 
 func (h *Handler) sendMessage(c *fiber.Ctx) error {
@@ -104,14 +113,14 @@ func (h *Handler) sendMessage(c *fiber.Ctx) error {
 	}
 	err = h.Store.SendRecruiterMessage(c.UserContext(), adm.ID, appID, c.FormValue("message"), actor(c))
 	if f := fieldOf(err); f != "" {
-		c.Locals(localMessageForm, templates.Map{"Error": vivier.ErrorMessage(err), "Body": c.FormValue("message")})
+		c.Locals(localMessageForm, &messageForm{Error: vivier.ErrorMessage(err), Body: c.FormValue("message")})
 		c.Status(fiber.StatusUnprocessableEntity)
 		return h.applicationPage(c)
 	}
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/candidatures/"+strconv.FormatInt(appID, 10)+"#messages",
+	return h.back(c, applicationURL(adm, appID)+"#messages",
 		"Votre message est envoyé : la personne candidate le reçoit par courriel.")
 }
 
@@ -136,22 +145,26 @@ func (h *Handler) csrfUnlessOneClick(c *fiber.Ctx) error {
 // localMessageForm carries a refused message back to the application page.
 const localMessageForm = "vivier.message_form"
 
+// messageForm is a refused message to the candidate: why, and what was
+// typed.
+type messageForm struct {
+	Error, Body string
+}
+
 // applicationNotifications adds to the application page its exchange of
 // messages, the message form and the candidate's failing address.
-func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	adm := currentAdministration(c)
 	msgs, err := h.Store.ApplicationMessages(c.UserContext(), adm.ID, d.ID)
 	if err != nil {
 		return err
 	}
-	data["Messages"] = msgs
-	data["CanWrite"] = h.can(c, "applications:comment") && d.Candidate.Email != nil &&
+	p.Messages = msgs
+	p.CanWrite = h.can(c, policies.ApplicationsComment) && d.Candidate.Email != nil &&
 		d.Category != vivier.CategoryErased && d.Category != vivier.CategoryWithdrawn
-	if f, ok := c.Locals(localMessageForm).(templates.Map); ok {
-		data["MessageForm"] = f
-	}
+	p.MessageForm, _ = c.Locals(localMessageForm).(*messageForm)
 	if d.Candidate.Email != nil {
-		if data["Bounces"], err = h.Store.BouncesOf(c.UserContext(), adm.ID, *d.Candidate.Email); err != nil {
+		if p.Bounces, err = h.Store.BouncesOf(c.UserContext(), adm.ID, *d.Candidate.Email); err != nil {
 			return err
 		}
 	}
@@ -159,16 +172,24 @@ func (h *Handler) applicationNotifications(c *fiber.Ctx, d *vivier.ApplicationDe
 }
 
 // dashboardOverdue adds to the dashboard the applications past the promise.
-func (h *Handler) dashboardOverdue(c *fiber.Ctx, data templates.Map) error {
-	if !h.can(c, "applications:read") {
+func (h *Handler) dashboardOverdue(c *fiber.Ctx, p *dashboardPage) error {
+	if !h.can(c, policies.ApplicationsRead) {
 		return nil
 	}
 	list, total, err := h.Store.OverdueApplications(c.UserContext(), currentAdministration(c).ID, time.Now(), 10)
 	if err != nil {
 		return err
 	}
-	data["Overdue"], data["OverdueTotal"] = list, total
+	p.Overdue, p.OverdueTotal = list, total
 	return nil
+}
+
+// unsubscribePage asks to confirm, from a link in an email, that the agent
+// no longer wants emails of new applications.
+type unsubscribePage struct {
+	templates.Page
+	Target *vivier.UnsubscribeTarget
+	Token  string
 }
 
 func (h *Handler) unsubscribeForm(c *fiber.Ctx) error {
@@ -176,7 +197,7 @@ func (h *Handler) unsubscribeForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/unsubscribe", templates.Map{"Target": t, "Token": c.Params("token")})
+	return h.page(c, fiber.StatusOK, "admin/unsubscribe", &unsubscribePage{Target: t, Token: c.Params("token")})
 }
 
 func (h *Handler) unsubscribe(c *fiber.Ctx) error {
@@ -187,10 +208,10 @@ func (h *Handler) unsubscribe(c *fiber.Ctx) error {
 	if c.FormValue("List-Unsubscribe") == "One-Click" {
 		return c.SendStatus(fiber.StatusOK) // a mail client's request: nobody reads a page
 	}
-	return h.page(c, fiber.StatusOK, "admin/message", templates.Map{
-		"Title": "Vous êtes désabonné·e",
-		"Text": "Vous ne recevrez plus de courriel pour les nouvelles candidatures de " + t.AdminName +
+	return h.page(c, fiber.StatusOK, "admin/message", &messagePage{
+		Title: "Vous êtes désabonné·e",
+		Text: "Vous ne recevrez plus de courriel pour les nouvelles candidatures de " + t.AdminName +
 			". Vous pouvez changer d'avis à tout moment depuis la page « Notifications » du back-office.",
-		"Link": "/admin/" + t.AdminSlug + "/notifications", "LinkText": "Choisir mes notifications",
+		Link: slugURL(t.AdminSlug, "/notifications"), LinkText: "Choisir mes notifications",
 	})
 }

@@ -266,9 +266,56 @@ func day(t *time.Time) string {
 	return t.UTC().Format(dayLayout)
 }
 
+// offerFormView is what the offer's inputs show that the offer does not
+// hold as text: choices ticked, dates and numbers written out, and the
+// repeatable blocks' rows with blank ones to fill in.
+type offerFormView struct {
+	Selected                   map[string]bool // "cat:A", "form:CDD", "mod:EXTERNE", "skill:12"
+	Domaine                    string
+	Metier                     int64
+	Departement, LocationLabel string
+	// One item a line.
+	Specialisations, Documents, Skills string
+	// Written out, or as typed when a refused form's value did not parse
+	// (raw).
+	ContractStart, ContractEnd, RegistrationOpens, RegistrationCloses, Start string
+	PublishAt, EndAt                                                         string
+	Posts, WeeklyHours                                                       string
+	Concours, Stage                                                          bool // the kind's blocks are shown
+	Languages                                                                []langRow
+	Contacts                                                                 []contactRow
+	Questions                                                                []questionRow
+}
+
+// raw names the inputs shown back as typed when they do not parse, by the
+// input's name.
+func (v *offerFormView) raw() map[string]*string {
+	return map[string]*string{"nombre_postes": &v.Posts, "heures_hebdomadaires": &v.WeeklyHours,
+		"debut_contrat": &v.ContractStart, "fin_contrat": &v.ContractEnd, "ouverture_inscriptions": &v.RegistrationOpens,
+		"cloture_inscriptions": &v.RegistrationCloses, "date_debut": &v.Start, "publish_at": &v.PublishAt, "end_at": &v.EndAt}
+}
+
+// Rows carry their index (in the inputs' names) and their number (in the
+// labels).
+type langRow struct {
+	vivier.Language
+	I, N int
+}
+
+type contactRow struct {
+	vivier.Contact
+	I, N int
+}
+
+type questionRow struct {
+	vivier.Question
+	Choices string
+	I, N    int
+}
+
 // offerFormValues prepares what the form shows of an offer, with the blank
 // rows of the repeatable blocks.
-func offerFormValues(o *vivier.Offer) templates.Map {
+func offerFormValues(o *vivier.Offer) *offerFormView {
 	selected := map[string]bool{}
 	for _, v := range o.Categories {
 		selected["cat:"+v] = true
@@ -283,32 +330,16 @@ func offerFormValues(o *vivier.Offer) templates.Map {
 		selected["skill:"+strconv.FormatInt(id, 10)] = true
 	}
 	k, cond, d := o.Criteria.V, o.Conditions.V, o.Details.V
-	m := templates.Map{"Selected": selected, "Domaine": "", "Metier": int64(0), "Departement": "", "LocationLabel": "",
-		"Specialisations": strings.Join(k.Specialisations, "\n"), "Documents": strings.Join(k.RequiredDocuments, "\n"),
-		"Skills": strings.Join(k.Skills, "\n"), "ContractStart": day(cond.ContractStart), "ContractEnd": day(cond.ContractEnd),
-		"RegistrationOpens": day(d.RegistrationOpens), "RegistrationCloses": day(d.RegistrationCloses), "Start": day(d.Start),
-		"Posts": "", "WeeklyHours": "",
-		"Concours": o.Kind == vivier.KindConcours, "Stage": o.Kind == vivier.KindStage || o.Kind == vivier.KindApprentissage}
+	m := &offerFormView{Selected: selected,
+		Specialisations: strings.Join(k.Specialisations, "\n"), Documents: strings.Join(k.RequiredDocuments, "\n"),
+		Skills: strings.Join(k.Skills, "\n"), ContractStart: day(cond.ContractStart), ContractEnd: day(cond.ContractEnd),
+		RegistrationOpens: day(d.RegistrationOpens), RegistrationCloses: day(d.RegistrationCloses), Start: day(d.Start),
+		Concours: o.Kind == vivier.KindConcours, Stage: o.Kind == vivier.KindStage || o.Kind == vivier.KindApprentissage}
 	if d.Posts != 0 {
-		m["Posts"] = strconv.Itoa(d.Posts)
+		m.Posts = strconv.Itoa(d.Posts)
 	}
 	if d.WeeklyHours != 0 {
-		m["WeeklyHours"] = strconv.Itoa(d.WeeklyHours)
-	}
-	// Rows carry their index (in the inputs' names) and their number (in
-	// the labels).
-	type langRow struct {
-		vivier.Language
-		I, N int
-	}
-	type contactRow struct {
-		vivier.Contact
-		I, N int
-	}
-	type questionRow struct {
-		vivier.Question
-		Choices string
-		I, N    int
+		m.WeeklyHours = strconv.Itoa(d.WeeklyHours)
 	}
 	var langs []langRow
 	for i, l := range append(append([]vivier.Language{}, k.Languages...), make([]vivier.Language, 2)...) {
@@ -325,20 +356,22 @@ func offerFormValues(o *vivier.Offer) templates.Map {
 		}
 		qs = append(qs, questionRow{Question: q, Choices: strings.Join(q.Choices, "\n"), I: i, N: i + 1})
 	}
-	m["Languages"], m["Contacts"], m["Questions"] = langs, contacts, qs
+	m.Languages, m.Contacts, m.Questions = langs, contacts, qs
 	if o.DomaineCode != nil {
-		m["Domaine"] = *o.DomaineCode
+		m.Domaine = *o.DomaineCode
 	}
 	if o.MetierID != nil {
-		m["Metier"] = *o.MetierID
+		m.Metier = *o.MetierID
 	}
 	if len(o.Locations) > 0 {
-		m["Departement"], m["LocationLabel"] = o.Locations[0].Departement, o.Locations[0].Label
+		m.Departement, m.LocationLabel = o.Locations[0].Departement, o.Locations[0].Label
 	}
-	for name, t := range map[string]*time.Time{"PublishAt": o.PublishAt, "EndAt": o.EndAt} {
-		m[name] = ""
-		if t != nil {
-			m[name] = t.In(vivier.Paris()).Format(dateLayout)
+	for _, t := range []struct {
+		at  *time.Time
+		dst *string
+	}{{o.PublishAt, &m.PublishAt}, {o.EndAt, &m.EndAt}} {
+		if t.at != nil {
+			*t.dst = t.at.In(vivier.Paris()).Format(dateLayout)
 		}
 	}
 	return m

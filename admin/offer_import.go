@@ -14,13 +14,23 @@ import (
 const maxImportBytes = 2 << 20
 
 func (h *Handler) importPage(c *fiber.Ctx) error {
-	return h.importPageWith(c, fiber.StatusOK, templates.Map{})
+	return h.renderImport(c, fiber.StatusOK, &importPage{})
 }
 
-func (h *Handler) importPageWith(c *fiber.Ctx, status int, data templates.Map) error {
-	data["Columns"] = vivier.ImportColumns
-	data["Modalities"] = vivier.AccessModalityLabels
-	return h.page(c, status, "admin/offer_import", data)
+// importPage takes a CSV file of concours and reports, line by line, what
+// it created, updated or rejected.
+type importPage struct {
+	templates.Page
+	Columns    []string
+	Modalities map[string]string
+	Report     *vivier.ImportReport
+	FileName   string
+}
+
+func (h *Handler) renderImport(c *fiber.Ctx, status int, p *importPage) error {
+	p.Columns = vivier.ImportColumns
+	p.Modalities = vivier.AccessModalityLabels
+	return h.page(c, status, "admin/offer_import", p)
 }
 
 // importConcours reads the uploaded CSV and shows, line by line, what was
@@ -28,7 +38,9 @@ func (h *Handler) importPageWith(c *fiber.Ctx, status int, data templates.Map) e
 func (h *Handler) importConcours(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	fail := func(msg string) error {
-		return h.importPageWith(c, fiber.StatusUnprocessableEntity, templates.Map{"Fields": map[string]string{"file": msg}})
+		p := &importPage{}
+		p.RefuseFields("", map[string]string{"file": msg})
+		return h.renderImport(c, fiber.StatusUnprocessableEntity, p)
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
@@ -41,7 +53,7 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: a failed close loses nothing
 	content, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
 	if err != nil {
 		return err
@@ -60,5 +72,5 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 	if len(rep.Rejected) > 0 && len(rep.Created)+len(rep.Updated) == 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return h.importPageWith(c, status, templates.Map{"Report": rep, "FileName": fh.Filename})
+	return h.renderImport(c, status, &importPage{Report: rep, FileName: fh.Filename})
 }

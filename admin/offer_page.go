@@ -6,19 +6,44 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
+
+// offerPage is an offer's editor, with its publication moves and its state
+// on Choisir le Service Public.
+type offerPage struct {
+	templates.Page
+	Offer      *vivier.Offer
+	Form       *offerFormView
+	Summary    []summaryItem // the refused form's errors, in the form's order
+	CanEdit    bool
+	CanPublish bool
+	Moves      []vivier.OfferStatus // the statuses the offer may move to
+	CSP        *cspView
+
+	// The choices of the form's lists.
+	Kinds                                       []struct{ Value, Label string }
+	Domaines                                    []vivier.Domaine
+	Departements                                []vivier.Departement
+	Metiers                                     []vivier.Metier
+	SkillFamilies                               []skillFamily
+	Categories, ContractTypes, ContractForms    []string
+	Workplaces, Experiences                     []string
+	Modalities, Languages                       []codeLabel
+	LanguageLevels, WorkingTimes, QuestionKinds []string
+	DiplomaLevels                               []int
+	DiplomaLabels                               map[int]string
+	WorkingTimeLabels, QuestionKindLabels       map[string]string
+}
+
+// codeLabel is a choice of a list: the code sent, the label shown.
+type codeLabel struct{ Code, Label string }
 
 type skillFamily struct {
 	Family string
 	Skills []vivier.Competence
 }
-
-// rawInputs are the inputs shown back as typed when they do not parse, with
-// their key in the form's values.
-var rawInputs = map[string]string{"nombre_postes": "Posts", "heures_hebdomadaires": "WeeklyHours",
-	"debut_contrat": "ContractStart", "fin_contrat": "ContractEnd", "ouverture_inscriptions": "RegistrationOpens",
-	"cloture_inscriptions": "RegistrationCloses", "date_debut": "Start", "publish_at": "PublishAt", "end_at": "EndAt"}
 
 // offerForm renders the offer's editor; fields are the errors to show next
 // to their fields and, in order, in the summary at the top.
@@ -47,7 +72,7 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 		}
 	}
 	form := offerFormValues(o)
-	selected := form["Selected"].(map[string]bool)
+	selected := form.Selected
 	// Deactivated skills are offered no more, but stay on the offers that
 	// have them.
 	var families []skillFamily
@@ -61,31 +86,33 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 		f := &families[len(families)-1]
 		f.Skills = append(f.Skills, s)
 	}
+	raw := form.raw()
 	for f := range fields {
-		if key, ok := rawInputs[f]; ok {
-			form[key] = c.FormValue(f)
+		if dst, ok := raw[f]; ok {
+			*dst = c.FormValue(f)
 		}
 	}
-	var modalities []struct{ Code, Label string }
+	var modalities []codeLabel
 	for _, m := range vivier.AccessModalities {
-		modalities = append(modalities, struct{ Code, Label string }{m, vivier.AccessModalityLabels[m]})
+		modalities = append(modalities, codeLabel{m, vivier.AccessModalityLabels[m]})
 	}
-	var languages []struct{ Code, Label string }
+	var languages []codeLabel
 	for _, l := range vivier.LanguageCodes {
-		languages = append(languages, struct{ Code, Label string }{l, vivier.LanguageNames[l]})
+		languages = append(languages, codeLabel{l, vivier.LanguageNames[l]})
 	}
-	data := templates.Map{"Offer": o, "Kinds": offerKinds, "Domaines": domaines, "Departements": deps,
-		"Categories": vivier.Categories, "ContractTypes": vivier.ContractTypes, "ContractForms": vivier.ContractForms,
-		"Workplaces": vivier.Workplaces, "Experiences": vivier.Experiences, "Fields": fields,
-		"CanEdit": h.can(c, "offers:edit"), "CanPublish": h.can(c, "offers:publish"), "Form": form,
-		"SkillFamilies": families, "Metiers": metiers, "Modalities": modalities, "Languages": languages, "LanguageLevels": vivier.LanguageLevels,
-		"DiplomaLevels": []int{1, 2, 3, 4, 5, 6, 7, 8}, "DiplomaLabels": vivier.DiplomaLevelLabels,
-		"WorkingTimes": vivier.WorkingTimes, "WorkingTimeLabels": vivier.WorkingTimeLabels,
-		"QuestionKinds": vivier.QuestionKinds, "QuestionKindLabels": vivier.QuestionKindLabels}
+	p := &offerPage{Offer: o, Kinds: offerKinds, Domaines: domaines, Departements: deps,
+		Categories: vivier.Categories, ContractTypes: vivier.ContractTypes, ContractForms: vivier.ContractForms,
+		Workplaces: vivier.Workplaces, Experiences: vivier.Experiences,
+		CanEdit: h.can(c, policies.OffersEdit), CanPublish: h.can(c, policies.OffersPublish), Form: form,
+		SkillFamilies: families, Metiers: metiers, Modalities: modalities, Languages: languages, LanguageLevels: vivier.LanguageLevels,
+		DiplomaLevels: []int{1, 2, 3, 4, 5, 6, 7, 8}, DiplomaLabels: vivier.DiplomaLevelLabels,
+		WorkingTimes: vivier.WorkingTimes, WorkingTimeLabels: vivier.WorkingTimeLabels,
+		QuestionKinds: vivier.QuestionKinds, QuestionKindLabels: vivier.QuestionKindLabels}
+	p.RefuseFields("", fields)
 	if len(fields) > 0 {
-		data["Summary"] = errorSummary(fields)
+		p.Summary = errorSummary(fields)
 	}
-	if data["CSP"], err = h.cspView(c, o); err != nil {
+	if p.CSP, err = h.cspView(c, o); err != nil {
 		return err
 	}
 	if o.ID != 0 {
@@ -95,7 +122,7 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 				moves = append(moves, s)
 			}
 		}
-		data["Moves"] = moves
+		p.Moves = moves
 	}
-	return h.page(c, status, "admin/offer", data)
+	return h.page(c, status, "admin/offer", p)
 }

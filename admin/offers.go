@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -30,26 +28,19 @@ func (h *Handler) offersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type tab struct {
-		URL, Label string
-		Current    bool
-	}
-	tabs := []tab{{URL: "/admin/" + adm.Slug + "/offres", Label: "Toutes", Current: status == ""}}
+	tabs := []templates.NavItem{{URL: admURL(adm, "/offres"), Label: "Toutes", Current: status == ""}}
 	for _, s := range offerStatuses {
-		tabs = append(tabs, tab{URL: "/admin/" + adm.Slug + "/offres?statut=" + string(s), Label: s.Label(), Current: s == status})
+		tabs = append(tabs, templates.NavItem{URL: admURL(adm, "/offres?statut="+string(s)), Label: s.Label(), Current: s == status})
 	}
-	return h.page(c, fiber.StatusOK, "admin/offers", templates.Map{"Offers": offers, "Tabs": tabs,
-		"CanEdit": h.can(c, "offers:edit")})
+	return h.page(c, fiber.StatusOK, "admin/offers", &offersPage{Offers: offers, Tabs: tabs, CanEdit: h.can(c, policies.OffersEdit)})
 }
 
-// can reports whether the agent holds a permission in the current administration.
-func (h *Handler) can(c *fiber.Ctx, perm string) bool {
-	p, err := policies.ParsePermission(perm)
-	if err != nil {
-		return false
-	}
-	ok, _ := h.Policies.Allowed(currentAgent(c).ID, currentAdministration(c).ID, p)
-	return ok
+// offersPage lists the administration's offers, a tab per status.
+type offersPage struct {
+	templates.Page
+	Offers  []vivier.Offer
+	Tabs    []templates.NavItem
+	CanEdit bool
 }
 
 // newOfferPage shows a blank offer; ?type= chooses its kind, so that the
@@ -64,10 +55,6 @@ func (h *Handler) newOfferPage(c *fiber.Ctx) error {
 	}
 	return h.offerForm(c, fiber.StatusOK, &vivier.Offer{Kind: kind, Versant: adm.Versant, OrganisationName: adm.Name,
 		Status: vivier.OfferDraft, CVPolicy: "required", LetterPolicy: "optional", Workplace: "NON_DEFINI", OpenToInternal: true}, nil)
-}
-
-func offerParam(c *fiber.Ctx) (int64, error) {
-	return templates.ParamID(c, "offer")
 }
 
 func (h *Handler) offerPage(c *fiber.Ctx) error {
@@ -108,7 +95,7 @@ func (h *Handler) duplicateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10),
+	return h.back(c, offerURL(adm, o.ID),
 		"Copie enregistrée en brouillon, sans dates de publication : relisez-la avant de la publier.")
 }
 
@@ -130,7 +117,7 @@ func (h *Handler) createOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Offre enregistrée en brouillon."+kindBlockHint(c, o))
+	return h.back(c, offerURL(adm, o.ID), "Offre enregistrée en brouillon."+kindBlockHint(c, o))
 }
 
 func (h *Handler) updateOffer(c *fiber.Ctx) error {
@@ -157,7 +144,7 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(o.ID, 10), "Modifications enregistrées."+kindBlockHint(c, o))
+	return h.back(c, offerURL(adm, o.ID), "Modifications enregistrées."+kindBlockHint(c, o))
 }
 
 func (h *Handler) moveOffer(c *fiber.Ctx) error {
@@ -170,7 +157,7 @@ func (h *Handler) moveOffer(c *fiber.Ctx) error {
 	if err := h.Store.MoveOffer(c.UserContext(), adm.ID, id, to, actor(c)); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+adm.Slug+"/offres/"+strconv.FormatInt(id, 10), "L'offre est maintenant "+to.Label()+".")
+	return h.back(c, offerURL(adm, id), "L'offre est maintenant "+to.Label()+".")
 }
 
 func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) {

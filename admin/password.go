@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"errors"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,7 +10,13 @@ import (
 )
 
 func (h *Handler) forgotForm(c *fiber.Ctx) error {
-	return h.page(c, fiber.StatusOK, "admin/forgot", nil)
+	return h.page(c, fiber.StatusOK, "admin/forgot", &forgotPage{})
+}
+
+// forgotPage asks for the address to send a new password's link to.
+type forgotPage struct {
+	templates.Page
+	Email string
 }
 
 // Reset emails one address may be sent, whatever the client's address
@@ -27,9 +32,9 @@ const (
 func (h *Handler) forgot(c *fiber.Ctx) error {
 	email, err := vivier.ParseEmail(c.FormValue("email"))
 	if err != nil {
-		return h.page(c, fiber.StatusUnprocessableEntity, "admin/forgot", templates.Map{
-			"Error": "Le formulaire comporte une erreur.", "Fields": map[string]string{"email": vivier.ErrorMessage(err)},
-			"Email": c.FormValue("email")})
+		p := &forgotPage{Email: c.FormValue("email")}
+		p.Refuse("Le formulaire comporte une erreur.", "email", err)
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/forgot", p)
 	}
 	ok, retry, err := h.Limiter.Allow(c.UserContext(), accountKey("forgot", email), forgotPerAccount, forgotWindow)
 	if err != nil {
@@ -42,9 +47,9 @@ func (h *Handler) forgot(c *fiber.Ctx) error {
 	if err := h.Store.RequestPasswordReset(c.UserContext(), email); err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/message", templates.Map{
-		"Title": "Vérifiez votre messagerie",
-		"Text": "Si un compte correspond à l'adresse " + email + ", un courriel vient de lui être envoyé avec un lien " +
+	return h.page(c, fiber.StatusOK, "admin/message", &messagePage{
+		Title: "Vérifiez votre messagerie",
+		Text: "Si un compte correspond à l'adresse " + email + ", un courriel vient de lui être envoyé avec un lien " +
 			"pour choisir un nouveau mot de passe. Le lien fonctionne pendant une heure.",
 	})
 }
@@ -53,19 +58,21 @@ func (h *Handler) resetForm(c *fiber.Ctx) error {
 	if _, err := h.Store.PasswordResetByToken(c.UserContext(), c.Params("token")); err != nil {
 		return h.linkError(c, err)
 	}
-	return h.page(c, fiber.StatusOK, "admin/reset", nil)
+	return h.page(c, fiber.StatusOK, "admin/reset", &templates.Page{})
 }
 
 func (h *Handler) reset(c *fiber.Ctx) error {
 	password := c.FormValue("password")
 	if password != c.FormValue("password_confirm") {
-		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", templates.Map{"Error": "Le formulaire comporte une erreur.",
-			"Fields": map[string]string{"password_confirm": "Les deux mots de passe ne sont pas identiques."}})
+		p := &templates.Page{}
+		p.RefuseFields("Le formulaire comporte une erreur.", map[string]string{"password_confirm": "Les deux mots de passe ne sont pas identiques."})
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", p)
 	}
 	agent, err := h.Store.ResetPassword(c.UserContext(), c.Params("token"), password, templates.ClientIP(c))
 	if vivier.ErrorCode(err) == vivier.EINVALID && fieldOf(err) == "password" {
-		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", templates.Map{"Error": "Le formulaire comporte une erreur.",
-			"Fields": map[string]string{"password": vivier.ErrorMessage(err)}})
+		p := &templates.Page{}
+		p.Refuse("Le formulaire comporte une erreur.", "password", err)
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/reset", p)
 	}
 	if err != nil {
 		return h.linkError(c, err)
@@ -76,7 +83,7 @@ func (h *Handler) reset(c *fiber.Ctx) error {
 	if err := h.Limiter.Reset(c.UserContext(), accountKey("signin", agent.Email)); err != nil {
 		h.Log.WarnContext(c.UserContext(), "lift the lock-out after a password reset", "agent_id", agent.ID, "err", err)
 	}
-	return h.back(c, "/admin/connexion", "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
+	return h.back(c, signInURL, "Votre mot de passe a été changé. Connectez-vous avec le nouveau.")
 }
 
 // linkError shows why an emailed link does not work, with its status:
@@ -94,15 +101,7 @@ func (h *Handler) unusableLink(c *fiber.Ctx, err error, title, more, link, linkT
 	if code == vivier.EINVALID {
 		status = fiber.StatusGone
 	}
-	return h.page(c, status, "admin/message", templates.Map{"Title": title, "Error": vivier.ErrorMessage(err),
-		"Text": vivier.ErrorMessage(err) + more, "Link": link, "LinkText": linkText})
-}
-
-// fieldOf names the form field an error is about, if any.
-func fieldOf(err error) string {
-	var e *vivier.Error
-	if errors.As(err, &e) {
-		return e.Field
-	}
-	return ""
+	p := &messagePage{Title: title, Text: vivier.ErrorMessage(err) + more, Link: link, LinkText: linkText}
+	p.Refuse(vivier.ErrorMessage(err), "", err)
+	return h.page(c, status, "admin/message", p)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -33,28 +34,66 @@ func (h *Handler) pipelineOffer(c *fiber.Ctx) (*vivier.Offer, error) {
 	return o, err
 }
 
-// pipelineData is what the list, the board and the move forms share.
-func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (templates.Map, error) {
+// offerPipeline is what an offer's list, its board and the move forms
+// share.
+type offerPipeline struct {
+	templates.Page
+	Offer                *vivier.Offer
+	Steps                []vivier.Step
+	Reasons              []vivier.RefusalReason
+	Counts               map[int64]int // applications by step
+	Total                int
+	CanDecide, CanExport bool
+	Base                 string // the offer's back office
+}
+
+// pipelinePage is an offer's list: tabs per step, filters, bulk actions.
+type pipelinePage struct {
+	offerPipeline
+	Filter       vivier.PipelineFilter
+	Errors       map[string]string // the filters' errors, by query parameter
+	Rows         []vivier.PipelineRow
+	Matched      int // rows the filter matches, on every page
+	Pages        int
+	Prev, Next   string // the pages' addresses, "" at either end
+	Sources      []string
+	Query        map[string]string // filters shown as typed: du, au, note
+	ConfirmAbove int               // refusals at once past which the count is typed in
+
+	// The filters' and the bulk actions' choices (collabOfPipeline).
+	AllTags     []vivier.Tag
+	Members     []vivier.Member
+	Scores      []vivier.ScoreChoice
+	SeesRatings bool
+}
+
+// boardPage is an offer's board: a column per step.
+type boardPage struct {
+	offerPipeline
+	Cards map[int64][]vivier.PipelineRow // by step
+}
+
+func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, error) {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	steps, err := h.Store.Steps(ctx, adm.ID)
 	if err != nil {
-		return nil, err
+		return offerPipeline{}, err
 	}
 	reasons, err := h.Store.RefusalReasons(ctx, adm.ID)
 	if err != nil {
-		return nil, err
+		return offerPipeline{}, err
 	}
 	counts, err := h.Store.StepCounts(ctx, adm.ID, o.ID, h.scope(c))
 	if err != nil {
-		return nil, err
+		return offerPipeline{}, err
 	}
 	total := 0
 	for _, n := range counts {
 		total += n
 	}
-	return templates.Map{"Offer": o, "Steps": steps, "Reasons": reasons, "Counts": counts, "Total": total,
-		"CanDecide": h.can(c, "applications:decide"), "CanExport": h.can(c, "exports:run"),
-		"Base": "/admin/" + adm.Slug + "/offres/" + strconv.FormatInt(o.ID, 10)}, nil
+	return offerPipeline{Offer: o, Steps: steps, Reasons: reasons, Counts: counts, Total: total,
+		CanDecide: h.can(c, policies.ApplicationsDecide), CanExport: h.can(c, policies.ExportsRun),
+		Base: offerURL(adm, o.ID)}, nil
 }
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
@@ -107,31 +146,32 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := h.pipelineData(c, o)
+	shared, err := h.pipelineData(c, o)
 	if err != nil {
 		return err
 	}
+	p := &pipelinePage{offerPipeline: shared}
 	f, ferr := parseFilter(c)
 	if vivier.ErrorCode(ferr) == vivier.EMALFORMED {
 		return ferr // a malformed number in the URL: no filter to correct on the page
 	}
-	data["Errors"] = map[string]string{}
+	p.Errors = map[string]string{}
 	if ferr != nil {
-		data["Errors"] = vivier.AsFormErrors(ferr).ByField()
+		p.Errors = vivier.AsFormErrors(ferr).ByField()
 	}
 	f.Scope = h.scope(c)
 	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
 	}
-	if err := h.collabOfPipeline(c, data); err != nil {
+	if err := h.collabOfPipeline(c, p); err != nil {
 		return err
 	}
 	if f.Plain() {
 		// The step counts, read for the tabs, are the count of this list.
 		if f.StageID == 0 {
-			f.Known = data["Total"].(int)
+			f.Known = p.Total
 		} else {
-			f.Known = data["Counts"].(map[int64]int)[f.StageID]
+			f.Known = p.Counts[f.StageID]
 		}
 	}
 	rows, total, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, f)
@@ -150,25 +190,25 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 			q.Set(k, v)
 		}
 	}
-	pageURL := func(p int) string {
-		q.Set("page", strconv.Itoa(p))
-		return data["Base"].(string) + "/candidatures?" + q.Encode()
+	pageURL := func(n int) string {
+		q.Set("page", strconv.Itoa(n))
+		return p.Base + "/candidatures?" + q.Encode()
 	}
 	if f.Page > 1 {
-		data["Prev"] = pageURL(f.Page - 1)
+		p.Prev = pageURL(f.Page - 1)
 	}
 	if f.Page*vivier.PipelinePageSize < total {
-		data["Next"] = pageURL(f.Page + 1)
+		p.Next = pageURL(f.Page + 1)
 	}
-	data["Rows"], data["Matched"], data["Filter"], data["Sources"] = rows, total, f, vivier.Sources
-	data["Pages"] = (total + vivier.PipelinePageSize - 1) / vivier.PipelinePageSize
-	data["Query"] = map[string]string{"du": c.Query("du"), "au": c.Query("au"), "note": c.Query("note")}
-	data["ConfirmAbove"] = bulkConfirmAbove
+	p.Rows, p.Matched, p.Filter, p.Sources = rows, total, f, vivier.Sources
+	p.Pages = (total + vivier.PipelinePageSize - 1) / vivier.PipelinePageSize
+	p.Query = map[string]string{"du": c.Query("du"), "au": c.Query("au"), "note": c.Query("note")}
+	p.ConfirmAbove = bulkConfirmAbove
 	status := fiber.StatusOK
 	if ferr != nil {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return h.page(c, status, "admin/pipeline", data)
+	return h.page(c, status, "admin/pipeline", p)
 }
 
 func (h *Handler) boardPage(c *fiber.Ctx) error {
@@ -176,7 +216,7 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data, err := h.pipelineData(c, o)
+	shared, err := h.pipelineData(c, o)
 	if err != nil {
 		return err
 	}
@@ -184,8 +224,7 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data["Cards"] = cards
-	return h.page(c, fiber.StatusOK, "admin/board", data)
+	return h.page(c, fiber.StatusOK, "admin/board", &boardPage{offerPipeline: shared, Cards: cards})
 }
 
 // moveForm reads a move form; "notify" is "oui", "non" or empty for the
@@ -238,8 +277,8 @@ func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
-	if back := c.FormValue("back"); strings.HasPrefix(back, "/admin/"+adm.Slug+"/offres/") && !strings.Contains(back, "//") {
+	to := applicationURL(adm, id)
+	if back := c.FormValue("back"); strings.HasPrefix(back, admURL(adm, "/offres/")) && !strings.Contains(back, "//") {
 		to = back // the board sends the recruiter back to the board
 	}
 	return h.back(c, to, moveMessage(res))
@@ -300,12 +339,12 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, "/admin/"+currentAdministration(c).Slug+"/offres/"+strconv.FormatInt(o.ID, 10)+"/candidatures", moveMessage(res))
+	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID), moveMessage(res))
 }
 
 // pipelineOfApplication adds the current step, the move form's choices and
 // the history to the application page.
-func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	steps, err := h.Store.Steps(ctx, adm.ID)
 	if err != nil {
@@ -319,14 +358,13 @@ func (h *Handler) pipelineOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetai
 	if err != nil {
 		return err
 	}
-	data["CurrentStage"] = int64(0)
-	for _, s := range steps {
+	for i, s := range steps {
 		if d.StageID != nil && s.ID == *d.StageID {
-			data["Stage"], data["CurrentStage"] = s, s.ID
+			p.Stage, p.CurrentStage = &steps[i], s.ID
 		}
 	}
-	data["Steps"], data["Reasons"], data["History"] = steps, reasons, history
-	data["HireStep"] = hireStep(steps)
-	data["Movable"] = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased && d.Category != vivier.CategoryTransferred
+	p.Steps, p.Reasons, p.History = steps, reasons, history
+	p.HireStep = hireStep(steps)
+	p.Movable = d.Category != vivier.CategoryWithdrawn && d.Category != vivier.CategoryErased && d.Category != vivier.CategoryTransferred
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -38,31 +39,49 @@ func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
 			return lerr
 		}
 	}
-	data := templates.Map{"Rows": rows, "Total": total, "Q": q, "CanInvite": h.can(c, "applications:decide")}
-	if data["CanInvite"].(bool) {
+	p := &poolPage{Rows: rows, Total: total, Q: q, CanInvite: h.can(c, policies.ApplicationsDecide)}
+	if p.CanInvite {
 		offers, err := h.Store.OffersOf(ctx, adm.ID, vivier.OfferPublished, 200)
 		if err != nil {
 			return err
 		}
-		data["Offers"] = offers
+		p.Offers = offers
 	}
-	link := func(p int) string {
-		v := url.Values{"page": {strconv.Itoa(p)}}
+	link := func(n int) string {
+		v := url.Values{"page": {strconv.Itoa(n)}}
 		if q != "" {
 			v.Set("q", q)
 		}
-		return "/admin/" + adm.Slug + "/vivier?" + v.Encode()
+		return admURL(adm, "/vivier?"+v.Encode())
 	}
 	if page > 1 {
-		data["Prev"] = link(page - 1)
+		p.Prev = link(page - 1)
 	}
 	if page*vivier.PoolPageSize < total {
-		data["Next"] = link(page + 1)
+		p.Next = link(page + 1)
 	}
 	if err != nil {
-		data["Error"] = vivier.ErrorMessage(err)
+		p.Refuse(vivier.ErrorMessage(err), "", err)
 	}
-	return h.page(c, status, "admin/pool", data)
+	return h.page(c, status, "admin/pool", p)
+}
+
+// poolPage is the talent pool: the candidates who consented, a search, and
+// the invitation to apply to a published offer.
+type poolPage struct {
+	templates.Page
+	Rows       []vivier.PoolCandidate
+	Total      int
+	Q          string // the search
+	Prev, Next string // the pages' addresses, "" at either end
+	CanInvite  bool
+	Offers     []vivier.Offer // the offers to invite to
+}
+
+// duplicatesPage lists the possible duplicates, with their merge.
+type duplicatesPage struct {
+	templates.Page
+	Pairs []vivier.DuplicatePair
 }
 
 func (h *Handler) inviteFromPool(c *fiber.Ctx) error {
@@ -76,17 +95,11 @@ func (h *Handler) inviteFromPool(c *fiber.Ctx) error {
 		return err
 	}
 	_, err = h.Store.InviteFromPool(c.UserContext(), adm.ID, id, offerID, actor(c))
-	switch code := vivier.ErrorCode(err); {
-	case err == nil:
-		to := "/admin/" + adm.Slug + "/vivier"
-		if q := strings.TrimSpace(c.FormValue("q")); q != "" {
-			to += "?" + url.Values{"q": {q}}.Encode()
-		}
-		return h.back(c, to, "L'invitation à postuler est enregistrée : le courriel part dans quelques instants.")
-	case code == vivier.EINVALID || code == vivier.ECONFLICT:
-		return h.renderPool(c, templates.StatusFor(code), err)
+	to := admURL(adm, "/vivier")
+	if q := strings.TrimSpace(c.FormValue("q")); q != "" {
+		to += "?" + url.Values{"q": {q}}.Encode()
 	}
-	return err
+	return h.finishOrShow(c, err, h.renderPool, to, "L'invitation à postuler est enregistrée : le courriel part dans quelques instants.")
 }
 
 func (h *Handler) duplicatesPage(c *fiber.Ctx) error {
@@ -98,11 +111,11 @@ func (h *Handler) renderDuplicates(c *fiber.Ctx, status int, err error) error {
 	if lerr != nil {
 		return lerr
 	}
-	data := templates.Map{"Pairs": pairs}
+	p := &duplicatesPage{Pairs: pairs}
 	if err != nil {
-		data["Error"] = vivier.ErrorMessage(err)
+		p.Refuse(vivier.ErrorMessage(err), "", err)
 	}
-	return h.page(c, status, "admin/duplicates", data)
+	return h.page(c, status, "admin/duplicates", p)
 }
 
 // mergeCandidates asks the person behind a pair of addresses to confirm,
@@ -115,11 +128,5 @@ func (h *Handler) mergeCandidates(c *fiber.Ctx) error {
 		return vivier.Errorf(vivier.EINVALID, "Choisissez deux fiches de la liste des doublons possibles.")
 	}
 	_, err := h.Store.RequestMerge(c.UserContext(), adm.ID, keep, other, actor(c))
-	switch code := vivier.ErrorCode(err); {
-	case err == nil:
-		return h.back(c, "/admin/"+adm.Slug+"/doublons", "La demande de confirmation est envoyée aux deux adresses : les candidatures ne seront regroupées que si la personne confirme depuis chacune d'elles, dans les 15 jours.")
-	case code == vivier.EINVALID || code == vivier.ECONFLICT:
-		return h.renderDuplicates(c, templates.StatusFor(code), err)
-	}
-	return err
+	return h.finishOrShow(c, err, h.renderDuplicates, admURL(adm, "/doublons"), "La demande de confirmation est envoyée aux deux adresses : les candidatures ne seront regroupées que si la personne confirme depuis chacune d'elles, dans les 15 jours.")
 }

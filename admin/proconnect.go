@@ -9,7 +9,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"vivier"
-	"vivier/templates"
 )
 
 // ProConnect is the State's OpenID Connect sign-in for agents. It is a second
@@ -132,11 +131,12 @@ func (h *Handler) proconnectReturn(c *fiber.Ctx) error {
 	}
 	agent, err := h.Store.AgentByEmail(ctx, claims.Email)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND || (err == nil && agent.Status != "active") {
-		return h.page(c, fiber.StatusForbidden, "admin/message", templates.Map{
-			"Title": "Aucun compte pour cette adresse", "Error": "Aucun compte",
-			"Text": "ProConnect vous a identifié avec l'adresse " + claims.Email + ", mais aucun compte actif de l'espace recruteur ne lui correspond. " +
+		p := &messagePage{Title: "Aucun compte pour cette adresse",
+			Text: "ProConnect vous a identifié avec l'adresse " + claims.Email + ", mais aucun compte actif de l'espace recruteur ne lui correspond. " +
 				"Demandez une invitation à l'administrateur de votre administration.",
-			"Link": "/admin/connexion", "LinkText": "Retour à la connexion"})
+			Link: signInURL, LinkText: "Retour à la connexion"}
+		p.RefuseFields("Aucun compte", nil)
+		return h.page(c, fiber.StatusForbidden, "admin/message", p)
 	}
 	if err != nil {
 		return err

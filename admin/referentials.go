@@ -13,20 +13,30 @@ import (
 // referentials: platform administrators add, rename and deactivate their
 // items. Nothing is deleted, since offers point at them.
 
+// referentialPage lists a referential's items (métiers with their domaine,
+// or skills), each with its rename and (de)activation forms, and the form
+// that adds one.
+type referentialPage struct {
+	templates.Page
+	Table         string // "metiers" or "competences", as in the URL
+	Metiers       []vivier.Metier
+	Domaines      []vivier.Domaine
+	DomaineLabels map[string]string
+	Competences   []vivier.Competence
+	New           any // the item a refused addition held: *vivier.Metier or *vivier.Competence
+}
+
 func (h *Handler) metiersPage(c *fiber.Ctx) error {
-	return h.referentialPage(c, fiber.StatusOK, "metiers", templates.Map{})
+	return h.renderReferential(c, fiber.StatusOK, "metiers", &referentialPage{})
 }
 
 func (h *Handler) competencesPage(c *fiber.Ctx) error {
-	return h.referentialPage(c, fiber.StatusOK, "competences", templates.Map{})
+	return h.renderReferential(c, fiber.StatusOK, "competences", &referentialPage{})
 }
 
-func (h *Handler) referentialPage(c *fiber.Ctx, status int, table string, data templates.Map) error {
+func (h *Handler) renderReferential(c *fiber.Ctx, status int, table string, p *referentialPage) error {
 	ctx := c.UserContext()
-	data["Table"] = table
-	if _, ok := data["Fields"]; !ok {
-		data["Fields"] = map[string]string{}
-	}
+	p.Table = table
 	if table == "metiers" {
 		items, err := h.Store.Metiers(ctx, false)
 		if err != nil {
@@ -40,29 +50,25 @@ func (h *Handler) referentialPage(c *fiber.Ctx, status int, table string, data t
 		for _, d := range domaines {
 			labels[d.Code] = d.Label
 		}
-		data["Metiers"], data["Domaines"], data["DomaineLabels"] = items, domaines, labels
-		return h.page(c, status, "admin/metiers", data)
+		p.Metiers, p.Domaines, p.DomaineLabels = items, domaines, labels
+		return h.page(c, status, "admin/metiers", p)
 	}
 	items, err := h.Store.Competences(ctx, false)
 	if err != nil {
 		return err
 	}
-	data["Competences"] = items
-	return h.page(c, status, "admin/competences", data)
+	p.Competences = items
+	return h.page(c, status, "admin/competences", p)
 }
 
 // referentialDone redirects to the list, or shows it again with the error
 // next to its field (field names the input).
-func (h *Handler) referentialDone(c *fiber.Ctx, table string, err error, field, msg string, data templates.Map) error {
-	if fieldOf(err) != "" {
-		data["Error"] = "La modification n'a pas été enregistrée."
-		data["Fields"] = map[string]string{field: vivier.ErrorMessage(err)}
-		return h.referentialPage(c, fiber.StatusUnprocessableEntity, table, data)
+func (h *Handler) referentialDone(c *fiber.Ctx, table string, err error, field, msg string, p *referentialPage) error {
+	redo := func(err error) error {
+		p.Refuse("La modification n'a pas été enregistrée.", field, err)
+		return h.renderReferential(c, fiber.StatusUnprocessableEntity, table, p)
 	}
-	if err != nil {
-		return err
-	}
-	return h.back(c, "/admin/plateforme/"+table, msg)
+	return h.finish(c, err, redo, platformURL(table), msg)
 }
 
 func (h *Handler) addMetier(c *fiber.Ctx) error {
@@ -72,14 +78,14 @@ func (h *Handler) addMetier(c *fiber.Ctx) error {
 	}
 	err := h.Store.AddMetier(c.UserContext(), m, actor(c))
 	field := "new-" + fieldOf(err)
-	return h.referentialDone(c, "metiers", err, field, "Métier ajouté : "+m.Label+".", templates.Map{"New": m})
+	return h.referentialDone(c, "metiers", err, field, "Métier ajouté : "+m.Label+".", &referentialPage{New: m})
 }
 
 func (h *Handler) addCompetence(c *fiber.Ctx) error {
 	s := &vivier.Competence{Label: c.FormValue("label"), Family: c.FormValue("family")}
 	err := h.Store.AddCompetence(c.UserContext(), s, actor(c))
 	field := "new-" + fieldOf(err)
-	return h.referentialDone(c, "competences", err, field, "Compétence ajoutée : "+s.Label+".", templates.Map{"New": s})
+	return h.referentialDone(c, "competences", err, field, "Compétence ajoutée : "+s.Label+".", &referentialPage{New: s})
 }
 
 func itemParam(c *fiber.Ctx) (int64, error) {
@@ -93,7 +99,7 @@ func (h *Handler) rename(c *fiber.Ctx, table string) error {
 	}
 	label := c.FormValue("label")
 	err = h.Store.RenameReferential(c.UserContext(), table, id, label, actor(c))
-	return h.referentialDone(c, table, err, "rename-"+strconv.FormatInt(id, 10), "Libellé modifié.", templates.Map{})
+	return h.referentialDone(c, table, err, "rename-"+strconv.FormatInt(id, 10), "Libellé modifié.", &referentialPage{})
 }
 
 func (h *Handler) setActive(c *fiber.Ctx, table string) error {
@@ -109,7 +115,7 @@ func (h *Handler) setActive(c *fiber.Ctx, table string) error {
 	if active {
 		msg = "Élément réactivé."
 	}
-	return h.back(c, "/admin/plateforme/"+table, msg)
+	return h.back(c, platformURL(table), msg)
 }
 
 func (h *Handler) renameMetier(c *fiber.Ctx) error        { return h.rename(c, "metiers") }

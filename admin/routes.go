@@ -23,9 +23,11 @@ const (
 type Route struct {
 	Method, Path string // Path below /admin
 	Access       access
-	Perm         string // "resource:action", for platform and administration routes
-	handler      fiber.Handler
-	limited      bool // rate limited per IP (sign-in, password reset)
+	// Perm names perm, as "resource:action", for those who walk the table.
+	Perm    string
+	perm    policies.Permission // for platform and administration routes
+	handler fiber.Handler
+	limited bool // rate limited per IP (sign-in, password reset)
 }
 
 // Routes is the table of every back-office route: the one place where a
@@ -51,74 +53,74 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/compte/sessions", Access: signedIn, handler: h.sessionsPage},
 		{Method: "POST", Path: "/compte/sessions/:id/fin", Access: signedIn, handler: h.endSession},
 
-		{Method: "GET", Path: "/plateforme/administrations", Access: platform, Perm: "platform:manage", handler: h.platformPage},
-		{Method: "POST", Path: "/plateforme/administrations", Access: platform, Perm: "platform:manage", handler: h.createAdministration},
-		{Method: "GET", Path: "/plateforme/taches-en-echec", Access: platform, Perm: "platform:manage", handler: h.failedTasksPage},
-		{Method: "POST", Path: "/plateforme/taches-en-echec/relance", Access: platform, Perm: "platform:manage", handler: h.retryAllTasks},
-		{Method: "POST", Path: "/plateforme/taches-en-echec/:queue/:id/relance", Access: platform, Perm: "platform:manage", handler: h.retryTask},
+		{Method: "GET", Path: "/plateforme/administrations", Access: platform, perm: policies.PlatformManage, handler: h.platformPage},
+		{Method: "POST", Path: "/plateforme/administrations", Access: platform, perm: policies.PlatformManage, handler: h.createAdministration},
+		{Method: "GET", Path: "/plateforme/taches-en-echec", Access: platform, perm: policies.PlatformManage, handler: h.failedTasksPage},
+		{Method: "POST", Path: "/plateforme/taches-en-echec/relance", Access: platform, perm: policies.PlatformManage, handler: h.retryAllTasks},
+		{Method: "POST", Path: "/plateforme/taches-en-echec/:queue/:id/relance", Access: platform, perm: policies.PlatformManage, handler: h.retryTask},
 		// Asynqmon: its page, assets and read-only API.
-		{Method: "GET", Path: "/taches", Access: platform, Perm: "platform:manage", handler: monitor},
-		{Method: "GET", Path: "/taches/*", Access: platform, Perm: "platform:manage", handler: monitor},
-		{Method: "GET", Path: "/plateforme/metiers", Access: platform, Perm: "platform:manage", handler: h.metiersPage},
-		{Method: "POST", Path: "/plateforme/metiers", Access: platform, Perm: "platform:manage", handler: h.addMetier},
-		{Method: "POST", Path: "/plateforme/metiers/:item", Access: platform, Perm: "platform:manage", handler: h.renameMetier},
-		{Method: "POST", Path: "/plateforme/metiers/:item/statut", Access: platform, Perm: "platform:manage", handler: h.setMetierActive},
-		{Method: "GET", Path: "/plateforme/competences", Access: platform, Perm: "platform:manage", handler: h.competencesPage},
-		{Method: "POST", Path: "/plateforme/competences", Access: platform, Perm: "platform:manage", handler: h.addCompetence},
-		{Method: "POST", Path: "/plateforme/competences/:item", Access: platform, Perm: "platform:manage", handler: h.renameCompetence},
-		{Method: "POST", Path: "/plateforme/competences/:item/statut", Access: platform, Perm: "platform:manage", handler: h.setCompetenceActive},
-		{Method: "GET", Path: "/plateforme/pages-legales", Access: platform, Perm: "platform:manage", handler: h.legalPage},
-		{Method: "POST", Path: "/plateforme/pages-legales/mentions-legales", Access: platform, Perm: "platform:manage", handler: h.saveLegalNotice},
-		{Method: "POST", Path: "/plateforme/pages-legales/donnees-personnelles", Access: platform, Perm: "platform:manage", handler: h.savePrivacyNotice},
-		{Method: "POST", Path: "/plateforme/pages-legales/accessibilite", Access: platform, Perm: "platform:manage", handler: h.saveAccessibilityStatement},
+		{Method: "GET", Path: "/taches", Access: platform, perm: policies.PlatformManage, handler: monitor},
+		{Method: "GET", Path: "/taches/*", Access: platform, perm: policies.PlatformManage, handler: monitor},
+		{Method: "GET", Path: "/plateforme/metiers", Access: platform, perm: policies.PlatformManage, handler: h.metiersPage},
+		{Method: "POST", Path: "/plateforme/metiers", Access: platform, perm: policies.PlatformManage, handler: h.addMetier},
+		{Method: "POST", Path: "/plateforme/metiers/:item", Access: platform, perm: policies.PlatformManage, handler: h.renameMetier},
+		{Method: "POST", Path: "/plateforme/metiers/:item/statut", Access: platform, perm: policies.PlatformManage, handler: h.setMetierActive},
+		{Method: "GET", Path: "/plateforme/competences", Access: platform, perm: policies.PlatformManage, handler: h.competencesPage},
+		{Method: "POST", Path: "/plateforme/competences", Access: platform, perm: policies.PlatformManage, handler: h.addCompetence},
+		{Method: "POST", Path: "/plateforme/competences/:item", Access: platform, perm: policies.PlatformManage, handler: h.renameCompetence},
+		{Method: "POST", Path: "/plateforme/competences/:item/statut", Access: platform, perm: policies.PlatformManage, handler: h.setCompetenceActive},
+		{Method: "GET", Path: "/plateforme/pages-legales", Access: platform, perm: policies.PlatformManage, handler: h.legalPage},
+		{Method: "POST", Path: "/plateforme/pages-legales/mentions-legales", Access: platform, perm: policies.PlatformManage, handler: h.saveLegalNotice},
+		{Method: "POST", Path: "/plateforme/pages-legales/donnees-personnelles", Access: platform, perm: policies.PlatformManage, handler: h.savePrivacyNotice},
+		{Method: "POST", Path: "/plateforme/pages-legales/accessibilite", Access: platform, perm: policies.PlatformManage, handler: h.saveAccessibilityStatement},
 
-		{Method: "GET", Path: "/:adm", Access: administration, Perm: "dashboard:read", handler: h.dashboard},
-		{Method: "GET", Path: "/:adm/offres", Access: administration, Perm: "offers:read", handler: h.offersPage},
-		{Method: "GET", Path: "/:adm/offres/nouvelle", Access: administration, Perm: "offers:edit", handler: h.newOfferPage},
-		{Method: "POST", Path: "/:adm/offres", Access: administration, Perm: "offers:edit", handler: h.createOffer},
+		{Method: "GET", Path: "/:adm", Access: administration, perm: policies.DashboardRead, handler: h.dashboard},
+		{Method: "GET", Path: "/:adm/offres", Access: administration, perm: policies.OffersRead, handler: h.offersPage},
+		{Method: "GET", Path: "/:adm/offres/nouvelle", Access: administration, perm: policies.OffersEdit, handler: h.newOfferPage},
+		{Method: "POST", Path: "/:adm/offres", Access: administration, perm: policies.OffersEdit, handler: h.createOffer},
 		// Before /:adm/offres/:offer, which would take "import" for an id.
-		{Method: "GET", Path: "/:adm/offres/import", Access: administration, Perm: "offers:edit", handler: h.importPage},
-		{Method: "POST", Path: "/:adm/offres/import", Access: administration, Perm: "offers:edit", handler: h.importConcours},
-		{Method: "GET", Path: "/:adm/offres/:offer", Access: administration, Perm: "offers:read", handler: h.offerPage},
-		{Method: "POST", Path: "/:adm/offres/:offer", Access: administration, Perm: "offers:edit", handler: h.updateOffer},
-		{Method: "POST", Path: "/:adm/offres/:offer/statut", Access: administration, Perm: "offers:publish", handler: h.moveOffer},
+		{Method: "GET", Path: "/:adm/offres/import", Access: administration, perm: policies.OffersEdit, handler: h.importPage},
+		{Method: "POST", Path: "/:adm/offres/import", Access: administration, perm: policies.OffersEdit, handler: h.importConcours},
+		{Method: "GET", Path: "/:adm/offres/:offer", Access: administration, perm: policies.OffersRead, handler: h.offerPage},
+		{Method: "POST", Path: "/:adm/offres/:offer", Access: administration, perm: policies.OffersEdit, handler: h.updateOffer},
+		{Method: "POST", Path: "/:adm/offres/:offer/statut", Access: administration, perm: policies.OffersPublish, handler: h.moveOffer},
 		// Jury members read the applications assigned to them: these routes
 		// take the least permission, and the handlers scope what it reads.
-		{Method: "GET", Path: "/:adm/candidatures", Access: administration, Perm: "applications:read_assigned", handler: h.applicationsPage},
-		{Method: "GET", Path: "/:adm/candidatures/:application", Access: administration, Perm: "applications:read_assigned", handler: h.applicationPage},
-		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file", Access: administration, Perm: "applications:read_assigned", handler: h.downloadFile},
-		{Method: "POST", Path: "/:adm/candidatures/:application/offre", Access: administration, Perm: "applications:decide", handler: h.attachToOffer},
-		{Method: "GET", Path: "/:adm/offres/:offer/candidatures", Access: administration, Perm: "applications:read_assigned", handler: h.pipelinePage},
-		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot", Access: administration, Perm: "applications:decide", handler: h.bulkMove},
-		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/export", Access: administration, Perm: "exports:run", handler: h.exportSelection},
-		{Method: "GET", Path: "/:adm/offres/:offer/tableau", Access: administration, Perm: "applications:read_assigned", handler: h.boardPage},
-		{Method: "POST", Path: "/:adm/candidatures/:application/etape", Access: administration, Perm: "applications:decide", handler: h.moveApplication},
-		{Method: "POST", Path: "/:adm/offres/:offer/duplication", Access: administration, Perm: "offers:edit", handler: h.duplicateOffer},
-		{Method: "GET", Path: "/:adm/agents", Access: administration, Perm: "agents:manage", handler: h.agentsPage},
-		{Method: "POST", Path: "/:adm/agents/invitations", Access: administration, Perm: "agents:manage", handler: h.invite},
-		{Method: "POST", Path: "/:adm/agents/invitations/:invitation/annulation", Access: administration, Perm: "agents:manage", handler: h.cancelInvitation},
-		{Method: "POST", Path: "/:adm/agents/:agent/role", Access: administration, Perm: "agents:manage", handler: h.changeRole},
-		{Method: "POST", Path: "/:adm/agents/:agent/retrait", Access: administration, Perm: "agents:manage", handler: h.removeAgent},
-		{Method: "GET", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.administrationPage},
-		{Method: "POST", Path: "/:adm/administration", Access: administration, Perm: "administrations:manage", handler: h.updateAdministration},
-		{Method: "POST", Path: "/:adm/administration/delai", Access: administration, Perm: "administrations:manage", handler: h.setResponseDays},
-		{Method: "POST", Path: "/:adm/administration/conservation", Access: administration, Perm: "administrations:manage", handler: h.setRetentionMonths},
-		{Method: "POST", Path: "/:adm/directions", Access: administration, Perm: "administrations:manage", handler: h.createChild},
-		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, Perm: "administrations:manage", handler: h.setChildStatus},
-		{Method: "GET", Path: "/:adm/journal", Access: administration, Perm: "audit:read", handler: h.auditPage},
-		{Method: "GET", Path: "/:adm/marque", Access: administration, Perm: "brand:edit", handler: h.brandPage},
-		{Method: "POST", Path: "/:adm/marque/theme", Access: administration, Perm: "brand:edit", handler: h.saveBrandTheme},
-		{Method: "POST", Path: "/:adm/marque/blocs", Access: administration, Perm: "brand:edit", handler: h.addBrandBlock},
-		{Method: "POST", Path: "/:adm/marque/blocs/:block", Access: administration, Perm: "brand:edit", handler: h.saveBrandBlock},
-		{Method: "POST", Path: "/:adm/marque/blocs/:block/deplacement", Access: administration, Perm: "brand:edit", handler: h.moveBrandBlock},
-		{Method: "POST", Path: "/:adm/marque/blocs/:block/suppression", Access: administration, Perm: "brand:edit", handler: h.removeBrandBlock},
-		{Method: "POST", Path: "/:adm/marque/publication", Access: administration, Perm: "brand:edit", handler: h.publishBrand},
-		{Method: "POST", Path: "/:adm/marque/versions/:version/restauration", Access: administration, Perm: "brand:edit", handler: h.restoreBrand},
-		{Method: "GET", Path: "/:adm/marque/images/:digest", Access: administration, Perm: "dashboard:read", handler: h.brandImage},
-		{Method: "GET", Path: "/:adm/marque/apercu", Access: administration, Perm: "dashboard:read", handler: h.previewBrand}, // any agent may look at the draft and its images
-		{Method: "GET", Path: "/:adm/api", Access: administration, Perm: "api_tokens:manage", handler: h.apiTokensPage},
-		{Method: "POST", Path: "/:adm/api/jetons", Access: administration, Perm: "api_tokens:manage", handler: h.createAPIToken},
-		{Method: "POST", Path: "/:adm/api/jetons/:token/revocation", Access: administration, Perm: "api_tokens:manage", handler: h.revokeAPIToken},
+		{Method: "GET", Path: "/:adm/candidatures", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.applicationsPage},
+		{Method: "GET", Path: "/:adm/candidatures/:application", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.applicationPage},
+		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.downloadFile},
+		{Method: "POST", Path: "/:adm/candidatures/:application/offre", Access: administration, perm: policies.ApplicationsDecide, handler: h.attachToOffer},
+		{Method: "GET", Path: "/:adm/offres/:offer/candidatures", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.pipelinePage},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkMove},
+		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/export", Access: administration, perm: policies.ExportsRun, handler: h.exportSelection},
+		{Method: "GET", Path: "/:adm/offres/:offer/tableau", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.boardPage},
+		{Method: "POST", Path: "/:adm/candidatures/:application/etape", Access: administration, perm: policies.ApplicationsDecide, handler: h.moveApplication},
+		{Method: "POST", Path: "/:adm/offres/:offer/duplication", Access: administration, perm: policies.OffersEdit, handler: h.duplicateOffer},
+		{Method: "GET", Path: "/:adm/agents", Access: administration, perm: policies.AgentsManage, handler: h.agentsPage},
+		{Method: "POST", Path: "/:adm/agents/invitations", Access: administration, perm: policies.AgentsManage, handler: h.invite},
+		{Method: "POST", Path: "/:adm/agents/invitations/:invitation/annulation", Access: administration, perm: policies.AgentsManage, handler: h.cancelInvitation},
+		{Method: "POST", Path: "/:adm/agents/:agent/role", Access: administration, perm: policies.AgentsManage, handler: h.changeRole},
+		{Method: "POST", Path: "/:adm/agents/:agent/retrait", Access: administration, perm: policies.AgentsManage, handler: h.removeAgent},
+		{Method: "GET", Path: "/:adm/administration", Access: administration, perm: policies.AdministrationsManage, handler: h.administrationPage},
+		{Method: "POST", Path: "/:adm/administration", Access: administration, perm: policies.AdministrationsManage, handler: h.updateAdministration},
+		{Method: "POST", Path: "/:adm/administration/delai", Access: administration, perm: policies.AdministrationsManage, handler: h.setResponseDays},
+		{Method: "POST", Path: "/:adm/administration/conservation", Access: administration, perm: policies.AdministrationsManage, handler: h.setRetentionMonths},
+		{Method: "POST", Path: "/:adm/directions", Access: administration, perm: policies.AdministrationsManage, handler: h.createChild},
+		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, perm: policies.AdministrationsManage, handler: h.setChildStatus},
+		{Method: "GET", Path: "/:adm/journal", Access: administration, perm: policies.AuditRead, handler: h.auditPage},
+		{Method: "GET", Path: "/:adm/marque", Access: administration, perm: policies.BrandEdit, handler: h.brandPage},
+		{Method: "POST", Path: "/:adm/marque/theme", Access: administration, perm: policies.BrandEdit, handler: h.saveBrandTheme},
+		{Method: "POST", Path: "/:adm/marque/blocs", Access: administration, perm: policies.BrandEdit, handler: h.addBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/blocs/:block", Access: administration, perm: policies.BrandEdit, handler: h.saveBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/blocs/:block/deplacement", Access: administration, perm: policies.BrandEdit, handler: h.moveBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/blocs/:block/suppression", Access: administration, perm: policies.BrandEdit, handler: h.removeBrandBlock},
+		{Method: "POST", Path: "/:adm/marque/publication", Access: administration, perm: policies.BrandEdit, handler: h.publishBrand},
+		{Method: "POST", Path: "/:adm/marque/versions/:version/restauration", Access: administration, perm: policies.BrandEdit, handler: h.restoreBrand},
+		{Method: "GET", Path: "/:adm/marque/images/:digest", Access: administration, perm: policies.DashboardRead, handler: h.brandImage},
+		{Method: "GET", Path: "/:adm/marque/apercu", Access: administration, perm: policies.DashboardRead, handler: h.previewBrand}, // any agent may look at the draft and its images
+		{Method: "GET", Path: "/:adm/api", Access: administration, perm: policies.APITokensManage, handler: h.apiTokensPage},
+		{Method: "POST", Path: "/:adm/api/jetons", Access: administration, perm: policies.APITokensManage, handler: h.createAPIToken},
+		{Method: "POST", Path: "/:adm/api/jetons/:token/revocation", Access: administration, perm: policies.APITokensManage, handler: h.revokeAPIToken},
 	}
 	routes = append(routes, h.cspRoutes()...)
 	routes = append(routes, h.exportRoutes()...)
@@ -127,13 +129,19 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.notificationRoutes()...)
 	routes = append(routes, h.statsRoutes()...)
 	routes = append(routes, h.collabRoutes()...)
+	for i := range routes {
+		routes[i].Perm = string(routes[i].perm)
+	}
 	return routes
 }
 
 // Register mounts the table under /admin. It fails, so that the program does
 // not start, on a route whose permission is missing, malformed or granted to
-// no role.
+// no role, and on a permission constant that policy.csv grants to no role.
 func (h *Handler) Register(app fiber.Router) error {
+	if unknown := h.Policies.Unknown(); len(unknown) > 0 {
+		return fmt.Errorf("admin: permissions granted to no role in policy.csv: %v", unknown)
+	}
 	r := app.Group("/admin", noStore, h.csrfUnlessOneClick, h.loadAgent)
 	for _, rt := range h.Routes() {
 		chain, err := h.chain(rt)
@@ -153,14 +161,14 @@ func (h *Handler) chain(rt Route) ([]fiber.Handler, error) {
 	}
 	switch rt.Access {
 	case public, signedIn:
-		if rt.Perm != "" {
+		if rt.perm != "" {
 			return nil, fmt.Errorf("a %s route takes no permission", map[access]string{public: "public", signedIn: "signed-in"}[rt.Access])
 		}
 		if rt.Access == signedIn {
 			chain = append(chain, h.requireAgent)
 		}
 	case platform, administration:
-		p, err := policies.ParsePermission(rt.Perm)
+		p, err := policies.ParsePermission(string(rt.perm))
 		if err != nil {
 			return nil, err
 		}

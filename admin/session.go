@@ -55,19 +55,6 @@ func (h *Handler) loadAgent(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-func currentAgent(c *fiber.Ctx) *vivier.Agent {
-	a, _ := c.Locals(templates.LocalAgent).(*vivier.Agent)
-	return a
-}
-
-func actor(c *fiber.Ctx) vivier.Actor {
-	a := vivier.Actor{IP: templates.ClientIP(c)}
-	if ag := currentAgent(c); ag != nil {
-		a.AgentID, a.Email = ag.ID, ag.Email
-	}
-	return a
-}
-
 // requireAgent sends visitors who are not signed in to the sign-in page,
 // which brings them back afterwards.
 func (h *Handler) requireAgent(c *fiber.Ctx) error {
@@ -75,25 +62,7 @@ func (h *Handler) requireAgent(c *fiber.Ctx) error {
 		if c.Method() != fiber.MethodGet {
 			return vivier.Errorf(vivier.EUNAUTHORIZED, "Votre session a expiré. Connectez-vous pour continuer.")
 		}
-		return c.Redirect("/admin/connexion?retour="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+		return c.Redirect(signInURL+"?retour="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
 	}
 	return c.Next()
-}
-
-// flash keeps a message for the next page the agent sees (after a redirect).
-func (h *Handler) flash(c *fiber.Ctx, msg string) error {
-	sess, err := h.Sessions.Get(c)
-	if err != nil {
-		return err
-	}
-	sess.Set(sessionFlashKey, msg)
-	return sess.Save()
-}
-
-// back redirects after a change, with a message for the next page.
-func (h *Handler) back(c *fiber.Ctx, to, msg string) error {
-	if err := h.flash(c, msg); err != nil {
-		return err
-	}
-	return c.Redirect(to, fiber.StatusSeeOther)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -19,8 +20,8 @@ import (
 
 func (h *Handler) statsRoutes() []Route {
 	return []Route{
-		{Method: "GET", Path: "/:adm/statistiques", Access: administration, Perm: "statistics:read", handler: h.statsPage},
-		{Method: "GET", Path: "/:adm/statistiques/export", Access: administration, Perm: "statistics:read", handler: h.statsExport},
+		{Method: "GET", Path: "/:adm/statistiques", Access: administration, perm: policies.StatisticsRead, handler: h.statsPage},
+		{Method: "GET", Path: "/:adm/statistiques/export", Access: administration, perm: policies.StatisticsRead, handler: h.statsExport},
 	}
 }
 
@@ -104,21 +105,35 @@ func (h *Handler) statsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"Q": q, "Tree": tree, "Offers": offers, "Fields": fields, "Export": q.Encode()}
+	p := &statsPage{Q: q, Tree: tree, Offers: offers, Export: q.Encode()}
+	p.RefuseFields("", fields)
 	if len(fields) > 0 {
-		return h.page(c, fiber.StatusUnprocessableEntity, "admin/statistics", data)
+		return h.page(c, fiber.StatusUnprocessableEntity, "admin/statistics", p)
 	}
 	st, err := h.Store.Statistics(ctx, f)
 	if err != nil {
 		var ve *vivier.Error
 		if errors.As(err, &ve) && ve.Field != "" {
 			fields[ve.Field] = ve.Message
-			return h.page(c, fiber.StatusUnprocessableEntity, "admin/statistics", data)
+			return h.page(c, fiber.StatusUnprocessableEntity, "admin/statistics", p)
 		}
 		return err
 	}
-	data["Stats"], data["Figures"], data["Tables"] = st, keyFigures(st), statsTables(st)
-	return h.page(c, fiber.StatusOK, "admin/statistics", data)
+	p.Stats, p.Figures, p.Tables = st, keyFigures(st), statsTables(st)
+	return h.page(c, fiber.StatusOK, "admin/statistics", p)
+}
+
+// statsPage is the statistics of an administration (and its tree) over a
+// period: the filter, key figures and tables with their charts.
+type statsPage struct {
+	templates.Page
+	Q       statsQuery // the filter as typed
+	Tree    []vivier.StatsAdministration
+	Offers  []vivier.StatsOffer
+	Export  string // the filter's query, for the CSV links
+	Stats   *vivier.Stats
+	Figures []keyFigure
+	Tables  []statTable
 }
 
 // statsExport writes one table, or all of them one after the other, as CSV

@@ -12,6 +12,25 @@ import (
 // buttons reorder, a refused change comes back on the same page with its
 // French message and the status of its code.
 
+// stepsPage lists the steps by category, and the refusal reasons.
+type stepsPage struct {
+	templates.Page
+	Groups  []stepGroup
+	Reasons []vivier.ReasonUsage
+	Base    string // the administration's back office, which the forms post under
+}
+
+type stepGroup struct {
+	Category vivier.Category
+	Label    string
+	Steps    []stepView
+}
+
+type stepView struct {
+	vivier.StepUsage
+	First, Last bool // of its category: no up or down button
+}
+
 func (h *Handler) stepsPage(c *fiber.Ctx) error {
 	return h.renderSteps(c, fiber.StatusOK, nil)
 }
@@ -27,18 +46,9 @@ func (h *Handler) renderSteps(c *fiber.Ctx, status int, err error) error {
 	if lerr != nil {
 		return lerr
 	}
-	type stepView struct {
-		vivier.StepUsage
-		First, Last bool // of its category: no up or down button
-	}
-	type group struct {
-		Category vivier.Category
-		Label    string
-		Steps    []stepView
-	}
-	var groups []group
+	p := &stepsPage{Reasons: reasons, Base: admURL(adm, "")}
 	for _, cat := range vivier.StepCategories {
-		g := group{Category: cat, Label: vivier.StatusLabel(cat, false)}
+		g := stepGroup{Category: cat, Label: vivier.StatusLabel(cat, false)}
 		for _, s := range steps {
 			if s.Category == cat {
 				g.Steps = append(g.Steps, stepView{StepUsage: s, First: len(g.Steps) == 0})
@@ -47,27 +57,18 @@ func (h *Handler) renderSteps(c *fiber.Ctx, status int, err error) error {
 		if n := len(g.Steps); n > 0 {
 			g.Steps[n-1].Last = true
 		}
-		groups = append(groups, g)
+		p.Groups = append(p.Groups, g)
 	}
-	data := templates.Map{"Groups": groups, "Reasons": reasons, "Base": "/admin/" + adm.Slug}
 	if err != nil {
-		data["Error"] = vivier.ErrorMessage(err)
-		data["Fields"] = vivier.AsFormErrors(err).ByField()
+		p.RefuseFields(vivier.ErrorMessage(err), vivier.AsFormErrors(err).ByField())
 	}
-	return h.page(c, status, "admin/steps", data)
+	return h.page(c, status, "admin/steps", p)
 }
 
 // afterEdit goes back to the screen with a message, or shows the refusal
 // there; internal errors go to the error handler.
 func (h *Handler) afterEdit(c *fiber.Ctx, err error, msg string) error {
-	if err == nil {
-		return h.back(c, "/admin/"+currentAdministration(c).Slug+"/etapes", msg)
-	}
-	switch code := vivier.ErrorCode(err); code {
-	case vivier.EINVALID, vivier.ECONFLICT:
-		return h.renderSteps(c, templates.StatusFor(code), err)
-	}
-	return err
+	return h.finishOrShow(c, err, h.renderSteps, admURL(currentAdministration(c), "/etapes"), msg)
 }
 
 func (h *Handler) addStep(c *fiber.Ctx) error {

@@ -135,7 +135,16 @@ func (h *Handler) failedTasksPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/failed_tasks", templates.Map{"Tasks": tasks, "Unfinished": unfinished, "Runs": runs})
+	return h.page(c, fiber.StatusOK, "admin/failed_tasks", &failedTasksPage{Tasks: tasks, Unfinished: unfinished, Runs: runs})
+}
+
+// failedTasksPage lists the background tasks that used up their retries,
+// what is still waiting, and the last runs of the retention task.
+type failedTasksPage struct {
+	templates.Page
+	Tasks      []FailedTask
+	Unfinished UnfinishedTasks
+	Runs       []vivier.RetentionRun
 }
 
 // UnfinishedTasks is the work handed to the task queues and not done yet,
@@ -214,13 +223,13 @@ func (h *Handler) retryTask(c *fiber.Ctx) error {
 		map[string]string{"type": info.Type, "last_error": info.LastErr}); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/plateforme/taches-en-echec", "La tâche "+info.Type+" est relancée.")
+	return h.back(c, platformURL("taches-en-echec"), "La tâche "+info.Type+" est relancée.")
 }
 
 // retryAllTasks puts every archived task back in its queue.
 func (h *Handler) retryAllTasks(c *fiber.Ctx) error {
 	if h.Tasks == nil {
-		return h.back(c, "/admin/plateforme/taches-en-echec", "Aucune tâche à relancer.")
+		return h.back(c, platformURL("taches-en-echec"), "Aucune tâche à relancer.")
 	}
 	queues, err := h.Tasks.Queues()
 	if err != nil {
@@ -237,7 +246,7 @@ func (h *Handler) retryAllTasks(c *fiber.Ctx) error {
 	if err := h.Store.Audit(c.UserContext(), nil, actor(c), "task.retried_all", "", map[string]int{"count": total}); err != nil {
 		return err
 	}
-	return h.back(c, "/admin/plateforme/taches-en-echec", relaunched(total))
+	return h.back(c, platformURL("taches-en-echec"), relaunched(total))
 }
 
 func relaunched(n int) string {

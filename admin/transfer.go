@@ -1,46 +1,55 @@
 package admin
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
 // Transfers from the application page, and the "recruited on another offer"
 // badge of the lists and the application page.
 
-// transferOfApplication adds the transfer form's choices and the badges to
-// the application page, under "Transfer".
-func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, data templates.Map) error {
+// transferView is the application page's transfer part: where the
+// application came from, the "recruited elsewhere" badge, and the transfer
+// form's choices while it is pending.
+type transferView struct {
+	Pending     bool
+	Recruited   bool
+	From        *vivier.TransferOrigin
+	Transfers   []vivier.Transfer
+	Offers      []vivier.Offer
+	CanTransfer bool
+}
+
+// transferOfApplication adds the transfer part to the application page.
+func (h *Handler) transferOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
-	t := templates.Map{"Pending": d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview}
+	t := &transferView{Pending: d.Category == vivier.CategoryNew || d.Category == vivier.CategoryReview}
 	flags, err := h.Store.RecruitedElsewhere(ctx, adm.ID, []int64{d.ID})
 	if err != nil {
 		return err
 	}
-	t["Recruited"] = flags[d.ID]
+	t.Recruited = flags[d.ID]
 	if from, err := h.Store.TransferredFrom(ctx, adm.ID, d.ID); err == nil {
-		t["From"] = from
+		t.From = from
 	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
-	transfers, err := h.Store.ApplicationTransfers(ctx, adm.ID, d.ID)
-	if err != nil {
+	if t.Transfers, err = h.Store.ApplicationTransfers(ctx, adm.ID, d.ID); err != nil {
 		return err
 	}
-	t["Transfers"] = transfers
-	if t["Pending"].(bool) && h.can(c, "applications:decide") {
+	if t.Pending && h.can(c, policies.ApplicationsDecide) {
 		offers, err := h.Store.TransferOffers(ctx, adm.ID, d.OfferID)
 		if err != nil {
 			return err
 		}
-		t["Offers"], t["CanTransfer"] = offers, true
+		t.Offers, t.CanTransfer = offers, true
 	}
-	data["Transfer"] = t
+	p.Transfer = t
 	return nil
 }
 
@@ -52,7 +61,7 @@ func (h *Handler) transferApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := "/admin/" + adm.Slug + "/candidatures/" + strconv.FormatInt(id, 10)
+	page := applicationURL(adm, id)
 	switch c.FormValue("vers") {
 	case "offre":
 		offerID, err := templates.FormID(c, "offer")

@@ -48,7 +48,7 @@ func New(ctx context.Context, db *sqlx.DB) (*Enforcer, error) {
 	for _, line := range strings.Split(policyCSV, "\n") {
 		f := strings.Split(line, ",")
 		if len(f) == 4 && strings.TrimSpace(f[0]) == "p" {
-			e.known[Permission{Resource: strings.TrimSpace(f[2]), Action: strings.TrimSpace(f[3])}] = true
+			e.known[Permission(strings.TrimSpace(f[2])+":"+strings.TrimSpace(f[3]))] = true
 		}
 	}
 	if err := e.loadTree(ctx); err != nil {
@@ -140,14 +140,26 @@ func (e *Enforcer) Reload(ctx context.Context) error {
 // route naming an unknown permission is a typo that would lock everyone out.
 func (e *Enforcer) Known(p Permission) bool { return e.known[p] }
 
+// Unknown lists the permission constants that policy.csv grants to no role:
+// a route or a check naming one would be closed to everyone.
+func (e *Enforcer) Unknown() []Permission {
+	var missing []Permission
+	for _, p := range All() {
+		if !e.known[p] {
+			missing = append(missing, p)
+		}
+	}
+	return missing
+}
+
 // Allowed reports whether the agent may do p in the administration.
 func (e *Enforcer) Allowed(agentID, adminID int64, p Permission) (bool, error) {
-	return e.casbn.Enforce(vivier.AgentSubject(agentID), vivier.AdministrationDomain(adminID), p.Resource, p.Action)
+	return e.casbn.Enforce(vivier.AgentSubject(agentID), vivier.AdministrationDomain(adminID), p.Resource(), p.Action())
 }
 
 // AllowedOnPlatform reports whether the agent may do p across the platform.
 func (e *Enforcer) AllowedOnPlatform(agentID int64, p Permission) (bool, error) {
-	return e.casbn.Enforce(vivier.AgentSubject(agentID), vivier.PlatformDomain, p.Resource, p.Action)
+	return e.casbn.Enforce(vivier.AgentSubject(agentID), vivier.PlatformDomain, p.Resource(), p.Action())
 }
 
 // Suspended reports whether the administration or one of its ancestors is

@@ -163,7 +163,7 @@ func FuzzParsePermission(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if p.String() != s || p.Resource == "" || p.Action == "" {
+		if p.String() != s || p.Resource() == "" || p.Action() == "" {
 			t.Fatalf("ParsePermission(%q) = %+v", s, p)
 		}
 		again, err := policies.ParsePermission(p.String())

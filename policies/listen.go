@@ -22,13 +22,13 @@ func (e *Enforcer) Listen(ctx context.Context, dsn string, log *slog.Logger) err
 		}
 	})
 	if err := l.Listen(Channel); err != nil {
-		_ = l.Close() // the error to report is the one above
+		_ = l.Close() // the error of Listen is the one worth returning
 		return err
 	}
 	go func() {
 		defer func() {
 			if err := l.Close(); err != nil {
-				log.Warn("policies listener: close", "err", err)
+				log.Warn("policies listener close", "err", err)
 			}
 		}()
 		var timer <-chan time.Time

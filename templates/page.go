@@ -91,3 +91,9 @@ func pageData(c *fiber.Ctx, data any) (any, error) {
 		return nil, fmt.Errorf("templates: page data of type %T is neither a Map nor a Model", data)
 	}
 }
+
+// RefuseFields records a refused form whose messages are already given per
+// field name (none when the summary says it all).
+func (p *Page) RefuseFields(summary string, fields map[string]string) {
+	p.Error, p.Fields = summary, fields
+}
