@@ -90,6 +90,12 @@ var homeTiles = []tile{
 	{"/suivi", "Suivre ma candidature", "Recevez par courriel le lien qui montre où en sont vos candidatures."},
 }
 
+// homePage is the site's home: a tile per part of the site.
+type homePage struct {
+	templates.Page
+	Tiles []tile
+}
+
 func (h *Handler) home(c *fiber.Ctx) error {
-	return h.Renderer.Page(c, fiber.StatusOK, "home", templates.Map{"Tiles": homeTiles})
+	return h.Renderer.Page(c, fiber.StatusOK, "home", &homePage{Tiles: homeTiles})
 }

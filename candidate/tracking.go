@@ -286,8 +286,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 		if err == nil {
 			_, err = io.Copy(w, r)
 		}
-		r.Close()
-		if err != nil {
+		if err := errors.Join(err, r.Close()); err != nil {
 			return err
 		}
 	}
