@@ -1,5 +1,11 @@
 // Package candidate is the public site: home, search, offer and employer
 // pages, applications without an account, and tracking by emailed link.
+//
+// One file per part of the site, each with its routes' handlers and the
+// page models they render: structs that embed templates.Page, so that a
+// template's data is a type. What every handler needs from a request
+// (reading parameters, rate limits, answering a form that was sent) is in
+// request.go.
 package candidate
 
 import (
