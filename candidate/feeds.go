@@ -131,7 +131,7 @@ func (h *Handler) employerURLs(c *fiber.Ctx, set *urlset) error {
 }
 
 func (h *Handler) sitemapPart(c *fiber.Ctx) error {
-	part, err := templates.PathID(c.Params("part"))
+	part, err := templates.ParamID(c, "part")
 	if err != nil {
 		return err
 	}
