@@ -34,10 +34,10 @@ func (h *Handler) registerAlerts(r fiber.Router) {
 // alertQuery reads a search from a query string and returns it normalised
 // (no page, no empty values, keys sorted), so that saving the same search
 // twice finds the same alert.
-func alertQuery(raw string) (vivier.OfferSearch, string, error) {
-	v, err := url.ParseQuery(raw)
+func alertQuery(raw string) (vivier.OfferSearch, url.Values, error) {
+	v, err := parseQuery(raw)
 	if err != nil {
-		return vivier.OfferSearch{}, "", vivier.Errorf(vivier.EINVALID, "L'adresse de la recherche est mal formée.")
+		return vivier.OfferSearch{}, nil, err
 	}
 	for k, vs := range v {
 		if k == "page" || k == "tri" || len(vs) == 0 || strings.TrimSpace(vs[0]) == "" {
@@ -47,7 +47,7 @@ func alertQuery(raw string) (vivier.OfferSearch, string, error) {
 		}
 	}
 	q, err := ParseSearch(v)
-	return q, v.Encode(), err
+	return q, v, err
 }
 
 // alertLabel says the search in words, for the form, the emails and the
@@ -98,64 +98,71 @@ func (h *Handler) alertLabel(c *fiber.Ctx, q vivier.OfferSearch, v url.Values) (
 	return label, nil
 }
 
-func (h *Handler) alertForm(c *fiber.Ctx) error {
-	q, query, err := alertQuery(string(c.Request().URI().QueryString()))
+// alertNewPage is the form that asks for an alert, and what became of it.
+type alertNewPage struct {
+	templates.Page
+	Query string // the normalised search
+	Label string // the search in words
+	Email string // what was typed
+	Sent  bool
+}
+
+// alertNew reads the search an alert is asked for, raw being its query
+// string.
+func (h *Handler) alertNew(c *fiber.Ctx, raw string) (*alertNewPage, vivier.OfferSearch, error) {
+	q, v, err := alertQuery(raw)
 	if err != nil {
-		return err
+		return nil, q, err
 	}
-	v, _ := url.ParseQuery(query)
 	label, err := h.alertLabel(c, q, v)
 	if err != nil {
+		return nil, q, err
+	}
+	return &alertNewPage{Query: v.Encode(), Label: label}, q, nil
+}
+
+func (h *Handler) alertForm(c *fiber.Ctx) error {
+	p, _, err := h.alertNew(c, rawQuery(c))
+	if err != nil {
 		return err
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_new", templates.Map{"Query": query, "Label": label})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_new", p)
 }
 
 func (h *Handler) alertCreate(c *fiber.Ctx) error {
-	q, query, err := alertQuery(c.FormValue("recherche"))
+	p, q, err := h.alertNew(c, c.FormValue("recherche"))
 	if err != nil {
 		return err
 	}
-	v, _ := url.ParseQuery(query)
-	label, err := h.alertLabel(c, q, v)
-	if err != nil {
-		return err
-	}
-	data := templates.Map{"Query": query, "Label": label, "Email": c.FormValue("email")}
-	email, err := vivier.ParseEmail(c.FormValue("email"))
-	if err != nil {
-		data["Fields"] = map[string]string{"email": vivier.ErrorMessage(err)}
-		data["Error"] = "L'adresse électronique n'est pas valide."
-		return h.Renderer.Page(c, fiber.StatusUnprocessableEntity, "candidate/alert_new", data)
-	}
-	if err := h.limitAlert(c, email); err != nil {
-		return err
-	}
-	if err := h.Store.SaveJobAlert(c.UserContext(), email, query, label, q); err != nil {
-		return err
-	}
-	// The same answer whether the alert is new, pending or already
-	// confirmed: the page tells nothing about an address.
-	data["Sent"] = true
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_new", data)
-}
-
-// limitAlert bounds, like applications, how many alerts one address or one
-// email may ask for in an hour: each sends a confirmation email.
-func (h *Handler) limitAlert(c *fiber.Ctx, email string) error {
-	for _, k := range []struct {
-		key  string
-		rate int
-	}{{"alert:ip:" + templates.ClientIP(c), h.ApplyPerHour}, {"alert:email:" + email, max(h.ApplyPerHour/3, 1)}} {
-		ok, _, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
-		if err != nil {
+	p.Email = c.FormValue("email")
+	email, err := vivier.ParseEmail(p.Email)
+	f := form{name: "candidate/alert_new", summary: "L'adresse électronique n'est pas valide.",
+		page: func() (templates.Model, error) { return p, nil }}
+	return h.finish(c, err, f, func() error {
+		// Like applications, each alert sends a confirmation email.
+		if err := h.allow(c, time.Hour, "Trop d'alertes demandées en peu de temps. Patientez une heure avant de réessayer.",
+			clientLimit(c, "alert", h.ApplyPerHour), emailLimit("alert", email, max(h.ApplyPerHour/3, 1))); err != nil {
 			return err
 		}
-		if !ok {
-			return vivier.Errorf(vivier.ETOOMANY, "Trop d'alertes demandées en peu de temps. Patientez une heure avant de réessayer.")
+		if err := h.Store.SaveJobAlert(c.UserContext(), email, p.Query, p.Label, q); err != nil {
+			return err
 		}
-	}
-	return nil
+		// The same answer whether the alert is new, pending or already
+		// confirmed: the page tells nothing about an address.
+		p.Sent = true
+		return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_new", p)
+	})
+}
+
+// alertStatusPage says where an alert stands, with the button that acts
+// on it when there is one.
+type alertStatusPage struct {
+	templates.Page
+	Title   string
+	Alert   *vivier.JobAlert
+	Message string
+	Action  string // the button's form URL
+	Button  string
 }
 
 // alertConfirmPage shows the alert a confirmation link names and the button
@@ -167,13 +174,13 @@ func (h *Handler) alertConfirmPage(c *fiber.Ctx) error {
 		return h.alertLinkError(c, err)
 	}
 	if a.ConfirmedAt != nil {
-		return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
-			"Title": "Votre alerte est déjà activée", "Alert": a,
-			"Message": "Vous recevez, au plus une fois par jour, les nouvelles offres de cette recherche."})
+		return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", &alertStatusPage{
+			Title: "Votre alerte est déjà activée", Alert: a,
+			Message: "Vous recevez, au plus une fois par jour, les nouvelles offres de cette recherche."})
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
-		"Title": "Activer votre alerte", "Alert": a, "Action": "/alertes/confirmation/" + c.Params("token"), "Button": "Activer mon alerte",
-		"Message": "Confirmez que vous souhaitez recevoir, au plus une fois par jour, les nouvelles offres de cette recherche. Rien ne vous sera envoyé tant que l'alerte n'est pas activée."})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", &alertStatusPage{
+		Title: "Activer votre alerte", Alert: a, Action: "/alertes/confirmation/" + c.Params("token"), Button: "Activer mon alerte",
+		Message: "Confirmez que vous souhaitez recevoir, au plus une fois par jour, les nouvelles offres de cette recherche. Rien ne vous sera envoyé tant que l'alerte n'est pas activée."})
 }
 
 func (h *Handler) alertConfirm(c *fiber.Ctx) error {
@@ -182,9 +189,9 @@ func (h *Handler) alertConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return h.alertLinkError(c, err)
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
-		"Title": "Votre alerte est activée", "Alert": a,
-		"Message": "Vous recevrez, au plus une fois par jour, les nouvelles offres de cette recherche. Chaque courriel contient un lien pour vous désinscrire."})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", &alertStatusPage{
+		Title: "Votre alerte est activée", Alert: a,
+		Message: "Vous recevrez, au plus une fois par jour, les nouvelles offres de cette recherche. Chaque courriel contient un lien pour vous désinscrire."})
 }
 
 // alertLinkError says why a confirmation link does not work: unknown or
@@ -197,8 +204,9 @@ func (h *Handler) alertLinkError(c *fiber.Ctx, err error) error {
 	case vivier.ErrorCode(err) != vivier.ENOTFOUND:
 		return err
 	}
-	return h.Renderer.Page(c, status, "candidate/alert_status", templates.Map{
-		"Title": "Lien inutilisable", "Error": vivier.ErrorMessage(err)})
+	p := &alertStatusPage{Title: "Lien inutilisable"}
+	p.Refuse(vivier.ErrorMessage(err), "", err)
+	return h.Renderer.Page(c, status, "candidate/alert_status", p)
 }
 
 func (h *Handler) alertUnsubscribePage(c *fiber.Ctx) error {
@@ -207,9 +215,9 @@ func (h *Handler) alertUnsubscribePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
-		"Title": "Se désinscrire de cette alerte", "Alert": a, "Action": "/alertes/desinscription/" + c.Params("token"), "Button": "Me désinscrire",
-		"Message": "Vous ne recevrez plus les nouvelles offres de cette recherche, et l'alerte sera supprimée avec votre adresse."})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", &alertStatusPage{
+		Title: "Se désinscrire de cette alerte", Alert: a, Action: "/alertes/desinscription/" + c.Params("token"), Button: "Me désinscrire",
+		Message: "Vous ne recevrez plus les nouvelles offres de cette recherche, et l'alerte sera supprimée avec votre adresse."})
 }
 
 func (h *Handler) alertUnsubscribe(c *fiber.Ctx) error {
@@ -217,6 +225,6 @@ func (h *Handler) alertUnsubscribe(c *fiber.Ctx) error {
 	if err := h.Store.DeleteJobAlertByToken(c.UserContext(), c.Params("token")); err != nil {
 		return err
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", templates.Map{
-		"Title": "Vous êtes désinscrit·e", "Message": "Cette alerte est supprimée, avec votre adresse : vous ne recevrez plus ses courriels."})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/alert_status", &alertStatusPage{
+		Title: "Vous êtes désinscrit·e", Message: "Cette alerte est supprimée, avec votre adresse : vous ne recevrez plus ses courriels."})
 }

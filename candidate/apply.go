@@ -43,7 +43,7 @@ func (h *Handler) offerTarget(c *fiber.Ctx) (*applyTarget, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &applyTarget{Offer: o, Adm: adm, Action: "/offres/" + strconv.FormatInt(o.ID, 10) + "/postuler"}, nil
+	return &applyTarget{Offer: o, Adm: adm, Action: offerPath(o.ID) + "/postuler"}, nil
 }
 
 func (h *Handler) spontaneousTarget(c *fiber.Ctx) (*applyTarget, error) {
@@ -64,6 +64,41 @@ func (h *Handler) spontaneousTarget(c *fiber.Ctx) (*applyTarget, error) {
 	return t, nil
 }
 
+// applyPage is the application form, filled in with what was sent when it
+// comes back refused.
+type applyPage struct {
+	templates.Page
+	T           *applyTarget
+	Sub         *vivier.Submission
+	Retention   string // how long an application not retained is kept
+	Sources     []option
+	Domaines    []vivier.Domaine
+	UploadLimit string // in words
+	UploadBytes int64  // for the script that checks a file's size before sending it
+}
+
+// ErrorOrder lists the refused fields in the form's order, for the summary
+// at the top.
+func (p *applyPage) ErrorOrder() []string {
+	var order []string
+	for _, f := range []string{"first_name", "last_name", "email", "phone", "cv", "letter"} {
+		if p.Fields[f] != "" {
+			order = append(order, f)
+		}
+	}
+	if p.T.Offer != nil {
+		for _, q := range p.T.Offer.Questions.V {
+			if p.Fields["q_"+q.ID] != "" {
+				order = append(order, "q_"+q.ID)
+			}
+		}
+	}
+	if p.Fields["consent"] != "" {
+		order = append(order, "consent")
+	}
+	return order
+}
+
 func (h *Handler) applyForm(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		t, err := target(c)
@@ -73,46 +108,29 @@ func (h *Handler) applyForm(target func(*fiber.Ctx) (*applyTarget, error)) fiber
 		if t.Offer != nil && !vivier.OfferOpen(t.Offer, time.Now()) {
 			return vivier.ErrOfferClosed
 		}
-		return h.renderApply(c, fiber.StatusOK, t, &vivier.Submission{IdempotencyKey: uuid.NewString()}, nil, "")
+		p, err := h.applyPage(c, t, &vivier.Submission{IdempotencyKey: uuid.NewString()})
+		if err != nil {
+			return err
+		}
+		return h.Renderer.Page(c, fiber.StatusOK, "candidate/apply", p)
 	}
 }
 
-func (h *Handler) renderApply(c *fiber.Ctx, status int, t *applyTarget, sub *vivier.Submission, fields map[string]string, msg string) error {
+func (h *Handler) applyPage(c *fiber.Ctx, t *applyTarget, sub *vivier.Submission) (*applyPage, error) {
 	domaines, err := h.Store.Domaines(c.UserContext())
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var sources []option
 	for _, s := range vivier.Sources {
 		sources = append(sources, option{Value: s, Label: sourceLabels[s], Selected: s == sub.Source})
 	}
-	var order []string // the error summary lists fields in the form's order
-	if fields["form"] != "" {
-		msg = fields["form"]
-	}
-	for _, f := range []string{"first_name", "last_name", "email", "phone", "cv", "letter"} {
-		if fields[f] != "" {
-			order = append(order, f)
-		}
-	}
-	if t.Offer != nil {
-		for _, q := range t.Offer.Questions.V {
-			if fields["q_"+q.ID] != "" {
-				order = append(order, "q_"+q.ID)
-			}
-		}
-	}
-	if fields["consent"] != "" {
-		order = append(order, "consent")
-	}
 	retention, err := h.retentionOf(c.UserContext(), t)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return h.Renderer.Page(c, status, "candidate/apply", templates.Map{
-		"T": t, "Sub": sub, "Retention": retention, "Fields": fields, "ErrorOrder": order, "Error": msg, "Sources": sources, "Domaines": domaines,
-		"UploadLimit": vivier.FormatSize(h.UploadLimit), "UploadBytes": h.UploadLimit,
-	})
+	return &applyPage{T: t, Sub: sub, Retention: retention, Sources: sources, Domaines: domaines,
+		UploadLimit: vivier.FormatSize(h.UploadLimit), UploadBytes: h.UploadLimit}, nil
 }
 
 func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Handler {
@@ -126,25 +144,21 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 		if err := h.limitApply(c, c.FormValue("email")); err != nil {
 			return err
 		}
-		sub, fields := h.readSubmission(c, t)
-		if err := sub.Validate(t.Offer); err != nil {
-			for f, m := range vivier.AsFormErrors(err).ByField() {
-				if fields[f] == "" {
-					fields[f] = m
-				}
+		sub, refused := h.readSubmission(c, t)
+		f := form{name: "candidate/apply", summary: "Votre candidature n'est pas encore envoyée : corrigez les champs signalés.",
+			page: func() (templates.Model, error) { return h.applyPage(c, t, sub) }}
+		if m := vivier.AsFormErrors(refused).ByField()["form"]; m != "" {
+			f.summary = m // the form itself expired: what to do comes first
+		}
+		return h.finish(c, refused, f, func() error {
+			// A second application to the offer with the same address gets
+			// the same answer as a first one: the page never says whether an
+			// address applied; the address's owner is told by email.
+			if _, _, err := h.Store.Apply(c.UserContext(), sub, t.Offer, h.Files); err != nil && !errors.Is(err, vivier.ErrAlreadyApplied) {
+				return err
 			}
-		}
-		if len(fields) > 0 {
-			return h.renderApply(c, fiber.StatusUnprocessableEntity, t, sub, fields,
-				"Votre candidature n'est pas encore envoyée : corrigez les champs signalés.")
-		}
-		// A second application to the offer with the same address gets the
-		// same answer as a first one: the page never says whether an address
-		// applied; the address's owner is told by email.
-		if _, _, err = h.Store.Apply(c.UserContext(), sub, t.Offer, h.Files); err != nil && !errors.Is(err, vivier.ErrAlreadyApplied) {
-			return err
-		}
-		return c.Redirect(t.Action+"/envoyee", fiber.StatusSeeOther)
+			return c.Redirect(t.Action+"/envoyee", fiber.StatusSeeOther)
+		})
 	}
 }
 
@@ -152,24 +166,17 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 // address that does not parse is not counted by email (the form refuses it
 // anyway), so that the forms sent without one do not share a count.
 func (h *Handler) limitApply(c *fiber.Ctx, rawEmail string) error {
-	type limit struct {
-		key  string
-		rate int
-	}
-	limits := []limit{{"apply:ip:" + templates.ClientIP(c), h.ApplyPerHour}}
+	limits := []limit{clientLimit(c, "apply", h.ApplyPerHour)}
 	if email, err := vivier.ParseEmail(rawEmail); err == nil {
-		limits = append(limits, limit{"apply:email:" + email, max(h.ApplyPerHour/3, 1)})
+		limits = append(limits, emailLimit("apply", email, max(h.ApplyPerHour/3, 1)))
 	}
-	for _, k := range limits {
-		ok, retry, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return templates.TooMany(c, retry, "Trop de candidatures envoyées en peu de temps. Patientez une heure avant de réessayer.")
-		}
-	}
-	return nil
+	return h.allow(c, time.Hour, "Trop de candidatures envoyées en peu de temps. Patientez une heure avant de réessayer.", limits...)
+}
+
+// applySentPage confirms that an application was sent.
+type applySentPage struct {
+	templates.Page
+	T *applyTarget
 }
 
 func (h *Handler) applySent(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Handler {
@@ -178,18 +185,19 @@ func (h *Handler) applySent(target func(*fiber.Ctx) (*applyTarget, error)) fiber
 		if err != nil {
 			return err
 		}
-		return h.Renderer.Page(c, fiber.StatusOK, "candidate/apply_sent", templates.Map{"T": t})
+		return h.Renderer.Page(c, fiber.StatusOK, "candidate/apply_sent", &applySentPage{T: t})
 	}
 }
 
-// readSubmission reads the form; errors about the files are returned by
-// field, since a file that fails its check is not kept.
-func (h *Handler) readSubmission(c *fiber.Ctx, t *applyTarget) (*vivier.Submission, map[string]string) {
+// readSubmission reads the form, and what it refuses: the files that fail
+// their check (they are not kept, so the candidate joins them again), then
+// what the domain's rules refuse.
+func (h *Handler) readSubmission(c *fiber.Ctx, t *applyTarget) (*vivier.Submission, error) {
 	sub := &vivier.Submission{
 		Civility: c.FormValue("civility"), FirstName: c.FormValue("first_name"), LastName: c.FormValue("last_name"),
 		Email: c.FormValue("email"), Phone: c.FormValue("phone"), Source: c.FormValue("source"),
-		LetterText: c.FormValue("letter_text"), Consent: c.FormValue("consent") == "oui",
-		TalentPool: c.FormValue("talent_pool") == "oui", IdempotencyKey: c.FormValue("idempotency_key"),
+		LetterText: c.FormValue("letter_text"), Consent: ticked(c, "consent"),
+		TalentPool: ticked(c, "talent_pool"), IdempotencyKey: c.FormValue("idempotency_key"),
 		Answers: map[string]string{},
 	}
 	if t.Offer == nil {
@@ -207,16 +215,23 @@ func (h *Handler) readSubmission(c *fiber.Ctx, t *applyTarget) (*vivier.Submissi
 			sub.Answers[q.ID] = c.FormValue("q_" + q.ID)
 		}
 	}
-	fields := map[string]string{}
-	for field, dst := range map[string]**vivier.Upload{"cv": &sub.CV, "letter": &sub.Letter} {
-		up, err := h.readUpload(c, field)
+	var refused vivier.FormErrors
+	for _, file := range []struct {
+		field string
+		dst   **vivier.Upload
+	}{{"cv", &sub.CV}, {"letter", &sub.Letter}} {
+		up, err := h.readUpload(c, file.field)
 		if err != nil {
-			fields[field] = vivier.ErrorMessage(err) + " Joignez de nouveau un fichier valide."
+			refused = append(refused, vivier.FieldError(file.field, vivier.ErrorMessage(err)+" Joignez de nouveau un fichier valide."))
 			continue
 		}
-		*dst = up
+		*file.dst = up
 	}
-	return sub, fields
+	refused = append(refused, vivier.AsFormErrors(sub.Validate(t.Offer))...)
+	if len(refused) == 0 {
+		return sub, nil
+	}
+	return sub, refused
 }
 
 // readUpload reads and checks one file field; no file is not an error.
@@ -244,6 +259,6 @@ func readFileHeader(fh *multipart.FileHeader, limit int64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return io.ReadAll(io.LimitReader(f, limit+1))
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	return data, errors.Join(err, f.Close())
 }

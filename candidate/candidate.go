@@ -1,5 +1,11 @@
 // Package candidate is the public site: home, search, offer and employer
 // pages, applications without an account, and tracking by emailed link.
+//
+// One file per part of the site, each with its routes' handlers and the
+// page models they render: structs that embed templates.Page, so that a
+// template's data is a type. What every handler needs from a request
+// (reading parameters, rate limits, answering a form that was sent) is in
+// request.go.
 package candidate
 
 import (
@@ -90,6 +96,12 @@ var homeTiles = []tile{
 	{"/suivi", "Suivre ma candidature", "Recevez par courriel le lien qui montre où en sont vos candidatures."},
 }
 
+// homePage is the site's home: a tile per part of the site.
+type homePage struct {
+	templates.Page
+	Tiles []tile
+}
+
 func (h *Handler) home(c *fiber.Ctx) error {
-	return h.Renderer.Page(c, fiber.StatusOK, "home", templates.Map{"Tiles": homeTiles})
+	return h.Renderer.Page(c, fiber.StatusOK, "home", &homePage{Tiles: homeTiles})
 }

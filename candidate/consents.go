@@ -6,7 +6,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
-	"vivier/templates"
 )
 
 // What waits for the candidate's consent in their space: a transfer of an
@@ -37,16 +36,15 @@ func (h *Handler) confirmMerge(c *fiber.Ctx, cand *vivier.TrackingAccess, id int
 		return err
 	}
 	if !merged || cand.ID == m.KeepID {
-		return c.Redirect("/suivi/"+c.Params("token")+"?fait=regroupement", fiber.StatusSeeOther)
+		return backToSpace(c, "regroupement")
 	}
 	if m.KeepEmail != nil {
 		if err := h.Store.RequestTrackingLink(ctx, *m.KeepEmail); err != nil {
 			return err
 		}
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", templates.Map{
-		"Flash": "Vos candidatures sont regroupées : suivez-les désormais depuis l'adresse " + m.OtherAddress(cand.ID) +
-			", qui vient de recevoir un nouveau lien. Les liens de cette adresse-ci sont désactivés."})
+	return h.trackingAsked(c, "Vos candidatures sont regroupées : suivez-les désormais depuis l'adresse "+m.OtherAddress(cand.ID)+
+		", qui vient de recevoir un nouveau lien. Les liens de cette adresse-ci sont désactivés.")
 }
 
 func (h *Handler) refuseMerge(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error {

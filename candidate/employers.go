@@ -18,6 +18,15 @@ type employerCard struct {
 	Parent                       string
 }
 
+// employersPage is the list of employers, with its filters.
+type employersPage struct {
+	templates.Page
+	Employers []employerCard
+	Versants  []option
+	Regions   []option
+	Filtered  bool
+}
+
 // employers is /employeurs: the administrations with a public page, filtered
 // by versant and région from the query string (a plain GET form, so it works
 // without JavaScript and the URL can be shared).
@@ -63,10 +72,10 @@ func (h *Handler) employers(c *fiber.Ctx) error {
 		}
 		cards = append(cards, card)
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employers", templates.Map{"Employers": cards,
-		"Versants": facetOptions(sortedCounts(versantCounts, versantLabels), versantLabels, versant),
-		"Regions":  facetOptions(sortedCounts(regionCounts, regions), regions, region),
-		"Filtered": versant != "" || region != ""})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employers", &employersPage{Employers: cards,
+		Versants: facetOptions(sortedCounts(versantCounts, versantLabels), versantLabels, versant),
+		Regions:  facetOptions(sortedCounts(regionCounts, regions), regions, region),
+		Filtered: versant != "" || region != ""})
 }
 
 func contains(list []string, v string) bool {
@@ -88,6 +97,14 @@ func sortedCounts(counts map[string]int, labels map[string]string) []vivier.Face
 	return out
 }
 
+// employerPage is an administration's public page; the back office shows
+// the same template as a preview of the draft.
+type employerPage struct {
+	templates.Page
+	Brand   *templates.BrandView
+	Preview bool
+}
+
 // employer is /employeurs/{slug}: the published version of the page, never
 // the draft.
 func (h *Handler) employer(c *fiber.Ctx) error {
@@ -104,7 +121,7 @@ func (h *Handler) employer(c *fiber.Ctx) error {
 	}
 	view := h.Renderer.NewBrandView(&page.Administration, page.Content.V, around, h.BaseURL, templates.BrandImageURL)
 	c.Locals(templates.LocalFrameSources, view.FrameOrigins)
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", templates.Map{"Brand": view})
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/employer", &employerPage{Brand: view})
 }
 
 var digestRE = regexp.MustCompile(`^[0-9a-f]{64}$`)

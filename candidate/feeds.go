@@ -3,7 +3,6 @@ package candidate
 import (
 	"encoding/xml"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -46,13 +45,13 @@ func (h *Handler) feed(c *fiber.Ctx) error {
 		return err
 	}
 	link := h.BaseURL + "/offres"
-	if qs := string(c.Request().URI().QueryString()); qs != "" {
+	if qs := rawQuery(c); qs != "" {
 		link += "?" + qs
 	}
 	ch := rssChannel{Title: "Vivier — offres du service public", Link: link,
 		Description: "Les dernières offres d'emploi, concours, stages et apprentissage des employeurs publics.", Language: "fr"}
 	for _, o := range res.Hits {
-		link := h.BaseURL + "/offres/" + strconv.FormatInt(o.ID, 10)
+		link := h.BaseURL + offerPath(o.ID)
 		it := rssItem{Title: o.Title, Link: link, GUID: link, Description: o.AdministrationName}
 		if o.LocationLabel != "" {
 			it.Description += " — " + o.LocationLabel
@@ -132,7 +131,7 @@ func (h *Handler) employerURLs(c *fiber.Ctx, set *urlset) error {
 }
 
 func (h *Handler) sitemapPart(c *fiber.Ctx) error {
-	part, err := templates.PathID(c.Params("part"))
+	part, err := templates.ParamID(c, "part")
 	if err != nil {
 		return err
 	}
@@ -156,7 +155,7 @@ func (h *Handler) offerURLs(c *fiber.Ctx, set *urlset, offset int) error {
 		return err
 	}
 	for _, s := range stamps {
-		set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + "/offres/" + strconv.FormatInt(s.ID, 10),
+		set.URLs = append(set.URLs, sitemapURL{Loc: h.BaseURL + offerPath(s.ID),
 			LastMod: s.UpdatedAt.Format("2006-01-02")})
 	}
 	return writeXML(c, set)

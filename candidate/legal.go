@@ -15,6 +15,18 @@ import (
 
 var legalPages = []string{vivier.LegalPageAccessibility, vivier.LegalPageNotice, vivier.LegalPagePrivacy}
 
+// legalPage is one of the legal pages.
+type legalPage struct {
+	templates.Page
+	Legal   *vivier.LegalPages
+	BaseURL string
+	Missing []string // what the law asks for that the operator has not written yet
+	// The privacy notice's retention periods: each administration's, and
+	// the platform's default.
+	Retention        []vivier.AdministrationRetention
+	DefaultRetention string
+}
+
 func (h *Handler) legalPage(page string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		ctx := c.UserContext()
@@ -22,24 +34,24 @@ func (h *Handler) legalPage(page string) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		data := templates.Map{"Legal": legal, "BaseURL": h.BaseURL}
+		p := &legalPage{Legal: legal, BaseURL: h.BaseURL}
 		switch page {
 		case vivier.LegalPageNotice:
-			data["Missing"] = legal.LegalNotice.Missing()
+			p.Missing = legal.LegalNotice.Missing()
 		case vivier.LegalPagePrivacy:
-			data["Missing"] = legal.PrivacyNotice.Missing()
-			if data["Retention"], err = h.Store.RetentionPeriods(ctx); err != nil {
+			p.Missing = legal.PrivacyNotice.Missing()
+			if p.Retention, err = h.Store.RetentionPeriods(ctx); err != nil {
 				return err
 			}
 			def, err := h.Store.DefaultRetentionMonths(ctx)
 			if err != nil {
 				return err
 			}
-			data["DefaultRetention"] = vivier.RetentionText(def)
+			p.DefaultRetention = vivier.RetentionText(def)
 		case vivier.LegalPageAccessibility:
-			data["Missing"] = legal.AccessibilityStatement.Missing()
+			p.Missing = legal.AccessibilityStatement.Missing()
 		}
-		return h.Renderer.Page(c, fiber.StatusOK, "legal/"+page, data)
+		return h.Renderer.Page(c, fiber.StatusOK, "legal/"+page, p)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"html/template"
-	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -19,9 +18,9 @@ import (
 
 // readSearch parses the request's query string with ParseSearch.
 func readSearch(c *fiber.Ctx) (vivier.OfferSearch, error) {
-	v, err := url.ParseQuery(string(c.Request().URI().QueryString()))
+	v, err := parseQuery(rawQuery(c))
 	if err != nil {
-		return vivier.OfferSearch{}, vivier.Errorf(vivier.EINVALID, "L'adresse de la recherche est mal formée.")
+		return vivier.OfferSearch{}, err
 	}
 	return ParseSearch(v)
 }
@@ -60,6 +59,24 @@ func facetOptions(counts []vivier.FacetCount, labels map[string]string, chosen s
 	return out
 }
 
+// offersPage is the search: the form, with its filters and their counts,
+// and a page of results.
+type offersPage struct {
+	templates.Page
+	Search     vivier.OfferSearch
+	Results    *vivier.OfferResults
+	Invalid    *vivier.Error // a parameter that the form shows as refused
+	PageNumber int
+	Pages      int
+	Prev, Next string // links to the pages around, when there are some
+	CountCap   string // the count past which the total is "more than"
+	// The filters.
+	Kinds, Versants, Categories, Regions, Domaines, Contrats, Experiences, Managements, Employers, Since []option
+	Distance                                                                                             distance
+	KindLabels                                                                                           map[string]string
+	AlertURL                                                                                             string // the form that saves this search as an alert
+}
+
 func (h *Handler) offers(c *fiber.Ctx) error {
 	q, err := readSearch(c)
 	status := fiber.StatusOK
@@ -84,75 +101,105 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	pages := (res.Total + vivier.SearchPageSize - 1) / vivier.SearchPageSize
-	page := max(1, min(q.Page, pages))
-	link := func(p int) string {
-		v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
-		v.Set("page", strconv.Itoa(p))
+	p := &offersPage{Search: q, Results: res, Invalid: invalid,
+		Pages:       templates.LastPage(res.Total, vivier.SearchPageSize),
+		CountCap:    frenchInt(vivier.SearchCountCap),
+		Kinds:       facetOptions(res.Facets["type"], kindLabels, q.Kind),
+		Versants:    facetOptions(res.Facets["versant"], versantLabels, q.Versant),
+		Categories:  facetOptions(res.Facets["categorie"], categorieLabels, q.Categorie),
+		Regions:     facetOptions(res.Facets["region"], ref.regions, q.Region),
+		Domaines:    facetOptions(res.Facets["domaine"], ref.domaines, q.Domaine),
+		Contrats:    facetOptions(res.Facets["contrat"], contratLabels, q.Contrat),
+		Experiences: facetOptions(res.Facets["experience"], experienceLabels, q.Experience),
+		Managements: facetOptions(res.Facets["management"], managementLabels, managementValue(q.Management)),
+		Employers:   facetOptions(res.Facets["employeur"], nil, q.Employer),
+		Since:       sinceOptions(res.Facets["depuis"], q.Since),
+		Distance:    distanceForm(c, q),
+		KindLabels:  kindLabels,
+		AlertURL:    "/alertes/nouvelle?" + rawQuery(c)}
+	p.PageNumber = max(1, min(q.Page, p.Pages))
+	link := func(page int) string {
+		v := queryValues(c)
+		v.Set("page", strconv.Itoa(page))
 		return "/offres?" + v.Encode()
 	}
-	data := templates.Map{"Search": q, "Results": res, "Page": page, "Pages": pages, "Invalid": invalid,
-		"CountCap":    frenchInt(vivier.SearchCountCap),
-		"Kinds":       facetOptions(res.Facets["type"], kindLabels, q.Kind),
-		"Versants":    facetOptions(res.Facets["versant"], versantLabels, q.Versant),
-		"Categories":  facetOptions(res.Facets["categorie"], categorieLabels, q.Categorie),
-		"Regions":     facetOptions(res.Facets["region"], ref.regions, q.Region),
-		"Domaines":    facetOptions(res.Facets["domaine"], ref.domaines, q.Domaine),
-		"Contrats":    facetOptions(res.Facets["contrat"], contratLabels, q.Contrat),
-		"Experiences": facetOptions(res.Facets["experience"], experienceLabels, q.Experience),
-		"Managements": facetOptions(res.Facets["management"], managementLabels, managementValue(q.Management)),
-		"Employers":   facetOptions(res.Facets["employeur"], nil, q.Employer),
-		"Since":       sinceOptions(res.Facets["depuis"], q.Since),
-		"Distance":    distanceForm(c, q),
-		"KindLabels":  kindLabels,
-		"AlertURL":    "/alertes/nouvelle?" + string(c.Request().URI().QueryString())}
-	if page > 1 {
-		data["Prev"] = link(page - 1)
+	if p.PageNumber > 1 {
+		p.Prev = link(p.PageNumber - 1)
 	}
-	if page < pages {
-		data["Next"] = link(page + 1)
+	if p.PageNumber < p.Pages {
+		p.Next = link(p.PageNumber + 1)
 	}
-	return h.Renderer.Page(c, status, "candidate/offers", data)
+	return h.Renderer.Page(c, status, "candidate/offers", p)
 }
 
 var offerPathRE = regexp.MustCompile(`^(\d+)(-[a-z0-9-]*)?$`)
+
+// offerPage is an offer's public page.
+type offerPage struct {
+	templates.Page
+	Offer *vivier.Offer
+	// Adm is the offer's employer (a public page has no back-office
+	// administration for it to hide).
+	Adm       *vivier.Administration
+	KindLabel string
+	Closed    bool // closed by its recruiters: it says so
+	Open      bool // open to applications today
+	Skills    []vivier.Competence
+	Labels    map[string]any
+	Brand     *offerBrand // nil when the employer has no public page
+	Related   []vivier.RelatedOffer
+	JSONLD    template.JS // the schema.org JobPosting of a published offer
+}
+
+// offerBrand is what the offer page shows of its employer's public page.
+type offerBrand struct {
+	URL, Accent, LogoURL string
+}
+
+// errorPage is the site's error page, for an answer that is not an error
+// of the request (an offer withdrawn).
+type errorPage struct {
+	templates.Page
+	Status         int
+	Title, Message string
+}
 
 func (h *Handler) offer(c *fiber.Ctx) error {
 	m := offerPathRE.FindStringSubmatch(c.Params("ref"))
 	if m == nil {
 		return vivier.Errorf(vivier.ENOTFOUND, "Cette offre n'existe pas.")
 	}
-	id, _ := strconv.ParseInt(m[1], 10, 64)
+	id, ok := templates.ParseID(m[1])
+	if !ok { // 0, or past any id: no such offer either
+		return vivier.Errorf(vivier.ENOTFOUND, "Cette offre n'existe pas.")
+	}
 	o, adm, err := h.Store.PublicOffer(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
 	if o.Status == vivier.OfferArchived {
-		return h.Renderer.Page(c, fiber.StatusGone, "error", templates.Map{"Status": fiber.StatusGone, "Title": "Offre retirée",
-			"Message": "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
+		return h.Renderer.Page(c, fiber.StatusGone, "error", &errorPage{Status: fiber.StatusGone, Title: "Offre retirée",
+			Message: "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
 	}
 	skills, err := h.Store.OfferCompetences(c.UserContext(), adm.ID, o.ID)
 	if err != nil {
 		return err
 	}
-	data := templates.Map{"Offer": o, "Adm": adm, "KindLabel": kindLabels[string(o.Kind)], "Closed": o.Status == vivier.OfferClosed,
-		"Skills": skills, "Labels": offerLabels, "Open": vivier.OfferOpen(o, time.Now())}
-	// The employer's brand, when it has a public page: logo, accent, link.
+	p := &offerPage{Offer: o, Adm: adm, KindLabel: kindLabels[string(o.Kind)], Closed: o.Status == vivier.OfferClosed,
+		Skills: skills, Labels: offerLabels, Open: vivier.OfferOpen(o, time.Now())}
 	if b, err := h.Store.PublishedBrandTheme(c.UserContext(), adm.ID); err == nil {
-		data["Brand"] = templates.Map{"URL": "/employeurs/" + adm.Slug, "Accent": strings.TrimPrefix(b.Accent, "#"),
-			"LogoURL": templates.BrandImageURL(adm.Slug, b.Logo)}
+		p.Brand = &offerBrand{URL: "/employeurs/" + adm.Slug, Accent: strings.TrimPrefix(b.Accent, "#"),
+			LogoURL: templates.BrandImageURL(adm.Slug, b.Logo)}
 	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
-	related, err := h.Store.RelatedOffers(c.UserContext(), o, 3)
-	if err != nil {
+	if p.Related, err = h.Store.RelatedOffers(c.UserContext(), o, 3); err != nil {
 		return err
 	}
-	data["Related"] = related
 	if o.Status == vivier.OfferPublished {
-		data["JSONLD"] = jobPosting(o, adm, h.BaseURL)
+		p.JSONLD = jobPosting(o, adm, h.BaseURL)
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offer", data)
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offer", p)
 }
 
 // offerLabels are the French words of the codes the offer page shows.
@@ -178,7 +225,7 @@ func jobPosting(o *vivier.Offer, adm *vivier.Administration, base string) templa
 		"title": o.Title, "description": o.Mission + "\n\n" + o.Profile,
 		"hiringOrganization": map[string]any{"@type": "Organization", "name": adm.Name, "sameAs": base + "/employeurs/" + adm.Slug},
 		"identifier":         map[string]any{"@type": "PropertyValue", "name": adm.Name, "value": o.Reference},
-		"url":                base + "/offres/" + strconv.FormatInt(o.ID, 10),
+		"url":                base + offerPath(o.ID),
 	}
 	if o.PublishedAt != nil {
 		jp["datePosted"] = o.PublishedAt.Format("2006-01-02")

@@ -2,7 +2,6 @@ package candidate
 
 import (
 	"net/url"
-	"strconv"
 	"strings"
 
 	"vivier"
@@ -62,19 +61,19 @@ func ParseSearch(v url.Values) (vivier.OfferSearch, error) {
 			p = vivier.GeoPoint{Lat: c.Lat, Lng: c.Lng}
 		} else {
 			var err error
-			if p.Lat, err = strconv.ParseFloat(lat, 64); err != nil {
-				return q, vivier.FieldError("lat", "La latitude est un nombre entre -90 et 90, en degrés décimaux (par exemple 48.85).")
+			if p.Lat, err = parseDecimal(lat, "lat", "La latitude est un nombre entre -90 et 90, en degrés décimaux (par exemple 48.85)."); err != nil {
+				return q, err
 			}
-			if p.Lng, err = strconv.ParseFloat(lng, 64); err != nil {
-				return q, vivier.FieldError("lng", "La longitude est un nombre entre -180 et 180, en degrés décimaux (par exemple 2.35).")
+			if p.Lng, err = parseDecimal(lng, "lng", "La longitude est un nombre entre -180 et 180, en degrés décimaux (par exemple 2.35)."); err != nil {
+				return q, err
 			}
 		}
 		q.Near, q.RadiusKm = &p, DefaultRadiusKm
 	}
 	if r := get("rayon"); r != "" && q.Near != nil {
-		km, err := strconv.ParseFloat(strings.Replace(r, ",", ".", 1), 64)
+		km, err := parseDecimal(strings.Replace(r, ",", ".", 1), "rayon", "Le rayon est un nombre de kilomètres entre 1 et 200.")
 		if err != nil {
-			return q, vivier.FieldError("rayon", "Le rayon est un nombre de kilomètres entre 1 et 200.")
+			return q, err
 		}
 		q.RadiusKm = km
 	}

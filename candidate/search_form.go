@@ -2,7 +2,6 @@ package candidate
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -72,7 +71,7 @@ func distanceForm(c *fiber.Ctx, q vivier.OfferSearch) distance {
 	if q.Near != nil && ville == "" {
 		d.Lat, d.Lng = c.Query("lat"), c.Query("lng")
 		d.Point = strings.ReplaceAll(fmt.Sprintf("%.4g\u202f; %.4g", q.Near.Lat, q.Near.Lng), ".", ",")
-		v, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+		v := queryValues(c)
 		for _, k := range []string{"lat", "lng", "rayon", "page"} {
 			v.Del(k)
 		}

@@ -23,33 +23,38 @@ import (
 
 const askedForLink = "Si des candidatures existent pour cette adresse, un lien pour les suivre vient d'y être envoyé. Pensez à regarder dans les courriers indésirables."
 
+// trackingAskPage is the page that sends a link to the space: the form,
+// or what became of a request.
+type trackingAskPage struct {
+	templates.Page
+	Email string // what was typed, when refused
+}
+
 func (h *Handler) trackingAsk(c *fiber.Ctx) error {
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", nil)
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", &trackingAskPage{})
+}
+
+// trackingAsked shows the ask page with what became of the candidate's
+// request.
+func (h *Handler) trackingAsked(c *fiber.Ctx, flash string) error {
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", &trackingAskPage{Page: templates.Page{Flash: flash}})
 }
 
 func (h *Handler) trackingRequest(c *fiber.Ctx) error {
-	email, err := vivier.ParseEmail(c.FormValue("email"))
-	if err != nil {
-		return h.Renderer.Page(c, fiber.StatusUnprocessableEntity, "candidate/tracking_ask", templates.Map{
-			"Email": c.FormValue("email"), "Fields": map[string]string{"email": vivier.ErrorMessage(err)},
-			"Error": "L'adresse électronique n'est pas valide."})
-	}
-	for _, k := range []struct {
-		key  string
-		rate int
-	}{{"track:ip:" + templates.ClientIP(c), 20}, {"track:email:" + email, 5}} {
-		ok, _, err := h.Limiter.Allow(c.UserContext(), k.key, k.rate, time.Hour)
-		if err != nil {
+	raw := c.FormValue("email")
+	email, err := vivier.ParseEmail(raw)
+	f := form{name: "candidate/tracking_ask", summary: "L'adresse électronique n'est pas valide.",
+		page: func() (templates.Model, error) { return &trackingAskPage{Email: raw}, nil }}
+	return h.finish(c, err, f, func() error {
+		if err := h.allow(c, time.Hour, "Trop de demandes de lien en peu de temps. Patientez une heure avant de réessayer.",
+			clientLimit(c, "track", 20), emailLimit("track", email, 5)); err != nil {
 			return err
 		}
-		if !ok {
-			return vivier.Errorf(vivier.ETOOMANY, "Trop de demandes de lien en peu de temps. Patientez une heure avant de réessayer.")
+		if err := h.Store.RequestTrackingLink(c.UserContext(), email); err != nil {
+			return err
 		}
-	}
-	if err := h.Store.RequestTrackingLink(c.UserContext(), email); err != nil {
-		return err
-	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", templates.Map{"Flash": askedForLink})
+		return h.trackingAsked(c, askedForLink)
+	})
 }
 
 // private marks a page of the space: the token in its URL must not leak.
@@ -77,10 +82,25 @@ func (h *Handler) openSpace(c *fiber.Ctx) (*vivier.TrackingAccess, error) {
 	private(c)
 	cand, err := h.Store.CandidateByToken(c.UserContext(), c.Params("token"))
 	if errors.Is(err, vivier.ErrTrackingLinkExpired) {
-		return nil, h.Renderer.Page(c, fiber.StatusNotFound, "candidate/tracking_ask", templates.Map{
-			"Error": vivier.ErrorMessage(err), "Expired": true})
+		p := &trackingAskPage{}
+		p.Refuse(vivier.ErrorMessage(err), "", err)
+		return nil, h.Renderer.Page(c, fiber.StatusNotFound, "candidate/tracking_ask", p)
 	}
 	return cand, err
+}
+
+// spacePage is the candidate's space.
+type spacePage struct {
+	templates.Page
+	Cand        *vivier.TrackingAccess
+	Apps        []vivier.TrackedApplication
+	Token       string
+	Now         time.Time
+	UploadLimit string
+	Interviews  map[int64]*vivier.Interview
+	Transfers   []vivier.Transfer
+	Merges      []vivier.CandidateMerge
+	Details     details
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {
@@ -88,41 +108,63 @@ func (h *Handler) space(c *fiber.Ctx) error {
 	if cand == nil {
 		return err
 	}
-	return h.renderSpace(c, fiber.StatusOK, cand, doneMessages[c.Query("fait")], "", nil)
+	p, err := h.spacePage(c, cand, false)
+	if err != nil {
+		return err
+	}
+	p.Flash = doneMessages[c.Query("fait")]
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_space", p)
 }
 
-func (h *Handler) renderSpace(c *fiber.Ctx, status int, cand *vivier.TrackingAccess, flash, msg string, fields map[string]string) error {
+// spacePage fills the space; refill shows in "Mes coordonnées" what was just
+// sent rather than what is kept.
+func (h *Handler) spacePage(c *fiber.Ctx, cand *vivier.TrackingAccess, refill bool) (*spacePage, error) {
 	ctx, now := c.UserContext(), time.Now()
 	apps, err := h.Store.CandidateApplications(ctx, cand.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	interviews, err := h.Store.CandidateInterviews(ctx, cand.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	transfers, err := h.Store.PendingTransfers(ctx, cand.ID, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	merges, err := h.Store.PendingMerges(ctx, cand.ID, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return h.Renderer.Page(c, status, "candidate/tracking_space", templates.Map{
-		"Cand": cand, "Apps": apps, "Token": c.Params("token"), "Flash": flash, "Error": msg, "Fields": fields,
-		"Now": now, "UploadLimit": vivier.FormatSize(h.UploadLimit), "Interviews": interviews,
-		"Transfers": transfers, "Merges": merges, "Details": detailsForm(cand, apps, c, fields != nil && strings.HasSuffix(c.Path(), "/coordonnees"))})
+	return &spacePage{Cand: cand, Apps: apps, Token: c.Params("token"), Now: now,
+		UploadLimit: vivier.FormatSize(h.UploadLimit), Interviews: interviews, Transfers: transfers, Merges: merges,
+		Details: detailsForm(cand, apps, c, refill)}, nil
 }
 
-// spaceAction runs an action of the space and comes back to it.
+// spaceForm is the space as a form of its own shows it again: with summary
+// at the top ("" for the error's own message), and "Mes coordonnées" as
+// they were sent when they are what was refused.
+func (h *Handler) spaceForm(c *fiber.Ctx, cand *vivier.TrackingAccess, summary string) form {
+	return form{name: "candidate/tracking_space", summary: summary, page: func() (templates.Model, error) {
+		return h.spacePage(c, cand, strings.HasSuffix(c.Path(), "/coordonnees"))
+	}}
+}
+
+// spaceAction runs an action of the space and comes back to it, saying
+// done.
 func (h *Handler) spaceAction(done string, act func(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error) fiber.Handler {
 	return h.inSpace(func(c *fiber.Ctx, cand *vivier.TrackingAccess, id int64) error {
 		if err := act(c, cand, id); err != nil {
 			return err
 		}
-		return c.Redirect("/suivi/"+c.Params("token")+"?fait="+done, fiber.StatusSeeOther)
+		return backToSpace(c, done)
 	})
+}
+
+// backToSpace sends the candidate back to their space, which says what
+// was done.
+func backToSpace(c *fiber.Ctx, done string) error {
+	return c.Redirect("/suivi/"+c.Params("token")+"?fait="+done, fiber.StatusSeeOther)
 }
 
 // inSpace runs an action of the space that answers itself: the link is
@@ -137,21 +179,11 @@ func (h *Handler) inSpace(act func(c *fiber.Ctx, cand *vivier.TrackingAccess, id
 		if err := h.Store.TouchTrackingLink(c.UserContext(), c.Params("token")); err != nil {
 			return err
 		}
-		var appID int64
-		if p := c.Params("id"); p != "" {
-			if appID, err = templates.PathID(p); err != nil {
-				return err
-			}
+		id, err := optionalParamID(c, "id")
+		if err != nil {
+			return err
 		}
-		if err := act(c, cand, appID); err != nil {
-			code := vivier.ErrorCode(err)
-			if code != vivier.EINVALID && code != vivier.ECONFLICT && code != vivier.ETOOLARGE {
-				return err
-			}
-			fields := vivier.AsFormErrors(err).ByField()
-			return h.renderSpace(c, templates.StatusFor(code), cand, "", vivier.ErrorMessage(err), fields)
-		}
-		return nil
+		return h.finish(c, act(c, cand, id), h.spaceForm(c, cand, ""), func() error { return nil })
 	}
 }
 
@@ -191,8 +223,7 @@ func (h *Handler) revokeLinks(c *fiber.Ctx) error {
 	if err := h.Store.RequestTrackingLink(c.UserContext(), *cand.Email); err != nil {
 		return err
 	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", templates.Map{
-		"Flash": "Tous vos liens de suivi sont désactivés, celui-ci compris. Un nouveau lien vient de vous être envoyé par courriel."})
+	return h.trackingAsked(c, "Tous vos liens de suivi sont désactivés, celui-ci compris. Un nouveau lien vient de vous être envoyé par courriel.")
 }
 
 func (h *Handler) erase(c *fiber.Ctx) error {
@@ -200,15 +231,16 @@ func (h *Handler) erase(c *fiber.Ctx) error {
 	if cand == nil {
 		return err
 	}
-	if c.FormValue("confirm") != "oui" {
-		return h.renderSpace(c, fiber.StatusUnprocessableEntity, cand, "", "Cochez la case de confirmation pour supprimer vos données.",
-			map[string]string{"confirm": "Cochez cette case pour confirmer la suppression."})
+	var unconfirmed error
+	if !ticked(c, "confirm") {
+		unconfirmed = vivier.FieldError("confirm", "Cochez cette case pour confirmer la suppression.")
 	}
-	if err := h.Store.EraseCandidate(c.UserContext(), cand.ID, h.Files); err != nil {
-		return err
-	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/tracking_ask", templates.Map{
-		"Flash": "Vos données sont supprimées : votre identité, vos réponses et vos fichiers. Les recruteurs voient désormais « candidat·e supprimé·e »."})
+	return h.finish(c, unconfirmed, h.spaceForm(c, cand, "Cochez la case de confirmation pour supprimer vos données."), func() error {
+		if err := h.Store.EraseCandidate(c.UserContext(), cand.ID, h.Files); err != nil {
+			return err
+		}
+		return h.trackingAsked(c, "Vos données sont supprimées : votre identité, vos réponses et vos fichiers. Les recruteurs voient désormais « candidat·e supprimé·e ».")
+	})
 }
 
 // export sends everything Vivier keeps about the candidate: a JSON file and
@@ -254,8 +286,7 @@ func (h *Handler) export(c *fiber.Ctx) error {
 		if err == nil {
 			_, err = io.Copy(w, r)
 		}
-		r.Close()
-		if err != nil {
+		if err := errors.Join(err, r.Close()); err != nil {
 			return err
 		}
 	}
