@@ -13,6 +13,7 @@ package templates
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -142,7 +143,7 @@ func parsePage(base, admin *template.Template, fsys fs.FS, p string) (*template.
 	}
 	if set.Lookup("main") != nil {
 		if set.Lookup("content") != nil {
-			return nil, fmt.Errorf("defines both \"content\" and \"main\": choose the base or the admin layout")
+			return nil, errors.New("defines both \"content\" and \"main\": choose the base or the admin layout")
 		}
 		// Parsed again over the admin layout, so that the page's blocks
 		// replace the layout's defaults.
@@ -153,11 +154,11 @@ func parsePage(base, admin *template.Template, fsys fs.FS, p string) (*template.
 			return nil, err
 		}
 		if set.Lookup("heading") == nil {
-			return nil, fmt.Errorf("must define \"heading\" with \"main\"")
+			return nil, errors.New("must define \"heading\" with \"main\"")
 		}
 	}
 	if set.Lookup("content") == nil || set.Lookup("title") == nil {
-		return nil, fmt.Errorf("must define \"title\" and \"content\" (or \"heading\" and \"main\")")
+		return nil, errors.New("must define \"title\" and \"content\" (or \"heading\" and \"main\")")
 	}
 	return set, nil
 }
