@@ -2,14 +2,18 @@
 // partials, one file per page), the emails (HTML and plain text) and the
 // static assets, all embedded in the binary.
 //
-// Each page is parsed once, at start-up, into its own set with the layouts and
-// partials, so that two pages' blocks of the same name never overwrite each
-// other; a template that does not parse stops the boot.
+// Each page is parsed once, at start-up, into its own set with its layout and
+// the partials, so that two pages' blocks of the same name never overwrite
+// each other; a template that does not parse stops the boot. Every page sits
+// in layouts/base.html; a back-office page of an administration also sits in
+// layouts/admin.html (side navigation, heading, flash, error summary) and
+// defines only its heading and its own part.
 package templates
 
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -91,28 +95,72 @@ func (r *Renderer) funcs() template.FuncMap {
 }
 
 func (r *Renderer) parsePages() error {
-	base, err := template.New("").Funcs(r.funcs()).ParseFS(sources, "layouts/*.html", "partials/*.html")
+	base, admin, err := r.parseLayouts()
 	if err != nil {
-		return fmt.Errorf("templates: layouts: %w", err)
+		return err
 	}
 	return fs.WalkDir(sources, "pages", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
-		set, err := base.Clone()
+		set, err := parsePage(base, admin, sources, p)
 		if err != nil {
-			return err
-		}
-		if _, err := set.ParseFS(sources, p); err != nil {
 			return fmt.Errorf("templates: %s: %w", p, err)
 		}
-		name := strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")
-		if set.Lookup("content") == nil || set.Lookup("title") == nil {
-			return fmt.Errorf("templates: %s must define \"title\" and \"content\"", p)
-		}
-		r.pages[name] = set
+		r.pages[strings.TrimSuffix(strings.TrimPrefix(p, "pages/"), ".html")] = set
 		return nil
 	})
+}
+
+// parseLayouts returns the sets that pages are parsed over: the base layout
+// with the partials, and the same with the admin layout.
+func (r *Renderer) parseLayouts() (base, admin *template.Template, err error) {
+	base, err = template.New("").Funcs(r.funcs()).ParseFS(sources, "layouts/base.html", "partials/*.html")
+	if err != nil {
+		return nil, nil, fmt.Errorf("templates: layouts: %w", err)
+	}
+	admin, err = base.Clone()
+	if err == nil {
+		_, err = admin.ParseFS(sources, "layouts/admin.html")
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("templates: layouts/admin.html: %w", err)
+	}
+	return base, admin, nil
+}
+
+// parsePage parses the page p of fsys into its own set, over the layout it
+// asks for: a page that defines "content" fills the base layout's main area;
+// a page that defines "heading" and "main" instead is a back-office page,
+// framed by layouts/admin.html.
+func parsePage(base, admin *template.Template, fsys fs.FS, p string) (*template.Template, error) {
+	set, err := base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := set.ParseFS(fsys, p); err != nil {
+		return nil, err
+	}
+	if set.Lookup("main") != nil {
+		if set.Lookup("content") != nil {
+			return nil, errors.New("defines both \"content\" and \"main\": choose the base or the admin layout")
+		}
+		// Parsed again over the admin layout, so that the page's blocks
+		// replace the layout's defaults.
+		if set, err = admin.Clone(); err != nil {
+			return nil, err
+		}
+		if _, err := set.ParseFS(fsys, p); err != nil {
+			return nil, err
+		}
+		if set.Lookup("heading") == nil {
+			return nil, errors.New("must define \"heading\" with \"main\"")
+		}
+	}
+	if set.Lookup("content") == nil || set.Lookup("title") == nil {
+		return nil, errors.New("must define \"title\" and \"content\" (or \"heading\" and \"main\")")
+	}
+	return set, nil
 }
 
 // Has reports whether a page exists.
