@@ -5,10 +5,10 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"vivier"
 
 	"github.com/hibiken/asynq"
 
+	"vivier"
 	"vivier/jobs"
 )
 

@@ -25,8 +25,7 @@ func signInForm(t *testing.T, p *program, c *http.Client, email, password string
 
 func TestSignInAnswers(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
 	c := newClient(t)
 	// Wrong password and unknown email: the same status and words.
 	s1, b1 := signInForm(t, p, c, "recruteur@ville-demo.vivier.test", "pas le bon mot de passe")
@@ -55,8 +54,7 @@ var linkRE = regexp.MustCompile(`/admin/(mot-de-passe|invitation)/[A-Za-z0-9_-]+
 
 func TestPasswordReset(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "dev", nil)
 	c := newClient(t)
 	earlier := newClient(t) // a session opened before the reset
 	if s, _ := signInForm(t, p, earlier, "recruteur@ministere-demo.vivier.test", DemoPassword); s != 303 {
@@ -290,8 +288,7 @@ func TestAdministrationsLifecycle(t *testing.T) {
 // out, even if it makes a request at the same time.
 func TestSessionsListAndEnd(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	laptop, phone := newClient(t), newClient(t)
 	for _, c := range []*http.Client{laptop, phone} {
 		if s, _ := signInForm(t, p, c, "marque@ville-demo.vivier.test", DemoPassword); s != 303 {
@@ -337,8 +334,7 @@ func TestSessionsListAndEnd(t *testing.T) {
 // date. A reader sees it and cannot change it. Text is shown, never run.
 func TestOffersInBackOffice(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c := newClient(t)
 	if s, _ := signInForm(t, p, c, "recruteur@ville-demo.vivier.test", DemoPassword); s != 303 {
 		t.Fatal("sign-in")

@@ -14,8 +14,7 @@ import (
 // page and its button.
 func TestJobAlertInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "dev", nil)
 	publishOffer(t, p, "ALERT-B", "Jardinier des parcs")
 	ctx, console := browser(t)
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/offres?q=jardinier"), chromedp.WaitVisible("footer"),

@@ -41,8 +41,7 @@ func publishOffer(t *testing.T, p *program, ref, title string) *vivier.Offer {
 // day, with a one-click unsubscribe that stops everything.
 func TestJobAlertConfirmSendUnsubscribe(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "dev", nil)
 	ctx := context.Background()
 	c := newClient(t)
 

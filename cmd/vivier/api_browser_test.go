@@ -13,10 +13,9 @@ import (
 // dialog pass axe (fewer runs: the browser has two minutes in all).
 func TestAPITokenPageInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx, append(signInActions(p, "admin@ministere-demo.vivier.test"),
+	if err := chromedp.Do(ctx, signInActions(p, "admin@ministere-demo.vivier.test",
 		chromedp.Navigate(p.URL+"/admin/ministere-demo/api"),
 		chromedp.WaitVisible("#token-name"),
 	)...); err != nil {

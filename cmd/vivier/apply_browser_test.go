@@ -15,8 +15,7 @@ import (
 // asks for a link for an unknown and a known address and gets the same page.
 func TestApplyInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "dev", nil)
 	o := openOfferWithQuestion(t, p)
 	cvPath := filepath.Join(t.TempDir(), "mon-cv.pdf")
 	if err := os.WriteFile(cvPath, pdfBytes(t, "", "Camille Martin, jardiniere"), 0o600); err != nil {

@@ -90,8 +90,7 @@ var trackRE = regexp.MustCompile(`/suivi/[A-Za-z0-9_-]{43}`)
 
 func TestApplyAndTrack(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "dev", nil)
 	o := openOfferWithQuestion(t, p)
 	c := newClient(t)
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
@@ -161,8 +160,7 @@ func TestApplyAndTrack(t *testing.T) {
 
 func TestApplyRefusesBadFiles(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	c := newClient(t)
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
@@ -198,8 +196,7 @@ func TestApplyRefusesBadFiles(t *testing.T) {
 
 func TestTrackingLinkRequestTellsNothing(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	c := newClient(t)
 	if resp, _ := applyAs(t, c, p, o, "connue@exemple.fr", pdfBytes(t, "", "CV")); resp.StatusCode != 303 {
@@ -224,8 +221,7 @@ func TestTrackingLinkRequestTellsNothing(t *testing.T) {
 
 func TestCandidateFilesStayInTheirAdministration(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	visitor := newClient(t)
 	// A spontaneous application, with a CV, to ville-demo.
@@ -285,8 +281,7 @@ func TestCandidateFilesStayInTheirAdministration(t *testing.T) {
 // The administration sets the response time it promises; candidates see it.
 func TestPromisedResponseTime(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	admin := newClient(t)
 	if s, _ := signInForm(t, p, admin, "admin@ville-demo.vivier.test", DemoPassword); s != 303 {
 		t.Fatal("sign-in")

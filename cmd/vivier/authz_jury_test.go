@@ -80,8 +80,7 @@ func sideEffects(t *testing.T, p *program) string {
 func TestJuryMemberOnEveryApplicationRoute(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
 	if err != nil {
 		t.Fatal(err)

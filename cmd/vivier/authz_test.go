@@ -258,8 +258,7 @@ func TestEveryRouteEveryRole(t *testing.T) {
 
 func walkAsRole(t *testing.T, role string) {
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	s := p.Store()
 	ids := map[string]int64{}
 	for _, slug := range []string{"ministere-demo", "ministere-demo-dnum", "ville-demo"} {

@@ -67,8 +67,7 @@ func cvWithPhoto(b testing.TB) []byte {
 // per second and latency percentiles, and the rate at which pgbench inserts
 // the same rows in one transaction, with the same concurrency, as a ratio.
 func BenchmarkApplyIntake(b *testing.B) {
-	p := startProgram(b, "serve", map[string]string{"LOG_LEVEL": "error", "APPLY_RATE_PER_HOUR": "1000000"})
-	seedDemo(b, p)
+	p := startDemo(b, "serve", map[string]string{"LOG_LEVEL": "error", "APPLY_RATE_PER_HOUR": "1000000"})
 	o := openOfferWithQuestion(b, p)
 	cv := cvWithPhoto(b)
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"

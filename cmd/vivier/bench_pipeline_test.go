@@ -13,8 +13,7 @@ import (
 // the full text, sorted by name, and the board), and reports the latency of
 // one page over HTTP.
 func BenchmarkPipelineList(b *testing.B) {
-	p := startProgram(b, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "100000"})
-	seedDemo(b, p)
+	p := startDemo(b, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "100000"})
 	o := openOfferWithQuestion(b, p)
 	seedApplications(b, p, o, 10000)
 	if _, err := p.Store().DB().Exec(`ANALYZE`); err != nil {

@@ -76,8 +76,7 @@ func benchGet(b *testing.B, url string, fresh bool) {
 // BenchmarkOfferPage measures an offer page through the whole program: the
 // offer, its skills, its employer's brand, related offers, the template.
 func BenchmarkOfferPage(b *testing.B) {
-	p := startProgram(b, "serve", map[string]string{"LOG_LEVEL": "error"})
-	seedDemo(b, p)
+	p := startDemo(b, "serve", map[string]string{"LOG_LEVEL": "error"})
 	o := openOfferWithQuestion(b, p)
 	benchGet(b, p.URL+"/offres/"+itoa(o.ID), false)
 }

@@ -17,8 +17,7 @@ import (
 // the public page and the list of employers pass axe.
 func TestBrandEditorInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	publishOffers(t, p)
 	ctx, console := browser(t)
 	photo := filepath.Join(t.TempDir(), "photo.png")

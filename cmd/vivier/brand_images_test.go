@@ -12,8 +12,7 @@ import (
 // and the preview meanwhile.
 func TestDraftBrandImagesAreNotPublic(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c, token := signInAs(t, p, "marque@ministere-demo.vivier.test")
 	base := p.URL + "/admin/ministere-demo/marque"
 	resp, _ := postForm(t, c, base+"/blocs", url.Values{"_csrf": {token}, "kind": {"hero"}})

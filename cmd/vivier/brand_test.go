@@ -53,8 +53,7 @@ var blockLocationRE = regexp.MustCompile(`#bloc-([0-9a-f]+)$`)
 
 func TestBrandPageFlow(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	publishOffers(t, p)
 	c, token := signInAs(t, p, "marque@ministere-demo.vivier.test")
 	base := p.URL + "/admin/ministere-demo/marque"
@@ -224,8 +223,7 @@ var (
 
 func TestBrandDemoOpenGraphAndJSONLD(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr", "METRICS_TOKEN": "s3cret"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr", "METRICS_TOKEN": "s3cret"})
 	ctx := context.Background()
 	if n, err := p.seedDemoBrands(ctx); err != nil || n != 4 {
 		t.Fatalf("seedDemoBrands = %d, %v", n, err)
@@ -290,8 +288,7 @@ func TestBrandDemoOpenGraphAndJSONLD(t *testing.T) {
 
 func TestEmployersFilters(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	if _, err := p.seedDemoBrands(context.Background()); err != nil {
 		t.Fatal(err)
 	}

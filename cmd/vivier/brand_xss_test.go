@@ -19,8 +19,7 @@ const xss = `<script>alert(1)</script> "><img src=x onerror=alert(1)> [clic](jav
 // the preview, the editor and the list of employers.
 func TestBrandXSS(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ctx := context.Background()
 	s := p.Store()
 	admID := adminID(t, p, "ministere-demo")

@@ -134,9 +134,10 @@ func axeRun(t *testing.T, ctx context.Context, label string) []axeViolation {
 	return violations
 }
 
-// signInActions signs an agent in through the sign-in page, as a person does.
-func signInActions(p *program, email string) []chromedp.Action[chromedp.Void] {
-	return signInUntil(p, email, `#sidemenu-title`)
+// signInActions signs an agent in through the sign-in page, as a person does,
+// then runs the actions then.
+func signInActions(p *program, email string, then ...chromedp.Action[chromedp.Void]) []chromedp.Action[chromedp.Void] {
+	return signInUntil(p, email, `#sidemenu-title`, then...)
 }
 
 // signInUntil signs email in through the form, and waits until the page
@@ -208,8 +209,7 @@ func TestAccessibilityOfFoundationPages(t *testing.T) {
 // Every page on the way passes axe.
 func TestInvitationInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "dev", nil)
 	ctx, console := browser(t)
 	signIn := func(email, password string) {
 		t.Helper()
@@ -319,8 +319,7 @@ func TestInvitationInBrowser(t *testing.T) {
 // Every other back-office page, and a form showing its errors, pass axe.
 func TestAccessibilityOfBackOffice(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ctx, console := browser(t)
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(p.URL+"/admin/mot-de-passe-oublie"), chromedp.WaitVisible("#email"),

@@ -13,8 +13,7 @@ import (
 // all of it shown.
 func TestCollaborationInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
 	rec, err := p.Store().AgentByEmail(t.Context(), "recruteur@ville-demo.vivier.test")
@@ -25,7 +24,7 @@ func TestCollaborationInBrowser(t *testing.T) {
 	success := func(text string) chromedp.Action[chromedp.Void] {
 		return chromedp.WaitVisible(`//div[contains(@class, "fr-alert--success")]//p[contains(., "` + text + `")]`)
 	}
-	actions := append(signInActions(p, "recruteur@ville-demo.vivier.test"),
+	actions := signInActions(p, "recruteur@ville-demo.vivier.test",
 		chromedp.Navigate(fmt.Sprintf("%s/admin/ville-demo/candidatures/%d", p.URL, ids[0])),
 		chromedp.WaitVisible(`#notes-titre`),
 		chromedp.SetValue(`#assign-agent`, fmt.Sprint(rec.ID)),

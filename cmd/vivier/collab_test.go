@@ -53,8 +53,7 @@ func fileOf(t *testing.T, p *program, appID int64) int64 {
 func TestCollaborationScreens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 3)
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
@@ -227,8 +226,7 @@ func TestCollaborationScreens(t *testing.T) {
 func TestCollaborationTenantIsolation(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p) // ville-demo's
 	ids := seedApplications(t, p, o, 1)
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")

@@ -25,8 +25,7 @@ func TestCSPPublicationInBrowser(t *testing.T) {
 	t.Parallel()
 	csp := csptest.New(t, "testdata/csplab-openapi.yaml", "cle-csp-de-test")
 	// The fake CSP listens on the machine itself: the operator trusts it.
-	p := startProgram(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey, "OUTBOUND_ALLOW": "127.0.0.1/32"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey, "OUTBOUND_ALLOW": "127.0.0.1/32"})
 	ctx := context.Background()
 	adm, err := p.Store().AdministrationBySlug(ctx, "ministere-demo")
 	if err != nil {
@@ -38,7 +37,7 @@ func TestCSPPublicationInBrowser(t *testing.T) {
 	}
 	source := uuid.NewString()
 	tab, console := browser(t)
-	if err := chromedp.Do(tab, append(signInActions(p, "admin@ministere-demo.vivier.test"),
+	if err := chromedp.Do(tab, signInActions(p, "admin@ministere-demo.vivier.test",
 		chromedp.Navigate(p.URL+"/admin/ministere-demo/csp"),
 		chromedp.WaitVisible("#csp-key"),
 	)...); err != nil {
@@ -67,7 +66,7 @@ func TestCSPPublicationInBrowser(t *testing.T) {
 	if _, err := chromedp.Call(tab, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
 		t.Fatalf("forget the administrator: %v", err)
 	}
-	if err := chromedp.Do(tab, append(signInActions(p, "recruteur@ministere-demo.vivier.test"),
+	if err := chromedp.Do(tab, signInActions(p, "recruteur@ministere-demo.vivier.test",
 		chromedp.Navigate(offerURL),
 		chromedp.WaitVisible(`#csp-state`),
 		chromedp.Click(`form[action$="/statut"] input[value="published"] ~ button`),

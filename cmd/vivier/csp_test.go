@@ -63,8 +63,7 @@ func cspOf(t *testing.T, p *program, adm, offer int64) cspSnapshot {
 // settings; the key is never shown back.
 func TestCSPSettingsStayInTheirAdministration(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"CSP_SECRET_KEY": cspTestKey, "CSP_API_URL": "https://csp.exemple.gouv.fr"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"CSP_SECRET_KEY": cspTestKey, "CSP_API_URL": "https://csp.exemple.gouv.fr"})
 	ctx := context.Background()
 	s := p.Store()
 	a, err := s.AdministrationBySlug(ctx, "ministere-demo")

@@ -47,8 +47,7 @@ import (
 func TestEmailedLinksDoNothingOnGET(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	web := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000", "APPLY_RATE_PER_HOUR": "1000"})
-	seedDemo(t, web)
+	web := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000", "APPLY_RATE_PER_HOUR": "1000"})
 	// Published brand pages: the receipt shows the employer's logo.
 	if _, err := web.seedDemoBrands(ctx); err != nil {
 		t.Fatal(err)

@@ -135,8 +135,7 @@ func TestWorkerKilledWhileSending(t *testing.T) {
 func TestRedisDownWhileApplicationsContinue(t *testing.T) {
 	t.Parallel()
 	redis := startRedis(t, 0)
-	p := startProgram(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0", "APPLY_RATE_PER_HOUR": "100000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0", "APPLY_RATE_PER_HOUR": "100000"})
 	ctx := context.Background()
 	o := openOfferWithQuestion(t, p)
 	interview := stepID(t, p, o.AdministrationID, "Entretien RH")

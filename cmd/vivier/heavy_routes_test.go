@@ -55,8 +55,7 @@ func TestSuggestionsRateLimited(t *testing.T) {
 func TestApplyLimitBeforeFiles(t *testing.T) {
 	t.Parallel()
 	// 3 per address, 1 per email.
-	p := startProgram(t, "serve", map[string]string{"APPLY_RATE_PER_HOUR": "3", "TRUSTED_PROXIES": "127.0.0.1"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"APPLY_RATE_PER_HOUR": "3", "TRUSTED_PROXIES": "127.0.0.1"})
 	o := openOfferWithQuestion(t, p)
 	c := newClient(t)
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
@@ -121,8 +120,7 @@ func rawRequest(t *testing.T, p *program, head string, body []byte) *http.Respon
 // files still takes them.
 func TestBodyLimitPerRoute(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
 	c := newClient(t)
 	_, page := get(t, c, p.URL+"/admin/mot-de-passe-oublie")
 	form := url.Values{"_csrf": {csrfToken(t, page)}, "email": {"recruteur@ville-demo.vivier.test"}, "x": {strings.Repeat("a", 600<<10)}}

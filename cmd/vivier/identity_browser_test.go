@@ -16,8 +16,7 @@ import (
 func TestConsentsInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx0 := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ville, err := p.Store().AdministrationBySlug(ctx0, "ville-demo")
 	if err != nil {
 		t.Fatal(err)

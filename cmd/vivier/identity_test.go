@@ -73,8 +73,7 @@ func mailTo(t *testing.T, smtp *jobstest.SMTP, to, want string) jobstest.Message
 func TestAnonymousApplicationCannotChangeAnotherIdentity(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	oa := openOfferOf(t, p, "ville-demo", "ID-A", "Jardinier·ère des parcs")
 	ob := openOfferOf(t, p, "ministere-demo", "ID-B", "Chargé·e de mission numérique")
 
@@ -163,8 +162,7 @@ func TestAnonymousApplicationCannotChangeAnotherIdentity(t *testing.T) {
 
 func TestApplyingAgainRevealsNothing(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferOf(t, p, "ville-demo", "AGAIN-1", "Jardinier·ère des parcs")
 	if resp, _ := applyWith(t, p, o, "connue@exemple.fr", "Camille", "Martin", "06 12 34 56 78"); resp.StatusCode != 303 {
 		t.Fatal("first application")
@@ -207,8 +205,7 @@ var detailsAppRE = regexp.MustCompile(`name="applications" value="(\d+)"( checke
 
 func TestCandidateChangesDetailsFromSpace(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	oa := openOfferOf(t, p, "ville-demo", "DET-A", "Jardinier·ère des parcs")
 	ob := openOfferOf(t, p, "ministere-demo", "DET-B", "Chargé·e de mission numérique")
 	applyWith(t, p, oa, "ines@exemple.fr", "Inès", "Moreau", "06 12 34 56 78")
@@ -293,8 +290,7 @@ func TestCandidateChangesDetailsFromSpace(t *testing.T) {
 func TestMergeConfirmedFromBothAddresses(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	ville, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
 	if err != nil {
 		t.Fatal(err)

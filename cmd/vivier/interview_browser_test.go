@@ -21,8 +21,7 @@ import (
 // ICS, and each candidate's space says where they stand.
 func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 200)
 	emailOf := map[int64]string{}
@@ -36,7 +35,7 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 
 	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d", p.URL, o.ID)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx, append(signInActions(p, "recruteur@ville-demo.vivier.test"),
+	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ville-demo.vivier.test",
 		chromedp.Navigate(base+"/tableau"), chromedp.WaitVisible(`.vivier-board`))...); err != nil {
 		t.Fatal(err)
 	}

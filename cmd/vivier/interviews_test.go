@@ -44,8 +44,7 @@ func foreignApplication(t *testing.T, p *program) int64 {
 
 func TestEmailTemplatesScreen(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
 	foreign := foreignApplication(t, p)
@@ -121,8 +120,7 @@ func TestEmailTemplatesScreen(t *testing.T) {
 func TestInterviewOverHTTP(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
 	rec, err := p.Store().AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")

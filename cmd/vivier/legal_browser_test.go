@@ -14,8 +14,7 @@ import (
 // pages as shipped, not filled in, are in the foundation pages' walk).
 func TestLegalPagesAccessibility(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ctx := context.Background()
 	s, who := p.Store(), vivier.Actor{Email: "plateforme@demo.vivier.test"}
 	if err := s.SetLegalNotice(ctx, vivier.LegalNotice{PublisherName: "DINUM", PublisherAddress: "20 avenue de Ségur\n75007 Paris",

@@ -46,8 +46,7 @@ func legalForm(token, section string, over map[string]string) url.Values {
 // change is audited.
 func TestLegalPagesEditedByThePlatform(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	visitor := newClient(t)
 	for _, path := range []string{"/mentions-legales", "/donnees-personnelles", "/accessibilite"} {
 		resp, body := get(t, visitor, p.URL+path)
@@ -150,8 +149,7 @@ func TestLegalPagesEditedByThePlatform(t *testing.T) {
 // CSRF token.
 func TestLegalPagesEditorIsGuarded(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	count := func() int {
 		t.Helper()
 		var n int
@@ -195,8 +193,7 @@ func TestLegalPagesEditorIsGuarded(t *testing.T) {
 // is what the personal data page and the apply form say.
 func TestLegalRetentionFollowsAdministrations(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	offer := openOfferWithQuestion(t, p) // ville-demo's
 	visitor := newClient(t)
 	row := func(body, name string) string {

@@ -247,8 +247,7 @@ func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
 
 func TestSignInWithCSRF(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c := newClient(t)
 	_, page := get(t, c, p.URL+"/admin/connexion")
 	token := csrfToken(t, page)
@@ -392,6 +391,15 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("/metrics lacks %q", want)
 		}
 	}
+}
+
+// startDemo is startProgram with the demo administrations and accounts
+// loaded (seedDemo).
+func startDemo(t testing.TB, mode string, env map[string]string) *program {
+	t.Helper()
+	p := startProgram(t, mode, env)
+	seedDemo(t, p)
+	return p
 }
 
 // seedDemo loads the demo administrations and accounts (not the demo

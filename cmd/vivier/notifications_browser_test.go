@@ -18,8 +18,7 @@ import (
 func TestNotificationsInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	s := p.Store()
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
@@ -36,7 +35,7 @@ func TestNotificationsInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, console := browser(t)
-	if err := chromedp.Do(b, append(signInActions(p, "admin@ville-demo.vivier.test"),
+	if err := chromedp.Do(b, signInActions(p, "admin@ville-demo.vivier.test",
 		chromedp.Navigate(p.URL+"/admin/ville-demo"), chromedp.WaitVisible("#overdue"))...); err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,7 @@ import (
 func TestNotificationScreens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	s := p.Store()
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)

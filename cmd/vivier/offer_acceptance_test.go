@@ -15,11 +15,10 @@ import (
 // the search with two filters, opens it and sees the apply button.
 func TestScheduledOfferFoundByCandidate(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ctx, console := browser(t)
 	when := time.Now().In(parisTZ(t)).Add(2 * time.Hour).Format("2006-01-02T15:04")
-	if err := chromedp.Do(ctx, append(signInActions(p, "recruteur@ville-demo.vivier.test"),
+	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ville-demo.vivier.test",
 		chromedp.Navigate(p.URL+"/admin/ville-demo/offres/nouvelle"),
 		chromedp.WaitVisible("#title"),
 		chromedp.SendKeys("#title", "Développeur·se d'applications mobiles"),

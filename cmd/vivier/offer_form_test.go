@@ -49,8 +49,7 @@ func fullConcoursForm(token string, skills []vivier.Competence) url.Values {
 func TestOfferFormRoundTrip(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	s := p.Store()
 	adm, err := s.AdministrationBySlug(ctx, "ministere-demo")
 	if err != nil {
@@ -208,8 +207,7 @@ const xssScript, xssImg = `<script>alert(1)</script>`, `"><img src=x onerror=ale
 func TestOfferFormEscapesEverything(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	s := p.Store()
 	adm, err := s.AdministrationBySlug(ctx, "ministere-demo")
 	if err != nil {
@@ -302,10 +300,9 @@ func assertEscaped(t *testing.T, where, page string) {
 // form with its errors and the import page pass axe.
 func TestOfferFormInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ctx, console := browser(t)
-	if err := chromedp.Do(ctx, append(signInActions(p, "recruteur@ministere-demo.vivier.test"),
+	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ministere-demo.vivier.test",
 		chromedp.Navigate(p.URL+"/admin/ministere-demo/offres/nouvelle?type=concours"),
 		chromedp.WaitVisible("#nor"),
 	)...); err != nil {

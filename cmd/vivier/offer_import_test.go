@@ -17,8 +17,7 @@ func upload(t *testing.T, c *http.Client, u, token, name string, content []byte)
 func TestConcoursImportOverHTTP(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c, token := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 	if resp, page := get(t, c, p.URL+"/admin/ministere-demo/offres/import"); resp.StatusCode != 200 || !strings.Contains(page, `type="file"`) {
 		t.Fatalf("import page = %d", resp.StatusCode)

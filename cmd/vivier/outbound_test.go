@@ -51,8 +51,7 @@ func TestTenantAddressesRefusedEndToEnd(t *testing.T) {
 		http.Error(w, "ami-id: SECRET-INTERNE", http.StatusInternalServerError)
 	}))
 	defer internal.Close()
-	p := startProgram(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey, "RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"CSP_SECRET_KEY": cspTestKey, "RATE_LIMIT_PER_MINUTE": "10000"})
 	ctx := context.Background()
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")
 	if err != nil {
@@ -118,8 +117,7 @@ func TestTenantAddressesRefusedEndToEnd(t *testing.T) {
 func TestRotateSecretsCommand(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"CSP_SECRET_KEY": cspTestKey})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"CSP_SECRET_KEY": cspTestKey})
 	s := p.Store()
 	a, err := s.AdministrationBySlug(ctx, "ministere-demo")
 	if err != nil {

@@ -15,8 +15,7 @@ var badNumbers = []string{"-1", "0", "99999999999999999999", "abc", "1e9", " 1",
 // that quietly reads it as 0; a page past the end shows the last page.
 func TestMalformedNumbersInURLs(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	offers := publishOffers(t, p)
 	offer := itoa(offers["M-1"])
 	agent, _ := signInAs(t, p, "admin@ministere-demo.vivier.test")

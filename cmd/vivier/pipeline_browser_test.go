@@ -12,8 +12,7 @@ import (
 // the keyboard, rejects several at once, and reads the application page.
 func TestPipelineInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 6)
 	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d", p.URL, o.ID)

@@ -82,8 +82,7 @@ func stepID(t testing.TB, p *program, adminID int64, name string) int64 {
 func TestPipelineScreens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 45)
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")

@@ -11,8 +11,7 @@ import (
 // keyboard, then the talent pool and the duplicates: each page passes axe.
 func TestPoolPagesInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	applyTo(t, p, o, "ines@exemple.fr", "Inès", "Moreau", true)
 	applyTo(t, p, o, "camille@exemple.fr", "Camille", "Martin", false)

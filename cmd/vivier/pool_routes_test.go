@@ -53,8 +53,7 @@ func secondOffer(t *testing.T, p *program, adminID int64, ref, title string) *vi
 
 func TestStepsScreenAndIsolation(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	applyTo(t, p, o, "ines@exemple.fr", "Inès", "Moreau", false)
 	base := p.URL + "/admin/ville-demo/etapes"
@@ -110,8 +109,7 @@ func TestStepsScreenAndIsolation(t *testing.T) {
 
 func TestPoolAndDuplicatesRoutes(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	o2 := secondOffer(t, p, o.AdministrationID, "CONC-1", "Concours d'agent de maîtrise")
 	in := applyTo(t, p, o, "ines@exemple.fr", "Inès", "Moreau", true)
@@ -203,8 +201,7 @@ func TestPoolAndDuplicatesRoutes(t *testing.T) {
 
 func TestTransferRoutes(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithQuestion(t, p)
 	o2 := secondOffer(t, p, o.AdministrationID, "CONC-2", "Concours d'agent de maîtrise")
 	a1 := applyTo(t, p, o, "ines@exemple.fr", "Inès", "Moreau", false)

@@ -93,8 +93,7 @@ func resultCount(t *testing.T, body string) int {
 
 func TestPublicSearch(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ids := publishOffers(t, p)
 	c := newClient(t)
 	for _, tc := range []struct {
@@ -165,8 +164,7 @@ func TestPublicSearch(t *testing.T) {
 
 func TestAccessibilityOfPublicOffers(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	ids := publishOffers(t, p)
 	ctx, console := browser(t)
 	for _, path := range []string{"/offres", "/offres?q=introuvable", "/offres/" + itoa(ids["M-1"]), "/offres/" + itoa(ids["V-3"]),
@@ -198,8 +196,7 @@ func TestAccessibilityOfPublicOffers(t *testing.T) {
 
 func TestFeedAndSitemap(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr", "METRICS_TOKEN": "s3cret"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"BASE_URL": "https://vivier.exemple.gouv.fr", "METRICS_TOKEN": "s3cret"})
 	ids := publishOffers(t, p)
 	c := newClient(t)
 	resp, body := get(t, c, p.URL+"/flux/offres.xml?type=stage")

@@ -38,8 +38,7 @@ func tasksInRetry(in *asynq.Inspector) (int, error) {
 // again, so that every email leaves once the SMTP server is back, once.
 func TestEmailsSurviveRedisLosingItsData(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "dev", map[string]string{"APPLY_RATE_PER_HOUR": "100000", "OUTBOX_REDELIVERY_DELAY": "2s"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"APPLY_RATE_PER_HOUR": "100000", "OUTBOX_REDELIVERY_DELAY": "2s"})
 	o := openOfferWithQuestion(t, p)
 	ropt, err := redis.ParseURL(p.Config.RedisURL)
 	if err != nil {
@@ -137,8 +136,7 @@ func TestRedeliveryDelaySetting(t *testing.T) {
 // checks.
 func TestAccessibilityOfUnfinishedTasks(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	if _, err := p.Store().DB().Exec(`INSERT INTO outbox (task_type, queue, payload, relayed_at, attempts, last_error)
 		SELECT 'email:test', 'critical', json_build_object('to', 'a' || i || '@exemple.fr'), now() - i * interval '1 hour', 2, 'refusé'
 		FROM generate_series(1, 25) i`); err != nil {

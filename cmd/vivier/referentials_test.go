@@ -12,8 +12,7 @@ import (
 func TestReferentialsPages(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c, token := signInAs(t, p, "plateforme@demo.vivier.test")
 	resp, page := get(t, c, p.URL+"/admin/plateforme/metiers")
 	if resp.StatusCode != 200 || !strings.Contains(page, "Aucun métier pour l'instant") {

@@ -188,8 +188,7 @@ func TestApplyWithoutRedis(t *testing.T) {
 	redis := startRedis(t, 0)
 	// All from one address: above the limit per address, which still
 	// holds (within the process) while Redis is down.
-	p := startProgram(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0", "APPLY_RATE_PER_HOUR": "100000"})
-	seedDemo(t, p)
+	p := startDemo(t, "dev", map[string]string{"REDIS_URL": "redis://" + redis.addr() + "/0", "APPLY_RATE_PER_HOUR": "100000"})
 	o := openOfferWithQuestion(t, p)
 	redis.stop()
 	c := newClient(t)

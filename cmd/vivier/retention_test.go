@@ -11,8 +11,7 @@ import (
 
 func TestRetentionMonthsSetByTheAdministration(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c, token := signInAs(t, p, "admin@ministere-demo.vivier.test")
 	page := p.URL + "/admin/ministere-demo/administration"
 	if _, body := get(t, c, page); !strings.Contains(body, `id="retention_months" name="retention_months" value="24"`) {
@@ -44,8 +43,7 @@ func TestRetentionMonthsSetByTheAdministration(t *testing.T) {
 func TestCandidateRenewsTalentPoolConsent(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	c := newClient(t)
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"

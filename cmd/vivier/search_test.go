@@ -12,8 +12,7 @@ import (
 // messages for values that do not parse.
 func TestPublicSearchFilters(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	publishOffers(t, p) // published: Paris (ministère), Lyon (ministère), Nantes ×2 (ville)
 	c := newClient(t)
 	if _, err := p.Store().DB().Exec(`UPDATE offers SET published_at = now() - interval '10 days' WHERE reference = 'M-2'`); err != nil {

@@ -24,8 +24,7 @@ func closedRedisURL(t *testing.T) string {
 // account holds within the process, and the right password does not open it.
 func TestSignInLockOutWithoutRedis(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"REDIS_URL": closedRedisURL(t), "RATE_LIMIT_PER_MINUTE": "1000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"REDIS_URL": closedRedisURL(t), "RATE_LIMIT_PER_MINUTE": "1000"})
 	c := newClient(t)
 	for i := 0; i < 10; i++ {
 		if s, _ := signInForm(t, p, c, "lecteur@ville-demo.vivier.test", "mauvais mot de passe"); s != 401 {
@@ -54,8 +53,7 @@ func TestSignInLockOutWithoutRedis(t *testing.T) {
 // owner signs in at once.
 func TestPasswordResetEndsLockOut(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "1000"})
 	ctx := context.Background()
 	const email = "recruteur@ville-demo.vivier.test"
 	c := newClient(t)
@@ -91,8 +89,7 @@ func TestForgotPasswordLimitedPerAccount(t *testing.T) {
 	t.Parallel()
 	// The proxy in front (the test itself) is trusted, so each request
 	// comes from the address it forwards.
-	p := startProgram(t, "serve", map[string]string{"TRUSTED_PROXIES": "127.0.0.1", "RATE_LIMIT_PER_MINUTE": "1000"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"TRUSTED_PROXIES": "127.0.0.1", "RATE_LIMIT_PER_MINUTE": "1000"})
 	c := newClient(t)
 	_, page := get(t, c, p.URL+"/admin/mot-de-passe-oublie")
 	token := csrfToken(t, page)

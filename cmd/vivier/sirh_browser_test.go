@@ -16,8 +16,7 @@ import (
 func TestSIRHExportsInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
 	adm := o.AdministrationID
@@ -33,7 +32,7 @@ func TestSIRHExportsInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	tab, console := browser(t)
-	steps := append(signInActions(p, "admin@ville-demo.vivier.test"),
+	steps := signInActions(p, "admin@ville-demo.vivier.test",
 		chromedp.Navigate(fmt.Sprintf("%s/admin/ville-demo/candidatures/%d", p.URL, ids[1])),
 		chromedp.WaitVisible(`#start-app`))
 	if err := chromedp.Do(tab, steps...); err != nil {

@@ -14,8 +14,7 @@ import (
 func TestSIRHExportScreens(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000", "CSP_SECRET_KEY": cspTestKey})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000", "CSP_SECRET_KEY": cspTestKey})
 	o := openOfferWithQuestion(t, p)
 	ids := seedApplications(t, p, o, 2)
 	adm, err := p.Store().AdministrationBySlug(ctx, "ville-demo")

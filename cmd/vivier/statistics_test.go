@@ -64,8 +64,7 @@ func mineCV(t *testing.T) *vivier.Upload {
 
 func TestStatisticsPageAndExport(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	mine, theirs := statsTenants(t, p)
 	c, _ := signInAs(t, p, "lecteur@ministere-demo.vivier.test")
 	resp, body := get(t, c, p.URL+"/admin/ministere-demo/statistiques")
@@ -182,8 +181,7 @@ func TestStatisticsPageAndExport(t *testing.T) {
 // The statistics page passes axe, with its charts and tables.
 func TestStatisticsInBrowser(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	statsTenants(t, p)
 	ctx, console := browser(t)
 	if err := chromedp.Do(ctx, signInActions(p, "lecteur@ministere-demo.vivier.test")...); err != nil {

@@ -13,8 +13,7 @@ import (
 // words matched, and is not kept.
 func TestSuggestionsFromCV(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	publishOffers(t, p)
 	c := newClient(t)
 	_, page := get(t, c, p.URL+"/offres/suggestions")

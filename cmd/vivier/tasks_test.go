@@ -65,8 +65,7 @@ func archivedTask(t *testing.T, opt asynq.RedisClientOpt) string {
 
 func TestFailedTasksAreShownAndRetried(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	opt, fail, ran := failingWorker(t, p)
 	id := archivedTask(t, opt)
 
@@ -117,8 +116,7 @@ func TestFailedTasksAreShownAndRetried(t *testing.T) {
 
 func TestTaskMonitorForPlatformOnly(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	c, _ := signInAs(t, p, "plateforme@demo.vivier.test")
 	resp, body := get(t, c, p.URL+"/admin/taches")
 	if resp.StatusCode != 200 || !strings.Contains(body, `window.FLAG_ROOT_PATH="\/admin\/taches"`) {
@@ -149,8 +147,7 @@ func TestTaskMonitorForPlatformOnly(t *testing.T) {
 
 func TestAccessibilityOfFailedTasks(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", nil)
-	seedDemo(t, p)
+	p := startDemo(t, "serve", nil)
 	opt, _, _ := failingWorker(t, p)
 	archivedTask(t, opt)
 	ctx, console := browser(t)

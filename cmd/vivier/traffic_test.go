@@ -27,8 +27,7 @@ import (
 // registry then refuses to gather twice the same series.
 func TestMetricsAfterConcurrentMixedTraffic(t *testing.T) {
 	t.Parallel()
-	p := startProgram(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "100000", "APPLY_RATE_PER_HOUR": "20"})
-	seedDemo(t, p)
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "100000", "APPLY_RATE_PER_HOUR": "20"})
 	o := openOfferWithQuestion(t, p)
 	token := newAPIToken(t, p, "ministere-demo", vivier.ScopeRead)
 	recruiter, _ := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
