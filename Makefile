@@ -12,7 +12,7 @@ STATICCHECK_VERSION := v0.8.2
 ERRCHECK_VERSION := v1.30.0
 # The packages errcheck holds to no ignored error, tests included (what it
 # lets go is in errcheck_excludes.txt, each with its reason).
-ERRCHECK_PACKAGES := ./cmd/... ./policies/... ./migrations/... ./jobs/jobstest/...
+ERRCHECK_PACKAGES := ./...
 
 .PHONY: help run test stop services build lint bench dsfr browser clean image
 

@@ -35,12 +35,17 @@ func insertOutbox(ctx context.Context, tx *sqlx.Tx, m *OutboxMessage) error {
 // A crash after relay accepted a message but before the commit leaves it
 // pending: relay must therefore be idempotent (jobs enqueues with the message
 // id as the Asynq task id, which Redis refuses twice).
+//
+// A row is due by the store's clock, which tests move forward to reach a
+// retry, or by the database's, which stamped next_attempt_at when the row was
+// written: so an application server whose clock runs behind the database's
+// never holds back fresh work.
 func (s *Store) RelayOutbox(ctx context.Context, limit int, relay func(OutboxMessage) error) (relayed int, err error) {
 	err = s.inTx(ctx, "RelayOutbox", func(tx *sqlx.Tx) error {
 		var msgs []OutboxMessage
 		if err := tx.SelectContext(ctx, &msgs, `
 			SELECT `+outboxColumns+`
-			FROM outbox WHERE relayed_at IS NULL AND next_attempt_at <= $2
+			FROM outbox WHERE relayed_at IS NULL AND next_attempt_at <= greatest($2, now())
 			ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, limit, s.now()); err != nil {
 			return err
 		}

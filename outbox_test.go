@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"vivier"
 )
@@ -108,5 +109,26 @@ func TestOutboxRelayStopsAtFirstRefusal(t *testing.T) {
 	n, err = s.RelayOutbox(ctx, 10, func(m vivier.OutboxMessage) error { seen = append(seen, m.ID); return nil })
 	if err != nil || n != 1 || len(seen) != 1 || seen[0] != ids[2] {
 		t.Fatalf("next pass relayed %v (%v); want only row %d", seen, err, ids[2])
+	}
+}
+
+// An application server whose clock runs behind the database's still relays
+// what it has just written: next_attempt_at is stamped by the database.
+func TestOutboxRelayWithAClockBehindTheDatabase(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := newStore(t)
+	s.SetClock(func() time.Time { return time.Now().Add(-time.Minute) })
+	m, err := vivier.NewOutboxMessage("test:task", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddOutbox(ctx, &m); err != nil {
+		t.Fatal(err)
+	}
+	var seen []int64
+	n, err := s.RelayOutbox(ctx, 10, func(m vivier.OutboxMessage) error { seen = append(seen, m.ID); return nil })
+	if err != nil || n != 1 || len(seen) != 1 || seen[0] != m.ID {
+		t.Fatalf("relayed %v (%d, %v); want row %d at once", seen, n, err, m.ID)
 	}
 }
