@@ -17,6 +17,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,7 +29,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	_ "github.com/lib/pq" // the PostgreSQL driver
+	"github.com/lib/pq"
 
 	"vivier/migrations"
 )
@@ -125,8 +126,21 @@ func dropDatabase(t testing.TB, server, name string) {
 		return
 	}
 	defer closeOrFail(t, admin)
-	if _, err := admin.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)); err != nil {
-		t.Errorf("dbtest: drop %s: %v", name, err)
+	// FORCE ends the test's own connections, but not a backend of another
+	// role, such as an autovacuum worker busy on a database a benchmark has
+	// just filled: that refusal (insufficient_privilege) passes within
+	// moments, so the drop is tried again for a while.
+	for try := 0; ; try++ {
+		_, err := admin.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+		var pqErr *pq.Error
+		if err == nil {
+			return
+		}
+		if !errors.As(err, &pqErr) || pqErr.Code != "42501" || try == 50 {
+			t.Errorf("dbtest: drop %s: %v", name, err)
+			return
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 
