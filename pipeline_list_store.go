@@ -58,13 +58,45 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	if f.IDs != nil {
 		q.limit, q.offset = len(f.IDs), 0
 	}
+	var where []string
+	where, q.args = pipelineConditions(adminID, offerID, f)
+	order := pipelineOrder(f.Sort)
+	// No condition needs the candidates: the identity is the application's.
+	filtered := " WHERE " + strings.Join(where, " AND ")
+	q.count = "SELECT count(*) FROM applications a" + filtered
+	filtered = "FROM applications a" + filtered
+	q.pageArgs = append(append([]any(nil), q.args...), q.limit, q.offset)
+	n := len(q.args)
+	// The full text visits every match whatever the order: the page counts
+	// them on the way, rather than a second query doing the search again.
+	total := "0::bigint AS total"
+	if f.Query != "" {
+		q.windowed, total = true, "count(*) OVER () AS total"
+	}
+	q.page = `
+		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
+			a.first_name, a.last_name, c.email, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased, a.source, a.created_at, p.total,
+			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
+			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
+			 WHERE x.application_id = a.id) AS tags
+		FROM (SELECT a.id, ` + total + ` ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
+		JOIN applications a ON a.id = p.id JOIN candidates c ON c.id = a.candidate_id
+		LEFT JOIN pipeline_steps st ON st.id = a.stage_id
+		ORDER BY ` + order
+	return q
+}
+
+// pipelineConditions is the list's WHERE, on applications a, and its
+// parameters: what the page, its count and the neighbours of one
+// application (the previous and next of the list) share.
+func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []string, args []any) {
 	arg := func(v any) string {
-		q.args = append(q.args, v)
-		return "$" + strconv.Itoa(len(q.args))
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
 	}
 	adm := arg(adminID)
 	off := arg(offerID)
-	where := []string{"a.administration_id = " + adm, "a.offer_id = " + off}
+	where = []string{"a.administration_id = " + adm, "a.offer_id = " + off}
 	// cond adds a condition whose parameter is added only then.
 	cond := func(ok bool, c func() string) {
 		if ok {
@@ -104,37 +136,19 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 			" GROUP BY r.application_id HAVING avg(r.score) >= " + arg(f.MinRating) + ")"
 	})
 	cond(f.Unrated, func() string { return "NOT EXISTS (SELECT 1 FROM application_ratings r WHERE r.application_id = a.id)" })
+	return where, args
+}
 
-	order := "a.created_at DESC, a.id DESC"
-	switch f.Sort {
+// pipelineOrder is the list's ORDER BY for a sort ("recentes" by default):
+// every order ends on the id, so that it is total.
+func pipelineOrder(sort string) string {
+	switch sort {
 	case "anciennes":
-		order = "a.created_at, a.id"
+		return "a.created_at, a.id"
 	case "nom":
-		order = "lower(a.last_name), lower(a.first_name), a.id"
+		return "lower(a.last_name), lower(a.first_name), a.id"
 	}
-	// No condition needs the candidates: the identity is the application's.
-	filtered := " WHERE " + strings.Join(where, " AND ")
-	q.count = "SELECT count(*) FROM applications a" + filtered
-	filtered = "FROM applications a" + filtered
-	q.pageArgs = append(append([]any(nil), q.args...), q.limit, q.offset)
-	n := len(q.args)
-	// The full text visits every match whatever the order: the page counts
-	// them on the way, rather than a second query doing the search again.
-	total := "0::bigint AS total"
-	if f.Query != "" {
-		q.windowed, total = true, "count(*) OVER () AS total"
-	}
-	q.page = `
-		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
-			a.first_name, a.last_name, c.email, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased, a.source, a.created_at, p.total,
-			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
-			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
-			 WHERE x.application_id = a.id) AS tags
-		FROM (SELECT a.id, ` + total + ` ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
-		JOIN applications a ON a.id = p.id JOIN candidates c ON c.id = a.candidate_id
-		LEFT JOIN pipeline_steps st ON st.id = a.stage_id
-		ORDER BY ` + order
-	return q
+	return "a.created_at DESC, a.id DESC"
 }
 
 func idArray(ids []int64) any {

@@ -25,6 +25,9 @@ type Page struct {
 	Adm   *vivier.Administration
 	Nav   []NavItem
 	Flash string
+	// Wide lays a workspace (the application view, the board) over the
+	// whole width: the navigation folds above it instead of beside it.
+	Wide bool
 
 	// The outcome of a form that was refused: a summary shown at the top and
 	// a message per field name, shown beside the field.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -363,4 +364,38 @@ func noConsoleErrors(t *testing.T, console func() []string) {
 			t.Errorf("console error: %s", msg)
 		}
 	}
+}
+
+// Viewports of the screenshots: a laptop and a phone.
+var (
+	laptop = [2]int64{1280, 800}
+	phone  = [2]int64{390, 844}
+)
+
+// screenshot saves the tab's first viewport, at size, as a PNG named after
+// the test and name in SCREENSHOT_DIR (by default .local/screenshots at the
+// top of the repository), so that a person looks at the pages a test walked
+// through. It returns the file's path.
+func screenshot(t *testing.T, ctx context.Context, size [2]int64, name string) string {
+	t.Helper()
+	dir := os.Getenv("SCREENSHOT_DIR")
+	if dir == "" {
+		dir = filepath.Join("..", "..", ".local", "screenshots")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1])); err != nil {
+		t.Fatalf("viewport for %s: %v", name, err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	path := filepath.Join(dir, fmt.Sprintf("%s-%s-%dx%d.png", strings.ReplaceAll(t.Name(), "/", "_"), name, size[0], size[1]))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	return path
 }
