@@ -7,6 +7,8 @@
 //	vivier seed --demo        demo administrations, accounts, offers and applications (idempotent;
 //	                          refused with an https BASE_URL unless --force)
 //	vivier seed --offers N    N published offers loaded with COPY, for benchmarks
+//	vivier seed --workspace [--offers N --applications M]
+//	                          the demo ministry at scale (5 000 offers, 50 000 applications)
 //	vivier mail test ADDRESS  send a test email through the outbox and the worker
 //	vivier api-token create --administration SLUG --scope read|write [--name NAME]
 //	                          print a new API token of the administration
@@ -48,6 +50,9 @@ usage:
   vivier seed [--demo [--force]]
                               demo data (idempotent); --force: even with an https BASE_URL
   vivier seed --offers N      N published offers loaded with COPY, for benchmarks
+  vivier seed --workspace [--offers 5000 --applications 50000]
+                              the demo ministry and its directions at scale: offers,
+                              applications, notes, tags, ratings, messages, interviews (once)
   vivier mail test ADDRESS    send a test email through the worker
   vivier api-token create --administration SLUG --scope read|write [--name NAME]
                               print a new API token of the administration
@@ -135,6 +140,17 @@ func (m *Main) Command(ctx context.Context, args []string) (err error) {
 		defer closeInto(&err, m)
 		return m.migrate(ctx, args[1])
 	case "seed":
+		if len(args) > 1 && args[1] == "--workspace" {
+			size, perr := parseWorkspaceArgs(args[1:])
+			if perr != nil {
+				return perr
+			}
+			defer closeInto(&err, m)
+			if err := m.open(ctx); err != nil {
+				return err
+			}
+			return m.seedWorkspace(ctx, size)
+		}
 		if len(args) == 3 && args[1] == "--offers" {
 			n, err := strconv.Atoi(args[2])
 			if err != nil || n < 1 || n > 10_000_000 {
