@@ -131,8 +131,13 @@ func (m *Main) seedWorkspace(ctx context.Context, size workspaceSize) error {
 	if err != nil {
 		return err
 	}
-	if _, err := m.db.ExecContext(ctx, `ANALYZE`); err != nil {
-		return fmt.Errorf("seed workspace: analyze: %w", err)
+	// Statistics for the planner, and the visibility map that lets the
+	// lists read their pages from the indexes alone, as autovacuum would
+	// give them some minutes later.
+	if _, err := m.db.ExecContext(ctx, `VACUUM (ANALYZE) offers, candidates, applications, application_files, application_events,
+		application_tags, application_assignees, application_ratings, application_notes, note_mentions, application_messages,
+		interviews, interview_interviewers`); err != nil {
+		return fmt.Errorf("seed workspace: vacuum: %w", err)
 	}
 	fmt.Fprintf(m.Out, "Espace de travail chargé en %s (offres %s, candidatures %s) : %d offres et %d candidatures "+
 		"dans ministere-demo et ses directions ; %s.\n", time.Since(start).Round(time.Millisecond), tOffers.Round(time.Millisecond),

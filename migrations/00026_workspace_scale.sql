@@ -1,0 +1,51 @@
+-- The recruiter's lists at the scale of a ministry (5 000 offers, 50 000
+-- applications over a parent administration and its directions, measured
+-- by BenchmarkWorkspace on `vivier seed --workspace`).
+--
+-- Applications of an administration, newest first, in the lists' total
+-- order (created_at, id): a page, even a far one, and each administration
+-- of a subtree merged page by page, are read from the index alone. It
+-- covers what applications_administration_idx served.
+--
+-- The same per step (the step filter, and the count per step of every
+-- offer together), and by name (the lists' "nom" order).
+--
+-- Pending applications (no decision yet): the promises to keep, the
+-- overdue ones on the dashboard, and the "waiting for a decision" filter
+-- walk a few thousand rows of one administration instead of all of them.
+--
+-- The talent pool starts from the consents of one administration.
+--
+-- The back-office's offers list, every status together, most recently
+-- changed first, and its search on titles (accents ignored, any part of a
+-- word: the public search's index only covers published offers).
+--
+-- Who a note mentions, looked up from the agent ("mentions of me"); the
+-- interviews waiting for the candidate's answer.
+
+-- +goose Up
+CREATE INDEX applications_administration_order_idx ON applications (administration_id, created_at DESC, id DESC);
+DROP INDEX applications_administration_idx;
+CREATE INDEX applications_administration_stage_idx ON applications (administration_id, stage_id, created_at DESC, id DESC);
+CREATE INDEX applications_administration_name_idx ON applications (administration_id, lower(last_name), lower(first_name), id);
+CREATE INDEX applications_pending_idx ON applications (administration_id, created_at, id)
+    WHERE category IN ('nouvelle', 'en_cours');
+CREATE INDEX applications_pool_idx ON applications (administration_id, talent_pool_at, candidate_id)
+    WHERE talent_pool_at IS NOT NULL AND category <> 'anonymisee';
+CREATE INDEX offers_administration_order_idx ON offers (administration_id, updated_at DESC, id DESC);
+CREATE INDEX offers_administration_title_idx ON offers USING gin (immutable_unaccent(title) gin_trgm_ops);
+CREATE INDEX note_mentions_agent_idx ON note_mentions (agent_id, note_id);
+CREATE INDEX interviews_unanswered_idx ON interviews (administration_id, application_id)
+    WHERE status IN ('propose', 'autre_creneau');
+
+-- +goose Down
+DROP INDEX interviews_unanswered_idx;
+DROP INDEX note_mentions_agent_idx;
+DROP INDEX offers_administration_title_idx;
+DROP INDEX offers_administration_order_idx;
+DROP INDEX applications_pool_idx;
+DROP INDEX applications_pending_idx;
+DROP INDEX applications_administration_name_idx;
+DROP INDEX applications_administration_stage_idx;
+CREATE INDEX applications_administration_idx ON applications (administration_id, created_at DESC);
+DROP INDEX applications_administration_order_idx;
