@@ -13,19 +13,15 @@ import (
 )
 
 // TransferOffers lists the administration's offers an application may move
-// to: the published ones, but not the one it is on.
+// to: the published ones, but not the one it is on. The choice shows only
+// their title and reference: reading whole offers (texts, blocks) for a
+// few hundred of them cost more than the rest of the application's page.
 func (s *Store) TransferOffers(ctx context.Context, adminID int64, except *int64) ([]Offer, error) {
-	offers, err := s.OffersOf(ctx, adminID, OfferPublished, 500)
-	if err != nil {
-		return nil, err
-	}
-	out := offers[:0]
-	for _, o := range offers {
-		if except == nil || o.ID != *except {
-			out = append(out, o)
-		}
-	}
-	return out, nil
+	out := []Offer{}
+	err := s.db.SelectContext(ctx, &out, `SELECT id, administration_id, status, reference, title FROM offers
+		WHERE administration_id = $1 AND status = 'published' AND id IS DISTINCT FROM $2
+		ORDER BY updated_at DESC, id DESC LIMIT 500`, adminID, except)
+	return out, wrap("TransferOffers", err)
 }
 
 func openApplication(ctx context.Context, tx *sqlx.Tx, adminID, appID int64) (*Application, error) {
