@@ -67,12 +67,6 @@ type pipelinePage struct {
 	SeesRatings bool
 }
 
-// boardPage is an offer's board: a column per step.
-type boardPage struct {
-	offerPipeline
-	Cards map[int64][]vivier.PipelineRow // by step
-}
-
 func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, error) {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	steps, err := h.Store.Steps(ctx, adm.ID)
@@ -209,22 +203,6 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 		status = fiber.StatusUnprocessableEntity
 	}
 	return h.page(c, status, "admin/pipeline", p)
-}
-
-func (h *Handler) boardPage(c *fiber.Ctx) error {
-	o, err := h.pipelineOffer(c)
-	if err != nil {
-		return err
-	}
-	shared, err := h.pipelineData(c, o)
-	if err != nil {
-		return err
-	}
-	cards, err := h.Store.BoardCards(c.UserContext(), currentAdministration(c).ID, o.ID, 50, h.scope(c))
-	if err != nil {
-		return err
-	}
-	return h.page(c, fiber.StatusOK, "admin/board", &boardPage{offerPipeline: shared, Cards: cards})
 }
 
 // moveForm reads a move form; "notify" is "oui", "non" or empty for the
