@@ -255,11 +255,7 @@ func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to := applicationURL(adm, id)
-	if back := c.FormValue("back"); strings.HasPrefix(back, admURL(adm, "/offres/")) && !strings.Contains(back, "//") {
-		to = back // the board sends the recruiter back to the board
-	}
-	return h.back(c, to, moveMessage(res))
+	return h.back(c, formBack(c, applicationURL(adm, id)), moveMessage(res)) // the board sends the recruiter back to the board
 }
 
 func moveMessage(res vivier.MoveResult) string {
@@ -317,7 +313,7 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID), moveMessage(res))
+	return h.back(c, formBack(c, offerApplicationsURL(currentAdministration(c), o.ID)), moveMessage(res))
 }
 
 // pipelineOfApplication adds the current step, the move form's choices and
