@@ -29,6 +29,9 @@ type boardPage struct {
 	Filters url.Values // the filters in use, without the columns' pages
 	Back    string     // this board with its filters: where its forms return
 	Any     bool       // a filter is in use
+	// MoreFilters counts the filters in use among those folded under "Plus
+	// de filtres", which then unfold.
+	MoreFilters int
 }
 
 // boardColumn is a step and its cards.
@@ -89,6 +92,11 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 		}
 	}
 	p.Any = len(p.Filters) > 0
+	for _, k := range []string{"etape", "source", "note", "du", "au"} {
+		if p.Filters.Has(k) {
+			p.MoreFilters++
+		}
+	}
 	p.Back = withQuery(p.Base+"/tableau", p.Filters)
 	for _, st := range p.Steps {
 		if f.StageID != 0 && st.ID != f.StageID {
