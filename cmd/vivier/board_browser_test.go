@@ -100,6 +100,10 @@ func TestBoardInBrowser(t *testing.T) {
 	axeCheck(t, ctx, "board")
 	screenshot(t, ctx, laptop, "board")
 	screenshot(t, ctx, phone, "board")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(`.vivier-board`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, phone, "board-cards")
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatal(err)
 	}
@@ -216,4 +220,8 @@ func TestBoardInBrowser(t *testing.T) {
 	axeCheck(t, ctx, "board without JavaScript, actions unfolded")
 	screenshot(t, ctx, laptop, "board-nojs")
 	screenshot(t, ctx, phone, "board-nojs")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(`.vivier-board__bulk`)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, phone, "board-nojs-actions")
 }
