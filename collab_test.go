@@ -281,11 +281,11 @@ func TestPipelineListCollabFilters(t *testing.T) {
 	if counts[stepNamed(t, s, a.ID, "Nouvelle").ID] != 2 {
 		t.Errorf("jury counts = %v", counts)
 	}
-	cards, err := s.BoardCards(ctx, a.ID, offer, 50, vivier.Scope{AssignedTo: ag["jury"].ID})
+	board, err := s.BoardCards(ctx, a.ID, offer, vivier.BoardQuery{Filter: vivier.PipelineFilter{Scope: vivier.Scope{AssignedTo: ag["jury"].ID}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(cards[stepNamed(t, s, a.ID, "Nouvelle").ID]); n != 2 {
+	if n := len(board.Cards[stepNamed(t, s, a.ID, "Nouvelle").ID]); n != 2 {
 		t.Errorf("jury board shows %d cards", n)
 	}
 	if apps, err := s.ApplicationsOf(ctx, a.ID, false, 0, 100, vivier.Scope{AssignedTo: ag["jury"].ID}); err != nil || len(apps) != 2 {

@@ -94,7 +94,7 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	}
 	p := &applicationPage{App: d, CanDecide: h.can(c, policies.ApplicationsDecide)}
 	for _, part := range []func(*fiber.Ctx, *vivier.ApplicationDetail, *applicationPage) error{
-		h.pipelineOfApplication, h.transferOfApplication, h.interviewsOfApplication, h.applicationNotifications, h.collabOfApplication,
+		h.pipelineOfApplication, h.transferOfApplication, h.interviewsOfApplication, h.applicationNotifications, h.collabOfApplication, h.markRead,
 	} {
 		if err := part(c, d, p); err != nil {
 			return err

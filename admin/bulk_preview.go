@@ -53,7 +53,7 @@ func (h *Handler) bulkRefusalPreview(c *fiber.Ctx, o *vivier.Offer, ids []int64,
 	for _, id := range ids {
 		hidden = append(hidden, [2]string{"ids", strconv.FormatInt(id, 10)})
 	}
-	for _, k := range []string{"stage", "reason", "notify", "confirm"} {
+	for _, k := range []string{"stage", "reason", "notify", "confirm", "back"} {
 		hidden = append(hidden, [2]string{k, c.FormValue(k)})
 	}
 	return h.page(c, fiber.StatusOK, "admin/bulk_preview", &bulkPreviewPage{Offer: o, Count: len(ids), Email: email,

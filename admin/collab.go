@@ -233,7 +233,7 @@ func (h *Handler) bulkTag(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID),
+	return h.back(c, formBack(c, offerApplicationsURL(currentAdministration(c), o.ID)),
 		fmt.Sprintf("Étiquette ajoutée à %s.", plural(n, "candidature", "candidatures")))
 }
 
@@ -254,7 +254,7 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID),
+	return h.back(c, formBack(c, offerApplicationsURL(currentAdministration(c), o.ID)),
 		fmt.Sprintf("%s à cette personne.", plural(n, "candidature assignée", "candidatures assignées")))
 }
 

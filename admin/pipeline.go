@@ -67,12 +67,6 @@ type pipelinePage struct {
 	SeesRatings bool
 }
 
-// boardPage is an offer's board: a column per step.
-type boardPage struct {
-	offerPipeline
-	Cards map[int64][]vivier.PipelineRow // by step
-}
-
 func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, error) {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	steps, err := h.Store.Steps(ctx, adm.ID)
@@ -211,22 +205,6 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	return h.page(c, status, "admin/pipeline", p)
 }
 
-func (h *Handler) boardPage(c *fiber.Ctx) error {
-	o, err := h.pipelineOffer(c)
-	if err != nil {
-		return err
-	}
-	shared, err := h.pipelineData(c, o)
-	if err != nil {
-		return err
-	}
-	cards, err := h.Store.BoardCards(c.UserContext(), currentAdministration(c).ID, o.ID, 50, h.scope(c))
-	if err != nil {
-		return err
-	}
-	return h.page(c, fiber.StatusOK, "admin/board", &boardPage{offerPipeline: shared, Cards: cards})
-}
-
 // moveForm reads a move form; "notify" is "oui", "non" or empty for the
 // step's default (yes for a decision).
 func (h *Handler) moveForm(c *fiber.Ctx) (vivier.Move, error) {
@@ -277,11 +255,7 @@ func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to := applicationURL(adm, id)
-	if back := c.FormValue("back"); strings.HasPrefix(back, admURL(adm, "/offres/")) && !strings.Contains(back, "//") {
-		to = back // the board sends the recruiter back to the board
-	}
-	return h.back(c, to, moveMessage(res))
+	return h.back(c, formBack(c, applicationURL(adm, id)), moveMessage(res)) // the board sends the recruiter back to the board
 }
 
 func moveMessage(res vivier.MoveResult) string {
@@ -339,7 +313,7 @@ func (h *Handler) bulkMove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, offerApplicationsURL(currentAdministration(c), o.ID), moveMessage(res))
+	return h.back(c, formBack(c, offerApplicationsURL(currentAdministration(c), o.ID)), moveMessage(res))
 }
 
 // pipelineOfApplication adds the current step, the move form's choices and

@@ -28,14 +28,10 @@ func TestPipelineInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "pipeline board")
-	// By keyboard: focus the card's step list, type the step, tab to the
-	// button and press Enter.
+	// By keyboard: the card's menu of steps.
 	card := fmt.Sprint(ids[0])
+	moveCardByKeys(t, ctx, ids[0], "Entretien RH")
 	if err := chromedp.Do(ctx,
-		chromedp.Focus("#stage-"+card),
-		chromedp.SendKeys("#stage-"+card, "Entretien RH"),
-		chromedp.Focus(`li[data-card="`+card+`"] form button[type="submit"]`),
-		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(`//div[contains(@class, "fr-alert--success")]//p[contains(., "1 candidature déplacée")]`),
 	); err != nil {
 		t.Fatal(err)
