@@ -1,6 +1,9 @@
 package vivier
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // The back office's offers list: an administration's offers and, for a
 // parent administration, those of its directions (its descendants, any
@@ -79,4 +82,22 @@ type Direction struct {
 	Slug  string `db:"slug"`
 	Name  string `db:"name"`
 	Depth int    `db:"depth"` // 0 for the tree's root
+}
+
+// Label is the kind as the back office names it.
+func (k OfferKind) Label() string {
+	switch k {
+	case KindConcours:
+		return "Concours"
+	case KindStage:
+		return "Stage"
+	case KindApprentissage:
+		return "Apprentissage"
+	}
+	return "Emploi"
+}
+
+// Label is the direction's name, indented by its depth for a select.
+func (d Direction) Label() string {
+	return strings.Repeat("\u00a0\u00a0\u00a0", d.Depth) + d.Name
 }
