@@ -25,9 +25,9 @@ const (
 
 // OfferSorts are the sorts the list offers, with their labels.
 var OfferSorts = []struct{ Value, Label string }{
-	{OfferSortRecent, "Les plus récemment modifiées"},
+	{OfferSortRecent, "Modification récente"},
 	{OfferSortTitle, "Intitulé"},
-	{OfferSortDeadline, "Date limite de candidature"},
+	{OfferSortDeadline, "Date limite"},
 	{OfferSortApplications, "Nombre de candidatures"},
 }
 
@@ -52,6 +52,7 @@ type OfferListRow struct {
 	AdministrationID    int64       `db:"administration_id"`
 	AdminSlug           string      `db:"administration_slug"` // the offer's own administration: its links go there
 	AdminName           string      `db:"administration_name"`
+	AdminShortName      string      `db:"administration_short_name"` // "" when it has none
 	Kind                OfferKind   `db:"kind"`
 	Status              OfferStatus `db:"status"`
 	Reference           string      `db:"reference"`

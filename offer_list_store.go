@@ -7,13 +7,13 @@ import (
 )
 
 // adminTree starts a query over administration $1 and, when $2 is true, its
-// directions at any depth: tree (id, slug, name, depth, path). A suspended
+// directions at any depth: tree (id, slug, name, short_name, depth, path). A suspended
 // direction, and what is below it, is left out: its pages are closed, so a
 // list must not lead there. The depth bound keeps a cycle from looping.
 const adminTree = `WITH RECURSIVE tree AS (
-		SELECT id, slug, name, 0 AS depth, ARRAY[name] AS path FROM administrations WHERE id = $1
+		SELECT id, slug, name, short_name, 0 AS depth, ARRAY[name] AS path FROM administrations WHERE id = $1
 		UNION ALL
-		SELECT c.id, c.slug, c.name, t.depth + 1, t.path || c.name FROM administrations c JOIN tree t ON c.parent_id = t.id
+		SELECT c.id, c.slug, c.name, c.short_name, t.depth + 1, t.path || c.name FROM administrations c JOIN tree t ON c.parent_id = t.id
 		WHERE $2::boolean AND c.status = 'active' AND t.depth < 32)`
 
 // containsPattern is an ILIKE pattern matching q anywhere, q's own % and _
@@ -57,7 +57,8 @@ func (s *Store) offerListPage(ctx context.Context, adminID int64, f OfferListFil
 	n := len(args)
 	l.Rows = nil
 	err := s.db.SelectContext(ctx, &l.Rows, adminTree+`
-		SELECT o.id, o.administration_id, t.slug AS administration_slug, t.name AS administration_name, o.kind, o.status,
+		SELECT o.id, o.administration_id, t.slug AS administration_slug, t.name AS administration_name,
+			t.short_name AS administration_short_name, o.kind, o.status,
 			o.reference, o.title, o.publish_at, o.published_at, o.application_deadline, o.updated_at, count(*) OVER () AS total
 		FROM offers o JOIN tree t ON t.id = o.administration_id
 		WHERE `+strings.Join(where, " AND ")+`

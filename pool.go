@@ -32,9 +32,9 @@ const (
 
 // PoolSorts are the sorts the pool offers, with their labels.
 var PoolSorts = []struct{ Value, Label string }{
-	{PoolSortRecent, "Candidature la plus récente"},
+	{PoolSortRecent, "Candidature récente"},
 	{PoolSortName, "Nom"},
-	{PoolSortConsent, "Fin de l'accord la plus proche"},
+	{PoolSortConsent, "Fin d'accord proche"},
 }
 
 // PoolFilter narrows the talent pool.
@@ -70,6 +70,7 @@ type PoolCandidate struct {
 	AdministrationID int64     `db:"administration_id"` // whose pool: the line's links go there
 	AdminSlug        string    `db:"administration_slug"`
 	AdminName        string    `db:"administration_name"`
+	AdminShortName   string    `db:"administration_short_name"` // "" when it has none
 	FirstName        string    `db:"first_name"`
 	LastName         string    `db:"last_name"`
 	Email            string    `db:"email"`

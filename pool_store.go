@@ -77,7 +77,7 @@ func (s *Store) talentPoolPage(ctx context.Context, adminID int64, f PoolFilter,
 			WHERE $4 <> '' AND a.administration_id IN (SELECT id FROM tree) AND f.deleted_at IS NULL
 			AND f.search @@ websearch_to_tsquery('french', $4))
 		SELECT c.id, consent.administration_id, t.slug AS administration_slug, t.name AS administration_name,
-			last.first_name, last.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
+			t.short_name AS administration_short_name, last.first_name, last.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
 			consent.at + make_interval(months => ad.retention_months) AS consent_end,
 			count(*) OVER () AS total
 		FROM consent JOIN tree t ON t.id = consent.administration_id JOIN administrations ad ON ad.id = consent.administration_id
