@@ -25,10 +25,10 @@ const (
 
 // OfferSorts are the sorts the list offers, with their labels.
 var OfferSorts = []struct{ Value, Label string }{
-	{OfferSortRecent, "Modification récente"},
+	{OfferSortRecent, "Récentes"},
 	{OfferSortTitle, "Intitulé"},
 	{OfferSortDeadline, "Date limite"},
-	{OfferSortApplications, "Nombre de candidatures"},
+	{OfferSortApplications, "Candidatures"},
 }
 
 // OfferListFilter narrows the offers list.
