@@ -23,18 +23,64 @@ type PoolInvitationTask struct {
 // PoolPageSize is how many candidates a page of the pool shows.
 const PoolPageSize = 50
 
-// PoolCandidate is a line of the talent pool.
+// The sorts of the talent pool, as the URL names them.
+const (
+	PoolSortRecent  = "recentes" // latest application first (the default)
+	PoolSortName    = "nom"
+	PoolSortConsent = "accord" // the consent that lapses first, first
+)
+
+// PoolSorts are the sorts the pool offers, with their labels.
+var PoolSorts = []struct{ Value, Label string }{
+	{PoolSortRecent, "Candidature récente"},
+	{PoolSortName, "Nom"},
+	{PoolSortConsent, "Fin d'accord proche"},
+}
+
+// PoolFilter narrows the talent pool.
+type PoolFilter struct {
+	Query string // a name, words of the CVs, the last offer's title or métier
+	Sort  string // one of PoolSorts' values; anything else is the default
+	Page  int    // from 1
+
+	// WithDirections adds the pools of the administration's directions (a
+	// parent's agents hold their roles there): a person is a line per
+	// administration they consented to, under that administration, which
+	// alone invites them. Direction narrows to one administration of the
+	// tree; outside it, nothing.
+	WithDirections bool
+	Direction      int64
+	CandidateID    int64 // one person only (the invitation page)
+}
+
+// PoolList is a page of the talent pool.
+type PoolList struct {
+	Rows  []PoolCandidate
+	Total int // how many lines match
+	Page  int // the page shown: a page past the end shows the last one
+}
+
+// Pages is how many pages the matching lines fill (at least one).
+func (l PoolList) Pages() int { return max(1, (l.Total+PoolPageSize-1)/PoolPageSize) }
+
+// PoolCandidate is a line of the talent pool: a person in the pool of one
+// administration.
 type PoolCandidate struct {
-	ID         int64     `db:"id"`
-	FirstName  string    `db:"first_name"`
-	LastName   string    `db:"last_name"`
-	Email      string    `db:"email"`
-	LastOffer  *string   `db:"last_offer"`  // title of the last application's offer
-	LastMetier *string   `db:"last_metier"` // its métier
-	LastAt     time.Time `db:"last_at"`
-	ConsentEnd time.Time `db:"consent_end"` // when the latest consent lapses
-	Total      int       `db:"total"`       // how many match, on every row
-	Invited    []int64   `db:"-"`           // offers already proposed
+	ID               int64     `db:"id"`
+	AdministrationID int64     `db:"administration_id"` // whose pool: the line's links go there
+	AdminSlug        string    `db:"administration_slug"`
+	AdminName        string    `db:"administration_name"`
+	AdminShortName   string    `db:"administration_short_name"` // "" when it has none
+	FirstName        string    `db:"first_name"`
+	LastName         string    `db:"last_name"`
+	Email            string    `db:"email"`
+	LastOffer        *string   `db:"last_offer"`  // title of the last application's offer
+	LastMetier       *string   `db:"last_metier"` // its métier
+	LastAt           time.Time `db:"last_at"`
+	ConsentEnd       time.Time `db:"consent_end"` // when the latest consent lapses
+	Total            int       `db:"total"`       // how many match, on every row
+	Invited          []int64   `db:"-"`           // offers already proposed
+	InvitedTitles    []string  `db:"-"`           // their titles
 }
 
 // InvitedTo says whether the candidate was already invited to the offer.

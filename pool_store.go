@@ -18,67 +18,130 @@ func poolConsent(now string) string {
 	AND a.talent_pool_at >= ` + now + `::timestamptz - make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1))`
 }
 
-// TalentPool returns a page of the administration's talent pool and how many
-// candidates match. q searches the name, the words of the CVs sent to the
-// administration (French full text) and the last application's offer title
-// and métier.
+// TalentPool returns a page of the administration's own talent pool and how
+// many candidates match (TalentPoolList with a search only).
 func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page int) ([]PoolCandidate, int, error) {
-	q = strings.TrimSpace(q)
-	if page < 1 {
-		page = 1
-	}
-	like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-	// One pass each: the administration's consents (an index range), the
-	// last application of each of their candidates, the candidates whose
-	// CV matches (the GIN index), and the count beside the page.
-	var out []PoolCandidate
-	err := s.db.SelectContext(ctx, &out, `
-		WITH consent AS (SELECT a.candidate_id, max(a.talent_pool_at) AS at FROM applications a WHERE `+poolConsent("$6")+`
-			GROUP BY a.candidate_id),
-		last AS (SELECT DISTINCT ON (a.candidate_id) a.candidate_id, a.first_name, a.last_name, o.title, m.label AS metier, a.created_at
-			FROM applications a JOIN consent k ON k.candidate_id = a.candidate_id
-			LEFT JOIN offers o ON o.id = a.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
-			WHERE a.administration_id = $1 ORDER BY a.candidate_id, a.created_at DESC, a.id DESC),
-		cv AS (SELECT DISTINCT a.candidate_id FROM application_files f JOIN applications a ON a.id = f.application_id
-			WHERE $2 <> '' AND a.administration_id = $1 AND f.deleted_at IS NULL AND f.search @@ websearch_to_tsquery('french', $2))
-		SELECT c.id, last.first_name, last.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
-			consent.at + make_interval(months => (SELECT ad.retention_months FROM administrations ad WHERE ad.id = $1)) AS consent_end,
-			count(*) OVER () AS total
-		FROM consent JOIN candidates c ON c.id = consent.candidate_id JOIN last ON last.candidate_id = c.id
-		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
-		AND ($2 = '' OR (last.first_name || ' ' || last.last_name) ILIKE $3 OR (last.last_name || ' ' || last.first_name) ILIKE $3
-			OR last.title ILIKE $3 OR last.metier ILIKE $3 OR c.id IN (SELECT candidate_id FROM cv))
-		ORDER BY last.created_at DESC, c.id DESC LIMIT $4 OFFSET $5`, adminID, q, like, PoolPageSize, (page-1)*PoolPageSize, s.now())
+	l, err := s.TalentPoolList(ctx, adminID, PoolFilter{Query: q, Page: page})
 	if err != nil {
-		return nil, 0, wrap("TalentPool", err)
+		return nil, 0, err
 	}
-	total := 0
-	if len(out) > 0 {
-		total = out[0].Total
+	return l.Rows, l.Total, nil
+}
+
+// TalentPoolList returns a page of the talent pool of the administration
+// (and of its directions with f.WithDirections). f.Query searches the name,
+// the words of the CVs sent to the administration (French full text) and
+// the last application's offer title and métier. A page past the end shows
+// the last one.
+func (s *Store) TalentPoolList(ctx context.Context, adminID int64, f PoolFilter) (*PoolList, error) {
+	f.Query = strings.TrimSpace(f.Query)
+	l := &PoolList{Page: max(f.Page, 1)}
+	if err := s.talentPoolPage(ctx, adminID, f, l); err != nil {
+		return nil, err
 	}
-	if len(out) == 0 {
-		return out, total, nil
-	}
-	ids := make([]int64, len(out))
-	for i := range out {
-		ids[i] = out[i].ID
-	}
-	var inv []struct {
-		CandidateID int64 `db:"candidate_id"`
-		OfferID     int64 `db:"offer_id"`
-	}
-	if err := s.db.SelectContext(ctx, &inv, `SELECT candidate_id, offer_id FROM pool_invitations
-		WHERE administration_id = $1 AND candidate_id = ANY($2)`, adminID, idArray(ids)); err != nil {
-		return nil, 0, wrap("TalentPool", err)
-	}
-	for _, v := range inv {
-		for i := range out {
-			if out[i].ID == v.CandidateID {
-				out[i].Invited = append(out[i].Invited, v.OfferID)
+	if len(l.Rows) == 0 && l.Page > 1 {
+		// Past the end (an old link, a shrunk pool): the first page tells
+		// how many there are, then the last one is shown.
+		l.Page = 1
+		if err := s.talentPoolPage(ctx, adminID, f, l); err != nil {
+			return nil, err
+		}
+		if last := l.Pages(); last > 1 {
+			l.Page = last
+			if err := s.talentPoolPage(ctx, adminID, f, l); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return out, total, nil
+	return l, s.poolInvitations(ctx, l.Rows)
+}
+
+// talentPoolPage reads the page l.Page. One pass each: the consents of the
+// tree's administrations (an index range each), the last application of
+// each of their candidates there, the candidates whose CV matches (the GIN
+// index), and the count beside the page.
+func (s *Store) talentPoolPage(ctx context.Context, adminID int64, f PoolFilter, l *PoolList) error {
+	consent := strings.ReplaceAll(poolConsent("$3"), "$1", "t.id")
+	l.Rows = nil
+	err := s.db.SelectContext(ctx, &l.Rows, adminTree+`,
+		consent AS (SELECT a.administration_id, a.candidate_id, max(a.talent_pool_at) AS at FROM tree t
+			JOIN applications a ON a.administration_id = t.id
+			WHERE `+consent+` AND ($8::bigint = 0 OR a.administration_id = $8) AND ($9::bigint = 0 OR a.candidate_id = $9)
+			GROUP BY a.administration_id, a.candidate_id),
+		last AS (SELECT DISTINCT ON (a.administration_id, a.candidate_id) a.administration_id, a.candidate_id, a.first_name, a.last_name,
+				o.title, m.label AS metier, a.created_at
+			FROM applications a JOIN consent k ON k.candidate_id = a.candidate_id AND k.administration_id = a.administration_id
+			LEFT JOIN offers o ON o.id = a.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
+			ORDER BY a.administration_id, a.candidate_id, a.created_at DESC, a.id DESC),
+		cv AS (SELECT DISTINCT a.administration_id, a.candidate_id FROM application_files f JOIN applications a ON a.id = f.application_id
+			WHERE $4 <> '' AND a.administration_id IN (SELECT id FROM tree) AND f.deleted_at IS NULL
+			AND f.search @@ websearch_to_tsquery('french', $4))
+		SELECT c.id, consent.administration_id, t.slug AS administration_slug, t.name AS administration_name,
+			t.short_name AS administration_short_name, last.first_name, last.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
+			consent.at + make_interval(months => ad.retention_months) AS consent_end,
+			count(*) OVER () AS total
+		FROM consent JOIN tree t ON t.id = consent.administration_id JOIN administrations ad ON ad.id = consent.administration_id
+		JOIN candidates c ON c.id = consent.candidate_id
+		JOIN last ON last.candidate_id = c.id AND last.administration_id = consent.administration_id
+		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
+		AND ($4 = '' OR (last.first_name || ' ' || last.last_name) ILIKE $5 OR (last.last_name || ' ' || last.first_name) ILIKE $5
+			OR last.title ILIKE $5 OR last.metier ILIKE $5
+			OR (consent.administration_id, c.id) IN (SELECT administration_id, candidate_id FROM cv))
+		ORDER BY `+poolOrder(f.Sort)+` LIMIT $6 OFFSET $7`,
+		adminID, f.WithDirections, s.now(), f.Query, containsPattern(f.Query), PoolPageSize, (l.Page-1)*PoolPageSize,
+		f.Direction, f.CandidateID)
+	if err != nil {
+		return wrap("TalentPool", err)
+	}
+	l.Total = 0
+	if len(l.Rows) > 0 {
+		l.Total = l.Rows[0].Total
+	}
+	return nil
+}
+
+// poolOrder is the pool's ORDER BY: every order ends on the line's key, so
+// that paging never shows a line twice.
+func poolOrder(sort string) string {
+	switch sort {
+	case PoolSortName:
+		return "lower(last.last_name), lower(last.first_name), c.id, consent.administration_id"
+	case PoolSortConsent:
+		return "consent_end, c.id, consent.administration_id"
+	}
+	return "last.created_at DESC, c.id DESC, consent.administration_id"
+}
+
+// poolInvitations adds to each line the offers its person was already
+// invited to by that administration.
+func (s *Store) poolInvitations(ctx context.Context, rows []PoolCandidate) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	ids, admins := make([]int64, len(rows)), make([]int64, len(rows))
+	for i := range rows {
+		ids[i], admins[i] = rows[i].ID, rows[i].AdministrationID
+	}
+	var inv []struct {
+		AdministrationID int64  `db:"administration_id"`
+		CandidateID      int64  `db:"candidate_id"`
+		OfferID          int64  `db:"offer_id"`
+		Title            string `db:"title"`
+	}
+	if err := s.db.SelectContext(ctx, &inv, `SELECT i.administration_id, i.candidate_id, i.offer_id, o.title FROM pool_invitations i
+		JOIN offers o ON o.id = i.offer_id
+		WHERE i.administration_id = ANY($1) AND i.candidate_id = ANY($2) ORDER BY i.created_at, i.id`, idArray(admins), idArray(ids)); err != nil {
+		return wrap("TalentPool", err)
+	}
+	for _, v := range inv {
+		for i := range rows {
+			if rows[i].ID == v.CandidateID && rows[i].AdministrationID == v.AdministrationID {
+				rows[i].Invited = append(rows[i].Invited, v.OfferID)
+				rows[i].InvitedTitles = append(rows[i].InvitedTitles, v.Title)
+			}
+		}
+	}
+	return nil
 }
 
 // InviteFromPool invites a candidate of the administration's pool to apply

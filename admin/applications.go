@@ -47,7 +47,6 @@ type applicationPage struct {
 	templates.Page
 	App       *vivier.ApplicationDetail
 	CanDecide bool
-	Offers    []vivier.Offer // for a spontaneous application: the offers to attach it to
 
 	// Pipeline (pipelineOfApplication).
 	Steps        []vivier.Step
@@ -99,13 +98,6 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 		if err := part(c, d, p); err != nil {
 			return err
 		}
-	}
-	if d.OfferID == nil && h.can(c, policies.ApplicationsDecide) {
-		offers, err := h.Store.OffersOf(c.UserContext(), currentAdministration(c).ID, vivier.OfferPublished, 200)
-		if err != nil {
-			return err
-		}
-		p.Offers = offers
 	}
 	status := fiber.StatusOK
 	if c.Response().StatusCode() == fiber.StatusUnprocessableEntity {

@@ -14,33 +14,75 @@ var offerKinds = []struct{ Value, Label string }{
 
 var offerStatuses = []vivier.OfferStatus{vivier.OfferDraft, vivier.OfferScheduled, vivier.OfferPublished, vivier.OfferClosed, vivier.OfferArchived}
 
+// offersPage lists the administration's offers and, for a parent
+// administration, its directions' (each linked under its own address, where
+// the roles held here hold too): 50 a page, searched, filtered and sorted.
 func (h *Handler) offersPage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
-	status := vivier.OfferStatus(c.Query("statut"))
-	valid := status == ""
-	for _, s := range offerStatuses {
-		valid = valid || s == status
-	}
-	if !valid {
-		status = ""
-	}
-	offers, err := h.Store.OffersOf(c.UserContext(), adm.ID, status, 200)
+	f, err := parseOfferListFilter(c)
 	if err != nil {
 		return err
 	}
-	tabs := []templates.NavItem{{URL: admURL(adm, "/offres"), Label: "Toutes", Current: status == ""}}
-	for _, s := range offerStatuses {
-		tabs = append(tabs, templates.NavItem{URL: admURL(adm, "/offres?statut="+string(s)), Label: s.Label(), Current: s == status})
+	dirs, err := h.Store.Directions(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
 	}
-	return h.page(c, fiber.StatusOK, "admin/offers", &offersPage{Offers: offers, Tabs: tabs, CanEdit: h.can(c, policies.OffersEdit)})
+	list, err := h.Store.OfferList(c.UserContext(), adm.ID, f)
+	if err != nil {
+		return err
+	}
+	f.Page = list.Page
+	query := listQuery(c.Query, "q", "statut", "type", "direction", "tri")
+	tabs := []templates.NavItem{{URL: withQuery(admURL(adm, "/offres"), without(query, "statut")), Label: "Toutes", Current: f.Status == ""}}
+	for _, s := range offerStatuses {
+		q := without(query, "statut")
+		q.Set("statut", string(s))
+		tabs = append(tabs, templates.NavItem{URL: withQuery(admURL(adm, "/offres"), q), Label: s.Label(), Current: s == f.Status})
+	}
+	p := &offersPage{List: list, Filter: f, Tabs: tabs, Kinds: offerKinds, Sorts: vivier.OfferSorts,
+		CanEdit: h.can(c, policies.OffersEdit), Pager: newPager("Pages des offres", admURL(adm, "/offres"), query, list.Page, list.Pages())}
+	if len(dirs) > 1 {
+		p.Directions = dirs
+	}
+	return h.page(c, fiber.StatusOK, "admin/offers", p)
 }
 
-// offersPage lists the administration's offers, a tab per status.
+// parseOfferListFilter reads the offers list's filters. An unknown status,
+// kind or sort is the default (an old or hand-made link still lists); a
+// malformed number is refused.
+func parseOfferListFilter(c *fiber.Ctx) (vivier.OfferListFilter, error) {
+	f := vivier.OfferListFilter{Query: c.Query("q"), Sort: c.Query("tri"), WithDirections: true}
+	var err error
+	if f.Page, err = templates.QueryPage(c); err != nil {
+		return f, err
+	}
+	if f.Direction, err = templates.QueryID(c, "direction"); err != nil {
+		return f, err
+	}
+	for _, s := range offerStatuses {
+		if string(s) == c.Query("statut") {
+			f.Status = s
+		}
+	}
+	for _, k := range offerKinds {
+		if k.Value == c.Query("type") {
+			f.Kind = vivier.OfferKind(k.Value)
+		}
+	}
+	return f, nil
+}
+
+// offersPage is the offers list.
 type offersPage struct {
 	templates.Page
-	Offers  []vivier.Offer
-	Tabs    []templates.NavItem
-	CanEdit bool
+	List       *vivier.OfferList
+	Filter     vivier.OfferListFilter
+	Tabs       []templates.NavItem
+	Kinds      []struct{ Value, Label string }
+	Sorts      []struct{ Value, Label string }
+	Directions []vivier.Direction // the administration and its directions; nil without directions
+	Pager      pager
+	CanEdit    bool
 }
 
 // newOfferPage shows a blank offer; ?type= chooses its kind, so that the

@@ -18,64 +18,88 @@ import (
 // merge, which the person confirms from both addresses (duplicates.go).
 
 func (h *Handler) poolPage(c *fiber.Ctx) error {
-	return h.renderPool(c, fiber.StatusOK, nil)
+	adm := currentAdministration(c)
+	f := vivier.PoolFilter{Query: c.Query("q"), Sort: c.Query("tri"), WithDirections: true}
+	var err error
+	if f.Page, err = templates.QueryPage(c); err != nil {
+		return err
+	}
+	if f.Direction, err = templates.QueryID(c, "direction"); err != nil {
+		return err
+	}
+	dirs, err := h.Store.Directions(c.UserContext(), adm.ID)
+	if err != nil {
+		return err
+	}
+	list, err := h.Store.TalentPoolList(c.UserContext(), adm.ID, f)
+	if err != nil {
+		return err
+	}
+	f.Page = list.Page
+	p := &poolPage{List: list, Filter: f, Sorts: vivier.PoolSorts, CanInvite: h.can(c, policies.ApplicationsDecide),
+		Pager: newPager("Pages du vivier", admURL(adm, "/vivier"), listQuery(c.Query, "q", "tri", "direction"), list.Page, list.Pages())}
+	if len(dirs) > 1 {
+		p.Directions = dirs
+	}
+	return h.page(c, fiber.StatusOK, "admin/pool", p)
 }
 
-func (h *Handler) renderPool(c *fiber.Ctx, status int, err error) error {
-	ctx, adm := c.UserContext(), currentAdministration(c)
-	q := strings.TrimSpace(c.Query("q", c.FormValue("q")))
-	page, perr := templates.QueryPage(c)
+// poolPage is the talent pool: the candidates who consented, a search, and
+// the way to invite each to apply to a published offer. A parent
+// administration's pool holds its directions' too, a line per person and
+// administration, each invited by its own administration.
+type poolPage struct {
+	templates.Page
+	List       *vivier.PoolList
+	Filter     vivier.PoolFilter
+	Sorts      []struct{ Value, Label string }
+	Directions []vivier.Direction // the administration and its directions; nil without directions
+	Pager      pager
+	CanInvite  bool
+}
+
+// poolInvitationPage offers the published offers to invite a person of the
+// pool to; the choice posts to inviteFromPool.
+func (h *Handler) poolInvitationPage(c *fiber.Ctx) error {
+	return h.renderPoolInvitation(c, fiber.StatusOK, nil)
+}
+
+func (h *Handler) renderPoolInvitation(c *fiber.Ctx, status int, err error) error {
+	adm := currentAdministration(c)
+	id, perr := templates.ParamID(c, "candidate")
 	if perr != nil {
 		return perr
 	}
-	rows, total, lerr := h.Store.TalentPool(ctx, adm.ID, q, page)
+	// The person, if they are in this administration's own pool.
+	list, lerr := h.Store.TalentPoolList(c.UserContext(), adm.ID, vivier.PoolFilter{CandidateID: id})
 	if lerr != nil {
 		return lerr
 	}
-	// A page past the end (an old link, a shrunk pool) shows the last one.
-	if last := templates.LastPage(total, vivier.PoolPageSize); page > last {
-		page = last
-		if rows, total, lerr = h.Store.TalentPool(ctx, adm.ID, q, page); lerr != nil {
-			return lerr
-		}
+	if len(list.Rows) == 0 {
+		return vivier.Errorf(vivier.ENOTFOUND, "Cette personne n'est pas dans le vivier de votre administration.")
 	}
-	p := &poolPage{Rows: rows, Total: total, Q: q, CanInvite: h.can(c, policies.ApplicationsDecide)}
-	if p.CanInvite {
-		offers, err := h.Store.OffersOf(ctx, adm.ID, vivier.OfferPublished, 200)
-		if err != nil {
-			return err
-		}
-		p.Offers = offers
+	who := list.Rows[0]
+	base := admURL(adm, "/vivier/"+strconv.FormatInt(id, 10)+"/invitation")
+	back := admURL(adm, "/vivier")
+	p := &offerChoicePage{Heading: "Inviter à postuler : " + who.FirstName + " " + who.LastName, Base: base, Action: base,
+		Button: "Inviter à postuler", Back: back, BackText: "Retour au vivier", Disabled: map[int64]string{},
+		Intro: "Un courriel invite la personne à postuler à l'offre choisie. Une personne n'est invitée qu'une fois à une même offre ; seules les offres publiées de " + adm.Name + " sont proposées."}
+	for _, o := range who.Invited {
+		p.Disabled[o] = "Personne déjà invitée"
 	}
-	link := func(n int) string {
-		v := url.Values{"page": {strconv.Itoa(n)}}
-		if q != "" {
-			v.Set("q", q)
-		}
-		return admURL(adm, "/vivier?"+v.Encode())
+	if lerr := h.offerChoices(c, p); lerr != nil {
+		return lerr
 	}
-	if page > 1 {
-		p.Prev = link(page - 1)
+	if p.Keep == "" {
+		p.Keep = strings.TrimSpace(c.FormValue("q"))
 	}
-	if page*vivier.PoolPageSize < total {
-		p.Next = link(page + 1)
+	if p.Keep != "" {
+		p.Back += "?" + url.Values{"q": {p.Keep}}.Encode()
 	}
 	if err != nil {
 		p.Refuse(vivier.ErrorMessage(err), "", err)
 	}
-	return h.page(c, status, "admin/pool", p)
-}
-
-// poolPage is the talent pool: the candidates who consented, a search, and
-// the invitation to apply to a published offer.
-type poolPage struct {
-	templates.Page
-	Rows       []vivier.PoolCandidate
-	Total      int
-	Q          string // the search
-	Prev, Next string // the pages' addresses, "" at either end
-	CanInvite  bool
-	Offers     []vivier.Offer // the offers to invite to
+	return h.page(c, status, "admin/offer_choice", p)
 }
 
 // duplicatesPage lists the possible duplicates, with their merge.
@@ -99,7 +123,7 @@ func (h *Handler) inviteFromPool(c *fiber.Ctx) error {
 	if q := strings.TrimSpace(c.FormValue("q")); q != "" {
 		to += "?" + url.Values{"q": {q}}.Encode()
 	}
-	return h.finishOrShow(c, err, h.renderPool, to, "L'invitation à postuler est enregistrée : le courriel part dans quelques instants.")
+	return h.finishOrShow(c, err, h.renderPoolInvitation, to, "L'invitation à postuler est enregistrée : le courriel part dans quelques instants.")
 }
 
 func (h *Handler) duplicatesPage(c *fiber.Ctx) error {

@@ -15,6 +15,7 @@ func (h *Handler) poolRoutes() []Route {
 		{Method: "POST", Path: "/:adm/motifs/:reason", Access: administration, perm: policies.PipelineManage, handler: h.updateReason},
 		{Method: "POST", Path: "/:adm/motifs/:reason/statut", Access: administration, perm: policies.PipelineManage, handler: h.setReasonActive},
 		{Method: "GET", Path: "/:adm/vivier", Access: administration, perm: policies.ApplicationsRead, handler: h.poolPage},
+		{Method: "GET", Path: "/:adm/vivier/:candidate/invitation", Access: administration, perm: policies.ApplicationsDecide, handler: h.poolInvitationPage},
 		{Method: "POST", Path: "/:adm/vivier/:candidate/invitation", Access: administration, perm: policies.ApplicationsDecide, handler: h.inviteFromPool},
 		{Method: "GET", Path: "/:adm/doublons", Access: administration, perm: policies.CandidatesMerge, handler: h.duplicatesPage},
 		{Method: "POST", Path: "/:adm/doublons/fusion", Access: administration, perm: policies.CandidatesMerge, handler: h.mergeCandidates},

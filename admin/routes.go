@@ -89,6 +89,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/:adm/candidatures", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.applicationsPage},
 		{Method: "GET", Path: "/:adm/candidatures/:application", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.applicationPage},
 		{Method: "GET", Path: "/:adm/candidatures/:application/fichiers/:file", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.downloadFile},
+		{Method: "GET", Path: "/:adm/candidatures/:application/offre", Access: administration, perm: policies.ApplicationsDecide, handler: h.attachPage},
 		{Method: "POST", Path: "/:adm/candidatures/:application/offre", Access: administration, perm: policies.ApplicationsDecide, handler: h.attachToOffer},
 		{Method: "GET", Path: "/:adm/offres/:offer/candidatures", Access: administration, perm: policies.ApplicationsReadAssigned, handler: h.pipelinePage},
 		{Method: "POST", Path: "/:adm/offres/:offer/candidatures/lot", Access: administration, perm: policies.ApplicationsDecide, handler: h.bulkMove},

@@ -39,6 +39,9 @@ func TestMalformedNumbersInURLs(t *testing.T) {
 		{false, inPath("/offres/", "/postuler")},
 		{false, inPath("/sitemap-offres-", ".xml")},
 		{true, query(adm+"/vivier", "page")},
+		{true, query(adm+"/vivier", "direction")},
+		{true, query(adm+"/offres", "page")},
+		{true, query(adm+"/offres", "direction")},
 		{true, query(adm+"/offres/"+offer+"/candidatures", "page")},
 		{true, query(adm+"/offres/"+offer+"/candidatures", "etape")},
 		{true, query(adm+"/offres/"+offer+"/candidatures", "etiquette")},
@@ -80,6 +83,9 @@ func TestMalformedNumbersInURLs(t *testing.T) {
 	}
 	if resp, _ := get(t, agent, p.URL+adm+"/vivier?page=1000"); resp.StatusCode != 200 {
 		t.Errorf("pool page 1000 = %d", resp.StatusCode)
+	}
+	if resp, body := get(t, agent, p.URL+adm+"/offres?page=1000"); resp.StatusCode != 200 || !strings.Contains(body, `href="/admin/ministere-demo/offres/`+offer+`"`) {
+		t.Errorf("offers page 1000 = %d, want the last page with its offers", resp.StatusCode)
 	}
 	resp, body = get(t, agent, p.URL+adm+"/offres/"+offer+"/candidatures?page=1000")
 	if resp.StatusCode != 200 || strings.Contains(body, "?page=1000") {

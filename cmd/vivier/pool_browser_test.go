@@ -40,6 +40,11 @@ func TestPoolPagesInBrowser(t *testing.T) {
 		t.Errorf("pool = %q", got)
 	}
 	axeCheck(t, ctx, "talent pool")
+	// The invitation chooses the offer on a page of its own.
+	if err := chromedp.Do(ctx, chromedp.Click(`//a[contains(., "Inviter à postuler")]`), chromedp.WaitVisible(`#choice-table`)); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "pool invitation")
 	if err := chromedp.Do(ctx,
 		chromedp.Click(`//button[contains(., "Inviter à postuler")]`),
 		chromedp.WaitVisible(`//div[contains(@class, "fr-alert--success")]//p[contains(., "invitation à postuler est enregistrée")]`),
