@@ -118,14 +118,16 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	adm := arg(adminID)
 	// inAdm is the tenant condition on a column: every table read below
 	// states it, so that no subquery reaches outside the administrations
 	// listed.
-	inAdm := func(col string) string { return col + " = " + adm }
+	var inAdm func(col string) string
 	if offerID == 0 && len(f.Within) > 0 {
 		within := arg(pq.Array(f.Within))
 		inAdm = func(col string) string { return col + " = ANY(" + within + ")" }
+	} else {
+		adm := arg(adminID)
+		inAdm = func(col string) string { return col + " = " + adm }
 	}
 	where = []string{inAdm("a.administration_id")}
 	ofOffer := "" // the search's subqueries stay in the offer

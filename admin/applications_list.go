@@ -97,7 +97,7 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 		p.Directions = adms
 	}
 	if f.OfferID != 0 {
-		p.Offer = h.filteredOffer(c, f.OfferID, adms)
+		p.ByOffer = h.filteredOffer(c, f.OfferID, adms)
 	}
 	status := fiber.StatusOK
 	if ferr != nil {

@@ -84,7 +84,7 @@ type listFilters struct {
 	// The administration's list only.
 	AdminList  bool
 	Directions []vivier.Administration // a parent's: itself and its directions
-	Offer      *vivier.Offer           // the offer filtered on
+	ByOffer    *vivier.Offer           // the offer filtered on
 }
 
 // queueChoice is a checkbox of the form's "à traiter" group.
