@@ -165,7 +165,9 @@ func TestSubtreeAndDirectionsNeverLeak(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.IsSortedFunc(rows, func(x, y vivier.ApplicationListRow) int { return strings.Compare(strings.ToLower(x.LastName), strings.ToLower(y.LastName)) }) {
+	if !slices.IsSortedFunc(rows, func(x, y vivier.ApplicationListRow) int {
+		return strings.Compare(strings.ToLower(x.LastName), strings.ToLower(y.LastName))
+	}) {
 		t.Errorf("not sorted by name: %+v", rows)
 	}
 	if rows[0].AdminSlug == "" || rows[0].OfferTitle == nil {
