@@ -73,6 +73,7 @@ type listFilters struct {
 	Query  map[string]string // filters shown as typed: du, au, note, assigne
 	Action string            // the form's address
 	Queue  []queueChoice
+	Active int // filters set among those folded under "plus de filtres"
 
 	// The choices (collabOfPipeline).
 	Sources     []string
@@ -97,7 +98,12 @@ type queueChoice struct {
 func (l *listFilters) filterForm(c *fiber.Ctx, action string) {
 	l.Action, l.Sources = action, vivier.Sources
 	l.Query = map[string]string{"du": c.Query("du"), "au": c.Query("au"), "note": c.Query("note"), "assigne": c.Query("assigne")}
-	l.Queue = nil
+	l.Queue, l.Active = nil, 0
+	for _, k := range []string{"type", "direction", "etape", "source", "etiquette", "assigne", "note", "du", "au"} {
+		if c.Query(k) != "" {
+			l.Active++
+		}
+	}
 	for _, q := range queueParams {
 		l.Queue = append(l.Queue, queueChoice{Name: q.Name, Value: q.Value, Label: q.Label, Checked: c.Query(q.Name) == q.Value})
 	}
