@@ -13,19 +13,6 @@ import (
 // its files, and attaching a spontaneous application to an offer. Every
 // query takes the administration id: an agent reaches only its own.
 
-// ApplicationsOf lists an administration's applications, newest first:
-// spontaneous ones only, or those of one offer, or all.
-func (s *Store) ApplicationsOf(ctx context.Context, adminID int64, spontaneous bool, offerID int64, limit int, sc Scope) ([]ApplicationRow, error) {
-	var out []ApplicationRow
-	err := s.db.SelectContext(ctx, &out, `
-		SELECT a.id, a.offer_id, o.title AS offer_title, a.category, a.first_name, a.last_name, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased,
-			a.domaine_code, a.source, a.created_at
-		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
-		WHERE a.administration_id = $1 AND (NOT $2 OR a.offer_id IS NULL) AND ($3 = 0 OR a.offer_id = $3) AND `+scopeSQL(5, 1)+`
-		ORDER BY a.created_at DESC, a.id DESC LIMIT $4`, adminID, spontaneous, offerID, limit, sc.AssignedTo)
-	return out, wrap("ApplicationsOf", err)
-}
-
 // ApplicationForAgents returns one application of the administration.
 func (s *Store) ApplicationForAgents(ctx context.Context, adminID, id int64) (*ApplicationDetail, error) {
 	sum, err := s.ApplicationSummaryByID(ctx, id)

@@ -288,8 +288,8 @@ func TestPipelineListCollabFilters(t *testing.T) {
 	if n := len(board.Cards[stepNamed(t, s, a.ID, "Nouvelle").ID]); n != 2 {
 		t.Errorf("jury board shows %d cards", n)
 	}
-	if apps, err := s.ApplicationsOf(ctx, a.ID, false, 0, 100, vivier.Scope{AssignedTo: ag["jury"].ID}); err != nil || len(apps) != 2 {
-		t.Errorf("jury list shows %d (%v)", len(apps), err)
+	if apps, total, err := s.ApplicationList(ctx, a.ID, vivier.PipelineFilter{Scope: vivier.Scope{AssignedTo: ag["jury"].ID}}); err != nil || len(apps) != 2 || total != 2 {
+		t.Errorf("jury list shows %d of %d (%v)", len(apps), total, err)
 	}
 	if err := s.InScope(ctx, a.ID, ids[0], vivier.Scope{AssignedTo: ag["jury"].ID}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("unassigned application in the jury's scope: %v", err)

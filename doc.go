@@ -25,7 +25,8 @@
 //	applications        application (apply), document (CV checks), application_review, candidate_identity
 //	candidates' space   tracking, candidate_data (export, erasure), recruiter_message, response_promise
 //	between admins      transfer, transfer_consent, duplicates (merging candidates)
-//	pipeline            pipeline (moves), pipeline_list, pipeline_board (cards, read marks), pipeline_steps, collab (notes, tags, ratings), interview
+//	pipeline            pipeline (moves), pipeline_list, pipeline_board (cards, read marks), pipeline_steps, collab (notes, tags, ratings), interview,
+//	                    queue ("Ma file": what waits for an agent, and a parent's directions in its lists)
 //	talent pool, alerts pool, job_alert
 //	retention           retention
 //	statistics          stats

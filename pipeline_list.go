@@ -24,13 +24,28 @@ type PipelineFilter struct {
 	// Known is how many match when the caller already knows it (an
 	// unfiltered list, from StepCounts): the count query is skipped.
 	Known int
+
+	// The administration's list (offer id 0) narrows by these too.
+	OfferID     int64   // one offer's
+	Spontaneous bool    // only those sent without an offer
+	Within      []int64 // the administrations listed: the current one and its directions; nil for the current one only
+	Direction   int64   // only this one of Within
+
+	// What waits for an agent (QueueFilter's kinds).
+	Me             int64 // the signed-in agent, whom Mentioned is about
+	Pending        bool  // no final decision yet (PendingCategories)
+	Mentioned      bool  // a note mentions Me that Me has not seen since
+	UnreadMessages bool  // the candidate wrote last
+	ToConfirm      bool  // an interview invitation without a yes yet
+	DueSoon        bool  // pending, and the promised answer falls within DueSoonDays
 }
 
 // Plain says whether the filter narrows by step only, so that StepCounts
 // tells how many match.
 func (f PipelineFilter) Plain() bool {
 	return f.Source == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "" && f.IDs == nil &&
-		f.TagID == 0 && f.AssigneeID == 0 && f.MinRating == 0 && !f.Unrated
+		f.TagID == 0 && f.AssigneeID == 0 && f.MinRating == 0 && !f.Unrated && f.OfferID == 0 && !f.Spontaneous &&
+		f.Direction == 0 && !f.Pending && !f.Mentioned && !f.UnreadMessages && !f.ToConfirm && !f.DueSoon
 }
 
 // PipelineRow is a line of the per-offer list and a card of the board.
@@ -65,4 +80,26 @@ func (r PipelineRow) Stage() int64 {
 		return 0
 	}
 	return *r.StageID
+}
+
+// ApplicationListRow is a line of the administration's list: the offer it
+// answers (none for a spontaneous one) and the administration that holds
+// it, a direction's for a parent.
+type ApplicationListRow struct {
+	PipelineRow
+	OfferID          *int64  `db:"offer_id"`
+	OfferTitle       *string `db:"offer_title"`
+	AdministrationID int64   `db:"administration_id"`
+	AdminSlug        string  `db:"administration_slug"`
+	AdminName        string  `db:"administration_name"`
+	AdminShort       string  `db:"administration_short"`
+}
+
+// AdminLabel is the administration as a column names it: its short name
+// when it has one.
+func (r ApplicationListRow) AdminLabel() string {
+	if r.AdminShort != "" {
+		return r.AdminShort
+	}
+	return r.AdminName
 }

@@ -14,20 +14,34 @@ import (
 
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
-	q := pipelineQuery(adminID, offerID, f)
-	var rows []PipelineRow
+	rows, total, err := pipelineRows(ctx, s, pipelineQuery(adminID, offerID, f), f, func(r PipelineRow) int { return r.Total })
+	return rows, total, wrap("PipelineList", err)
+}
+
+// ApplicationList returns a page of the administration's applications
+// (every offer and the spontaneous ones; with f.Within, its directions'
+// too) and how many match.
+func (s *Store) ApplicationList(ctx context.Context, adminID int64, f PipelineFilter) ([]ApplicationListRow, int, error) {
+	rows, total, err := pipelineRows(ctx, s, pipelineQuery(adminID, 0, f), f, func(r ApplicationListRow) int { return r.Total })
+	return rows, total, wrap("ApplicationList", err)
+}
+
+// pipelineRows reads a page of a list into rows of type R (a PipelineRow, or
+// one that embeds it) and how many match.
+func pipelineRows[R any](ctx context.Context, s *Store, q pipelineSQL, f PipelineFilter, totalOf func(R) int) ([]R, int, error) {
+	var rows []R
 	if err := s.db.SelectContext(ctx, &rows, q.page, q.pageArgs...); err != nil {
-		return nil, 0, wrap("PipelineList", err)
+		return nil, 0, err
 	}
 	total := len(rows)
 	switch {
 	case f.Known > 0:
 		total = f.Known
 	case q.windowed && len(rows) > 0:
-		total = rows[0].Total
+		total = totalOf(rows[0])
 	case f.IDs == nil && (q.offset > 0 || len(rows) == q.limit):
 		if err := s.db.GetContext(ctx, &total, q.count, q.args...); err != nil {
-			return nil, 0, wrap("PipelineList", err)
+			return nil, 0, err
 		}
 	default:
 		total += q.offset
@@ -73,36 +87,65 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	if f.Query != "" {
 		q.windowed, total = true, "count(*) OVER () AS total"
 	}
+	// The administration's list also names each row's offer and
+	// administration (a direction's, for a parent).
+	cols, joins := "", ""
+	if offerID == 0 {
+		cols = `, a.offer_id, o.title AS offer_title, a.administration_id, d.slug AS administration_slug,
+			d.name AS administration_name, d.short_name AS administration_short`
+		joins = ` LEFT JOIN offers o ON o.id = a.offer_id JOIN administrations d ON d.id = a.administration_id`
+	}
 	q.page = `
 		SELECT a.id, a.category, a.stage_id, st.name AS stage_name,
 			a.first_name, a.last_name, c.email, (c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased, a.source, a.created_at, p.total,
 			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
 			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags x JOIN tags t ON t.id = x.tag_id
-			 WHERE x.application_id = a.id) AS tags
+			 WHERE x.application_id = a.id) AS tags` + cols + `
 		FROM (SELECT a.id, ` + total + ` ` + filtered + ` ORDER BY ` + order + ` LIMIT $` + strconv.Itoa(n+1) + ` OFFSET $` + strconv.Itoa(n+2) + `) p
 		JOIN applications a ON a.id = p.id JOIN candidates c ON c.id = a.candidate_id
-		LEFT JOIN pipeline_steps st ON st.id = a.stage_id
+		LEFT JOIN pipeline_steps st ON st.id = a.stage_id` + joins + `
 		ORDER BY ` + order
 	return q
 }
 
 // pipelineConditions is the list's WHERE, on applications a, and its
 // parameters: what the page, its count and the neighbours of one
-// application (the previous and next of the list) share.
+// application (the previous and next of the list) share. An offer id of 0
+// is the administration's list: every offer and the spontaneous
+// applications, and with f.Within its directions'.
 func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []string, args []any) {
 	arg := func(v any) string {
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	adm := arg(adminID)
-	off := arg(offerID)
-	where = []string{"a.administration_id = " + adm, "a.offer_id = " + off}
+	// inAdm is the tenant condition on a column: every table read below
+	// states it, so that no subquery reaches outside the administrations
+	// listed.
+	var inAdm func(col string) string
+	if offerID == 0 && len(f.Within) > 0 {
+		within := arg(pq.Array(f.Within))
+		inAdm = func(col string) string { return col + " = ANY(" + within + ")" }
+	} else {
+		adm := arg(adminID)
+		inAdm = func(col string) string { return col + " = " + adm }
+	}
+	where = []string{inAdm("a.administration_id")}
+	ofOffer := "" // the search's subqueries stay in the offer
+	if offerID != 0 {
+		off := arg(offerID)
+		where = append(where, "a.offer_id = "+off)
+		ofOffer = " AND x.offer_id = " + off
+	}
 	// cond adds a condition whose parameter is added only then.
 	cond := func(ok bool, c func() string) {
 		if ok {
 			where = append(where, c())
 		}
 	}
+	cond(offerID == 0 && f.OfferID != 0, func() string { return "a.offer_id = " + arg(f.OfferID) })
+	cond(offerID == 0 && f.Spontaneous, func() string { return "a.offer_id IS NULL" })
+	// A direction outside Within adds a condition no row meets both ways.
+	cond(offerID == 0 && f.Direction != 0, func() string { return "a.administration_id = " + arg(f.Direction) })
 	cond(f.StageID != 0, func() string { return "a.stage_id = " + arg(f.StageID) })
 	cond(f.Source != "", func() string { return "a.source = " + arg(f.Source) })
 	cond(!f.From.IsZero(), func() string { return "a.created_at >= " + arg(f.From) })
@@ -113,29 +156,30 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 	cond(f.Query != "", func() string {
 		p := arg(f.Query)
 		return `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ websearch_to_tsquery('french', ` + p + `)
-			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `
+			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + `
 			UNION SELECT f.application_id FROM application_files f
 			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
 			UNION SELECT x.id FROM applications x
 			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
-			  AND x.offer_id = ` + off + ` AND x.administration_id = ` + adm + `)`
+			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + `)`
 	})
 	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
 	cond(f.TagID != 0, func() string {
 		return "a.id IN (SELECT x.application_id FROM application_tags x WHERE x.tag_id = " + arg(f.TagID) +
-			" AND x.administration_id = " + adm + ")"
+			" AND " + inAdm("x.administration_id") + ")"
 	})
 	for _, agent := range []int64{f.AssigneeID, f.Scope.AssignedTo} {
 		cond(agent != 0, func() string {
 			return "a.id IN (SELECT x.application_id FROM application_assignees x WHERE x.agent_id = " + arg(agent) +
-				" AND x.administration_id = " + adm + ")"
+				" AND " + inAdm("x.administration_id") + ")"
 		})
 	}
 	cond(f.MinRating != 0, func() string {
-		return "a.id IN (SELECT r.application_id FROM application_ratings r WHERE r.administration_id = " + adm +
+		return "a.id IN (SELECT r.application_id FROM application_ratings r WHERE " + inAdm("r.administration_id") +
 			" GROUP BY r.application_id HAVING avg(r.score) >= " + arg(f.MinRating) + ")"
 	})
 	cond(f.Unrated, func() string { return "NOT EXISTS (SELECT 1 FROM application_ratings r WHERE r.application_id = a.id)" })
+	where = append(where, queueConditions(f, inAdm, arg)...)
 	return where, args
 }
 

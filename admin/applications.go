@@ -15,32 +15,6 @@ import (
 // spontaneous ones with "attach to an offer", one application, and its files
 // served through the app, to agents of its administration only.
 
-func (h *Handler) applicationsPage(c *fiber.Ctx) error {
-	adm := currentAdministration(c)
-	spontaneous := c.Query("type") == "spontanees"
-	offerID, err := templates.QueryID(c, "offre")
-	if err != nil {
-		return err
-	}
-	apps, err := h.Store.ApplicationsOf(c.UserContext(), adm.ID, spontaneous, offerID, 500, h.scope(c))
-	if err != nil {
-		return err
-	}
-	recruited, err := h.recruitedBadges(c, apps)
-	if err != nil {
-		return err
-	}
-	return h.page(c, fiber.StatusOK, "admin/applications", &applicationsPage{Apps: apps, Spontaneous: spontaneous, Recruited: recruited})
-}
-
-// applicationsPage lists the applications the agent may read.
-type applicationsPage struct {
-	templates.Page
-	Apps        []vivier.ApplicationRow
-	Spontaneous bool
-	Recruited   map[int64]bool // by application: recruited on another offer
-}
-
 // applicationPage is one application, with all an agent does on it; each
 // part is filled by the file of its feature.
 type applicationPage struct {

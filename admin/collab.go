@@ -41,6 +41,9 @@ func (h *Handler) collabOfApplication(c *fiber.Ctx, d *vivier.ApplicationDetail,
 	if err != nil {
 		return err
 	}
+	if err := h.Store.MarkMentionsSeen(ctx, adm.ID, d.ID, currentAgent(c).ID); err != nil { // leaves "Ma file"
+		return err
+	}
 	ratings, err := h.Store.RatingsOf(ctx, adm.ID, d.ID, currentAgent(c).ID, sc.Narrowed())
 	if err != nil {
 		return err
@@ -260,7 +263,7 @@ func (h *Handler) bulkAssign(c *fiber.Ctx) error {
 
 // collabOfPipeline adds the filters' and the bulk actions' choices to an
 // offer's list.
-func (h *Handler) collabOfPipeline(c *fiber.Ctx, p *pipelinePage) error {
+func (h *Handler) collabOfPipeline(c *fiber.Ctx, p *listFilters) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
 	tags, err := h.Store.Tags(ctx, adm.ID)
 	if err != nil {

@@ -55,15 +55,17 @@ type homeChoice struct {
 	Roles          []string // the agent's roles there, in French
 }
 
-// dashboardPage is an administration's home: its directions, its parent
-// when the agent may open it, and the applications past the response
-// promise.
+// dashboardPage is an administration's home: what waits for the agent,
+// its directions, its parent when the agent may open it, and the
+// applications past the response promise.
 type dashboardPage struct {
 	templates.Page
 	Children     []vivier.Administration
 	Parent       *vivier.Administration
 	Overdue      []vivier.OverdueApplication
 	OverdueTotal int
+	Queue        []queueTile // "Ma file" (dashboardQueue)
+	ShowQueue    bool        // the agent reads applications
 }
 
 func (h *Handler) dashboard(c *fiber.Ctx) error {
@@ -83,6 +85,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	}
 	p := &dashboardPage{Children: children, Parent: parent}
 	if err := h.dashboardOverdue(c, p); err != nil {
+		return err
+	}
+	if err := h.dashboardQueue(c, p); err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, "admin/dashboard", p)

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -50,21 +49,12 @@ type offerPipeline struct {
 // pipelinePage is an offer's list: tabs per step, filters, bulk actions.
 type pipelinePage struct {
 	offerPipeline
-	Filter       vivier.PipelineFilter
-	Errors       map[string]string // the filters' errors, by query parameter
+	listFilters
 	Rows         []vivier.PipelineRow
 	Matched      int // rows the filter matches, on every page
 	Pages        int
 	Prev, Next   string // the pages' addresses, "" at either end
-	Sources      []string
-	Query        map[string]string // filters shown as typed: du, au, note
-	ConfirmAbove int               // refusals at once past which the count is typed in
-
-	// The filters' and the bulk actions' choices (collabOfPipeline).
-	AllTags     []vivier.Tag
-	Members     []vivier.Member
-	Scores      []vivier.ScoreChoice
-	SeesRatings bool
+	ConfirmAbove int    // refusals at once past which the count is typed in
 }
 
 func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, error) {
@@ -92,11 +82,19 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, er
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
 	f := vivier.PipelineFilter{Source: c.Query("source"), Query: strings.TrimSpace(c.Query("q")), Sort: c.Query("tri")}
-	var err error
-	for _, n := range []struct {
+	if err := parseQueueFilter(c, &f); err != nil {
+		return f, err
+	}
+	type idParam struct {
 		name string
 		dst  *int64
-	}{{"etape", &f.StageID}, {"etiquette", &f.TagID}, {"assigne", &f.AssigneeID}} {
+	}
+	ids := []idParam{{"etape", &f.StageID}, {"etiquette", &f.TagID}, {"offre", &f.OfferID}, {"direction", &f.Direction}}
+	if c.Query("assigne") != "moi" { // "moi" is parseQueueFilter's
+		ids = append(ids, idParam{"assigne", &f.AssigneeID})
+	}
+	var err error
+	for _, n := range ids {
 		if *n.dst, err = templates.QueryID(c, n.name); err != nil {
 			return f, err
 		}
@@ -157,7 +155,7 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
 	}
-	if err := h.collabOfPipeline(c, p); err != nil {
+	if err := h.collabOfPipeline(c, &p.listFilters); err != nil {
 		return err
 	}
 	if f.Plain() {
@@ -178,25 +176,10 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	q := url.Values{}
-	for _, k := range []string{"q", "etape", "source", "du", "au", "tri", "etiquette", "assigne", "note"} {
-		if v := c.Query(k); v != "" {
-			q.Set(k, v)
-		}
-	}
-	pageURL := func(n int) string {
-		q.Set("page", strconv.Itoa(n))
-		return p.Base + "/candidatures?" + q.Encode()
-	}
-	if f.Page > 1 {
-		p.Prev = pageURL(f.Page - 1)
-	}
-	if f.Page*vivier.PipelinePageSize < total {
-		p.Next = pageURL(f.Page + 1)
-	}
-	p.Rows, p.Matched, p.Filter, p.Sources = rows, total, f, vivier.Sources
+	p.Prev, p.Next = pageLinks(p.Base+"/candidatures", listQuery(c, offerListParams), f.Page, total)
+	p.Rows, p.Matched, p.Filter = rows, total, f
 	p.Pages = (total + vivier.PipelinePageSize - 1) / vivier.PipelinePageSize
-	p.Query = map[string]string{"du": c.Query("du"), "au": c.Query("au"), "note": c.Query("note")}
+	p.filterForm(c, p.Base+"/candidatures")
 	p.ConfirmAbove = bulkConfirmAbove
 	status := fiber.StatusOK
 	if ferr != nil {
