@@ -25,20 +25,23 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, q BoardQ
 	for _, n := range q.Shown {
 		most = max(most, n)
 	}
-	counts, cards, args := boardQueries(adminID, offerID, q.Filter, q.Reader, most)
+	bq := boardQueries(adminID, offerID, q.Filter)
+	var matched []int64 // a full-text search's matches, gathered by the count
 	if q.Known != nil {
 		maps.Copy(board.Counts, q.Known)
 	} else {
 		var rows []struct {
 			StageID sql.NullInt64 `db:"stage_id"`
 			N       int           `db:"n"`
+			IDs     pq.Int64Array `db:"ids"`
 		}
-		if err := s.db.SelectContext(ctx, &rows, counts, args...); err != nil {
+		if err := s.db.SelectContext(ctx, &rows, bq.counts, bq.args...); err != nil {
 			return board, wrap("BoardCards", err)
 		}
 		for _, r := range rows {
 			if r.StageID.Valid {
 				board.Counts[r.StageID.Int64] = r.N
+				matched = append(matched, r.IDs...)
 			}
 		}
 	}
@@ -57,7 +60,11 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, q BoardQ
 		BoardCard
 		Names pq.StringArray `db:"assignees"`
 	}
-	if err := s.db.SelectContext(ctx, &found, cards, append(args, q.Reader, most, pq.Array(steps))...); err != nil {
+	args := append(bq.args, q.Reader, most, pq.Array(steps))
+	if bq.byIDs {
+		args = []any{adminID, offerID, q.Reader, most, pq.Array(steps), pq.Array(matched)}
+	}
+	if err := s.db.SelectContext(ctx, &found, bq.cards, args...); err != nil {
 		return board, wrap("BoardCards", err)
 	}
 	now := s.now()
@@ -75,9 +82,20 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, q BoardQ
 	return board, nil
 }
 
-// boardQueries writes the board's two queries: the count per step, and the
-// cards, which take three more parameters after args: the reader, the
-// length of the longest column and the steps to read.
+// boardSQL is the board's two queries: the count per step, and the cards.
+type boardSQL struct {
+	counts string
+	args   []any // the count's parameters
+	cards  string
+	// byIDs says that the cards take the ids the count gathered, not the
+	// filter: their parameters are the administration, the offer, the
+	// reader, the length of the longest column, the steps to read and the
+	// ids. Otherwise they are the count's, then the reader, the length and
+	// the steps.
+	byIDs bool
+}
+
+// boardQueries writes the board's queries.
 //
 // The cards are one index range per step in the filter's order, rather than
 // a ranking of every application of the offer: the range stops at the
@@ -85,23 +103,26 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, q BoardQ
 // read makes it expect a tenth of the offer per step, and plan, even
 // compile, for that); the caller cuts each column at its own length. The
 // subquery is named a, as the filter's order names the applications, so
-// that the outer query keeps that order. A full-text search is run once,
-// its matches gathered, rather than once per step. A move into the step is
-// an event naming it that is not an interview's. The CV is looked up card by
-// card (an EXISTS here is planned as a hash of every file).
-func boardQueries(adminID, offerID int64, f PipelineFilter, reader int64, most int) (counts, cards string, args []any) {
+// that the outer query keeps that order. A full-text search is run once, by
+// the count, which gathers its matches for the cards. A move into the step
+// is an event naming it that is not an interview's. The CV is looked up card
+// by card (an EXISTS here is planned as a hash of every file).
+func boardQueries(adminID, offerID int64, f PipelineFilter) boardSQL {
 	where, args := pipelineConditions(adminID, offerID, f)
+	q := boardSQL{args: args, byIDs: f.Query != ""}
 	filtered := strings.Join(where, " AND ")
 	order := pipelineOrder(f.Sort)
-	counts = `SELECT a.stage_id, count(*) AS n FROM applications a WHERE ` + filtered + ` GROUP BY a.stage_id`
-	with, inStep := "", filtered
-	if f.Query != "" {
-		with = `WITH matched AS MATERIALIZED (SELECT a.id FROM applications a WHERE ` + filtered + `) `
-		inStep = `a.administration_id = $1 AND a.offer_id = $2 AND a.id IN (SELECT id FROM matched)`
+	ids, inStep := "", filtered
+	if q.byIDs {
+		ids, inStep = ", array_agg(a.id) AS ids", "a.administration_id = $1 AND a.offer_id = $2 AND a.id = ANY($6::bigint[])"
 	}
+	q.counts = `SELECT a.stage_id, count(*) AS n` + ids + ` FROM applications a WHERE ` + filtered + ` GROUP BY a.stage_id`
 	n := len(args)
+	if q.byIDs {
+		n = 2
+	}
 	readerArg, mostArg, stepsArg := "$"+strconv.Itoa(n+1), "$"+strconv.Itoa(n+2), "$"+strconv.Itoa(n+3)
-	cards = with + `
+	q.cards = `
 		SELECT a.id, a.category, a.stage_id, st.name AS stage_name, a.first_name, a.last_name, c.email,
 			(c.erased_at IS NOT NULL OR a.category = 'anonymisee') AS erased, a.source, a.created_at,
 			(SELECT avg(r.score)::float8 FROM application_ratings r WHERE r.application_id = a.id) AS rating,
@@ -128,7 +149,7 @@ func boardQueries(adminID, offerID int64, f PipelineFilter, reader int64, most i
 		LEFT JOIN application_reads rd ON rd.application_id = a.id AND rd.agent_id = ` + readerArg + `
 		WHERE st.administration_id = $1 AND st.id = ANY(` + stepsArg + `::bigint[])
 		ORDER BY st.id, ` + order
-	return counts, cards, args
+	return q
 }
 
 // MarkApplicationRead records that an agent opened an application: its

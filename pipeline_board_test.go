@@ -189,6 +189,18 @@ func TestBoardFiltersAndColumns(t *testing.T) {
 	if b.Counts[nouvelle] != 1 || cardOf(b, ids[2]) == nil {
 		t.Errorf("assigned and rated: %v", b.Counts)
 	}
+	// The full text, alone and with another filter.
+	b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Query: "Martin"}})
+	if b.Counts[nouvelle] != 5 || len(b.Cards[nouvelle]) != 5 {
+		t.Errorf("full text: %v, %d cards", b.Counts, len(b.Cards[nouvelle]))
+	}
+	b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Query: "Martin", TagID: tags[0].ID}})
+	if b.Counts[nouvelle] != 2 || len(b.Cards[nouvelle]) != 2 || cardOf(b, ids[2]) == nil {
+		t.Errorf("full text and tag: %v, %d cards", b.Counts, len(b.Cards[nouvelle]))
+	}
+	if b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Query: "introuvable"}}); len(b.Cards) != 0 {
+		t.Errorf("full text without a match: %+v", b)
+	}
 	b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Scope: vivier.Scope{AssignedTo: ag["jury"].ID}}})
 	if b.Counts[nouvelle] != 2 || cardOf(b, ids[0]) != nil {
 		t.Errorf("a jury member's board: %v", b.Counts)

@@ -63,6 +63,9 @@ func TestBoardScreen(t *testing.T) {
 	if want := fmt.Sprintf(`/admin/ville-demo/candidatures/%d?de=tableau&amp;offre=%d&amp;source=linkedin&amp;tri=nom"`, first, o.ID); !strings.Contains(page, want) {
 		t.Errorf("card link: no %s", want)
 	}
+	if _, page = get(t, c, board+"?q=haies"); strings.Count(page, ` data-card="`) != 7 { // one CV in four
+		t.Errorf("full text: %d cards", strings.Count(page, ` data-card="`))
+	}
 	if _, page = get(t, c, fmt.Sprintf("%s?etape=%d", board, jury)); strings.Contains(page, `id="col-`+strconv.FormatInt(nouvelle, 10)) ||
 		!strings.Contains(page, `id="col-`+strconv.FormatInt(jury, 10)) {
 		t.Errorf("filtered on a step: other columns shown")
