@@ -18,6 +18,9 @@ type BoardQuery struct {
 	Reader  int64         // the agent reading: notes and messages are unread for them
 	PerStep int           // cards per column; BoardPageSize when 0
 	Shown   map[int64]int // a column's own number of cards, by step, past PerStep
+	// Known is the count per step when the caller has it (StepCounts, for
+	// a board filtered by step at most): it is not counted again.
+	Known map[int64]int
 }
 
 // Board is an offer's applications by step.

@@ -189,6 +189,18 @@ func TestBoardFiltersAndColumns(t *testing.T) {
 	if b.Counts[nouvelle] != 1 || cardOf(b, ids[2]) == nil {
 		t.Errorf("assigned and rated: %v", b.Counts)
 	}
+	// The full text, alone and with another filter.
+	b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Query: "Martin"}})
+	if b.Counts[nouvelle] != 5 || len(b.Cards[nouvelle]) != 5 {
+		t.Errorf("full text: %v, %d cards", b.Counts, len(b.Cards[nouvelle]))
+	}
+	b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Query: "Martin", TagID: tags[0].ID}})
+	if b.Counts[nouvelle] != 2 || len(b.Cards[nouvelle]) != 2 || cardOf(b, ids[2]) == nil {
+		t.Errorf("full text and tag: %v, %d cards", b.Counts, len(b.Cards[nouvelle]))
+	}
+	if b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Query: "introuvable"}}); len(b.Cards) != 0 {
+		t.Errorf("full text without a match: %+v", b)
+	}
 	b = boardOf(t, s, a.ID, offer, vivier.BoardQuery{Reader: reader, Filter: vivier.PipelineFilter{Scope: vivier.Scope{AssignedTo: ag["jury"].ID}}})
 	if b.Counts[nouvelle] != 2 || cardOf(b, ids[0]) != nil {
 		t.Errorf("a jury member's board: %v", b.Counts)
@@ -216,5 +228,43 @@ func TestAssigneeInitials(t *testing.T) {
 		if got := (vivier.BoardAssignee{Name: name}).Initials(); got != want {
 			t.Errorf("%q: %q, want %q", name, got, want)
 		}
+	}
+}
+
+// BenchmarkBoardCards times the store's part of an offer's board with
+// 10 000 applications over two steps: plain, filtered, sorted by name, the
+// full text, and a column paged further.
+func BenchmarkBoardCards(b *testing.B) {
+	s, adminID, offerID, agentID, tagID := seedPipeline(b, 10000)
+	ctx := context.Background()
+	steps, err := s.Steps(ctx, adminID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `UPDATE applications SET stage_id = CASE WHEN id % 3 = 0 THEN $1::bigint ELSE $2::bigint END`,
+		steps[1].ID, steps[0].ID); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.DB().ExecContext(ctx, `ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	for name, q := range map[string]vivier.BoardQuery{
+		"plain":    {},
+		"source":   {Filter: vivier.PipelineFilter{Source: "linkedin"}},
+		"tag":      {Filter: vivier.PipelineFilter{TagID: tagID}},
+		"nom":      {Filter: vivier.PipelineFilter{Sort: "nom"}},
+		"fulltext": {Filter: vivier.PipelineFilter{Query: "haies"}},
+		"more":     {Shown: map[int64]int{steps[0].ID: 60}},
+		"known":    {Known: map[int64]int{steps[0].ID: 6667, steps[1].ID: 3333}},
+	} {
+		q.Reader = agentID
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				board, err := s.BoardCards(ctx, adminID, offerID, q)
+				if err != nil || len(board.Cards) == 0 {
+					b.Fatalf("%v, %d columns", err, len(board.Cards))
+				}
+			}
+		})
 	}
 }

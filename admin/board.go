@@ -79,7 +79,11 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 		shown[id] = (n + 1) * vivier.BoardPageSize
 	}
 	adm := currentAdministration(c)
-	board, err := h.Store.BoardCards(c.UserContext(), adm.ID, o.ID, vivier.BoardQuery{Filter: f, Reader: currentAgent(c).ID, Shown: shown})
+	bq := vivier.BoardQuery{Filter: f, Reader: currentAgent(c).ID, Shown: shown}
+	if f.Plain() {
+		bq.Known = p.Counts // the step counts, read for every board, are this board's
+	}
+	board, err := h.Store.BoardCards(c.UserContext(), adm.ID, o.ID, bq)
 	if err != nil {
 		return err
 	}

@@ -14,9 +14,8 @@ import (
 )
 
 // The recruiters' pipeline screens: an offer's list (tabs per step,
-// filters, bulk actions), its board, and the move of one application. Every
-// form works without JavaScript; the board's drag and drop only submits the
-// card's own form.
+// filters, bulk actions) and the move of one application; the board is in
+// board.go. Every form works without JavaScript.
 
 // bulkConfirmAbove is how many refusals at once need the count typed in.
 const bulkConfirmAbove = 30

@@ -140,6 +140,15 @@ func TestBoardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Escape closes the dialog, moves nothing, and gives the focus back.
+	moveCardByKeys(t, ctx, ids[1], "Non retenue")
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#board-dialog`), chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(`#board-dialog`)); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(t, ctx, chromedp.Evaluate[string](`document.activeElement.className + " " + document.activeElement.closest("li[data-card]").dataset.card`)); !strings.Contains(got, "vivier-board__move") ||
+		!strings.HasSuffix(got, fmt.Sprint(ids[1])) {
+		t.Errorf("after Escape in the dialog the focus is on %q", got)
+	}
 	moveCardByKeys(t, ctx, ids[1], "Non retenue")
 	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#board-dialog`)); err != nil {
 		t.Fatal(err)

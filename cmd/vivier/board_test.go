@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"html"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"vivier"
 )
@@ -60,6 +62,9 @@ func TestBoardScreen(t *testing.T) {
 	}
 	if want := fmt.Sprintf(`/admin/ville-demo/candidatures/%d?de=tableau&amp;offre=%d&amp;source=linkedin&amp;tri=nom"`, first, o.ID); !strings.Contains(page, want) {
 		t.Errorf("card link: no %s", want)
+	}
+	if _, page = get(t, c, board+"?q=haies"); strings.Count(page, ` data-card="`) != 7 { // one CV in four
+		t.Errorf("full text: %d cards", strings.Count(page, ` data-card="`))
 	}
 	if _, page = get(t, c, fmt.Sprintf("%s?etape=%d", board, jury)); strings.Contains(page, `id="col-`+strconv.FormatInt(nouvelle, 10)) ||
 		!strings.Contains(page, `id="col-`+strconv.FormatInt(jury, 10)) {
@@ -130,4 +135,55 @@ func TestBoardScreen(t *testing.T) {
 	if resp, page = get(t, lc, board); resp.StatusCode != 200 || strings.Contains(page, `name="ids"`) || strings.Contains(page, "board-menu") {
 		t.Errorf("reader's board = %d with the selection", resp.StatusCode)
 	}
+}
+
+// BenchmarkBoard opens the board of an offer with 10 000 applications over
+// three steps, plain, filtered, sorted and with a column paged further, and
+// reports the latency of one page over HTTP.
+func BenchmarkBoard(b *testing.B) {
+	p := startDemo(b, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "100000"})
+	o := openOfferWithQuestion(b, p)
+	ids := seedApplications(b, p, o, 10000)
+	ctx := b.Context()
+	jury, hired := stepID(b, p, o.AdministrationID, "Jury"), stepID(b, p, o.AdministrationID, "Entretien RH")
+	for _, m := range []struct {
+		stage int64
+		ids   []int64
+	}{{jury, ids[:3000]}, {hired, ids[3000:4000]}} {
+		if _, err := p.Store().MoveApplications(ctx, o.AdministrationID, m.ids, vivier.Move{StageID: m.stage}, vivier.Actor{Email: "rh@exemple.fr"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := p.Store().DB().Exec(`ANALYZE`); err != nil {
+		b.Fatal(err)
+	}
+	c := newClient(b)
+	_, login := get(b, c, p.URL+"/admin/connexion")
+	if resp, _ := postForm(b, c, p.URL+"/admin/connexion", url.Values{"_csrf": {csrfToken(b, login)},
+		"email": {"recruteur@ville-demo.vivier.test"}, "password": {DemoPassword}}); resp.StatusCode != 303 {
+		b.Fatalf("sign in = %d", resp.StatusCode)
+	}
+	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d/tableau", p.URL, o.ID)
+	urls := []string{base, base + "?source=linkedin", base + "?tri=nom", base + "?q=haies", fmt.Sprintf("%s?plus=%d&plus=%d", base, jury, jury)}
+	var lat []time.Duration
+	perURL := map[int][]time.Duration{}
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if resp, _ := get(b, c, urls[i%len(urls)]); resp.StatusCode != 200 {
+			b.Fatalf("GET %s = %d", urls[i%len(urls)], resp.StatusCode)
+		}
+		lat = append(lat, time.Since(start))
+		perURL[i%len(urls)] = append(perURL[i%len(urls)], time.Since(start))
+		i++
+	}
+	b.StopTimer()
+	for k, l := range perURL {
+		slices.Sort(l)
+		b.Logf("%s: p50 %v, max %v", urls[k], l[len(l)/2], l[len(l)-1])
+	}
+	slices.Sort(lat)
+	pct := func(q float64) float64 { return float64(lat[int(q*float64(len(lat)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.95), "p95-ms")
 }
