@@ -67,15 +67,19 @@ type OfferListRow struct {
 	NewApplications int `db:"-"` // still at the first step, not yet looked at
 }
 
-// OfferList is a page of the offers list.
-type OfferList struct {
-	Rows  []OfferListRow
-	Total int // how many offers match
+// ListPage is a page of a long list (offers, the talent pool).
+type ListPage[T any] struct {
+	Rows  []T
+	Total int // how many match
 	Page  int // the page shown: a page past the end shows the last one
+	Size  int // how many a page holds
 }
 
-// Pages is how many pages the matching offers fill (at least one).
-func (l OfferList) Pages() int { return max(1, (l.Total+OfferListPageSize-1)/OfferListPageSize) }
+// Pages is how many pages the matching rows fill (at least one).
+func (l ListPage[T]) Pages() int { return max(1, (l.Total+l.Size-1)/l.Size) }
+
+// OfferList is a page of the offers list.
+type OfferList = ListPage[OfferListRow]
 
 // Direction is an administration of a tree, for a list's direction filter.
 type Direction struct {

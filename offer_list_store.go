@@ -34,7 +34,7 @@ func (s *Store) Directions(ctx context.Context, adminID int64) ([]Direction, err
 // directions' with f.WithDirections). A page past the end shows the last.
 func (s *Store) OfferList(ctx context.Context, adminID int64, f OfferListFilter) (*OfferList, error) {
 	f.Query = strings.TrimSpace(f.Query)
-	l := &OfferList{Page: max(f.Page, 1)}
+	l := &OfferList{Page: max(f.Page, 1), Size: OfferListPageSize}
 	if err := s.offerListPage(ctx, adminID, f, l); err != nil {
 		return nil, err
 	}

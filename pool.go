@@ -54,14 +54,7 @@ type PoolFilter struct {
 }
 
 // PoolList is a page of the talent pool.
-type PoolList struct {
-	Rows  []PoolCandidate
-	Total int // how many lines match
-	Page  int // the page shown: a page past the end shows the last one
-}
-
-// Pages is how many pages the matching lines fill (at least one).
-func (l PoolList) Pages() int { return max(1, (l.Total+PoolPageSize-1)/PoolPageSize) }
+type PoolList = ListPage[PoolCandidate]
 
 // PoolCandidate is a line of the talent pool: a person in the pool of one
 // administration.

@@ -35,7 +35,7 @@ func (s *Store) TalentPool(ctx context.Context, adminID int64, q string, page in
 // the last one.
 func (s *Store) TalentPoolList(ctx context.Context, adminID int64, f PoolFilter) (*PoolList, error) {
 	f.Query = strings.TrimSpace(f.Query)
-	l := &PoolList{Page: max(f.Page, 1)}
+	l := &PoolList{Page: max(f.Page, 1), Size: PoolPageSize}
 	if err := s.talentPoolPage(ctx, adminID, f, l); err != nil {
 		return nil, err
 	}

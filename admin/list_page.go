@@ -3,6 +3,10 @@ package admin
 import (
 	"net/url"
 	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"vivier/templates"
 )
 
 // pager is the paging of a long list: where the reader is ("page 2 sur
@@ -70,4 +74,14 @@ func without(query url.Values, name string) url.Values {
 		}
 	}
 	return v
+}
+
+// pageAndDirection reads a list's page and its direction (an
+// administration of the tree, 0 for all of it): a malformed one is refused.
+func pageAndDirection(c *fiber.Ctx) (page int, direction int64, err error) {
+	if page, err = templates.QueryPage(c); err != nil {
+		return 0, 0, err
+	}
+	direction, err = templates.QueryID(c, "direction")
+	return page, direction, err
 }

@@ -53,10 +53,7 @@ func (h *Handler) offersPage(c *fiber.Ctx) error {
 func parseOfferListFilter(c *fiber.Ctx) (vivier.OfferListFilter, error) {
 	f := vivier.OfferListFilter{Query: c.Query("q"), Sort: c.Query("tri"), WithDirections: true}
 	var err error
-	if f.Page, err = templates.QueryPage(c); err != nil {
-		return f, err
-	}
-	if f.Direction, err = templates.QueryID(c, "direction"); err != nil {
+	if f.Page, f.Direction, err = pageAndDirection(c); err != nil {
 		return f, err
 	}
 	for _, s := range offerStatuses {

@@ -21,10 +21,7 @@ func (h *Handler) poolPage(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	f := vivier.PoolFilter{Query: c.Query("q"), Sort: c.Query("tri"), WithDirections: true}
 	var err error
-	if f.Page, err = templates.QueryPage(c); err != nil {
-		return err
-	}
-	if f.Direction, err = templates.QueryID(c, "direction"); err != nil {
+	if f.Page, f.Direction, err = pageAndDirection(c); err != nil {
 		return err
 	}
 	dirs, err := h.Store.Directions(c.UserContext(), adm.ID)
