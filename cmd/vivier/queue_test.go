@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func startDemoWithApplications(t *testing.T) *program {
 
 var (
 	captionRE = regexp.MustCompile(`<caption>(\d+) candidatures?(?:, page (\d+) sur (\d+))?`)
-	rowLinkRE = regexp.MustCompile(`<td><a href="(/admin/([a-z-]+)/candidatures/(\d+)\?[^"]*)">`)
+	rowLinkRE = regexp.MustCompile(`<td><a href="(/admin/([a-z-]+)/candidatures/(\d+)(?:\?[^"]*)?)">`)
 )
 
 // listed reads a list page: how many match, the page and the number of
@@ -288,6 +289,12 @@ func TestDashboardQueueCountsAreTheLists(t *testing.T) {
 		if l := readList(t, rc, p.URL+link); l.total != n {
 			t.Errorf("tile %q counts %d, its list shows %d", link, n, l.total)
 		}
+	}
+	// An offer's list reads the same filters.
+	offer := dbInt(t, p, `SELECT offer_id FROM applications WHERE id = $1`, d[2])
+	unread := readList(t, rc, p.URL+"/admin/ministere-demo-dnum/offres/"+itoa(offer)+"/candidatures?messages=non-lus")
+	if !slices.Contains(unread.ids, d[2]) || unread.total >= int(dbInt(t, p, `SELECT count(*) FROM applications WHERE offer_id = $1`, offer)) {
+		t.Errorf("the offer's list with messages=non-lus: %d rows %v, want %d among them", unread.total, unread.ids, d[2])
 	}
 	mentions := "/admin/ministere-demo/candidatures?mention=moi"
 	before := tiles[mentions]
