@@ -240,42 +240,7 @@ func queueTiles(t *testing.T, c *http.Client, u string) map[string]int {
 func TestDashboardQueueCountsAreTheLists(t *testing.T) {
 	t.Parallel()
 	p := startDemoWithApplications(t)
-	ctx := context.Background()
-	rec, err := p.Store().AgentByEmail(ctx, "recruteur@ministere-demo.vivier.test")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dnum := adminID(t, p, "ministere-demo-dnum")
-	ministry := adminID(t, p, "ministere-demo")
-	exec := func(q string, args ...any) {
-		t.Helper()
-		if _, err := p.Store().DB().Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	pending := func(adm int64, n int) []int64 {
-		var ids []int64
-		if err := p.Store().DB().Select(&ids, `SELECT id FROM applications WHERE administration_id = $1 AND category IN ('nouvelle', 'en_cours')
-			ORDER BY id LIMIT $2`, adm, n); err != nil {
-			t.Fatal(err)
-		}
-		return ids
-	}
-	m, d := pending(ministry, 3), pending(dnum, 3)
-	for _, x := range []struct{ app, adm int64 }{{m[0], ministry}, {m[1], ministry}, {d[0], dnum}} {
-		exec(`INSERT INTO application_assignees (application_id, agent_id, administration_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, x.app, rec.ID, x.adm)
-	}
-	for _, x := range []struct{ app, adm int64 }{{m[2], ministry}, {d[1], dnum}} {
-		exec(`WITH n AS (INSERT INTO application_notes (administration_id, application_id, author_email, body)
-			VALUES ($1, $2, 'admin@ministere-demo.vivier.test', 'Un avis ?') RETURNING id) INSERT INTO note_mentions (note_id, agent_id) SELECT id, $3 FROM n`,
-			x.adm, x.app, rec.ID)
-	}
-	exec(`INSERT INTO application_messages (application_id, from_candidate, body) VALUES ($1, true, 'Où en est ma candidature ?')`, d[2])
-	exec(`INSERT INTO interviews (administration_id, application_id, starts_at, duration_minutes, place, organizer)
-		VALUES ($1, $2, now() + interval '2 days', 30, 'Salle 2', 'recruteur@ministere-demo.vivier.test')`, dnum, d[1])
-	exec(`UPDATE applications SET created_at = now() - make_interval(days => response_days - 3)
-		FROM administrations WHERE administrations.id = applications.administration_id AND applications.id = $1`, d[0])
-
+	d := seedQueue(t, p)
 	rc, _ := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
 	tiles := queueTiles(t, rc, p.URL+"/admin/ministere-demo")
 	for link, n := range tiles {
@@ -317,4 +282,48 @@ func TestDashboardQueueCountsAreTheLists(t *testing.T) {
 			}
 		}
 	}
+}
+
+// seedQueue gives the ministry's recruiter something of each kind in "Ma
+// file", in the ministry and in its DNUM direction; it returns three pending
+// applications of DNUM: assigned and due soon, mentioned with an interview
+// to confirm, with a candidate's message.
+func seedQueue(t *testing.T, p *program) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := p.Store().AgentByEmail(ctx, "recruteur@ministere-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dnum, ministry := adminID(t, p, "ministere-demo-dnum"), adminID(t, p, "ministere-demo")
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := p.Store().DB().Exec(q, args...); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	pending := func(adm int64, n int) []int64 {
+		var ids []int64
+		if err := p.Store().DB().Select(&ids, `SELECT id FROM applications WHERE administration_id = $1 AND category IN ('nouvelle', 'en_cours')
+			ORDER BY id LIMIT $2`, adm, n); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	m, d := pending(ministry, 3), pending(dnum, 3)
+	for _, x := range []struct{ app, adm int64 }{{m[0], ministry}, {m[1], ministry}, {d[0], dnum}} {
+		exec(`INSERT INTO application_assignees (application_id, agent_id, administration_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, x.app, rec.ID, x.adm)
+	}
+	for _, x := range []struct{ app, adm int64 }{{m[2], ministry}, {d[1], dnum}} {
+		exec(`WITH n AS (INSERT INTO application_notes (administration_id, application_id, author_email, body)
+			VALUES ($1, $2, 'admin@ministere-demo.vivier.test', 'Un avis ?') RETURNING id) INSERT INTO note_mentions (note_id, agent_id) SELECT id, $3 FROM n`,
+			x.adm, x.app, rec.ID)
+	}
+	exec(`INSERT INTO application_messages (application_id, from_candidate, body) VALUES ($1, true, 'Où en est ma candidature ?')`, d[2])
+	exec(`INSERT INTO interviews (administration_id, application_id, starts_at, duration_minutes, place, organizer)
+		VALUES ($1, $2, now() + interval '2 days', 30, 'Salle 2', 'recruteur@ministere-demo.vivier.test')`, dnum, d[1])
+	exec(`UPDATE applications SET created_at = now() - make_interval(days => response_days - 3)
+		FROM administrations WHERE administrations.id = applications.administration_id AND applications.id = $1`, d[0])
+
+	return d
 }
