@@ -21,10 +21,12 @@ func queueConditions(f PipelineFilter, inAdm func(col string) string, arg func(a
 			WHERE m.agent_id = `+arg(f.Me)+` AND m.seen_at IS NULL AND `+inAdm("n.administration_id")+`)`)
 	}
 	if f.UnreadMessages {
-		// The last message of the exchange is the candidate's: no recruiter
-		// answered it yet.
-		where = append(where, `(SELECT m.from_candidate FROM application_messages m WHERE m.application_id = a.id
-			ORDER BY m.created_at DESC, m.id DESC LIMIT 1)`)
+		// A candidate's message that no recruiter's came after. Found from
+		// the messages (few) rather than probed for every application.
+		where = append(where, `a.id IN (SELECT m.application_id FROM application_messages m
+			JOIN applications x ON x.id = m.application_id AND `+inAdm("x.administration_id")+`
+			WHERE m.from_candidate AND NOT EXISTS (SELECT 1 FROM application_messages r
+				WHERE r.application_id = m.application_id AND NOT r.from_candidate AND (r.created_at, r.id) > (m.created_at, m.id)))`)
 	}
 	if f.ToConfirm {
 		// Waiting for the candidate's answer, or for another slot they asked.
@@ -32,9 +34,13 @@ func queueConditions(f PipelineFilter, inAdm func(col string) string, arg func(a
 			AND i.status IN ('propose', 'autre_creneau') AND `+inAdm("i.administration_id")+`)`)
 	}
 	if f.DueSoon {
-		// Not past the promise yet (the dashboard's overdue block has those).
-		due := `a.created_at + make_interval(days => (SELECT d.response_days FROM administrations d WHERE d.id = a.administration_id))`
-		where = append(where, due+` >= now()`, due+` < now() + make_interval(days => `+strconv.Itoa(DueSoonDays)+`)`)
+		// Not past the promise yet (the dashboard's overdue block has
+		// those). Each administration's promise is a range of creation
+		// dates, read on the (administration, created_at) index.
+		where = append(where, `a.id IN (SELECT x.id FROM administrations d JOIN applications x ON x.administration_id = d.id
+			AND x.created_at >= now() - make_interval(days => d.response_days)
+			AND x.created_at < now() - make_interval(days => d.response_days) + make_interval(days => `+strconv.Itoa(DueSoonDays)+`)
+			WHERE `+inAdm("d.id")+`)`)
 	}
 	return where
 }

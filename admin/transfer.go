@@ -84,13 +84,3 @@ func (h *Handler) transferApplication(c *fiber.Ctx) error {
 	}
 	return vivier.FieldError("vers", "Choisissez de transférer vers une offre ou vers une autre administration.")
 }
-
-// recruitedBadges flags the listed applications whose candidate was
-// recruited on another offer of the administration.
-func (h *Handler) recruitedBadges(c *fiber.Ctx, apps []vivier.ApplicationRow) (map[int64]bool, error) {
-	ids := make([]int64, len(apps))
-	for i, a := range apps {
-		ids[i] = a.ID
-	}
-	return h.Store.RecruitedElsewhere(c.UserContext(), currentAdministration(c).ID, ids)
-}

@@ -14,6 +14,7 @@ import (
 func TestQueueAndListInBrowser(t *testing.T) {
 	t.Parallel()
 	p := startDemoWithApplications(t)
+	seedQueue(t, p)
 	ctx, console := browser(t)
 	dashboard, list := p.URL+"/admin/ministere-demo", p.URL+"/admin/ministere-demo/candidatures"
 	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ministere-demo.vivier.test",

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,7 +30,7 @@ func startDemoWithApplications(t *testing.T) *program {
 
 var (
 	captionRE = regexp.MustCompile(`<caption>(\d+) candidatures?(?:, page (\d+) sur (\d+))?`)
-	rowLinkRE = regexp.MustCompile(`<td><a href="(/admin/([a-z-]+)/candidatures/(\d+)\?[^"]*)">`)
+	rowLinkRE = regexp.MustCompile(`<td><a href="(/admin/([a-z-]+)/candidatures/(\d+)(?:\?[^"]*)?)">`)
 )
 
 // listed reads a list page: how many match, the page and the number of
@@ -239,13 +240,62 @@ func queueTiles(t *testing.T, c *http.Client, u string) map[string]int {
 func TestDashboardQueueCountsAreTheLists(t *testing.T) {
 	t.Parallel()
 	p := startDemoWithApplications(t)
+	d := seedQueue(t, p)
+	rc, _ := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
+	tiles := queueTiles(t, rc, p.URL+"/admin/ministere-demo")
+	for link, n := range tiles {
+		if !strings.HasPrefix(link, "/admin/ministere-demo/candidatures?") {
+			t.Errorf("tile link %q", link)
+			continue
+		}
+		if n == 0 {
+			t.Errorf("tile %q counts none: the test set nothing up for it", link)
+		}
+		if l := readList(t, rc, p.URL+link); l.total != n {
+			t.Errorf("tile %q counts %d, its list shows %d", link, n, l.total)
+		}
+	}
+	// An offer's list reads the same filters.
+	offer := dbInt(t, p, `SELECT offer_id FROM applications WHERE id = $1`, d[2])
+	unread := readList(t, rc, p.URL+"/admin/ministere-demo-dnum/offres/"+itoa(offer)+"/candidatures?messages=non-lus")
+	if !slices.Contains(unread.ids, d[2]) || unread.total >= int(dbInt(t, p, `SELECT count(*) FROM applications WHERE offer_id = $1`, offer)) {
+		t.Errorf("the offer's list with messages=non-lus: %d rows %v, want %d among them", unread.total, unread.ids, d[2])
+	}
+	mentions := "/admin/ministere-demo/candidatures?mention=moi"
+	before := tiles[mentions]
+	// Seeing the direction's application, from its own address, takes its
+	// mention out.
+	if resp, _ := get(t, rc, p.URL+"/admin/ministere-demo-dnum/candidatures/"+itoa(d[1])); resp.StatusCode != 200 {
+		t.Fatalf("the mentioned application = %d", resp.StatusCode)
+	}
+	if after := queueTiles(t, rc, p.URL+"/admin/ministere-demo")[mentions]; after != before-1 {
+		t.Errorf("mentions after seeing one: %d, want %d", after, before-1)
+	}
+	// The direction's own dashboard counts its own only.
+	for link, n := range queueTiles(t, rc, p.URL+"/admin/ministere-demo-dnum") {
+		if l := readList(t, rc, p.URL+link); l.total != n {
+			t.Errorf("DNUM tile %q counts %d, its list shows %d", link, n, l.total)
+		}
+		for _, s := range readList(t, rc, p.URL+link).slugs {
+			if s != "ministere-demo-dnum" {
+				t.Errorf("DNUM tile %q lists an application of %s", link, s)
+			}
+		}
+	}
+}
+
+// seedQueue gives the ministry's recruiter something of each kind in "Ma
+// file", in the ministry and in its DNUM direction; it returns three pending
+// applications of DNUM: assigned and due soon, mentioned with an interview
+// to confirm, with a candidate's message.
+func seedQueue(t *testing.T, p *program) []int64 {
+	t.Helper()
 	ctx := context.Background()
 	rec, err := p.Store().AgentByEmail(ctx, "recruteur@ministere-demo.vivier.test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	dnum := adminID(t, p, "ministere-demo-dnum")
-	ministry := adminID(t, p, "ministere-demo")
+	dnum, ministry := adminID(t, p, "ministere-demo-dnum"), adminID(t, p, "ministere-demo")
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := p.Store().DB().Exec(q, args...); err != nil {
@@ -275,39 +325,5 @@ func TestDashboardQueueCountsAreTheLists(t *testing.T) {
 	exec(`UPDATE applications SET created_at = now() - make_interval(days => response_days - 3)
 		FROM administrations WHERE administrations.id = applications.administration_id AND applications.id = $1`, d[0])
 
-	rc, _ := signInAs(t, p, "recruteur@ministere-demo.vivier.test")
-	tiles := queueTiles(t, rc, p.URL+"/admin/ministere-demo")
-	for link, n := range tiles {
-		if !strings.HasPrefix(link, "/admin/ministere-demo/candidatures?") {
-			t.Errorf("tile link %q", link)
-			continue
-		}
-		if n == 0 {
-			t.Errorf("tile %q counts none: the test set nothing up for it", link)
-		}
-		if l := readList(t, rc, p.URL+link); l.total != n {
-			t.Errorf("tile %q counts %d, its list shows %d", link, n, l.total)
-		}
-	}
-	mentions := "/admin/ministere-demo/candidatures?mention=moi"
-	before := tiles[mentions]
-	// Seeing the direction's application, from its own address, takes its
-	// mention out.
-	if resp, _ := get(t, rc, p.URL+"/admin/ministere-demo-dnum/candidatures/"+itoa(d[1])); resp.StatusCode != 200 {
-		t.Fatalf("the mentioned application = %d", resp.StatusCode)
-	}
-	if after := queueTiles(t, rc, p.URL+"/admin/ministere-demo")[mentions]; after != before-1 {
-		t.Errorf("mentions after seeing one: %d, want %d", after, before-1)
-	}
-	// The direction's own dashboard counts its own only.
-	for link, n := range queueTiles(t, rc, p.URL+"/admin/ministere-demo-dnum") {
-		if l := readList(t, rc, p.URL+link); l.total != n {
-			t.Errorf("DNUM tile %q counts %d, its list shows %d", link, n, l.total)
-		}
-		for _, s := range readList(t, rc, p.URL+link).slugs {
-			if s != "ministere-demo-dnum" {
-				t.Errorf("DNUM tile %q lists an application of %s", link, s)
-			}
-		}
-	}
+	return d
 }
