@@ -281,6 +281,9 @@ func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	if back := c.FormValue("back"); strings.HasPrefix(back, admURL(adm, "/offres/")) && !strings.Contains(back, "//") {
 		to = back // the board sends the recruiter back to the board
 	}
+	if next := c.FormValue("suivante"); workspaceNext(adm, next) {
+		to = next // the application view goes on along its list
+	}
 	return h.back(c, to, moveMessage(res))
 }
 
