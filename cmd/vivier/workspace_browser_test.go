@@ -254,6 +254,26 @@ func (w *walker) nextOf() int64 {
 	return id
 }
 
+// openNewApplications starts the program with n new applications to an
+// offer, and opens the offer's list of its new ones (with more query
+// parameters) to a recruiter, at the size of a laptop.
+func openNewApplications(t *testing.T, n int, more string) (*program, map[string]int64, *walker, func() []string) {
+	t.Helper()
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
+	o := openOfferWithQuestion(t, p)
+	seedApplications(t, p, o, n)
+	steps := stepsOf(t, p, o.AdministrationID)
+	ctx, console := browser(t)
+	w := &walker{t: t, ctx: ctx}
+	list := fmt.Sprintf("%s/admin/ville-demo/offres/%d/candidatures?etape=%d%s", p.URL, o.ID, steps["Nouvelle"], more)
+	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ville-demo.vivier.test",
+		chromedp.EmulateViewport(laptop[0], laptop[1]), chromedp.Navigate(list))...); err != nil {
+		t.Fatal(err)
+	}
+	w.landed(0)
+	return p, steps, w, console
+}
+
 // Twenty new applications are decided from the view, as a recruiter
 // triages: from the list filtered on "Nouvelle", the first one opened, then
 // for each either the step menu ("d", Enter) or the refusal ("r", a reason,
@@ -261,18 +281,8 @@ func (w *walker) nextOf() int64 {
 // back to the list.
 func TestTriageTwentyApplications(t *testing.T) {
 	t.Parallel()
-	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
-	o := openOfferWithQuestion(t, p)
-	seedApplications(t, p, o, 20)
-	steps := stepsOf(t, p, o.AdministrationID)
-	ctx, console := browser(t)
-	w := &walker{t: t, ctx: ctx}
-	list := fmt.Sprintf("%s/admin/ville-demo/offres/%d/candidatures?etape=%d", p.URL, o.ID, steps["Nouvelle"])
-	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ville-demo.vivier.test",
-		chromedp.EmulateViewport(laptop[0], laptop[1]), chromedp.Navigate(list))...); err != nil {
-		t.Fatal(err)
-	}
-	w.landed(0)
+	p, steps, w, console := openNewApplications(t, 20, "")
+	ctx := w.ctx
 	first := read(t, ctx, chromedp.Evaluate[string](`document.querySelector('#pipeline-table tbody a').getAttribute('href')`))
 	m := viewID.FindStringSubmatch(first)
 	if m == nil || !strings.Contains(first, "de=offre") || !strings.Contains(first, fmt.Sprintf("etape=%d", steps["Nouvelle"])) {
@@ -342,17 +352,8 @@ func TestTriageTwentyApplications(t *testing.T) {
 // nothing.
 func TestApplicationViewKeyboard(t *testing.T) {
 	t.Parallel()
-	p := startDemo(t, "serve", nil)
-	o := openOfferWithQuestion(t, p)
-	seedApplications(t, p, o, 2)
-	steps := stepsOf(t, p, o.AdministrationID)
-	ctx, console := browser(t)
-	w := &walker{t: t, ctx: ctx}
-	list := fmt.Sprintf("%s/admin/ville-demo/offres/%d/candidatures?etape=%d&tri=anciennes", p.URL, o.ID, steps["Nouvelle"])
-	if err := chromedp.Do(ctx, signInActions(p, "recruteur@ville-demo.vivier.test", chromedp.Navigate(list))...); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, ctx, `#pipeline-table`)
+	p, steps, w, console := openNewApplications(t, 2, "&tri=anciennes")
+	ctx := w.ctx
 	href := read(t, ctx, chromedp.Evaluate[string](`document.querySelector('#pipeline-table tbody a').href`))
 	first, _ := strconv.ParseInt(viewID.FindStringSubmatch(href)[1], 10, 64)
 	if err := chromedp.Do(ctx, chromedp.Navigate(href)); err != nil {
