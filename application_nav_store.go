@@ -21,6 +21,12 @@ func (s *Store) ApplicationNav(ctx context.Context, adminID, offerID int64, f Pi
 	args = append(args, id)
 	cur := "$" + strconv.Itoa(len(args))
 	filtered := "FROM applications a WHERE " + strings.Join(where, " AND ")
+	with := ""
+	if f.Query != "" {
+		// The full text is searched once, not in each part of the query.
+		with = "WITH m AS MATERIALIZED (SELECT a.id " + filtered + ") "
+		filtered = "FROM applications a WHERE a.id IN (SELECT m.id FROM m)"
+	}
 	// The application's own keys, read once; scoped to the administration
 	// so that another's id places nothing.
 	keys := "(SELECT " + strings.Join(cols, ", ") + " FROM applications a WHERE a.id = " + cur + " AND a.administration_id = $1)"
@@ -36,7 +42,7 @@ func (s *Store) ApplicationNav(ctx context.Context, adminID, offerID int64, f Pi
 		Prev   sql.NullInt64 `db:"prev"`
 		Next   sql.NullInt64 `db:"next"`
 	}
-	q := `SELECT
+	q := with + `SELECT
 		(SELECT count(*) ` + filtered + ` AND ` + before + `) AS before,
 		(SELECT count(*) ` + filtered + `) AS total,
 		EXISTS (SELECT 1 ` + filtered + ` AND a.id = ` + cur + `) AS member,

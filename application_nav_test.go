@@ -26,8 +26,8 @@ func TestApplicationNav(t *testing.T) {
 	check := func(f vivier.PipelineFilter) {
 		t.Helper()
 		rows, total, err := s.PipelineList(ctx, a.ID, offer, f)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("the list %+v: %d rows, %v", f, len(rows), err)
 		}
 		for i, r := range rows {
 			nav, err := s.ApplicationNav(ctx, a.ID, offer, f, r.ID)
@@ -48,6 +48,7 @@ func TestApplicationNav(t *testing.T) {
 	}
 	for _, sort := range []string{"", "anciennes", "nom"} {
 		check(vivier.PipelineFilter{Sort: sort})
+		check(vivier.PipelineFilter{Sort: sort, Query: "Camille"})
 	}
 
 	newStep := stepNamed(t, s, a.ID, "Nouvelle")
@@ -71,5 +72,38 @@ func TestApplicationNav(t *testing.T) {
 
 	if nav, err := s.ApplicationNav(ctx, b.ID, offer, vivier.PipelineFilter{}, ids[0]); err != nil || nav != (vivier.ApplicationNav{}) {
 		t.Errorf("another administration: %+v, %v", nav, err)
+	}
+}
+
+// BenchmarkApplicationNav places an application in the middle of one
+// offer's 50 000 applications, in each order and with a step filter: the
+// application view does it on every opening from a list.
+func BenchmarkApplicationNav(b *testing.B) {
+	s, adminID, offerID, _, _ := seedPipeline(b, 50000)
+	ctx := context.Background()
+	// As autovacuum leaves a table in use: its visibility map set, so that
+	// the counts read the indexes only.
+	if _, err := s.DB().ExecContext(ctx, `VACUUM ANALYZE applications`); err != nil {
+		b.Fatal(err)
+	}
+	var mid int64
+	if err := s.DB().GetContext(ctx, &mid, `SELECT id FROM applications ORDER BY created_at DESC, id DESC OFFSET 25000 LIMIT 1`); err != nil {
+		b.Fatal(err)
+	}
+	steps, err := s.Steps(ctx, adminID)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for name, f := range map[string]vivier.PipelineFilter{
+		"recentes": {}, "nom": {Sort: "nom"}, "step": {StageID: steps[0].ID}, "fulltext": {Query: "haies"},
+	} {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				nav, err := s.ApplicationNav(ctx, adminID, offerID, f, mid)
+				if err != nil || nav.Total == 0 {
+					b.Fatalf("%+v, %v", nav, err)
+				}
+			}
+		})
 	}
 }
