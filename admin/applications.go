@@ -54,6 +54,15 @@ type applicationPage struct {
 	CanComment, CanRate bool
 	CanTag              bool
 	Scores              []vivier.ScoreChoice
+
+	// Workspace (workspaceOfApplication).
+	Walk        *listNav // the list it was opened from; nil when none
+	After       string   // where a decision goes on to
+	Docs        []docTab
+	MoveSteps   []vivier.Step // the move menu: every step it may go to but refusals
+	RefuseSteps []vivier.Step // the refusal steps it may go to
+	SideTabs    []sideTab
+	Tab         string // the open one
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {
@@ -67,7 +76,8 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	}
 	p := &applicationPage{App: d, CanDecide: h.can(c, policies.ApplicationsDecide)}
 	for _, part := range []func(*fiber.Ctx, *vivier.ApplicationDetail, *applicationPage) error{
-		h.pipelineOfApplication, h.transferOfApplication, h.interviewsOfApplication, h.applicationNotifications, h.collabOfApplication, h.markRead,
+		h.pipelineOfApplication, h.transferOfApplication, h.interviewsOfApplication, h.applicationNotifications, h.collabOfApplication,
+		h.markRead, h.workspaceOfApplication,
 	} {
 		if err := part(c, d, p); err != nil {
 			return err

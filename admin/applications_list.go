@@ -83,7 +83,7 @@ func (h *Handler) applicationsPage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	params := listQuery(c, adminListParams)
+	params := listQuery(c, adminListParams...)
 	base := admURL(adm, "/candidatures")
 	p.Prev, p.Next = pageLinks(base, params, f.Page, total)
 	if p.Rows, err = h.listRows(c, rows, params, f.Page); err != nil {

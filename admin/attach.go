@@ -51,7 +51,7 @@ func (h *Handler) offerChoices(c *fiber.Ctx, p *offerChoicePage) error {
 	}
 	p.List = list
 	p.Keep = c.Query("retour")
-	p.Pager = newPager("Pages des offres publiées", p.Base, listQuery(c.Query, "q", "retour"), list.Page, list.Pages())
+	p.Pager = newPager("Pages des offres publiées", p.Base, listQuery(c, "q", "retour"), list.Page, list.Pages())
 	return nil
 }
 

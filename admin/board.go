@@ -54,8 +54,8 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := &boardPage{pipelinePage: pipelinePage{offerPipeline: shared, Errors: map[string]string{}}}
-	p.Wide = true
+	p := &boardPage{pipelinePage: pipelinePage{offerPipeline: shared}}
+	p.Wide, p.Errors = true, map[string]string{}
 	f, ferr := parseFilter(c)
 	if vivier.ErrorCode(ferr) == vivier.EMALFORMED {
 		return ferr // a malformed number in the URL: no filter to correct on the page
@@ -67,7 +67,7 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
 	}
-	if err := h.collabOfPipeline(c, &p.pipelinePage); err != nil {
+	if err := h.collabOfPipeline(c, &p.listFilters); err != nil {
 		return err
 	}
 	more, err := boardMore(c)
@@ -87,8 +87,8 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Filter, p.Sources, p.ConfirmAbove = f, vivier.Sources, bulkConfirmAbove
-	p.Query = map[string]string{"du": c.Query("du"), "au": c.Query("au"), "note": c.Query("note")}
+	p.filterForm(c, p.Base+"/tableau")
+	p.Filter, p.ConfirmAbove = f, bulkConfirmAbove
 	p.Filters = url.Values{}
 	for k, v := range c.Queries() {
 		if v != "" && k != "plus" && k != "page" && k != "de" && k != "offre" {
@@ -167,21 +167,6 @@ func formBack(c *fiber.Ctx, def string) string {
 		return back
 	}
 	return def
-}
-
-func withQuery(path string, q url.Values) string {
-	if len(q) == 0 {
-		return path
-	}
-	return path + "?" + q.Encode()
-}
-
-func cloneValues(q url.Values) url.Values {
-	out := url.Values{}
-	for k, v := range q {
-		out[k] = append([]string(nil), v...)
-	}
-	return out
 }
 
 // markRead records that the agent opened the application, which clears the

@@ -55,10 +55,10 @@ func withQuery(base string, query url.Values) string {
 
 // listQuery reads the named query parameters that are set, for links that
 // keep a list's filters.
-func listQuery(get func(string, ...string) string, names ...string) url.Values {
+func listQuery(c *fiber.Ctx, names ...string) url.Values {
 	v := url.Values{}
 	for _, n := range names {
-		if s := get(n); s != "" {
+		if s := c.Query(n); s != "" {
 			v.Set(n, s)
 		}
 	}

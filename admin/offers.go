@@ -32,7 +32,7 @@ func (h *Handler) offersPage(c *fiber.Ctx) error {
 		return err
 	}
 	f.Page = list.Page
-	query := listQuery(c.Query, "q", "statut", "type", "direction", "tri")
+	query := listQuery(c, "q", "statut", "type", "direction", "tri")
 	tabs := []templates.NavItem{{URL: withQuery(admURL(adm, "/offres"), without(query, "statut")), Label: "Toutes", Current: f.Status == ""}}
 	for _, s := range offerStatuses {
 		q := without(query, "statut")

@@ -2,6 +2,7 @@ package admin
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -52,8 +53,9 @@ type pipelinePage struct {
 	Rows         []vivier.PipelineRow
 	Matched      int // rows the filter matches, on every page
 	Pages        int
-	Prev, Next   string // the pages' addresses, "" at either end
-	ConfirmAbove int    // refusals at once past which the count is typed in
+	Prev, Next   string     // the pages' addresses, "" at either end
+	ConfirmAbove int        // refusals at once past which the count is typed in
+	Params       url.Values // the list's parameters as given, which its links keep
 }
 
 func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, error) {
@@ -175,7 +177,8 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	p.Prev, p.Next = pageLinks(p.Base+"/candidatures", listQuery(c, offerListParams), f.Page, total)
+	p.Params = listQuery(c, offerListParams...)
+	p.Prev, p.Next = pageLinks(p.Base+"/candidatures", p.Params, f.Page, total)
 	p.Rows, p.Matched, p.Filter = rows, total, f
 	p.Pages = (total + vivier.PipelinePageSize - 1) / vivier.PipelinePageSize
 	p.filterForm(c, p.Base+"/candidatures")
@@ -237,7 +240,11 @@ func (h *Handler) moveApplication(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, formBack(c, applicationURL(adm, id)), moveMessage(res)) // the board sends the recruiter back to the board
+	to := formBack(c, applicationURL(adm, id)) // the board sends the recruiter back to the board
+	if next := c.FormValue("suivante"); workspaceNext(adm, next) {
+		to = next // the application view goes on along its list
+	}
+	return h.back(c, to, moveMessage(res))
 }
 
 func moveMessage(res vivier.MoveResult) string {

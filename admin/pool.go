@@ -34,7 +34,7 @@ func (h *Handler) poolPage(c *fiber.Ctx) error {
 	}
 	f.Page = list.Page
 	p := &poolPage{List: list, Filter: f, Sorts: vivier.PoolSorts, CanInvite: h.can(c, policies.ApplicationsDecide),
-		Pager: newPager("Pages du vivier", admURL(adm, "/vivier"), listQuery(c.Query, "q", "tri", "direction"), list.Page, list.Pages())}
+		Pager: newPager("Pages du vivier", admURL(adm, "/vivier"), listQuery(c, "q", "tri", "direction"), list.Page, list.Pages())}
 	if len(dirs) > 1 {
 		p.Directions = dirs
 	}

@@ -54,18 +54,6 @@ func parseQueueFilter(c *fiber.Ctx, f *vivier.PipelineFilter) error {
 	return nil
 }
 
-// listQuery is the list's parameters among names, as the request gave
-// them: what its pages, and the applications it links to, keep.
-func listQuery(c *fiber.Ctx, names []string) url.Values {
-	q := url.Values{}
-	for _, k := range names {
-		if v := c.Query(k); v != "" {
-			q.Set(k, v)
-		}
-	}
-	return q
-}
-
 // listFilters is what an applications list's filter form shows and keeps.
 type listFilters struct {
 	Filter vivier.PipelineFilter

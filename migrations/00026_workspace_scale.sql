@@ -17,8 +17,7 @@
 -- The talent pool starts from the consents of one administration.
 --
 -- The back-office's offers list, every status together, most recently
--- changed first, and its search on titles (accents ignored, any part of a
--- word: the public search's index only covers published offers).
+-- changed first (its search has its own index, offers_list_text_idx).
 --
 -- Who a note mentions, looked up from the agent ("mentions of me"); the
 -- interviews waiting for the candidate's answer.
@@ -33,7 +32,6 @@ CREATE INDEX applications_pending_idx ON applications (administration_id, create
 CREATE INDEX applications_pool_idx ON applications (administration_id, talent_pool_at, candidate_id)
     WHERE talent_pool_at IS NOT NULL AND category <> 'anonymisee';
 CREATE INDEX offers_administration_order_idx ON offers (administration_id, updated_at DESC, id DESC);
-CREATE INDEX offers_administration_title_idx ON offers USING gin (immutable_unaccent(title) gin_trgm_ops);
 CREATE INDEX note_mentions_agent_idx ON note_mentions (agent_id, note_id);
 CREATE INDEX interviews_unanswered_idx ON interviews (administration_id, application_id)
     WHERE status IN ('propose', 'autre_creneau');
@@ -41,7 +39,6 @@ CREATE INDEX interviews_unanswered_idx ON interviews (administration_id, applica
 -- +goose Down
 DROP INDEX interviews_unanswered_idx;
 DROP INDEX note_mentions_agent_idx;
-DROP INDEX offers_administration_title_idx;
 DROP INDEX offers_administration_order_idx;
 DROP INDEX applications_pool_idx;
 DROP INDEX applications_pending_idx;

@@ -99,8 +99,11 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 
 	// The invitation, from the application page.
 	day := time.Now().In(parisTZ(t)).AddDate(0, 0, 10)
+	if err := chromedp.Do(ctx, chromedp.Navigate(fmt.Sprintf("%s/admin/ville-demo/candidatures/%d", p.URL, invited)), chromedp.WaitVisible(`#decision`)); err != nil {
+		t.Fatal(err)
+	}
+	openTab(t, ctx, "entretiens") // the application view shows its interviews in a tab
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(fmt.Sprintf("%s/admin/ville-demo/candidatures/%d", p.URL, invited)),
 		chromedp.Click(`//a[contains(., "Inviter à un entretien")]`),
 		chromedp.WaitVisible(`#interview-form`),
 	); err != nil {
@@ -118,6 +121,7 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
+	openTab(t, ctx, "entretiens")
 	if page := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(page, "en attente de réponse") || !strings.Contains(page, "salle des commissions") {
 		t.Errorf("application page after the invitation: %q", page)
 	}

@@ -71,8 +71,11 @@ func TestNotificationsInBrowser(t *testing.T) {
 	axeCheck(t, b, "automatic refusal with an error")
 
 	app := fmt.Sprintf("%s/admin/ville-demo/candidatures/%d", p.URL, ids[0])
+	if err := chromedp.Do(b, chromedp.Navigate(app), chromedp.WaitVisible("#bounces")); err != nil {
+		t.Fatal(err)
+	}
+	openTab(t, b, "messages") // the application view shows its messages in a tab
 	if err := chromedp.Do(b,
-		chromedp.Navigate(app), chromedp.WaitVisible("#bounces"),
 		chromedp.Click(`form[action$="/message"] button[type="submit"]`),
 		chromedp.WaitVisible("#message-error"),
 	); err != nil {
