@@ -34,7 +34,9 @@ var (
 // parseQueueFilter reads the filters about what waits: each takes one
 // value, and any other is a malformed address (the form offers checkboxes).
 func parseQueueFilter(c *fiber.Ctx, f *vivier.PipelineFilter) error {
-	f.Me = currentAgent(c).ID
+	if a := currentAgent(c); a != nil { // always on the lists' routes, which require a signed-in agent
+		f.Me = a.ID
+	}
 	f.Spontaneous = c.Query("type") == "spontanees"
 	if c.Query("assigne") == "moi" {
 		f.AssigneeID = f.Me
