@@ -51,10 +51,9 @@ func (h *Handler) listNavOf(c *fiber.Ctx, id int64) (*listNav, error) {
 	if from == "liste" {
 		f, _, err = h.adminListFilter(c) // the administration's list, its directions included
 	} else {
-		f, err = parseFilter(c)
-		f.Scope = h.scope(c)
-		if f.Scope.Narrowed() {
-			f.MinRating, f.Unrated = 0, false // as the list itself does
+		var l listFilters
+		if f, err = h.offerFilter(c, &l); err == nil && len(l.Errors) > 0 {
+			return nil, nil // a filter that does not read: no way along the list
 		}
 	}
 	if vivier.ErrorCode(err) == vivier.EMALFORMED {

@@ -55,18 +55,12 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 		return err
 	}
 	p := &boardPage{pipelinePage: pipelinePage{offerPipeline: shared}}
-	p.Wide, p.Errors = true, map[string]string{}
-	f, ferr := parseFilter(c)
-	if vivier.ErrorCode(ferr) == vivier.EMALFORMED {
-		return ferr // a malformed number in the URL: no filter to correct on the page
+	p.Wide = true
+	f, err := h.offerFilter(c, &p.listFilters)
+	if err != nil {
+		return err
 	}
-	if ferr != nil {
-		p.Errors = vivier.AsFormErrors(ferr).ByField()
-	}
-	f.Scope, f.Page = h.scope(c), 0
-	if f.Scope.Narrowed() {
-		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
-	}
+	f.Page = 0
 	if err := h.collabOfPipeline(c, &p.listFilters); err != nil {
 		return err
 	}
@@ -122,7 +116,7 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 		p.Columns = append(p.Columns, col)
 	}
 	status := fiber.StatusOK
-	if ferr != nil {
+	if len(p.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
 	return h.page(c, status, "admin/board", p)

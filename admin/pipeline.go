@@ -134,6 +134,26 @@ func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
 	return f, nil
 }
 
+// offerFilter reads the filter of an offer's list or board, within the
+// agent's scope. A malformed number in the URL is an error (no filter to
+// correct on the page); a filter that does not read (a bad date) is left
+// out and shown beside its field, in l.Errors.
+func (h *Handler) offerFilter(c *fiber.Ctx, l *listFilters) (vivier.PipelineFilter, error) {
+	f, err := parseFilter(c)
+	if vivier.ErrorCode(err) == vivier.EMALFORMED {
+		return f, err
+	}
+	l.Errors = map[string]string{}
+	if err != nil {
+		l.Errors = vivier.AsFormErrors(err).ByField()
+	}
+	f.Scope = h.scope(c)
+	if f.Scope.Narrowed() {
+		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
+	}
+	return f, nil
+}
+
 func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	o, err := h.pipelineOffer(c)
 	if err != nil {
@@ -144,17 +164,9 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 		return err
 	}
 	p := &pipelinePage{offerPipeline: shared}
-	f, ferr := parseFilter(c)
-	if vivier.ErrorCode(ferr) == vivier.EMALFORMED {
-		return ferr // a malformed number in the URL: no filter to correct on the page
-	}
-	p.Errors = map[string]string{}
-	if ferr != nil {
-		p.Errors = vivier.AsFormErrors(ferr).ByField()
-	}
-	f.Scope = h.scope(c)
-	if f.Scope.Narrowed() {
-		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
+	f, err := h.offerFilter(c, &p.listFilters)
+	if err != nil {
+		return err
 	}
 	if err := h.collabOfPipeline(c, &p.listFilters); err != nil {
 		return err
@@ -184,7 +196,7 @@ func (h *Handler) pipelinePage(c *fiber.Ctx) error {
 	p.filterForm(c, p.Base+"/candidatures")
 	p.ConfirmAbove = bulkConfirmAbove
 	status := fiber.StatusOK
-	if ferr != nil {
+	if len(p.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
 	return h.page(c, status, "admin/pipeline", p)
