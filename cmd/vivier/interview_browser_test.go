@@ -45,12 +45,9 @@ func TestRecruitmentAcceptanceInBrowser(t *testing.T) {
 	if _, serr := fmt.Sscan(first, &invited); err != nil || serr != nil {
 		t.Fatalf("first card %q: %v", first, err)
 	}
+	// By keyboard: the card's "Déplacer vers…" menu, the arrows to the step, Enter.
+	moveCardByKeys(t, ctx, invited, "Entretien RH")
 	if err := chromedp.Do(ctx,
-		// By keyboard: the card's step list, the step typed, Enter on its button.
-		chromedp.Focus(fmt.Sprintf("#stage-%d", invited)),
-		chromedp.SendKeys(fmt.Sprintf("#stage-%d", invited), "Entretien RH"),
-		chromedp.Focus(fmt.Sprintf(`li[data-card="%d"] form button[type="submit"]`, invited)),
-		chromedp.KeyEvent("\r"),
 		chromedp.WaitVisible(`//div[contains(@class, "fr-alert--success")]//p[contains(., "1 candidature déplacée")]`),
 		chromedp.Navigate(base+"/candidatures"), chromedp.WaitVisible(`#pipeline-table`),
 	); err != nil {
