@@ -18,8 +18,8 @@ func (s *Store) ApplicationNav(ctx context.Context, adminID, offerID int64, f Pi
 	var nav ApplicationNav
 	where, args := pipelineConditions(adminID, offerID, f)
 	cols, desc := orderKeys(pipelineOrder(f.Sort))
-	args = append(args, id)
-	cur := "$" + strconv.Itoa(len(args))
+	args = append(args, id, adminID)
+	cur, adm := "$"+strconv.Itoa(len(args)-1), "$"+strconv.Itoa(len(args))
 	filtered := "FROM applications a WHERE " + strings.Join(where, " AND ")
 	with := ""
 	if f.Query != "" {
@@ -28,8 +28,9 @@ func (s *Store) ApplicationNav(ctx context.Context, adminID, offerID int64, f Pi
 		filtered = "FROM applications a WHERE a.id IN (SELECT m.id FROM m)"
 	}
 	// The application's own keys, read once; scoped to the administration
-	// so that another's id places nothing.
-	keys := "(SELECT " + strings.Join(cols, ", ") + " FROM applications a WHERE a.id = " + cur + " AND a.administration_id = $1)"
+	// so that another's id places nothing (its own parameter: the list's
+	// conditions may name a parent's directions instead of adminID).
+	keys := "(SELECT " + strings.Join(cols, ", ") + " FROM applications a WHERE a.id = " + cur + " AND a.administration_id = " + adm + ")"
 	row := "(" + strings.Join(cols, ", ") + ")"
 	before, after := row+" < "+keys, row+" > "+keys
 	if desc {

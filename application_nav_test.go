@@ -25,7 +25,17 @@ func TestApplicationNav(t *testing.T) {
 	}
 	check := func(f vivier.PipelineFilter) {
 		t.Helper()
+		offer := offer
 		rows, total, err := s.PipelineList(ctx, a.ID, offer, f)
+		if f.Within != nil { // the administration's list, over its tree
+			offer = 0
+			var list []vivier.ApplicationListRow
+			list, total, err = s.ApplicationList(ctx, a.ID, f)
+			rows = rows[:0]
+			for _, r := range list {
+				rows = append(rows, r.PipelineRow)
+			}
+		}
 		if err != nil || len(rows) == 0 {
 			t.Fatalf("the list %+v: %d rows, %v", f, len(rows), err)
 		}
@@ -49,6 +59,7 @@ func TestApplicationNav(t *testing.T) {
 	for _, sort := range []string{"", "anciennes", "nom"} {
 		check(vivier.PipelineFilter{Sort: sort})
 		check(vivier.PipelineFilter{Sort: sort, Query: "Camille"})
+		check(vivier.PipelineFilter{Sort: sort, Within: []int64{a.ID}}) // a parent's list names its tree
 	}
 
 	newStep := stepNamed(t, s, a.ID, "Nouvelle")

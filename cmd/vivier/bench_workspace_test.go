@@ -102,14 +102,17 @@ func workspacePages(t testing.TB, p *program) []workspacePage {
 	base := p.URL + "/admin/" + adm.Slug
 	offer := fmt.Sprintf("%s/offres/%d", base, big)
 	q := url.QueryEscape
-	var view, viewFromOffer []string
+	var view, viewFromOffer, viewFromList []string
 	for _, id := range apps {
 		view = append(view, fmt.Sprintf("%s/candidatures/%d", base, id))
 		viewFromOffer = append(viewFromOffer, fmt.Sprintf("%s/candidatures/%d?de=offre&offre=%d", base, id, big))
+		viewFromList = append(viewFromList, fmt.Sprintf("%s/candidatures/%d?de=liste&tri=nom", base, id))
 	}
 	one := func(name, u string) workspacePage { return workspacePage{name, []string{u}} }
 	return []workspacePage{
+		one("dashboard", base),
 		one("applications", base+"/candidatures"),
+		one("applications-waiting", base+"/candidatures?decision=attente&delai=proche"),
 		one("applications-far-page", base+"/candidatures?page=200"),
 		one("applications-search", base+"/candidatures?q="+q(name)),
 		one("applications-by-name", base+"/candidatures?tri=nom"),
@@ -122,11 +125,13 @@ func workspacePages(t testing.TB, p *program) []workspacePage {
 		one("offers", base+"/offres"),
 		one("offers-far-page", base+"/offres?page=100"),
 		one("offers-search", base+"/offres?q=juriste"),
+		one("offers-by-applications", base+"/offres?tri=candidatures"),
 		one("talent-pool", base+"/vivier"),
 		one("talent-pool-far-page", base+"/vivier?page=50"),
 		one("talent-pool-search", base+"/vivier?q="+q(name)),
 		{"application", view},
 		{"application-from-offer", viewFromOffer},
+		{"application-from-list", viewFromList},
 	}
 }
 
