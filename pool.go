@@ -67,6 +67,7 @@ type PoolCandidate struct {
 	FirstName        string    `db:"first_name"`
 	LastName         string    `db:"last_name"`
 	Email            string    `db:"email"`
+	LastOfferID      *int64    `db:"offer_id"`    // the last application's offer, nil for a spontaneous one
 	LastOffer        *string   `db:"last_offer"`  // title of the last application's offer
 	LastMetier       *string   `db:"last_metier"` // its métier
 	LastAt           time.Time `db:"last_at"`

@@ -56,10 +56,12 @@ func (s *Store) TalentPoolList(ctx context.Context, adminID int64, f PoolFilter)
 	return l, s.poolInvitations(ctx, l.Rows)
 }
 
-// talentPoolPage reads the page l.Page. One pass each: the consents of the
-// tree's administrations (an index range each), the last application of
-// each of their candidates there, the candidates whose CV matches (the GIN
-// index), and the count beside the page.
+// talentPoolPage reads the page l.Page: the consents of the tree's
+// administrations (an index range each), the last application of each of
+// their candidates there (one index lookup each), ordered and counted; only
+// then are the page's offer titles and métiers read, rather than every
+// line's. The search reads the offer and the CVs (the GIN index) of the
+// lines it tests only.
 func (s *Store) talentPoolPage(ctx context.Context, adminID int64, f PoolFilter, l *PoolList) error {
 	consent := strings.ReplaceAll(poolConsent("$3"), "$1", "t.id")
 	l.Rows = nil
@@ -68,26 +70,26 @@ func (s *Store) talentPoolPage(ctx context.Context, adminID int64, f PoolFilter,
 			JOIN applications a ON a.administration_id = t.id
 			WHERE `+consent+` AND ($8::bigint = 0 OR a.administration_id = $8) AND ($9::bigint = 0 OR a.candidate_id = $9)
 			GROUP BY a.administration_id, a.candidate_id),
-		last AS (SELECT DISTINCT ON (a.administration_id, a.candidate_id) a.administration_id, a.candidate_id, a.first_name, a.last_name,
-				o.title, m.label AS metier, a.created_at
-			FROM applications a JOIN consent k ON k.candidate_id = a.candidate_id AND k.administration_id = a.administration_id
-			LEFT JOIN offers o ON o.id = a.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
-			ORDER BY a.administration_id, a.candidate_id, a.created_at DESC, a.id DESC),
-		cv AS (SELECT DISTINCT a.administration_id, a.candidate_id FROM application_files f JOIN applications a ON a.id = f.application_id
-			WHERE $4 <> '' AND a.administration_id IN (SELECT id FROM tree) AND f.deleted_at IS NULL
-			AND f.search @@ websearch_to_tsquery('french', $4))
-		SELECT c.id, consent.administration_id, t.slug AS administration_slug, t.name AS administration_name,
-			t.short_name AS administration_short_name, last.first_name, last.last_name, c.email, last.title AS last_offer, last.metier AS last_metier, last.created_at AS last_at,
+		page AS (SELECT c.id, consent.administration_id, t.slug AS administration_slug, t.name AS administration_name,
+			t.short_name AS administration_short_name, last.first_name, last.last_name, c.email, last.offer_id, last.created_at AS last_at,
 			consent.at + make_interval(months => ad.retention_months) AS consent_end,
 			count(*) OVER () AS total
 		FROM consent JOIN tree t ON t.id = consent.administration_id JOIN administrations ad ON ad.id = consent.administration_id
 		JOIN candidates c ON c.id = consent.candidate_id
-		JOIN last ON last.candidate_id = c.id AND last.administration_id = consent.administration_id
+		CROSS JOIN LATERAL (SELECT a.first_name, a.last_name, a.offer_id, a.created_at FROM applications a
+			WHERE a.administration_id = consent.administration_id AND a.candidate_id = consent.candidate_id
+			ORDER BY a.created_at DESC, a.id DESC LIMIT 1) last
 		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
 		AND ($4 = '' OR (last.first_name || ' ' || last.last_name) ILIKE $5 OR (last.last_name || ' ' || last.first_name) ILIKE $5
-			OR last.title ILIKE $5 OR last.metier ILIKE $5
-			OR (consent.administration_id, c.id) IN (SELECT administration_id, candidate_id FROM cv))
-		ORDER BY `+poolOrder(f.Sort)+` LIMIT $6 OFFSET $7`,
+			OR EXISTS (SELECT 1 FROM offers o LEFT JOIN metiers m ON m.id = o.metier_id
+				WHERE o.id = last.offer_id AND (o.title ILIKE $5 OR m.label ILIKE $5))
+			OR EXISTS (SELECT 1 FROM application_files f JOIN applications x ON x.id = f.application_id
+				WHERE x.administration_id = consent.administration_id AND x.candidate_id = c.id AND f.deleted_at IS NULL
+				AND f.search @@ websearch_to_tsquery('french', $4)))
+		ORDER BY `+poolOrder(f.Sort, false)+` LIMIT $6 OFFSET $7)
+		SELECT page.*, o.title AS last_offer, m.label AS last_metier
+		FROM page LEFT JOIN offers o ON o.id = page.offer_id LEFT JOIN metiers m ON m.id = o.metier_id
+		ORDER BY `+poolOrder(f.Sort, true),
 		adminID, f.WithDirections, s.now(), f.Query, containsPattern(f.Query), PoolPageSize, (l.Page-1)*PoolPageSize,
 		f.Direction, f.CandidateID)
 	if err != nil {
@@ -100,16 +102,22 @@ func (s *Store) talentPoolPage(ctx context.Context, adminID int64, f PoolFilter,
 	return nil
 }
 
-// poolOrder is the pool's ORDER BY: every order ends on the line's key, so
-// that paging never shows a line twice.
-func poolOrder(sort string) string {
+// poolOrder is the pool's ORDER BY, inside the page query (on the
+// consent, the candidate and the last application) or around it (on the
+// page's columns): every order ends on the line's key, so that paging never
+// shows a line twice.
+func poolOrder(sort string, page bool) string {
+	last, first, at, id, adm := "last.last_name", "last.first_name", "last.created_at", "c.id", "consent.administration_id"
+	if page {
+		last, first, at, id, adm = "page.last_name", "page.first_name", "page.last_at", "page.id", "page.administration_id"
+	}
 	switch sort {
 	case PoolSortName:
-		return "lower(last.last_name), lower(last.first_name), c.id, consent.administration_id"
+		return "lower(" + last + "), lower(" + first + "), " + id + ", " + adm
 	case PoolSortConsent:
-		return "consent_end, c.id, consent.administration_id"
+		return "consent_end, " + id + ", " + adm
 	}
-	return "last.created_at DESC, c.id DESC, consent.administration_id"
+	return at + " DESC, " + id + " DESC, " + adm
 }
 
 // poolInvitations adds to each line the offers its person was already

@@ -14,7 +14,8 @@
 -- overdue ones on the dashboard, and the "waiting for a decision" filter
 -- walk a few thousand rows of one administration instead of all of them.
 --
--- The talent pool starts from the consents of one administration.
+-- The talent pool starts from the consents of one administration, then
+-- reads each person's last application there.
 --
 -- The back-office's offers list, every status together, most recently
 -- changed first (its search has its own index, offers_list_text_idx).
@@ -31,6 +32,7 @@ CREATE INDEX applications_pending_idx ON applications (administration_id, create
     WHERE category IN ('nouvelle', 'en_cours');
 CREATE INDEX applications_pool_idx ON applications (administration_id, talent_pool_at, candidate_id)
     WHERE talent_pool_at IS NOT NULL AND category <> 'anonymisee';
+CREATE INDEX applications_candidate_last_idx ON applications (administration_id, candidate_id, created_at DESC, id DESC);
 CREATE INDEX offers_administration_order_idx ON offers (administration_id, updated_at DESC, id DESC);
 CREATE INDEX note_mentions_agent_idx ON note_mentions (agent_id, note_id);
 CREATE INDEX interviews_unanswered_idx ON interviews (administration_id, application_id)
@@ -40,6 +42,7 @@ CREATE INDEX interviews_unanswered_idx ON interviews (administration_id, applica
 DROP INDEX interviews_unanswered_idx;
 DROP INDEX note_mentions_agent_idx;
 DROP INDEX offers_administration_order_idx;
+DROP INDEX applications_candidate_last_idx;
 DROP INDEX applications_pool_idx;
 DROP INDEX applications_pending_idx;
 DROP INDEX applications_administration_name_idx;
