@@ -10,6 +10,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"vivier/jobs/jobstest"
 )
 
 // The application view as a workspace, in Chromium: the CV and the step
@@ -128,6 +130,11 @@ func TestApplicationWorkspaceLayout(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Click(`.vivier-ws__text summary`), chromedp.WaitVisible(`.vivier-ws__text .vivier-text`)); err != nil {
 		t.Fatal(err)
 	}
+	// The design system's tabs size their panel from a resize observer: the
+	// page grows with the opened text a frame or two later.
+	jobstest.Eventually(t, "the page grows with the extracted text", func() (bool, error) {
+		return chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollHeight > window.innerHeight + 2000`))
+	})
 	scrolled := read(t, ctx, chromedp.Evaluate[float64](`window.scrollBy(0, 2000), window.scrollY`))
 	if scrolled < 2000 {
 		t.Fatalf("the documents scrolled by %v px only", scrolled)

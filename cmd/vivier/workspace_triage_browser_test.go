@@ -198,6 +198,20 @@ func TestApplicationViewKeyboard(t *testing.T) {
 	if id := stageOf(t, p, first); id != steps["Présélection"] {
 		t.Errorf("moved with the keyboard to step %d, want Présélection (%d)", id, steps["Présélection"])
 	}
+	// "Aller à la décision" takes the keyboard past the documents: the
+	// step menu is then a press or two of Tab away, not twenty.
+	if err := chromedp.Do(ctx, chromedp.Focus(`#walk-decide`)); err != nil {
+		t.Fatal(err)
+	}
+	w.key(kb.Enter)
+	for range 2 {
+		if active() != "move-button" {
+			w.key(kb.Tab)
+		}
+	}
+	if got := active(); got != "move-button" {
+		t.Errorf("two presses of Tab after \"Aller à la décision\" reach %q, not the step menu", got)
+	}
 
 	w.key("?")
 	waitFor(t, ctx, `#shortcuts-dialog`)
