@@ -6,6 +6,8 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
+
+	"vivier/jobs/jobstest"
 )
 
 // The ministry's recruiter reads "Ma file" on the dashboard, opens a kind
@@ -39,12 +41,17 @@ func TestQueueAndListInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(list), chromedp.WaitVisible(`#applications-table`),
 		chromedp.SetValue(`#tri`, "nom"),
 		chromedp.Focus(`#f-decision`), chromedp.KeyEvent(" "),
-		chromedp.Focus(`#q`), chromedp.KeyEvent("\r"),
-		chromedp.WaitVisible(`#applications-table`)); err != nil {
+		chromedp.Focus(`#q`), chromedp.KeyEvent("\r")); err != nil {
 		t.Fatal(err)
 	}
-	if u := read(t, ctx, chromedp.Location()); !strings.Contains(u, "tri=nom") || !strings.Contains(u, "decision=attente") {
-		t.Errorf("after filtering: %s", u)
+	// The list before the submission is still there for a moment: wait for
+	// the new address, then for its table.
+	jobstest.Eventually(t, "the filtered list", func() (bool, error) {
+		u, err := chromedp.Run(ctx, chromedp.Location())
+		return strings.Contains(u, "tri=nom") && strings.Contains(u, "decision=attente"), err
+	})
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`#applications-table`)); err != nil {
+		t.Fatal(err)
 	}
 	caption := read(t, ctx, chromedp.Text(`#applications-table caption`))
 	if !strings.Contains(caption, "page 1 sur") || !strings.Contains(caption, "et ses directions") {
