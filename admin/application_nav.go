@@ -49,7 +49,10 @@ func (h *Handler) listNavOf(c *fiber.Ctx, id int64) (*listNav, error) {
 	}
 	var f vivier.PipelineFilter
 	if from == "liste" {
-		f, _, err = h.adminListFilter(c) // the administration's list, its directions included
+		// The administration's list, its directions included: its "offre"
+		// is one of its filters (f.OfferID), as on the list's own page.
+		f, _, err = h.adminListFilter(c)
+		offerID = 0
 	} else {
 		var l listFilters
 		if f, err = h.offerFilter(c, &l); err == nil && len(l.Errors) > 0 {

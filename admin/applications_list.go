@@ -48,10 +48,7 @@ func (h *Handler) adminListFilter(c *fiber.Ctx) (vivier.PipelineFilter, []vivier
 		return f, nil, serr
 	}
 	f.Within = within(adms)
-	f.Scope = h.scope(c)
-	if f.Scope.Narrowed() {
-		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
-	}
+	h.scoped(c, &f)
 	return f, adms, err
 }
 

@@ -162,9 +162,3 @@ func formBack(c *fiber.Ctx, def string) string {
 	}
 	return def
 }
-
-// markRead records that the agent opened the application, which clears the
-// board's unread mark for them; it is a part of the application's page.
-func (h *Handler) markRead(c *fiber.Ctx, d *vivier.ApplicationDetail, _ *applicationPage) error {
-	return h.Store.MarkApplicationRead(c.UserContext(), currentAdministration(c).ID, currentAgent(c).ID, d.ID)
-}

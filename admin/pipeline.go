@@ -147,11 +147,17 @@ func (h *Handler) offerFilter(c *fiber.Ctx, l *listFilters) (vivier.PipelineFilt
 	if err != nil {
 		l.Errors = vivier.AsFormErrors(err).ByField()
 	}
+	h.scoped(c, &f)
+	return f, nil
+}
+
+// scoped narrows a list's filter to the agent's scope: a jury member sees
+// what is assigned to them, and does not sort by the others' ratings.
+func (h *Handler) scoped(c *fiber.Ctx, f *vivier.PipelineFilter) {
 	f.Scope = h.scope(c)
 	if f.Scope.Narrowed() {
-		f.MinRating, f.Unrated = 0, false // a jury member does not sort by the others' ratings
+		f.MinRating, f.Unrated = 0, false
 	}
-	return f, nil
 }
 
 func (h *Handler) pipelinePage(c *fiber.Ctx) error {
