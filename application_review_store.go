@@ -23,7 +23,7 @@ func (s *Store) ApplicationForAgents(ctx context.Context, adminID, id int64) (*A
 		return nil, Errorf(ENOTFOUND, "Candidature introuvable.") // another administration's: not even its existence
 	}
 	d := &ApplicationDetail{ApplicationSummary: *sum}
-	if err := s.db.SelectContext(ctx, &d.Files, `SELECT id, application_id, kind, file_key, name, content_type, size, sha256, created_at
+	if err := s.db.SelectContext(ctx, &d.Files, `SELECT id, application_id, kind, file_key, name, content_type, size, sha256, created_at, text
 		FROM application_files WHERE application_id = $1 AND deleted_at IS NULL ORDER BY id`, id); err != nil {
 		return nil, wrap("ApplicationForAgents", err)
 	}

@@ -13,4 +13,5 @@ type StoredFile struct {
 	Size          int64     `db:"size" json:"taille"`
 	SHA256        string    `db:"sha256" json:"sha256"`
 	CreatedAt     time.Time `db:"created_at" json:"envoye_le"`
+	Text          string    `db:"text" json:"-"` // extracted at upload; read for the recruiters' view only
 }

@@ -22,7 +22,7 @@
 //	search              offer_search, offer_suggest, inclusive (inclusive writing), place (cities)
 //	referentials        reference (domaines, régions, départements), referential (métiers, skills), concours_import
 //	brand pages         brand, brand_render, image
-//	applications        application (apply), document (CV checks), application_review, application_nav (place in a list), application_view (files' text), candidate_identity
+//	applications        application (apply), document (CV checks), application_review, application_nav (place in a list), candidate_identity
 //	candidates' space   tracking, candidate_data (export, erasure), recruiter_message, response_promise
 //	between admins      transfer, transfer_consent, duplicates (merging candidates)
 //	pipeline            pipeline (moves), pipeline_list, pipeline_board (cards, read marks), pipeline_steps, collab (notes, tags, ratings), interview,

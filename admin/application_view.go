@@ -37,11 +37,7 @@ func (h *Handler) workspaceOfApplication(c *fiber.Ctx, d *vivier.ApplicationDeta
 	if nav != nil {
 		p.Walk, p.After = nav, nav.After
 	}
-	texts, err := h.Store.ApplicationFileTexts(c.UserContext(), currentAdministration(c).ID, d.ID)
-	if err != nil {
-		return err
-	}
-	p.Docs = documentTabs(d, texts)
+	p.Docs = documentTabs(d)
 	for _, s := range p.Steps {
 		if s.ID == p.CurrentStage || vivier.CheckMove(d.Category, s.Category) != nil {
 			continue
@@ -61,7 +57,7 @@ func (h *Handler) workspaceOfApplication(c *fiber.Ctx, d *vivier.ApplicationDeta
 	return nil
 }
 
-func documentTabs(d *vivier.ApplicationDetail, texts map[int64]string) []docTab {
+func documentTabs(d *vivier.ApplicationDetail) []docTab {
 	var tabs []docTab
 	seen := map[string]int{}
 	for i := range d.Files {
@@ -74,7 +70,7 @@ func documentTabs(d *vivier.ApplicationDetail, texts map[int64]string) []docTab 
 			label += " " + strconv.Itoa(seen[label])
 		}
 		tabs = append(tabs, docTab{ID: strconv.FormatInt(f.ID, 10), Label: label, File: f,
-			PDF: f.ContentType == "application/pdf", Text: texts[f.ID]})
+			PDF: f.ContentType == "application/pdf", Text: f.Text})
 	}
 	if d.LetterText != "" || len(d.Questions) > 0 {
 		tabs = append(tabs, docTab{ID: "reponses", Label: "Motivation et réponses"})

@@ -20,8 +20,8 @@
 -- The back-office's offers list, every status together, most recently
 -- changed first (its search has its own index, offers_list_text_idx).
 --
--- Who a note mentions, looked up from the agent ("mentions of me"); the
--- interviews waiting for the candidate's answer.
+-- The interviews waiting for the candidate's answer. (The mentions an
+-- agent has not seen have their own index, with their state, in 00027.)
 
 -- +goose Up
 CREATE INDEX applications_administration_order_idx ON applications (administration_id, created_at DESC, id DESC);
@@ -34,13 +34,11 @@ CREATE INDEX applications_pool_idx ON applications (administration_id, talent_po
     WHERE talent_pool_at IS NOT NULL AND category <> 'anonymisee';
 CREATE INDEX applications_candidate_last_idx ON applications (administration_id, candidate_id, created_at DESC, id DESC);
 CREATE INDEX offers_administration_order_idx ON offers (administration_id, updated_at DESC, id DESC);
-CREATE INDEX note_mentions_agent_idx ON note_mentions (agent_id, note_id);
 CREATE INDEX interviews_unanswered_idx ON interviews (administration_id, application_id)
     WHERE status IN ('propose', 'autre_creneau');
 
 -- +goose Down
 DROP INDEX interviews_unanswered_idx;
-DROP INDEX note_mentions_agent_idx;
 DROP INDEX offers_administration_order_idx;
 DROP INDEX applications_candidate_last_idx;
 DROP INDEX applications_pool_idx;
