@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"vivier/jobs/jobstest"
 )
 
 // A recruiter writes an offer in the browser and schedules it; it is not
@@ -50,13 +52,17 @@ func TestScheduledOfferFoundByCandidate(t *testing.T) {
 		chromedp.SetValue("#f-type", "emploi"),
 		chromedp.SetValue("#f-categorie", "A"),
 		chromedp.Click(`#offres-recherche button`),
-		chromedp.WaitVisible(`.fr-card__title a`),
 	); err != nil {
 		t.Fatal(err)
 	}
-	u := read(t, ctx, chromedp.Location())
-	if !strings.Contains(u, "type=emploi") || !strings.Contains(u, "categorie=A") {
-		t.Fatalf("the URL does not hold the search: %s", u)
+	// The page before the search has cards too: wait for the search's
+	// address, then for its cards.
+	jobstest.Eventually(t, "the URL holds the search", func() (bool, error) {
+		u, err := chromedp.Run(ctx, chromedp.Location())
+		return strings.Contains(u, "type=emploi") && strings.Contains(u, "categorie=A"), err
+	})
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(`.fr-card__title a`)); err != nil {
+		t.Fatal(err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Click(`//a[contains(., "applications mobiles")]`), chromedp.WaitVisible(`h1`)); err != nil {
 		t.Fatal(err)
