@@ -29,12 +29,17 @@ const (
 	InterviewAccepted  InterviewStatus = "accepte"
 	InterviewOtherSlot InterviewStatus = "autre_creneau"
 	InterviewReplaced  InterviewStatus = "remplace"
+	// Convocations of a session (interview_session.go).
+	InterviewToChoose InterviewStatus = "a_choisir" // invited to choose a slot
+	InterviewDeclined InterviewStatus = "decline"   // declined by the candidate, with a reason
+	InterviewCanceled InterviewStatus = "annule"    // cancelled by the recruiter
 )
 
 // Label says the status in plain words, for both sides.
 func (s InterviewStatus) Label() string {
 	return map[InterviewStatus]string{InterviewProposed: "en attente de réponse", InterviewAccepted: "accepté",
-		InterviewOtherSlot: "autre créneau demandé", InterviewReplaced: "remplacé par une nouvelle invitation"}[s]
+		InterviewOtherSlot: "autre créneau demandé", InterviewReplaced: "remplacé par une nouvelle invitation",
+		InterviewToChoose: "créneau à choisir", InterviewDeclined: "décliné", InterviewCanceled: "annulé"}[s]
 }
 
 // Interview is an invitation to an interview.
@@ -53,6 +58,17 @@ type Interview struct {
 	AnsweredAt       *time.Time      `db:"answered_at"`
 	CreatedAt        time.Time       `db:"created_at"`
 	Interviewers     []Agent         `db:"-"`
+	// A convocation's session and booked slot; nil for a single invitation.
+	SessionID *int64 `db:"session_id"`
+	SlotID    *int64 `db:"slot_id"`
+	// UID and Sequence are the calendar event's (RFC 5545): one UID for the
+	// interview's whole life, a sequence that grows with each change.
+	UID          string     `db:"uid"`
+	Sequence     int        `db:"sequence"`
+	Attendance   Attendance `db:"attendance"`
+	AttendanceAt *time.Time `db:"attendance_at"`
+	AttendanceBy string     `db:"attendance_by"`
+	UpdatedAt    time.Time  `db:"updated_at"`
 }
 
 // EndsAt is when the interview ends.

@@ -14,7 +14,8 @@ import (
 )
 
 const interviewColumns = `i.id, i.administration_id, i.application_id, i.starts_at, i.duration_minutes, i.place, i.video_url,
-	i.message, i.organizer, i.status, i.candidate_message, i.answered_at, i.created_at`
+	i.message, i.organizer, i.status, i.candidate_message, i.answered_at, i.created_at, i.session_id, i.slot_id, i.uid,
+	i.sequence, i.attendance, i.attendance_at, i.attendance_by, i.updated_at`
 
 // InviteToInterview records an invitation, its history event and the email
 // to send, in one transaction; a pending invitation of the application is
