@@ -331,6 +331,18 @@ func (s *Store) InterviewSessionByID(ctx context.Context, id int64) (*SessionDet
 	return s.sessionDetail(ctx, nil, id)
 }
 
+// InterviewSessionOnly returns a session without its slots, interviewers
+// and convocations, for the worker's email to one candidate: loading the
+// whole list for each of 500 emails would cost 500 times more.
+func (s *Store) InterviewSessionOnly(ctx context.Context, id int64) (*InterviewSession, error) {
+	var sess InterviewSession
+	err := s.db.GetContext(ctx, &sess, `SELECT `+sessionColumns+` FROM interview_sessions s WHERE s.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Session introuvable.")
+	}
+	return &sess, wrap("InterviewSessionOnly", err)
+}
+
 func (s *Store) sessionDetail(ctx context.Context, adminID *int64, id int64) (*SessionDetail, error) {
 	var d SessionDetail
 	err := s.db.GetContext(ctx, &d, `SELECT `+sessionColumns+`, o.title AS offer_title

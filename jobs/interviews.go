@@ -46,9 +46,9 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, p vivier.Intervi
 	if err != nil {
 		return err
 	}
-	var sess *vivier.SessionDetail
+	var sess *vivier.InterviewSession
 	if iv.SessionID != nil {
-		if sess, err = w.store.InterviewSessionByID(ctx, *iv.SessionID); err != nil {
+		if sess, err = w.store.InterviewSessionOnly(ctx, *iv.SessionID); err != nil {
 			return err
 		}
 	}

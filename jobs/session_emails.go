@@ -32,7 +32,7 @@ type convocationData struct {
 	URL          string
 }
 
-func newConvocationData(iv *vivier.Interview, a *vivier.ApplicationSummary, sess *vivier.SessionDetail) convocationData {
+func newConvocationData(iv *vivier.Interview, a *vivier.ApplicationSummary, sess *vivier.InterviewSession) convocationData {
 	d := convocationData{A: a, When: vivier.FrenchDateTime(iv.StartsAt, vivier.Paris()), Duration: iv.Duration(),
 		Where: iv.Where(), Instructions: iv.Message, Update: iv.Sequence > 0}
 	if sess != nil {
@@ -49,7 +49,7 @@ func newConvocationData(iv *vivier.Interview, a *vivier.ApplicationSummary, sess
 // template when it wrote one (a single invitation always takes it, built-in
 // text included, as it always did), else in the convocation email.
 func (w *Worker) sendConvocation(ctx context.Context, key string, iv *vivier.Interview, a *vivier.ApplicationSummary,
-	sess *vivier.SessionDetail) error {
+	sess *vivier.InterviewSession) error {
 	var own *vivier.EmailTemplate
 	var err error
 	name := "convocation"
@@ -95,7 +95,7 @@ func (w *Worker) sendConvocation(ctx context.Context, key string, iv *vivier.Int
 // sendChooseSlot invites the candidate to choose a slot from their space,
 // with a new link to it; there is no calendar event before the choice.
 func (w *Worker) sendChooseSlot(ctx context.Context, key string, iv *vivier.Interview, a *vivier.ApplicationSummary,
-	sess *vivier.SessionDetail) error {
+	sess *vivier.InterviewSession) error {
 	atts, err := w.withSessionDocument(ctx, sess, nil)
 	if err != nil {
 		return err
@@ -116,7 +116,7 @@ func (w *Worker) sendChooseSlot(ctx context.Context, key string, iv *vivier.Inte
 // the reason; an interview that had a time in their calendar comes with
 // its METHOD:CANCEL.
 func (w *Worker) sendCancellation(ctx context.Context, key string, iv *vivier.Interview, a *vivier.ApplicationSummary,
-	sess *vivier.SessionDetail) error {
+	sess *vivier.InterviewSession) error {
 	data := newConvocationData(iv, a, sess)
 	data.Instructions = iv.Message // the reason, for a cancelled one
 	var atts []Attachment
@@ -128,7 +128,7 @@ func (w *Worker) sendCancellation(ctx context.Context, key string, iv *vivier.In
 
 // withSessionDocument joins the session's document, read from the file
 // store, to atts.
-func (w *Worker) withSessionDocument(ctx context.Context, sess *vivier.SessionDetail, atts []Attachment) ([]Attachment, error) {
+func (w *Worker) withSessionDocument(ctx context.Context, sess *vivier.InterviewSession, atts []Attachment) ([]Attachment, error) {
 	if sess == nil || sess.DocumentKey == "" || w.cfg.Files == nil {
 		return atts, nil
 	}
