@@ -252,6 +252,13 @@ func moveSessionSlots(ctx context.Context, tx *sqlx.Tx, old *InterviewSession, r
 		old.ID); err != nil {
 		return err
 	}
+	if r.DurationMinutes == old.DurationMinutes {
+		// The same length: every slot moves as the start does, a moved
+		// candidate's own time too.
+		_, err := tx.ExecContext(ctx, `UPDATE interview_slots SET starts_at = starts_at - interval '1000 years' + ($3::timestamptz - $2::timestamptz)
+			WHERE session_id = $1`, old.ID, old.StartsAt, r.StartsAt)
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE interview_slots SET duration_minutes = $4,
 		starts_at = $3::timestamptz + make_interval(mins => (round(extract(epoch FROM starts_at - interval '1000 years' - $2::timestamptz)
 			/ 60 / $5::int) * $4::int)::int)

@@ -12,7 +12,7 @@ import (
 
 // manyApplications adds n pending applications to an offer, in one
 // statement (Apply, with its CV checks, would take the test's time).
-func manyApplications(t *testing.T, s *vivier.Store, adminID, offerID int64, prefix string, n int) []int64 {
+func manyApplications(t testing.TB, s *vivier.Store, adminID, offerID int64, prefix string, n int) []int64 {
 	t.Helper()
 	var ids []int64
 	if err := s.DB().SelectContext(context.Background(), &ids, `WITH c AS (
@@ -236,15 +236,23 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 	if iv := ivOf(res.Convoked[1]); emails() != 6 || iv.Sequence != 1 || iv.UID != uid || !iv.StartsAt.Equal(start.Add(80*time.Minute)) {
 		t.Errorf("moved: %d emails, %+v", emails(), iv)
 	}
+	// Longer interviews: each keeps its rank.
+	r.DurationMinutes = 30
+	if _, err := s.UpdateSession(ctx, a.ID, sess.ID, r, actor, now); err != nil {
+		t.Fatal(err)
+	}
+	if iv := ivOf(res.Convoked[2]); emails() != 9 || iv.Sequence != 2 || !iv.StartsAt.Equal(start.Add(2*time.Hour)) || iv.DurationMinutes != 30 {
+		t.Errorf("longer: %d emails, %+v", emails(), iv)
+	}
 	// One candidate moved, one cancelled.
 	moved, err := s.RescheduleConvocation(ctx, a.ID, res.Convoked[1], start.Add(5*time.Hour), actor, now)
-	if err != nil || moved.Sequence != 2 || moved.UID != uid || emails() != 7 {
+	if err != nil || moved.Sequence != 3 || moved.UID != uid || emails() != 10 {
 		t.Fatalf("rescheduled: %+v %v (%d emails)", moved, err, emails())
 	}
 	if err := s.CancelConvocation(ctx, a.ID, res.Convoked[0], "Le jury est indisponible.", actor); err != nil {
 		t.Fatal(err)
 	}
-	if iv := ivOf(res.Convoked[0]); iv.Status != vivier.InterviewCanceled || iv.Sequence != 2 || emails() != 8 {
+	if iv := ivOf(res.Convoked[0]); iv.Status != vivier.InterviewCanceled || iv.Sequence != 3 || emails() != 11 {
 		t.Errorf("cancelled: %+v (%d emails)", iv, emails())
 	}
 	if err := s.CancelConvocation(ctx, a.ID, res.Convoked[0], "", actor); vivier.ErrorCode(err) != vivier.ECONFLICT {
@@ -265,7 +273,7 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 	if err := s.CancelSession(ctx, a.ID, sess.ID, "Report du recrutement.", actor); err != nil {
 		t.Fatal(err)
 	}
-	if d, err = s.SessionByID(ctx, a.ID, sess.ID); err != nil || d.CanceledAt == nil || len(d.Live()) != 0 || emails() != 10 {
+	if d, err = s.SessionByID(ctx, a.ID, sess.ID); err != nil || d.CanceledAt == nil || len(d.Live()) != 0 || emails() != 13 {
 		t.Errorf("session cancelled: %+v %v (%d emails)", d, err, emails())
 	}
 	if _, err := s.Convoke(ctx, a.ID, sess.ID, ids, actor, now); vivier.ErrorCode(err) != vivier.ECONFLICT {
