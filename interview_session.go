@@ -3,7 +3,6 @@ package vivier
 import (
 	"fmt"
 	"net/mail"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -154,27 +153,7 @@ func (r *SessionRequest) Validate(now time.Time) error {
 	if r.Mode.Label() == "" {
 		errs = append(errs, FieldError("mode", "Choisissez le déroulement : créneaux individuels, séance collective ou créneaux au choix."))
 	}
-	if r.StartsAt.IsZero() {
-		errs = append(errs, FieldError("date", "Saisissez la date et l'heure de début de la session."))
-	} else if !r.StartsAt.After(now) {
-		errs = append(errs, FieldError("date", "La session doit avoir lieu dans le futur."))
-	} else if r.StartsAt.After(now.AddDate(1, 0, 0)) {
-		errs = append(errs, FieldError("date", "La session a lieu dans l'année qui vient."))
-	}
-	if r.DurationMinutes < 5 || r.DurationMinutes > 480 {
-		errs = append(errs, FieldError("duration", "La durée par personne candidate est comprise entre 5 et 480 minutes."))
-	}
-	if r.Place == "" && r.VideoURL == "" {
-		errs = append(errs, FieldError("place", "Indiquez le lieu de la session ou un lien de visioconférence."))
-	} else if utf8.RuneCountInString(r.Place) > 300 {
-		errs = append(errs, FieldError("place", "Le lieu compte 300 caractères au plus."))
-	}
-	if r.VideoURL != "" {
-		u, err := url.Parse(r.VideoURL)
-		if err != nil || u.Scheme != "https" || u.Host == "" || len(r.VideoURL) > 500 {
-			errs = append(errs, FieldError("video", "Le lien de visioconférence est une adresse qui commence par https://."))
-		}
-	}
+	errs = append(errs, validateMeeting(now, r.StartsAt, r.DurationMinutes, r.Place, r.VideoURL, "la session", "La session")...)
 	if utf8.RuneCountInString(r.Instructions) > 5000 {
 		errs = append(errs, FieldError("instructions", "Les consignes comptent 5 000 caractères au plus."))
 	}

@@ -25,6 +25,29 @@ func manyApplications(t testing.TB, s *vivier.Store, adminID, offerID int64, pre
 	return ids
 }
 
+// sessionWorld is pipelineWorld's n applications to one offer of a, with a
+// recruiter of a.
+type sessionWorld struct {
+	s       *vivier.Store
+	a, b    *vivier.Administration
+	ids     []int64
+	offerID int64
+	agent   *vivier.Agent
+	actor   vivier.Actor
+}
+
+func newSessionWorld(t *testing.T, n int) sessionWorld {
+	t.Helper()
+	w := sessionWorld{}
+	w.s, w.a, w.b, w.ids = pipelineWorld(t, n)
+	w.agent = agentOf(t, w.s, w.a, "rh@a.fr")
+	w.actor = vivier.Actor{AgentID: w.agent.ID, Email: w.agent.Email}
+	if err := w.s.DB().Get(&w.offerID, `SELECT offer_id FROM applications WHERE id = $1`, w.ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
 func sessionRequest(mode vivier.SessionMode, start time.Time, interviewer int64) vivier.SessionRequest {
 	return vivier.SessionRequest{Title: "Jury de printemps", Mode: mode, StartsAt: start, DurationMinutes: 20,
 		Place: "Hôtel de ville, salle 2", Instructions: "Apportez une pièce d'identité.", Interviewers: []int64{interviewer},
@@ -136,14 +159,11 @@ func TestConvokeFiveHundredInOneTransaction(t *testing.T) {
 func TestSessionOfAnotherAdministrationIsNotFound(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, a, b, ids := pipelineWorld(t, 2)
-	inA, inB := agentOf(t, s, a, "rh@a.fr"), agentOf(t, s, b, "rh@b.fr")
-	var offerID int64
-	if err := s.DB().Get(&offerID, `SELECT offer_id FROM applications WHERE id = $1`, ids[0]); err != nil {
-		t.Fatal(err)
-	}
+	w := newSessionWorld(t, 2)
+	s, a, b, ids, inA, offerID, actorA := w.s, w.a, w.b, w.ids, w.agent, w.offerID, w.actor
+	inB := agentOf(t, s, b, "rh@b.fr")
 	now := time.Now()
-	actorA, actorB := vivier.Actor{AgentID: inA.ID, Email: inA.Email}, vivier.Actor{AgentID: inB.ID, Email: inB.Email}
+	actorB := vivier.Actor{AgentID: inB.ID, Email: inB.Email}
 	r := sessionRequest(vivier.SessionGroup, now.Add(48*time.Hour).Truncate(time.Minute), inA.ID)
 	if _, err := s.CreateSession(ctx, b.ID, offerID, r, actorB, now); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("a session on another administration's offer: %v", err)
@@ -191,14 +211,9 @@ func TestSessionOfAnotherAdministrationIsNotFound(t *testing.T) {
 func TestSessionChangesRaiseSequences(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, a, _, ids := pipelineWorld(t, 3)
-	inA := agentOf(t, s, a, "rh@a.fr")
-	var offerID int64
-	if err := s.DB().Get(&offerID, `SELECT offer_id FROM applications WHERE id = $1`, ids[0]); err != nil {
-		t.Fatal(err)
-	}
+	w := newSessionWorld(t, 3)
+	s, a, ids, inA, offerID, actor := w.s, w.a, w.ids, w.agent, w.offerID, w.actor
 	now := time.Now()
-	actor := vivier.Actor{AgentID: inA.ID, Email: inA.Email}
 	start := now.Add(48 * time.Hour).Truncate(time.Minute)
 	r := sessionRequest(vivier.SessionIndividual, start, inA.ID)
 	sess, err := s.CreateSession(ctx, a.ID, offerID, r, actor, now)
@@ -284,14 +299,9 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 func TestChoiceSessionInvitesToChoose(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, a, _, ids := pipelineWorld(t, 2)
-	inA := agentOf(t, s, a, "rh@a.fr")
-	var offerID int64
-	if err := s.DB().Get(&offerID, `SELECT offer_id FROM applications WHERE id = $1`, ids[0]); err != nil {
-		t.Fatal(err)
-	}
+	w := newSessionWorld(t, 2)
+	s, a, ids, inA, offerID, actor := w.s, w.a, w.ids, w.agent, w.offerID, w.actor
 	now := time.Now()
-	actor := vivier.Actor{AgentID: inA.ID, Email: inA.Email}
 	start := now.Add(72 * time.Hour).Truncate(time.Minute)
 	deadline := start.Add(-24 * time.Hour)
 	r := sessionRequest(vivier.SessionChoice, start, inA.ID)

@@ -2,8 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 	"time"
 
@@ -11,7 +9,6 @@ import (
 	"vivier/jobs"
 	"vivier/jobs/jobstest"
 	"vivier/migrations/dbtest"
-	"vivier/templates"
 )
 
 // BenchmarkBulkConvocation measures a bulk convocation of 500 applications
@@ -20,16 +17,8 @@ import (
 // SMTP, until the 500 candidates' emails and the interviewers' are in.
 func BenchmarkBulkConvocation(b *testing.B) {
 	ctx := context.Background()
-	s := vivier.NewStore(dbtest.New(b))
-	sink := jobstest.NewSMTP(b)
-	r, err := templates.New()
-	if err != nil {
-		b.Fatal(err)
-	}
-	mailer, err := jobs.NewMailer(sink.URL, "Vivier <ne-pas-repondre@vivier.test>")
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := &fixture{store: vivier.NewStore(dbtest.New(b)), smtp: jobstest.NewSMTP(b), redis: jobstest.Redis(b)}
+	s, sink := f.store, f.smtp
 	adm := &vivier.Administration{Slug: "mairie", Name: "Mairie de Lille", Versant: vivier.VersantTerritoriale}
 	if err := s.UpsertAdministration(ctx, adm); err != nil {
 		b.Fatal(err)
@@ -48,9 +37,7 @@ func BenchmarkBulkConvocation(b *testing.B) {
 	}
 	base := &vivier.Application{AdministrationID: adm.ID, OfferID: &o.ID}
 	ids := moreApplications(b, s, base, "", 500)
-	w := jobs.NewWorker(jobs.Config{Redis: jobstest.Redis(b), RelayInterval: 10 * time.Millisecond,
-		TaskCheckInterval: 10 * time.Millisecond, BaseURL: "http://vivier.test"},
-		s, r, mailer, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	w := f.newWorker(b, jobs.Config{RelayInterval: 10 * time.Millisecond, TaskCheckInterval: 10 * time.Millisecond})
 	if err := w.Start(); err != nil {
 		b.Fatal(err)
 	}
