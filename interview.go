@@ -100,9 +100,9 @@ func (iv *Interview) Duration() string {
 }
 
 // Answerable says whether the candidate may still answer: before it starts,
-// and not once replaced.
+// and not once replaced or cancelled.
 func (iv *Interview) Answerable(now time.Time) bool {
-	return iv.Status != InterviewReplaced && now.Before(iv.StartsAt)
+	return iv.Status != InterviewReplaced && iv.Status != InterviewCanceled && now.Before(iv.StartsAt)
 }
 
 var frenchDays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}

@@ -273,6 +273,13 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 	if err := s.CancelConvocation(ctx, a.ID, res.Convoked[0], "", actor); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Errorf("cancelled twice: %v", err)
 	}
+	sum, err := s.ApplicationSummaryByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AnswerInterview(ctx, sum.CandidateID, res.Convoked[0], false, "Plutôt jeudi.", now); vivier.ErrorCode(err) != vivier.ECONFLICT {
+		t.Errorf("a cancelled convocation took an answer: %v", err)
+	}
 	d, err := s.SessionByID(ctx, a.ID, sess.ID)
 	if err != nil {
 		t.Fatal(err)
