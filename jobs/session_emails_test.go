@@ -288,4 +288,29 @@ func TestChoiceConvocationInvitesToChooseWithTheDocument(t *testing.T) {
 	if len(m.Attachments) != 1 || m.Attachments[0].Name != "plan.pdf" || string(m.Attachments[0].Data) != "%PDF-1.4 plan" {
 		t.Errorf("attachments: %+v", m.Attachments)
 	}
+	// The session cancelled: the candidate, who had no time yet, gets the
+	// cancellation without a calendar file; the interviewer the event's
+	// METHOD:CANCEL.
+	if err := f.store.CancelSession(ctx, app.AdministrationID, sess.ID, "Jury reporté.", actor); err != nil {
+		t.Fatal(err)
+	}
+	f.drained(t)
+	var cancelled, session *jobstest.Message
+	for _, x := range sessionMessages(f) {
+		switch {
+		case x.To[0] == "ines@exemple.fr" && strings.HasPrefix(x.Subject, "Entretien annulé"):
+			cancelled = &x
+		case x.To[0] == "rh@mairie.test" && strings.HasPrefix(x.Subject, "Session annulée"):
+			session = &x
+		}
+	}
+	if cancelled == nil || len(cancelled.Attachments) != 0 || !strings.Contains(cancelled.Text, "Jury reporté.") {
+		t.Fatalf("the candidate's cancellation: %+v", cancelled)
+	}
+	if session == nil {
+		t.Fatal("no cancelled session for the interviewer")
+	}
+	if cal, ev := calendarOf(t, *session); method(cal) != "CANCEL" || prop(ev, ics.ComponentPropertyStatus) != "CANCELLED" {
+		t.Errorf("the interviewers' cancelled event: %q %q", method(cal), prop(ev, ics.ComponentPropertyStatus))
+	}
 }
