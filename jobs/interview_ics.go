@@ -80,8 +80,12 @@ func SessionICS(d *vivier.SessionDetail, adminName, baseURL string) []byte {
 	setStatus(ev, canceled)
 	ev.SetOrganizer("mailto:"+d.Organizer, ics.WithCN(adminName))
 	for _, m := range d.Interviewers {
-		ev.AddAttendee("mailto:"+m.Email, ics.WithCN(m.Name), ics.CalendarUserTypeIndividual,
-			ics.ParticipationRoleReqParticipant, ics.ParticipationStatusNeedsAction, ics.WithRSVP(true))
+		params := []ics.PropertyParameter{ics.CalendarUserTypeIndividual, ics.ParticipationRoleReqParticipant,
+			ics.ParticipationStatusNeedsAction, ics.WithRSVP(true)}
+		if m.Name != "" {
+			params = append(params, ics.WithCN(m.Name))
+		}
+		ev.AddAttendee("mailto:"+m.Email, params...)
 	}
 	return []byte(cal.Serialize())
 }
