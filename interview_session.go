@@ -318,3 +318,53 @@ type ConvokeSkip struct {
 	ApplicationID int64
 	Reason        string
 }
+
+// ConvocationEmail is what the built-in emails of a convocation show
+// (templates convocation, choose_slot, convocation_cancelled): the worker
+// renders it, and the back office's preview of a bulk convocation renders it
+// the same way, with SampleInterview.
+type ConvocationEmail struct {
+	A            *ApplicationSummary
+	Title        string // the session's, empty for a single invitation
+	When         string
+	Duration     string
+	Where        string
+	Instructions string // the session's, or the reason of a cancellation
+	Update       bool   // a change of a convocation already sent
+	Deadline     string // until when the candidate may choose
+	Document     string // the name of the document joined
+	URL          string // the candidate's tracking link
+}
+
+// NewConvocationEmail fills a ConvocationEmail; sess is nil for a single
+// invitation.
+func NewConvocationEmail(iv *Interview, a *ApplicationSummary, sess *InterviewSession, link string) ConvocationEmail {
+	d := ConvocationEmail{A: a, When: FrenchDateTime(iv.StartsAt, Paris()), Duration: iv.Duration(), Where: iv.Where(),
+		Instructions: iv.Message, Update: iv.Sequence > 0, URL: link}
+	if sess != nil {
+		d.Title, d.Document = sess.Title, sess.DocumentName
+		if sess.ChoiceDeadline != nil {
+			d.Deadline = FrenchDateTime(*sess.ChoiceDeadline, Paris())
+		}
+	}
+	return d
+}
+
+// EmailName is the built-in email a convocation to the session sends.
+func (s *InterviewSession) EmailName() string {
+	if s.Mode == SessionChoice {
+		return "choose_slot"
+	}
+	return "convocation"
+}
+
+// SampleInterview is the interview a first candidate convoked would get,
+// for a preview of the email.
+func (s *InterviewSession) SampleInterview() *Interview {
+	status := InterviewProposed
+	if s.Mode == SessionChoice {
+		status = InterviewToChoose
+	}
+	return &Interview{AdministrationID: s.AdministrationID, StartsAt: s.StartsAt, DurationMinutes: s.DurationMinutes,
+		Place: s.Place, VideoURL: s.VideoURL, Message: s.Instructions, Organizer: s.Organizer, Status: status, SessionID: &s.ID}
+}

@@ -344,3 +344,24 @@ func TestChoiceSessionInvitesToChoose(t *testing.T) {
 		t.Errorf("slots after the change: %+v %v", d.Slots, err)
 	}
 }
+
+func TestSessionSampleInterviewForThePreview(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2027, 3, 2, 9, 30, 0, 0, vivier.Paris())
+	deadline := start.Add(-48 * time.Hour)
+	sess := &vivier.InterviewSession{ID: 7, Mode: vivier.SessionChoice, StartsAt: start, DurationMinutes: 45, Place: "Salle 2",
+		Instructions: "Venez tôt.", ChoiceDeadline: &deadline, DocumentName: "plan.pdf"}
+	iv := sess.SampleInterview()
+	if iv.Status != vivier.InterviewToChoose || *iv.SessionID != 7 || iv.Message != "Venez tôt." || sess.EmailName() != "choose_slot" {
+		t.Errorf("sample: %+v, %s", iv, sess.EmailName())
+	}
+	e := vivier.NewConvocationEmail(iv, &vivier.ApplicationSummary{}, sess, "https://vivier.test/suivi/x")
+	if e.When != "mardi 2 mars 2027 à 9 h 30" || e.Deadline != "dimanche 28 février 2027 à 9 h 30" || e.Document != "plan.pdf" ||
+		e.Duration != "45 min" || e.Update {
+		t.Errorf("email data: %+v", e)
+	}
+	sess.Mode = vivier.SessionIndividual
+	if sess.SampleInterview().Status != vivier.InterviewProposed || sess.EmailName() != "convocation" {
+		t.Error("an individual session's sample")
+	}
+}

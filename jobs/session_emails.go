@@ -18,32 +18,6 @@ import (
 // maxSessionDocument bounds the document joined to convocations.
 const maxSessionDocument = 10 << 20
 
-// convocationData is what the built-in convocation emails show.
-type convocationData struct {
-	A            *vivier.ApplicationSummary
-	Title        string // the session's, empty for a single invitation
-	When         string
-	Duration     string
-	Where        string
-	Instructions string
-	Update       bool // a change of a convocation already sent
-	Deadline     string
-	Document     string
-	URL          string
-}
-
-func newConvocationData(iv *vivier.Interview, a *vivier.ApplicationSummary, sess *vivier.InterviewSession) convocationData {
-	d := convocationData{A: a, When: vivier.FrenchDateTime(iv.StartsAt, vivier.Paris()), Duration: iv.Duration(),
-		Where: iv.Where(), Instructions: iv.Message, Update: iv.Sequence > 0}
-	if sess != nil {
-		d.Title, d.Document = sess.Title, sess.DocumentName
-		if sess.ChoiceDeadline != nil {
-			d.Deadline = vivier.FrenchDateTime(*sess.ChoiceDeadline, vivier.Paris())
-		}
-	}
-	return d
-}
-
 // sendConvocation sends the invitation or its update, with the ICS REQUEST
 // at the interview's sequence: in the administration's own "entretien"
 // template when it wrote one (a single invitation always takes it, built-in
@@ -81,10 +55,8 @@ func (w *Worker) sendConvocation(ctx context.Context, key string, iv *vivier.Int
 				}
 				o, err = w.customOutgoing(to, *own, v)
 			} else {
-				data := newConvocationData(iv, a, sess)
-				data.URL = link
 				o.To = to
-				o.Email, err = w.renderer.Email("convocation", data)
+				o.Email, err = w.renderer.Email("convocation", vivier.NewConvocationEmail(iv, a, sess, link))
 			}
 			o.Attachments = atts
 			return o, err
@@ -104,9 +76,7 @@ func (w *Worker) sendChooseSlot(ctx context.Context, key string, iv *vivier.Inte
 	_, err = w.sendTokenEmail(ctx, key, "choose_slot", to, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
-			data := newConvocationData(iv, a, sess)
-			data.URL = w.cfg.BaseURL + "/suivi/" + token
-			email, err := w.renderer.Email("choose_slot", data)
+			email, err := w.renderer.Email("choose_slot", vivier.NewConvocationEmail(iv, a, sess, w.cfg.BaseURL+"/suivi/"+token))
 			return Outgoing{To: to, Email: email, Attachments: atts}, err
 		})
 	return err
@@ -117,8 +87,7 @@ func (w *Worker) sendChooseSlot(ctx context.Context, key string, iv *vivier.Inte
 // its METHOD:CANCEL.
 func (w *Worker) sendCancellation(ctx context.Context, key string, iv *vivier.Interview, a *vivier.ApplicationSummary,
 	sess *vivier.InterviewSession) error {
-	data := newConvocationData(iv, a, sess)
-	data.Instructions = iv.Message // the reason, for a cancelled one
+	data := vivier.NewConvocationEmail(iv, a, sess, "") // Instructions: the reason, for a cancelled one
 	var atts []Attachment
 	if sess == nil || iv.SlotID != nil {
 		atts = append(atts, icsAttachment(InterviewICS(iv, a, w.cfg.BaseURL), true))
