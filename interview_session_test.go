@@ -79,6 +79,9 @@ func TestSessionRequestValidation(t *testing.T) {
 		len(m) != 2 || m[0].Name != "Claire Dupont" || m[0].Email != "claire@exemple.org" || m[1].Email != "bob@exemple.org" {
 		t.Errorf("outside members: %+v %v", m, err)
 	}
+	if m, err := vivier.ParseOutsideMembers("Hélène Durand-Lefèvre <h.durand@exemple.org>"); err != nil || len(m) != 1 || m[0].Name != "Hélène Durand-Lefèvre" {
+		t.Errorf("an accented name: %+v %v", m, err)
+	}
 }
 
 // A bulk convocation is one transaction: every outbox row it writes shares
@@ -328,6 +331,15 @@ func TestChoiceSessionInvitesToChoose(t *testing.T) {
 	}
 	if len(d.Slots) != 2 || d.Slots[0].Free() != 2 || d.Slots[1].Capacity != 1 {
 		t.Errorf("slots: %+v", d.Slots)
+	}
+	// The form to change it starts from the session as it is.
+	back := d.Request()
+	if back.OutsideMembers != "Claire Dupont <claire.dupont@exemple.org>" || len(back.Interviewers) != 1 || len(back.Slots) != 2 ||
+		back.Title != r.Title || !back.ChoiceDeadline.Equal(deadline) {
+		t.Errorf("request of the session: %+v", back)
+	}
+	if m, err := vivier.ParseOutsideMembers(back.OutsideMembers); err != nil || m[0].Name != "Claire Dupont" {
+		t.Errorf("outside members read back: %+v %v", m, err)
 	}
 	for _, c := range d.Convocations {
 		if c.Status != vivier.InterviewToChoose || c.SlotID != nil || !c.StartsAt.Equal(start) {
