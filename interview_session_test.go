@@ -377,3 +377,44 @@ func TestSessionSampleInterviewForThePreview(t *testing.T) {
 		t.Error("an individual session's sample")
 	}
 }
+
+// Two recruiters convoking the same applications at once: each is convoked
+// once, the other call reports it as already convoked.
+func TestConcurrentConvocationsConvokeOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _ := newOfferWorld(t)
+	ag := agentOf(t, s, a, "rh@a.fr")
+	o := openOffer(t, s, a.ID, "CONC-1")
+	ids := manyApplications(t, s, a.ID, o.ID, "c", 50)
+	actor := vivier.Actor{AgentID: ag.ID, Email: ag.Email}
+	now := time.Now()
+	sess, err := s.CreateSession(ctx, a.ID, o.ID, sessionRequest(vivier.SessionGroup, now.Add(72*time.Hour).Truncate(time.Minute), ag.ID), actor, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := make(chan vivier.ConvokeResult, 2)
+	errs := make(chan error, 2)
+	for _, list := range [][]int64{ids, ids[10:]} {
+		go func() {
+			res, err := s.Convoke(ctx, a.ID, sess.ID, list, actor, now)
+			results <- res
+			errs <- err
+		}()
+	}
+	convoked, skipped := 0, 0
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		res := <-results
+		convoked, skipped = convoked+len(res.Convoked), skipped+len(res.Skipped)
+	}
+	if convoked != 50 || skipped != 40 {
+		t.Errorf("%d convoked, %d skipped; want 50 and 40", convoked, skipped)
+	}
+	d, err := s.SessionByID(ctx, a.ID, sess.ID)
+	if err != nil || len(d.Convocations) != 50 || d.Slots[0].Booked != 50 || d.Slots[0].Capacity < 50 {
+		t.Errorf("%d convocations, slot %+v (%v)", len(d.Convocations), d.Slots, err)
+	}
+}
