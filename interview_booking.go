@@ -23,11 +23,8 @@ type Convocation struct {
 
 // Booked is the interview's slot among Slots, if any.
 func (c *Convocation) Booked(iv *Interview) *InterviewSlot {
-	if iv.SlotID == nil {
-		return nil
-	}
 	for i := range c.Slots {
-		if c.Slots[i].ID == *iv.SlotID {
+		if c.Holds(iv, c.Slots[i].ID) {
 			return &c.Slots[i]
 		}
 	}
@@ -62,4 +59,9 @@ func choosable(iv *Interview, s *InterviewSession, now time.Time) bool {
 		return iv.SlotID != nil
 	}
 	return false
+}
+
+// Holds says whether the interview holds the slot.
+func (c *Convocation) Holds(iv *Interview, slotID int64) bool {
+	return iv.SlotID != nil && *iv.SlotID == slotID
 }

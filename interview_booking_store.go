@@ -65,17 +65,21 @@ func (s *Store) CandidateSlots(ctx context.Context, candidateID, interviewID int
 // slots to come, full ones included.
 func (s *Store) CandidateConvocations(ctx context.Context, candidateID int64, now time.Time) (map[int64]*Convocation, error) {
 	var rows []struct {
-		InterviewID int64 `db:"interview_id"`
+		InterviewID int64           `db:"interview_id"`
+		Status      InterviewStatus `db:"interview_status"`
+		SlotID      *int64          `db:"interview_slot_id"`
 		InterviewSession
 	}
-	if err := s.db.SelectContext(ctx, &rows, `SELECT i.id AS interview_id, `+bookingSessionColumns+`
+	if err := s.db.SelectContext(ctx, &rows, `SELECT i.id AS interview_id, i.status AS interview_status, i.slot_id AS interview_slot_id,
+			`+bookingSessionColumns+`
 		FROM interviews i JOIN applications a ON a.id = i.application_id JOIN interview_sessions s ON s.id = i.session_id
 		WHERE a.candidate_id = $1 AND i.status <> 'remplace'`, candidateID); err != nil {
 		return nil, wrap("CandidateConvocations", err)
 	}
 	out := make(map[int64]*Convocation, len(rows))
 	for _, r := range rows {
-		out[r.InterviewID] = &Convocation{Session: r.InterviewSession}
+		iv := Interview{ID: r.InterviewID, Status: r.Status, SlotID: r.SlotID}
+		out[r.InterviewID] = &Convocation{Session: r.InterviewSession, CanChoose: choosable(&iv, &r.InterviewSession, now)}
 	}
 	var slots []InterviewSlot
 	if err := s.db.SelectContext(ctx, &slots, `SELECT DISTINCT `+slotColumns+` FROM interview_slots
@@ -85,7 +89,7 @@ func (s *Store) CandidateConvocations(ctx context.Context, candidateID int64, no
 	}
 	for _, c := range out {
 		for _, sl := range slots {
-			if sl.SessionID == c.Session.ID {
+			if sl.SessionID == c.Session.ID && c.Session.Mode == SessionChoice {
 				c.Slots = append(c.Slots, sl)
 			}
 		}

@@ -172,11 +172,14 @@ func TestCandidateChangesSlotUntilDeadline(t *testing.T) {
 		!strings.Contains(vivier.ErrorMessage(err), "clos") {
 		t.Errorf("changed past the deadline: %v", err)
 	}
+	if conv, err := s.CandidateConvocations(ctx, cand, late); err != nil || conv[iv] == nil || conv[iv].CanChoose {
+		t.Errorf("the space offers a choice past the deadline: %+v, %v", conv[iv], err)
+	}
 	conv, err := s.CandidateConvocations(ctx, cand, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := conv[iv]; c == nil || len(c.Slots) != 2 || c.Session.Instructions == "" || c.Booked(got) == nil || c.Booked(got).ID != cs.Slots[1] {
+	if c := conv[iv]; c == nil || len(c.Slots) != 2 || !c.CanChoose || c.Session.Instructions == "" || c.Booked(got) == nil || c.Booked(got).ID != cs.Slots[1] {
 		t.Errorf("the space's convocation: %+v", c)
 	}
 }

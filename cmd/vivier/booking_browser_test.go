@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"vivier"
+)
+
+// A candidate convoked to choose a slot opens their space from a link,
+// sees a full slot disabled, chooses one, sees it booked, and changes it
+// without JavaScript; each state passes axe.
+func TestSlotChoiceInBrowser(t *testing.T) {
+	t.Parallel()
+	ctx0 := context.Background()
+	p := startDemo(t, "serve", nil)
+	o := openOfferOf(t, p, "ville-demo", "BOOK-1", "Jardinier·ère des parcs")
+	x := applyTo(t, p, o, "lea@exemple.fr", "Léa", "Durand", false)
+	paris := parisTZ(t)
+	day := time.Now().In(paris).AddDate(0, 0, 7)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, paris)
+	db := p.Store().DB()
+	var session, iv int64
+	if err := db.QueryRowContext(ctx0, `INSERT INTO interview_sessions (administration_id, offer_id, title, mode, starts_at,
+			duration_minutes, place, instructions, choice_deadline, organizer, created_by)
+		VALUES ($1, $2, 'Entretiens des jardiniers', 'choix', $3, 30, 'Hôtel de ville, salle des commissions',
+			'Munissez-vous d''une pièce d''identité.', $4, 'recruteur@ville-demo.vivier.test', 'recruteur@ville-demo.vivier.test')
+		RETURNING id`, o.AdministrationID, o.ID, start, start.AddDate(0, 0, -2)).Scan(&session); err != nil {
+		t.Fatal(err)
+	}
+	// Three slots: two with places, the last one full.
+	slots := make([]int64, 3)
+	for i, c := range []struct{ capacity, booked int }{{2, 0}, {1, 0}, {1, 1}} {
+		if err := db.QueryRowContext(ctx0, `INSERT INTO interview_slots (session_id, starts_at, duration_minutes, capacity, booked)
+			VALUES ($1, $2, 30, $3, $4) RETURNING id`, session, start.Add(time.Duration(i)*time.Hour), c.capacity, c.booked).Scan(&slots[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.QueryRowContext(ctx0, `INSERT INTO interviews (administration_id, application_id, starts_at, duration_minutes, place,
+			organizer, status, session_id) VALUES ($1, $2, $3, 30, 'Hôtel de ville, salle des commissions',
+			'recruteur@ville-demo.vivier.test', 'a_choisir', $4) RETURNING id`, o.AdministrationID, x.ID, start, session).Scan(&iv); err != nil {
+		t.Fatal(err)
+	}
+	token, hash := vivier.NewToken()
+	if err := p.Store().CreateTrackingLink(ctx0, x.CandidateID, &x.ID, hash); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, console := browser(t)
+	space := p.URL + "/suivi/" + token
+	box := fmt.Sprintf("#convocation-%d", iv)
+	radio := func(slot int64) string { return fmt.Sprintf("#slot-%d-%d", iv, slot) }
+	if err := chromedp.Do(ctx, chromedp.Navigate(space), chromedp.WaitVisible(box)); err != nil {
+		t.Fatal(err)
+	}
+	if text := read(t, ctx, chromedp.Text(box)); !strings.Contains(text, "Choisissez votre créneau avant le") ||
+		!strings.Contains(text, "2 places restantes") || !strings.Contains(text, "Complet") || !strings.Contains(text, "pièce d'identité") {
+		t.Errorf("convocation before the choice: %q", text)
+	}
+	if !read(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).disabled`, radio(slots[2])))) {
+		t.Error("the full slot can be chosen")
+	}
+	axeCheck(t, ctx, "space with slots to choose")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, laptop, "choose")
+	screenshot(t, ctx, phone, "choose")
+
+	// Choose the first slot by its label, as a person clicks.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+		chromedp.Click(fmt.Sprintf(`label[for="slot-%d-%d"]`, iv, slots[0])),
+		chromedp.Click(box+` button[type="submit"]`),
+		chromedp.WaitVisible(`//p[contains(., "Votre créneau est réservé")]`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	first := vivier.FrenchDateTime(start, paris)
+	if text := read(t, ctx, chromedp.Text(box)); !strings.Contains(text, "Votre créneau\u00a0: "+first) || !strings.Contains(text, "créneau choisi") {
+		t.Errorf("convocation after the choice: %q", text)
+	}
+	if page := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(page, "Créneau choisi : "+first) {
+		t.Errorf("the history does not say the choice: %q", page)
+	}
+	axeCheck(t, ctx, "space with a booked slot")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, laptop, "booked")
+	screenshot(t, ctx, phone, "booked")
+
+	// Without JavaScript: change to the second slot.
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(space), chromedp.WaitVisible(box),
+		chromedp.Click(box+` details summary`),
+		chromedp.WaitVisible(radio(slots[1])),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "slot change without JavaScript")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, phone, "change-nojs")
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+		chromedp.Click(fmt.Sprintf(`label[for="slot-%d-%d"]`, iv, slots[1])),
+		chromedp.Click(box+` form[action$="/creneau"] button[type="submit"]`),
+		chromedp.WaitVisible(`//p[contains(., "Votre créneau est réservé")]`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
+		t.Fatal(err)
+	}
+	second := vivier.FrenchDateTime(start.Add(time.Hour), paris)
+	if text := read(t, ctx, chromedp.Text(box)); !strings.Contains(text, "Votre créneau\u00a0: "+second) {
+		t.Errorf("convocation after the change: %q", text)
+	}
+	// The change gave the first place back, and moved the calendar event.
+	if n := count(t, p, `SELECT booked FROM interview_slots WHERE id = $1`, slots[0]); n != 0 {
+		t.Errorf("the old slot keeps %d places", n)
+	}
+	if n := count(t, p, `SELECT count(*) FROM interviews WHERE id = $1 AND slot_id = $2 AND sequence = 1 AND status = 'accepte'`,
+		iv, slots[1]); n != 1 {
+		t.Error("the interview does not hold the new slot at sequence 1")
+	}
+	// The second slot is now full for others; in the folded choice, it shows
+	// as the candidate's own.
+	if text := read(t, ctx, chromedp.TextContent(box)); !strings.Contains(text, "Votre créneau actuel") {
+		t.Errorf("the candidate's slot is not marked: %q", text)
+	}
+	axeCheck(t, ctx, "space after the change")
+	noConsoleErrors(t, console)
+}
