@@ -65,3 +65,12 @@ func choosable(iv *Interview, s *InterviewSession, now time.Time) bool {
 func (c *Convocation) Holds(iv *Interview, slotID int64) bool {
 	return iv.SlotID != nil && *iv.SlotID == slotID
 }
+
+// SlotReminder is a convocation whose candidate has not chosen a slot yet,
+// with the deadline the reminder gives.
+type SlotReminder struct {
+	InterviewID   int64     `db:"interview_id"`
+	ApplicationID int64     `db:"application_id"`
+	Title         string    `db:"title"`
+	Deadline      time.Time `db:"choice_deadline"`
+}
