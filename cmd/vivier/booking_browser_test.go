@@ -146,3 +146,75 @@ func TestSlotChoiceInBrowser(t *testing.T) {
 	axeCheck(t, ctx, "space after the change")
 	noConsoleErrors(t, console)
 }
+
+// A candidate given a time by the recruiter confirms it, is told that a
+// decline needs a reason, and asks for another time; each answer shows.
+func TestGivenTimeAnswersInBrowser(t *testing.T) {
+	t.Parallel()
+	ctx0 := context.Background()
+	p := startDemo(t, "serve", nil)
+	o := openOfferOf(t, p, "ville-demo", "BOOK-2", "Agent·e d'accueil")
+	x := applyTo(t, p, o, "noe@exemple.fr", "Noé", "Petit", false)
+	paris := parisTZ(t)
+	day := time.Now().In(paris).AddDate(0, 0, 9)
+	start := time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, paris)
+	var iv int64
+	if err := p.Store().DB().QueryRowContext(ctx0, `WITH s AS (INSERT INTO interview_sessions (administration_id, offer_id, title, mode,
+			starts_at, duration_minutes, video_url, organizer, created_by)
+		VALUES ($1, $2, 'Entretiens d''accueil', 'individuel', $3, 20, 'https://visio.exemple.fr/accueil',
+			'recruteur@ville-demo.vivier.test', 'recruteur@ville-demo.vivier.test') RETURNING id)
+		INSERT INTO interviews (administration_id, application_id, starts_at, duration_minutes, video_url, organizer, status, session_id)
+		SELECT $1, $4, $3, 20, 'https://visio.exemple.fr/accueil', 'recruteur@ville-demo.vivier.test', 'propose', s.id FROM s
+		RETURNING id`, o.AdministrationID, o.ID, start, x.ID).Scan(&iv); err != nil {
+		t.Fatal(err)
+	}
+	token, hash := vivier.NewToken()
+	if err := p.Store().CreateTrackingLink(ctx0, x.CandidateID, &x.ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	ctx, console := browser(t)
+	box := fmt.Sprintf("#convocation-%d", iv)
+	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/suivi/"+token), chromedp.WaitVisible(box)); err != nil {
+		t.Fatal(err)
+	}
+	if text := read(t, ctx, chromedp.Text(box)); !strings.Contains(text, vivier.FrenchDateTime(start, paris)) ||
+		!strings.Contains(text, "https://visio.exemple.fr/accueil") || !strings.Contains(text, "pas encore donnée") {
+		t.Errorf("given time: %q", text)
+	}
+	axeCheck(t, ctx, "space with a given time")
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, laptop, "given")
+	screenshot(t, ctx, phone, "given")
+	// A decline without its reason is refused beside the field.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+		chromedp.Click(box+` details summary`),
+		chromedp.Click(box+` form[action$="/empechement"] button`),
+		chromedp.WaitVisible(fmt.Sprintf("#decline-reason-%d-error", iv)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	axeCheck(t, ctx, "decline without a reason")
+	if err := chromedp.Do(ctx,
+		chromedp.Click(box+` form[action$="/presence"] button`),
+		chromedp.WaitVisible(`//p[contains(., "Votre présence est confirmée")]`),
+		chromedp.Click(box+` details:nth-of-type(2) summary`),
+		chromedp.SendKeys(fmt.Sprintf("#other-time-%d", iv), "Plutôt le matin"),
+		chromedp.Click(box+` form[action$="/autre-horaire"] button`),
+		chromedp.WaitVisible(`//p[contains(., "Votre demande d'un autre horaire est envoyée")]`),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if text := read(t, ctx, chromedp.Text(box)); !strings.Contains(text, "autre horaire demandé («\u00a0Plutôt le matin\u00a0»)") {
+		t.Errorf("after asking for another time: %q", text)
+	}
+	if page := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(page, "Présence confirmée") || !strings.Contains(page, "Autre horaire demandé") {
+		t.Errorf("the history: %q", page)
+	}
+	if n := count(t, p, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskInterviewAnswered); n != 2 {
+		t.Errorf("%d answer notices queued, want 2", n)
+	}
+	axeCheck(t, ctx, "space after the answers")
+	noConsoleErrors(t, console)
+}
