@@ -13,15 +13,51 @@ import (
 	"vivier"
 )
 
+// convokedCandidate starts the demo with one application to a new offer of
+// ville-demo, and a link to its candidate's space.
+func convokedCandidate(t *testing.T, ref, email, first string) (*program, *vivier.Offer, *vivier.Application, string) {
+	t.Helper()
+	p := startDemo(t, "serve", nil)
+	o := openOfferOf(t, p, "ville-demo", ref, "Agent·e d'accueil et jardinier·ère")
+	x := applyTo(t, p, o, email, first, "Durand", false)
+	token, hash := vivier.NewToken()
+	if err := p.Store().CreateTrackingLink(context.Background(), x.CandidateID, &x.ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	return p, o, x, token
+}
+
+// lookAt checks the page with axe and saves the convocation's box, on a
+// laptop and a phone, for a person to look at; the tab is a laptop again.
+func lookAt(t *testing.T, ctx context.Context, box, label, name string) {
+	t.Helper()
+	axeCheck(t, ctx, label)
+	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, laptop, name)
+	screenshot(t, ctx, phone, name)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(laptop[0], laptop[1])); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// scripts runs the tab's scripts or not: axe needs them, and leaves a page
+// drawn without them as it was.
+func scripts(t *testing.T, ctx context.Context, on bool) {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: !on}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A candidate convoked to choose a slot opens their space from a link,
 // sees a full slot disabled, chooses one, sees it booked, and changes it
 // without JavaScript; each state passes axe.
 func TestSlotChoiceInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx0 := context.Background()
-	p := startDemo(t, "serve", nil)
-	o := openOfferOf(t, p, "ville-demo", "BOOK-1", "Jardinier·ère des parcs")
-	x := applyTo(t, p, o, "lea@exemple.fr", "Léa", "Durand", false)
+	p, o, x, token := convokedCandidate(t, "BOOK-1", "lea@exemple.fr", "Léa")
 	paris := parisTZ(t)
 	day := time.Now().In(paris).AddDate(0, 0, 7)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 9, 0, 0, 0, paris)
@@ -47,11 +83,6 @@ func TestSlotChoiceInBrowser(t *testing.T) {
 			'recruteur@ville-demo.vivier.test', 'a_choisir', $4) RETURNING id`, o.AdministrationID, x.ID, start, session).Scan(&iv); err != nil {
 		t.Fatal(err)
 	}
-	token, hash := vivier.NewToken()
-	if err := p.Store().CreateTrackingLink(ctx0, x.CandidateID, &x.ID, hash); err != nil {
-		t.Fatal(err)
-	}
-
 	ctx, console := browser(t)
 	space := p.URL + "/suivi/" + token
 	box := fmt.Sprintf("#convocation-%d", iv)
@@ -66,15 +97,10 @@ func TestSlotChoiceInBrowser(t *testing.T) {
 	if !read(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).disabled`, radio(slots[2])))) {
 		t.Error("the full slot can be chosen")
 	}
-	axeCheck(t, ctx, "space with slots to choose")
-	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
-		t.Fatal(err)
-	}
-	screenshot(t, ctx, laptop, "choose")
-	screenshot(t, ctx, phone, "choose")
+	lookAt(t, ctx, box, "space with slots to choose", "choose")
 
 	// Choose the first slot by its label, as a person clicks.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+	if err := chromedp.Do(ctx,
 		chromedp.Click(fmt.Sprintf(`label[for="slot-%d-%d"]`, iv, slots[0])),
 		chromedp.Click(box+` button[type="submit"]`),
 		chromedp.WaitVisible(`//p[contains(., "Votre créneau est réservé")]`),
@@ -88,44 +114,27 @@ func TestSlotChoiceInBrowser(t *testing.T) {
 	if page := read(t, ctx, chromedp.Text(`main`)); !strings.Contains(page, "Créneau choisi : "+first) {
 		t.Errorf("the history does not say the choice: %q", page)
 	}
-	axeCheck(t, ctx, "space with a booked slot")
-	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
-		t.Fatal(err)
-	}
-	screenshot(t, ctx, laptop, "booked")
-	screenshot(t, ctx, phone, "booked")
+	lookAt(t, ctx, box, "space with a booked slot", "booked")
 
 	// Without JavaScript: change to the second slot.
-	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800), chromedp.Navigate(space), chromedp.WaitVisible(box),
+	scripts(t, ctx, false)
+	if err := chromedp.Do(ctx, chromedp.Navigate(space), chromedp.WaitVisible(box),
 		chromedp.Click(box+` details summary`),
 		chromedp.WaitVisible(radio(slots[1])),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
-		t.Fatal(err)
-	}
-	axeCheck(t, ctx, "slot change without JavaScript")
-	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
-		t.Fatal(err)
-	}
-	screenshot(t, ctx, phone, "change-nojs")
-	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+	scripts(t, ctx, true)
+	lookAt(t, ctx, box, "slot change without JavaScript", "change-nojs")
+	scripts(t, ctx, false)
+	if err := chromedp.Do(ctx,
 		chromedp.Click(fmt.Sprintf(`label[for="slot-%d-%d"]`, iv, slots[1])),
 		chromedp.Click(box+` form[action$="/creneau"] button[type="submit"]`),
 		chromedp.WaitVisible(`//p[contains(., "Votre créneau est réservé")]`),
 	); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false}); err != nil {
-		t.Fatal(err)
-	}
+	scripts(t, ctx, true)
 	second := vivier.FrenchDateTime(start.Add(time.Hour), paris)
 	if text := read(t, ctx, chromedp.Text(box)); !strings.Contains(text, "Votre créneau\u00a0: "+second) {
 		t.Errorf("convocation after the change: %q", text)
@@ -152,9 +161,7 @@ func TestSlotChoiceInBrowser(t *testing.T) {
 func TestGivenTimeAnswersInBrowser(t *testing.T) {
 	t.Parallel()
 	ctx0 := context.Background()
-	p := startDemo(t, "serve", nil)
-	o := openOfferOf(t, p, "ville-demo", "BOOK-2", "Agent·e d'accueil")
-	x := applyTo(t, p, o, "noe@exemple.fr", "Noé", "Petit", false)
+	p, o, x, token := convokedCandidate(t, "BOOK-2", "noe@exemple.fr", "Noé")
 	paris := parisTZ(t)
 	day := time.Now().In(paris).AddDate(0, 0, 9)
 	start := time.Date(day.Year(), day.Month(), day.Day(), 14, 0, 0, 0, paris)
@@ -168,10 +175,6 @@ func TestGivenTimeAnswersInBrowser(t *testing.T) {
 		RETURNING id`, o.AdministrationID, o.ID, start, x.ID).Scan(&iv); err != nil {
 		t.Fatal(err)
 	}
-	token, hash := vivier.NewToken()
-	if err := p.Store().CreateTrackingLink(ctx0, x.CandidateID, &x.ID, hash); err != nil {
-		t.Fatal(err)
-	}
 	ctx, console := browser(t)
 	box := fmt.Sprintf("#convocation-%d", iv)
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/suivi/"+token), chromedp.WaitVisible(box)); err != nil {
@@ -181,14 +184,9 @@ func TestGivenTimeAnswersInBrowser(t *testing.T) {
 		!strings.Contains(text, "https://visio.exemple.fr/accueil") || !strings.Contains(text, "pas encore donnée") {
 		t.Errorf("given time: %q", text)
 	}
-	axeCheck(t, ctx, "space with a given time")
-	if err := chromedp.Do(ctx, chromedp.ScrollIntoView(box)); err != nil {
-		t.Fatal(err)
-	}
-	screenshot(t, ctx, laptop, "given")
-	screenshot(t, ctx, phone, "given")
+	lookAt(t, ctx, box, "space with a given time", "given")
 	// A decline without its reason is refused beside the field.
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 800),
+	if err := chromedp.Do(ctx,
 		chromedp.Click(box+` details summary`),
 		chromedp.Click(box+` form[action$="/empechement"] button`),
 		chromedp.WaitVisible(fmt.Sprintf("#decline-reason-%d-error", iv)),
