@@ -153,6 +153,26 @@ func TestSlotChoiceInBrowser(t *testing.T) {
 		t.Errorf("the candidate's slot is not marked: %q", text)
 	}
 	axeCheck(t, ctx, "space after the change")
+	// A slot taken between the page and the choice: the space says so
+	// beside the slots, and the candidate keeps theirs.
+	if err := chromedp.Do(ctx, chromedp.Click(box+` details summary`)); err != nil {
+		t.Fatal(err)
+	}
+	read(t, ctx, chromedp.Evaluate[bool](fmt.Sprintf(`document.querySelector(%q).disabled = false`, radio(slots[2]))))
+	if err := chromedp.Do(ctx,
+		chromedp.Click(fmt.Sprintf(`label[for="slot-%d-%d"]`, iv, slots[2])),
+		chromedp.Click(box+` form[action$="/creneau"] button[type="submit"]`),
+		chromedp.WaitVisible(fmt.Sprintf("#slots-%d-error", iv)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg := read(t, ctx, chromedp.Text(fmt.Sprintf("#slots-%d-error", iv))); msg != "Ce créneau vient d'être pris : choisissez-en un autre." {
+		t.Errorf("full slot chosen: %q", msg)
+	}
+	if n := count(t, p, `SELECT count(*) FROM interviews WHERE id = $1 AND slot_id = $2`, iv, slots[1]); n != 1 {
+		t.Error("a refused choice moved the interview")
+	}
+	lookAt(t, ctx, fmt.Sprintf("#slots-%d", iv), "full slot refused", "taken")
 	noConsoleErrors(t, console)
 }
 
