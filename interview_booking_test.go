@@ -246,3 +246,40 @@ func TestCandidateAnswersConvocation(t *testing.T) {
 		t.Errorf("%d history events, want 3", n)
 	}
 }
+
+// Two candidates swapping their slots at the same moment both succeed: the
+// slots' rows are taken in one order, so neither waits for the other in a
+// circle (PostgreSQL would end one with a deadlock error).
+func TestCandidatesSwapSlotsAtOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _, _, apps := pipelineWorld(t, 2)
+	now := time.Now()
+	cs := convokeToChoose(t, s, apps, now.Add(72*time.Hour), 2, 2)
+	for i := range 2 {
+		if err := s.BookSlot(ctx, cs.Candidates[i], cs.Interviews[i], cs.Slots[i], now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for round := range 10 {
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.BookSlot(ctx, cs.Candidates[i], cs.Interviews[i], cs.Slots[(i+round+1)%2], now)
+			}()
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d: %v, %v", round, errs[0], errs[1])
+		}
+	}
+	if n := countWhere(t, s, `SELECT sum(booked) FROM interview_slots WHERE session_id = $1`, cs.ID); n != 2 {
+		t.Errorf("%d places booked after the swaps, want 2", n)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM interviews WHERE session_id = $1 AND sequence = 10`, cs.ID); n != 2 {
+		t.Errorf("%d interviews at sequence 10, want 2", n)
+	}
+}
