@@ -71,6 +71,5 @@ func (c *Convocation) Holds(iv *Interview, slotID int64) bool {
 type SlotReminder struct {
 	InterviewID   int64     `db:"interview_id"`
 	ApplicationID int64     `db:"application_id"`
-	Title         string    `db:"title"`
 	Deadline      time.Time `db:"choice_deadline"`
 }

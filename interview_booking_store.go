@@ -280,7 +280,7 @@ func checkAnswer(iv *Interview, a *Application, answer ConvocationAnswer, now ti
 // day before the deadline has just had the invitation: no reminder.
 func (s *Store) ConvocationsToChoose(ctx context.Context, from, to time.Time) ([]SlotReminder, error) {
 	var out []SlotReminder
-	err := s.db.SelectContext(ctx, &out, `SELECT i.id AS interview_id, i.application_id, s.title, s.choice_deadline
+	err := s.db.SelectContext(ctx, &out, `SELECT i.id AS interview_id, i.application_id, s.choice_deadline
 		FROM interviews i JOIN interview_sessions s ON s.id = i.session_id JOIN applications a ON a.id = i.application_id
 		WHERE i.status = 'a_choisir' AND s.mode = 'choix' AND s.cancelled_at IS NULL
 		  AND s.choice_deadline >= $1 AND s.choice_deadline < $2 AND i.created_at <= s.choice_deadline - interval '1 day'

@@ -43,9 +43,9 @@ func (w *Worker) SendSlotReminders(ctx context.Context, now time.Time) (int, err
 		ok, err := w.sendTokenEmail(ctx, "choose_slot_reminder:"+id, "choose_slot_reminder", to, &a.AdministrationID,
 			func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 			func(token string) (Outgoing, error) {
-				email, err := w.renderer.Email("choose_slot_reminder", map[string]any{"A": a, "Title": r.Title,
-					"Deadline": vivier.FrenchDateTime(r.Deadline, vivier.Paris()),
-					"URL":      w.cfg.BaseURL + "/suivi/" + token + "#convocation-" + id})
+				email, err := w.renderer.Email("choose_slot_reminder", map[string]any{"A": a,
+					"When": vivier.FrenchDateTime(r.Deadline, vivier.Paris()),
+					"URL":  w.cfg.BaseURL + "/suivi/" + token + "#convocation-" + id})
 				return Outgoing{To: to, Email: email}, err
 			})
 		if err != nil {
