@@ -55,6 +55,7 @@ const (
 	TaskOffersDue          = "offers:due"                       // every minute: publish and close the offers whose date has come
 	TaskMaintenance        = "maintenance:purge"                // hourly: purge what has served its time, end unanswered transfers and merges
 	TaskInterviewReminders = "interviews:reminders"             // hourly: remind the candidates of tomorrow's interviews
+	TaskSlotReminders      = "interviews:slot_reminders"        // hourly: remind the candidates who have not chosen their slot, the day before the deadline
 	TaskRetention          = "retention:daily"                  // nightly: the retention rules of personal data
 	TaskSIRHNightly        = "sirh:nightly"                     // nightly: the night's SIRH batches
 	TaskJobAlerts          = "job-alerts:daily"                 // daily: mail each confirmed job alert its new offers

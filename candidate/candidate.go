@@ -67,6 +67,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/candidatures/:id/vivier", h.CSRF, h.spaceAction("vivier", h.renewTalentPool))
 	r.Post("/suivi/:token/entretiens/:id/acceptation", h.CSRF, h.spaceAction("entretien", h.acceptInterview))
 	r.Post("/suivi/:token/entretiens/:id/autre-creneau", h.CSRF, h.spaceAction("creneau", h.otherSlot))
+	h.convocationRoutes(r)
 	r.Post("/suivi/:token/coordonnees", h.CSRF, h.spaceAction("coordonnees", h.updateDetails))
 	r.Post("/suivi/:token/transferts/:id/acceptation", h.CSRF, h.spaceAction("transfert", h.acceptTransfer))
 	r.Post("/suivi/:token/transferts/:id/refus", h.CSRF, h.spaceAction("transfert-non", h.refuseTransfer))

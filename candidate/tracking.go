@@ -74,6 +74,10 @@ var doneMessages = map[string]string{
 	"vivier":        "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
 	"entretien":     "Vous avez accepté l'entretien. Le recruteur en est informé.",
 	"creneau":       "Votre demande d'un autre créneau est envoyée au recruteur.",
+	doneSlot:        "Votre créneau est réservé. Vous recevez par courriel la convocation, avec l'événement pour votre agenda.",
+	doneConfirm:     "Votre présence est confirmée. Le recruteur en est informé.",
+	doneDecline:     "Votre réponse est envoyée au recruteur : vous ne pourrez pas venir.",
+	doneOtherTime:   "Votre demande d'un autre horaire est envoyée au recruteur.",
 }
 
 // openSpace checks the link; an unknown, revoked or expired one gets the
@@ -101,6 +105,9 @@ type spacePage struct {
 	Transfers   []vivier.Transfer
 	Merges      []vivier.CandidateMerge
 	Details     details
+
+	// Convocations are the convoked interviews' sessions and slots, by interview id.
+	Convocations map[int64]*vivier.Convocation
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {
@@ -136,7 +143,11 @@ func (h *Handler) spacePage(c *fiber.Ctx, cand *vivier.TrackingAccess, refill bo
 	if err != nil {
 		return nil, err
 	}
-	return &spacePage{Cand: cand, Apps: apps, Token: c.Params("token"), Now: now,
+	convocations, err := h.convocations(ctx, cand.ID, now)
+	if err != nil {
+		return nil, err
+	}
+	return &spacePage{Convocations: convocations, Cand: cand, Apps: apps, Token: c.Params("token"), Now: now,
 		UploadLimit: vivier.FormatSize(h.UploadLimit), Interviews: interviews, Transfers: transfers, Merges: merges,
 		Details: detailsForm(cand, apps, c, refill)}, nil
 }
