@@ -1,0 +1,388 @@
+package vivier
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// What an application's file lacks, in SQL over an application a and (for
+// the first three) its offer o. The board shows each on its card; the lists'
+// "dossier incomplet" filter is their union (incompleteSQL). This is the one
+// definition of an incomplete file.
+const (
+	sqlMissingCV = `(o.cv_policy <> 'none' AND NOT EXISTS (SELECT 1 FROM application_files f
+		WHERE f.application_id = a.id AND f.kind = 'cv' AND f.deleted_at IS NULL))`
+	sqlMissingAnswers = `EXISTS (SELECT 1 FROM jsonb_array_elements(o.questions) q
+		WHERE coalesce((q->>'required')::boolean, false) AND coalesce(a.answers->>(q->>'id'), '') = '')`
+	// A document the offer requires, of which no piece was sent.
+	sqlMissingOfferDocuments = `EXISTS (SELECT 1 FROM jsonb_array_elements_text(coalesce(o.criteria->'documents_requis', '[]')) d(line)
+		WHERE NOT offer_document_optional(d.line) AND NOT EXISTS (SELECT 1 FROM application_files f
+			WHERE f.application_id = a.id AND f.kind = 'piece' AND f.deleted_at IS NULL
+			AND lower(f.label) = lower(offer_document_label(d.line))))`
+	// A recruiter's request still unanswered.
+	sqlOpenRequests = `EXISTS (SELECT 1 FROM document_requests r WHERE r.application_id = a.id AND r.fulfilled_at IS NULL)`
+	// sqlMissingDocuments is the board's "missing documents" mark.
+	sqlMissingDocuments = `(` + sqlOpenRequests + ` OR ` + sqlMissingOfferDocuments + `)`
+)
+
+// incompleteSQL is the condition "the file of a lacks something".
+const incompleteSQL = `(` + sqlOpenRequests + ` OR EXISTS (SELECT 1 FROM offers o WHERE o.id = a.offer_id
+	AND (` + sqlMissingCV + ` OR ` + sqlMissingAnswers + ` OR ` + sqlMissingOfferDocuments + `)))`
+
+// ChecklistItem is one document of an application's checklist: asked by
+// the offer, by a recruiter, or both.
+type ChecklistItem struct {
+	OfferDocument
+	FromOffer bool
+	File      *StoredFile      // the latest piece received for it
+	Request   *DocumentRequest // the latest request for it
+}
+
+// Missing says whether the document is still awaited: required by the
+// offer or asked for, and not received.
+func (i ChecklistItem) Missing() bool {
+	if i.Request != nil && i.Request.FulfilledAt == nil {
+		return true
+	}
+	return i.File == nil && i.FromOffer && !i.Optional
+}
+
+// Checklist is what an application's file holds of the documents asked.
+type Checklist struct {
+	Items    []ChecklistItem
+	Offered  []OfferDocument // the offer's documents, for the request form
+	Complete bool            // by incompleteSQL
+}
+
+// pieceFile is a received piece with its label.
+type pieceFile struct {
+	StoredFile
+	Label string `db:"label"`
+}
+
+const documentRequestColumns = `r.id, r.application_id, r.label, r.types, r.message,
+	coalesce(nullif(trim(ag.first_name || ' ' || ag.last_name), ''), ag.email::text, '') AS asked_by,
+	r.asked_at, r.deadline, r.fulfilled_at, r.file_id`
+
+type requestRow struct {
+	DocumentRequest
+	TypesArr pq.StringArray `db:"types"`
+}
+
+func (r requestRow) request() DocumentRequest {
+	d := r.DocumentRequest
+	d.Types = r.TypesArr
+	return d
+}
+
+// ApplicationChecklist returns the checklist of an application of the
+// administration.
+func (s *Store) ApplicationChecklist(ctx context.Context, adminID, appID int64) (*Checklist, error) {
+	var head struct {
+		Criteria   *JSONB[Criteria] `db:"criteria"`
+		Incomplete bool             `db:"incomplete"`
+	}
+	err := s.db.GetContext(ctx, &head, `SELECT o.criteria, `+incompleteSQL+` AS incomplete
+		FROM applications a LEFT JOIN offers o ON o.id = a.offer_id WHERE a.id = $1 AND a.administration_id = $2`, appID, adminID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
+	}
+	if err != nil {
+		return nil, wrap("ApplicationChecklist", err)
+	}
+	var offered []OfferDocument
+	if head.Criteria != nil {
+		offered = head.Criteria.V.Documents()
+	}
+	requests, err := s.documentRequests(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	var files []pieceFile
+	if err := s.db.SelectContext(ctx, &files, `SELECT f.id, f.application_id, f.kind, f.file_key, f.name, f.content_type, f.size,
+			f.sha256, f.created_at, f.label
+		FROM application_files f JOIN applications a ON a.id = f.application_id
+		WHERE f.application_id = $1 AND a.administration_id = $2 AND f.kind = 'piece' AND f.deleted_at IS NULL ORDER BY f.id`,
+		appID, adminID); err != nil {
+		return nil, wrap("ApplicationChecklist", err)
+	}
+	return &Checklist{Items: checklistItems(offered, requests, files), Offered: offered, Complete: !head.Incomplete}, nil
+}
+
+// checklistItems lists the offer's documents in their order, then those
+// asked for beyond them, each with its latest piece and request.
+func checklistItems(offered []OfferDocument, requests []DocumentRequest, files []pieceFile) []ChecklistItem {
+	var items []ChecklistItem
+	index := map[string]int{}
+	item := func(d OfferDocument) *ChecklistItem {
+		k := strings.ToLower(d.Label)
+		if i, ok := index[k]; ok {
+			return &items[i]
+		}
+		index[k] = len(items)
+		items = append(items, ChecklistItem{OfferDocument: d})
+		return &items[len(items)-1]
+	}
+	for _, d := range offered {
+		item(d).FromOffer = true
+	}
+	for i := range requests {
+		it := item(requests[i].Document())
+		it.Request = &requests[i]
+	}
+	for i := range files {
+		if it, ok := index[strings.ToLower(files[i].Label)]; ok {
+			items[it].File = &files[i].StoredFile
+		}
+	}
+	return items
+}
+
+func (s *Store) documentRequests(ctx context.Context, appID int64) ([]DocumentRequest, error) {
+	var rows []requestRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+documentRequestColumns+`
+		FROM document_requests r LEFT JOIN agents ag ON ag.id = r.asked_by WHERE r.application_id = $1 ORDER BY r.asked_at, r.id`, appID)
+	out := make([]DocumentRequest, len(rows))
+	for i := range rows {
+		out[i] = rows[i].request()
+	}
+	return out, wrap("documentRequests", err)
+}
+
+// DocumentRequestForm is what a recruiter asks for.
+type DocumentRequestForm struct {
+	Labels   []string // lines of documents_requis' syntax: picked from the offer's, or typed
+	Deadline string   // yyyy-mm-dd
+	Message  string
+}
+
+// RequestDocuments records a recruiter's request for documents of an
+// application of the administration, and mails the candidate once for the
+// whole request, with a link to their space.
+func (s *Store) RequestDocuments(ctx context.Context, adminID, appID int64, f DocumentRequestForm, actor Actor) error {
+	var docs []OfferDocument
+	for _, l := range f.Labels {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		d, err := ParseOfferDocument(l)
+		if err != nil {
+			return FieldError("documents", ErrorMessage(err))
+		}
+		if utf8.RuneCountInString(d.Label) > 300 {
+			return FieldError("documents", "Le nom d'une pièce compte 300 caractères au plus.")
+		}
+		docs = append(docs, d)
+	}
+	if len(docs) == 0 {
+		return FieldError("documents", "Choisissez ou écrivez au moins une pièce à demander.")
+	}
+	n := s.now().In(Paris())
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+	deadline, err := time.Parse("2006-01-02", f.Deadline)
+	switch {
+	case err != nil:
+		return FieldError("deadline", "Indiquez la date limite au format jj/mm/aaaa.")
+	case deadline.Before(today.AddDate(0, 0, 1)) || deadline.After(today.AddDate(1, 0, 0)):
+		return FieldError("deadline", "La date limite tombe entre demain et dans un an.")
+	}
+	message := strings.TrimSpace(f.Message)
+	if utf8.RuneCountInString(message) > 2000 {
+		return FieldError("message", "Le message compte 2 000 caractères au plus.")
+	}
+	return s.inTx(ctx, "RequestDocuments", func(tx *sqlx.Tx) error {
+		apps, err := lockApplications(ctx, tx, adminID, []int64{appID})
+		if err != nil {
+			return err
+		}
+		if len(apps) == 0 {
+			return Errorf(ENOTFOUND, "Candidature introuvable.")
+		}
+		a := &apps[0]
+		if a.Category != CategoryNew && a.Category != CategoryReview {
+			return Errorf(ECONFLICT, "Cette candidature est %s : aucune pièce ne peut plus être demandée.", StatusLabel(a.Category, false))
+		}
+		var agentID *int64
+		if actor.AgentID != 0 {
+			agentID = &actor.AgentID
+		}
+		var first int64
+		var labels []string
+		for _, d := range docs {
+			var types []string
+			for _, t := range d.Types {
+				types = append(types, string(t))
+			}
+			var id int64
+			if err := tx.GetContext(ctx, &id, `INSERT INTO document_requests (administration_id, application_id, label, types, message, asked_by, deadline)
+				VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, adminID, a.ID, d.Label, pq.Array(types), message, agentID, deadline); err != nil {
+				return err
+			}
+			if first == 0 {
+				first = id
+			}
+			labels = append(labels, d.Label)
+		}
+		what := "Pièces demandées : " + strings.Join(labels, ", ")
+		if err := insertDocumentEvent(ctx, tx, a, actor.Email, what, "avant le "+FrenchDate(deadline), true); err != nil {
+			return err
+		}
+		if err := insertAudit(ctx, tx, &adminID, actor, "application.documents_requested", "candidature "+strconv.FormatInt(a.ID, 10),
+			map[string]string{"pieces": strings.Join(labels, ", "), "date_limite": f.Deadline}); err != nil {
+			return err
+		}
+		msg, err := NewOutboxMessage(TaskDocumentRequest, "critical", DocumentRequestTask{RequestID: first})
+		if err != nil {
+			return err
+		}
+		msg.AdministrationID = &adminID
+		return insertOutbox(ctx, tx, &msg)
+	})
+}
+
+func insertDocumentEvent(ctx context.Context, tx *sqlx.Tx, a *Application, actor, what, detail string, email bool) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, step, reason, email_sent, stage_id)
+		VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, a.ID, actor, a.Category, what, detail, email, a.StageID)
+	return err
+}
+
+// DocumentRequestMail is what a request's email and its reminder say: the
+// request, its siblings asked at once, and the application.
+type DocumentRequestMail struct {
+	Request  DocumentRequest
+	Asked    []DocumentRequest // every open request of the application
+	Deadline string            // in French
+}
+
+// DocumentRequestByID returns a request with the open requests of its
+// application, for the worker; nil Asked when nothing is awaited any more.
+func (s *Store) DocumentRequestByID(ctx context.Context, id int64) (*DocumentRequestMail, error) {
+	var row requestRow
+	err := s.db.GetContext(ctx, &row, `SELECT `+documentRequestColumns+`
+		FROM document_requests r LEFT JOIN agents ag ON ag.id = r.asked_by WHERE r.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Demande de pièces introuvable.")
+	}
+	if err != nil {
+		return nil, wrap("DocumentRequestByID", err)
+	}
+	all, err := s.documentRequests(ctx, row.ApplicationID)
+	if err != nil {
+		return nil, err
+	}
+	m := &DocumentRequestMail{Request: row.request(), Deadline: FrenchDate(row.Deadline)}
+	for _, r := range all {
+		if r.FulfilledAt == nil {
+			m.Asked = append(m.Asked, r)
+		}
+	}
+	return m, nil
+}
+
+// DocumentRemindersDue returns the open requests whose deadline is day (a
+// date), one per application and deadline: the reminder names them all.
+func (s *Store) DocumentRemindersDue(ctx context.Context, day time.Time) ([]int64, error) {
+	var ids []int64
+	err := s.db.SelectContext(ctx, &ids, `SELECT min(r.id) FROM document_requests r JOIN applications a ON a.id = r.application_id
+		WHERE r.deadline = $1 AND r.fulfilled_at IS NULL AND a.category IN ('nouvelle', 'en_cours')
+		GROUP BY r.application_id, r.deadline ORDER BY 1`, day.Format("2006-01-02"))
+	return ids, wrap("DocumentRemindersDue", err)
+}
+
+// SpaceDocument is a document a candidate may send from their space for one
+// of their applications: one the offer asks for, or one a recruiter asked.
+type SpaceDocument struct {
+	ChecklistItem
+	Field string // the form's id
+}
+
+// CandidateDocuments returns, per open application of the candidate, the
+// documents they may send: the offer's and the requested ones.
+func (s *Store) CandidateDocuments(ctx context.Context, candidateID int64) (map[int64][]SpaceDocument, error) {
+	var apps []struct {
+		ID       int64            `db:"id"`
+		Criteria *JSONB[Criteria] `db:"criteria"`
+	}
+	if err := s.db.SelectContext(ctx, &apps, `SELECT a.id, o.criteria FROM applications a LEFT JOIN offers o ON o.id = a.offer_id
+		WHERE a.candidate_id = $1 AND a.category IN ('nouvelle', 'en_cours') ORDER BY a.id`, candidateID); err != nil {
+		return nil, wrap("CandidateDocuments", err)
+	}
+	out := map[int64][]SpaceDocument{}
+	for _, a := range apps {
+		var offered []OfferDocument
+		if a.Criteria != nil {
+			offered = a.Criteria.V.Documents()
+		}
+		requests, err := s.documentRequests(ctx, a.ID)
+		if err != nil {
+			return nil, err
+		}
+		var files []pieceFile
+		if err := s.db.SelectContext(ctx, &files, `SELECT f.id, f.application_id, f.kind, f.file_key, f.name, f.content_type, f.size,
+				f.sha256, f.created_at, f.label
+			FROM application_files f JOIN applications a ON a.id = f.application_id
+			WHERE f.application_id = $1 AND a.candidate_id = $2 AND f.kind = 'piece' AND f.deleted_at IS NULL ORDER BY f.id`,
+			a.ID, candidateID); err != nil {
+			return nil, wrap("CandidateDocuments", err)
+		}
+		for i, it := range checklistItems(offered, requests, files) {
+			out[a.ID] = append(out[a.ID], SpaceDocument{ChecklistItem: it, Field: "piece-" + strconv.FormatInt(a.ID, 10) + "-" + strconv.Itoa(i)})
+		}
+	}
+	return out, nil
+}
+
+// AddPiece adds a document to one of the candidate's own open applications,
+// from their space: the candidate id in the WHERE clause keeps a link to its
+// own applications. A piece is only ever added (the recruiters keep every
+// one received); it answers the open requests for its label. The recruiters
+// see it in the history and on the board's unread mark.
+func (s *Store) AddPiece(ctx context.Context, candidateID, appID int64, p Piece, files FileStore) error {
+	key := "applications/" + uuid.NewString() + "/piece"
+	if err := files.Put(ctx, key, p.Upload.Data, p.Upload.ContentType); err != nil {
+		return err
+	}
+	err := s.inTx(ctx, "AddPiece", func(tx *sqlx.Tx) error {
+		a, err := candidateApplication(ctx, tx, candidateID, appID)
+		if err != nil {
+			return err
+		}
+		if a.Category != CategoryNew && a.Category != CategoryReview {
+			return Errorf(ECONFLICT, "Cette candidature est close : aucune pièce ne peut plus y être ajoutée.")
+		}
+		up := p.Upload
+		var fileID int64
+		if err := tx.GetContext(ctx, &fileID, `INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text, label)
+			VALUES ($1, 'piece', $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			a.ID, key, up.Name, up.ContentType, up.Size, up.SHA256, up.Text, p.Label); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE document_requests SET fulfilled_at = now(), file_id = $3
+			WHERE application_id = $1 AND lower(label) = lower($2) AND fulfilled_at IS NULL`, a.ID, p.Label, fileID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET last_activity_at = now(), updated_at = now() WHERE id = $1`, a.ID); err != nil {
+			return err
+		}
+		// The candidate's message is what the board's unread mark counts:
+		// the recruiters see that something came without another flag.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO application_messages (application_id, from_candidate, body) VALUES ($1, true, $2)`,
+			a.ID, "Pièce ajoutée depuis l'espace de suivi : "+p.Label+" ("+up.Name+")"); err != nil {
+			return err
+		}
+		return insertDocumentEvent(ctx, tx, a, "candidat·e", "Pièce ajoutée : "+p.Label, up.Name, false)
+	})
+	if err != nil {
+		_ = files.Delete(context.WithoutCancel(ctx), key)
+	}
+	return err
+}
