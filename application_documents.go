@@ -138,6 +138,11 @@ func (d OfferDocument) Accept() string {
 	return strings.Join(parts, ",")
 }
 
+// MissingMessage is the apply form's refusal of a required document not sent.
+func (d OfferDocument) MissingMessage() string {
+	return fmt.Sprintf("Joignez « %s » (%s).", d.Label, d.TypesText())
+}
+
 // Line writes the document back as a line of documents_requis.
 func (d OfferDocument) Line() string {
 	s := d.Label
@@ -222,7 +227,7 @@ func (s *Submission) checkPieces(o *Offer) FormErrors {
 	}
 	for i, d := range o.Criteria.V.Documents() {
 		if !d.Optional && !sent[strings.ToLower(d.Label)] {
-			errs = append(errs, FieldError(PieceField(i), fmt.Sprintf("Joignez « %s » (%s).", d.Label, d.TypesText())))
+			errs = append(errs, FieldError(PieceField(i), d.MissingMessage()))
 		}
 	}
 	return errs

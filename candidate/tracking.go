@@ -74,6 +74,7 @@ var doneMessages = map[string]string{
 	"vivier":        "Votre accord est renouvelé : l'employeur peut garder votre candidature pour de futures offres.",
 	"entretien":     "Vous avez accepté l'entretien. Le recruteur en est informé.",
 	"creneau":       "Votre demande d'un autre créneau est envoyée au recruteur.",
+	"piece":         "Votre pièce est envoyée. Le recruteur en est informé.",
 }
 
 // openSpace checks the link; an unknown, revoked or expired one gets the
@@ -98,6 +99,7 @@ type spacePage struct {
 	Now         time.Time
 	UploadLimit string
 	Interviews  map[int64]*vivier.Interview
+	Documents   map[int64][]vivier.SpaceDocument // per application: what may be sent (CandidateDocuments)
 	Transfers   []vivier.Transfer
 	Merges      []vivier.CandidateMerge
 	Details     details
@@ -136,7 +138,11 @@ func (h *Handler) spacePage(c *fiber.Ctx, cand *vivier.TrackingAccess, refill bo
 	if err != nil {
 		return nil, err
 	}
-	return &spacePage{Cand: cand, Apps: apps, Token: c.Params("token"), Now: now,
+	documents, err := h.Store.CandidateDocuments(ctx, cand.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &spacePage{Cand: cand, Apps: apps, Token: c.Params("token"), Now: now, Documents: documents,
 		UploadLimit: vivier.FormatSize(h.UploadLimit), Interviews: interviews, Transfers: transfers, Merges: merges,
 		Details: detailsForm(cand, apps, c, refill)}, nil
 }
