@@ -61,6 +61,9 @@ type Checklist struct {
 	Items    []ChecklistItem
 	Offered  []OfferDocument // the offer's documents, for the request form
 	Complete bool            // by incompleteSQL
+	// What else the file lacks (see BoardCard), said beside the documents.
+	MissingCV      bool `db:"missing_cv"`
+	MissingAnswers bool `db:"missing_answers"`
 }
 
 // pieceFile is a received piece with its label.
@@ -88,10 +91,13 @@ func (r requestRow) request() DocumentRequest {
 // administration.
 func (s *Store) ApplicationChecklist(ctx context.Context, adminID, appID int64) (*Checklist, error) {
 	var head struct {
-		Criteria   *JSONB[Criteria] `db:"criteria"`
-		Incomplete bool             `db:"incomplete"`
+		Criteria       *JSONB[Criteria] `db:"criteria"`
+		Incomplete     bool             `db:"incomplete"`
+		MissingCV      bool             `db:"missing_cv"`
+		MissingAnswers bool             `db:"missing_answers"`
 	}
-	err := s.db.GetContext(ctx, &head, `SELECT o.criteria, `+incompleteSQL+` AS incomplete
+	err := s.db.GetContext(ctx, &head, `SELECT o.criteria, `+incompleteSQL+` AS incomplete,
+			coalesce(`+sqlMissingCV+`, false) AS missing_cv, coalesce(`+sqlMissingAnswers+`, false) AS missing_answers
 		FROM applications a LEFT JOIN offers o ON o.id = a.offer_id WHERE a.id = $1 AND a.administration_id = $2`, appID, adminID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, Errorf(ENOTFOUND, "Candidature introuvable.")
@@ -115,7 +121,8 @@ func (s *Store) ApplicationChecklist(ctx context.Context, adminID, appID int64) 
 		appID, adminID); err != nil {
 		return nil, wrap("ApplicationChecklist", err)
 	}
-	return &Checklist{Items: checklistItems(offered, requests, files), Offered: offered, Complete: !head.Incomplete}, nil
+	return &Checklist{Items: checklistItems(offered, requests, files), Offered: offered, Complete: !head.Incomplete,
+		MissingCV: head.MissingCV, MissingAnswers: head.MissingAnswers}, nil
 }
 
 // checklistItems lists the offer's documents in their order, then those
