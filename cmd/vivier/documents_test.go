@@ -239,4 +239,3 @@ func otherCandidateSpace(t *testing.T, p *program) string {
 	}
 	return "/suivi/" + tok
 }
-
