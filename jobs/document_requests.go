@@ -51,7 +51,7 @@ func (w *Worker) sendDocumentRequest(ctx context.Context, key string, requestID 
 	return w.sendTokenEmail(ctx, key, "document_request", to, &a.AdministrationID,
 		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
 		func(token string) (Outgoing, error) {
-			email, err := w.renderer.Email("document_request", map[string]any{"A": a, "M": m, "Reminder": reminder,
+			email, err := w.renderer.Email("document_request", map[string]any{"A": a, "Asked": m.Asked, "Deadline": m.Deadline, "Message": m.Request.Message, "Reminder": reminder,
 				"URL": w.cfg.BaseURL + "/suivi/" + token + "#pieces-" + strconv.FormatInt(a.ID, 10)})
 			return Outgoing{To: to, Email: email}, err
 		})
