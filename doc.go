@@ -23,6 +23,7 @@
 //	referentials        reference (domaines, régions, départements), referential (métiers, skills), concours_import
 //	brand pages         brand, brand_render, image
 //	applications        application (apply), document (CV checks), application_review, application_nav (place in a list), candidate_identity
+//	                    application_documents (the offer's documents, pieces, requests, the checklist and the "incomplete" SQL)
 //	candidates' space   tracking, candidate_data (export, erasure), recruiter_message, response_promise
 //	between admins      transfer, transfer_consent, duplicates (merging candidates)
 //	pipeline            pipeline (moves), pipeline_list, pipeline_board (cards, read marks), pipeline_steps, collab (notes, tags, ratings), interview,
