@@ -134,8 +134,8 @@ func (s *Store) RequestDocuments(ctx context.Context, adminID, appID int64, f Do
 }
 
 func insertDocumentEvent(ctx context.Context, tx *sqlx.Tx, a *Application, actor, what, detail string, email bool) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, step, reason, email_sent, stage_id)
-		VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, a.ID, actor, a.Category, what, detail, email, a.StageID)
+	_, err := tx.ExecContext(ctx, `INSERT INTO application_events (application_id, actor, from_category, to_category, step, reason, email_sent, stage_id, documents)
+		VALUES ($1, $2, $3, $3, $4, $5, $6, $7, true)`, a.ID, actor, a.Category, what, detail, email, a.StageID)
 	return err
 }
 

@@ -129,7 +129,7 @@ func boardQueries(adminID, offerID int64, f PipelineFilter) boardSQL {
 			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags y JOIN tags t ON t.id = y.tag_id
 			 WHERE y.application_id = a.id) AS tags,
 			coalesce((SELECT max(e.at) FROM application_events e WHERE e.application_id = a.id AND e.stage_id = a.stage_id
-				AND e.step <> '' AND e.interview_id IS NULL), a.created_at) AS entered_at,
+				AND e.step <> '' AND e.interview_id IS NULL AND NOT e.documents), a.created_at) AS entered_at,
 			ARRAY(SELECT coalesce(nullif(trim(ag.first_name || ' ' || ag.last_name), ''), ag.email::text)
 				FROM application_assignees y JOIN agents ag ON ag.id = y.agent_id
 				WHERE y.application_id = a.id AND y.administration_id = $1 ORDER BY lower(ag.last_name), lower(ag.first_name), ag.email) AS assignees,

@@ -48,7 +48,12 @@ CREATE INDEX document_requests_application_idx ON document_requests (application
 -- The reminder task looks for the open requests due in two days.
 CREATE INDEX document_requests_open_idx ON document_requests (deadline) WHERE fulfilled_at IS NULL;
 
+-- The history's events about documents (asked, added) are not moves: the
+-- board's "days at this step" ignores them, as it ignores interviews'.
+ALTER TABLE application_events ADD COLUMN documents boolean NOT NULL DEFAULT false;
+
 -- +goose Down
+ALTER TABLE application_events DROP COLUMN documents;
 DROP TABLE document_requests;
 DROP FUNCTION offer_document_optional(text);
 DROP FUNCTION offer_document_label(text);
