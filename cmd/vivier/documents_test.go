@@ -75,6 +75,10 @@ func TestRequiredDocumentsCheckedAndCompletedLater(t *testing.T) {
 	p := startDemo(t, "dev", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
 	o := openOfferWithDocuments(t, p)
 	c := newClient(t)
+	// The offer's page lists the documents with their formats.
+	if _, page := get(t, c, p.URL+"/offres/"+itoa(o.ID)); !strings.Contains(page, `<li>Permis de conduire (facultatif) <span class="fr-hint-text">image (JPEG, PNG ou WebP)</span></li>`) {
+		t.Error("the offer's page does not list the documents")
+	}
 	formURL := p.URL + "/offres/" + itoa(o.ID) + "/postuler"
 	_, page := get(t, c, formURL)
 	for _, want := range []string{`for="piece_0">Copie du diplôme`, "Pièce demandée par l'offre&nbsp;: PDF ou image (JPEG, PNG ou WebP)",
