@@ -128,6 +128,7 @@ type Submission struct {
 	LetterText       string
 	Answers          map[string]string
 	CV, Letter       *Upload
+	Pieces           []Piece // the offer's documents sent (checkPieces)
 	Consent          bool
 	TalentPool       bool
 	IdempotencyKey   string
@@ -230,6 +231,7 @@ func (s *Submission) Validate(o *Offer) error {
 	case letterPolicy == "none":
 		s.Letter, s.LetterText = nil, ""
 	}
+	errs = append(errs, s.checkPieces(o)...)
 	if o != nil {
 		errs = append(errs, s.checkAnswers(o.Questions.V)...)
 	}

@@ -87,25 +87,30 @@ func (s *Store) Apply(ctx context.Context, sub *Submission, offer *Offer, files 
 var errSameKey = errors.New("same idempotency key")
 
 type storedUpload struct {
-	kind string
-	key  string
-	up   *Upload
+	kind  string
+	key   string
+	up    *Upload
+	label string // a piece's document
 }
 
 func putUploads(ctx context.Context, files FileStore, sub *Submission) ([]storedUpload, error) {
+	todo := []storedUpload{{kind: "cv", up: sub.CV}, {kind: "lettre", up: sub.Letter}}
+	for _, p := range sub.Pieces {
+		todo = append(todo, storedUpload{kind: "piece", up: p.Upload, label: p.Label})
+	}
 	var stored []storedUpload
-	for kind, up := range map[string]*Upload{"cv": sub.CV, "lettre": sub.Letter} {
-		if up == nil {
+	for _, f := range todo {
+		if f.up == nil {
 			continue
 		}
-		key := "applications/" + uuid.NewString() + "/" + kind
-		if err := files.Put(ctx, key, up.Data, up.ContentType); err != nil {
+		f.key = "applications/" + uuid.NewString() + "/" + f.kind
+		if err := files.Put(ctx, f.key, f.up.Data, f.up.ContentType); err != nil {
 			for _, f := range stored {
 				_ = files.Delete(context.WithoutCancel(ctx), f.key)
 			}
 			return nil, fmt.Errorf("Apply: %w", err)
 		}
-		stored = append(stored, storedUpload{kind, key, up})
+		stored = append(stored, f)
 	}
 	return stored, nil
 }
@@ -144,9 +149,9 @@ func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer 
 	}
 	for _, f := range stored {
 		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			app.ID, f.kind, f.key, f.up.Name, f.up.ContentType, f.up.Size, f.up.SHA256, f.up.Text); err != nil {
+			INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text, label)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			app.ID, f.kind, f.key, f.up.Name, f.up.ContentType, f.up.Size, f.up.SHA256, f.up.Text, f.label); err != nil {
 			return err
 		}
 	}

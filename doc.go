@@ -23,6 +23,7 @@
 //	referentials        reference (domaines, régions, départements), referential (métiers, skills), concours_import
 //	brand pages         brand, brand_render, image
 //	applications        application (apply), document (CV checks), application_review, application_nav (place in a list), candidate_identity
+//	                    application_documents (the offer's documents, pieces, requests, the checklist and the "incomplete" SQL)
 //	candidates' space   tracking, candidate_data (export, erasure), recruiter_message, response_promise
 //	                    interview_booking (a convocation's slot chosen, changed and answered from the space)
 //	between admins      transfer, transfer_consent, duplicates (merging candidates)

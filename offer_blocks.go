@@ -180,6 +180,8 @@ func (o *Offer) validateBlocks() error {
 		return FieldError("diplome", "Le diplôme, les spécialités, les pièces et les compétences comptent chacun 300 caractères au plus.")
 	case len(c.Specialisations) > 30 || len(c.RequiredDocuments) > 30 || len(c.Skills) > 30 || len(c.Languages) > 20:
 		return FieldError("diplome", "Trop d'éléments dans une liste des critères (30 au plus).")
+	case checkDocumentLines(c.RequiredDocuments) != nil:
+		return checkDocumentLines(c.RequiredDocuments)
 	case tooLong(k.ContractDuration, 100):
 		return FieldError("duree_contrat", "La durée du contrat compte 100 caractères au plus.")
 	case len(o.Contacts.V) > 10:

@@ -37,8 +37,10 @@ func (b Board) More(stepID int64) int { return b.Counts[stepID] - len(b.Cards[st
 // An application's file is incomplete when it has no CV while its offer
 // does not exclude one (none was sent, or it was deleted since), or when a
 // question the offer marks as required has no answer (a question added or
-// made required after the application was sent): what a recruiter must ask
-// the candidate for before deciding.
+// made required after the application was sent), or when a document the
+// offer requires was not sent or a recruiter's request is unanswered: what a
+// recruiter must ask the candidate for before deciding. The SQL of each is
+// in application_documents_store.go, with the lists' filter on their union.
 type BoardCard struct {
 	PipelineRow
 	EnteredAt      time.Time       `db:"entered_at"` // the last move into the current step, or the creation
@@ -47,10 +49,11 @@ type BoardCard struct {
 	Unread         bool            `db:"unread"` // a note by someone else or a candidate message since the reader's last visit
 	MissingCV      bool            `db:"missing_cv"`
 	MissingAnswers bool            `db:"missing_answers"`
+	MissingDocs    bool            `db:"missing_documents"` // a required document not sent, or a request unanswered
 }
 
 // Incomplete says whether the file lacks something (see BoardCard).
-func (c BoardCard) Incomplete() bool { return c.MissingCV || c.MissingAnswers }
+func (c BoardCard) Incomplete() bool { return c.MissingCV || c.MissingAnswers || c.MissingDocs }
 
 // DaysText says how long the application has been at its step.
 func (c BoardCard) DaysText() string {
@@ -99,13 +102,15 @@ func (c BoardCard) TagList() []string {
 
 // MissingText says what the file lacks, "" when it is complete.
 func (c BoardCard) MissingText() string {
-	switch {
-	case c.MissingCV && c.MissingAnswers:
-		return "pas de CV, réponse obligatoire manquante"
-	case c.MissingCV:
-		return "pas de CV"
-	case c.MissingAnswers:
-		return "réponse obligatoire manquante"
+	var parts []string
+	if c.MissingCV {
+		parts = append(parts, "pas de CV")
 	}
-	return ""
+	if c.MissingAnswers {
+		parts = append(parts, "réponse obligatoire manquante")
+	}
+	if c.MissingDocs {
+		parts = append(parts, "pièce manquante ou demandée")
+	}
+	return strings.Join(parts, ", ")
 }

@@ -129,7 +129,7 @@ func boardQueries(adminID, offerID int64, f PipelineFilter) boardSQL {
 			(SELECT string_agg(t.label, ', ' ORDER BY lower(t.label)) FROM application_tags y JOIN tags t ON t.id = y.tag_id
 			 WHERE y.application_id = a.id) AS tags,
 			coalesce((SELECT max(e.at) FROM application_events e WHERE e.application_id = a.id AND e.stage_id = a.stage_id
-				AND e.step <> '' AND e.interview_id IS NULL), a.created_at) AS entered_at,
+				AND e.step <> '' AND e.interview_id IS NULL AND NOT e.documents), a.created_at) AS entered_at,
 			ARRAY(SELECT coalesce(nullif(trim(ag.first_name || ' ' || ag.last_name), ''), ag.email::text)
 				FROM application_assignees y JOIN agents ag ON ag.id = y.agent_id
 				WHERE y.application_id = a.id AND y.administration_id = $1 ORDER BY lower(ag.last_name), lower(ag.first_name), ag.email) AS assignees,
@@ -137,10 +137,8 @@ func boardQueries(adminID, offerID int64, f PipelineFilter) boardSQL {
 				AND n.created_at > coalesce(rd.read_at, '-infinity'))
 			 OR EXISTS (SELECT 1 FROM application_messages m WHERE m.application_id = a.id AND m.from_candidate
 				AND m.created_at > coalesce(rd.read_at, '-infinity'))) AS unread,
-			(o.cv_policy <> 'none' AND (SELECT f.id FROM application_files f
-				WHERE f.application_id = a.id AND f.kind = 'cv' AND f.deleted_at IS NULL LIMIT 1) IS NULL) AS missing_cv,
-			EXISTS (SELECT 1 FROM jsonb_array_elements(o.questions) q
-				WHERE coalesce((q->>'required')::boolean, false) AND coalesce(a.answers->>(q->>'id'), '') = '') AS missing_answers
+			` + sqlMissingCV + ` AS missing_cv, ` + sqlMissingAnswers + ` AS missing_answers,
+			` + sqlMissingDocuments + ` AS missing_documents
 		FROM pipeline_steps st CROSS JOIN LATERAL (
 			SELECT a.* FROM applications a WHERE ` + inStep + ` AND a.stage_id = st.id
 			ORDER BY ` + order + ` LIMIT ` + mostArg + `) a

@@ -38,6 +38,7 @@ type PipelineFilter struct {
 	UnreadMessages bool  // the candidate wrote last
 	ToConfirm      bool  // an interview invitation without a yes yet
 	DueSoon        bool  // pending, and the promised answer falls within DueSoonDays
+	Incomplete     bool  // the file lacks something (incompleteSQL): "dossier incomplet"
 }
 
 // Plain says whether the filter narrows by step only, so that StepCounts
@@ -45,7 +46,7 @@ type PipelineFilter struct {
 func (f PipelineFilter) Plain() bool {
 	return f.Source == "" && f.From.IsZero() && f.To.IsZero() && f.Query == "" && f.IDs == nil &&
 		f.TagID == 0 && f.AssigneeID == 0 && f.MinRating == 0 && !f.Unrated && f.OfferID == 0 && !f.Spontaneous &&
-		f.Direction == 0 && !f.Pending && !f.Mentioned && !f.UnreadMessages && !f.ToConfirm && !f.DueSoon
+		f.Direction == 0 && !f.Pending && !f.Mentioned && !f.UnreadMessages && !f.ToConfirm && !f.DueSoon && !f.Incomplete
 }
 
 // PipelineRow is a line of the per-offer list and a card of the board.

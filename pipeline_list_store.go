@@ -179,6 +179,7 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 			" GROUP BY r.application_id HAVING avg(r.score) >= " + arg(f.MinRating) + ")"
 	})
 	cond(f.Unrated, func() string { return "NOT EXISTS (SELECT 1 FROM application_ratings r WHERE r.application_id = a.id)" })
+	cond(f.Incomplete, func() string { return incompleteSQL })
 	where = append(where, queueConditions(f, inAdm, arg)...)
 	return where, args
 }

@@ -25,6 +25,7 @@ const (
 	TaskDataExport             = "email:data_export"             // NoteDataExport: a copy of their data was taken
 	TaskErasureDone            = "email:erasure_done"            // EraseCandidate: their data is erased (to the address the payload carries)
 	TaskJobAlertConfirm        = "email:job_alert_confirm"       // SaveJobAlert: the link that confirms an alert, to its address
+	TaskDocumentRequest        = "email:document_request"        // RequestDocuments: the documents asked, with a new link to the space
 )
 
 // The agents' emails.
@@ -56,6 +57,7 @@ const (
 	TaskMaintenance        = "maintenance:purge"                // hourly: purge what has served its time, end unanswered transfers and merges
 	TaskInterviewReminders = "interviews:reminders"             // hourly: remind the candidates of tomorrow's interviews
 	TaskSlotReminders      = "interviews:slot_reminders"        // hourly: remind the candidates who have not chosen their slot, the day before the deadline
+	TaskDocumentReminders  = "documents:reminders"              // hourly: remind the candidates of documents due in two days
 	TaskRetention          = "retention:daily"                  // nightly: the retention rules of personal data
 	TaskSIRHNightly        = "sirh:nightly"                     // nightly: the night's SIRH batches
 	TaskJobAlerts          = "job-alerts:daily"                 // daily: mail each confirmed job alert its new offers

@@ -188,8 +188,8 @@ func (s *Store) AcceptTransfer(ctx context.Context, candidateID, transferID int6
 			return err
 		}
 		for i, f := range src {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text)
-				SELECT $2, kind, $3, name, content_type, size, sha256, text FROM application_files WHERE id = $1`, f.ID, newID, copies[i]); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text, label)
+				SELECT $2, kind, $3, name, content_type, size, sha256, text, label FROM application_files WHERE id = $1`, f.ID, newID, copies[i]); err != nil {
 				return err
 			}
 		}

@@ -38,6 +38,9 @@ func (h *Handler) workspaceOfApplication(c *fiber.Ctx, d *vivier.ApplicationDeta
 		p.Walk, p.After = nav, nav.After
 	}
 	p.Docs = documentTabs(d)
+	if err := h.checklistOfApplication(c, d, p); err != nil {
+		return err
+	}
 	for _, s := range p.Steps {
 		if s.ID == p.CurrentStage || vivier.CheckMove(d.Category, s.Category) != nil {
 			continue

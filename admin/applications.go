@@ -63,6 +63,8 @@ type applicationPage struct {
 	RefuseSteps []vivier.Step // the refusal steps it may go to
 	SideTabs    []sideTab
 	Tab         string // the open one
+
+	Checklist *checklistView // the documents asked and received (checklistOfApplication)
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {

@@ -90,7 +90,7 @@ func (h *Handler) boardPage(c *fiber.Ctx) error {
 		}
 	}
 	p.Any = len(p.Filters) > 0
-	for _, k := range []string{"etape", "source", "note", "du", "au", "decision", "mention", "messages", "entretiens", "delai"} {
+	for _, k := range []string{"etape", "source", "note", "du", "au", "decision", "mention", "messages", "entretiens", "delai", "dossier"} {
 		if p.Filters.Has(k) {
 			p.MoreFilters++
 		}

@@ -21,13 +21,14 @@ var queueParams = []struct{ Name, Value, Label string }{
 	{"messages", "non-lus", "Message de la personne candidate sans réponse"},
 	{"entretiens", "a-confirmer", "Entretien à confirmer"},
 	{"delai", "proche", "Délai de réponse dans moins de 7 jours"},
+	{"dossier", "incomplet", "Dossier incomplet (pièce manquante ou demandée)"},
 }
 
 // offerListParams are the parameters of an offer's list and of its board;
 // adminListParams, those of the administration's list.
 var (
 	offerListParams = []string{"q", "etape", "source", "du", "au", "tri", "etiquette", "assigne", "note",
-		"decision", "mention", "messages", "entretiens", "delai"}
+		"decision", "mention", "messages", "entretiens", "delai", "dossier"}
 	adminListParams = append([]string{"offre", "type", "direction"}, offerListParams...)
 )
 
@@ -42,7 +43,7 @@ func parseQueueFilter(c *fiber.Ctx, f *vivier.PipelineFilter) error {
 		f.AssigneeID = f.Me
 	}
 	on := map[string]*bool{"decision": &f.Pending, "mention": &f.Mentioned, "messages": &f.UnreadMessages,
-		"entretiens": &f.ToConfirm, "delai": &f.DueSoon}
+		"entretiens": &f.ToConfirm, "delai": &f.DueSoon, "dossier": &f.Incomplete}
 	for _, q := range queueParams {
 		switch v := c.Query(q.Name); v {
 		case "":

@@ -130,6 +130,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.notificationRoutes()...)
 	routes = append(routes, h.statsRoutes()...)
 	routes = append(routes, h.collabRoutes()...)
+	routes = append(routes, h.documentRoutes()...)
 	for i := range routes {
 		routes[i].Perm = string(routes[i].perm)
 	}

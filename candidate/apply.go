@@ -73,15 +73,20 @@ type applyPage struct {
 	Retention   string // how long an application not retained is kept
 	Sources     []option
 	Domaines    []vivier.Domaine
-	UploadLimit string // in words
-	UploadBytes int64  // for the script that checks a file's size before sending it
+	UploadLimit string                 // in words
+	UploadBytes int64                  // for the script that checks a file's size before sending it
+	Documents   []vivier.OfferDocument // the offer's, one upload field each (vivier.PieceField)
 }
 
 // ErrorOrder lists the refused fields in the form's order, for the summary
 // at the top.
 func (p *applyPage) ErrorOrder() []string {
 	var order []string
-	for _, f := range []string{"first_name", "last_name", "email", "phone", "cv", "letter"} {
+	fields := []string{"first_name", "last_name", "email", "phone", "cv", "letter"}
+	for i := range p.Documents {
+		fields = append(fields, vivier.PieceField(i))
+	}
+	for _, f := range fields {
 		if p.Fields[f] != "" {
 			order = append(order, f)
 		}
@@ -129,8 +134,12 @@ func (h *Handler) applyPage(c *fiber.Ctx, t *applyTarget, sub *vivier.Submission
 	if err != nil {
 		return nil, err
 	}
-	return &applyPage{T: t, Sub: sub, Retention: retention, Sources: sources, Domaines: domaines,
-		UploadLimit: vivier.FormatSize(h.UploadLimit), UploadBytes: h.UploadLimit}, nil
+	p := &applyPage{T: t, Sub: sub, Retention: retention, Sources: sources, Domaines: domaines,
+		UploadLimit: vivier.FormatSize(h.UploadLimit), UploadBytes: h.UploadLimit}
+	if t.Offer != nil {
+		p.Documents = t.Offer.Criteria.V.Documents()
+	}
+	return p, nil
 }
 
 func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Handler {
@@ -227,6 +236,11 @@ func (h *Handler) readSubmission(c *fiber.Ctx, t *applyTarget) (*vivier.Submissi
 		}
 		*file.dst = up
 	}
+	if t.Offer != nil {
+		var bad vivier.FormErrors
+		sub.Pieces, bad = h.readPieces(c, t.Offer.Criteria.V.Documents())
+		refused = append(refused, bad...)
+	}
 	refused = append(refused, vivier.AsFormErrors(sub.Validate(t.Offer))...)
 	if len(refused) == 0 {
 		return sub, nil
@@ -236,22 +250,29 @@ func (h *Handler) readSubmission(c *fiber.Ctx, t *applyTarget) (*vivier.Submissi
 
 // readUpload reads and checks one file field; no file is not an error.
 func (h *Handler) readUpload(c *fiber.Ctx, field string) (*vivier.Upload, error) {
-	fh, err := c.FormFile(field)
-	if err != nil || (fh.Filename == "" && fh.Size == 0) {
-		return nil, nil // not sent: browsers send an empty part for an empty file input
-	}
-	if fh.Size > h.UploadLimit {
-		return nil, vivier.Errorf(vivier.ETOOLARGE, "Le fichier « %s » dépasse la taille autorisée (%s).", fh.Filename, vivier.FormatSize(h.UploadLimit))
-	}
-	data, err := readFileHeader(fh, h.UploadLimit)
-	if err != nil {
+	name, data, err := h.readFile(c, field)
+	if data == nil || err != nil {
 		return nil, err
 	}
-	doc, err := vivier.CheckDocument(fh.Filename, data, h.UploadLimit)
+	doc, err := vivier.CheckDocument(name, data, h.UploadLimit)
 	if err != nil {
 		return nil, err
 	}
 	return &vivier.Upload{Document: *doc, Data: data}, nil
+}
+
+// readFile reads one file field within the upload limit; nil data when
+// none was sent. What the bytes are is for the caller's check.
+func (h *Handler) readFile(c *fiber.Ctx, field string) (string, []byte, error) {
+	fh, err := c.FormFile(field)
+	if err != nil || (fh.Filename == "" && fh.Size == 0) {
+		return "", nil, nil // not sent: browsers send an empty part for an empty file input
+	}
+	if fh.Size > h.UploadLimit {
+		return "", nil, vivier.Errorf(vivier.ETOOLARGE, "Le fichier « %s » dépasse la taille autorisée (%s).", fh.Filename, vivier.FormatSize(h.UploadLimit))
+	}
+	data, err := readFileHeader(fh, h.UploadLimit)
+	return fh.Filename, data, err
 }
 
 func readFileHeader(fh *multipart.FileHeader, limit int64) ([]byte, error) {

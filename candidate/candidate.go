@@ -64,6 +64,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/candidatures/:id/retrait", h.CSRF, h.spaceAction("retrait", h.withdraw))
 	r.Post("/suivi/:token/candidatures/:id/relance", h.CSRF, h.spaceAction("relance", h.nudge))
 	r.Post("/suivi/:token/candidatures/:id/cv", h.CSRF, h.spaceAction("cv", h.replaceCV))
+	r.Post("/suivi/:token/candidatures/:id/pieces", h.CSRF, h.spaceAction("piece", h.addPiece))
 	r.Post("/suivi/:token/candidatures/:id/vivier", h.CSRF, h.spaceAction("vivier", h.renewTalentPool))
 	r.Post("/suivi/:token/entretiens/:id/acceptation", h.CSRF, h.spaceAction("entretien", h.acceptInterview))
 	r.Post("/suivi/:token/entretiens/:id/autre-creneau", h.CSRF, h.spaceAction("creneau", h.otherSlot))

@@ -78,6 +78,7 @@ var doneMessages = map[string]string{
 	doneConfirm:     "Votre présence est confirmée. Le recruteur en est informé.",
 	doneDecline:     "Votre réponse est envoyée au recruteur : vous ne pourrez pas venir.",
 	doneOtherTime:   "Votre demande d'un autre horaire est envoyée au recruteur.",
+	"piece":         "Votre pièce est envoyée. Le recruteur en est informé.",
 }
 
 // openSpace checks the link; an unknown, revoked or expired one gets the
@@ -102,6 +103,7 @@ type spacePage struct {
 	Now         time.Time
 	UploadLimit string
 	Interviews  map[int64]*vivier.Interview
+	Documents   map[int64][]vivier.SpaceDocument // per application: what may be sent (CandidateDocuments)
 	Transfers   []vivier.Transfer
 	Merges      []vivier.CandidateMerge
 	Details     details
@@ -147,7 +149,11 @@ func (h *Handler) spacePage(c *fiber.Ctx, cand *vivier.TrackingAccess, refill bo
 	if err != nil {
 		return nil, err
 	}
-	return &spacePage{Convocations: convocations, Cand: cand, Apps: apps, Token: c.Params("token"), Now: now,
+	documents, err := h.Store.CandidateDocuments(ctx, cand.ID)
+	if err != nil {
+		return nil, err
+	}
+	return &spacePage{Convocations: convocations, Cand: cand, Apps: apps, Token: c.Params("token"), Now: now, Documents: documents,
 		UploadLimit: vivier.FormatSize(h.UploadLimit), Interviews: interviews, Transfers: transfers, Merges: merges,
 		Details: detailsForm(cand, apps, c, refill)}, nil
 }

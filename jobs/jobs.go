@@ -142,6 +142,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	handle(m, vivier.TaskDataExport, endsWithEmail(w.handleDataExport))
 	handle(m, vivier.TaskErasureDone, w.handleErasureDone)
 	handle(m, vivier.TaskJobAlertConfirm, endsWithEmail(w.handleJobAlertConfirm))
+	handle(m, vivier.TaskDocumentRequest, endsWithEmail(w.handleDocumentRequest))
 	// The agents' emails.
 	handle(m, vivier.TaskAgentInvitationEmail, endsWithEmail(w.handleAgentInvitation))
 	handle(m, vivier.TaskPasswordResetEmail, endsWithEmail(w.handlePasswordReset))

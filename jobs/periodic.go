@@ -51,6 +51,7 @@ func (w *Worker) periodicTasks() []periodicTask {
 		// Any tick of the day before sends a reminder; sent_emails makes it once.
 		{vivier.TaskInterviewReminders, "@every 1h", QueueDefault, 50 * time.Minute, []asynq.Option{asynq.MaxRetry(3)}, nil, w.handleInterviewReminders},
 		{vivier.TaskSlotReminders, "@every 1h", QueueDefault, 50 * time.Minute, []asynq.Option{asynq.MaxRetry(3)}, nil, w.handleSlotReminders},
+		{vivier.TaskDocumentReminders, "@every 1h", QueueDefault, 50 * time.Minute, []asynq.Option{asynq.MaxRetry(3)}, nil, w.handleDocumentReminders},
 		// At night, when nobody works.
 		{vivier.TaskRetention, "30 3 * * *", QueueLow, day, nil, daily, w.handleRetention},
 		{vivier.TaskSIRHNightly, "CRON_TZ=Europe/Paris 55 23 * * *", QueueLow, day, nil, nil, w.handleSIRHNightly},

@@ -119,6 +119,7 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/doublons/fusion":                       "candidates:merge",
 	"POST /:adm/candidatures/:application/transfert":   "applications:decide",
 	"POST /:adm/candidatures/:application/coordonnees": "applications:decide",
+	"POST /:adm/candidatures/:application/pieces":      "applications:decide",
 	"GET /:adm/notifications":                          "notifications:manage",
 	"POST /:adm/notifications":                         "notifications:manage",
 	"POST /:adm/notifications/refus-automatique":       "administrations:manage",

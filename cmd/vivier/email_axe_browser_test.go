@@ -53,6 +53,9 @@ func emailSample() map[string]any {
 		"I": map[string]any{"Duration": 45, "Where": "Hôtel de ville, salle 2", "CandidateMessage": "Je suis disponible le matin.",
 			"AdminName": "Mairie de Lille", "FirstName": "Inès", "OfferTitle": offer},
 		"ApplyURL": base + "/offres/12/postuler",
+		// a request for documents and its reminder
+		"Asked":    []vivier.DocumentRequest{{Label: "Justificatif de domicile", Types: []string{"pdf", "image"}}, {Label: "Copie du diplôme", Types: []string{"pdf"}}},
+		"Deadline": "11/12/2026", "Message": "Merci de les envoyer avant l'entretien.", "Reminder": false,
 		// SIRH export delivered or failed
 		"Batch": &vivier.SIRHBatch{ID: 17, AdministrationID: 1, State: vivier.BatchDelivered, Hires: 3},
 		// job alerts

@@ -36,11 +36,14 @@
   }
   function checkFile(input, errors) {
     var f = input.files && input.files[0];
+    // A document of the offer says its own message, and its content (not
+    // its name) decides its format: the server checks it.
+    var piece = input.getAttribute("data-missing");
     if (!f) {
-      if (input.required) fail(input, "Joignez votre CV (PDF, ODT ou DOCX).", errors);
+      if (input.required) fail(input, piece || "Joignez votre CV (PDF, ODT ou DOCX).", errors);
       return;
     }
-    if (!accepted.test(f.name)) fail(input, "Le fichier « " + f.name + " » n'est pas un PDF, ni un document ODT ou DOCX.", errors);
+    if (!piece && !accepted.test(f.name)) fail(input, "Le fichier « " + f.name + " » n'est pas un PDF, ni un document ODT ou DOCX.", errors);
     else if (f.size === 0) fail(input, "Le fichier « " + f.name + " » est vide.", errors);
     else if (limit && f.size > limit) fail(input, "Le fichier « " + f.name + " » dépasse la taille autorisée (" + form.getAttribute("data-upload-limit") + ").", errors);
   }
