@@ -31,6 +31,8 @@ type Message struct {
 	// Conn numbers the connection it came over, from 1 in the order they
 	// were opened: messages that share one came over the same connection.
 	Conn int
+	// Received is when the server accepted it.
+	Received time.Time
 }
 
 // Attachment is an attached part of a captured message.
@@ -214,7 +216,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.c.mu.Unlock()
 	m := parse(raw)
-	m.From, m.To, m.Conn = s.from, s.to, s.conn
+	m.From, m.To, m.Conn, m.Received = s.from, s.to, s.conn, time.Now()
 	s.c.mu.Lock()
 	s.c.messages = append(s.c.messages, m)
 	s.c.mu.Unlock()
