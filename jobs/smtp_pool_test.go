@@ -96,3 +96,36 @@ func TestWorkerPoolsSMTPConnections(t *testing.T) {
 		return f.smtp.Open() == 0, nil
 	})
 }
+
+// A connection is retired after 100 emails, and when idle for a while: the
+// next email goes over a new one.
+func TestMailerRetiresItsConnections(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sink := jobstest.NewSMTP(t)
+	mailer, err := jobs.NewMailer(sink.URL, "Vivier <ne-pas-repondre@vivier.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(mailer.CloseConnections)
+	send := func(i int) {
+		t.Helper()
+		if _, err := mailer.Send(ctx, jobs.Outgoing{To: fmt.Sprintf("c%d@exemple.fr", i), Email: templates.Email{Subject: "Essai", Text: "Bonjour"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 101 {
+		send(i)
+	}
+	got := sink.Messages()
+	if got[99].Conn != 1 || got[100].Conn != 2 {
+		t.Fatalf("the 100th email over connection %d, the 101st over %d, want 1 then 2", got[99].Conn, got[100].Conn)
+	}
+	mailer.SetConnIdleFor(50 * time.Millisecond)
+	send(101) // kept for 50 ms only once back
+	jobstest.EventuallyWithin(t, 10*time.Second, "the idle connection retired", func() (bool, error) { return sink.Open() == 0, nil })
+	send(102)
+	if got := sink.Messages(); got[102].Conn != 3 {
+		t.Fatalf("after the idle retirement: connection %d, want a third", got[102].Conn)
+	}
+}
