@@ -11,21 +11,30 @@ import (
 	"vivier/templates"
 )
 
-// Emails share one SMTP connection; one the server dropped is replaced by a
-// new connection and the email goes once; one that failed is not reused.
-func TestMailerReusesItsConnection(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
+// newCapturedMailer returns a mailer that sends to an SMTP capture of the
+// test's own, its connections closed when the test ends.
+func newCapturedMailer(t *testing.T) (*jobstest.SMTP, *jobs.Mailer) {
+	t.Helper()
 	sink := jobstest.NewSMTP(t)
 	mailer, err := jobs.NewMailer(sink.URL, "Vivier <ne-pas-repondre@vivier.test>")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(mailer.CloseConnections)
-	send := func(to string) error {
-		_, err := mailer.Send(ctx, jobs.Outgoing{To: to, Email: templates.Email{Subject: "Essai", Text: "Bonjour", HTML: "<p>Bonjour</p>"}})
-		return err
-	}
+	return sink, mailer
+}
+
+func sendEssai(m *jobs.Mailer, to string) error {
+	_, err := m.Send(context.Background(), jobs.Outgoing{To: to, Email: templates.Email{Subject: "Essai", Text: "Bonjour", HTML: "<p>Bonjour</p>"}})
+	return err
+}
+
+// Emails share one SMTP connection; one the server dropped is replaced by a
+// new connection and the email goes once; one that failed is not reused.
+func TestMailerReusesItsConnection(t *testing.T) {
+	t.Parallel()
+	sink, mailer := newCapturedMailer(t)
+	send := func(to string) error { return sendEssai(mailer, to) }
 	for i := range 3 {
 		if err := send(fmt.Sprintf("c%d@exemple.fr", i)); err != nil {
 			t.Fatal(err)
@@ -101,16 +110,10 @@ func TestWorkerPoolsSMTPConnections(t *testing.T) {
 // next email goes over a new one.
 func TestMailerRetiresItsConnections(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	sink := jobstest.NewSMTP(t)
-	mailer, err := jobs.NewMailer(sink.URL, "Vivier <ne-pas-repondre@vivier.test>")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(mailer.CloseConnections)
+	sink, mailer := newCapturedMailer(t)
 	send := func(i int) {
 		t.Helper()
-		if _, err := mailer.Send(ctx, jobs.Outgoing{To: fmt.Sprintf("c%d@exemple.fr", i), Email: templates.Email{Subject: "Essai", Text: "Bonjour"}}); err != nil {
+		if err := sendEssai(mailer, fmt.Sprintf("c%d@exemple.fr", i)); err != nil {
 			t.Fatal(err)
 		}
 	}
