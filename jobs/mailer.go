@@ -229,7 +229,7 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 // A connection kept open may have been dropped by the server meanwhile: if
 // it fails before the message was handed over (at MAIL), nothing was sent,
 // and the email goes once more on a new connection. Past MAIL, a failure is
-// the task's, retried by Asynq as before.
+// the task's, which Asynq retries.
 func (m *Mailer) transmit(ctx context.Context, from string, rcpts []string, msg *mail.Msg) error {
 	for {
 		c, err := m.pool.take(ctx)
