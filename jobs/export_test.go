@@ -32,3 +32,13 @@ func NewSendLimiterAt(opt asynq.RedisConnOpt, perSecond int, now func() time.Tim
 
 // RetryDelay is the retry back-off the server uses.
 var RetryDelay = retryDelay
+
+// SetConnIdleFor shortens how long an idle SMTP connection is kept.
+func (m *Mailer) SetConnIdleFor(d time.Duration) {
+	m.pool.mu.Lock()
+	m.pool.idleFor = d
+	if m.pool.reaper != nil {
+		m.pool.reaper.Reset(d)
+	}
+	m.pool.mu.Unlock()
+}

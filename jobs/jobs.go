@@ -87,6 +87,9 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	}
 	w := &Worker{cfg: cfg, store: store, renderer: renderer, mailer: mailer, log: log, stop: make(chan struct{})}
 	w.client = asynq.NewClient(cfg.Redis)
+	if mailer != nil {
+		mailer.KeepConnections(cfg.Concurrency)
+	}
 	if cfg.SMTPRatePerSecond > 0 {
 		if l, err := newSendLimiter(cfg.Redis, cfg.SMTPRatePerSecond); err == nil {
 			w.limiter = l
@@ -200,6 +203,9 @@ func (w *Worker) Shutdown() {
 	w.wg.Wait()
 	w.scheduler.Shutdown()
 	w.server.Shutdown()
+	if w.mailer != nil {
+		w.mailer.CloseConnections()
+	}
 	errs := []error{w.client.Close()}
 	if w.redeliver != nil {
 		errs = append(errs, w.redeliver.Close())

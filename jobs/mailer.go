@@ -16,20 +16,22 @@ import (
 	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	mail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 
 	"vivier"
 	"vivier/templates"
 )
 
-// Mailer sends emails over SMTP with go-mail. A client is made per message:
-// sends are rare next to their cost, and go-mail's client is not meant to be
-// shared by concurrent tasks.
+// Mailer sends emails over SMTP with go-mail. Its connections are kept open
+// between emails (smtpPool), each carrying one email at a time: go-mail's
+// client is not meant to be shared by concurrent tasks.
 type Mailer struct {
 	host    string
 	opts    []mail.Option
 	from    string
 	domain  string // of the From address: our Message-IDs name it, which DKIM alignment expects
 	replyTo string
+	pool    *smtpPool
 }
 
 // SetReplyTo gives every email a Reply-To (a mailbox that is read), in place
@@ -59,7 +61,7 @@ func NewMailer(rawURL, from string) (*Mailer, error) {
 		return nil, fmt.Errorf("SMTP URL %q: expected smtp://host:port", rawURL)
 	}
 	host := u.Hostname()
-	opts := []mail.Option{mail.WithTimeout(20 * time.Second)}
+	opts := []mail.Option{mail.WithTimeout(mailTimeout)}
 	switch u.Scheme {
 	case "smtp":
 		port := 25
@@ -106,8 +108,35 @@ func NewMailer(rawURL, from string) (*Mailer, error) {
 	if err != nil || !strings.Contains(addr.Address, "@") {
 		return nil, fmt.Errorf("sender %q: expected Name <address@domain>", from)
 	}
-	return &Mailer{host: host, opts: opts, from: from, domain: addr.Address[strings.LastIndex(addr.Address, "@")+1:]}, nil
+	m := &Mailer{host: host, opts: opts, from: from, domain: addr.Address[strings.LastIndex(addr.Address, "@")+1:]}
+	m.pool = newSMTPPool(m.dial, 10)
+	return m, nil
 }
+
+// dial opens a conversation: go-mail connects, says EHLO and applies the
+// TLS policy and the authentication that NewMailer configured.
+func (m *Mailer) dial(ctx context.Context) (*smtpConn, error) {
+	client, err := mail.NewClient(m.host, m.opts...)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := client.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &smtpConn{client: client, sc: sc}, nil
+}
+
+// KeepConnections sets how many idle SMTP connections are kept open: one
+// per task that may send at once.
+func (m *Mailer) KeepConnections(n int) { m.pool.resize(n) }
+
+// CloseConnections says goodbye on the idle SMTP connections, once nothing
+// sends any more.
+func (m *Mailer) CloseConnections() { m.pool.close() }
+
+// mailTimeout bounds a connection's opening, then each email's exchange.
+const mailTimeout = 20 * time.Second
 
 // Outgoing is an email ready to go.
 type Outgoing struct {
@@ -185,40 +214,67 @@ func (m *Mailer) Send(ctx context.Context, o Outgoing) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("mailer: %w: %w", err, asynq.SkipRetry)
 	}
-	client, err := mail.NewClient(m.host, m.opts...)
-	if err != nil {
-		return "", fmt.Errorf("mailer: %w", err)
+	if err := m.transmit(ctx, from, rcpts, msg); err != nil {
+		return "", err
 	}
-	// go-mail dials (TLS policy, authentication); the conversation is ours,
-	// so that the server's reply to DATA is the last step before the caller
-	// records the email: go-mail would then say RSET and QUIT, and a crash
-	// between the acceptance and the record means a second copy on retry.
-	// The goodbye goes in the background.
-	sc, err := client.DialToSMTPClientWithContext(ctx)
-	if err != nil {
-		return "", fmt.Errorf("mailer: %w", err)
+	return msg.GetMessageID(), nil
+}
+
+// transmit sends msg over a pooled connection. The conversation is ours,
+// not go-mail's Send: the server's reply to DATA must be the last step
+// before the caller records the email, where go-mail would go on with RSET,
+// and a crash between the acceptance and the record means a second copy on
+// retry.
+//
+// A connection kept open may have been dropped by the server meanwhile: if
+// it fails before the message was handed over (at MAIL), nothing was sent,
+// and the email goes once more on a new connection. Past MAIL, a failure is
+// the task's, which Asynq retries.
+func (m *Mailer) transmit(ctx context.Context, from string, rcpts []string, msg *mail.Msg) error {
+	for {
+		c, err := m.pool.take(ctx)
+		if err != nil {
+			return fmt.Errorf("mailer: %w", err)
+		}
+		err = c.sc.UpdateDeadline(mailTimeout)
+		if err == nil {
+			err = c.sc.Mail(from)
+		}
+		if err != nil {
+			m.pool.discard(c)
+			if !c.fresh {
+				continue // a stale connection: the next one is new
+			}
+			return smtpError(err)
+		}
+		if err := m.data(c.sc, rcpts, msg); err != nil {
+			m.pool.discard(c)
+			return err
+		}
+		m.pool.put(c)
+		return nil
 	}
-	// The email's fate is known before the goodbye: its failure is ignored.
-	defer func() { go func() { _ = client.CloseWithSMTPClient(sc) }() }()
-	if err := sc.Mail(from); err != nil {
-		return "", smtpError(err)
-	}
+}
+
+// data names the recipients and hands the message over; the server's reply
+// to the end of DATA is its verdict.
+func (m *Mailer) data(sc *smtp.Client, rcpts []string, msg *mail.Msg) error {
 	for _, r := range rcpts {
 		if err := sc.Rcpt(r); err != nil {
-			return "", smtpError(err)
+			return smtpError(err)
 		}
 	}
 	wc, err := sc.Data()
 	if err != nil {
-		return "", smtpError(err)
+		return smtpError(err)
 	}
 	if _, err := msg.WriteTo(wc); err != nil {
-		return "", smtpError(err)
+		return smtpError(err)
 	}
-	if err := wc.Close(); err != nil { // the server's verdict
-		return "", smtpError(err)
+	if err := wc.Close(); err != nil {
+		return smtpError(err)
 	}
-	return msg.GetMessageID(), nil
+	return nil
 }
 
 // smtpError marks a permanent refusal (5xx), which trying again would meet

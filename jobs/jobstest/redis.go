@@ -59,6 +59,7 @@ func Redis(t testing.TB) asynq.RedisClientOpt {
 				t.Fatalf("Redis flush: %v", err)
 			}
 			t.Cleanup(func() { release(t, opt, db, key, token) })
+			renew(t, opt, key, token)
 			return asynq.RedisClientOpt{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: db}
 		}
 		select {
@@ -67,6 +68,33 @@ func Redis(t testing.TB) asynq.RedisClientOpt {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// renew keeps the lease while the test runs: a test or benchmark longer
+// than leaseTTL would otherwise share its database with the next test that
+// takes it, each worker running the other's tasks.
+func renew(t testing.TB, opt *redis.Options, key, token string) {
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c := redis.NewClient(&redis.Options{Addr: opt.Addr, Username: opt.Username, Password: opt.Password, DB: 0})
+		defer func() { _ = c.Close() }() // the lease outlives a failure to close
+		tick := time.NewTicker(leaseTTL / 4)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+			}
+			ctx := context.Background()
+			if holder, err := c.Get(ctx, key).Result(); err == nil && holder == token {
+				c.Expire(ctx, key, leaseTTL) // a failure leaves the lease to its TTL
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-done })
 }
 
 // release empties the database and ends the lease, unless it expired and

@@ -28,6 +28,11 @@ type Message struct {
 	HTML    string // the text/html part, decoded
 	// Attachments are the parts sent as attachments, decoded.
 	Attachments []Attachment
+	// Conn numbers the connection it came over, from 1 in the order they
+	// were opened: messages that share one came over the same connection.
+	Conn int
+	// Received is when the server accepted it.
+	Received time.Time
 }
 
 // Attachment is an attached part of a captured message.
@@ -48,6 +53,8 @@ type SMTP struct {
 	refusing bool              // every DATA command fails with 421 while set
 	delay    time.Duration     // how long DATA takes to answer
 	begun    int               // DATA commands received, answered or not
+	conns    int               // connections opened
+	open     map[int]net.Conn  // connections not yet closed, by number
 	arrived  chan struct{}
 }
 
@@ -58,7 +65,7 @@ func NewSMTP(t testing.TB) *SMTP {
 	if err != nil {
 		t.Fatalf("smtp capture: %v", err)
 	}
-	c := &SMTP{Addr: l.Addr().String(), URL: "smtp://" + l.Addr().String(), arrived: make(chan struct{}, 1000)}
+	c := &SMTP{Addr: l.Addr().String(), URL: "smtp://" + l.Addr().String(), arrived: make(chan struct{}, 1000), open: map[int]net.Conn{}}
 	srv := smtp.NewServer(backend{c})
 	srv.Domain = "capture.vivier.test"
 	srv.AllowInsecureAuth = true
@@ -103,6 +110,32 @@ func (c *SMTP) Begun() int {
 	return c.begun
 }
 
+// Conns counts the connections opened so far.
+func (c *SMTP) Conns() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.conns
+}
+
+// Open counts the connections open now: a client that said goodbye (QUIT)
+// or was dropped is no longer counted.
+func (c *SMTP) Open() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.open)
+}
+
+// DropConnections closes every open connection without a word, as a server
+// does to clients idle for too long or when it restarts.
+func (c *SMTP) DropConnections() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for n, conn := range c.open {
+		_ = conn.Close() // already closed by the client: nothing to do
+		delete(c.open, n)
+	}
+}
+
 // Messages returns what was received so far.
 func (c *SMTP) Messages() []Message {
 	c.mu.Lock()
@@ -116,8 +149,12 @@ func (c *SMTP) Wait(t testing.TB, n int, timeout time.Duration) []Message {
 	t.Helper()
 	deadline := time.After(timeout)
 	for {
-		if m := c.Messages(); len(m) >= n {
-			return m
+		// Counted without a copy: a benchmark waits for thousands.
+		c.mu.Lock()
+		got := len(c.messages)
+		c.mu.Unlock()
+		if got >= n {
+			return c.Messages()
 		}
 		select {
 		case <-c.arrived:
@@ -129,16 +166,29 @@ func (c *SMTP) Wait(t testing.TB, n int, timeout time.Duration) []Message {
 
 type backend struct{ c *SMTP }
 
-func (b backend) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{c: b.c}, nil }
+func (b backend) NewSession(conn *smtp.Conn) (smtp.Session, error) {
+	b.c.mu.Lock()
+	defer b.c.mu.Unlock()
+	b.c.conns++
+	b.c.open[b.c.conns] = conn.Conn()
+	return &session{c: b.c, conn: b.c.conns}, nil
+}
 
 type session struct {
 	c    *SMTP
+	conn int
 	from string
 	to   []string
 }
 
-func (s *session) Reset()        { s.from, s.to = "", nil }
-func (s *session) Logout() error { return nil }
+func (s *session) Reset() { s.from, s.to = "", nil }
+
+func (s *session) Logout() error {
+	s.c.mu.Lock()
+	delete(s.c.open, s.conn)
+	s.c.mu.Unlock()
+	return nil
+}
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error { s.from = from; return nil }
 
@@ -170,7 +220,7 @@ func (s *session) Data(r io.Reader) error {
 	}
 	s.c.mu.Unlock()
 	m := parse(raw)
-	m.From, m.To = s.from, s.to
+	m.From, m.To, m.Conn, m.Received = s.from, s.to, s.conn, time.Now()
 	s.c.mu.Lock()
 	s.c.messages = append(s.c.messages, m)
 	s.c.mu.Unlock()
