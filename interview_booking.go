@@ -8,9 +8,9 @@ import "time"
 // for another time). A chosen slot counts as accepted: the candidate picked
 // it.
 
-// Convocation is what the candidate's space shows of a convoked
+// CandidateConvocation is what the candidate's space shows of a convoked
 // interview: its session, and the slots to come with their places.
-type Convocation struct {
+type CandidateConvocation struct {
 	Session InterviewSession
 	// Slots are the session's slots that start after now, full ones
 	// included (the space shows them, disabled); empty unless the session
@@ -22,7 +22,7 @@ type Convocation struct {
 }
 
 // Booked is the interview's slot among Slots, if any.
-func (c *Convocation) Booked(iv *Interview) *InterviewSlot {
+func (c *CandidateConvocation) Booked(iv *Interview) *InterviewSlot {
 	for i := range c.Slots {
 		if c.Holds(iv, c.Slots[i].ID) {
 			return &c.Slots[i]
@@ -32,7 +32,7 @@ func (c *Convocation) Booked(iv *Interview) *InterviewSlot {
 }
 
 // Instructions are the session's instructions to candidates.
-func (c *Convocation) Instructions() string { return c.Session.Instructions }
+func (c *CandidateConvocation) Instructions() string { return c.Session.Instructions }
 
 // ConvocationAnswer is a candidate's answer to a time given by the
 // recruiter.
@@ -62,7 +62,7 @@ func choosable(iv *Interview, s *InterviewSession, now time.Time) bool {
 }
 
 // Holds says whether the interview holds the slot.
-func (c *Convocation) Holds(iv *Interview, slotID int64) bool {
+func (c *CandidateConvocation) Holds(iv *Interview, slotID int64) bool {
 	return iv.SlotID != nil && *iv.SlotID == slotID
 }
 

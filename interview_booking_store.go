@@ -63,7 +63,7 @@ func (s *Store) CandidateSlots(ctx context.Context, candidateID, interviewID int
 // CandidateConvocations returns, per convoked interview of the candidate
 // (by interview id), its session and, where a slot may be chosen, the
 // slots to come, full ones included.
-func (s *Store) CandidateConvocations(ctx context.Context, candidateID int64, now time.Time) (map[int64]*Convocation, error) {
+func (s *Store) CandidateConvocations(ctx context.Context, candidateID int64, now time.Time) (map[int64]*CandidateConvocation, error) {
 	var rows []struct {
 		InterviewID int64           `db:"interview_id"`
 		Status      InterviewStatus `db:"interview_status"`
@@ -76,10 +76,10 @@ func (s *Store) CandidateConvocations(ctx context.Context, candidateID int64, no
 		WHERE a.candidate_id = $1 AND i.status <> 'remplace'`, candidateID); err != nil {
 		return nil, wrap("CandidateConvocations", err)
 	}
-	out := make(map[int64]*Convocation, len(rows))
+	out := make(map[int64]*CandidateConvocation, len(rows))
 	for _, r := range rows {
 		iv := Interview{ID: r.InterviewID, Status: r.Status, SlotID: r.SlotID}
-		out[r.InterviewID] = &Convocation{Session: r.InterviewSession, CanChoose: choosable(&iv, &r.InterviewSession, now)}
+		out[r.InterviewID] = &CandidateConvocation{Session: r.InterviewSession, CanChoose: choosable(&iv, &r.InterviewSession, now)}
 	}
 	var slots []InterviewSlot
 	if err := s.db.SelectContext(ctx, &slots, `SELECT DISTINCT `+slotColumns+` FROM interview_slots

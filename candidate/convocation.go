@@ -53,6 +53,6 @@ func (h *Handler) answerConvocation(a vivier.ConvocationAnswer, message string) 
 }
 
 // convocations are the space's convocations, by interview id.
-func (h *Handler) convocations(ctx context.Context, candidateID int64, now time.Time) (map[int64]*vivier.Convocation, error) {
+func (h *Handler) convocations(ctx context.Context, candidateID int64, now time.Time) (map[int64]*vivier.CandidateConvocation, error) {
 	return h.Store.CandidateConvocations(ctx, candidateID, now)
 }

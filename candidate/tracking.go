@@ -109,7 +109,7 @@ type spacePage struct {
 	Details     details
 
 	// Convocations are the convoked interviews' sessions and slots, by interview id.
-	Convocations map[int64]*vivier.Convocation
+	Convocations map[int64]*vivier.CandidateConvocation
 }
 
 func (h *Handler) space(c *fiber.Ctx) error {

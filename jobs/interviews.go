@@ -87,8 +87,9 @@ func (w *Worker) handleInterviewAnswered(ctx context.Context, p vivier.Interview
 	}
 	seen := map[int64]bool{}
 	data := map[string]any{"A": a, "I": iv, "Accepted": iv.Status == vivier.InterviewAccepted,
-		"When": vivier.FrenchDateTime(iv.StartsAt, vivier.Paris()),
-		"URL":  w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/candidatures/" + strconv.FormatInt(a.ID, 10)}
+		"Declined": iv.Status == vivier.InterviewDeclined,
+		"When":     vivier.FrenchDateTime(iv.StartsAt, vivier.Paris()),
+		"URL":      w.cfg.BaseURL + "/admin/" + a.AdminSlug + "/candidatures/" + strconv.FormatInt(a.ID, 10)}
 	for _, ag := range append(iv.Interviewers, recruiters...) {
 		if seen[ag.ID] {
 			continue

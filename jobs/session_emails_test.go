@@ -347,3 +347,30 @@ func TestConvocationTakesTheAdministrationsTemplate(t *testing.T) {
 		t.Error("no event at sequence 0")
 	}
 }
+
+func TestDeclinedConvocationIsToldAsDeclined(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	app := applyOnce(t, f)
+	paris := vivier.Paris()
+	now := time.Now().In(paris)
+	sess, actor := newSession(t, f.store, app, time.Date(now.Year(), now.Month(), now.Day()+12, 9, 0, 0, 0, paris))
+	res, err := f.store.Convoke(ctx, app.AdministrationID, sess.ID, []int64{app.ID}, actor, time.Now())
+	if err != nil || len(res.Convoked) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if err := f.store.AnswerConvocation(ctx, app.CandidateID, res.Convoked[0], vivier.AnswerDecline, "Je serai en stage ce jour-là.", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.lastOutbox(t, vivier.TaskInterviewAnswered)
+	if len(msgs) == 0 {
+		t.Fatal("nobody told of the answer")
+	}
+	for _, m := range msgs {
+		if !strings.Contains(m.Subject, "décliné") || !strings.Contains(m.Text, "ne pourra pas venir") ||
+			strings.Contains(m.Text, "autre créneau") || !strings.Contains(m.Text, "Je serai en stage ce jour-là.") {
+			t.Errorf("to %v: %q\n%q", m.To, m.Subject, m.Text)
+		}
+	}
+}
