@@ -59,6 +59,9 @@ func New(t testing.TB) *sqlx.DB {
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
+	// As vivier.OpenDB does: database/sql keeps 2 idle connections by
+	// default, and a worker's ten tasks would open a new one per query.
+	db.SetMaxIdleConns(10)
 	t.Cleanup(func() { closeOrFail(t, db) })
 	return db
 }
