@@ -179,6 +179,12 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if offers != 200 || kinds != 4 || agents != 9 {
 		t.Fatalf("after two seeds: %d offers of %d kinds, %d agents", offers, kinds, agents)
 	}
+	sessions := count(t, p, `SELECT count(*) FROM interview_sessions`)
+	convoked := count(t, p, `SELECT count(*) FROM interviews WHERE session_id IS NOT NULL`)
+	choosing := count(t, p, `SELECT count(*) FROM interviews WHERE status = 'a_choisir'`)
+	if sessions != 2 || convoked != 10 || choosing != 5 {
+		t.Fatalf("after two seeds: %d sessions, %d convoked, %d choosing a slot", sessions, convoked, choosing)
+	}
 }
 
 // Applying does not need Redis: with it stopped, applications succeed; when

@@ -71,6 +71,13 @@ func (m *Main) seed(ctx context.Context, demo, force bool) error {
 	if apps > 0 {
 		fmt.Fprintf(m.Out, "%d candidatures de démonstration reçues.\n", apps)
 	}
+	convoked, err := m.seedDemoConvocations(ctx)
+	if err != nil {
+		return err
+	}
+	if convoked > 0 {
+		fmt.Fprintf(m.Out, "%d personnes candidates convoquées à deux sessions d'entretiens.\n", convoked)
+	}
 	fmt.Fprintf(m.Out, "Données de démonstration prêtes\u00a0: %d administrations, %d comptes (mot de passe %s).\n",
 		len(demoAdministrations), n, DemoPassword)
 	return nil

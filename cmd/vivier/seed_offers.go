@@ -134,6 +134,8 @@ func demoBlocks(o *vivier.Offer, adm *vivier.Administration, i int) {
 			d.Corps, d.Grade, d.AccessModalities = "Attachés d'administration de l'État", "Attaché d'administration", []string{"EXTERNE"}
 		}
 		o.Details.V = d
+		o.Criteria.V.RequiredDocuments = []string{"Copie du diplôme [PDF, image]", "Pièce d'identité [PDF, image]",
+			"État des services (facultatif) [PDF, ODT-DOCX]"}
 	case vivier.KindStage:
 		o.Details.V = vivier.Details{Duration: "6 mois", Gratification: "Selon la réglementation en vigueur", WeeklyHours: 35, StudyLevel: "Master"}
 	case vivier.KindApprentissage:
