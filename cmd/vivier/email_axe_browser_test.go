@@ -53,6 +53,12 @@ func emailSample() map[string]any {
 		"I": map[string]any{"Duration": 45, "Where": "Hôtel de ville, salle 2", "CandidateMessage": "Je suis disponible le matin.",
 			"AdminName": "Mairie de Lille", "FirstName": "Inès", "OfferTitle": offer},
 		"ApplyURL": base + "/offres/12/postuler",
+		// convocations: the candidate's (vivier.ConvocationEmail) and the interviewers' session
+		"Duration": "30 min", "Where": "Hôtel de ville, salle 2", "Update": false, "Document": "plan-d-acces.pdf",
+		"Instructions": "Munissez-vous d'une pièce d'identité.", "Name": "Claire Dupont", "AdminName": "Mairie de Lille",
+		"S":        map[string]any{"Title": "Jury de juin", "OfferTitle": offer, "Instructions": "Munissez-vous d'une pièce d'identité."},
+		"Lines":    []map[string]string{{"When": "jeudi 10 décembre 2026 à 14h30", "Name": "Inès Moreau"}, {"When": "jeudi 10 décembre 2026 à 15h00", "Name": "Karim Durand"}},
+		"Canceled": false,
 		// a request for documents and its reminder
 		"Asked":    []vivier.DocumentRequest{{Label: "Justificatif de domicile", Types: []string{"pdf", "image"}}, {Label: "Copie du diplôme", Types: []string{"pdf"}}},
 		"Deadline": "11/12/2026", "Message": "Merci de les envoyer avant l'entretien.", "Reminder": false,
