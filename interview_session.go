@@ -1,6 +1,13 @@
 package vivier
 
-import "time"
+import (
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // Convocation sessions: a recruiter convokes many applications of an offer
 // at once, to consecutive individual slots, to one group sitting, or to
@@ -92,4 +99,243 @@ type SessionInterviewer struct {
 	AgentID   *int64 `db:"agent_id"`
 	Email     string `db:"email"`
 	Name      string `db:"name"`
+}
+
+// SessionTask is the payload of the interviewers' session event task.
+type SessionTask struct {
+	SessionID int64 `json:"session_id"`
+}
+
+// SlotRequest is a slot to publish, for a session of mode choix.
+type SlotRequest struct {
+	StartsAt time.Time
+	Capacity int
+}
+
+// SessionRequest is what a recruiter fills in to create or change a session.
+type SessionRequest struct {
+	Title           string
+	Mode            SessionMode
+	StartsAt        time.Time
+	DurationMinutes int
+	Place           string
+	VideoURL        string
+	Instructions    string
+	// ChoiceDeadline is required for mode choix: the candidates choose and
+	// may change until then.
+	ChoiceDeadline *time.Time
+	// RoomSize is the group sitting's initial number of places (collectif);
+	// zero gives as many places as candidates convoked.
+	RoomSize int
+	// Slots are the times published for mode choix.
+	Slots []SlotRequest
+	// Interviewers are agents of the administration; OutsideMembers are
+	// "Name <email>" lines, one per outside member.
+	Interviewers   []int64
+	OutsideMembers string
+	// The attached document, already put in the file store by the caller
+	// (DocumentKey empty: none). On UpdateSession an empty key keeps the
+	// session's document.
+	DocumentKey  string
+	DocumentName string
+	DocumentType string
+}
+
+// Validate checks the request as of now, and trims it.
+func (r *SessionRequest) Validate(now time.Time) error {
+	var errs FormErrors
+	r.Title, r.Place, r.VideoURL = strings.TrimSpace(r.Title), strings.TrimSpace(r.Place), strings.TrimSpace(r.VideoURL)
+	r.Instructions = strings.TrimSpace(r.Instructions)
+	if r.Title == "" {
+		errs = append(errs, FieldError("title", "Donnez un titre à la session."))
+	} else if utf8.RuneCountInString(r.Title) > 200 {
+		errs = append(errs, FieldError("title", "Le titre compte 200 caractères au plus."))
+	}
+	if r.Mode.Label() == "" {
+		errs = append(errs, FieldError("mode", "Choisissez le déroulement : créneaux individuels, séance collective ou créneaux au choix."))
+	}
+	if r.StartsAt.IsZero() {
+		errs = append(errs, FieldError("date", "Saisissez la date et l'heure de début de la session."))
+	} else if !r.StartsAt.After(now) {
+		errs = append(errs, FieldError("date", "La session doit avoir lieu dans le futur."))
+	} else if r.StartsAt.After(now.AddDate(1, 0, 0)) {
+		errs = append(errs, FieldError("date", "La session a lieu dans l'année qui vient."))
+	}
+	if r.DurationMinutes < 5 || r.DurationMinutes > 480 {
+		errs = append(errs, FieldError("duration", "La durée par personne candidate est comprise entre 5 et 480 minutes."))
+	}
+	if r.Place == "" && r.VideoURL == "" {
+		errs = append(errs, FieldError("place", "Indiquez le lieu de la session ou un lien de visioconférence."))
+	} else if utf8.RuneCountInString(r.Place) > 300 {
+		errs = append(errs, FieldError("place", "Le lieu compte 300 caractères au plus."))
+	}
+	if r.VideoURL != "" {
+		u, err := url.Parse(r.VideoURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" || len(r.VideoURL) > 500 {
+			errs = append(errs, FieldError("video", "Le lien de visioconférence est une adresse qui commence par https://."))
+		}
+	}
+	if utf8.RuneCountInString(r.Instructions) > 5000 {
+		errs = append(errs, FieldError("instructions", "Les consignes comptent 5 000 caractères au plus."))
+	}
+	if r.RoomSize < 0 || r.RoomSize > 1000 {
+		errs = append(errs, FieldError("room", "La salle compte entre 1 et 1 000 places."))
+	}
+	errs = append(errs, r.validateSlots(now)...)
+	if _, err := ParseOutsideMembers(r.OutsideMembers); err != nil {
+		errs = append(errs, err)
+	} else if len(r.Interviewers) == 0 && strings.TrimSpace(r.OutsideMembers) == "" {
+		errs = append(errs, FieldError("interviewers", "Choisissez au moins une personne pour mener les entretiens."))
+	}
+	if r.DocumentKey != "" && (CheckFileKey(r.DocumentKey) != nil || r.DocumentName == "" || utf8.RuneCountInString(r.DocumentName) > 200) {
+		errs = append(errs, FieldError("document", "Le document joint est illisible : déposez-le de nouveau."))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
+}
+
+// validateSlots checks the choice deadline and the published slots of mode
+// choix: the deadline comes before the first slot, so that every choice is
+// known before the sitting starts.
+func (r *SessionRequest) validateSlots(now time.Time) FormErrors {
+	if r.Mode != SessionChoice {
+		r.ChoiceDeadline, r.Slots = nil, nil
+		return nil
+	}
+	var errs FormErrors
+	if len(r.Slots) == 0 {
+		errs = append(errs, FieldError("slots", "Publiez au moins un créneau."))
+	} else if len(r.Slots) > 500 {
+		errs = append(errs, FieldError("slots", "Publiez 500 créneaux au plus."))
+	}
+	seen := map[int64]bool{}
+	first := time.Time{}
+	for _, sl := range r.Slots {
+		switch {
+		case !sl.StartsAt.After(now) || sl.StartsAt.After(now.AddDate(1, 0, 0)):
+			return append(errs, FieldError("slots", "Chaque créneau a lieu dans l'année qui vient."))
+		case sl.Capacity < 1 || sl.Capacity > 1000:
+			return append(errs, FieldError("slots", "Chaque créneau compte entre 1 et 1 000 places."))
+		case seen[sl.StartsAt.Unix()]:
+			return append(errs, FieldError("slots", "Deux créneaux commencent à la même heure."))
+		}
+		seen[sl.StartsAt.Unix()] = true
+		if first.IsZero() || sl.StartsAt.Before(first) {
+			first = sl.StartsAt
+		}
+	}
+	if first.IsZero() && !r.StartsAt.IsZero() {
+		first = r.StartsAt
+	}
+	switch {
+	case r.ChoiceDeadline == nil || r.ChoiceDeadline.IsZero():
+		errs = append(errs, FieldError("deadline", "Indiquez jusqu'à quand les personnes candidates peuvent choisir leur créneau."))
+	case !r.ChoiceDeadline.After(now):
+		errs = append(errs, FieldError("deadline", "La date limite de choix doit être dans le futur."))
+	case !first.IsZero() && !r.ChoiceDeadline.Before(first):
+		errs = append(errs, FieldError("deadline", "La date limite de choix précède le premier créneau."))
+	}
+	return errs
+}
+
+// OutsideMember is an interviewer from outside the administration.
+type OutsideMember struct {
+	Name  string
+	Email string
+}
+
+// ParseOutsideMembers reads "Name <email>" lines (or a bare address); an
+// empty text gives none.
+func ParseOutsideMembers(text string) ([]OutsideMember, *Error) {
+	var out []OutsideMember
+	seen := map[string]bool{}
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		a, err := mail.ParseAddress(line)
+		if err != nil || utf8.RuneCountInString(a.Name) > 200 || len(a.Address) > 254 {
+			return nil, FieldError("outside", fmt.Sprintf("Écrivez un membre extérieur par ligne, sous la forme « Prénom Nom <adresse@exemple.fr> » : « %s » ne se lit pas ainsi.", line))
+		}
+		email := strings.ToLower(a.Address)
+		if seen[email] {
+			continue
+		}
+		seen[email] = true
+		out = append(out, OutsideMember{Name: a.Name, Email: email})
+	}
+	if len(out) > 50 {
+		return nil, FieldError("outside", "Invitez 50 membres extérieurs au plus.")
+	}
+	return out, nil
+}
+
+// SessionDetail is a session with its slots, interviewers and convocations.
+type SessionDetail struct {
+	InterviewSession
+	OfferTitle   string `db:"offer_title"`
+	Slots        []InterviewSlot
+	Interviewers []SessionInterviewer
+	Convocations []Convocation
+}
+
+// EndsAt is when the last slot ends (the session's start and duration
+// without a slot).
+func (d *SessionDetail) EndsAt() time.Time {
+	end := d.StartsAt.Add(time.Duration(d.DurationMinutes) * time.Minute)
+	for _, sl := range d.Slots {
+		if sl.EndsAt().After(end) {
+			end = sl.EndsAt()
+		}
+	}
+	return end
+}
+
+// Live lists the convocations still on (neither cancelled, declined nor
+// replaced), in time order.
+func (d *SessionDetail) Live() []Convocation {
+	var out []Convocation
+	for _, c := range d.Convocations {
+		if c.Live() {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Convocation is one convoked application of a session, as the session's
+// page shows it.
+type Convocation struct {
+	InterviewID      int64           `db:"id"`
+	ApplicationID    int64           `db:"application_id"`
+	CandidateName    string          `db:"candidate_name"`
+	Status           InterviewStatus `db:"status"`
+	SlotID           *int64          `db:"slot_id"`
+	StartsAt         time.Time       `db:"starts_at"`
+	DurationMinutes  int             `db:"duration_minutes"`
+	CandidateMessage string          `db:"candidate_message"`
+	AnsweredAt       *time.Time      `db:"answered_at"`
+	Attendance       Attendance      `db:"attendance"`
+	AttendanceAt     *time.Time      `db:"attendance_at"`
+	Sequence         int             `db:"sequence"`
+}
+
+// Live says whether the convocation is still on.
+func (c *Convocation) Live() bool {
+	return c.Status != InterviewCanceled && c.Status != InterviewDeclined && c.Status != InterviewReplaced
+}
+
+// ConvokeResult says what a bulk convocation did.
+type ConvokeResult struct {
+	Convoked []int64 // the interviews made, in the order of the applications given
+	Skipped  []ConvokeSkip
+}
+
+// ConvokeSkip is an application left out of a bulk convocation, and why.
+type ConvokeSkip struct {
+	ApplicationID int64
+	Reason        string
 }

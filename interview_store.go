@@ -35,22 +35,34 @@ func (s *Store) InviteToInterview(ctx context.Context, adminID, appID int64, r I
 				StatusLabel(a.Category, false))
 		}
 		// The interviewers must be agents of this administration, active.
-		var found []int64
-		if err := tx.SelectContext(ctx, &found, `SELECT DISTINCT a.id FROM casbin_rules r JOIN agents a ON r.v0 = 'agent:' || a.id
-			WHERE r.ptype = 'g' AND r.v2 = $1 AND a.status = 'active' AND a.id = ANY($2)`,
-			AdministrationDomain(adminID), pq.Array(r.Interviewers)); err != nil {
+		found, err := checkInterviewers(ctx, tx, adminID, r.Interviewers)
+		if err != nil {
 			return err
 		}
-		if len(found) != len(uniqueIDs(r.Interviewers)) {
-			return FieldError("interviewers", "Choisissez les personnes qui mènent l'entretien parmi les agents de l'administration.")
+		// A pending single invitation passes its calendar event on: the
+		// new one updates it (same UID, next sequence) rather than adding
+		// a second event and leaving the old slot in the calendar.
+		var prev struct {
+			UID      string `db:"uid"`
+			Sequence int    `db:"sequence"`
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE interviews SET status = 'remplace' WHERE application_id = $1 AND status <> 'remplace'`,
-			a.ID); err != nil {
+		err = tx.GetContext(ctx, &prev, `SELECT uid, sequence FROM interviews WHERE application_id = $1 AND session_id IS NULL
+			AND status IN ('propose', 'accepte', 'autre_creneau') ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE`, a.ID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		uid, seq := any(nil), 0
+		if prev.UID != "" {
+			uid, seq = prev.UID, prev.Sequence+1
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE interviews SET status = 'remplace', updated_at = now()
+			WHERE application_id = $1 AND session_id IS NULL AND status <> 'remplace'`, a.ID); err != nil {
 			return err
 		}
 		if err := tx.GetContext(ctx, iv, `INSERT INTO interviews AS i (administration_id, application_id, starts_at, duration_minutes,
-				place, video_url, message, organizer) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING `+interviewColumns,
-			adminID, a.ID, r.StartsAt, r.DurationMinutes, r.Place, r.VideoURL, r.Message, actor.Email); err != nil {
+				place, video_url, message, organizer, uid, sequence)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9::uuid, gen_random_uuid()), $10) RETURNING `+interviewColumns,
+			adminID, a.ID, r.StartsAt, r.DurationMinutes, r.Place, r.VideoURL, r.Message, actor.Email, uid, seq); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO interview_interviewers (interview_id, agent_id) SELECT $1, unnest($2::bigint[])`,

@@ -118,6 +118,10 @@ func TestInterviewInvitationAndAnswers(t *testing.T) {
 	if err := s.AnswerInterview(ctx, sum.CandidateID, iv.ID, true, "", now); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Errorf("the replaced invitation took an answer: %v", err)
 	}
+	// It updates the candidate's calendar event: same UID, next sequence.
+	if iv2.UID != iv.UID || iv2.Sequence != iv.Sequence+1 || iv2.UID == "" {
+		t.Errorf("the new invitation's event: %q/%d, the old one's %q/%d", iv2.UID, iv2.Sequence, iv.UID, iv.Sequence)
+	}
 	if mine, err = s.CandidateInterviews(ctx, sum.CandidateID); err != nil || mine[ids[0]].ID != iv2.ID {
 		t.Errorf("the candidate sees interview %d, want %d (%v)", mine[ids[0]].ID, iv2.ID, err)
 	}

@@ -38,6 +38,7 @@ const (
 	TaskNoteMention          = "email:note_mention"          // AddNote: to the agents the note mentions
 	TaskInterviewAnswered    = "email:interview_answered"    // AnswerInterview: to the interviewers and the recruiters
 	TaskCSPAuthAlert         = "email:csp_auth"              // RecordCSPAuthFailure: to the administrators, CSP refused the API key
+	TaskSessionInterviewers  = "email:session_interviewers"  // Convoke, UpdateSession, CancelSession...: the session's event to its interviewers
 )
 
 // Exchanges with other systems: publication to Choisir le Service Public
@@ -75,6 +76,7 @@ func (p StatusTask) Valid() bool                { return p.ApplicationID != 0 &&
 func (p MessageTask) Valid() bool               { return p.ApplicationID != 0 && p.MessageID != 0 }
 func (p CandidateTask) Valid() bool             { return p.CandidateID != 0 }
 func (p InterviewTask) Valid() bool             { return p.InterviewID != 0 }
+func (p SessionTask) Valid() bool               { return p.SessionID != 0 }
 func (p TransferTask) Valid() bool              { return p.TransferID != 0 }
 func (p MergeConfirmTask) Valid() bool          { return p.MergeID != 0 && p.CandidateID != 0 }
 func (p PoolInvitationTask) Valid() bool        { return p.InvitationID != 0 }
