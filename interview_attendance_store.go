@@ -94,3 +94,28 @@ func markAttendance(ctx context.Context, tx *sqlx.Tx, adminID int64, iv *Intervi
 	return insertAudit(ctx, tx, &adminID, actor, "interview.attendance", "candidature "+strconv.FormatInt(a.ID, 10),
 		map[string]string{"entretien": strconv.FormatInt(iv.ID, 10), "avant": string(iv.Attendance), "après": string(mark)})
 }
+
+// SessionCounts are a session's figures in the list of an offer's sessions.
+type SessionCounts struct {
+	SessionID int64 `db:"session_id"`
+	Convoked  int   `db:"convoked"` // convocations still on, answered or not
+	Answered  int   `db:"answered"`
+	Present   int   `db:"present"`
+}
+
+// SessionCountsOfOffer counts, per session of one of the administration's
+// offers, the candidates convoked, those who answered and those present.
+func (s *Store) SessionCountsOfOffer(ctx context.Context, adminID, offerID int64) (map[int64]SessionCounts, error) {
+	var rows []SessionCounts
+	err := s.db.SelectContext(ctx, &rows, `SELECT s.id AS session_id,
+			count(i.id) FILTER (WHERE i.status NOT IN ('remplace', 'annule', 'decline')) AS convoked,
+			count(i.id) FILTER (WHERE i.answered_at IS NOT NULL AND i.status NOT IN ('remplace', 'annule')) AS answered,
+			count(i.id) FILTER (WHERE i.attendance = 'present') AS present
+		FROM interview_sessions s LEFT JOIN interviews i ON i.session_id = s.id
+		WHERE s.administration_id = $1 AND s.offer_id = $2 GROUP BY s.id`, adminID, offerID)
+	out := make(map[int64]SessionCounts, len(rows))
+	for _, r := range rows {
+		out[r.SessionID] = r
+	}
+	return out, wrap("SessionCountsOfOffer", err)
+}
