@@ -54,15 +54,15 @@ func (h *Handler) createSession(c *fiber.Ctx) error {
 	if c.FormValue("ouvrir") != "" {
 		// From the bulk convocation: the form opens with the selection kept.
 		f := defaultSessionForm(c)
-		f.Keep = selectedIDs(c)
+		f.Keep, _ = formIDList(c, "ids", "")
 		return h.renderSessionForm(c, fiber.StatusOK, o, f, nil)
 	}
 	f := readSessionForm(c)
 	r, errs := f.request(c)
 	show := func(c *fiber.Ctx, status int, err error) error { return h.renderSessionForm(c, status, o, f, err) }
-	if errs == nil {
-		errs = vivier.AsFormErrors(r.Validate(time.Now()))
-	}
+	// The request's own rules speak for the fields that did read: the
+	// first message of a field is the one shown.
+	errs = append(errs, vivier.AsFormErrors(r.Validate(time.Now()))...)
 	if errs == nil {
 		if err := h.storeSessionDocument(c, &r); err != nil {
 			return h.finishOrShow(c, err, show, "", "")

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/templates"
 )
 
 // The convocation session's form: what the recruiter typed, kept as typed so
@@ -35,7 +36,8 @@ func readSessionForm(c *fiber.Ctx) sessionForm {
 		Place: v("place"), Video: v("video"), Instructions: c.FormValue("instructions"), Agents: map[int64]bool{},
 		Outside: c.FormValue("outside"), SlotTimes: v("slot_times"), SlotCapacity: v("slot_capacity"),
 		GenFrom: v("gen_from"), GenTo: v("gen_to"), GenEvery: v("gen_every"),
-		DeadlineDate: v("deadline_date"), DeadlineTime: v("deadline_time"), Keep: selectedIDs(c)}
+		DeadlineDate: v("deadline_date"), DeadlineTime: v("deadline_time")}
+	f.Keep, _ = formIDList(c, "ids", "")
 	return f
 }
 
@@ -45,7 +47,7 @@ func (f *sessionForm) request(c *fiber.Ctx) (vivier.SessionRequest, vivier.FormE
 	var errs vivier.FormErrors
 	r := vivier.SessionRequest{Title: f.Title, Mode: vivier.SessionMode(f.Mode), Place: f.Place, VideoURL: f.Video,
 		Instructions: f.Instructions, OutsideMembers: f.Outside}
-	ids, ierr := formIDs(c, "interviewers", "Choisissez les membres du jury parmi les agents de l'administration.")
+	ids, ierr := formIDList(c, "interviewers", "Choisissez les membres du jury parmi les agents de l'administration.")
 	errs = append(errs, vivier.AsFormErrors(ierr)...)
 	for _, id := range ids {
 		r.Interviewers = append(r.Interviewers, id)
@@ -78,6 +80,29 @@ func (f *sessionForm) request(c *fiber.Ctx) (vivier.SessionRequest, vivier.FormE
 		}
 	}
 	return r, errs
+}
+
+// formIDList reads the ids of a field of a form, urlencoded or multipart
+// (the session form sends a file); a malformed one refuses the field with
+// msg.
+func formIDList(c *fiber.Ctx, name, msg string) ([]int64, error) {
+	var values []string
+	if mf, err := c.MultipartForm(); err == nil {
+		values = mf.Value[name]
+	} else {
+		for _, v := range c.Request().PostArgs().PeekMulti(name) {
+			values = append(values, string(v))
+		}
+	}
+	ids := make([]int64, 0, len(values))
+	for _, v := range values {
+		id, ok := templates.ParseID(v)
+		if !ok {
+			return nil, vivier.FieldError(name, msg)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // clockOf reads "hh:mm" as a duration since midnight.
