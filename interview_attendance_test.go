@@ -76,6 +76,16 @@ func TestRecordAttendance(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM audit_log WHERE action = 'interview.attendance'`); n != 4 {
 		t.Errorf("%d audit lines", n)
 	}
+	var offerID int64
+	if err := s.DB().Get(&offerID, `SELECT offer_id FROM interview_sessions WHERE id = $1`, sessionID); err != nil {
+		t.Fatal(err)
+	}
+	if counts, err := s.SessionCountsOfOffer(ctx, a.ID, offerID); err != nil || counts[sessionID] != (vivier.SessionCounts{SessionID: sessionID, Convoked: 3, Present: 1}) {
+		t.Errorf("counts %+v, %v", counts, err)
+	}
+	if counts, err := s.SessionCountsOfOffer(ctx, b.ID, offerID); err != nil || len(counts) != 0 {
+		t.Errorf("another administration's counts %+v, %v", counts, err)
+	}
 	// A cancelled convocation takes no mark.
 	s.DB().MustExec(`UPDATE interviews SET status = 'annule' WHERE id = $1`, ivs[2])
 	if _, err := s.RecordAttendance(ctx, a.ID, sessionID, map[int64]vivier.Attendance{ivs[2]: vivier.AttendancePresent}, actor, now); vivier.ErrorCode(err) != vivier.EINVALID {

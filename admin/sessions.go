@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"strconv"
 	"time"
 
@@ -164,7 +165,10 @@ func (h *Handler) sessionPageData(c *fiber.Ctx, o *vivier.Offer, d *vivier.Sessi
 }
 
 // Clock writes a time of day in Paris, as the sheet reads it.
-func (p *sessionPage) Clock(t time.Time) string { return t.In(vivier.Paris()).Format("15 h 04") }
+func (p *sessionPage) Clock(t time.Time) string {
+	t = t.In(vivier.Paris())
+	return fmt.Sprintf("%d h %02d", t.Hour(), t.Minute())
+}
 
 // DateInput and TimeInput fill a date and a time field with t in Paris.
 func (p *sessionPage) DateInput(t time.Time) string { return t.In(vivier.Paris()).Format("2006-01-02") }

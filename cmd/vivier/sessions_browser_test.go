@@ -258,3 +258,54 @@ func step(t *testing.T, ctx context.Context, actions ...chromedp.Action[chromedp
 		t.Fatalf("%v; the page:\n%s", err, page)
 	}
 }
+
+// The session form publishes the slots of a "choix" session from a range,
+// and a second convocation of the same applications says who was left out
+// and why.
+func TestSessionFormSlotsAndSkippedConvocations(t *testing.T) {
+	t.Parallel()
+	p := startDemo(t, "serve", map[string]string{"RATE_LIMIT_PER_MINUTE": "10000"})
+	o := openOfferWithQuestion(t, p)
+	ids := seedApplications(t, p, o, 2)
+	c, token := signInAs(t, p, "recruteur@ville-demo.vivier.test")
+	base := fmt.Sprintf("%s/admin/ville-demo/offres/%d/convocations", p.URL, o.ID)
+	day := time.Now().In(parisTZ(t)).AddDate(0, 0, 10).Format("2006-01-02")
+	deadline := time.Now().In(parisTZ(t)).AddDate(0, 0, 5).Format("2006-01-02")
+	fields := map[string]string{"_csrf": token, "title": "Entretiens au choix", "mode": "choix", "date": day, "time": "09:00",
+		"duration": "30", "video": "https://visio.exemple.fr/jury", "outside": "Claire Dupont <claire@exemple.fr>",
+		"gen_from": "09:00", "gen_to": "12:00", "slot_capacity": "2", "deadline_date": deadline, "deadline_time": "18:00"}
+	bad := map[string]string{}
+	for k, v := range fields {
+		bad[k] = v
+	}
+	bad["gen_to"], bad["outside"] = "08:00", "pas une adresse"
+	if resp, page := postMultipart(t, c, base+"/nouvelle", bad, nil); resp.StatusCode != 422 ||
+		!strings.Contains(page, `id="slots-error"`) || !strings.Contains(page, `id="s-outside-error"`) || !strings.Contains(page, `value="Entretiens au choix"`) {
+		t.Fatalf("bad range and member = %d", resp.StatusCode)
+	}
+	resp, _ := postMultipart(t, c, base+"/nouvelle", fields, map[string][]byte{"document": pdfBytes(t, "", "Plan d'accès")})
+	if resp.StatusCode != 303 {
+		t.Fatalf("choix session = %d", resp.StatusCode)
+	}
+	var sessionID int64
+	var slots, capacity int
+	if err := p.Store().DB().QueryRow(`SELECT s.id, count(sl.id), sum(sl.capacity) FROM interview_sessions s JOIN interview_slots sl ON sl.session_id = s.id
+		WHERE s.offer_id = $1 AND s.document_type = 'application/pdf' GROUP BY s.id`, o.ID).Scan(&sessionID, &slots, &capacity); err != nil {
+		t.Fatal(err)
+	}
+	if slots != 6 || capacity != 12 {
+		t.Errorf("%d slots, %d places; want 6 and 12 (9:00 to 12:00 every 30 minutes, 2 each)", slots, capacity)
+	}
+	if resp, body := get(t, c, fmt.Sprintf("%s/%d/document", base, sessionID)); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") {
+		t.Errorf("document = %d", resp.StatusCode)
+	}
+	form := url.Values{"_csrf": {token}, "etape": {"envoi"}, "session": {fmt.Sprint(sessionID)}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}}
+	if resp, _ := postForm(t, c, base+"/convoquer", form); resp.StatusCode != 303 {
+		t.Fatalf("convoke = %d", resp.StatusCode)
+	}
+	postForm(t, c, base+"/convoquer", form)
+	if _, page := get(t, c, fmt.Sprintf("%s/%d", base, sessionID)); !strings.Contains(page, "0 candidature convoquée") ||
+		!strings.Contains(page, "Non convoquées") || !strings.Contains(page, "Prénom0 Nom00000 (") {
+		t.Errorf("second convocation's message: %s", page[strings.Index(page, "<main"):])
+	}
+}
