@@ -26,6 +26,7 @@
 //	candidates' space   tracking, candidate_data (export, erasure), recruiter_message, response_promise
 //	between admins      transfer, transfer_consent, duplicates (merging candidates)
 //	pipeline            pipeline (moves), pipeline_list, pipeline_board (cards, read marks), pipeline_steps, collab (notes, tags, ratings), interview,
+//	                    interview_session (convocation sessions, Convoke),
 //	                    queue ("Ma file": what waits for an agent, and a parent's directions in its lists)
 //	talent pool, alerts pool, job_alert
 //	retention           retention

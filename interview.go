@@ -100,9 +100,9 @@ func (iv *Interview) Duration() string {
 }
 
 // Answerable says whether the candidate may still answer: before it starts,
-// and not once replaced.
+// and not once replaced or cancelled.
 func (iv *Interview) Answerable(now time.Time) bool {
-	return iv.Status != InterviewReplaced && now.Before(iv.StartsAt)
+	return iv.Status != InterviewReplaced && iv.Status != InterviewCanceled && now.Before(iv.StartsAt)
 }
 
 var frenchDays = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
@@ -134,29 +134,8 @@ type InterviewRequest struct {
 
 // Validate checks the request as of now.
 func (r *InterviewRequest) Validate(now time.Time) error {
-	var errs FormErrors
 	r.Place, r.VideoURL, r.Message = strings.TrimSpace(r.Place), strings.TrimSpace(r.VideoURL), strings.TrimSpace(r.Message)
-	if r.StartsAt.IsZero() {
-		errs = append(errs, FieldError("date", "Saisissez la date et l'heure de l'entretien."))
-	} else if !r.StartsAt.After(now) {
-		errs = append(errs, FieldError("date", "L'entretien doit avoir lieu dans le futur."))
-	} else if r.StartsAt.After(now.AddDate(1, 0, 0)) {
-		errs = append(errs, FieldError("date", "L'entretien a lieu dans l'année qui vient."))
-	}
-	if r.DurationMinutes < 5 || r.DurationMinutes > 480 {
-		errs = append(errs, FieldError("duration", "La durée est comprise entre 5 et 480 minutes."))
-	}
-	if r.Place == "" && r.VideoURL == "" {
-		errs = append(errs, FieldError("place", "Indiquez le lieu de l'entretien ou un lien de visioconférence."))
-	} else if utf8.RuneCountInString(r.Place) > 300 {
-		errs = append(errs, FieldError("place", "Le lieu compte 300 caractères au plus."))
-	}
-	if r.VideoURL != "" {
-		u, err := url.Parse(r.VideoURL)
-		if err != nil || u.Scheme != "https" || u.Host == "" || len(r.VideoURL) > 500 {
-			errs = append(errs, FieldError("video", "Le lien de visioconférence est une adresse qui commence par https://."))
-		}
-	}
+	errs := (validateMeeting(now, r.StartsAt, r.DurationMinutes, r.Place, r.VideoURL, "l'entretien", "L'entretien"))
 	if utf8.RuneCountInString(r.Message) > 5000 {
 		errs = append(errs, FieldError("message", "Le message compte 5 000 caractères au plus."))
 	}
@@ -165,6 +144,34 @@ func (r *InterviewRequest) Validate(now time.Time) error {
 	}
 	if len(errs) == 0 {
 		return nil
+	}
+	return errs
+}
+
+// validateMeeting checks the time, length and place of an interview or a
+// session as of now; of and subject name it in the messages.
+func validateMeeting(now, start time.Time, minutes int, place, video, of, subject string) FormErrors {
+	var errs FormErrors
+	if start.IsZero() {
+		errs = append(errs, FieldError("date", "Saisissez la date et l'heure de "+of+"."))
+	} else if !start.After(now) {
+		errs = append(errs, FieldError("date", subject+" doit avoir lieu dans le futur."))
+	} else if start.After(now.AddDate(1, 0, 0)) {
+		errs = append(errs, FieldError("date", subject+" a lieu dans l'année qui vient."))
+	}
+	if minutes < 5 || minutes > 480 {
+		errs = append(errs, FieldError("duration", "La durée est comprise entre 5 et 480 minutes."))
+	}
+	if place == "" && video == "" {
+		errs = append(errs, FieldError("place", "Indiquez le lieu de "+of+" ou un lien de visioconférence."))
+	} else if utf8.RuneCountInString(place) > 300 {
+		errs = append(errs, FieldError("place", "Le lieu compte 300 caractères au plus."))
+	}
+	if video != "" {
+		u, err := url.Parse(video)
+		if err != nil || u.Scheme != "https" || u.Host == "" || len(video) > 500 {
+			errs = append(errs, FieldError("video", "Le lien de visioconférence est une adresse qui commence par https://."))
+		}
 	}
 	return errs
 }

@@ -3,7 +3,6 @@ package vivier
 import (
 	"fmt"
 	"net/mail"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -154,27 +153,7 @@ func (r *SessionRequest) Validate(now time.Time) error {
 	if r.Mode.Label() == "" {
 		errs = append(errs, FieldError("mode", "Choisissez le déroulement : créneaux individuels, séance collective ou créneaux au choix."))
 	}
-	if r.StartsAt.IsZero() {
-		errs = append(errs, FieldError("date", "Saisissez la date et l'heure de début de la session."))
-	} else if !r.StartsAt.After(now) {
-		errs = append(errs, FieldError("date", "La session doit avoir lieu dans le futur."))
-	} else if r.StartsAt.After(now.AddDate(1, 0, 0)) {
-		errs = append(errs, FieldError("date", "La session a lieu dans l'année qui vient."))
-	}
-	if r.DurationMinutes < 5 || r.DurationMinutes > 480 {
-		errs = append(errs, FieldError("duration", "La durée par personne candidate est comprise entre 5 et 480 minutes."))
-	}
-	if r.Place == "" && r.VideoURL == "" {
-		errs = append(errs, FieldError("place", "Indiquez le lieu de la session ou un lien de visioconférence."))
-	} else if utf8.RuneCountInString(r.Place) > 300 {
-		errs = append(errs, FieldError("place", "Le lieu compte 300 caractères au plus."))
-	}
-	if r.VideoURL != "" {
-		u, err := url.Parse(r.VideoURL)
-		if err != nil || u.Scheme != "https" || u.Host == "" || len(r.VideoURL) > 500 {
-			errs = append(errs, FieldError("video", "Le lien de visioconférence est une adresse qui commence par https://."))
-		}
-	}
+	errs = append(errs, validateMeeting(now, r.StartsAt, r.DurationMinutes, r.Place, r.VideoURL, "la session", "La session")...)
 	if utf8.RuneCountInString(r.Instructions) > 5000 {
 		errs = append(errs, FieldError("instructions", "Les consignes comptent 5 000 caractères au plus."))
 	}
@@ -338,4 +317,54 @@ type ConvokeResult struct {
 type ConvokeSkip struct {
 	ApplicationID int64
 	Reason        string
+}
+
+// ConvocationEmail is what the built-in emails of a convocation show
+// (templates convocation, choose_slot, convocation_cancelled): the worker
+// renders it, and the back office's preview of a bulk convocation renders it
+// the same way, with SampleInterview.
+type ConvocationEmail struct {
+	A            *ApplicationSummary
+	Title        string // the session's, empty for a single invitation
+	When         string
+	Duration     string
+	Where        string
+	Instructions string // the session's, or the reason of a cancellation
+	Update       bool   // a change of a convocation already sent
+	Deadline     string // until when the candidate may choose
+	Document     string // the name of the document joined
+	URL          string // the candidate's tracking link
+}
+
+// NewConvocationEmail fills a ConvocationEmail; sess is nil for a single
+// invitation.
+func NewConvocationEmail(iv *Interview, a *ApplicationSummary, sess *InterviewSession, link string) ConvocationEmail {
+	d := ConvocationEmail{A: a, When: FrenchDateTime(iv.StartsAt, Paris()), Duration: iv.Duration(), Where: iv.Where(),
+		Instructions: iv.Message, Update: iv.Sequence > 0, URL: link}
+	if sess != nil {
+		d.Title, d.Document = sess.Title, sess.DocumentName
+		if sess.ChoiceDeadline != nil {
+			d.Deadline = FrenchDateTime(*sess.ChoiceDeadline, Paris())
+		}
+	}
+	return d
+}
+
+// EmailName is the built-in email a convocation to the session sends.
+func (s *InterviewSession) EmailName() string {
+	if s.Mode == SessionChoice {
+		return "choose_slot"
+	}
+	return "convocation"
+}
+
+// SampleInterview is the interview a first candidate convoked would get,
+// for a preview of the email.
+func (s *InterviewSession) SampleInterview() *Interview {
+	status := InterviewProposed
+	if s.Mode == SessionChoice {
+		status = InterviewToChoose
+	}
+	return &Interview{AdministrationID: s.AdministrationID, StartsAt: s.StartsAt, DurationMinutes: s.DurationMinutes,
+		Place: s.Place, VideoURL: s.VideoURL, Message: s.Instructions, Organizer: s.Organizer, Status: status, SessionID: &s.ID}
 }

@@ -276,22 +276,36 @@ func cancelInterviews(ctx context.Context, tx *sqlx.Tx, adminID int64, ids []int
 	return insertInterviewTasks(ctx, tx, adminID, ids)
 }
 
-// lockConvocation takes one of the administration's interviews still on.
-func lockConvocation(ctx context.Context, tx *sqlx.Tx, adminID, interviewID int64) (*Interview, error) {
-	var iv Interview
-	err := tx.GetContext(ctx, &iv, `SELECT `+interviewColumns+` FROM interviews i
-		WHERE i.id = $1 AND i.administration_id = $2 FOR UPDATE`, interviewID, adminID)
+// lockConvocation takes one of the administration's interviews still on,
+// and its session if it has one. The session is locked first, as every
+// change of a session does (session, then its interviews, then its slots):
+// two changes never wait on each other in opposite orders.
+func lockConvocation(ctx context.Context, tx *sqlx.Tx, adminID, interviewID int64) (*Interview, *InterviewSession, error) {
+	var sessionID *int64
+	err := tx.GetContext(ctx, &sessionID, `SELECT session_id FROM interviews WHERE id = $1 AND administration_id = $2`,
+		interviewID, adminID)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "Entretien introuvable.")
+		return nil, nil, Errorf(ENOTFOUND, "Entretien introuvable.")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var sess *InterviewSession
+	if sessionID != nil {
+		if sess, err = lockSession(ctx, tx, adminID, *sessionID); err != nil {
+			return nil, nil, err
+		}
+	}
+	var iv Interview
+	if err := tx.GetContext(ctx, &iv, `SELECT `+interviewColumns+` FROM interviews i WHERE i.id = $1 FOR UPDATE`,
+		interviewID); err != nil {
+		return nil, nil, err
 	}
 	switch iv.Status {
 	case InterviewToChoose, InterviewProposed, InterviewAccepted, InterviewOtherSlot:
-		return &iv, nil
+		return &iv, sess, nil
 	}
-	return nil, Errorf(ECONFLICT, "Cet entretien est %s : il ne change plus.", iv.Status.Label())
+	return nil, nil, Errorf(ECONFLICT, "Cet entretien est %s : il ne change plus.", iv.Status.Label())
 }
 
 // CancelConvocation cancels one interview (of a session or not): the
@@ -303,14 +317,14 @@ func (s *Store) CancelConvocation(ctx context.Context, adminID, interviewID int6
 		return err
 	}
 	return s.inTx(ctx, "CancelConvocation", func(tx *sqlx.Tx) error {
-		iv, err := lockConvocation(ctx, tx, adminID, interviewID)
+		iv, sess, err := lockConvocation(ctx, tx, adminID, interviewID)
 		if err != nil {
 			return err
 		}
 		if err := cancelInterviews(ctx, tx, adminID, []int64{iv.ID}, reason, actor); err != nil {
 			return err
 		}
-		if err := bumpSession(ctx, tx, iv.SessionID); err != nil {
+		if err := bumpSession(ctx, tx, sess); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "interview.cancelled", "candidature "+strconv.FormatInt(iv.ApplicationID, 10),
@@ -319,17 +333,17 @@ func (s *Store) CancelConvocation(ctx context.Context, adminID, interviewID int6
 }
 
 // bumpSession gives a session's event its next sequence and sends it to the
-// interviewers again (its list of candidates changed).
-func bumpSession(ctx context.Context, tx *sqlx.Tx, sessionID *int64) error {
-	if sessionID == nil {
+// interviewers again (its list of candidates changed); nil is no session.
+func bumpSession(ctx context.Context, tx *sqlx.Tx, sess *InterviewSession) error {
+	if sess == nil {
 		return nil
 	}
-	var sess InterviewSession
-	if err := tx.GetContext(ctx, &sess, `UPDATE interview_sessions s SET sequence = sequence + 1, updated_at = now()
-		WHERE id = $1 RETURNING `+sessionColumns, *sessionID); err != nil {
+	var next InterviewSession
+	if err := tx.GetContext(ctx, &next, `UPDATE interview_sessions s SET sequence = sequence + 1, updated_at = now()
+		WHERE id = $1 RETURNING `+sessionColumns, sess.ID); err != nil {
 		return err
 	}
-	return insertSessionTask(ctx, tx, &sess, true)
+	return insertSessionTask(ctx, tx, &next, true)
 }
 
 // RescheduleConvocation gives one convoked candidate another time: a place
@@ -342,19 +356,15 @@ func (s *Store) RescheduleConvocation(ctx context.Context, adminID, interviewID 
 	}
 	out := &Interview{}
 	err := s.inTx(ctx, "RescheduleConvocation", func(tx *sqlx.Tx) error {
-		iv, err := lockConvocation(ctx, tx, adminID, interviewID)
+		iv, sess, err := lockConvocation(ctx, tx, adminID, interviewID)
 		if err != nil {
 			return err
 		}
-		if iv.SessionID == nil {
+		if sess == nil {
 			return Errorf(ECONFLICT, "Cet entretien n'est pas une convocation : proposez une nouvelle invitation.")
 		}
 		if iv.StartsAt.Equal(newStart) && iv.SlotID != nil {
 			return FieldError("date", "La personne candidate est déjà convoquée à cet horaire.")
-		}
-		sess, err := lockSession(ctx, tx, adminID, *iv.SessionID)
-		if err != nil {
-			return err
 		}
 		if iv.SlotID != nil {
 			if _, err := tx.ExecContext(ctx, `UPDATE interview_slots SET booked = booked - 1 WHERE id = $1`, *iv.SlotID); err != nil {
@@ -391,7 +401,7 @@ func (s *Store) RescheduleConvocation(ctx context.Context, adminID, interviewID 
 		if err := insertInterviewTasks(ctx, tx, adminID, []int64{iv.ID}); err != nil {
 			return err
 		}
-		if err := bumpSession(ctx, tx, iv.SessionID); err != nil {
+		if err := bumpSession(ctx, tx, sess); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "interview.rescheduled", "candidature "+strconv.FormatInt(iv.ApplicationID, 10),

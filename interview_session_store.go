@@ -252,6 +252,13 @@ func moveSessionSlots(ctx context.Context, tx *sqlx.Tx, old *InterviewSession, r
 		old.ID); err != nil {
 		return err
 	}
+	if r.DurationMinutes == old.DurationMinutes {
+		// The same length: every slot moves as the start does, a moved
+		// candidate's own time too.
+		_, err := tx.ExecContext(ctx, `UPDATE interview_slots SET starts_at = starts_at - interval '1000 years' + ($3::timestamptz - $2::timestamptz)
+			WHERE session_id = $1`, old.ID, old.StartsAt, r.StartsAt)
+		return err
+	}
 	_, err := tx.ExecContext(ctx, `UPDATE interview_slots SET duration_minutes = $4,
 		starts_at = $3::timestamptz + make_interval(mins => (round(extract(epoch FROM starts_at - interval '1000 years' - $2::timestamptz)
 			/ 60 / $5::int) * $4::int)::int)
@@ -329,6 +336,18 @@ func (s *Store) SessionByID(ctx context.Context, adminID, id int64) (*SessionDet
 // administration, for the worker.
 func (s *Store) InterviewSessionByID(ctx context.Context, id int64) (*SessionDetail, error) {
 	return s.sessionDetail(ctx, nil, id)
+}
+
+// InterviewSessionOnly returns a session without its slots, interviewers
+// and convocations, for the worker's email to one candidate: loading the
+// whole list for each of 500 emails would cost 500 times more.
+func (s *Store) InterviewSessionOnly(ctx context.Context, id int64) (*InterviewSession, error) {
+	var sess InterviewSession
+	err := s.db.GetContext(ctx, &sess, `SELECT `+sessionColumns+` FROM interview_sessions s WHERE s.id = $1`, id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, Errorf(ENOTFOUND, "Session introuvable.")
+	}
+	return &sess, wrap("InterviewSessionOnly", err)
 }
 
 func (s *Store) sessionDetail(ctx context.Context, adminID *int64, id int64) (*SessionDetail, error) {

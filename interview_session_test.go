@@ -12,7 +12,7 @@ import (
 
 // manyApplications adds n pending applications to an offer, in one
 // statement (Apply, with its CV checks, would take the test's time).
-func manyApplications(t *testing.T, s *vivier.Store, adminID, offerID int64, prefix string, n int) []int64 {
+func manyApplications(t testing.TB, s *vivier.Store, adminID, offerID int64, prefix string, n int) []int64 {
 	t.Helper()
 	var ids []int64
 	if err := s.DB().SelectContext(context.Background(), &ids, `WITH c AS (
@@ -23,6 +23,29 @@ func manyApplications(t *testing.T, s *vivier.Store, adminID, offerID int64, pre
 		t.Fatal(err)
 	}
 	return ids
+}
+
+// sessionWorld is pipelineWorld's n applications to one offer of a, with a
+// recruiter of a.
+type sessionWorld struct {
+	s       *vivier.Store
+	a, b    *vivier.Administration
+	ids     []int64
+	offerID int64
+	agent   *vivier.Agent
+	actor   vivier.Actor
+}
+
+func newSessionWorld(t *testing.T, n int) sessionWorld {
+	t.Helper()
+	w := sessionWorld{}
+	w.s, w.a, w.b, w.ids = pipelineWorld(t, n)
+	w.agent = agentOf(t, w.s, w.a, "rh@a.fr")
+	w.actor = vivier.Actor{AgentID: w.agent.ID, Email: w.agent.Email}
+	if err := w.s.DB().Get(&w.offerID, `SELECT offer_id FROM applications WHERE id = $1`, w.ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	return w
 }
 
 func sessionRequest(mode vivier.SessionMode, start time.Time, interviewer int64) vivier.SessionRequest {
@@ -136,14 +159,11 @@ func TestConvokeFiveHundredInOneTransaction(t *testing.T) {
 func TestSessionOfAnotherAdministrationIsNotFound(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, a, b, ids := pipelineWorld(t, 2)
-	inA, inB := agentOf(t, s, a, "rh@a.fr"), agentOf(t, s, b, "rh@b.fr")
-	var offerID int64
-	if err := s.DB().Get(&offerID, `SELECT offer_id FROM applications WHERE id = $1`, ids[0]); err != nil {
-		t.Fatal(err)
-	}
+	w := newSessionWorld(t, 2)
+	s, a, b, ids, inA, offerID, actorA := w.s, w.a, w.b, w.ids, w.agent, w.offerID, w.actor
+	inB := agentOf(t, s, b, "rh@b.fr")
 	now := time.Now()
-	actorA, actorB := vivier.Actor{AgentID: inA.ID, Email: inA.Email}, vivier.Actor{AgentID: inB.ID, Email: inB.Email}
+	actorB := vivier.Actor{AgentID: inB.ID, Email: inB.Email}
 	r := sessionRequest(vivier.SessionGroup, now.Add(48*time.Hour).Truncate(time.Minute), inA.ID)
 	if _, err := s.CreateSession(ctx, b.ID, offerID, r, actorB, now); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("a session on another administration's offer: %v", err)
@@ -191,14 +211,9 @@ func TestSessionOfAnotherAdministrationIsNotFound(t *testing.T) {
 func TestSessionChangesRaiseSequences(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, a, _, ids := pipelineWorld(t, 3)
-	inA := agentOf(t, s, a, "rh@a.fr")
-	var offerID int64
-	if err := s.DB().Get(&offerID, `SELECT offer_id FROM applications WHERE id = $1`, ids[0]); err != nil {
-		t.Fatal(err)
-	}
+	w := newSessionWorld(t, 3)
+	s, a, ids, inA, offerID, actor := w.s, w.a, w.ids, w.agent, w.offerID, w.actor
 	now := time.Now()
-	actor := vivier.Actor{AgentID: inA.ID, Email: inA.Email}
 	start := now.Add(48 * time.Hour).Truncate(time.Minute)
 	r := sessionRequest(vivier.SessionIndividual, start, inA.ID)
 	sess, err := s.CreateSession(ctx, a.ID, offerID, r, actor, now)
@@ -236,19 +251,34 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 	if iv := ivOf(res.Convoked[1]); emails() != 6 || iv.Sequence != 1 || iv.UID != uid || !iv.StartsAt.Equal(start.Add(80*time.Minute)) {
 		t.Errorf("moved: %d emails, %+v", emails(), iv)
 	}
+	// Longer interviews: each keeps its rank.
+	r.DurationMinutes = 30
+	if _, err := s.UpdateSession(ctx, a.ID, sess.ID, r, actor, now); err != nil {
+		t.Fatal(err)
+	}
+	if iv := ivOf(res.Convoked[2]); emails() != 9 || iv.Sequence != 2 || !iv.StartsAt.Equal(start.Add(2*time.Hour)) || iv.DurationMinutes != 30 {
+		t.Errorf("longer: %d emails, %+v", emails(), iv)
+	}
 	// One candidate moved, one cancelled.
 	moved, err := s.RescheduleConvocation(ctx, a.ID, res.Convoked[1], start.Add(5*time.Hour), actor, now)
-	if err != nil || moved.Sequence != 2 || moved.UID != uid || emails() != 7 {
+	if err != nil || moved.Sequence != 3 || moved.UID != uid || emails() != 10 {
 		t.Fatalf("rescheduled: %+v %v (%d emails)", moved, err, emails())
 	}
 	if err := s.CancelConvocation(ctx, a.ID, res.Convoked[0], "Le jury est indisponible.", actor); err != nil {
 		t.Fatal(err)
 	}
-	if iv := ivOf(res.Convoked[0]); iv.Status != vivier.InterviewCanceled || iv.Sequence != 2 || emails() != 8 {
+	if iv := ivOf(res.Convoked[0]); iv.Status != vivier.InterviewCanceled || iv.Sequence != 3 || emails() != 11 {
 		t.Errorf("cancelled: %+v (%d emails)", iv, emails())
 	}
 	if err := s.CancelConvocation(ctx, a.ID, res.Convoked[0], "", actor); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Errorf("cancelled twice: %v", err)
+	}
+	sum, err := s.ApplicationSummaryByID(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AnswerInterview(ctx, sum.CandidateID, res.Convoked[0], false, "Plutôt jeudi.", now); vivier.ErrorCode(err) != vivier.ECONFLICT {
+		t.Errorf("a cancelled convocation took an answer: %v", err)
 	}
 	d, err := s.SessionByID(ctx, a.ID, sess.ID)
 	if err != nil {
@@ -265,7 +295,7 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 	if err := s.CancelSession(ctx, a.ID, sess.ID, "Report du recrutement.", actor); err != nil {
 		t.Fatal(err)
 	}
-	if d, err = s.SessionByID(ctx, a.ID, sess.ID); err != nil || d.CanceledAt == nil || len(d.Live()) != 0 || emails() != 10 {
+	if d, err = s.SessionByID(ctx, a.ID, sess.ID); err != nil || d.CanceledAt == nil || len(d.Live()) != 0 || emails() != 13 {
 		t.Errorf("session cancelled: %+v %v (%d emails)", d, err, emails())
 	}
 	if _, err := s.Convoke(ctx, a.ID, sess.ID, ids, actor, now); vivier.ErrorCode(err) != vivier.ECONFLICT {
@@ -276,14 +306,9 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 func TestChoiceSessionInvitesToChoose(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, a, _, ids := pipelineWorld(t, 2)
-	inA := agentOf(t, s, a, "rh@a.fr")
-	var offerID int64
-	if err := s.DB().Get(&offerID, `SELECT offer_id FROM applications WHERE id = $1`, ids[0]); err != nil {
-		t.Fatal(err)
-	}
+	w := newSessionWorld(t, 2)
+	s, a, ids, inA, offerID, actor := w.s, w.a, w.ids, w.agent, w.offerID, w.actor
 	now := time.Now()
-	actor := vivier.Actor{AgentID: inA.ID, Email: inA.Email}
 	start := now.Add(72 * time.Hour).Truncate(time.Minute)
 	deadline := start.Add(-24 * time.Hour)
 	r := sessionRequest(vivier.SessionChoice, start, inA.ID)
@@ -317,5 +342,26 @@ func TestChoiceSessionInvitesToChoose(t *testing.T) {
 	if d, err = s.SessionByID(ctx, a.ID, sess.ID); err != nil || len(d.Slots) != 2 || d.Slots[0].Capacity != 3 ||
 		!d.Slots[1].StartsAt.Equal(start.Add(2*time.Hour)) {
 		t.Errorf("slots after the change: %+v %v", d.Slots, err)
+	}
+}
+
+func TestSessionSampleInterviewForThePreview(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2027, 3, 2, 9, 30, 0, 0, vivier.Paris())
+	deadline := start.Add(-48 * time.Hour)
+	sess := &vivier.InterviewSession{ID: 7, Mode: vivier.SessionChoice, StartsAt: start, DurationMinutes: 45, Place: "Salle 2",
+		Instructions: "Venez tôt.", ChoiceDeadline: &deadline, DocumentName: "plan.pdf"}
+	iv := sess.SampleInterview()
+	if iv.Status != vivier.InterviewToChoose || *iv.SessionID != 7 || iv.Message != "Venez tôt." || sess.EmailName() != "choose_slot" {
+		t.Errorf("sample: %+v, %s", iv, sess.EmailName())
+	}
+	e := vivier.NewConvocationEmail(iv, &vivier.ApplicationSummary{}, sess, "https://vivier.test/suivi/x")
+	if e.When != "mardi 2 mars 2027 à 9 h 30" || e.Deadline != "dimanche 28 février 2027 à 9 h 30" || e.Document != "plan.pdf" ||
+		e.Duration != "45 min" || e.Update {
+		t.Errorf("email data: %+v", e)
+	}
+	sess.Mode = vivier.SessionIndividual
+	if sess.SampleInterview().Status != vivier.InterviewProposed || sess.EmailName() != "convocation" {
+		t.Error("an individual session's sample")
 	}
 }

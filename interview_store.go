@@ -175,6 +175,9 @@ func (s *Store) InterviewByID(ctx context.Context, id int64) (*Interview, error)
 	if err != nil {
 		return nil, wrap("InterviewByID", err)
 	}
+	if iv.SessionID != nil {
+		return &iv, nil // a session's interviewers sit on the session, with their own event
+	}
 	return &iv, s.loadInterviewers(ctx, &iv)
 }
 

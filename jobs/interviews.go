@@ -33,33 +33,34 @@ func (w *Worker) interviewOf(ctx context.Context, p vivier.InterviewTask) (*vivi
 	return iv, a, nil
 }
 
+// handleInterviewInvitation sends what the interview's current state calls
+// for, whichever change wrote the task: the invitation to choose a slot,
+// the invitation or its update (ICS REQUEST at the current sequence), or the
+// cancellation (ICS CANCEL). A replaced or declined interview sends nothing.
 func (w *Worker) handleInterviewInvitation(ctx context.Context, p vivier.InterviewTask) error {
 	iv, a, err := w.interviewOf(ctx, p)
-	if iv == nil || iv.Status == vivier.InterviewReplaced {
-		return err // a newer invitation has its own email
+	if iv == nil {
+		return err
 	}
 	key, err := taskKey(ctx)
 	if err != nil {
 		return err
 	}
-	tpl, err := w.store.EmailTemplate(ctx, a.AdministrationID, vivier.EventInterview)
-	if err != nil {
-		return err
+	var sess *vivier.InterviewSession
+	if iv.SessionID != nil {
+		if sess, err = w.store.InterviewSessionOnly(ctx, *iv.SessionID); err != nil {
+			return err
+		}
 	}
-	to := *a.Candidate.Email
-	_, err = w.sendTokenEmail(ctx, key, "interview_invitation", to, &a.AdministrationID,
-		func(hash []byte) error { return w.store.CreateTrackingLink(ctx, a.CandidateID, &a.ID, hash) },
-		func(token string) (Outgoing, error) {
-			v := vivier.ApplicationValues(a, w.cfg.BaseURL+"/suivi/"+token)
-			for k, val := range vivier.InterviewValues(iv, vivier.Paris()) {
-				v[k] = val
-			}
-			o, err := w.customOutgoing(to, tpl, v)
-			o.Attachments = []Attachment{{Name: "invitation.ics", ContentType: "text/calendar; method=REQUEST; charset=utf-8",
-				Data: InterviewICS(iv, a, w.cfg.BaseURL)}}
-			return o, err
-		})
-	return err
+	switch iv.Status {
+	case vivier.InterviewToChoose:
+		return w.sendChooseSlot(ctx, key, iv, a, sess)
+	case vivier.InterviewProposed, vivier.InterviewAccepted, vivier.InterviewOtherSlot:
+		return w.sendConvocation(ctx, key, iv, a, sess)
+	case vivier.InterviewCanceled:
+		return w.sendCancellation(ctx, key, iv, a, sess)
+	}
+	return nil // replaced: a newer invitation has its own email; declined: the candidate knows
 }
 
 // handleInterviewAnswered tells the interviewers and the recruiters, once

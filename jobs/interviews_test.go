@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"bytes"
 	"context"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -110,7 +109,7 @@ func TestInterviewInvitationCarriesAValidICS(t *testing.T) {
 	if got, err := ev.GetEndAt(); err != nil || !got.Equal(start.Add(90*time.Minute)) {
 		t.Errorf("DTEND = %v, %v", got, err)
 	}
-	if ev.Id() != "entretien-"+strconv.FormatInt(iv.ID, 10)+"@vivier.test" {
+	if ev.Id() != iv.UID+"@vivier.test" || iv.UID == "" {
 		t.Errorf("UID = %q", ev.Id())
 	}
 	if s := ev.GetProperty(ics.ComponentPropertySummary); s == nil || s.Value != "Entretien avec Mairie de Lille : Jardinier·ère" {

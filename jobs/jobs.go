@@ -151,6 +151,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	handle(m, vivier.TaskIdentityChanged, w.notifyRecruiters("identity_changed"))
 	handle(m, vivier.TaskNoteMention, w.handleNoteMention)
 	handle(m, vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
+	handle(m, vivier.TaskSessionInterviewers, w.handleSessionInterviewers)
 	handle(m, vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
 	// Other systems.
 	handle(m, vivier.TaskCSPSync, w.handleCSPSync)
