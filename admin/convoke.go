@@ -180,21 +180,23 @@ func (h *Handler) renderConvokePreview(c *fiber.Ctx, o *vivier.Offer, sessionID 
 }
 
 // convocationEmail renders the convocation as the worker sends it: the
-// administration's interview template, filled with the session's first
-// time, place and instructions.
+// administration's own interview template when it wrote one (not for slots
+// to choose), the built-in convocation email otherwise, for the time the
+// first candidate would get.
 func (h *Handler) convocationEmail(c *fiber.Ctx, a *vivier.ApplicationSummary, d *vivier.SessionDetail) (templates.Email, error) {
-	t, err := h.Store.EmailTemplate(c.UserContext(), a.AdministrationID, vivier.EventInterview)
-	if err != nil {
-		return templates.Email{}, err
+	iv, link := d.SampleInterview(), h.BaseURL+"/suivi/lien-personnel-de-la-personne-candidate"
+	if d.Mode != vivier.SessionChoice {
+		t, err := h.Store.EmailTemplate(c.UserContext(), a.AdministrationID, vivier.EventInterview)
+		if err != nil {
+			return templates.Email{}, err
+		}
+		if t.Custom {
+			v := vivier.ApplicationValues(a, link)
+			for k, val := range vivier.InterviewValues(iv, vivier.Paris()) {
+				v[k] = val
+			}
+			return h.Renderer.CustomEmail(t.Render(v))
+		}
 	}
-	iv := &vivier.Interview{StartsAt: d.StartsAt, DurationMinutes: d.DurationMinutes, Place: d.Place, VideoURL: d.VideoURL,
-		Message: d.Instructions}
-	v := vivier.ApplicationValues(a, h.BaseURL+"/suivi/lien-personnel-de-la-personne-candidate")
-	for k, val := range vivier.InterviewValues(iv, vivier.Paris()) {
-		v[k] = val
-	}
-	if d.Mode == vivier.SessionChoice && d.ChoiceDeadline != nil {
-		v["date_entretien"] = "à choisir dans votre espace de suivi, jusqu'au " + vivier.FrenchDateTime(*d.ChoiceDeadline, vivier.Paris())
-	}
-	return h.Renderer.CustomEmail(t.Render(v))
+	return h.Renderer.Email(d.EmailName(), vivier.NewConvocationEmail(iv, a, &d.InterviewSession, link))
 }

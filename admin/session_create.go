@@ -120,20 +120,23 @@ func (h *Handler) storeSessionDocument(c *fiber.Ctx, r *vivier.SessionRequest) e
 	if err != nil {
 		return err
 	}
-	name, contentType := fh.Filename, ""
+	// The name keeps what the browser gave, with the extension of what the
+	// content is.
+	stem := strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename))
+	var name, contentType string
 	if bytes.HasPrefix(data, []byte("%PDF-")) {
 		doc, err := vivier.CheckDocument(fh.Filename, data, sessionDocumentLimit)
 		if err != nil {
 			return vivier.FieldError("document", vivier.ErrorMessage(err))
 		}
-		name, contentType = doc.Name, doc.ContentType
+		name, contentType = stem+".pdf", doc.ContentType
 	} else {
 		img, err := vivier.ProcessImage(bytes.NewReader(data), vivier.ImageWidth)
 		if err != nil {
 			return vivier.FieldError("document", "Le document joint n'est ni un PDF ni une image JPEG, PNG ou WebP lisible.")
 		}
 		data, contentType = img.Data, img.ContentType
-		name = strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename)) + "." + img.Ext()
+		name = stem + "." + img.Ext()
 	}
 	key := "sessions/" + uuid.NewString()
 	if err := h.Files.Put(c.UserContext(), key, data, contentType); err != nil {

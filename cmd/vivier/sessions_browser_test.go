@@ -283,6 +283,10 @@ func TestSessionFormSlotsAndSkippedConvocations(t *testing.T) {
 		!strings.Contains(page, `id="slots-error"`) || !strings.Contains(page, `id="s-outside-error"`) || !strings.Contains(page, `value="Entretiens au choix"`) {
 		t.Fatalf("bad range and member = %d", resp.StatusCode)
 	}
+	if resp, page := postMultipart(t, c, base+"/nouvelle", fields, map[string][]byte{"document": []byte("ni PDF ni image")}); resp.StatusCode != 422 ||
+		!strings.Contains(page, `id="s-document-error"`) {
+		t.Fatalf("a document of text = %d", resp.StatusCode)
+	}
 	resp, _ := postMultipart(t, c, base+"/nouvelle", fields, map[string][]byte{"document": pdfBytes(t, "", "Plan d'accès")})
 	if resp.StatusCode != 303 {
 		t.Fatalf("choix session = %d", resp.StatusCode)
@@ -299,7 +303,12 @@ func TestSessionFormSlotsAndSkippedConvocations(t *testing.T) {
 	if resp, body := get(t, c, fmt.Sprintf("%s/%d/document", base, sessionID)); resp.StatusCode != 200 || !strings.HasPrefix(body, "%PDF-") {
 		t.Errorf("document = %d", resp.StatusCode)
 	}
-	form := url.Values{"_csrf": {token}, "etape": {"envoi"}, "session": {fmt.Sprint(sessionID)}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}}
+	form := url.Values{"_csrf": {token}, "etape": {"choix"}, "session": {fmt.Sprint(sessionID)}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}}
+	if resp, page := postForm(t, c, base+"/convoquer", form); resp.StatusCode != 200 || !strings.Contains(page, "Choisissez votre créneau d&#39;entretien") ||
+		!strings.Contains(page, "jusqu&#39;au") || !strings.Contains(page, "Le document « document.pdf »") {
+		t.Errorf("preview of a choice = %d", resp.StatusCode)
+	}
+	form.Set("etape", "envoi")
 	if resp, _ := postForm(t, c, base+"/convoquer", form); resp.StatusCode != 303 {
 		t.Fatalf("convoke = %d", resp.StatusCode)
 	}
