@@ -135,6 +135,17 @@ func TestConvocationSessionInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(laptop[0], laptop[1])); err != nil {
 		t.Fatal(err)
 	}
+	sessionPage := read(t, ctx, chromedp.Evaluate[string](`document.querySelector(".vivier-noprint a").href`))
+
+	// From the board: a card ticked, then "Convoquer" in the selection's bar.
+	step(t, ctx, chromedp.Navigate(base+"/tableau"), chromedp.WaitVisible(`.vivier-board`),
+		chromedp.Focus(fmt.Sprintf(`#sel-%d`, ids[3])), chromedp.KeyEvent(" "),
+		chromedp.WaitVisible(`#bulk-stage`), // the actions unfold on the first selection
+		chromedp.Click(`//form[@id="board-bulk"]//button[normalize-space(.)="Convoquer"]`),
+		chromedp.WaitVisible(`#convoke-choice`))
+	if h := read(t, ctx, chromedp.Text(`h1`)); h != "Convoquer 1 candidature" {
+		t.Errorf("from the board: %q", h)
+	}
 	noConsoleErrors(t, console)
 
 	// Without JavaScript: the sheet saves, and the pages pass axe as loaded.
@@ -144,7 +155,6 @@ func TestConvocationSessionInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sessionPage := read(t, ctx, chromedp.Evaluate[string](`document.querySelector(".vivier-noprint a").href`))
 	scripts(false)
 	if err := chromedp.Do(ctx, chromedp.Navigate(sessionPage), chromedp.WaitVisible(`#attendance-form`),
 		chromedp.Click(fmt.Sprintf(`label[for="%s-present"]`, groups[1])),
