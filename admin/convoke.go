@@ -147,22 +147,9 @@ func (h *Handler) renderConvokePreview(c *fiber.Ctx, o *vivier.Offer, sessionID 
 	if d.OfferID != o.ID {
 		return vivier.Errorf(vivier.ENOTFOUND, "Session introuvable.")
 	}
-	var first *vivier.ApplicationDetail
-	for _, id := range ids {
-		a, err := h.Store.ApplicationForAgents(ctx, adm.ID, id)
-		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-			continue // another administration's: the convocation leaves it out too
-		}
-		if err != nil {
-			return err
-		}
-		if a.Candidate.Email != nil {
-			first = a
-			break
-		}
-	}
-	if first == nil {
-		return vivier.FieldError("ids", "Aucune des candidatures cochées ne peut recevoir de courriel.")
+	first, err := h.firstEmailable(c, ids)
+	if err != nil {
+		return err
 	}
 	email, err := h.convocationEmail(c, &first.ApplicationSummary, d)
 	if err != nil {
@@ -177,6 +164,25 @@ func (h *Handler) renderConvokePreview(c *fiber.Ctx, o *vivier.Offer, sessionID 
 		}
 	}
 	return h.page(c, status, "admin/convoke_preview", p)
+}
+
+// firstEmailable is the first of the applications ticked whose candidate
+// can be mailed: whose email a bulk action's preview shows. Another
+// administration's is skipped, as the bulk actions skip it.
+func (h *Handler) firstEmailable(c *fiber.Ctx, ids []int64) (*vivier.ApplicationDetail, error) {
+	for _, id := range ids {
+		a, err := h.Store.ApplicationForAgents(c.UserContext(), currentAdministration(c).ID, id)
+		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if a.Candidate.Email != nil {
+			return a, nil
+		}
+	}
+	return nil, vivier.FieldError("ids", "Aucune des candidatures cochées ne peut recevoir de courriel.")
 }
 
 // convocationEmail renders the convocation as the worker sends it: the
