@@ -368,3 +368,31 @@ func (s *InterviewSession) SampleInterview() *Interview {
 	return &Interview{AdministrationID: s.AdministrationID, StartsAt: s.StartsAt, DurationMinutes: s.DurationMinutes,
 		Place: s.Place, VideoURL: s.VideoURL, Message: s.Instructions, Organizer: s.Organizer, Status: status, SessionID: &s.ID}
 }
+
+// Request is the session as a request, to fill the form that changes it:
+// UpdateSession with it unchanged changes nothing but the sequence.
+func (d *SessionDetail) Request() SessionRequest {
+	r := SessionRequest{Title: d.Title, Mode: d.Mode, StartsAt: d.StartsAt, DurationMinutes: d.DurationMinutes, Place: d.Place,
+		VideoURL: d.VideoURL, Instructions: d.Instructions, ChoiceDeadline: d.ChoiceDeadline}
+	var outside []string
+	for _, m := range d.Interviewers {
+		switch {
+		case m.AgentID != nil:
+			r.Interviewers = append(r.Interviewers, *m.AgentID)
+		case m.Name != "":
+			outside = append(outside, m.Name+" <"+m.Email+">") // as typed: mail.Address would encode accents
+		default:
+			outside = append(outside, m.Email)
+		}
+	}
+	r.OutsideMembers = strings.Join(outside, "\n")
+	if d.Mode == SessionChoice {
+		for _, sl := range d.Slots {
+			r.Slots = append(r.Slots, SlotRequest{StartsAt: sl.StartsAt, Capacity: sl.Capacity})
+		}
+	}
+	if d.Mode == SessionGroup && len(d.Slots) > 0 {
+		r.RoomSize = d.Slots[0].Capacity
+	}
+	return r
+}

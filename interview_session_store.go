@@ -338,16 +338,30 @@ func (s *Store) InterviewSessionByID(ctx context.Context, id int64) (*SessionDet
 	return s.sessionDetail(ctx, nil, id)
 }
 
-// InterviewSessionOnly returns a session without its slots, interviewers
-// and convocations, for the worker's email to one candidate: loading the
-// whole list for each of 500 emails would cost 500 times more.
-func (s *Store) InterviewSessionOnly(ctx context.Context, id int64) (*InterviewSession, error) {
-	var sess InterviewSession
-	err := s.db.GetContext(ctx, &sess, `SELECT `+sessionColumns+` FROM interview_sessions s WHERE s.id = $1`, id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, Errorf(ENOTFOUND, "Session introuvable.")
+// SessionForEmail returns a session without its slots, interviewers and
+// convocations, with the administration's own interview template (nil when
+// it wrote none), in one query: the worker reads them for each candidate's
+// email, and the whole list for each of 500 emails would cost 500 times more.
+func (s *Store) SessionForEmail(ctx context.Context, id int64) (*InterviewSession, *EmailTemplate, error) {
+	var row struct {
+		InterviewSession
+		Subject *string `db:"tpl_subject"`
+		Body    *string `db:"tpl_body"`
 	}
-	return &sess, wrap("InterviewSessionOnly", err)
+	err := s.db.GetContext(ctx, &row, `SELECT `+sessionColumns+`, t.subject AS tpl_subject, t.body AS tpl_body
+		FROM interview_sessions s LEFT JOIN email_templates t ON t.administration_id = s.administration_id AND t.event = $2
+		WHERE s.id = $1`, id, EventInterview)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, Errorf(ENOTFOUND, "Session introuvable.")
+	}
+	if err != nil {
+		return nil, nil, wrap("SessionForEmail", err)
+	}
+	var own *EmailTemplate
+	if row.Subject != nil && row.Body != nil {
+		own = &EmailTemplate{Event: EventInterview, Subject: *row.Subject, Body: *row.Body, Custom: true}
+	}
+	return &row.InterviewSession, own, nil
 }
 
 func (s *Store) sessionDetail(ctx context.Context, adminID *int64, id int64) (*SessionDetail, error) {

@@ -79,6 +79,9 @@ func TestSessionRequestValidation(t *testing.T) {
 		len(m) != 2 || m[0].Name != "Claire Dupont" || m[0].Email != "claire@exemple.org" || m[1].Email != "bob@exemple.org" {
 		t.Errorf("outside members: %+v %v", m, err)
 	}
+	if m, err := vivier.ParseOutsideMembers("Hélène Durand-Lefèvre <h.durand@exemple.org>"); err != nil || len(m) != 1 || m[0].Name != "Hélène Durand-Lefèvre" {
+		t.Errorf("an accented name: %+v %v", m, err)
+	}
 }
 
 // A bulk convocation is one transaction: every outbox row it writes shares
@@ -329,6 +332,15 @@ func TestChoiceSessionInvitesToChoose(t *testing.T) {
 	if len(d.Slots) != 2 || d.Slots[0].Free() != 2 || d.Slots[1].Capacity != 1 {
 		t.Errorf("slots: %+v", d.Slots)
 	}
+	// The form to change it starts from the session as it is.
+	back := d.Request()
+	if back.OutsideMembers != "Claire Dupont <claire.dupont@exemple.org>" || len(back.Interviewers) != 1 || len(back.Slots) != 2 ||
+		back.Title != r.Title || !back.ChoiceDeadline.Equal(deadline) {
+		t.Errorf("request of the session: %+v", back)
+	}
+	if m, err := vivier.ParseOutsideMembers(back.OutsideMembers); err != nil || m[0].Name != "Claire Dupont" {
+		t.Errorf("outside members read back: %+v %v", m, err)
+	}
 	for _, c := range d.Convocations {
 		if c.Status != vivier.InterviewToChoose || c.SlotID != nil || !c.StartsAt.Equal(start) {
 			t.Errorf("convocation: %+v", c)
@@ -342,26 +354,5 @@ func TestChoiceSessionInvitesToChoose(t *testing.T) {
 	if d, err = s.SessionByID(ctx, a.ID, sess.ID); err != nil || len(d.Slots) != 2 || d.Slots[0].Capacity != 3 ||
 		!d.Slots[1].StartsAt.Equal(start.Add(2*time.Hour)) {
 		t.Errorf("slots after the change: %+v %v", d.Slots, err)
-	}
-}
-
-func TestSessionSampleInterviewForThePreview(t *testing.T) {
-	t.Parallel()
-	start := time.Date(2027, 3, 2, 9, 30, 0, 0, vivier.Paris())
-	deadline := start.Add(-48 * time.Hour)
-	sess := &vivier.InterviewSession{ID: 7, Mode: vivier.SessionChoice, StartsAt: start, DurationMinutes: 45, Place: "Salle 2",
-		Instructions: "Venez tôt.", ChoiceDeadline: &deadline, DocumentName: "plan.pdf"}
-	iv := sess.SampleInterview()
-	if iv.Status != vivier.InterviewToChoose || *iv.SessionID != 7 || iv.Message != "Venez tôt." || sess.EmailName() != "choose_slot" {
-		t.Errorf("sample: %+v, %s", iv, sess.EmailName())
-	}
-	e := vivier.NewConvocationEmail(iv, &vivier.ApplicationSummary{}, sess, "https://vivier.test/suivi/x")
-	if e.When != "mardi 2 mars 2027 à 9 h 30" || e.Deadline != "dimanche 28 février 2027 à 9 h 30" || e.Document != "plan.pdf" ||
-		e.Duration != "45 min" || e.Update {
-		t.Errorf("email data: %+v", e)
-	}
-	sess.Mode = vivier.SessionIndividual
-	if sess.SampleInterview().Status != vivier.InterviewProposed || sess.EmailName() != "convocation" {
-		t.Error("an individual session's sample")
 	}
 }

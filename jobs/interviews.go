@@ -47,16 +47,23 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, p vivier.Intervi
 		return err
 	}
 	var sess *vivier.InterviewSession
-	if iv.SessionID != nil {
-		if sess, err = w.store.InterviewSessionOnly(ctx, *iv.SessionID); err != nil {
+	var own *vivier.EmailTemplate
+	if iv.SessionID == nil {
+		// A single invitation always takes the interview template, the
+		// built-in text included, as it always did.
+		t, err := w.store.EmailTemplate(ctx, a.AdministrationID, vivier.EventInterview)
+		if err != nil {
 			return err
 		}
+		own = &t
+	} else if sess, own, err = w.store.SessionForEmail(ctx, *iv.SessionID); err != nil {
+		return err
 	}
 	switch iv.Status {
 	case vivier.InterviewToChoose:
 		return w.sendChooseSlot(ctx, key, iv, a, sess)
 	case vivier.InterviewProposed, vivier.InterviewAccepted, vivier.InterviewOtherSlot:
-		return w.sendConvocation(ctx, key, iv, a, sess)
+		return w.sendConvocation(ctx, key, iv, a, sess, own)
 	case vivier.InterviewCanceled:
 		return w.sendCancellation(ctx, key, iv, a, sess)
 	}

@@ -19,24 +19,15 @@ import (
 const maxSessionDocument = 10 << 20
 
 // sendConvocation sends the invitation or its update, with the ICS REQUEST
-// at the interview's sequence: in the administration's own "entretien"
-// template when it wrote one (a single invitation always takes it, built-in
-// text included, as it always did), else in the convocation email.
+// at the interview's sequence: in own, the administration's "entretien"
+// template, when given, else in the built-in convocation email.
 func (w *Worker) sendConvocation(ctx context.Context, key string, iv *vivier.Interview, a *vivier.ApplicationSummary,
-	sess *vivier.InterviewSession) error {
-	var own *vivier.EmailTemplate
-	var err error
+	sess *vivier.InterviewSession, own *vivier.EmailTemplate) error {
 	name := "convocation"
 	if sess == nil {
 		name = "interview_invitation"
-		t, err := w.store.EmailTemplate(ctx, a.AdministrationID, vivier.EventInterview)
-		if err != nil {
-			return err
-		}
-		own = &t
-	} else if own, err = w.ownTemplate(ctx, a.AdministrationID, vivier.EventInterview); err != nil {
-		return err
 	}
+	var err error
 	atts := []Attachment{icsAttachment(InterviewICS(iv, a, w.cfg.BaseURL), false)}
 	if atts, err = w.withSessionDocument(ctx, sess, atts); err != nil {
 		return err

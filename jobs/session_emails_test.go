@@ -314,3 +314,36 @@ func TestChoiceConvocationInvitesToChooseWithTheDocument(t *testing.T) {
 		t.Errorf("the interviewers' cancelled event: %q %q", method(cal), prop(ev, ics.ComponentPropertyStatus))
 	}
 }
+
+// The administration's own interview template serves convocations too,
+// with the session's instructions as its message and the calendar file.
+func TestConvocationTakesTheAdministrationsTemplate(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	app := applyOnce(t, f)
+	mine := vivier.EmailTemplate{Event: vivier.EventInterview, Subject: "Convocation du {{date_entretien}}",
+		Body: "{{prenom}}, rendez-vous {{lieu_entretien}}.\n\n{{message}}\n\n{{lien_suivi}}"}
+	if err := f.store.SaveEmailTemplate(ctx, app.AdministrationID, mine, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	paris := vivier.Paris()
+	now := time.Now().In(paris)
+	start := time.Date(now.Year(), now.Month(), now.Day()+12, 14, 0, 0, 0, paris)
+	sess, actor := newSession(t, f.store, app, start)
+	if _, err := f.store.Convoke(ctx, app.AdministrationID, sess.ID, []int64{app.ID}, actor, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	msgs := f.lastOutbox(t, vivier.TaskInterviewInvitation)
+	if len(msgs) != 1 {
+		t.Fatalf("%d emails for one task run twice", len(msgs))
+	}
+	m := msgs[0]
+	if m.Subject != "Convocation du "+vivier.FrenchDateTime(start, paris) || !strings.Contains(m.Text, "Inès, rendez-vous Mairie, salle du conseil.") ||
+		!strings.Contains(m.Text, "Munissez-vous d'une pièce d'identité.") || !strings.Contains(m.Text, "http://vivier.test/suivi/") {
+		t.Errorf("%q\n%q", m.Subject, m.Text)
+	}
+	if _, ev := calendarOf(t, m); ev == nil || prop(ev, ics.ComponentPropertySequence) != "0" {
+		t.Error("no event at sequence 0")
+	}
+}
