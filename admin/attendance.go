@@ -22,21 +22,26 @@ func (h *Handler) saveAttendance(c *fiber.Ctx) error {
 	}
 	marks := map[int64]vivier.Attendance{}
 	for _, cv := range d.Live() {
-		v := c.FormValue("presence-" + strconv.FormatInt(cv.InterviewID, 10))
-		if v == "" {
-			continue
+		if v := c.FormValue("presence-" + strconv.FormatInt(cv.InterviewID, 10)); v != "" {
+			marks[cv.InterviewID] = vivier.Attendance(v) // checked by the store
 		}
-		if !vivier.ValidAttendance(vivier.Attendance(v)) {
-			return vivier.FieldError("attendance", "Choisissez présent·e, absent·e ou excusé·e pour chaque personne convoquée.")
-		}
-		marks[cv.InterviewID] = vivier.Attendance(v)
 	}
 	n, err := h.Store.RecordAttendance(c.UserContext(), adm.ID, d.ID, marks, actor(c), time.Now())
-	if err != nil {
-		return err
-	}
 	msg := "Feuille d'émargement enregistrée : " + plural(n, "présence mise à jour", "présences mises à jour") + "."
-	return h.back(c, sessionURL(adm, o.ID, d.ID)+"#emargement", msg)
+	return h.finishOrShow(c, err, h.showSession(o, d), sessionURL(adm, o.ID, d.ID)+"#emargement", msg)
+}
+
+// showSession shows the sitting's page again with a refused change's
+// message, for its action forms.
+func (h *Handler) showSession(o *vivier.Offer, d *vivier.SessionDetail) func(c *fiber.Ctx, status int, err error) error {
+	return func(c *fiber.Ctx, status int, ferr error) error {
+		p, err := h.sessionPageData(c, o, d)
+		if err != nil {
+			return err
+		}
+		p.RefuseFields(vivier.ErrorMessage(ferr), nil)
+		return h.page(c, status, "admin/session_page", p)
+	}
 }
 
 // sessionConvocation is the URL's convocation, of the URL's session.
@@ -63,10 +68,9 @@ func (h *Handler) cancelConvocation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.CancelConvocation(c.UserContext(), adm.ID, cv.InterviewID, c.FormValue("reason"), actor(c)); err != nil {
-		return err
-	}
-	return h.back(c, sessionURL(adm, o.ID, d.ID), "La convocation de "+cv.CandidateName+" est annulée ; la personne en est prévenue par courriel.")
+	err = h.Store.CancelConvocation(c.UserContext(), adm.ID, cv.InterviewID, c.FormValue("reason"), actor(c))
+	return h.finishOrShow(c, err, h.showSession(o, d), sessionURL(adm, o.ID, d.ID),
+		"La convocation de "+cv.CandidateName+" est annulée ; la personne en est prévenue par courriel.")
 }
 
 func (h *Handler) rescheduleConvocation(c *fiber.Ctx) error {
@@ -77,13 +81,12 @@ func (h *Handler) rescheduleConvocation(c *fiber.Ctx) error {
 	}
 	at, err := time.ParseInLocation("2006-01-02 15:04", c.FormValue("date")+" "+c.FormValue("time"), vivier.Paris())
 	if err != nil {
-		return vivier.FieldError("date", "Saisissez la nouvelle date (jj/mm/aaaa) et la nouvelle heure (hh:mm).")
+		err = vivier.FieldError("date", "Saisissez la nouvelle date (jj/mm/aaaa) et la nouvelle heure (hh:mm) de "+cv.CandidateName+".")
+	} else {
+		_, err = h.Store.RescheduleConvocation(c.UserContext(), adm.ID, cv.InterviewID, at, actor(c), time.Now())
 	}
-	if _, err := h.Store.RescheduleConvocation(c.UserContext(), adm.ID, cv.InterviewID, at, actor(c), time.Now()); err != nil {
-		return err
-	}
-	return h.back(c, sessionURL(adm, o.ID, d.ID), "Le nouvel horaire de "+cv.CandidateName+" est enregistré : "+
-		vivier.FrenchDateTime(at, vivier.Paris())+" ; la mise à jour part par courriel.")
+	return h.finishOrShow(c, err, h.showSession(o, d), sessionURL(adm, o.ID, d.ID), "Le nouvel horaire de "+cv.CandidateName+
+		" est enregistré : "+vivier.FrenchDateTime(at, vivier.Paris())+" ; la mise à jour part par courriel.")
 }
 
 func (h *Handler) cancelSession(c *fiber.Ctx) error {
@@ -92,8 +95,7 @@ func (h *Handler) cancelSession(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Store.CancelSession(c.UserContext(), adm.ID, d.ID, c.FormValue("reason"), actor(c)); err != nil {
-		return err
-	}
-	return h.back(c, sessionsURL(adm, o.ID), "La session «\u00a0"+d.Title+"\u00a0» est annulée ; chaque personne convoquée en est prévenue par courriel.")
+	err = h.Store.CancelSession(c.UserContext(), adm.ID, d.ID, c.FormValue("reason"), actor(c))
+	return h.finishOrShow(c, err, h.showSession(o, d), sessionsURL(adm, o.ID),
+		"La session «\u00a0"+d.Title+"\u00a0» est annulée ; chaque personne convoquée en est prévenue par courriel.")
 }

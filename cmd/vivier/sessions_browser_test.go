@@ -327,4 +327,26 @@ func TestSessionFormSlotsAndSkippedConvocations(t *testing.T) {
 		!strings.Contains(page, "Non convoquées") || !strings.Contains(page, "Prénom0 Nom00000 (") {
 		t.Errorf("second convocation's message: %s", page[strings.Index(page, "<main"):])
 	}
+	// A change of time that does not read comes back on the sitting's page;
+	// a cancellation goes through.
+	var iv int64
+	if err := p.Store().DB().Get(&iv, `SELECT id FROM interviews WHERE session_id = $1 AND application_id = $2`, sessionID, ids[0]); err != nil {
+		t.Fatal(err)
+	}
+	at := fmt.Sprintf("%s/%d/convocations/%d", base, sessionID, iv)
+	if resp, page := postForm(t, c, at+"/horaire", url.Values{"_csrf": {token}, "date": {"demain"}}); resp.StatusCode != 422 ||
+		!strings.Contains(page, "Saisissez la nouvelle date") || !strings.Contains(page, `id="attendance-table"`) {
+		t.Errorf("bad new time = %d", resp.StatusCode)
+	}
+	if resp, page := postForm(t, c, fmt.Sprintf("%s/%d/emargement", base, sessionID), url.Values{"_csrf": {token},
+		"presence-" + fmt.Sprint(iv): {"peut-etre"}}); resp.StatusCode != 422 || !strings.Contains(page, "Choisissez présent·e") {
+		t.Errorf("unknown mark = %d", resp.StatusCode)
+	}
+	if resp, _ := postForm(t, c, at+"/annulation", url.Values{"_csrf": {token}, "reason": {"Jury indisponible"}}); resp.StatusCode != 303 {
+		t.Errorf("cancel = %d", resp.StatusCode)
+	}
+	var status string
+	if err := p.Store().DB().Get(&status, `SELECT status FROM interviews WHERE id = $1`, iv); err != nil || status != "annule" {
+		t.Errorf("status after the cancellation %q, %v", status, err)
+	}
 }
