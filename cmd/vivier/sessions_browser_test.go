@@ -327,6 +327,18 @@ func TestSessionFormSlotsAndSkippedConvocations(t *testing.T) {
 		!strings.Contains(page, "Non convoquées") || !strings.Contains(page, "Prénom0 Nom00000 (") {
 		t.Errorf("second convocation's message: %s", page[strings.Index(page, "<main"):])
 	}
+	// "Nouvelle session" from the choice keeps the selection through the
+	// form, then shows the preview of the new session.
+	open := url.Values{"_csrf": {token}, "ouvrir": {"1"}, "ids": {fmt.Sprint(ids[0]), fmt.Sprint(ids[1])}}
+	if resp, page := postForm(t, c, base+"/nouvelle", open); resp.StatusCode != 200 || strings.Count(page, `<input type="hidden" name="ids"`) != 2 {
+		t.Fatalf("form opened from the choice = %d", resp.StatusCode)
+	}
+	group := map[string]string{"_csrf": token, "title": "Séance collective", "mode": "collectif", "date": day, "time": "14:00",
+		"duration": "60", "place": "Salle du conseil", "outside": "claire@exemple.fr", "ids": fmt.Sprint(ids[1])}
+	if resp, page := postMultipart(t, c, base+"/nouvelle", group, nil); resp.StatusCode != 200 || !strings.Contains(page, "La session est créée.") ||
+		!strings.Contains(page, "Confirmer 1 convocation") || !strings.Contains(page, "Salle du conseil") {
+		t.Errorf("new session with a selection = %d", resp.StatusCode)
+	}
 	// A change of time that does not read comes back on the sitting's page;
 	// a cancellation goes through.
 	var iv int64
