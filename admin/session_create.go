@@ -30,6 +30,10 @@ type sessionFormPage struct {
 	Modes  []vivier.SessionMode
 	Agents []vivier.AgentWithRoles
 	Base   string // the offer's back office
+	// Action is where the form posts; Session is the session changed, nil
+	// for a new one.
+	Action  string
+	Session *vivier.SessionDetail
 }
 
 func (h *Handler) newSessionForm(c *fiber.Ctx) error {
@@ -37,7 +41,7 @@ func (h *Handler) newSessionForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.renderSessionForm(c, fiber.StatusOK, o, defaultSessionForm(c), nil)
+	return h.renderSessionForm(c, fiber.StatusOK, o, nil, defaultSessionForm(c), nil)
 }
 
 func defaultSessionForm(c *fiber.Ctx) sessionForm {
@@ -55,11 +59,11 @@ func (h *Handler) createSession(c *fiber.Ctx) error {
 		// From the bulk convocation: the form opens with the selection kept.
 		f := defaultSessionForm(c)
 		f.Keep, _ = formIDList(c, "ids", "")
-		return h.renderSessionForm(c, fiber.StatusOK, o, f, nil)
+		return h.renderSessionForm(c, fiber.StatusOK, o, nil, f, nil)
 	}
 	f := readSessionForm(c)
 	r, errs := f.request(c)
-	show := func(c *fiber.Ctx, status int, err error) error { return h.renderSessionForm(c, status, o, f, err) }
+	show := func(c *fiber.Ctx, status int, err error) error { return h.renderSessionForm(c, status, o, nil, f, err) }
 	// The request's own rules speak for the fields that did read: the
 	// first message of a field is the one shown.
 	errs = append(errs, vivier.AsFormErrors(r.Validate(time.Now()))...)
@@ -84,17 +88,24 @@ func (h *Handler) createSession(c *fiber.Ctx) error {
 	return h.back(c, sessionURL(adm, o.ID, sess.ID), "La session est créée. Convoquez des candidatures depuis la liste ou le tableau de l'offre.")
 }
 
-func (h *Handler) renderSessionForm(c *fiber.Ctx, status int, o *vivier.Offer, f sessionForm, ferr error) error {
+func (h *Handler) renderSessionForm(c *fiber.Ctx, status int, o *vivier.Offer, d *vivier.SessionDetail, f sessionForm, ferr error) error {
 	adm := currentAdministration(c)
 	agents, err := h.Store.AgentsOfAdministration(c.UserContext(), adm.ID)
 	if err != nil {
 		return err
 	}
-	p := &sessionFormPage{Offer: o, Form: f, Modes: sessionModes, Agents: agents, Base: offerURL(adm, o.ID)}
+	p := &sessionFormPage{Offer: o, Form: f, Modes: sessionModes, Agents: agents, Base: offerURL(adm, o.ID),
+		Action: sessionsURL(adm, o.ID) + "/nouvelle", Session: d}
+	if d != nil {
+		p.Action = sessionURL(adm, o.ID, d.ID) + "/modification"
+	}
 	if ferr != nil {
 		summary := vivier.ErrorMessage(ferr)
 		if vivier.ErrorCode(ferr) == vivier.EINVALID {
 			summary = "La session n'est pas créée."
+			if d != nil {
+				summary = "La session n'est pas modifiée."
+			}
 		}
 		p.RefuseFields(summary, vivier.AsFormErrors(ferr).ByField())
 	}

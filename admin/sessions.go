@@ -29,6 +29,8 @@ func (h *Handler) sessionRoutes() []Route {
 		{Method: "POST", Path: base + "/convoquer", Access: administration, perm: decide, handler: h.convoke},
 		{Method: "GET", Path: base + "/:session", Access: administration, perm: read, handler: h.sessionPage},
 		{Method: "GET", Path: base + "/:session/document", Access: administration, perm: read, handler: h.sessionDocument},
+		{Method: "GET", Path: base + "/:session/modification", Access: administration, perm: decide, handler: h.editSessionForm},
+		{Method: "POST", Path: base + "/:session/modification", Access: administration, perm: decide, handler: h.updateSession},
 		{Method: "POST", Path: base + "/:session/annulation", Access: administration, perm: decide, handler: h.cancelSession},
 		{Method: "POST", Path: base + "/:session/emargement", Access: administration, perm: decide, handler: h.saveAttendance},
 		{Method: "POST", Path: base + "/:session/convocations/:interview/annulation", Access: administration, perm: decide, handler: h.cancelConvocation},

@@ -137,6 +137,8 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/offres/:offer/convocations/convoquer":                                   "applications:decide",
 	"GET /:adm/offres/:offer/convocations/:session":                                     "applications:read",
 	"GET /:adm/offres/:offer/convocations/:session/document":                            "applications:read",
+	"GET /:adm/offres/:offer/convocations/:session/modification":                        "applications:decide",
+	"POST /:adm/offres/:offer/convocations/:session/modification":                       "applications:decide",
 	"POST /:adm/offres/:offer/convocations/:session/annulation":                         "applications:decide",
 	"POST /:adm/offres/:offer/convocations/:session/emargement":                         "applications:decide",
 	"POST /:adm/offres/:offer/convocations/:session/convocations/:interview/annulation": "applications:decide",

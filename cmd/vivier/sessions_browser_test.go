@@ -171,6 +171,11 @@ func TestConvocationSessionInBrowser(t *testing.T) {
 	}
 	scripts(true)
 	axeCheck(t, ctx, "session form without JavaScript")
+	step(t, ctx, chromedp.Navigate(sessionPage+"/modification"), chromedp.WaitVisible(`#session-form`))
+	if v := read(t, ctx, chromedp.Value(`#s-title`)); v != "Jury des jardiniers" {
+		t.Errorf("change form's title %q", v)
+	}
+	axeCheck(t, ctx, "session change form")
 }
 
 // An agent of another administration reaches neither the sessions of an
@@ -326,6 +331,20 @@ func TestSessionFormSlotsAndSkippedConvocations(t *testing.T) {
 	if _, page := get(t, c, fmt.Sprintf("%s/%d", base, sessionID)); !strings.Contains(page, "0 candidature convoquée") ||
 		!strings.Contains(page, "Non convoquées") || !strings.Contains(page, "Prénom0 Nom00000 (") {
 		t.Errorf("second convocation's message: %s", page[strings.Index(page, "<main"):])
+	}
+	// The form that changes the session comes filled in, and changes it.
+	if resp, page := get(t, c, fmt.Sprintf("%s/%d/modification", base, sessionID)); resp.StatusCode != 200 ||
+		!strings.Contains(page, `value="Entretiens au choix"`) || !strings.Contains(page, `value="09:00 09:30 10:00 10:30 11:00 11:30"`) {
+		t.Errorf("change form = %d", resp.StatusCode)
+	}
+	fields["place"] = "Mairie annexe, salle 3"
+	if resp, page := postMultipart(t, c, fmt.Sprintf("%s/%d/modification", base, sessionID), fields, nil); resp.StatusCode != 303 {
+		t.Errorf("change = %d: %s", resp.StatusCode, page)
+	}
+	var place, document string
+	if err := p.Store().DB().QueryRow(`SELECT place, document_name FROM interview_sessions WHERE id = $1`, sessionID).Scan(&place, &document); err != nil ||
+		place != "Mairie annexe, salle 3" || document != "document.pdf" {
+		t.Errorf("after the change: %q, %q, %v", place, document, err)
 	}
 	// "Nouvelle session" from the choice keeps the selection through the
 	// form, then shows the preview of the new session.
