@@ -64,28 +64,36 @@ func (h *Handler) createSession(c *fiber.Ctx) error {
 	f := readSessionForm(c)
 	r, errs := f.request(c)
 	show := func(c *fiber.Ctx, status int, err error) error { return h.renderSessionForm(c, status, o, nil, f, err) }
-	// The request's own rules speak for the fields that did read: the
-	// first message of a field is the one shown.
-	errs = append(errs, vivier.AsFormErrors(r.Validate(time.Now()))...)
-	if errs == nil {
-		if err := h.storeSessionDocument(c, &r); err != nil {
-			return h.finishOrShow(c, err, show, "", "")
-		}
-	}
-	if errs != nil {
-		return h.finishOrShow(c, errs, show, "", "")
-	}
-	sess, err := h.Store.CreateSession(ctx, adm.ID, o.ID, r, actor(c), time.Now())
-	if err != nil {
-		if r.DocumentKey != "" {
-			_ = h.Files.Delete(ctx, r.DocumentKey) // refused: the file belongs to nothing
-		}
+	var sess *vivier.InterviewSession
+	if err := h.submitSession(c, &r, errs, func() (err error) {
+		sess, err = h.Store.CreateSession(ctx, adm.ID, o.ID, r, actor(c), time.Now())
+		return err
+	}); err != nil {
 		return h.finishOrShow(c, err, show, "", "")
 	}
 	if len(f.Keep) > 0 {
 		return h.convokePreview(c, o, sess.ID, f.Keep, "La session est créée.")
 	}
 	return h.back(c, sessionURL(adm, o.ID, sess.ID), "La session est créée. Convoquez des candidatures depuis la liste ou le tableau de l'offre.")
+}
+
+// submitSession saves a session's form with save once it reads, its rules
+// hold and its document, if any, is stored; a document whose session is
+// refused is deleted.
+func (h *Handler) submitSession(c *fiber.Ctx, r *vivier.SessionRequest, errs vivier.FormErrors, save func() error) error {
+	// The request's own rules speak for the fields that did read: the
+	// first message of a field is the one shown.
+	if errs = append(errs, vivier.AsFormErrors(r.Validate(time.Now()))...); errs != nil {
+		return errs
+	}
+	if err := h.storeSessionDocument(c, r); err != nil {
+		return err
+	}
+	err := save()
+	if err != nil && r.DocumentKey != "" {
+		_ = h.Files.Delete(c.UserContext(), r.DocumentKey) // refused: the file belongs to nothing
+	}
+	return err
 }
 
 func (h *Handler) renderSessionForm(c *fiber.Ctx, status int, o *vivier.Offer, d *vivier.SessionDetail, f sessionForm, ferr error) error {

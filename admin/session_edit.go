@@ -60,19 +60,10 @@ func (h *Handler) updateSession(c *fiber.Ctx) error {
 	r, errs := f.request(c)
 	r.RoomSize = d.Request().RoomSize // the room of a group sitting keeps its places
 	show := func(c *fiber.Ctx, status int, err error) error { return h.renderSessionForm(c, status, o, d, f, err) }
-	errs = append(errs, vivier.AsFormErrors(r.Validate(time.Now()))...)
-	if errs == nil {
-		if err := h.storeSessionDocument(c, &r); err != nil {
-			return h.finishOrShow(c, err, show, "", "")
-		}
-	}
-	if errs != nil {
-		return h.finishOrShow(c, errs, show, "", "")
-	}
-	if _, err := h.Store.UpdateSession(ctx, adm.ID, d.ID, r, actor(c), time.Now()); err != nil {
-		if r.DocumentKey != "" {
-			_ = h.Files.Delete(ctx, r.DocumentKey) // refused: the file belongs to nothing
-		}
+	if err := h.submitSession(c, &r, errs, func() error {
+		_, err := h.Store.UpdateSession(ctx, adm.ID, d.ID, r, actor(c), time.Now())
+		return err
+	}); err != nil {
 		return h.finishOrShow(c, err, show, "", "")
 	}
 	return h.back(c, sessionURL(adm, o.ID, d.ID), "La session est modifiée ; les personnes convoquées et le jury reçoivent la mise à jour.")
