@@ -28,22 +28,9 @@ func (h *Handler) bulkRefusalPreview(c *fiber.Ctx, o *vivier.Offer, ids []int64,
 	if reason == nil {
 		return vivier.FieldError("reason", "Choisissez le motif du refus dans la liste.")
 	}
-	var first *vivier.ApplicationDetail
-	for _, id := range ids {
-		d, err := h.Store.ApplicationForAgents(ctx, adm.ID, id)
-		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
-			continue // another administration's: ignored, as the move does
-		}
-		if err != nil {
-			return err
-		}
-		if d.Candidate.Email != nil {
-			first = d
-			break
-		}
-	}
-	if first == nil {
-		return vivier.FieldError("ids", "Aucune des candidatures cochées ne peut recevoir de courriel.")
+	first, err := h.firstEmailable(c, ids)
+	if err != nil {
+		return err
 	}
 	email, err := h.refusalEmail(c, &first.ApplicationSummary, reason)
 	if err != nil {

@@ -127,6 +127,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.exportRoutes()...)
 	routes = append(routes, h.poolRoutes()...)
 	routes = append(routes, h.interviewRoutes()...)
+	routes = append(routes, h.sessionRoutes()...)
 	routes = append(routes, h.notificationRoutes()...)
 	routes = append(routes, h.statsRoutes()...)
 	routes = append(routes, h.collabRoutes()...)

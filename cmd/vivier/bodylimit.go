@@ -20,6 +20,8 @@ var fileRoutes = []string{
 	"POST /offres/suggestions",
 	"POST /suivi/:token/candidatures/:id/cv",
 	"POST /admin/:adm/offres/import",
+	"POST /admin/:adm/offres/:offer/convocations/nouvelle",
+	"POST /admin/:adm/offres/:offer/convocations/:session/modification",
 	"POST /admin/:adm/marque/theme",
 	"POST /admin/:adm/marque/blocs/:block",
 	"POST /api/v1/offres/creer_modifier",
