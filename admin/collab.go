@@ -224,13 +224,9 @@ func (h *Handler) unassign(c *fiber.Ctx) error {
 }
 
 func (h *Handler) bulkTag(c *fiber.Ctx) error {
-	o, err := h.pipelineOffer(c)
+	o, ids, err := h.bulkSelection(c)
 	if err != nil {
 		return err
-	}
-	ids := selectedIDs(c)
-	if len(ids) == 0 {
-		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
 	}
 	n, err := h.Store.AddTag(c.UserContext(), currentAdministration(c).ID, ids, c.FormValue("tag"))
 	if err != nil {
@@ -241,13 +237,9 @@ func (h *Handler) bulkTag(c *fiber.Ctx) error {
 }
 
 func (h *Handler) bulkAssign(c *fiber.Ctx) error {
-	o, err := h.pipelineOffer(c)
+	o, ids, err := h.bulkSelection(c)
 	if err != nil {
 		return err
-	}
-	ids := selectedIDs(c)
-	if len(ids) == 0 {
-		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
 	}
 	agentID, err := templates.FormID(c, "agent")
 	if err != nil {

@@ -25,13 +25,9 @@ const (
 )
 
 func (h *Handler) convoke(c *fiber.Ctx) error {
-	o, err := h.pipelineOffer(c)
+	o, ids, err := h.bulkSelection(c)
 	if err != nil {
 		return err
-	}
-	ids := selectedIDs(c)
-	if len(ids) == 0 {
-		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
 	}
 	step := c.FormValue("etape")
 	if step == "" {

@@ -296,14 +296,24 @@ func selectedIDs(c *fiber.Ctx) []int64 {
 	return ids
 }
 
-func (h *Handler) bulkMove(c *fiber.Ctx) error {
+// bulkSelection reads a bulk action's offer and its ticked applications,
+// refusing an empty (or malformed) selection.
+func (h *Handler) bulkSelection(c *fiber.Ctx) (*vivier.Offer, []int64, error) {
 	o, err := h.pipelineOffer(c)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	ids := selectedIDs(c)
 	if len(ids) == 0 {
-		return vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
+		return nil, nil, vivier.FieldError("ids", "Cochez au moins une candidature avant de choisir une action.")
+	}
+	return o, ids, nil
+}
+
+func (h *Handler) bulkMove(c *fiber.Ctx) error {
+	o, ids, err := h.bulkSelection(c)
+	if err != nil {
+		return err
 	}
 	m, err := h.moveForm(c)
 	if err != nil {
