@@ -113,10 +113,14 @@ func convocable(ctx context.Context, tx *sqlx.Tx, sess *InterviewSession, appIDs
 		ID       int64    `db:"id"`
 		OfferID  *int64   `db:"offer_id"`
 		Category Category `db:"category"`
-		Convoked bool     `db:"convoked"`
+		// Held is the status of the application's convocation to this
+		// session that still counts (the unique index's rule): one that
+		// the candidate declined counts too.
+		Held InterviewStatus `db:"held"`
 	}
 	if err := tx.SelectContext(ctx, &rows, `SELECT a.id, a.offer_id, a.category,
-			EXISTS (SELECT 1 FROM interviews i WHERE i.application_id = a.id AND i.session_id = $3 AND i.status IN `+liveStatuses+`) AS convoked
+			COALESCE((SELECT i.status FROM interviews i WHERE i.application_id = a.id AND i.session_id = $3
+				AND i.status NOT IN ('remplace', 'annule') LIMIT 1), '') AS held
 		FROM applications a WHERE a.id = ANY($1) AND a.administration_id = $2 ORDER BY a.id FOR UPDATE OF a`,
 		pq.Array(appIDs), sess.AdministrationID, sess.ID); err != nil {
 		return nil, nil, err
@@ -131,7 +135,9 @@ func convocable(ctx context.Context, tx *sqlx.Tx, sess *InterviewSession, appIDs
 			why[r.ID] = "Candidature à une autre offre que celle de la session."
 		case r.Category != CategoryNew && r.Category != CategoryReview:
 			why[r.ID] = "Candidature " + StatusLabel(r.Category, false) + " : on ne convoque qu'une candidature en attente de décision."
-		case r.Convoked:
+		case r.Held == InterviewDeclined:
+			why[r.ID] = "La personne a décliné sa convocation à cette session."
+		case r.Held != "":
 			why[r.ID] = "Déjà convoquée à cette session."
 		default:
 			why[r.ID] = ""

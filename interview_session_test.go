@@ -2,6 +2,7 @@ package vivier_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,6 +157,15 @@ func TestConvokeFiveHundredInOneTransaction(t *testing.T) {
 	}
 	if n := countWhere(t, s, count, vivier.TaskInterviewInvitation); n != 500 {
 		t.Errorf("%d candidate emails after a second convocation", n)
+	}
+	// One who declined is left out with why, and the others still go.
+	if _, err := s.DB().Exec(`UPDATE interviews SET status = 'decline' WHERE application_id = $1`, ids[3]); err != nil {
+		t.Fatal(err)
+	}
+	more := manyApplications(t, s, a.ID, o.ID, "encore", 1)
+	res, err = s.Convoke(ctx, a.ID, sess.ID, []int64{ids[3], more[0]}, actor, now)
+	if err != nil || len(res.Convoked) != 1 || len(res.Skipped) != 1 || !strings.Contains(res.Skipped[0].Reason, "décliné") {
+		t.Errorf("a declined one convoked again: %+v %v", res, err)
 	}
 }
 

@@ -19,6 +19,7 @@ var fileRoutes = []string{
 	"POST /employeurs/:slug/candidature-spontanee",
 	"POST /offres/suggestions",
 	"POST /suivi/:token/candidatures/:id/cv",
+	"POST /suivi/:token/candidatures/:id/pieces",
 	"POST /admin/:adm/offres/import",
 	"POST /admin/:adm/offres/:offer/convocations/nouvelle",
 	"POST /admin/:adm/offres/:offer/convocations/:session/modification",
