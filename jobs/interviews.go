@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -42,10 +43,15 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, p vivier.Intervi
 	if iv == nil {
 		return err
 	}
-	key, err := taskKey(ctx)
-	if err != nil {
-		return err
+	// The key is the email the state calls for, not the task: two changes
+	// queued before the worker reads the first both find the last state,
+	// and that state is mailed once.
+	kind := map[vivier.InterviewStatus]string{vivier.InterviewToChoose: "choix", vivier.InterviewProposed: "convocation",
+		vivier.InterviewAccepted: "convocation", vivier.InterviewOtherSlot: "convocation", vivier.InterviewCanceled: "annulation"}[iv.Status]
+	if kind == "" {
+		return nil // replaced: a newer invitation has its own email; declined: the candidate knows
 	}
+	key := fmt.Sprintf("interview:%d:%s:%d", iv.ID, kind, iv.Sequence)
 	var sess *vivier.InterviewSession
 	var own *vivier.EmailTemplate
 	if iv.SessionID == nil {
@@ -64,10 +70,8 @@ func (w *Worker) handleInterviewInvitation(ctx context.Context, p vivier.Intervi
 		return w.sendChooseSlot(ctx, key, iv, a, sess)
 	case vivier.InterviewProposed, vivier.InterviewAccepted, vivier.InterviewOtherSlot:
 		return w.sendConvocation(ctx, key, iv, a, sess, own)
-	case vivier.InterviewCanceled:
-		return w.sendCancellation(ctx, key, iv, a, sess)
 	}
-	return nil // replaced: a newer invitation has its own email; declined: the candidate knows
+	return w.sendCancellation(ctx, key, iv, a, sess)
 }
 
 // handleInterviewAnswered tells the interviewers and the recruiters, once

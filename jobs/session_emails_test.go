@@ -374,3 +374,58 @@ func TestDeclinedConvocationIsToldAsDeclined(t *testing.T) {
 		}
 	}
 }
+
+// Changes queued before the worker reads the first all find the last state:
+// the candidate gets that one email, not one per change.
+func TestQueuedChangesMailTheLastStateOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	app := applyOnce(t, f)
+	paris := vivier.Paris()
+	now := time.Now().In(paris)
+	start := time.Date(now.Year(), now.Month(), now.Day()+12, 9, 0, 0, 0, paris)
+	sess, actor := newSession(t, f.store, app, start)
+	res, err := f.store.Convoke(ctx, app.AdministrationID, sess.ID, []int64{app.ID}, actor, time.Now())
+	if err != nil || len(res.Convoked) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if _, err := f.store.RescheduleConvocation(ctx, app.AdministrationID, res.Convoked[0], start.Add(2*time.Hour), actor, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.CancelConvocation(ctx, app.AdministrationID, res.Convoked[0], "Le jury est reporté.", actor); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.store.DB().QueryContext(ctx, `SELECT id, payload FROM outbox WHERE task_type = $1 ORDER BY id`, vivier.TaskInterviewInvitation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type task struct {
+		id      int64
+		payload []byte
+	}
+	var tasks []task
+	for rows.Next() {
+		var tk task
+		if err := rows.Scan(&tk.id, &tk.payload); err != nil {
+			t.Fatal(err)
+		}
+		tasks = append(tasks, tk)
+	}
+	if err := rows.Close(); err != nil || len(tasks) != 3 {
+		t.Fatalf("%d tasks queued (%v), want 3", len(tasks), err)
+	}
+	before := len(sessionMessages(f))
+	for _, tk := range tasks {
+		if err := f.runTask(vivier.TaskInterviewInvitation, jobs.OutboxTaskID(tk.id), tk.payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs := sessionMessages(f)[before:]
+	if len(msgs) != 1 {
+		t.Fatalf("%d emails for three queued changes, want the last state's one", len(msgs))
+	}
+	if cal, ev := calendarOf(t, msgs[0]); method(cal) != "CANCEL" || prop(ev, ics.ComponentPropertySequence) != "2" {
+		t.Errorf("the one email is %s at sequence %s, want the cancellation at 2", method(cal), prop(ev, ics.ComponentPropertySequence))
+	}
+}
