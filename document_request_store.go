@@ -172,12 +172,20 @@ func (s *Store) DocumentRequestByID(ctx context.Context, id int64) (*DocumentReq
 	return m, nil
 }
 
+// DocumentReminder is one reminder due: an application's open requests of
+// one deadline, named by the first of them.
+type DocumentReminder struct {
+	RequestID     int64 `db:"request_id"`
+	ApplicationID int64 `db:"application_id"`
+}
+
 // DocumentRemindersDue returns the open requests whose deadline is day (a
 // date), one per application and deadline: the reminder names them all.
-func (s *Store) DocumentRemindersDue(ctx context.Context, day time.Time) ([]int64, error) {
-	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, `SELECT min(r.id) FROM document_requests r JOIN applications a ON a.id = r.application_id
+func (s *Store) DocumentRemindersDue(ctx context.Context, day time.Time) ([]DocumentReminder, error) {
+	var out []DocumentReminder
+	err := s.db.SelectContext(ctx, &out, `SELECT min(r.id) AS request_id, r.application_id
+		FROM document_requests r JOIN applications a ON a.id = r.application_id
 		WHERE r.deadline = $1 AND r.fulfilled_at IS NULL AND a.category IN ('nouvelle', 'en_cours')
 		GROUP BY r.application_id, r.deadline ORDER BY 1`, day.Format("2006-01-02"))
-	return ids, wrap("DocumentRemindersDue", err)
+	return out, wrap("DocumentRemindersDue", err)
 }

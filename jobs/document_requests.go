@@ -67,13 +67,18 @@ func (w *Worker) handleDocumentReminders(ctx context.Context) error {
 // request's reminder goes once, whatever the number of runs.
 func (w *Worker) SendDocumentReminders(ctx context.Context, now time.Time) (int, error) {
 	d := now.In(vivier.Paris())
-	ids, err := w.store.DocumentRemindersDue(ctx, time.Date(d.Year(), d.Month(), d.Day()+2, 0, 0, 0, 0, time.UTC))
+	day := time.Date(d.Year(), d.Month(), d.Day()+2, 0, 0, 0, 0, time.UTC)
+	due, err := w.store.DocumentRemindersDue(ctx, day)
 	if err != nil {
 		return 0, err
 	}
 	sent := 0
-	for _, id := range ids {
-		ok, err := w.sendDocumentRequest(ctx, "document_reminder:"+strconv.FormatInt(id, 10), id, true)
+	for _, r := range due {
+		// Keyed on the application and the deadline, not on a request: a
+		// piece sent on the day changes which request comes first, and the
+		// next run must not remind again.
+		key := "document_reminder:" + strconv.FormatInt(r.ApplicationID, 10) + ":" + day.Format("2006-01-02")
+		ok, err := w.sendDocumentRequest(ctx, key, r.RequestID, true)
 		if err != nil {
 			return sent, err
 		}
