@@ -83,6 +83,9 @@ func (s *Store) MoveApplication(ctx context.Context, adminID, appID int64, m Mov
 		if err := moveOne(ctx, tx, &apps[0], step, reason, m, actor); err != nil {
 			return err
 		}
+		if err := endMovedConvocations(ctx, tx, adminID, step, []int64{appID}, actor); err != nil {
+			return err
+		}
 		res.Moved = 1
 		if m.Notify {
 			res.Emails = 1
@@ -112,6 +115,7 @@ func (s *Store) MoveApplications(ctx context.Context, adminID int64, ids []int64
 			return err
 		}
 		res.Skipped = len(ids) - len(apps)
+		moved := make([]int64, 0, len(apps))
 		for i := range apps {
 			err := moveOne(ctx, tx, &apps[i], step, reason, m, actor)
 			if ErrorCode(err) == ECONFLICT {
@@ -121,12 +125,13 @@ func (s *Store) MoveApplications(ctx context.Context, adminID int64, ids []int64
 			if err != nil {
 				return err
 			}
+			moved = append(moved, apps[i].ID)
 			res.Moved++
 			if m.Notify {
 				res.Emails++
 			}
 		}
-		return nil
+		return endMovedConvocations(ctx, tx, adminID, step, moved, actor)
 	})
 	return res, err
 }

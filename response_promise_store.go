@@ -143,6 +143,9 @@ func (s *Store) AutoRefuse(ctx context.Context, adminID, appID int64, now time.T
 		if err := moveOne(ctx, tx, &apps[0], step, reason, m, Actor{Email: AutoRefuseActor}); err != nil {
 			return err
 		}
+		if err := endMovedConvocations(ctx, tx, adminID, step, []int64{appID}, Actor{Email: AutoRefuseActor}); err != nil {
+			return err
+		}
 		refused = true
 		return nil
 	})

@@ -147,6 +147,9 @@ func (s *Store) Withdraw(ctx context.Context, candidateID, appID int64, reason s
 			VALUES ($1, 'candidat·e', $2, 'retiree', $3)`, a.ID, a.Category, reason); err != nil {
 			return err
 		}
+		if err := endConvocations(ctx, tx, a.AdministrationID, []int64{a.ID}, withdrawnReason, Actor{Email: "candidat·e"}); err != nil {
+			return err
+		}
 		return addApplicationTask(ctx, tx, TaskApplicationWithdrawn, "default", a)
 	})
 }
