@@ -11,32 +11,33 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// bookingSessionColumns are the session's columns the candidate's side reads.
-const bookingSessionColumns = `s.id, s.administration_id, s.offer_id, s.title, s.mode, s.starts_at, s.duration_minutes, s.place,
-	s.video_url, s.instructions, s.document_key, s.document_name, s.document_type, s.choice_deadline, s.organizer, s.uid,
-	s.sequence, s.created_by, s.created_at, s.updated_at, s.cancelled_at`
-
 const slotColumns = `id, session_id, starts_at, duration_minutes, capacity, booked`
 
 // candidateConvocation reads a convoked interview of the candidate with its
-// session; lock takes the interview's row for the transaction's change.
+// session; lock takes the session (shared) and then the interview's row for
+// the transaction's change: the order of every session change, which locks
+// its session first, so that a recruiter's change and a candidate's choice
+// wait for each other instead of deadlocking.
 func candidateConvocation(ctx context.Context, q sqlx.QueryerContext, candidateID, interviewID int64, lock bool) (*Interview, *InterviewSession, error) {
-	var iv Interview
-	query := `SELECT ` + interviewColumns + ` FROM interviews i JOIN applications a ON a.id = i.application_id
-		WHERE i.id = $1 AND a.candidate_id = $2 AND i.session_id IS NOT NULL`
+	var s InterviewSession
+	query := `SELECT ` + sessionColumns + ` FROM interview_sessions s JOIN interviews i ON i.session_id = s.id
+		JOIN applications a ON a.id = i.application_id WHERE i.id = $1 AND a.candidate_id = $2`
 	if lock {
-		query += ` FOR UPDATE OF i`
+		query += ` FOR SHARE OF s`
 	}
-	err := sqlx.GetContext(ctx, q, &iv, query, interviewID, candidateID)
+	err := sqlx.GetContext(ctx, q, &s, query, interviewID, candidateID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, Errorf(ENOTFOUND, "Convocation introuvable.")
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	var s InterviewSession
-	if err := sqlx.GetContext(ctx, q, &s, `SELECT `+bookingSessionColumns+` FROM interview_sessions s WHERE s.id = $1`,
-		*iv.SessionID); err != nil {
+	var iv Interview
+	query = `SELECT ` + interviewColumns + ` FROM interviews i WHERE i.id = $1`
+	if lock {
+		query += ` FOR UPDATE OF i`
+	}
+	if err := sqlx.GetContext(ctx, q, &iv, query, interviewID); err != nil {
 		return nil, nil, err
 	}
 	return &iv, &s, nil
@@ -71,7 +72,7 @@ func (s *Store) CandidateConvocations(ctx context.Context, candidateID int64, no
 		InterviewSession
 	}
 	if err := s.db.SelectContext(ctx, &rows, `SELECT i.id AS interview_id, i.status AS interview_status, i.slot_id AS interview_slot_id,
-			`+bookingSessionColumns+`
+			`+sessionColumns+`
 		FROM interviews i JOIN applications a ON a.id = i.application_id JOIN interview_sessions s ON s.id = i.session_id
 		WHERE a.candidate_id = $1 AND i.status <> 'remplace'`, candidateID); err != nil {
 		return nil, wrap("CandidateConvocations", err)
