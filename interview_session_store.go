@@ -200,7 +200,10 @@ func (s *Store) UpdateSession(ctx context.Context, adminID, sessionID int64, r S
 		// whether it changed (a candidate who chooses has no time yet).
 		var changed []int64
 		if err := tx.SelectContext(ctx, &changed, `UPDATE interviews i SET starts_at = n.starts_at, duration_minutes = n.dur,
-				place = $4, video_url = $5, message = $6, sequence = i.sequence + n.changed::int, updated_at = now()
+				place = $4, video_url = $5, message = $6, sequence = i.sequence + n.changed::int, updated_at = now(),
+				-- a new time or place is a new proposal: an acceptance or a
+				-- request for another time was about the old one
+				status = CASE WHEN i.status IN ('accepte', 'autre_creneau') THEN 'propose' ELSE i.status END
 			FROM (SELECT i2.id, coalesce(sl.starts_at, $2::timestamptz) AS starts_at, coalesce(sl.duration_minutes, $3::int) AS dur,
 					i2.status <> 'a_choisir' AND (i2.starts_at, i2.duration_minutes, i2.place, i2.video_url) IS DISTINCT FROM
 						(coalesce(sl.starts_at, $2::timestamptz), coalesce(sl.duration_minutes, $3::int), $4::text, $5::text) AS changed

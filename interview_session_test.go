@@ -256,12 +256,17 @@ func TestSessionChangesRaiseSequences(t *testing.T) {
 	if iv := ivOf(res.Convoked[1]); emails() != 3 || iv.Sequence != 0 || iv.Message != r.Instructions {
 		t.Errorf("instructions changed: %d emails, %+v", emails(), iv)
 	}
-	// An hour later: everyone's time changes, in the same order.
+	// An hour later: everyone's time changes, in the same order; one who
+	// had confirmed is asked again, for the new time.
+	if _, err := s.DB().Exec(`UPDATE interviews SET status = 'accepte' WHERE id = $1`, res.Convoked[1]); err != nil {
+		t.Fatal(err)
+	}
 	r.StartsAt = start.Add(time.Hour)
 	if _, err := s.UpdateSession(ctx, a.ID, sess.ID, r, actor, now); err != nil {
 		t.Fatal(err)
 	}
-	if iv := ivOf(res.Convoked[1]); emails() != 6 || iv.Sequence != 1 || iv.UID != uid || !iv.StartsAt.Equal(start.Add(80*time.Minute)) {
+	if iv := ivOf(res.Convoked[1]); emails() != 6 || iv.Sequence != 1 || iv.UID != uid || !iv.StartsAt.Equal(start.Add(80*time.Minute)) ||
+		iv.Status != vivier.InterviewProposed {
 		t.Errorf("moved: %d emails, %+v", emails(), iv)
 	}
 	// Longer interviews: each keeps its rank.
