@@ -76,6 +76,11 @@ func startProgramLogging(t testing.TB, mode string, env map[string]string, logs 
 		if err := m.Close(); err != nil {
 			t.Errorf("Close: %v", err)
 		}
+		// The testing package keeps a finished parallel test, and the
+		// cleanups it ran, until the whole package ends: without this, every
+		// program the package started (its parsed templates, its pools)
+		// would stay in memory to the end.
+		m = nil
 	})
 	return &program{Main: m, URL: "http://" + m.Addr(), SMTP: capture, Redis: redis.(asynq.RedisClientOpt)}
 }
