@@ -21,6 +21,7 @@ import (
 	"path"
 	"strings"
 	texttemplate "text/template"
+	"text/template/parse"
 	"time"
 
 	"vivier"
@@ -134,33 +135,53 @@ func (r *Renderer) parseLayouts() (base, admin *template.Template, err error) {
 // a page that defines "heading" and "main" instead is a back-office page,
 // framed by layouts/admin.html.
 func parsePage(base, admin *template.Template, fsys fs.FS, p string) (*template.Template, error) {
-	set, err := base.Clone()
+	defined, err := definedIn(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	layout := base
+	if defined["main"] {
+		if defined["content"] {
+			return nil, errors.New("defines both \"content\" and \"main\": choose the base or the admin layout")
+		}
+		if !defined["heading"] {
+			return nil, errors.New("must define \"heading\" with \"main\"")
+		}
+		layout = admin
+	}
+	// A clone copies every template of the layout and the partials: the
+	// layout is chosen first so that each page is cloned and parsed once.
+	set, err := layout.Clone()
 	if err != nil {
 		return nil, err
 	}
 	if _, err := set.ParseFS(fsys, p); err != nil {
 		return nil, err
 	}
-	if set.Lookup("main") != nil {
-		if set.Lookup("content") != nil {
-			return nil, errors.New("defines both \"content\" and \"main\": choose the base or the admin layout")
-		}
-		// Parsed again over the admin layout, so that the page's blocks
-		// replace the layout's defaults.
-		if set, err = admin.Clone(); err != nil {
-			return nil, err
-		}
-		if _, err := set.ParseFS(fsys, p); err != nil {
-			return nil, err
-		}
-		if set.Lookup("heading") == nil {
-			return nil, errors.New("must define \"heading\" with \"main\"")
-		}
-	}
 	if set.Lookup("content") == nil || set.Lookup("title") == nil {
 		return nil, errors.New("must define \"title\" and \"content\" (or \"heading\" and \"main\")")
 	}
 	return set, nil
+}
+
+// definedIn returns the names of the templates the file p defines, read
+// without its functions: the full parse, over the layout, checks them.
+func definedIn(fsys fs.FS, p string) (map[string]bool, error) {
+	text, err := fs.ReadFile(fsys, p)
+	if err != nil {
+		return nil, err
+	}
+	tree := parse.New(p)
+	tree.Mode = parse.SkipFuncCheck
+	trees := map[string]*parse.Tree{}
+	if _, err := tree.Parse(string(text), "", "", trees); err != nil {
+		return nil, err
+	}
+	defined := make(map[string]bool, len(trees))
+	for name := range trees {
+		defined[name] = true
+	}
+	return defined, nil
 }
 
 // Has reports whether a page exists.

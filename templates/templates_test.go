@@ -89,3 +89,14 @@ func TestStatusFor(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNew measures what every start of the program pays to parse and
+// check all pages and emails.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := templates.New(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
