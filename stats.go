@@ -67,6 +67,7 @@ type Stats struct {
 	BySource         []StatCount
 	ByCategory       []StatCount
 	Steps            []StepStat
+	Equality         []EqualityStage // women and men at each stage, before the small-count rule
 	OffersWithout    []OfferWithout
 	OffersWithoutAll int // the list stops at StatsOffersWithoutLimit
 }

@@ -22,7 +22,7 @@ func ExplainStatistics(ctx context.Context, s *Store, f StatsFilter) ([]StatsPla
 	}
 	defer rollback(tx)
 	var out []StatsPlan
-	for _, q := range statsQueries(f, s.now(), &Stats{}, &[]statsKeyCount{}) {
+	for _, q := range statsQueries(f, s.now(), &Stats{}, &[]statsKeyCount{}, &[]equalityCounts{}) {
 		var lines []string
 		if err := tx.SelectContext(ctx, &lines, "EXPLAIN (ANALYZE, BUFFERS) "+q.sql, q.args...); err != nil {
 			return nil, wrap("ExplainStatistics "+q.name, err)

@@ -24,7 +24,7 @@ const statsScope = `WITH RECURSIVE tree AS (
 		SELECT c.id, (t.inside AND $3) OR c.id = $2 FROM administrations c JOIN tree t ON c.parent_id = t.id),
 	scope AS (SELECT id FROM tree WHERE inside),
 	cohort AS MATERIALIZED (
-		SELECT a.id, a.administration_id, a.offer_id, a.category, a.stage_id, a.source, a.created_at, a.talent_pool_at
+		SELECT a.id, a.administration_id, a.offer_id, a.category, a.stage_id, a.source, a.created_at, a.talent_pool_at, a.civility
 		FROM applications a
 		WHERE a.administration_id IN (SELECT id FROM scope) AND a.created_at >= $4 AND a.created_at < $5
 		  AND ($6::bigint = 0 OR a.offer_id = $6 OR ($6 = -1 AND a.offer_id IS NULL)))`
@@ -48,7 +48,8 @@ func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Stats, error) {
 		return nil, err
 	}
 	var counts []statsKeyCount
-	for _, q := range statsQueries(f, s.now(), st, &counts) {
+	var equality []equalityCounts
+	for _, q := range statsQueries(f, s.now(), st, &counts, &equality) {
 		if err := q.run(ctx, tx); err != nil {
 			return nil, wrap("Statistics "+q.name, err)
 		}
@@ -63,6 +64,7 @@ func (s *Store) Statistics(ctx context.Context, f StatsFilter) (*Stats, error) {
 			st.ByCategory = append(st.ByCategory, c.StatCount)
 		}
 	}
+	st.Equality = equalityStages(equality)
 	st.OffersWithoutAll = len(st.OffersWithout)
 	if len(st.OffersWithout) > StatsOffersWithoutLimit {
 		st.OffersWithout = st.OffersWithout[:StatsOffersWithoutLimit]
@@ -250,13 +252,14 @@ type statsQuery struct {
 }
 
 // statsQueries are the queries of the page, filling st; counts then go to
-// their tables with statsSplitCounts.
-func statsQueries(f StatsFilter, now time.Time, st *Stats, counts *[]statsKeyCount) []statsQuery {
+// their tables with statsSplitCounts, equality to its stages.
+func statsQueries(f StatsFilter, now time.Time, st *Stats, counts *[]statsKeyCount, equality *[]equalityCounts) []statsQuery {
 	args := []any{f.AdministrationID, f.ScopeID, f.WithChildren, f.From, f.To, f.OfferID}
 	return []statsQuery{
 		{name: "summary", sql: statsScope + statsSummarySQL, args: append(args, now), dest: st, one: true},
 		{name: "counts", sql: statsScope + statsCountsSQL, args: args, dest: counts},
 		{name: "steps", sql: statsScope + statsStepsSQL, args: args, dest: &st.Steps},
+		{name: "equality", sql: statsScope + statsEqualitySQL, args: args, dest: equality},
 		{name: "offers", sql: statsScope + statsOffersWithoutSQL, args: append(args, StatsOffersWithoutLimit+1), dest: &st.OffersWithout},
 	}
 }
