@@ -17,6 +17,7 @@ type statTable struct {
 	Rows               [][]string
 	Chart              *barChart
 	Note               string // what the figure counts, under the table
+	Summary            string // the figure in words, above the table, where it has no chart
 }
 
 // keyFigure is one of the headline numbers.
@@ -123,7 +124,7 @@ func statsTables(st *vivier.Stats) []statTable {
 	if st.OffersWithoutAll > len(st.OffersWithout) {
 		without.Note = fmt.Sprintf("%d offres en tout ; les %d publiées depuis le plus longtemps sont listées.", st.OffersWithoutAll, len(st.OffersWithout))
 	}
-	return []statTable{summary, months, sources, cats, funnel, durations, without}
+	return []statTable{summary, months, sources, cats, funnel, durations, equalityTable(st), without}
 }
 
 func noun(n int, one, many string) string {
