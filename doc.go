@@ -32,7 +32,7 @@
 //	                    queue ("Ma file": what waits for an agent, and a parent's directions in its lists)
 //	talent pool, alerts pool, job_alert
 //	retention           retention
-//	statistics          stats
+//	statistics          stats, equality (women and men at each stage, the small-count rule)
 //	partners            csp (CSP publication), sirh, sirh_batch_store, sirh_format, siret
 //	emails              email (addresses), email_template, email_sent (sent once), email_bounce
 //	background work     task (task names), outbox (tasks written with the change), outbox_done, periodic_run_store

@@ -14,8 +14,8 @@ import (
 func equalityTable(st *vivier.Stats) statTable {
 	t := statTable{ID: "egalite", Title: "Égalité femmes-hommes",
 		Caption: "Femmes et hommes à chaque étape du recrutement, parmi les candidatures reçues sur la période",
-		Columns: []string{"Étape", "Femmes", "Part des femmes (%)", "Hommes", "Part des hommes (%)", "Civilité non précisée", "Total"},
-		Note: "La civilité est celle que la personne candidate a indiquée ; une candidature dont les données ont été effacées compte en « non précisée ». " +
+		Columns: []string{"Étape", "Femmes", "Part des femmes (%)", "Hommes", "Part des hommes (%)", "Non précisée", "Total"},
+		Note: "Le filtre « Offre » donne les chiffres d'une offre. La civilité est celle que la personne candidate a indiquée ; une candidature dont les données ont été effacées compte en « non précisée ». " +
 			"Les parts se calculent parmi les personnes qui ont indiqué une civilité. " +
 			"Présélectionnée : sortie de l'étape « nouvelle » vers une étape en cours ou acceptée ; reçue en entretien : passée par une étape d'entretien, de jury ou d'oral, ou convoquée à un entretien (sauf annulation, refus ou absence) ; recrutée : passée par une étape acceptée. " +
 			"Pour qu'aucune personne ne puisse être reconnue, un effectif inférieur à 5 s'affiche « < 5 », ainsi que le plus petit des autres effectifs de la ligne quand il permettrait de le retrouver par différence avec le total, et les parts ne s'affichent alors pas (« — »)."}

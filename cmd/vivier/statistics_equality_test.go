@@ -96,7 +96,7 @@ func TestStatisticsEqualityFigures(t *testing.T) {
 		t.Fatalf("equality export = %d %q %v", resp.StatusCode, rows, err)
 	}
 	for i, want := range []string{
-		"Étape;Femmes;Part des femmes (%);Hommes;Part des hommes (%);Civilité non précisée;Total",
+		"Étape;Femmes;Part des femmes (%);Hommes;Part des hommes (%);Non précisée;Total",
 		"Candidatures;7;53,8;6;46,2;5;18",
 		"Présélectionnées;< 5;—;5;—;< 5;12",
 		"Reçues en entretien;< 5;—;< 5;—;< 5;< 5",

@@ -183,6 +183,7 @@ func TestStatisticsInBrowser(t *testing.T) {
 	t.Parallel()
 	p := startDemo(t, "serve", nil)
 	statsTenants(t, p)
+	equalityApplications(t, p)
 	ctx, console := browser(t)
 	if err := chromedp.Do(ctx, signInActions(p, "lecteur@ministere-demo.vivier.test")...); err != nil {
 		t.Fatal(err)
@@ -190,10 +191,17 @@ func TestStatisticsInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx,
 		chromedp.Navigate(p.URL+"/admin/ministere-demo/statistiques"),
 		chromedp.WaitVisible(`#table-etapes`),
+		chromedp.WaitVisible(`#table-egalite`),
 	); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "statistics")
+	for _, size := range [][2]int64{phone, laptop} {
+		if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1]), chromedp.ScrollIntoView(`#section-egalite`)); err != nil {
+			t.Fatal(err)
+		}
+		screenshot(t, ctx, size, "equality")
+	}
 	// The filter form, by keyboard: only the spontaneous applications.
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(`#s-offre`, "spontanees"),
