@@ -17,7 +17,10 @@ package vivier
 //
 // The civility is the one the candidate gave on the application; an erased
 // application (anonymisee) counts as "not given" even if a civility were
-// left. Events of the cohort are never older than the period's start.
+// left. Events of the cohort are never older than the period's start. The
+// scope's interviews are read once, into a hash, rather than looked up for
+// each application. On 100 000 applications in a year (BenchmarkStatistics)
+// this query takes about as long as the summary's.
 const statsEqualitySQL = `,
 	interview_steps AS (
 		SELECT id FROM pipeline_steps
@@ -32,8 +35,8 @@ const statsEqualitySQL = `,
 	flags AS (
 		SELECT CASE WHEN a.category = 'anonymisee' THEN '' ELSE a.civility END AS civility,
 			r.application_id IS NOT NULL AS shortlisted,
-			coalesce(r.interview_step, false) OR EXISTS (SELECT 1 FROM interviews i WHERE i.application_id = a.id
-				AND i.status NOT IN ('remplace', 'annule', 'decline') AND i.attendance <> 'absent') AS interviewed,
+			coalesce(r.interview_step, false) OR a.id IN (SELECT application_id FROM interviews
+				WHERE administration_id IN (SELECT id FROM scope) AND status NOT IN ('remplace', 'annule', 'decline') AND attendance <> 'absent') AS interviewed,
 			coalesce(r.hired, false) AS hired
 		FROM cohort a LEFT JOIN reached r ON r.application_id = a.id)
 	SELECT civility, count(*) AS applications, count(*) FILTER (WHERE shortlisted) AS shortlisted,
