@@ -122,8 +122,8 @@ func substanceOf(o *Offer) (offerSubstance, error) {
 	return offerSubstance{Title: o.Title, LongTitle: o.LongTitle, Mission: o.Mission, Profile: o.Profile, Conditions: c}, err
 }
 
-// changed compares two substances; conditions are compared as JSON values,
-// so that the order of jsonb's keys does not count as a change.
+// changed compares two substances; conditions are compared as values, so
+// that the order of jsonb's keys does not count as a change.
 func (a offerSubstance) changed(b offerSubstance) bool {
 	if a.Title != b.Title || a.LongTitle != b.LongTitle || a.Mission != b.Mission || a.Profile != b.Profile {
 		return true
@@ -132,6 +132,8 @@ func (a offerSubstance) changed(b offerSubstance) bool {
 	if json.Unmarshal(a.Conditions, &x) != nil || json.Unmarshal(b.Conditions, &y) != nil {
 		return !bytes.Equal(a.Conditions, b.Conditions)
 	}
+	// The contract's dates are dates, not content: they may move freely.
+	x.ContractStart, x.ContractEnd, y.ContractStart, y.ContractEnd = nil, nil, nil, nil
 	xb, _ := json.Marshal(x)
 	yb, _ := json.Marshal(y)
 	return !bytes.Equal(xb, yb)
@@ -140,6 +142,7 @@ func (a offerSubstance) changed(b offerSubstance) bool {
 // PendingOffer is a line of a validator's queue.
 type PendingOffer struct {
 	ID          int64      `db:"id"`
+	AdminID     int64      `db:"administration_id"`
 	AdminSlug   string     `db:"admin_slug"`
 	AdminName   string     `db:"admin_name"`
 	Kind        OfferKind  `db:"kind"`

@@ -269,7 +269,7 @@ func decide(ctx context.Context, tx *sqlx.Tx, o *OfferDecisionEmail, step, comme
 
 // pendingOffersSQL selects the pending offers whose validator is in the tree,
 // with their last submission.
-const pendingOffersSQL = subtreeSQL + `SELECT o.id, a.slug AS admin_slug, a.name AS admin_name, o.kind, o.reference, o.title,
+const pendingOffersSQL = subtreeSQL + `SELECT o.id, o.administration_id, a.slug AS admin_slug, a.name AS admin_name, o.kind, o.reference, o.title,
 		o.publish_at, st.step, st.agent_email AS submitted_by, st.created_at AS submitted_at
 	FROM offers o JOIN administrations a ON a.id = o.administration_id
 	JOIN LATERAL (SELECT step, agent_email, created_at FROM offer_validation_steps v
