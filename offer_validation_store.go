@@ -197,10 +197,7 @@ func pendingInReach(ctx context.Context, tx *sqlx.Tx, adminID, offerID int64) (*
 			o.administration_id, a.slug AS admin_slug, a.name AS admin_name
 		FROM offers o JOIN administrations a ON a.id = o.administration_id
 		WHERE o.id = $2 AND o.status = 'pending' AND o.validation_admin_id IN (SELECT id FROM tree) FOR UPDATE OF o`, adminID, offerID)
-	if err != nil {
-		return nil, Errorf(ENOTFOUND, "Cette offre n'attend pas votre validation.")
-	}
-	return &o, nil
+	return &o, notAwaiting(err)
 }
 
 // ApproveOffer validates a pending offer that waits for adminID's
@@ -288,9 +285,18 @@ func (s *Store) PendingOffers(ctx context.Context, adminID int64) ([]PendingOffe
 func (s *Store) PendingOffer(ctx context.Context, adminID, offerID int64) (*PendingOffer, error) {
 	var p PendingOffer
 	if err := s.db.GetContext(ctx, &p, pendingOffersSQL+` AND o.id = $2`, adminID, offerID); err != nil {
-		return nil, Errorf(ENOTFOUND, "Cette offre n'attend pas votre validation.")
+		return nil, wrap("PendingOffer", notAwaiting(err))
 	}
 	return &p, nil
+}
+
+// notAwaiting says, of an offer outside a validator's reach or not pending,
+// what a stranger's would: not found.
+func notAwaiting(err error) error {
+	if ErrorCode(wrap("", err)) == ENOTFOUND {
+		return Errorf(ENOTFOUND, "Cette offre n'attend pas votre validation.")
+	}
+	return err
 }
 
 // PendingOfferCount counts that queue, for the dashboard.

@@ -238,6 +238,20 @@ func TestOfferWaitsForValidation(t *testing.T) {
 		t.Error("the form does not say that an edit of the content sends the offer back")
 	}
 
+	// The pushed offer, to begin tomorrow, is validated: scheduled, still
+	// not public until its date.
+	if _, err := p.db.Exec(`UPDATE offers SET publish_at = now() + interval '1 day' WHERE id = $1`, pushedID); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := postForm(t, admin, p.URL+"/admin/ministere-demo/offres/validation/"+itoa(pushedID)+"/approbation",
+		url.Values{"_csrf": {adminCSRF}}); resp.StatusCode != 303 {
+		t.Fatalf("approve the pushed offer = %d", resp.StatusCode)
+	}
+	if st := offerStatus(t, p, pushedID); st != vivier.OfferScheduled {
+		t.Fatalf("the pushed offer, approved before its date: %s", st)
+	}
+	assertHidden(t, "approved, scheduled", publicSees(t, p, pushedID, "DNUM-API-7", "urbaniste"))
+
 	// Contacts change: still online. The mission changes: back to validation.
 	cur, err := s.OfferByID(ctx, dnum, o.ID)
 	if err != nil {
