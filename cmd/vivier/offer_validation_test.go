@@ -187,6 +187,9 @@ func TestOfferWaitsForValidation(t *testing.T) {
 	if _, dash := get(t, admin, p.URL+"/admin/ministere-demo"); !strings.Contains(dash, "2 offres à valider") {
 		t.Error("the dashboard does not count the offers to validate")
 	}
+	if resp, _ := get(t, admin, p.URL+"/admin/ministere-demo/offres/validation/12x"); resp.StatusCode != 400 {
+		t.Errorf("a malformed offer number = %d, want 400", resp.StatusCode)
+	}
 	review := p.URL + "/admin/ministere-demo/offres/validation/" + itoa(o.ID)
 	if resp, _ := postForm(t, admin, review+"/retour", url.Values{"comment": {"Précisez la rémunération."}}); resp.StatusCode != 403 {
 		t.Errorf("return without CSRF = %d, want 403", resp.StatusCode)
