@@ -165,7 +165,7 @@ func queueCSP(ctx context.Context, tx *sqlx.Tx, adminID, offerID int64) error {
 		res, err = tx.ExecContext(ctx, `
 			INSERT INTO csp_offers (offer_id, administration_id, pending) VALUES ($1, $2, 'send')
 			ON CONFLICT (offer_id) DO UPDATE SET pending = 'send', requested_at = clock_timestamp()`, offerID, adminID)
-	case OfferClosed, OfferArchived:
+	case OfferClosed, OfferArchived, OfferPending: // pending: off line until approved again
 		res, err = tx.ExecContext(ctx, `
 			UPDATE csp_offers SET pending = CASE WHEN sent_at IS NOT NULL AND state <> 'archived' THEN 'archive' END,
 				requested_at = clock_timestamp()
@@ -241,7 +241,7 @@ func (s *Store) ResendCSP(ctx context.Context, adminID, offerID int64, actor Act
 			return Errorf(EINVALID, "La publication sur Choisir le Service Public n'est pas activée pour votre administration.")
 		case cur.Kind == KindConcours:
 			return Errorf(EINVALID, "Les concours sont publiés sur Choisir le Service Public par l'import de fichiers GRECO, pas par l'envoi des offres.")
-		case cur.Status == OfferDraft || cur.Status == OfferScheduled:
+		case cur.Status == OfferDraft || cur.Status == OfferScheduled || cur.Status == OfferPending:
 			return Errorf(EINVALID, "Seule une offre publiée est envoyée à Choisir le Service Public : publiez-la d'abord.")
 		}
 		if cur.Status == OfferPublished {

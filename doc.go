@@ -18,7 +18,8 @@
 //	administrations     administration, scope (what an agent reaches), audit, legal (legal pages)
 //	agents              agent, password, password_reset, invitation, role, session, api_token, notification
 //	offers              offer, offer_blocks, offer_labels, offer_csplab, offer_api, offer_duplicate, offer_related,
-//	                    offer_list (the back office's list, with a parent's directions)
+//	                    offer_list (the back office's list, with a parent's directions),
+//	                    offer_validation (validation before publication: settings, queue, decisions, history)
 //	search              offer_search, offer_suggest, inclusive (inclusive writing), place (cities)
 //	referentials        reference (domaines, régions, départements), referential (métiers, skills), concours_import
 //	brand pages         brand, brand_render, image

@@ -23,18 +23,24 @@ type OfferStatus string
 
 const (
 	OfferDraft     OfferStatus = "draft"
+	OfferPending   OfferStatus = "pending"   // waiting for its validation before publication
 	OfferScheduled OfferStatus = "scheduled" // published by itself at PublishAt
 	OfferPublished OfferStatus = "published"
 	OfferClosed    OfferStatus = "closed" // no more applications
 	OfferArchived  OfferStatus = "archived"
 )
 
-// offerMoves is the status machine: which move is allowed from where.
+// offerMoves is the status machine: which move is allowed from where. An
+// offer goes to pending when it is submitted for validation, or when an edit
+// of its substantive content sends it back there; it leaves pending by its
+// approval (published, or scheduled if its date is to come) or its return
+// to draft (OfferValidation.Moves says which moves an agent is offered).
 var offerMoves = map[OfferStatus][]OfferStatus{
-	OfferDraft:     {OfferScheduled, OfferPublished},
-	OfferScheduled: {OfferDraft, OfferPublished},
-	OfferPublished: {OfferClosed},
-	OfferClosed:    {OfferPublished, OfferArchived},
+	OfferDraft:     {OfferPending, OfferScheduled, OfferPublished},
+	OfferPending:   {OfferDraft, OfferScheduled, OfferPublished},
+	OfferScheduled: {OfferDraft, OfferPublished, OfferPending},
+	OfferPublished: {OfferClosed, OfferPending},
+	OfferClosed:    {OfferPublished, OfferArchived, OfferPending},
 	OfferArchived:  {},
 }
 

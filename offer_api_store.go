@@ -12,7 +12,9 @@ import (
 // PushOffer creates or updates, by its source and reference, an offer sent
 // by an information system (the offers API), and publishes it as its dates
 // say: a publication start in the past publishes it, one to come schedules
-// it. A published or closed offer keeps its status; an archived one is no
+// it, unless it must be validated first: it then waits in pending (and an
+// edit of a published offer's substantive content sends it back there). A
+// published or closed offer keeps its status; an archived one is no
 // longer changed. Field names in errors are CSPLab's, the caller's
 // vocabulary. created reports whether the offer is new.
 func (s *Store) PushOffer(ctx context.Context, adminID int64, o *Offer, metierCode string, actor Actor) (created bool, err error) {
@@ -57,9 +59,10 @@ func (s *Store) PushOffer(ctx context.Context, adminID int64, o *Offer, metierCo
 			return FieldError("identification.reference", "Cette offre est archivée : elle ne peut plus être modifiée.")
 		default:
 			o.ID = cur.ID
-			if err := updateOffer(ctx, tx, adminID, o, args); err != nil {
+			if err := updateOffer(ctx, tx, adminID, o, args, actor); err != nil {
 				return err
 			}
+			cur.Status = o.Status // pending, if the edit sent it back to validation
 		}
 		action := map[bool]string{true: "offer.created", false: "offer.updated"}[created]
 		if err := insertAudit(ctx, tx, &adminID, actor, action, o.Reference, map[string]string{"intitulé": o.Title}); err != nil {
@@ -70,6 +73,19 @@ func (s *Store) PushOffer(ctx context.Context, adminID int64, o *Offer, metierCo
 			to = OfferScheduled
 			if !o.PublishAt.After(s.now()) {
 				to = OfferPublished
+			}
+		}
+		if cur.Status == OfferDraft || cur.Status == OfferScheduled {
+			// What must be validated waits for it, with its reference.
+			validator, must, err := mustSubmit(ctx, tx, adminID, o.ID)
+			if err != nil {
+				return err
+			}
+			if must {
+				if err := submitOffer(ctx, tx, adminID, o.ID, validator, StepSubmitted, o.Reference, actor); err != nil {
+					return err
+				}
+				return readOffer(ctx, tx, adminID, o)
 			}
 		}
 		if to != cur.Status {

@@ -108,7 +108,7 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 	}
 	return s.inTx(ctx, "UpdateOffer", func(tx *sqlx.Tx) error {
 		ids := o.CompetenceIDs
-		if err := updateOffer(ctx, tx, adminID, o, args); err != nil {
+		if err := updateOffer(ctx, tx, adminID, o, args, actor); err != nil {
 			return err
 		}
 		o.CompetenceIDs = ids
@@ -147,10 +147,15 @@ func insertOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args
 	return nil
 }
 
-// updateOffer saves o's fields (not its status) and reads it back.
-func updateOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args []any) error {
+// updateOffer saves o's fields and reads it back; a change of its
+// substantive content sends it back to validation (sendBackIfChanged).
+func updateOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args []any, actor Actor) error {
+	before, err := substanceBefore(ctx, tx, adminID, o.ID)
+	if err != nil {
+		return err
+	}
 	var row offerRow
-	err := tx.GetContext(ctx, &row, `
+	err = tx.GetContext(ctx, &row, `
 		UPDATE offers SET kind = $3, reference = $4, source = $5, versant = $6, title = $7, long_title = $8,
 			organisation_name = $9, organisation_siret = $10, domaine_code = $11, metier_id = $12, categories = $13,
 			contract_type = $14, contract_forms = $15, post_vacant = $16, mission = $17, profile = $18,
@@ -169,7 +174,8 @@ func updateOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args
 		return err
 	}
 	*o = *updated
-	return nil
+	_, err = sendBackIfChanged(ctx, tx, adminID, o, before, actor)
+	return err
 }
 
 // OfferByID returns an offer of the administration.
@@ -224,6 +230,13 @@ func (s *Store) MoveOffer(ctx context.Context, adminID, id int64, to OfferStatus
 		}
 		if to == OfferScheduled && (cur.PublishAt == nil || !cur.PublishAt.After(s.now())) {
 			return FieldError("publish_at", "Pour programmer la publication, indiquez une date de début de publication à venir.")
+		}
+		validator, err := checkPublication(ctx, tx, adminID, id, cur.Status, to)
+		if err != nil {
+			return err
+		}
+		if to == OfferPending {
+			return submitOffer(ctx, tx, adminID, id, validator, StepSubmitted, cur.Reference, actor)
 		}
 		if err := setOfferStatus(ctx, tx, id, to); err != nil {
 			return err
@@ -291,6 +304,8 @@ func (st OfferStatus) Label() string {
 	switch st {
 	case OfferDraft:
 		return "brouillon"
+	case OfferPending:
+		return "à valider"
 	case OfferScheduled:
 		return "programmée"
 	case OfferPublished:

@@ -40,6 +40,7 @@ const (
 	TaskInterviewAnswered    = "email:interview_answered"    // AnswerInterview: to the interviewers and the recruiters
 	TaskCSPAuthAlert         = "email:csp_auth"              // RecordCSPAuthFailure: to the administrators, CSP refused the API key
 	TaskSessionInterviewers  = "email:session_interviewers"  // Convoke, UpdateSession, CancelSession...: the session's event to its interviewers
+	TaskOfferValidation      = "email:offer_validation"      // ApproveOffer, ReturnOffer: to the agent who submitted the offer
 )
 
 // Exchanges with other systems: publication to Choisir le Service Public
@@ -90,4 +91,5 @@ func (p PasswordResetEmailPayload) Valid() bool { return p.Email != "" }
 func (p TrackingLinkPayload) Valid() bool       { return p.Email != "" }
 func (p CSPTask) Valid() bool                   { return p.AdministrationID != 0 }
 func (p SIRHHireTask) Valid() bool              { return p.AdministrationID != 0 && p.HireID != 0 }
+func (p OfferValidationTask) Valid() bool       { return p.StepID != 0 }
 func (p SIRHDeliverTask) Valid() bool           { return p.AdministrationID != 0 && p.BatchID != 0 }

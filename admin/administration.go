@@ -21,6 +21,7 @@ type administrationPage struct {
 	typedDays, typedMonths        bool
 	Child                         *vivier.Administration // the direction a refused form was creating
 	ChildFields                   map[string]string
+	Validation                    vivier.ValidationSettings
 }
 
 func (h *Handler) administrationPage(c *fiber.Ctx) error {
@@ -31,6 +32,9 @@ func (h *Handler) renderAdministration(c *fiber.Ctx, status int, p *administrati
 	adm := currentAdministration(c)
 	var err error
 	if p.Children, err = h.Store.ChildAdministrations(c.UserContext(), adm.ID); err != nil {
+		return err
+	}
+	if p.Validation, err = h.Store.ValidationSettings(c.UserContext(), adm.ID); err != nil {
 		return err
 	}
 	if !p.typedDays {

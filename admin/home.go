@@ -66,6 +66,10 @@ type dashboardPage struct {
 	OverdueTotal int
 	Queue        []queueTile // "Ma file" (dashboardQueue)
 	ShowQueue    bool        // the agent reads applications
+	// Validation before publication (dashboardValidation).
+	PendingOffers int
+	ShowPending   bool // the agent validates offers
+	Decisions     []vivier.ValidationNotice
 }
 
 func (h *Handler) dashboard(c *fiber.Ctx) error {
@@ -88,6 +92,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.dashboardQueue(c, p); err != nil {
+		return err
+	}
+	if err := h.dashboardValidation(c, p); err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, "admin/dashboard", p)

@@ -21,6 +21,10 @@ type offerPage struct {
 	CanPublish bool
 	Moves      []vivier.OfferStatus // the statuses the offer may move to
 	CSP        *cspView
+	Validation *vivier.OfferValidation // nil for a new offer
+	// SubstantiveFields are the fields whose change sends a validated offer
+	// back to validation (said above the form's button).
+	SubstantiveFields string
 
 	// The choices of the form's lists.
 	Kinds                                       []struct{ Value, Label string }
@@ -116,13 +120,11 @@ func (h *Handler) offerForm(c *fiber.Ctx, status int, o *vivier.Offer, fields ma
 		return err
 	}
 	if o.ID != 0 {
-		var moves []vivier.OfferStatus
-		for _, s := range offerStatuses {
-			if vivier.CanMove(o.Status, s) {
-				moves = append(moves, s)
-			}
+		if p.Validation, err = h.Store.OfferValidation(ctx, o.AdministrationID, o.ID); err != nil {
+			return err
 		}
-		p.Moves = moves
+		p.Moves = p.Validation.Moves(o.Status, offerStatuses)
+		p.SubstantiveFields = vivier.SubstantiveFields
 	}
 	return h.page(c, status, "admin/offer", p)
 }

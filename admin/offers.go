@@ -12,7 +12,7 @@ var offerKinds = []struct{ Value, Label string }{
 	{"emploi", "Emploi"}, {"concours", "Concours"}, {"stage", "Stage"}, {"apprentissage", "Apprentissage"},
 }
 
-var offerStatuses = []vivier.OfferStatus{vivier.OfferDraft, vivier.OfferScheduled, vivier.OfferPublished, vivier.OfferClosed, vivier.OfferArchived}
+var offerStatuses = []vivier.OfferStatus{vivier.OfferDraft, vivier.OfferPending, vivier.OfferScheduled, vivier.OfferPublished, vivier.OfferClosed, vivier.OfferArchived}
 
 // offersPage lists the administration's offers and, for a parent
 // administration, its directions' (each linked under its own address, where
@@ -169,6 +169,7 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	wasOnline := o.Status == vivier.OfferPublished || o.Status == vivier.OfferScheduled
 	regions, err := h.regionsByDepartement(c)
 	if err != nil {
 		return err
@@ -183,7 +184,11 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.back(c, offerURL(adm, o.ID), "Modifications enregistrées."+kindBlockHint(c, o))
+	msg := "Modifications enregistrées."
+	if wasOnline && o.Status == vivier.OfferPending {
+		msg += " Son contenu ayant changé, l'offre est renvoyée à la validation : elle n'est plus en ligne jusqu'à sa nouvelle validation."
+	}
+	return h.back(c, offerURL(adm, o.ID), msg+kindBlockHint(c, o))
 }
 
 func (h *Handler) moveOffer(c *fiber.Ctx) error {
@@ -195,6 +200,9 @@ func (h *Handler) moveOffer(c *fiber.Ctx) error {
 	to := vivier.OfferStatus(c.FormValue("status"))
 	if err := h.Store.MoveOffer(c.UserContext(), adm.ID, id, to, actor(c)); err != nil {
 		return err
+	}
+	if to == vivier.OfferPending {
+		return h.back(c, offerURL(adm, id), "L'offre est soumise à validation : elle sera en ligne une fois validée.")
 	}
 	return h.back(c, offerURL(adm, id), "L'offre est maintenant "+to.Label()+".")
 }

@@ -18,6 +18,7 @@ func navItems() []struct {
 	}{
 		{"", "Tableau de bord", policies.DashboardRead},
 		{"/offres", "Offres", policies.OffersRead},
+		{"/offres/validation", "Offres à valider", policies.OffersValidate},
 		{"/candidatures", "Candidatures", policies.ApplicationsReadAssigned},
 		{"/vivier", "Vivier de talents", policies.ApplicationsRead},
 		{"/doublons", "Doublons", policies.CandidatesMerge},

@@ -81,6 +81,11 @@ func (h *Handler) Routes() []Route {
 		// Before /:adm/offres/:offer, which would take "import" for an id.
 		{Method: "GET", Path: "/:adm/offres/import", Access: administration, perm: policies.OffersEdit, handler: h.importPage},
 		{Method: "POST", Path: "/:adm/offres/import", Access: administration, perm: policies.OffersEdit, handler: h.importConcours},
+		// Validation before publication, before /:adm/offres/:offer too.
+		{Method: "GET", Path: "/:adm/offres/validation", Access: administration, perm: policies.OffersValidate, handler: h.validationQueue},
+		{Method: "GET", Path: "/:adm/offres/validation/:offer", Access: administration, perm: policies.OffersValidate, handler: h.validationReview},
+		{Method: "POST", Path: "/:adm/offres/validation/:offer/approbation", Access: administration, perm: policies.OffersValidate, handler: h.approveOffer},
+		{Method: "POST", Path: "/:adm/offres/validation/:offer/retour", Access: administration, perm: policies.OffersValidate, handler: h.returnOffer},
 		{Method: "GET", Path: "/:adm/offres/:offer", Access: administration, perm: policies.OffersRead, handler: h.offerPage},
 		{Method: "POST", Path: "/:adm/offres/:offer", Access: administration, perm: policies.OffersEdit, handler: h.updateOffer},
 		{Method: "POST", Path: "/:adm/offres/:offer/statut", Access: administration, perm: policies.OffersPublish, handler: h.moveOffer},
@@ -105,6 +110,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/:adm/administration", Access: administration, perm: policies.AdministrationsManage, handler: h.administrationPage},
 		{Method: "POST", Path: "/:adm/administration", Access: administration, perm: policies.AdministrationsManage, handler: h.updateAdministration},
 		{Method: "POST", Path: "/:adm/administration/delai", Access: administration, perm: policies.AdministrationsManage, handler: h.setResponseDays},
+		{Method: "POST", Path: "/:adm/administration/validation", Access: administration, perm: policies.AdministrationsManage, handler: h.setValidationSettings},
 		{Method: "POST", Path: "/:adm/administration/conservation", Access: administration, perm: policies.AdministrationsManage, handler: h.setRetentionMonths},
 		{Method: "POST", Path: "/:adm/directions", Access: administration, perm: policies.AdministrationsManage, handler: h.createChild},
 		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, perm: policies.AdministrationsManage, handler: h.setChildStatus},

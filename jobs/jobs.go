@@ -157,6 +157,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	handle(m, vivier.TaskInterviewAnswered, w.handleInterviewAnswered)
 	handle(m, vivier.TaskSessionInterviewers, w.handleSessionInterviewers)
 	handle(m, vivier.TaskCSPAuthAlert, w.handleCSPAuthAlert)
+	handle(m, vivier.TaskOfferValidation, w.handleOfferValidation)
 	// Other systems.
 	handle(m, vivier.TaskCSPSync, w.handleCSPSync)
 	handle(m, vivier.TaskSIRHHire, w.handleSIRHHire)

@@ -20,6 +20,9 @@ const (
 	OffersRead    Permission = "offers:read"
 	OffersEdit    Permission = "offers:edit"
 	OffersPublish Permission = "offers:publish"
+	// OffersValidate approves or returns the offers that an
+	// administration's setting sends to validation before publication.
+	OffersValidate Permission = "offers:validate"
 
 	// ApplicationsReadAssigned reads the applications assigned to the agent
 	// (a jury member); ApplicationsRead reads them all.
@@ -51,7 +54,7 @@ const (
 func All() []Permission {
 	return []Permission{
 		DashboardRead,
-		OffersRead, OffersEdit, OffersPublish,
+		OffersRead, OffersEdit, OffersPublish, OffersValidate,
 		ApplicationsReadAssigned, ApplicationsRead, ApplicationsDecide, ApplicationsComment, CandidatesMerge, PipelineManage,
 		StatisticsRead, ExportsRun, ExportsConfigure,
 		BrandEdit, TemplatesEdit, NotificationsManage, AgentsManage, AdministrationsManage, AuditRead, APITokensManage, CSPManage,

@@ -100,6 +100,7 @@ type upsertResult struct {
 	Result    string             `json:"result"` // created, updated or error
 	ID        int64              `json:"id,omitempty"`
 	Status    vivier.OfferStatus `json:"statut,omitempty"`
+	Message   string             `json:"message,omitempty"`
 }
 
 // upsertResponse is CSPLab's UpsertOffersResponse, with one result per
@@ -147,6 +148,9 @@ func (h *Handler) upsertOffers(c *fiber.Ctx) error {
 			resp.Errors = append(resp.Errors, upsertError{Index: i, Offer: in.Identification, Error: h.itemError(c, err)})
 		} else {
 			res.ID, res.Status, res.Result = o.ID, o.Status, "updated"
+			if o.Status == vivier.OfferPending {
+				res.Message = "En attente de validation par l'administration : l'offre sera publiée une fois validée."
+			}
 			if created {
 				res.Result = "created"
 				resp.Created++
@@ -230,10 +234,10 @@ func jsonType(kind string) string {
 func (h *Handler) listOffers(c *fiber.Ctx) error {
 	status := vivier.OfferStatus(c.Query("statut"))
 	switch status {
-	case "", vivier.OfferDraft, vivier.OfferScheduled, vivier.OfferPublished, vivier.OfferClosed, vivier.OfferArchived:
+	case "", vivier.OfferDraft, vivier.OfferPending, vivier.OfferScheduled, vivier.OfferPublished, vivier.OfferClosed, vivier.OfferArchived:
 	default:
 		return &vivier.Error{Code: vivier.EMALFORMED, Field: "statut",
-			Message: "statut vaut draft, scheduled, published, closed ou archived."}
+			Message: "statut vaut draft, pending, scheduled, published, closed ou archived."}
 	}
 	limit, err := limitParam(c)
 	if err != nil {

@@ -56,6 +56,10 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/offres":                                    "offers:edit",
 	"GET /:adm/offres/import":                              "offers:edit",
 	"POST /:adm/offres/import":                             "offers:edit",
+	"GET /:adm/offres/validation":                          "offers:validate",
+	"GET /:adm/offres/validation/:offer":                   "offers:validate",
+	"POST /:adm/offres/validation/:offer/approbation":      "offers:validate",
+	"POST /:adm/offres/validation/:offer/retour":           "offers:validate",
 	"GET /:adm/offres/:offer":                              "offers:read",
 	"POST /:adm/offres/:offer":                             "offers:edit",
 	"POST /:adm/offres/:offer/statut":                      "offers:publish",
@@ -78,6 +82,7 @@ var expectedRoutes = map[string]string{
 	"GET /:adm/administration":                             "administrations:manage",
 	"POST /:adm/administration":                            "administrations:manage",
 	"POST /:adm/administration/delai":                      "administrations:manage",
+	"POST /:adm/administration/validation":                 "administrations:manage",
 	"POST /:adm/administration/conservation":               "administrations:manage",
 	"POST /:adm/directions":                                "administrations:manage",
 	"POST /:adm/directions/:child/statut":                  "administrations:manage",
@@ -169,7 +174,7 @@ var rolePerms = map[string][]string{
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
-		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit"},
+		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit", "offers:validate"},
 	"aucun": {},
 }
 
