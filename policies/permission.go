@@ -43,6 +43,10 @@ const (
 	APITokensManage       Permission = "api_tokens:manage"
 	CSPManage             Permission = "csp:manage"
 
+	// IdentitiesReveal shows an agent a masked applicant's identity before
+	// the step of the offer's anonymised screening.
+	IdentitiesReveal Permission = "identities:reveal"
+
 	PlatformManage Permission = "platform:manage"
 )
 
