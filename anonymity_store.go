@@ -139,3 +139,45 @@ func (s *Store) RevealIdentity(ctx context.Context, adminID, appID int64, reason
 		return insertAudit(ctx, tx, &adminID, actor, "application.identity_revealed", "candidature "+strconv.FormatInt(appID, 10), map[string]string{"motif": reason})
 	})
 }
+
+// maskRows puts the pseudonym in the place of the names of the masked
+// applications among rows, and blanks their email.
+func (s *Store) maskRows(ctx context.Context, adminID, viewer int64, rows []*PipelineRow) error {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	masks, err := s.IdentityMasks(ctx, adminID, viewer, ids)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if masks.Names(r.ID, &r.FirstName, &r.LastName) {
+			r.Email = nil
+		}
+	}
+	return nil
+}
+
+// namedBy is the SQL condition that a search (the parameter p) names the
+// application a's person: a word of it is one of their names, their email
+// address, or their phone number. A masked application is left out of such
+// a search, so that its results do not tell who it is.
+func namedBy(a, p string) string {
+	words := `regexp_split_to_array(lower(immutable_unaccent(` + p + `)), '[^[:alnum:]@._+-]+')`
+	return `(regexp_split_to_array(lower(immutable_unaccent(` + a + `.first_name || ' ' || ` + a + `.last_name)), '[^[:alnum:]]+') && ` + words + `
+		OR EXISTS (SELECT 1 FROM candidates nc WHERE nc.id = ` + a + `.candidate_id AND lower(nc.email::text) = ANY(` + words + `))
+		OR (length(regexp_replace(` + p + `, '\D', '', 'g')) >= 9
+			AND right(regexp_replace(` + a + `.phone, '\D', '', 'g'), 9) = right(regexp_replace(` + p + `, '\D', '', 'g'), 9)))`
+}
+
+// MaskForRecruiters masks an application as the emails to its recruiters
+// name it: they go to several agents, so no one's reveal counts.
+func (s *Store) MaskForRecruiters(ctx context.Context, a *ApplicationSummary) error {
+	masks, err := s.IdentityMasks(ctx, a.AdministrationID, 0, []int64{a.ID})
+	if k := masks.Of(a.ID); k != nil {
+		k.Identity(&a.Identity)
+		a.Candidate.Email = nil
+	}
+	return err
+}

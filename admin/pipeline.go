@@ -152,9 +152,10 @@ func (h *Handler) offerFilter(c *fiber.Ctx, l *listFilters) (vivier.PipelineFilt
 }
 
 // scoped narrows a list's filter to the agent's scope: a jury member sees
-// what is assigned to them, and does not sort by the others' ratings.
+// what is assigned to them, and does not sort by the others' ratings; the
+// identities the agent revealed show.
 func (h *Handler) scoped(c *fiber.Ctx, f *vivier.PipelineFilter) {
-	f.Scope = h.scope(c)
+	f.Scope, f.Viewer = h.scope(c), currentAgent(c).ID
 	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false
 	}
