@@ -79,18 +79,19 @@ var redactions = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+`),
 	regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+`),
 	regexp.MustCompile(`(?i)\b[\w-]+(?:\.[\w-]+)*\.(?:com|fr|net|org|io|eu|me|info|dev)(?:/\S*)?`),
+	// Phone numbers: nine figures or more, with the usual separators.
+	regexp.MustCompile(`(?:\+|\b)\d(?:[\s.()-]{0,2}\d){8,14}\b`),
 	// Dates of birth: a full date (day, month, year), in figures or words;
 	// experience on a CV is dated by month or year, and stays.
 	regexp.MustCompile(`\b\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)?\d{2}\b`),
 	regexp.MustCompile(`(?i)\b\d{1,2}(?:er)?\s+(?:janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre)\s+(?:19|20)\d{2}\b`),
 	regexp.MustCompile(`(?i)\b(?:âge|age)\s*:?\s*\d{2}\s*ans\b`),
-	// Phone numbers: nine figures or more, with the usual separators.
-	regexp.MustCompile(`(?:\+|\b)\d(?:[\s.()-]{0,2}\d){8,14}\b`),
 	// Postal addresses: a street, then a postal code with its town.
 	regexp.MustCompile(`(?i)\b\d{1,4}\s*(?:bis|ter)?,?\s+(?:rue|avenue|av\.|boulevard|bd|place|allée|allee|impasse|chemin|route|quai|cours|square|résidence|residence|lotissement|faubourg|hameau|lieu-dit)\b[^\n,]*`),
 	regexp.MustCompile(`(?i)\b(?:rue|avenue|boulevard|impasse|allée|chemin|quai|lieu-dit)\s+(?:de\s+|du\s+|des\s+|d'|la\s+|le\s+)*[\p{L}'-]+(?:\s+[\p{L}'-]+){0,3}`),
 	regexp.MustCompile(`\b(?:F-)?\d{5}\s+\p{Lu}[\p{L}' -]*`),
 	regexp.MustCompile(`(?i)\b(?:BP|CS)\s*\d+|\bcedex\b`),
+	regexp.MustCompile(`\b\d{5}\b`), // a postal code left alone
 }
 
 // redactWord removes a name wherever it stands as a word, whatever its case
