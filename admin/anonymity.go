@@ -26,6 +26,16 @@ func (h *Handler) masksOf(c *fiber.Ctx, ids []int64) (vivier.IdentityMasks, erro
 	return h.Store.IdentityMasks(c.UserContext(), currentAdministration(c).ID, currentAgent(c).ID, ids)
 }
 
+// maskDetail masks an application loaded for another page than its own
+// view (an email's preview, the interview form).
+func (h *Handler) maskDetail(c *fiber.Ctx, d *vivier.ApplicationDetail) error {
+	k, err := h.Store.IdentityMask(c.UserContext(), currentAdministration(c).ID, currentAgent(c).ID, d.ID)
+	if k != nil {
+		k.Detail(d)
+	}
+	return err
+}
+
 // refuseMaskedFile stops a download or a preview of a masked application's
 // file: the person's CV or letter would name them.
 func (h *Handler) refuseMaskedFile(c *fiber.Ctx, appID int64) error {
