@@ -59,6 +59,7 @@ func All() []Permission {
 		ApplicationsReadAssigned, ApplicationsRead, ApplicationsDecide, ApplicationsComment, CandidatesMerge, PipelineManage,
 		StatisticsRead, ExportsRun, ExportsConfigure,
 		BrandEdit, TemplatesEdit, NotificationsManage, AgentsManage, AdministrationsManage, AuditRead, APITokensManage, CSPManage,
+		IdentitiesReveal,
 		PlatformManage,
 	}
 }
