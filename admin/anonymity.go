@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"slices"
+
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -53,9 +55,21 @@ func (h *Handler) refuseMaskedFile(c *fiber.Ctx, appID int64) error {
 // application, every piece that names the person is replaced by its
 // pseudonym or removed from the texts.
 func (h *Handler) maskApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *applicationPage) error {
-	k, err := h.Store.IdentityMask(c.UserContext(), currentAdministration(c).ID, currentAgent(c).ID, d.ID)
-	if err != nil || k == nil {
+	ids := []int64{d.ID}
+	for _, o := range p.Others {
+		ids = append(ids, o.ID)
+	}
+	masks, err := h.masksOf(c, ids)
+	if err != nil {
 		return err
+	}
+	// The person's masked applications are not listed under their name:
+	// the list would tell who the pseudonym is.
+	p.Others = slices.DeleteFunc(p.Others, func(o vivier.ApplicationRow) bool { return masks.Of(o.ID) != nil })
+	p.SideTabs = sideTabs(p)
+	k := masks.Of(d.ID)
+	if k == nil {
+		return nil
 	}
 	p.Mask, p.CanReveal = k, h.can(c, policies.IdentitiesReveal)
 	if d.OfferID != nil {

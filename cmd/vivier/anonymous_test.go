@@ -121,22 +121,44 @@ func TestAnonymisedScreeningLeaksNothing(t *testing.T) {
 	}
 	p.drained(t)
 	// The recruiters' emails about the new applications name no one.
+	recruiters := 0
 	for _, m := range p.SMTP.Messages() {
-		if m.To[0] == "c.vauquelin@exemple.fr" {
-			continue // the candidate's own receipt
+		if m.To[0] == "c.vauquelin@exemple.fr" || m.To[0] == "g.ollivier@exemple.fr" {
+			continue // the candidates' own receipts
 		}
+		recruiters++
 		if l := leaks(m.Subject + m.Text + m.HTML); len(l) > 0 {
 			t.Errorf("email %q to %s leaks %v", m.Subject, m.To[0], l)
 		}
 	}
+	if recruiters == 0 {
+		t.Error("no email told the recruiters of the new applications")
+	}
 
 	appURL := fmt.Sprintf("%s/candidatures/%d", admBase, appID)
 	cvID := fileOf(t, p, appID)
+	// A note that names the person, as a colleague who knows them would.
+	if resp, _ := postForm(t, rc, appURL+"/notes", url.Values{"_csrf": {rtoken}, "body": {"Je connais Clémentine Vauquelin, joignable au 06 47 21 93 58."}}); resp.StatusCode != 303 {
+		t.Fatalf("note = %d", resp.StatusCode)
+	}
+	// The preview of a bulk refusal shows the email of the first one.
+	reasons, err := p.Store().RefusalReasons(ctx, adm.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, page := postForm(t, rc, offerBase+"/candidatures/lot", url.Values{"_csrf": {rtoken}, "ids": {itoa(appID)}, "notify": {"oui"},
+		"stage": {strconv.FormatInt(stepID(t, p, adm.ID, "Non retenue"), 10)}, "reason": {strconv.FormatInt(reasons[0].ID, 10)}})
+	if resp.StatusCode != 200 || !strings.Contains(page, "email-preview") {
+		t.Errorf("bulk refusal preview = %d", resp.StatusCode)
+	}
+	if l := leaks(page); len(l) > 0 {
+		t.Errorf("the bulk refusal's preview leaks %v", l)
+	}
 	pages := []string{admBase + "/candidatures", admBase + "/candidatures?q=Vauquelin", admBase + "/candidatures?q=c.vauquelin@exemple.fr",
 		admBase + "/candidatures?q=0647219358", admBase + "/candidatures?tri=nom", offerBase + "/candidatures", offerBase + "/candidatures?q=Clémentine+Vauquelin",
 		offerBase + "/candidatures?q=haies", offerBase + "/tableau", offerBase + "/tableau?q=vauquelin", appURL, admBase + "/statistiques",
 		admBase + "/statistiques/export", admBase + "/vivier", admBase + "/vivier?q=Vauquelin", admBase + "/doublons", admBase + "/exports", admBase,
-		admBase + "/ma-file"}
+		admBase + "/notifications", offerBase + "/convocations", appURL + "/entretien"}
 	lc, _ := signInAs(t, p, "lecteur@ville-demo.vivier.test")
 	for _, who := range []struct {
 		name   string
@@ -240,7 +262,7 @@ func TestAnonymisedScreeningLeaksNothing(t *testing.T) {
 	}
 
 	// Past the step, the identity shows, and the files download.
-	resp, _ := postForm(t, rc, appURL+"/etape", url.Values{"_csrf": {rtoken}, "stage": {strconv.FormatInt(rh, 10)}, "notify": {"non"}})
+	resp, _ = postForm(t, rc, appURL+"/etape", url.Values{"_csrf": {rtoken}, "stage": {strconv.FormatInt(rh, 10)}, "notify": {"non"}})
 	if resp.StatusCode != 303 {
 		t.Fatalf("move = %d", resp.StatusCode)
 	}
