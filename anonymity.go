@@ -121,7 +121,8 @@ func redactWord(text, name string) string {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-// fold lowercases and strips accents, one rune for one rune where it can.
+// fold lowercases and strips accents, one rune for one rune where it can:
+// names, handles and slugs compare on it.
 func fold(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
