@@ -106,7 +106,7 @@ func (h *Handler) maskApplication(c *fiber.Ctx, d *vivier.ApplicationDetail, p *
 	}
 	// The person's other applications would lead to their name; the
 	// bounces name their address.
-	p.Others, p.Bounces, p.Transfer = nil, nil, nil
+	p.Others, p.Bounces = nil, nil
 	p.SideTabs = sideTabs(p)
 	return nil
 }
