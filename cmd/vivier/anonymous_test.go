@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 
@@ -133,6 +134,16 @@ func TestAnonymisedScreeningLeaksNothing(t *testing.T) {
 	}
 	if recruiters == 0 {
 		t.Error("no email told the recruiters of the new applications")
+	}
+	// The daily digest's list too.
+	digest, err := p.Store().NewApplicationsBetween(ctx, adm.ID, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || len(digest) != 2 {
+		t.Fatalf("digest = %d, %v", len(digest), err)
+	}
+	for _, r := range digest {
+		if !strings.HasPrefix(r.FirstName, "Candidat·e ") || r.LastName != "" {
+			t.Errorf("the digest names %s %s", r.FirstName, r.LastName)
+		}
 	}
 
 	appURL := fmt.Sprintf("%s/candidatures/%d", admBase, appID)
