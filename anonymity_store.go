@@ -103,9 +103,11 @@ func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID 
 			offerID, adminID, step); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE applications a SET screening_passed_at =
-				CASE WHEN screening_reached(a.offer_id, a.stage_id, a.category) THEN coalesce(a.screening_passed_at, now()) END
-			WHERE a.offer_id = $1 AND a.administration_id = $2`, offerID, adminID); err != nil {
+		// Only the rows whose answer changes are written.
+		if _, err := tx.ExecContext(ctx, `UPDATE applications a SET screening_passed_at = r.passed
+			FROM (SELECT x.id, CASE WHEN screening_reached(x.offer_id, x.stage_id, x.category) THEN coalesce(x.screening_passed_at, now()) END AS passed
+				FROM applications x WHERE x.offer_id = $1 AND x.administration_id = $2) r
+			WHERE a.id = r.id AND a.screening_passed_at IS DISTINCT FROM r.passed`, offerID, adminID); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer.anonymity_set", title, summary)
