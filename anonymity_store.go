@@ -75,9 +75,9 @@ func (s *Store) OfferAnonymity(ctx context.Context, adminID, offerID int64) (*St
 }
 
 // SetOfferAnonymity turns an offer's anonymised screening on until a step
-// (an "en cours" or "acceptée" one of the administration), or off (stepID
-// 0). Applications already at or past the step show their identity; the
-// others are masked from now on.
+// (an "en cours" one of the administration), or off (stepID 0).
+// Applications already at or past the step show their identity; the others
+// are masked from now on.
 func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID int64, actor Actor) error {
 	return s.inTx(ctx, "SetOfferAnonymity", func(tx *sqlx.Tx) error {
 		var title string
@@ -94,8 +94,10 @@ func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID 
 			if err != nil {
 				return err
 			}
-			if st.Category != CategoryReview && st.Category != CategoryAccepted {
-				return FieldError("anonymous_until", "Choisissez une étape « en cours » ou « acceptée » : la présélection anonyme dure jusqu'à elle.")
+			// A screening ends before a decision: every hire (and so every
+			// SIRH export) is past the step.
+			if st.Category != CategoryReview {
+				return FieldError("anonymous_until", "Choisissez une étape « en cours » : la présélection anonyme dure jusqu'à elle, et s'arrête avant toute décision.")
 			}
 			step, summary = &st.ID, map[string]string{"présélection anonyme": "jusqu'à l'étape " + st.Name}
 		}

@@ -37,8 +37,8 @@ func TestIdentityMasksFollowTheStep(t *testing.T) {
 	if _, err := s.MoveApplication(ctx, a.ID, ids[2], vivier.Move{StageID: jury.ID}, actor); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetOfferAnonymity(ctx, a.ID, offer, refused.ID, actor); vivier.ErrorCode(err) != vivier.EINVALID {
-		t.Errorf("a refusal step as the screening's end: %v", err)
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, stepNamed(t, s, a.ID, "Recrutée").ID, actor); vivier.ErrorCode(err) != vivier.EINVALID {
+		t.Errorf("a decision step as the screening's end: %v", err)
 	}
 	if err := s.SetOfferAnonymity(ctx, b.ID, offer, stepNamed(t, s, b.ID, "Jury").ID, actor); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("B setting A's offer: %v", err)
