@@ -5,11 +5,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Recruiters working together on an application: internal notes that may
@@ -127,12 +122,7 @@ func (m Member) Handles() []string {
 }
 
 func handleWord(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	plain, _, err := transform.String(t, strings.ToLower(strings.TrimSpace(s)))
-	if err != nil {
-		plain = strings.ToLower(s)
-	}
-	return strings.Join(strings.Fields(plain), "-")
+	return strings.Join(strings.Fields(fold(s)), "-")
 }
 
 // mentionRE finds "@word" not inside an email address (the character

@@ -25,6 +25,7 @@
 //	brand pages         brand, brand_render, image
 //	applications        application (apply), document (CV checks), application_review, application_nav (place in a list), candidate_identity
 //	                    application_documents (the offer's documents, pieces, requests, the checklist and the "incomplete" SQL)
+//	                    anonymity (anonymised screening: masks, pseudonyms, redaction, reveals)
 //	candidates' space   tracking, candidate_data (export, erasure), recruiter_message, response_promise
 //	                    interview_booking (a convocation's slot chosen, changed and answered from the space)
 //	between admins      transfer, transfer_consent, duplicates (merging candidates)

@@ -22,12 +22,12 @@ const duplicateMatches = `WITH sent AS (
 		SELECT a.candidate_id, regexp_replace(lower(trim(a.first_name || ' ' || a.last_name)), '\s+', ' ', 'g') AS nname,
 			regexp_replace(a.phone, '[^0-9+]', '', 'g') AS nphone
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id
-		WHERE a.administration_id = $1 AND a.category <> 'anonymisee' AND c.erased_at IS NULL),
+		WHERE a.administration_id = $1 AND a.category <> 'anonymisee' AND c.erased_at IS NULL AND NOT identity_masked(a)),
 	cvs AS (
 		SELECT DISTINCT a.candidate_id, regexp_replace(lower(trim(a.first_name || ' ' || a.last_name)), '\s+', ' ', 'g') AS nname,
 			f.sha256, CASE WHEN length(f.text) >= 200 THEN md5(f.text) END AS text_md5
 		FROM application_files f JOIN applications a ON a.id = f.application_id JOIN candidates c ON c.id = a.candidate_id
-		WHERE a.administration_id = $1 AND f.kind = 'cv' AND f.deleted_at IS NULL AND a.category <> 'anonymisee' AND c.erased_at IS NULL),
+		WHERE a.administration_id = $1 AND f.kind = 'cv' AND f.deleted_at IS NULL AND a.category <> 'anonymisee' AND c.erased_at IS NULL AND NOT identity_masked(a)),
 	pairs AS (
 		SELECT DISTINCT x.candidate_id AS a, y.candidate_id AS b, 'le nom et le téléphone' AS why
 		FROM sent x JOIN sent y ON y.nname = x.nname AND y.nphone = x.nphone AND y.candidate_id > x.candidate_id
@@ -55,7 +55,7 @@ func (s *Store) Duplicates(ctx context.Context, adminID int64) ([]DuplicatePair,
 				coalesce(c.email::text, '') AS "` + p + `.email", l.phone AS "` + p + `.phone",
 				count(*) OVER () AS "` + p + `.applications", min(l.created_at) OVER () AS "` + p + `.first_at"
 			FROM candidates c JOIN applications l ON l.candidate_id = c.id
-			WHERE c.id = d.` + id + ` AND l.administration_id = $1 AND l.category <> 'anonymisee'
+			WHERE c.id = d.` + id + ` AND l.administration_id = $1 AND l.category <> 'anonymisee' AND NOT identity_masked(l)
 			ORDER BY l.created_at DESC, l.id DESC LIMIT 1) ` + p + ` ON true`
 	}
 	var rows []struct {

@@ -332,7 +332,24 @@ func (s *Store) SessionsOfOffer(ctx context.Context, adminID, offerID int64) ([]
 // SessionByID returns one of the administration's sessions with its slots,
 // interviewers and convocations.
 func (s *Store) SessionByID(ctx context.Context, adminID, id int64) (*SessionDetail, error) {
-	return s.sessionDetail(ctx, &adminID, id)
+	d, err := s.sessionDetail(ctx, &adminID, id)
+	if err != nil {
+		return nil, err
+	}
+	// A session's pages are shared by its interviewers: a masked
+	// applicant (anonymised screening) shows its pseudonym, whoever
+	// revealed it.
+	ids := make([]int64, len(d.Convocations))
+	for i, cv := range d.Convocations {
+		ids[i] = cv.ApplicationID
+	}
+	masks, err := s.IdentityMasks(ctx, adminID, 0, ids)
+	for i, cv := range d.Convocations {
+		if k := masks.Of(cv.ApplicationID); k != nil {
+			d.Convocations[i].CandidateName = k.Pseudonym
+		}
+	}
+	return d, err
 }
 
 // InterviewSessionByID returns a session with all it holds, whatever its

@@ -93,6 +93,18 @@ func (s *Store) NewApplicationsBetween(ctx context.Context, adminID int64, from,
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id LEFT JOIN offers o ON o.id = a.offer_id
 		WHERE a.administration_id = $1 AND a.created_at >= $2 AND a.created_at < $3
 		ORDER BY a.created_at, a.id LIMIT 500`, adminID, from, to)
+	if err != nil {
+		return nil, wrap("NewApplicationsBetween", err)
+	}
+	ids := make([]int64, len(out))
+	for i := range out {
+		ids[i] = out[i].ID
+	}
+	// A digest goes to several agents: no one's reveal counts.
+	masks, err := s.IdentityMasks(ctx, adminID, 0, ids)
+	for i := range out {
+		masks.Names(out[i].ID, &out[i].FirstName, &out[i].LastName)
+	}
 	return out, wrap("NewApplicationsBetween", err)
 }
 

@@ -79,6 +79,15 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, q BoardQ
 		}
 		board.Cards[step] = append(board.Cards[step], card)
 	}
+	var shown []*PipelineRow
+	for _, cards := range board.Cards {
+		for i := range cards {
+			shown = append(shown, &cards[i].PipelineRow)
+		}
+	}
+	if err := s.maskRows(ctx, adminID, q.Reader, shown); err != nil {
+		return board, wrap("BoardCards", err)
+	}
 	return board, nil
 }
 

@@ -21,6 +21,11 @@ type PipelineFilter struct {
 	Unrated    bool  // not rated by anyone yet
 	Scope      Scope // a jury member's: only what is assigned to them
 
+	// Viewer is the agent reading: a masked application (anonymised
+	// screening) shows its pseudonym unless this agent revealed it; 0 is
+	// no one.
+	Viewer int64
+
 	// Known is how many match when the caller already knows it (an
 	// unfiltered list, from StepCounts): the count query is skipped.
 	Known int
@@ -65,6 +70,8 @@ type PipelineRow struct {
 	Rating    *float64  `db:"rating"` // average, nil before the first rating
 	Tags      *string   `db:"tags"`   // labels, comma separated
 }
+
+func (r *PipelineRow) pipelineRow() *PipelineRow { return r }
 
 // RatingText is the row's average rating as French writes it ("2,5"),
 // empty before the first rating.

@@ -14,7 +14,7 @@ import (
 
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
-	rows, total, err := pipelineRows(ctx, s, pipelineQuery(adminID, offerID, f), f, func(r PipelineRow) int { return r.Total })
+	rows, total, err := pipelineRows(ctx, s, adminID, pipelineQuery(adminID, offerID, f), f, func(r PipelineRow) int { return r.Total })
 	return rows, total, wrap("PipelineList", err)
 }
 
@@ -22,15 +22,22 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 // (every offer and the spontaneous ones; with f.Within, its directions'
 // too) and how many match.
 func (s *Store) ApplicationList(ctx context.Context, adminID int64, f PipelineFilter) ([]ApplicationListRow, int, error) {
-	rows, total, err := pipelineRows(ctx, s, pipelineQuery(adminID, 0, f), f, func(r ApplicationListRow) int { return r.Total })
+	rows, total, err := pipelineRows(ctx, s, adminID, pipelineQuery(adminID, 0, f), f, func(r ApplicationListRow) int { return r.Total })
 	return rows, total, wrap("ApplicationList", err)
 }
 
 // pipelineRows reads a page of a list into rows of type R (a PipelineRow, or
 // one that embeds it) and how many match.
-func pipelineRows[R any](ctx context.Context, s *Store, q pipelineSQL, f PipelineFilter, totalOf func(R) int) ([]R, int, error) {
+func pipelineRows[R any](ctx context.Context, s *Store, adminID int64, q pipelineSQL, f PipelineFilter, totalOf func(R) int) ([]R, int, error) {
 	var rows []R
 	if err := s.db.SelectContext(ctx, &rows, q.page, q.pageArgs...); err != nil {
+		return nil, 0, err
+	}
+	shown := make([]*PipelineRow, len(rows))
+	for i := range rows {
+		shown[i] = any(&rows[i]).(interface{ pipelineRow() *PipelineRow }).pipelineRow()
+	}
+	if err := s.maskRows(ctx, adminID, f.Viewer, shown); err != nil {
 		return nil, 0, err
 	}
 	total := len(rows)
@@ -161,7 +168,8 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
 			UNION SELECT x.id FROM applications x
 			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + `)`
+			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + `)
+			AND NOT (identity_masked(a) AND ` + namedBy("a", p) + `)`
 	})
 	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
 	cond(f.TagID != 0, func() string {

@@ -78,6 +78,7 @@ func (s *Store) talentPoolPage(ctx context.Context, adminID int64, f PoolFilter,
 		JOIN candidates c ON c.id = consent.candidate_id
 		CROSS JOIN LATERAL (SELECT a.first_name, a.last_name, a.offer_id, a.created_at FROM applications a
 			WHERE a.administration_id = consent.administration_id AND a.candidate_id = consent.candidate_id
+				AND NOT identity_masked(a)
 			ORDER BY a.created_at DESC, a.id DESC LIMIT 1) last
 		WHERE c.erased_at IS NULL AND c.email IS NOT NULL
 		AND ($4 = '' OR (last.first_name || ' ' || last.last_name) ILIKE $5 OR (last.last_name || ' ' || last.first_name) ILIKE $5

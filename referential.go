@@ -2,12 +2,7 @@ package vivier
 
 import (
 	"strings"
-	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Metier is a métier of the RMFP, in a domaine fonctionnel. Platform
@@ -53,8 +48,7 @@ func unique(ids []int64) map[int64]bool {
 // Slugify turns a label into lowercase ASCII words joined by dashes
 // ("Sécurité des SI" → "securite-des-si").
 func Slugify(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	plain, _, _ := transform.String(t, strings.ToLower(s))
+	plain := fold(s)
 	var b strings.Builder
 	dash := false
 	for _, r := range plain {

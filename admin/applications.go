@@ -65,6 +65,12 @@ type applicationPage struct {
 	Tab         string // the open one
 
 	Checklist *checklistView // the documents asked and received (checklistOfApplication)
+
+	// Anonymised screening (maskApplication): the mask, nil when the
+	// identity shows; the step until which the offer masks.
+	Mask        *vivier.Mask
+	MaskedUntil *vivier.Step
+	CanReveal   bool
 }
 
 func (h *Handler) applicationPage(c *fiber.Ctx) error {
@@ -79,7 +85,7 @@ func (h *Handler) applicationPage(c *fiber.Ctx) error {
 	p := &applicationPage{App: d, CanDecide: h.can(c, policies.ApplicationsDecide)}
 	for _, part := range []func(*fiber.Ctx, *vivier.ApplicationDetail, *applicationPage) error{
 		h.pipelineOfApplication, h.transferOfApplication, h.interviewsOfApplication, h.applicationNotifications, h.collabOfApplication,
-		h.markRead, h.workspaceOfApplication,
+		h.markRead, h.workspaceOfApplication, h.maskApplication,
 	} {
 		if err := part(c, d, p); err != nil {
 			return err
@@ -101,6 +107,9 @@ func (h *Handler) downloadFile(c *fiber.Ctx) error {
 	}
 	fileID, err := templates.ParamID(c, "file")
 	if err != nil {
+		return err
+	}
+	if err := h.refuseMaskedFile(c, appID); err != nil {
 		return err
 	}
 	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)

@@ -103,6 +103,9 @@ func (h *Handler) previewFile(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := h.refuseMaskedFile(c, appID); err != nil {
+		return err
+	}
 	f, err := h.Store.ApplicationFile(c.UserContext(), currentAdministration(c).ID, appID, fileID)
 	if err != nil {
 		return err

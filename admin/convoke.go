@@ -73,10 +73,17 @@ func (h *Handler) convokeMessage(c *fiber.Ctx, res vivier.ConvokeResult) (string
 	for _, s := range res.Skipped {
 		name := "candidature " + strconv.FormatInt(s.ApplicationID, 10)
 		d, err := h.Store.ApplicationForAgents(c.UserContext(), currentAdministration(c).ID, s.ApplicationID)
-		if err != nil && vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
+			why = append(why, name+" ("+s.Reason+")")
+			continue
+		}
+		if err == nil {
+			err = h.maskDetail(c, d)
+		}
+		if err != nil {
 			return "", err
 		}
-		if err == nil && d.Category != vivier.CategoryErased {
+		if d.Category != vivier.CategoryErased {
 			name = strings.TrimSpace(d.FirstName + " " + d.LastName)
 		}
 		why = append(why, name+" ("+s.Reason+")")
@@ -175,7 +182,7 @@ func (h *Handler) firstEmailable(c *fiber.Ctx, ids []int64) (*vivier.Application
 			return nil, err
 		}
 		if a.Candidate.Email != nil {
-			return a, nil
+			return a, h.maskDetail(c, a) // the preview names no one the agent may not see
 		}
 	}
 	return nil, vivier.FieldError("ids", "Aucune des candidatures cochées ne peut recevoir de courriel.")

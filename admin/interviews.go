@@ -85,6 +85,9 @@ func (h *Handler) renderInterviewForm(c *fiber.Ctx, status int, d *vivier.Applic
 	if err != nil {
 		return err
 	}
+	if err := h.maskDetail(c, d); err != nil {
+		return err
+	}
 	p := &interviewPage{App: d, Form: f, Agents: agents}
 	if ferr != nil {
 		summary := vivier.ErrorMessage(ferr)

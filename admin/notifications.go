@@ -180,8 +180,16 @@ func (h *Handler) dashboardOverdue(c *fiber.Ctx, p *dashboardPage) error {
 	if err != nil {
 		return err
 	}
+	ids := make([]int64, len(list))
+	for i := range list {
+		ids[i] = list[i].ID
+	}
+	masks, err := h.masksOf(c, ids)
+	for i := range list {
+		masks.Names(list[i].ID, &list[i].FirstName, &list[i].LastName)
+	}
 	p.Overdue, p.OverdueTotal = list, total
-	return nil
+	return err
 }
 
 // unsubscribePage asks to confirm, from a link in an email, that the agent

@@ -44,6 +44,11 @@ type offerPipeline struct {
 	Total                int
 	CanDecide, CanExport bool
 	Base                 string // the offer's back office
+
+	// Anonymity is the step until which the offer screens anonymously
+	// (nil: it does not); CanSetAnonymity, whether the agent chooses it.
+	Anonymity       *vivier.Step
+	CanSetAnonymity bool
 }
 
 // pipelinePage is an offer's list: tabs per step, filters, bulk actions.
@@ -76,9 +81,13 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, er
 	for _, n := range counts {
 		total += n
 	}
+	anonymity, err := h.Store.OfferAnonymity(ctx, adm.ID, o.ID)
+	if err != nil {
+		return offerPipeline{}, err
+	}
 	return offerPipeline{Offer: o, Steps: steps, Reasons: reasons, Counts: counts, Total: total,
 		CanDecide: h.can(c, policies.ApplicationsDecide), CanExport: h.can(c, policies.ExportsRun),
-		Base: offerURL(adm, o.ID)}, nil
+		Base: offerURL(adm, o.ID), Anonymity: anonymity, CanSetAnonymity: h.can(c, policies.PipelineManage)}, nil
 }
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {
@@ -152,9 +161,10 @@ func (h *Handler) offerFilter(c *fiber.Ctx, l *listFilters) (vivier.PipelineFilt
 }
 
 // scoped narrows a list's filter to the agent's scope: a jury member sees
-// what is assigned to them, and does not sort by the others' ratings.
+// what is assigned to them, and does not sort by the others' ratings; the
+// identities the agent revealed show.
 func (h *Handler) scoped(c *fiber.Ctx, f *vivier.PipelineFilter) {
-	f.Scope = h.scope(c)
+	f.Scope, f.Viewer = h.scope(c), currentAgent(c).ID
 	if f.Scope.Narrowed() {
 		f.MinRating, f.Unrated = 0, false
 	}

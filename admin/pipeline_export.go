@@ -21,7 +21,7 @@ func (h *Handler) exportSelection(c *fiber.Ctx) error {
 	if len(ids) == 0 {
 		return vivier.FieldError("ids", "Cochez au moins une candidature avant d'exporter.")
 	}
-	rows, _, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, vivier.PipelineFilter{IDs: ids})
+	rows, _, err := h.Store.PipelineList(c.UserContext(), currentAdministration(c).ID, o.ID, vivier.PipelineFilter{IDs: ids, Viewer: currentAgent(c).ID})
 	if err != nil {
 		return err
 	}

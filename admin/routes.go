@@ -138,6 +138,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.statsRoutes()...)
 	routes = append(routes, h.collabRoutes()...)
 	routes = append(routes, h.documentRoutes()...)
+	routes = append(routes, h.anonymityRoutes()...)
 	for i := range routes {
 		routes[i].Perm = string(routes[i].perm)
 	}

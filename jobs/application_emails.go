@@ -71,6 +71,9 @@ func (w *Worker) notifyRecruiters(template string) func(context.Context, vivier.
 		if err != nil {
 			return err
 		}
+		if err := w.store.MaskForRecruiters(ctx, a); err != nil {
+			return err
+		}
 		agents, err := w.recruitersFor(ctx, template, a.AdministrationID)
 		if err != nil {
 			return err

@@ -105,6 +105,9 @@ func (w *Worker) RunResponseReminders(ctx context.Context, now time.Time) (int, 
 		if vivier.ErrorCode(err) == vivier.ENOTFOUND {
 			continue
 		}
+		if err == nil {
+			err = w.store.MaskForRecruiters(ctx, a)
+		}
 		if err != nil {
 			return sent, err
 		}

@@ -46,6 +46,10 @@ const (
 	APITokensManage       Permission = "api_tokens:manage"
 	CSPManage             Permission = "csp:manage"
 
+	// IdentitiesReveal shows an agent a masked applicant's identity before
+	// the step of the offer's anonymised screening.
+	IdentitiesReveal Permission = "identities:reveal"
+
 	PlatformManage Permission = "platform:manage"
 )
 
@@ -58,6 +62,7 @@ func All() []Permission {
 		ApplicationsReadAssigned, ApplicationsRead, ApplicationsDecide, ApplicationsComment, CandidatesMerge, PipelineManage,
 		StatisticsRead, ExportsRun, ExportsConfigure,
 		BrandEdit, TemplatesEdit, NotificationsManage, AgentsManage, AdministrationsManage, AuditRead, APITokensManage, CSPManage,
+		IdentitiesReveal,
 		PlatformManage,
 	}
 }

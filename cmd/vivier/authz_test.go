@@ -163,6 +163,9 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/candidatures/:application/assignations/retrait": "applications:decide",
 	"POST /:adm/offres/:offer/candidatures/lot/etiquette":       "applications:decide",
 	"POST /:adm/offres/:offer/candidatures/lot/assignation":     "applications:decide",
+	// Anonymised screening.
+	"POST /:adm/candidatures/:application/levee-anonymat": "identities:reveal",
+	"POST /:adm/offres/:offer/anonymat":                   "pipeline:manage",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
@@ -174,7 +177,8 @@ var rolePerms = map[string][]string{
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
-		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit", "offers:validate"},
+		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit",
+		"offers:validate", "identities:reveal"},
 	"aucun": {},
 }
 

@@ -1,0 +1,108 @@
+package vivier_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"vivier"
+)
+
+// The mask follows the offer's step: applications before it are masked,
+// one that reached it stays shown (even refused afterwards), one refused
+// before it stays masked; a reveal holds for its agent only; another
+// administration neither sets nor reads anything.
+func TestIdentityMasksFollowTheStep(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, b, ids := pipelineWorld(t, 3)
+	actor := vivier.Actor{Email: "rh@a.fr"}
+	offer := mustOfferOf(t, s, ids[0])
+	masked := func(agent int64) map[int64]string {
+		t.Helper()
+		m, err := s.IdentityMasks(ctx, a.ID, agent, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[int64]string{}
+		for id, k := range m {
+			out[id] = k.Pseudonym
+		}
+		return out
+	}
+	if m := masked(0); len(m) != 0 {
+		t.Fatalf("masked without anonymised screening: %v", m)
+	}
+	rh, jury, refused := stepNamed(t, s, a.ID, "Entretien RH"), stepNamed(t, s, a.ID, "Jury"), stepNamed(t, s, a.ID, "Non retenue")
+	if _, err := s.MoveApplication(ctx, a.ID, ids[2], vivier.Move{StageID: jury.ID}, actor); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, stepNamed(t, s, a.ID, "Recrutée").ID, actor); vivier.ErrorCode(err) != vivier.EINVALID {
+		t.Errorf("a decision step as the screening's end: %v", err)
+	}
+	if err := s.SetOfferAnonymity(ctx, b.ID, offer, stepNamed(t, s, b.ID, "Jury").ID, actor); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Errorf("B setting A's offer: %v", err)
+	}
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, rh.ID, actor); err != nil {
+		t.Fatal(err)
+	}
+	m := masked(0)
+	if len(m) != 2 || m[ids[2]] != "" || !strings.HasPrefix(m[ids[0]], "Candidat·e ") || m[ids[0]] == m[ids[1]] {
+		t.Fatalf("masks after the setting: %v", m)
+	}
+	if other, err := s.IdentityMasks(ctx, b.ID, 0, ids); err != nil || len(other) != 0 {
+		t.Errorf("B reads A's masks: %v, %v", other, err)
+	}
+	reasons, err := s.RefusalReasons(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ids[0] reaches the step, then is refused: shown; ids[1] is refused
+	// before it: masked.
+	for _, mv := range []struct {
+		id   int64
+		move vivier.Move
+	}{{ids[0], vivier.Move{StageID: rh.ID}}, {ids[0], vivier.Move{StageID: refused.ID, ReasonID: reasons[0].ID}},
+		{ids[1], vivier.Move{StageID: refused.ID, ReasonID: reasons[0].ID}}} {
+		if _, err := s.MoveApplication(ctx, a.ID, mv.id, mv.move, actor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if m := masked(0); len(m) != 1 || m[ids[1]] == "" {
+		t.Fatalf("masks after the moves: %v", m)
+	}
+	// A reveal: for its agent only, with a reason, once.
+	ag := &vivier.Agent{Email: "admin@a.fr", FirstName: "Ada", LastName: "Min"}
+	if err := s.UpsertAgent(ctx, ag); err != nil {
+		t.Fatal(err)
+	}
+	admin := vivier.Actor{AgentID: ag.ID, Email: ag.Email}
+	if err := s.RevealIdentity(ctx, a.ID, ids[1], "  ", admin); vivier.ErrorCode(err) != vivier.EINVALID {
+		t.Errorf("a reveal without a reason: %v", err)
+	}
+	if err := s.RevealIdentity(ctx, b.ID, ids[1], "vérification", admin); vivier.ErrorCode(err) != vivier.ENOTFOUND {
+		t.Errorf("B revealing A's application: %v", err)
+	}
+	if err := s.RevealIdentity(ctx, a.ID, ids[0], "vérification", admin); vivier.ErrorCode(err) != vivier.ECONFLICT {
+		t.Errorf("revealing a shown identity: %v", err)
+	}
+	if err := s.RevealIdentity(ctx, a.ID, ids[1], "vérification", admin); err != nil {
+		t.Fatal(err)
+	}
+	if m := masked(ag.ID); len(m) != 0 {
+		t.Errorf("the reveal does not hold for its agent: %v", m)
+	}
+	if m := masked(0); len(m) != 1 {
+		t.Errorf("the reveal holds for everyone: %v", m)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM audit_log WHERE action = 'application.identity_revealed' AND administration_id = $1`, a.ID); n != 1 {
+		t.Errorf("%d reveals audited", n)
+	}
+	// Off: no one is masked.
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, 0, actor); err != nil {
+		t.Fatal(err)
+	}
+	if m := masked(0); len(m) != 0 {
+		t.Errorf("masked with the screening off: %v", m)
+	}
+}
