@@ -43,11 +43,37 @@ type boardResultRow struct {
 	Totals []memberTotal
 }
 
+func (r boardResultRow) MeanText() string   { return frFixed(r.Mean) }
+func (r boardResultRow) SpreadText() string { return frFixed(r.Spread) }
+
+// AdmissibleText is "admissible", "non admissible", or "" without a
+// threshold.
+func (r boardResultRow) AdmissibleText() string {
+	switch {
+	case r.Admissible == nil:
+		return ""
+	case *r.Admissible:
+		return "admissible"
+	}
+	return "non admissible"
+}
+
 // memberTotal is one member's weighted total for an application.
 type memberTotal struct {
 	Member   string
 	Total    *float64 // nil: not marked
 	Conflict bool
+}
+
+// Text is the total as the results show it.
+func (t memberTotal) Text() string {
+	switch {
+	case t.Conflict:
+		return "conflit"
+	case t.Total == nil:
+		return "—"
+	}
+	return frFixed(*t.Total)
 }
 
 // boardListRow places an application on a list.

@@ -19,6 +19,7 @@ func navItems() []struct {
 		{"", "Tableau de bord", policies.DashboardRead},
 		{"/offres", "Offres", policies.OffersRead},
 		{"/candidatures", "Candidatures", policies.ApplicationsReadAssigned},
+		{"/jurys", "Mes jurys", policies.BoardsMark},
 		{"/vivier", "Vivier de talents", policies.ApplicationsRead},
 		{"/doublons", "Doublons", policies.CandidatesMerge},
 		{"/etapes", "Étapes et motifs", policies.PipelineManage},

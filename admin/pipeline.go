@@ -43,7 +43,8 @@ type offerPipeline struct {
 	Counts               map[int64]int // applications by step
 	Total                int
 	CanDecide, CanExport bool
-	Base                 string // the offer's back office
+	Base                 string                  // the offer's back office
+	Boards               []vivier.SelectionBoard // the offer's boards, for who may give them applications
 }
 
 // pipelinePage is an offer's list: tabs per step, filters, bulk actions.
@@ -76,9 +77,15 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, er
 	for _, n := range counts {
 		total += n
 	}
+	var boards []vivier.SelectionBoard
+	if h.can(c, policies.BoardsManage) {
+		if boards, err = h.boardsOfOffer(ctx, adm.ID, o.ID); err != nil {
+			return offerPipeline{}, err
+		}
+	}
 	return offerPipeline{Offer: o, Steps: steps, Reasons: reasons, Counts: counts, Total: total,
 		CanDecide: h.can(c, policies.ApplicationsDecide), CanExport: h.can(c, policies.ExportsRun),
-		Base: offerURL(adm, o.ID)}, nil
+		Base: offerURL(adm, o.ID), Boards: boards}, nil
 }
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {

@@ -43,6 +43,12 @@ const (
 	APITokensManage       Permission = "api_tokens:manage"
 	CSPManage             Permission = "csp:manage"
 
+	// BoardsManage creates selection boards and gives them applications;
+	// BoardsMark opens one's marking pages (sitting on the board is checked
+	// by the Store).
+	BoardsManage Permission = "boards:manage"
+	BoardsMark   Permission = "boards:mark"
+
 	PlatformManage Permission = "platform:manage"
 )
 
@@ -55,6 +61,7 @@ func All() []Permission {
 		ApplicationsReadAssigned, ApplicationsRead, ApplicationsDecide, ApplicationsComment, CandidatesMerge, PipelineManage,
 		StatisticsRead, ExportsRun, ExportsConfigure,
 		BrandEdit, TemplatesEdit, NotificationsManage, AgentsManage, AdministrationsManage, AuditRead, APITokensManage, CSPManage,
+		BoardsManage, BoardsMark,
 		PlatformManage,
 	}
 }
