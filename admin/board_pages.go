@@ -64,7 +64,7 @@ func (h *Handler) renderOfferBoards(c *fiber.Ctx, status int, err error) error {
 	p := &boardListPage{Offer: o, Boards: linkBoards(adm, bs, ""), Base: offerURL(adm, o.ID)}
 	p.Form.Kind, p.Form.Name, p.Form.Scale = "jury", "", "20"
 	if err != nil {
-		p.Form.Kind, p.Form.Name, p.Form.Scale = c.FormValue("kind"), c.FormValue("name"), c.FormValue("scale")
+		p.Form.Kind, p.Form.Name, p.Form.Scale = c.FormValue("kind"), c.FormValue("name"), c.FormValue("scale_max")
 		p.RefuseFields(vivier.ErrorMessage(err), vivier.AsFormErrors(err).ByField())
 	}
 	return h.page(c, status, "admin/board_list", p)
@@ -80,9 +80,9 @@ func (h *Handler) createBoardForm(c *fiber.Ctx) error {
 	if kind != vivier.BoardJury && kind != vivier.BoardCommission {
 		return h.renderOfferBoards(c, fiber.StatusUnprocessableEntity, vivier.FieldError("kind", "Choisissez un jury ou une commission."))
 	}
-	scale, err := templates.FormNumber(c, "scale")
+	scale, err := templates.FormNumber(c, "scale_max")
 	if err == nil && (scale < 1 || scale > 1000) {
-		err = vivier.FieldError("scale", "Choisissez une échelle de notation entre 1 et 1000 (par exemple 20).")
+		err = vivier.FieldError("scale_max", "Choisissez une échelle de notation entre 1 et 1000 (par exemple 20).")
 	}
 	if err != nil {
 		return h.renderOfferBoards(c, fiber.StatusUnprocessableEntity, err)

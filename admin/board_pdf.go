@@ -56,7 +56,7 @@ func minutesPDF(m *boardMinutes) ([]byte, error) {
 	w.heading("Notes")
 	for _, mk := range m.Marks {
 		f.SetFont("Helvetica", "B", 10)
-		f.MultiCell(0, 6, tr(mk.Applicant.Display()), "", "L", false)
+		f.MultiCell(0, 6, tr(mk.Applicant.Label()), "", "L", false)
 		head := []string{"Membre"}
 		widths := []float64{50}
 		cw := 100.0
@@ -91,7 +91,7 @@ func minutesPDF(m *boardMinutes) ([]byte, error) {
 		if r.Admissible != nil {
 			adm = map[bool]string{true: "oui", false: "non"}[*r.Admissible]
 		}
-		rows = append(rows, []string{fmt.Sprint(r.Rank), r.Applicant.Display(), frFixed(r.Mean), frFixed(r.Spread), fmt.Sprint(r.Markers), adm})
+		rows = append(rows, []string{fmt.Sprint(r.Rank), r.Applicant.Label(), frFixed(r.Mean), frFixed(r.Spread), fmt.Sprint(r.Markers), adm})
 	}
 	w.table([]string{"Rang", "Candidature", "Moyenne", "Écart", "Notateurs", "Admissible"}, []float64{15, 70, 25, 25, 22, 23}, rows)
 
@@ -106,7 +106,7 @@ func minutesPDF(m *boardMinutes) ([]byte, error) {
 		}
 		rows = [][]string{}
 		for _, e := range l.rows {
-			rows = append(rows, []string{fmt.Sprint(e.Rank), e.Applicant.Display()})
+			rows = append(rows, []string{fmt.Sprint(e.Rank), e.Applicant.Label()})
 		}
 		w.table([]string{"Rang", "Candidature"}, []float64{20, 160}, rows)
 	}

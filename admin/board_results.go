@@ -169,8 +169,13 @@ func (h *Handler) loadMinutesOf(c *fiber.Ctx) (*boardMinutes, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	m, err := h.loadMinutes(c.UserContext(), currentAdministration(c).ID, id, currentAgent(c).ID, h.can(c, policies.BoardsManage))
-	return m, id, err
+	adm := currentAdministration(c)
+	m, err := h.loadMinutes(c.UserContext(), adm.ID, id, currentAgent(c).ID, h.can(c, policies.BoardsManage))
+	if err != nil {
+		return nil, 0, err
+	}
+	m.AdmName = adm.Name
+	return m, id, nil
 }
 
 func (h *Handler) minutesPage(c *fiber.Ctx) error {

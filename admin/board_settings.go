@@ -121,7 +121,7 @@ func (h *Handler) saveBoardSettings(c *fiber.Ctx) error {
 		return err
 	}
 	s := boardSettings{Name: strings.TrimSpace(c.FormValue("name")), TieRule: vivier.TieRule(c.FormValue("tie_rule"))}
-	if s.ScaleMax, err = templates.FormNumber(c, "scale"); err != nil {
+	if s.ScaleMax, err = templates.FormNumber(c, "scale_max"); err != nil {
 		return h.afterBoardEdit(c, id, err, "")
 	}
 	if s.TieRule == vivier.TieByCriterion {

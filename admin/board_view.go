@@ -15,20 +15,7 @@ import (
 // boardApplicant names an application on a board's pages: its pseudonym
 // while identities are masked, its candidate's name otherwise. It is the
 // only data of the partial board_applicant.html.
-type boardApplicant struct {
-	ApplicationID int64
-	Name          string
-	Pseudonym     string
-	Masked        bool
-}
-
-// Display is what the PDF prints, by the partial's rule.
-func (a boardApplicant) Display() string {
-	if a.Masked {
-		return a.Pseudonym
-	}
-	return a.Name
-}
+type boardApplicant = vivier.BoardApplicant
 
 // boardResultRow is one application in the ranking.
 type boardResultRow struct {
