@@ -162,6 +162,7 @@ type minutesPageModel struct {
 	*boardMinutes
 	Kind, TieRule, BackURL, PDFURL string
 	ThresholdText                  string
+	Weights                        map[int64]string
 }
 
 func (h *Handler) loadMinutesOf(c *fiber.Ctx) (*boardMinutes, int64, error) {
@@ -185,7 +186,7 @@ func (h *Handler) minutesPage(c *fiber.Ctx) error {
 	}
 	adm := currentAdministration(c)
 	p := &minutesPageModel{boardMinutes: m, Kind: kindLabel(m.Board.Kind), TieRule: tieRuleLabel(m.Board.TieRule),
-		BackURL: boardURL(adm, id, "/resultats"), PDFURL: boardURL(adm, id, "/proces-verbal.pdf")}
+		BackURL: boardURL(adm, id, "/resultats"), PDFURL: boardURL(adm, id, "/proces-verbal.pdf"), Weights: weightsOf(m.Criteria)}
 	if t := m.Board.Threshold; t != nil {
 		p.ThresholdText = frNumber(*t)
 	}

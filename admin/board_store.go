@@ -18,6 +18,16 @@ type boardData struct {
 	Members    []vivier.BoardMember
 	Criteria   []vivier.BoardCriterion
 	Assigned   []boardApplicant // the applications given to the board
+	Weights    map[int64]string // criterion id → its weight written the French way ("0,5")
+}
+
+// weightsOf writes the grid's weights for the pages.
+func weightsOf(cs []vivier.BoardCriterion) map[int64]string {
+	w := make(map[int64]string, len(cs))
+	for _, c := range cs {
+		w[c.ID] = frNumber(c.Weight)
+	}
+	return w
 }
 
 // markingData is one member's marking sheet.
@@ -31,6 +41,7 @@ type markingData struct {
 type markingItem struct {
 	Applicant boardApplicant
 	Values    map[int64]string // criterion id → own mark, as an input's value ("12.5"); absent: not marked
+	Shown     map[int64]string // the same, written the French way ("12,5")
 	Comment   string
 	Conflict  bool
 	Marked    bool // every criterion has a mark
@@ -93,6 +104,7 @@ func (h *Handler) loadBoard(ctx context.Context, admID, boardID int64) (*boardDa
 	if d.OfferTitle, err = h.offerTitle(ctx, admID, b.OfferID); err != nil {
 		return nil, err
 	}
+	d.Weights = weightsOf(d.Criteria)
 	return d, nil
 }
 
@@ -148,15 +160,15 @@ func (h *Handler) markingSheet(ctx context.Context, admID, boardID, agentID int6
 	if err != nil {
 		return nil, err
 	}
-	d := &markingData{boardData: boardData{Board: s.Board, Criteria: s.Criteria}, Me: s.Member}
+	d := &markingData{boardData: boardData{Board: s.Board, Criteria: s.Criteria, Weights: weightsOf(s.Criteria)}, Me: s.Member}
 	if d.OfferTitle, err = h.offerTitle(ctx, admID, s.Board.OfferID); err != nil {
 		return nil, err
 	}
 	for _, r := range s.Rows {
-		it := markingItem{Applicant: r.Applicant, Values: map[int64]string{}, Comment: r.Comment, Conflict: r.Conflict,
+		it := markingItem{Applicant: r.Applicant, Values: map[int64]string{}, Shown: map[int64]string{}, Comment: r.Comment, Conflict: r.Conflict,
 			Marked: len(s.Criteria) > 0 && r.Complete(s.Criteria)}
 		for id, v := range r.Scores {
-			it.Values[id] = strconv.FormatFloat(v, 'f', -1, 64)
+			it.Values[id], it.Shown[id] = strconv.FormatFloat(v, 'f', -1, 64), frNumber(v)
 		}
 		d.Assigned = append(d.Assigned, r.Applicant)
 		d.Items = append(d.Items, it)
@@ -188,7 +200,8 @@ func (h *Handler) loadResults(ctx context.Context, admID, boardID, agentID int64
 		return nil, err
 	}
 	v := minutesView(m)
-	d := &resultsData{boardData: boardData{Board: m.Board, OfferTitle: m.OfferTitle, Members: m.Members, Criteria: m.Criteria},
+	d := &resultsData{boardData: boardData{Board: m.Board, OfferTitle: m.OfferTitle, Members: m.Members, Criteria: m.Criteria,
+		Weights: weightsOf(m.Criteria)},
 		Rows: v.Results, Principale: v.Principale, Complementaire: v.Complementaire}
 	for i := range m.Members {
 		if mb := m.Members[i]; mb.AgentID != nil && *mb.AgentID == agentID {

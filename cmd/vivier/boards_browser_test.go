@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/ledongthuc/pdf"
 
@@ -250,6 +251,16 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	screenshot(t, ctx, phone, "minutes")
 	if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll("#sidemenu-title").length`)); n != 0 {
 		t.Error("the minutes show the back office's navigation")
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	hidden := read(t, ctx, chromedp.Evaluate[[]string](`[".fr-header", ".fr-footer", ".vivier-noprint"].map(s => getComputedStyle(document.querySelector(s)).display)`))
+	if strings.Join(hidden, ",") != "none,none,none" {
+		t.Errorf("printed, the minutes keep the site's frame or links: %v", hidden)
+	}
+	if sig := read(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(".vivier-minutes__signature")).display`)); sig == "none" {
+		t.Error("printed, the minutes lose the signature box")
 	}
 	resp, pdf := get(t, c, boardURL+"/proces-verbal.pdf")
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
