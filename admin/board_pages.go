@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
+	"vivier/policies"
 	"vivier/templates"
 )
 
@@ -108,4 +109,23 @@ func (h *Handler) myBoardsPage(c *fiber.Ctx) error {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, "admin/board_mine", &myBoardsPage{Boards: linkBoards(adm, bs, "/notation")})
+}
+
+// dashboardBoards shows on the dashboard the boards where the agent has
+// marking to do: a jury member's way in.
+func (h *Handler) dashboardBoards(c *fiber.Ctx, p *dashboardPage) error {
+	if !h.can(c, policies.BoardsMark) {
+		return nil
+	}
+	adm := currentAdministration(c)
+	bs, err := h.boardsOfAgent(c.UserContext(), adm.ID, currentAgent(c).ID)
+	if err != nil {
+		return err
+	}
+	for _, b := range linkBoards(adm, bs, "/notation") {
+		if b.MarkingOpen() {
+			p.Boards = append(p.Boards, b)
+		}
+	}
+	return nil
 }

@@ -66,6 +66,7 @@ type dashboardPage struct {
 	OverdueTotal int
 	Queue        []queueTile // "Ma file" (dashboardQueue)
 	ShowQueue    bool        // the agent reads applications
+	Boards       []boardLink // the boards the agent sits on, to mark (dashboardBoards)
 }
 
 func (h *Handler) dashboard(c *fiber.Ctx) error {
@@ -88,6 +89,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.dashboardQueue(c, p); err != nil {
+		return err
+	}
+	if err := h.dashboardBoards(c, p); err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, "admin/dashboard", p)

@@ -195,6 +195,10 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		!strings.Contains(body, markField+"-error") {
 		t.Errorf("a mark of 21 on 20 = %d", resp.StatusCode)
 	}
+	// The member's dashboard leads to the marking.
+	if _, body := get(t, c, p.URL+"/admin/ville-demo"); !strings.Contains(body, fmt.Sprintf(`href="/admin/ville-demo/jurys/%d/notation"`, board.ID)) {
+		t.Error("the member's dashboard does not lead to the marking")
+	}
 	// A member is not the president: closing is refused.
 	if resp, _ := postForm(t, c, boardURL+"/cloture", url.Values{"_csrf": {token}}); resp.StatusCode < 400 {
 		t.Errorf("a member who does not preside closed the marking: %d", resp.StatusCode)
