@@ -68,11 +68,7 @@ func (h *Handler) renderMarking(c *fiber.Ctx, status int, err error, confirm int
 
 func (h *Handler) saveMarking(c *fiber.Ctx) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
-	id, err := boardParam(c)
-	if err != nil {
-		return err
-	}
-	app, err := templates.ParamID(c, "application")
+	id, app, err := boardApplicationParams(c)
 	if err != nil {
 		return err
 	}
@@ -103,11 +99,7 @@ func (h *Handler) saveMarking(c *fiber.Ctx) error {
 // reason to give), then records the declaration.
 func (h *Handler) declareConflictForm(c *fiber.Ctx) error {
 	ctx, adm := c.UserContext(), currentAdministration(c)
-	id, err := boardParam(c)
-	if err != nil {
-		return err
-	}
-	app, err := templates.ParamID(c, "application")
+	id, app, err := boardApplicationParams(c)
 	if err != nil {
 		return err
 	}

@@ -1,33 +1,22 @@
 package admin
 
 import (
-	"bytes"
-	"io"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ledongthuc/pdf"
-
 	"vivier"
 )
 
-// pdfText extracts the text of a PDF, as a reader or a search would.
+// pdfText extracts a PDF's text as the documents' search does (with
+// github.com/ledongthuc/pdf), after the checks an uploaded PDF passes.
 func pdfText(t *testing.T, data []byte) string {
 	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
+	d, err := vivier.CheckDocument("proces-verbal.pdf", data, 10<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rd, err := r.GetPlainText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
+	return d.Text
 }
 
 func TestMinutesPDFIsTextWithTheLists(t *testing.T) {

@@ -127,11 +127,7 @@ func (h *Handler) proposeListsForm(c *fiber.Ctx) error {
 }
 
 func (h *Handler) removeFromListForm(c *fiber.Ctx) error {
-	id, err := boardParam(c)
-	if err != nil {
-		return err
-	}
-	app, err := templates.ParamID(c, "application")
+	id, app, err := boardApplicationParams(c)
 	if err != nil {
 		return err
 	}

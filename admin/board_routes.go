@@ -46,6 +46,15 @@ func boardParam(c *fiber.Ctx) (int64, error) {
 	return templates.ParamID(c, "board")
 }
 
+// boardApplicationParams reads the route's board and application.
+func boardApplicationParams(c *fiber.Ctx) (board, app int64, err error) {
+	if board, err = boardParam(c); err != nil {
+		return 0, 0, err
+	}
+	app, err = templates.ParamID(c, "application")
+	return board, app, err
+}
+
 // boardURL is a board's page ("" for its settings, "/notation", ...).
 func boardURL(adm *vivier.Administration, id int64, page string) string {
 	return admURL(adm, "/jurys/"+strconv.FormatInt(id, 10)+page)

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/ledongthuc/pdf"
 
 	"vivier"
 )
@@ -270,7 +267,12 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("minutes PDF = %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, []byte(pdf))
+	// Its text, extracted as the documents' search does (ledongthuc/pdf).
+	doc, err := vivier.CheckDocument("proces-verbal.pdf", []byte(pdf), 10<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := doc.Text
 	for _, want := range append([]string{"Liste principale", "Liste complémentaire", "Signature", "Connaissances"}, principale...) {
 		if !strings.Contains(text, want) {
 			t.Errorf("the minutes' PDF lacks %q", want)
@@ -316,22 +318,4 @@ func TestBoardIsolation(t *testing.T) {
 	if err != nil || after.Name != "Jury du ministère" || after.ScaleMax != 20 {
 		t.Errorf("the board changed: %+v, %v", after, err)
 	}
-}
-
-// pdfText extracts a PDF's text, as a reader or a search engine would.
-func pdfText(t *testing.T, data []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := r.GetPlainText()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(rd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
