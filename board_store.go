@@ -131,10 +131,8 @@ func (s *Store) UpdateBoardSettings(ctx context.Context, adminID, boardID int64,
 	if err := checkScale(set.ScaleMax); err != nil {
 		return err
 	}
-	switch set.TieRule {
-	case TieByCriterion, TieBySpread, TieByAppliedAt:
-	default:
-		return FieldError("tie_rule", "Choisissez comment départager les ex æquo.")
+	if err := checkTieRule(set.TieRule); err != nil {
+		return err
 	}
 	if set.TieRule != TieByCriterion {
 		set.TieCriterionID = nil
@@ -156,15 +154,8 @@ func (s *Store) UpdateBoardSettings(ctx context.Context, adminID, boardID int64,
 				return FieldError("scale_max", "Des notes sont déjà saisies : le barème ne peut plus changer.")
 			}
 		}
-		if set.TieCriterionID != nil {
-			var ok bool
-			if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM board_criteria WHERE id = $1 AND board_id = $2)`,
-				*set.TieCriterionID, boardID); err != nil {
-				return err
-			}
-			if !ok {
-				return FieldError("tie_criterion", "Choisissez un critère de la grille.")
-			}
+		if err := checkTieCriterion(ctx, tx, boardID, set.TieCriterionID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE selection_boards SET name = $2, scale_max = $3, tie_rule = $4,
 			tie_criterion_id = $5, threshold = $6, updated_at = now() WHERE id = $1`,
@@ -179,6 +170,64 @@ func (s *Store) UpdateBoardSettings(ctx context.Context, adminID, boardID int64,
 			summary["seuil"] = *set.Threshold
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "board.updated", boardTarget(boardID), summary)
+	})
+}
+
+func checkTieRule(rule TieRule) error {
+	switch rule {
+	case TieByCriterion, TieBySpread, TieByAppliedAt:
+		return nil
+	}
+	return FieldError("tie_rule", "Choisissez comment départager les ex æquo.")
+}
+
+func checkTieCriterion(ctx context.Context, tx *sqlx.Tx, boardID int64, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	var ok bool
+	if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM board_criteria WHERE id = $1 AND board_id = $2)`, *id, boardID); err != nil {
+		return err
+	}
+	if !ok {
+		return FieldError("tie_criterion", "Choisissez un critère de la grille.")
+	}
+	return nil
+}
+
+// SetTieRule is the president's choice of how equal means are ordered
+// (criterionID: TieByCriterion only; nil: the first criterion), until the
+// results are arrested.
+func (s *Store) SetTieRule(ctx context.Context, adminID, boardID, agentID int64, rule TieRule, criterionID *int64, actor Actor) error {
+	if err := checkTieRule(rule); err != nil {
+		return err
+	}
+	if rule != TieByCriterion {
+		criterionID = nil
+	}
+	return s.boardTx(ctx, "SetTieRule", func(tx *sqlx.Tx) error {
+		b, m, err := memberSeat(ctx, tx, adminID, boardID, agentID, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if !m.President {
+			return errNotPresident("choisir la règle de départage")
+		}
+		if b.Arrested() {
+			return ErrBoardArrested
+		}
+		if err := checkTieCriterion(ctx, tx, boardID, criterionID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE selection_boards SET tie_rule = $2, tie_criterion_id = $3, updated_at = now() WHERE id = $1`,
+			boardID, rule, criterionID); err != nil {
+			return err
+		}
+		summary := map[string]any{"départage": rule}
+		if criterionID != nil {
+			summary["critère de départage"] = *criterionID
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "board.tie_rule_set", boardTarget(boardID), summary)
 	})
 }
 
@@ -331,6 +380,9 @@ func (s *Store) AssignToBoard(ctx context.Context, adminID, boardID int64, appID
 		b, err := lockOpenBoard(ctx, tx, adminID, boardID)
 		if err != nil {
 			return err
+		}
+		if b.MarkingClosedAt != nil {
+			return Errorf(ECONFLICT, "La notation est close : les candidatures confiées au jury ne changent plus.")
 		}
 		var ok []int64
 		if err := tx.SelectContext(ctx, &ok, `SELECT id FROM applications

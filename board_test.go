@@ -535,9 +535,21 @@ func TestBoardMarksStayPrivateUntilClosing(t *testing.T) {
 	if _, err := s.BoardResults(ctx, adm, board, vivier.BoardViewer{AgentID: w.agents["outsider"].ID}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("an agent off the board read the results: %v", err)
 	}
+	if _, err := s.AssignToBoard(ctx, adm, board, w.apps[:1], w.manager); vivier.ErrorCode(err) != vivier.ECONFLICT {
+		t.Errorf("assigning after the closing: %v", err)
+	}
+	if err := s.SetTieRule(ctx, adm, board, m2ID, vivier.TieBySpread, nil, act(w.agents["m2"])); vivier.ErrorCode(err) != vivier.EFORBIDDEN {
+		t.Errorf("a member who is not the president chose the tie rule: %v", err)
+	}
+	if err := s.SetTieRule(ctx, adm, board, presID, vivier.TieByCriterion, &w.grid[2].ID, pres); err != nil {
+		t.Fatal(err)
+	}
 	res, err := s.BoardResults(ctx, adm, board, vivier.BoardViewer{AgentID: m2ID})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if res.Board.TieRule != vivier.TieByCriterion || *res.Board.TieCriterionID != w.grid[2].ID {
+		t.Errorf("tie rule %s %v", res.Board.TieRule, res.Board.TieCriterionID)
 	}
 	// 17×2 + 13 + 11 = 58 → 14.5; 9×2 + 8 + 7 = 33 → 8.25.
 	r := res.Rows[0]
