@@ -502,6 +502,18 @@ func TestBoardMarksStayPrivateUntilClosing(t *testing.T) {
 	m2ID, _ := w.member(1)
 	w.mark(t, 0, 0, 17, 13, 11)
 	w.mark(t, 1, 0, 9, 8, 7)
+	w.mark(t, 1, 1, 9, 8, 7)
+	if err := s.DeclareConflict(ctx, adm, board, m2ID, w.apps[2], "", act(w.agents["m2"])); err != nil {
+		t.Fatal(err)
+	}
+	progress, err := s.MarkingProgress(ctx, adm, board)
+	if err != nil || len(progress) != 3 || progress[0].Marked != 1 || progress[1].Marked != 2 || progress[1].Conflicts != 1 || progress[2].Marked != 0 {
+		t.Errorf("progress %+v %v", progress, err)
+	}
+	cands, err := s.BoardCandidates(ctx, adm, board)
+	if err != nil || len(cands) != 12 || !cands[11].Assigned || cands[11].Applicant.Pseudonym != "Candidat·e 12" || cands[0].Step != "Nouvelle" {
+		t.Errorf("candidates %+v %v", cands, err)
+	}
 	if _, err := s.SetBoardCriteria(ctx, adm, board, []vivier.CriterionInput{{Label: "Autre", Weight: 1}}, w.manager); vivier.ErrorCode(err) != vivier.ECONFLICT {
 		t.Errorf("the grid changed after marking: %v", err)
 	}
@@ -510,7 +522,8 @@ func TestBoardMarksStayPrivateUntilClosing(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(sheet.Rows) != 12 || sheet.Rows[0].Applicant.ApplicationID != w.apps[0] || sheet.Rows[0].Applicant.Pseudonym != "Candidat·e 1" ||
-		sheet.Rows[0].Applicant.Name != "Camille Martin" || !sheet.Rows[0].Complete(sheet.Criteria) || sheet.Rows[1].Complete(sheet.Criteria) {
+		sheet.Rows[0].Applicant.Name != "Camille Martin" || !sheet.Rows[0].Complete(sheet.Criteria) || sheet.Rows[3].Complete(sheet.Criteria) ||
+		!sheet.Rows[2].Conflict || sheet.Rows[0].Comment != "Dossier solide." {
 		t.Fatalf("sheet %+v", sheet.Rows[:2])
 	}
 	for id, v := range sheet.Rows[0].Scores {
@@ -556,8 +569,8 @@ func TestBoardMarksStayPrivateUntilClosing(t *testing.T) {
 	if p, ok := r.TotalOf(w.members[0].ID); r.ApplicationID != w.apps[0] || !ok || p != 14.5 || r.Mean != 11.375 || r.Spread != 6.25 || r.Markers != 2 {
 		t.Errorf("after the closing: %+v", r)
 	}
-	if res.Rows[1].Rank != 0 || res.Rows[1].Markers != 0 {
-		t.Errorf("an unmarked application is ranked: %+v", res.Rows[1])
+	if last := res.Rows[len(res.Rows)-1]; last.Rank != 0 || last.Markers != 0 {
+		t.Errorf("an unmarked application is ranked: %+v", last)
 	}
 }
 
