@@ -3,6 +3,7 @@ package vivier
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -88,7 +89,7 @@ func (s *Store) boardSnapshot(ctx context.Context, adminID, boardID int64, v Boa
 		b = &SelectionBoard{}
 		err = tx.GetContext(ctx, b, `SELECT `+boardColumns+` FROM selection_boards b WHERE b.id = $1 AND b.administration_id = $2`,
 			boardID, adminID)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			err = errBoardNotFound
 		}
 	} else {

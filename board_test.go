@@ -352,6 +352,24 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM board_marks WHERE board_id = $1`, board); n != 35*3 {
 		t.Errorf("%d marks after the arrest, want %d", n, 35*3)
 	}
+	rows, err := s.DB().QueryContext(ctx, `SELECT DISTINCT action FROM audit_log WHERE action LIKE 'board.%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := 0
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		actions++
+		if _, ok := vivier.AuditActions[a]; !ok {
+			t.Errorf("audit action %s has no French label", a)
+		}
+	}
+	if err := rows.Close(); err != nil || actions < 10 {
+		t.Errorf("%d board actions in the audit log (%v)", actions, err)
+	}
 	minutes, err := s.BoardMinutes(ctx, adm, board, vivier.BoardViewer{AgentID: presID})
 	if err != nil {
 		t.Fatal(err)
