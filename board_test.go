@@ -80,6 +80,10 @@ func newBoardWorld(t *testing.T) *boardWorld {
 		a.ID, "externe@exemple.fr").Scan(&invID); err != nil {
 		t.Fatalf("no membre_jury invitation: %v", err)
 	}
+	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1 AND (payload->>'invitation_id')::bigint = $2`,
+		vivier.TaskAgentInvitationEmail, invID); n != 1 {
+		t.Fatalf("%d invitation emails for the outside member", n)
+	}
 	if err := s.SetInvitationToken(ctx, invID, vivier.HashToken("jeton-du-jury")); err != nil {
 		t.Fatal(err)
 	}
@@ -296,6 +300,9 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 		if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1 AND (payload->>'application_id')::bigint = $2`,
 			vivier.TaskApplicationStatus, w.apps[app]); n != 1 {
 			t.Errorf("application %d: %d status emails", app, n)
+		}
+		if n := countWhere(t, s, `SELECT count(*) FROM sirh_hires WHERE application_id = $1`, w.apps[app]); n != 1 {
+			t.Errorf("application %d: %d hires recorded", app, n)
 		}
 	}
 	for _, app := range []int{5, 9, 3} {
