@@ -82,6 +82,7 @@ var AuditActions = map[string]string{
 	"application.documents_requested": "Pièces demandées à la personne candidate",
 	"board.created":                   "Jury créé",
 	"board.updated":                   "Jury : réglages modifiés",
+	"board.tie_rule_set":              "Jury : règle de départage choisie",
 	"board.criteria_set":              "Jury : grille de critères enregistrée",
 	"board.member_added":              "Jury : membre ajouté",
 	"board.member_removed":            "Jury : membre retiré",

@@ -94,9 +94,12 @@ func takeOffList(ctx context.Context, tx *sqlx.Tx, boardID, appID int64) error {
 // moveForList moves an application in the pipeline as its list says,
 // through the status machine (moveOne: history, audit, outbox email):
 //
-//   - liste principale: the board retains it, a decision: it goes to the
-//     administration's first step of the category "acceptee" (by default
-//     "Recrutée"), and the candidate is told as for any decision;
+//   - liste principale: the board retains it (the category "acceptee" is
+//     what the candidate reads as "retenue"): it goes to the
+//     administration's first step of that category, and the candidate is
+//     told as for any decision. With the default steps that step is
+//     "Recrutée", the last one, so the hire is also recorded for the SIRH
+//     export as any move there does;
 //   - liste complémentaire: it waits for a place on the main list. One
 //     already in a step "en_cours" stays where it is; any other goes to the
 //     first step "en_cours" (by default "Présélection"), without an email,

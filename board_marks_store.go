@@ -55,6 +55,19 @@ func assignedTo(ctx context.Context, tx *sqlx.Tx, boardID, appID int64) error {
 	return nil
 }
 
+// markingSeat is a member's seat for marking one application: the marking
+// open and the application given to the board.
+func markingSeat(ctx context.Context, tx *sqlx.Tx, adminID, boardID, agentID, appID int64) (*SelectionBoard, *BoardMember, error) {
+	b, m, err := memberSeat(ctx, tx, adminID, boardID, agentID, "FOR SHARE")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := markingOpen(b); err != nil {
+		return nil, nil, err
+	}
+	return b, m, assignedTo(ctx, tx, boardID, appID)
+}
+
 func hasConflict(ctx context.Context, tx *sqlx.Tx, memberID, appID int64) (bool, error) {
 	var c bool
 	err := tx.GetContext(ctx, &c, `SELECT EXISTS (SELECT 1 FROM board_conflicts WHERE member_id = $1 AND application_id = $2)`, memberID, appID)
@@ -70,14 +83,8 @@ func (s *Store) SaveMarks(ctx context.Context, adminID, boardID, agentID, appID 
 		return FieldError("comment", "Le commentaire compte 5 000 caractères au plus.")
 	}
 	return s.boardTx(ctx, "SaveMarks", func(tx *sqlx.Tx) error {
-		b, m, err := memberSeat(ctx, tx, adminID, boardID, agentID, "FOR SHARE")
+		b, m, err := markingSeat(ctx, tx, adminID, boardID, agentID, appID)
 		if err != nil {
-			return err
-		}
-		if err := markingOpen(b); err != nil {
-			return err
-		}
-		if err := assignedTo(ctx, tx, boardID, appID); err != nil {
 			return err
 		}
 		conflict, err := hasConflict(ctx, tx, m.ID, appID)
@@ -147,14 +154,8 @@ func (s *Store) DeclareConflict(ctx context.Context, adminID, boardID, agentID, 
 		return FieldError("reason", "Le motif compte 1 000 caractères au plus.")
 	}
 	return s.boardTx(ctx, "DeclareConflict", func(tx *sqlx.Tx) error {
-		b, m, err := memberSeat(ctx, tx, adminID, boardID, agentID, "FOR SHARE")
+		_, m, err := markingSeat(ctx, tx, adminID, boardID, agentID, appID)
 		if err != nil {
-			return err
-		}
-		if err := markingOpen(b); err != nil {
-			return err
-		}
-		if err := assignedTo(ctx, tx, boardID, appID); err != nil {
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO board_conflicts (board_id, member_id, application_id, reason)

@@ -3,6 +3,7 @@ package vivier
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -88,7 +89,7 @@ func (s *Store) boardSnapshot(ctx context.Context, adminID, boardID int64, v Boa
 		b = &SelectionBoard{}
 		err = tx.GetContext(ctx, b, `SELECT `+boardColumns+` FROM selection_boards b WHERE b.id = $1 AND b.administration_id = $2`,
 			boardID, adminID)
-		if err == sql.ErrNoRows {
+		if errors.Is(err, sql.ErrNoRows) {
 			err = errBoardNotFound
 		}
 	} else {
@@ -217,4 +218,83 @@ func (s *Store) BoardMinutes(ctx context.Context, adminID, boardID int64, v Boar
 		return nil, wrap("BoardMinutes", err)
 	}
 	return m, nil
+}
+
+// BoardCandidate is an application of the board's offer, for the page that
+// gives applications to the board.
+type BoardCandidate struct {
+	Applicant BoardApplicant
+	Category  Category
+	Step      string
+	Assigned  bool
+}
+
+// BoardCandidates lists the applications of the board's offer, those given
+// to it flagged, in the order of arrival.
+func (s *Store) BoardCandidates(ctx context.Context, adminID, boardID int64) ([]BoardCandidate, error) {
+	b, err := s.BoardByID(ctx, adminID, boardID)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		ID       int64    `db:"id"`
+		Name     string   `db:"name"`
+		N        int      `db:"n"`
+		Category Category `db:"category"`
+		Step     string   `db:"step"`
+		Assigned bool     `db:"assigned"`
+	}
+	err = s.db.SelectContext(ctx, &rows, `SELECT a.id, trim(a.first_name || ' ' || a.last_name) AS name,
+			row_number() OVER (ORDER BY a.id) AS n, a.category, coalesce(st.name, '') AS step,
+			EXISTS (SELECT 1 FROM board_applications ba WHERE ba.board_id = $3 AND ba.application_id = a.id) AS assigned
+		FROM applications a LEFT JOIN pipeline_steps st ON st.id = a.stage_id
+		WHERE a.administration_id = $1 AND a.offer_id = $2 ORDER BY a.id`, adminID, b.OfferID, b.ID)
+	if err != nil {
+		return nil, wrap("BoardCandidates", err)
+	}
+	out := make([]BoardCandidate, len(rows))
+	for i, r := range rows {
+		out[i] = BoardCandidate{Applicant: BoardApplicant{ApplicationID: r.ID, Name: r.Name, Pseudonym: Pseudonym(r.N)},
+			Category: r.Category, Step: r.Step, Assigned: r.Assigned}
+	}
+	return out, nil
+}
+
+// MemberProgress is how far a member has gone, without their marks: the
+// president and the managers follow the marking with it.
+type MemberProgress struct {
+	Member    BoardMember
+	Marked    int // applications with a mark on every criterion
+	Conflicts int
+}
+
+// MarkingProgress counts each member's complete sheets and conflicts.
+func (s *Store) MarkingProgress(ctx context.Context, adminID, boardID int64) ([]MemberProgress, error) {
+	members, err := s.BoardMembers(ctx, adminID, boardID)
+	if err != nil {
+		return nil, err
+	}
+	var counts []struct {
+		MemberID  int64 `db:"member_id"`
+		Marked    int   `db:"marked"`
+		Conflicts int   `db:"conflicts"`
+	}
+	err = s.db.SelectContext(ctx, &counts, `SELECT m.id AS member_id,
+			(SELECT count(*) FROM (SELECT k.application_id FROM board_marks k WHERE k.member_id = m.id
+				GROUP BY k.application_id HAVING count(*) = (SELECT count(*) FROM board_criteria c WHERE c.board_id = m.board_id)) x) AS marked,
+			(SELECT count(*) FROM board_conflicts c WHERE c.member_id = m.id) AS conflicts
+		FROM board_members m WHERE m.board_id = $1`, boardID)
+	if err != nil {
+		return nil, wrap("MarkingProgress", err)
+	}
+	out := make([]MemberProgress, len(members))
+	for i, m := range members {
+		out[i].Member = m
+		for _, c := range counts {
+			if c.MemberID == m.ID {
+				out[i].Marked, out[i].Conflicts = c.Marked, c.Conflicts
+			}
+		}
+	}
+	return out, nil
 }

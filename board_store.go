@@ -131,10 +131,8 @@ func (s *Store) UpdateBoardSettings(ctx context.Context, adminID, boardID int64,
 	if err := checkScale(set.ScaleMax); err != nil {
 		return err
 	}
-	switch set.TieRule {
-	case TieByCriterion, TieBySpread, TieByAppliedAt:
-	default:
-		return FieldError("tie_rule", "Choisissez comment départager les ex æquo.")
+	if err := checkTieRule(set.TieRule); err != nil {
+		return err
 	}
 	if set.TieRule != TieByCriterion {
 		set.TieCriterionID = nil
@@ -156,15 +154,8 @@ func (s *Store) UpdateBoardSettings(ctx context.Context, adminID, boardID int64,
 				return FieldError("scale_max", "Des notes sont déjà saisies : le barème ne peut plus changer.")
 			}
 		}
-		if set.TieCriterionID != nil {
-			var ok bool
-			if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM board_criteria WHERE id = $1 AND board_id = $2)`,
-				*set.TieCriterionID, boardID); err != nil {
-				return err
-			}
-			if !ok {
-				return FieldError("tie_criterion", "Choisissez un critère de la grille.")
-			}
+		if err := checkTieCriterion(ctx, tx, boardID, set.TieCriterionID); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE selection_boards SET name = $2, scale_max = $3, tie_rule = $4,
 			tie_criterion_id = $5, threshold = $6, updated_at = now() WHERE id = $1`,
@@ -179,6 +170,64 @@ func (s *Store) UpdateBoardSettings(ctx context.Context, adminID, boardID int64,
 			summary["seuil"] = *set.Threshold
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "board.updated", boardTarget(boardID), summary)
+	})
+}
+
+func checkTieRule(rule TieRule) error {
+	switch rule {
+	case TieByCriterion, TieBySpread, TieByAppliedAt:
+		return nil
+	}
+	return FieldError("tie_rule", "Choisissez comment départager les ex æquo.")
+}
+
+func checkTieCriterion(ctx context.Context, tx *sqlx.Tx, boardID int64, id *int64) error {
+	if id == nil {
+		return nil
+	}
+	var ok bool
+	if err := tx.GetContext(ctx, &ok, `SELECT EXISTS (SELECT 1 FROM board_criteria WHERE id = $1 AND board_id = $2)`, *id, boardID); err != nil {
+		return err
+	}
+	if !ok {
+		return FieldError("tie_criterion", "Choisissez un critère de la grille.")
+	}
+	return nil
+}
+
+// SetTieRule is the president's choice of how equal means are ordered
+// (criterionID: TieByCriterion only; nil: the first criterion), until the
+// results are arrested.
+func (s *Store) SetTieRule(ctx context.Context, adminID, boardID, agentID int64, rule TieRule, criterionID *int64, actor Actor) error {
+	if err := checkTieRule(rule); err != nil {
+		return err
+	}
+	if rule != TieByCriterion {
+		criterionID = nil
+	}
+	return s.boardTx(ctx, "SetTieRule", func(tx *sqlx.Tx) error {
+		b, m, err := memberSeat(ctx, tx, adminID, boardID, agentID, "FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if !m.President {
+			return errNotPresident("choisir la règle de départage")
+		}
+		if b.Arrested() {
+			return ErrBoardArrested
+		}
+		if err := checkTieCriterion(ctx, tx, boardID, criterionID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE selection_boards SET tie_rule = $2, tie_criterion_id = $3, updated_at = now() WHERE id = $1`,
+			boardID, rule, criterionID); err != nil {
+			return err
+		}
+		summary := map[string]any{"départage": rule}
+		if criterionID != nil {
+			summary["critère de départage"] = *criterionID
+		}
+		return insertAudit(ctx, tx, &adminID, actor, "board.tie_rule_set", boardTarget(boardID), summary)
 	})
 }
 
@@ -310,86 +359,4 @@ func (s *Store) BoardsOfMember(ctx context.Context, adminID, agentID int64) ([]S
 		JOIN board_members m ON m.board_id = b.id AND m.agent_id = $2
 		WHERE b.administration_id = $1 ORDER BY b.created_at DESC, b.id DESC`, adminID, agentID)
 	return out, wrap("BoardsOfMember", err)
-}
-
-// AssignResult says which applications a board was given, and which were
-// left out (of another offer or administration, or unknown).
-type AssignResult struct {
-	Assigned []int64
-	Skipped  []int64
-}
-
-// AssignToBoard gives a board applications of its own offer; the others are
-// skipped and named.
-func (s *Store) AssignToBoard(ctx context.Context, adminID, boardID int64, appIDs []int64, actor Actor) (AssignResult, error) {
-	var res AssignResult
-	if len(appIDs) == 0 {
-		return res, FieldError("ids", "Cochez au moins une candidature.")
-	}
-	err := s.boardTx(ctx, "AssignToBoard", func(tx *sqlx.Tx) error {
-		res = AssignResult{}
-		b, err := lockOpenBoard(ctx, tx, adminID, boardID)
-		if err != nil {
-			return err
-		}
-		var ok []int64
-		if err := tx.SelectContext(ctx, &ok, `SELECT id FROM applications
-			WHERE id = ANY($1) AND administration_id = $2 AND offer_id = $3 ORDER BY id`,
-			pq.Array(appIDs), adminID, b.OfferID); err != nil {
-			return err
-		}
-		in := make(map[int64]bool, len(ok))
-		for _, id := range ok {
-			in[id] = true
-		}
-		for _, id := range appIDs {
-			if !in[id] {
-				res.Skipped = append(res.Skipped, id)
-			}
-		}
-		if err := tx.SelectContext(ctx, &res.Assigned, `INSERT INTO board_applications (board_id, application_id)
-			SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING RETURNING application_id`, boardID, pq.Array(ok)); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, &adminID, actor, "board.applications_assigned", boardTarget(boardID),
-			map[string]any{"candidatures": res.Assigned, "écartées": res.Skipped})
-	})
-	return res, err
-}
-
-// UnassignFromBoard takes an application away from a board, with whatever
-// was marked or declared on it.
-func (s *Store) UnassignFromBoard(ctx context.Context, adminID, boardID, appID int64, actor Actor) error {
-	return s.boardTx(ctx, "UnassignFromBoard", func(tx *sqlx.Tx) error {
-		b, err := lockOpenBoard(ctx, tx, adminID, boardID)
-		if err != nil {
-			return err
-		}
-		if b.MarkingClosedAt != nil {
-			return Errorf(ECONFLICT, "La notation est close : les candidatures confiées au jury ne changent plus.")
-		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM board_applications WHERE board_id = $1 AND application_id = $2`, boardID, appID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return Errorf(ENOTFOUND, "Cette candidature n'est pas confiée à ce jury.")
-		}
-		for _, table := range []string{"board_marks", "board_comments", "board_conflicts", "board_list_entries"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE board_id = $1 AND application_id = $2`, boardID, appID); err != nil {
-				return err
-			}
-		}
-		return insertAudit(ctx, tx, &adminID, actor, "board.application_unassigned", boardTarget(boardID),
-			map[string]any{"candidature": appID})
-	})
-}
-
-// BoardApplicationIDs returns the applications assigned to a board, in id order.
-func (s *Store) BoardApplicationIDs(ctx context.Context, adminID, boardID int64) ([]int64, error) {
-	var ids []int64
-	err := s.db.SelectContext(ctx, &ids, `SELECT ba.application_id FROM board_applications ba
-		JOIN selection_boards b ON b.id = ba.board_id AND b.administration_id = $1
-		WHERE ba.board_id = $2 ORDER BY ba.application_id`, adminID, boardID)
-	return ids, wrap("BoardApplicationIDs", err)
 }

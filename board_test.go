@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/lib/pq"
 
@@ -80,6 +79,10 @@ func newBoardWorld(t *testing.T) *boardWorld {
 	if err := s.DB().QueryRowContext(ctx, `SELECT id FROM agent_invitations WHERE administration_id = $1 AND email = $2 AND role = 'membre_jury'`,
 		a.ID, "externe@exemple.fr").Scan(&invID); err != nil {
 		t.Fatalf("no membre_jury invitation: %v", err)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1 AND (payload->>'invitation_id')::bigint = $2`,
+		vivier.TaskAgentInvitationEmail, invID); n != 1 {
+		t.Fatalf("%d invitation emails for the outside member", n)
 	}
 	if err := s.SetInvitationToken(ctx, invID, vivier.HashToken("jeton-du-jury")); err != nil {
 		t.Fatal(err)
@@ -298,6 +301,9 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 			vivier.TaskApplicationStatus, w.apps[app]); n != 1 {
 			t.Errorf("application %d: %d status emails", app, n)
 		}
+		if n := countWhere(t, s, `SELECT count(*) FROM sirh_hires WHERE application_id = $1`, w.apps[app]); n != 1 {
+			t.Errorf("application %d: %d hires recorded", app, n)
+		}
 	}
 	for _, app := range []int{5, 9, 3} {
 		if c := stepOf(t, s, w.apps[app]); c != "en_cours Présélection" {
@@ -353,6 +359,24 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 	if n := countWhere(t, s, `SELECT count(*) FROM board_marks WHERE board_id = $1`, board); n != 35*3 {
 		t.Errorf("%d marks after the arrest, want %d", n, 35*3)
 	}
+	rows, err := s.DB().QueryContext(ctx, `SELECT DISTINCT action FROM audit_log WHERE action LIKE 'board.%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := 0
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		actions++
+		if _, ok := vivier.AuditActions[a]; !ok {
+			t.Errorf("audit action %s has no French label", a)
+		}
+	}
+	if err := rows.Close(); err != nil || actions < 10 {
+		t.Errorf("%d board actions in the audit log (%v)", actions, err)
+	}
 	minutes, err := s.BoardMinutes(ctx, adm, board, vivier.BoardViewer{AgentID: presID})
 	if err != nil {
 		t.Fatal(err)
@@ -388,206 +412,4 @@ func stepOf(t *testing.T, s *vivier.Store, appID int64) string {
 		t.Fatal(err)
 	}
 	return c
-}
-
-func TestBoardIsolation(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	w := newBoardWorld(t)
-	s, board := w.s, w.board.ID
-	other := w.agents["other"]
-	otherAct := act(other)
-	// An application of the other administration.
-	files, err := vivier.NewLocalFiles(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ob := openOffer(t, s, w.b.ID, "B-1")
-	sub := submission(t, "b@exemple.fr")
-	if err := sub.Validate(ob); err != nil {
-		t.Fatal(err)
-	}
-	appB, _, err := s.Apply(ctx, sub, ob, files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	snapshot := func() string {
-		var out string
-		if err := s.DB().QueryRowContext(ctx, `SELECT concat_ws(' ',
-			(SELECT count(*) FROM selection_boards), (SELECT count(*) FROM board_members), (SELECT count(*) FROM board_criteria),
-			(SELECT count(*) FROM board_applications), (SELECT count(*) FROM board_marks), (SELECT count(*) FROM board_conflicts),
-			(SELECT count(*) FROM board_list_entries), (SELECT max(updated_at)::text FROM selection_boards))`).Scan(&out); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	before := snapshot()
-	g := map[int64]float64{w.grid[0].ID: 10}
-	notFound := map[string]error{
-		"CreateBoard": func() error {
-			_, err := s.CreateBoard(ctx, w.b.ID, mustOfferOf(t, s, w.apps[0]), vivier.BoardJury, "Jury", 20, otherAct)
-			return err
-		}(),
-		"BoardByID": func() error { _, err := s.BoardByID(ctx, w.b.ID, board); return err }(),
-		"BoardForMember": func() error {
-			_, _, err := s.BoardForMember(ctx, w.b.ID, board, other.ID)
-			return err
-		}(),
-		"BoardForMember, non-member": func() error {
-			_, _, err := s.BoardForMember(ctx, w.a.ID, board, other.ID)
-			return err
-		}(),
-		"Settings": s.UpdateBoardSettings(ctx, w.b.ID, board, vivier.BoardSettings{Name: "X", ScaleMax: 10, TieRule: vivier.TieBySpread}, otherAct),
-		"Criteria": func() error {
-			_, err := s.SetBoardCriteria(ctx, w.b.ID, board, []vivier.CriterionInput{{Label: "X", Weight: 1}}, otherAct)
-			return err
-		}(),
-		"AddBoardMember": func() error {
-			_, err := s.AddBoardMember(ctx, w.b.ID, board, other.ID, "", "", otherAct)
-			return err
-		}(),
-		"RemoveBoardMember": s.RemoveBoardMember(ctx, w.b.ID, board, w.members[1].ID, otherAct),
-		"SetPresident":      s.SetPresident(ctx, w.b.ID, board, w.members[1].ID, otherAct),
-		"AssignToBoard": func() error {
-			_, err := s.AssignToBoard(ctx, w.b.ID, board, []int64{appB.ID}, otherAct)
-			return err
-		}(),
-		"SaveMarks":             s.SaveMarks(ctx, w.b.ID, board, other.ID, w.apps[0], g, "", otherAct),
-		"SaveMarks, non-member": s.SaveMarks(ctx, w.a.ID, board, other.ID, w.apps[0], g, "", otherAct),
-		"DeclareConflict":       s.DeclareConflict(ctx, w.a.ID, board, other.ID, w.apps[0], "", otherAct),
-		"MarkingSheet": func() error {
-			_, err := s.MarkingSheet(ctx, w.b.ID, board, other.ID)
-			return err
-		}(),
-		"CloseMarking": s.CloseMarking(ctx, w.b.ID, board, other.ID, otherAct),
-		"Arrest":       s.Arrest(ctx, w.a.ID, board, other.ID, otherAct),
-		"BoardResults": func() error {
-			_, err := s.BoardResults(ctx, w.b.ID, board, vivier.BoardViewer{Manager: true})
-			return err
-		}(),
-		"BoardApplicants": func() error { _, err := s.BoardApplicants(ctx, w.b.ID, board); return err }(),
-		"BoardMembers":    func() error { _, err := s.BoardMembers(ctx, w.b.ID, board); return err }(),
-	}
-	for name, err := range notFound {
-		if vivier.ErrorCode(err) != vivier.ENOTFOUND {
-			t.Errorf("%s from the other administration: %v", name, err)
-		}
-	}
-	if boards, err := s.BoardsOfOffer(ctx, w.b.ID, w.board.OfferID); err != nil || len(boards) != 0 {
-		t.Errorf("boards of another administration's offer: %v %v", boards, err)
-	}
-	// Within the administration, an agent of the other one cannot be
-	// seated, and its applications are skipped, named.
-	if _, err := s.AddBoardMember(ctx, w.a.ID, board, other.ID, "", "", w.manager); vivier.ErrorCode(err) != vivier.EINVALID {
-		t.Errorf("seating an agent of another administration: %v", err)
-	}
-	res, err := s.AssignToBoard(ctx, w.a.ID, board, []int64{appB.ID}, w.manager)
-	if err != nil || len(res.Assigned) != 0 || !equalIDs(res.Skipped, appB.ID) {
-		t.Errorf("assigning another administration's application: %+v %v", res, err)
-	}
-	if after := snapshot(); after != before {
-		t.Errorf("the other administration changed something: %s → %s", before, after)
-	}
-	if n := countWhere(t, s, `SELECT count(*) FROM audit_log WHERE agent_email = $1`, other.Email); n != 0 {
-		t.Errorf("%d audit entries by the other administration's agent", n)
-	}
-}
-
-func TestBoardMarksStayPrivateUntilClosing(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	w := newBoardWorld(t)
-	s, adm, board := w.s, w.a.ID, w.board.ID
-	presID, pres := w.member(0)
-	m2ID, _ := w.member(1)
-	w.mark(t, 0, 0, 17, 13, 11)
-	w.mark(t, 1, 0, 9, 8, 7)
-	if _, err := s.SetBoardCriteria(ctx, adm, board, []vivier.CriterionInput{{Label: "Autre", Weight: 1}}, w.manager); vivier.ErrorCode(err) != vivier.ECONFLICT {
-		t.Errorf("the grid changed after marking: %v", err)
-	}
-	sheet, err := s.MarkingSheet(ctx, adm, board, m2ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sheet.Rows) != 12 || sheet.Rows[0].Applicant.ApplicationID != w.apps[0] || sheet.Rows[0].Applicant.Pseudonym != "Candidat·e 1" ||
-		sheet.Rows[0].Applicant.Name != "Camille Martin" || !sheet.Rows[0].Complete(sheet.Criteria) || sheet.Rows[1].Complete(sheet.Criteria) {
-		t.Fatalf("sheet %+v", sheet.Rows[:2])
-	}
-	for id, v := range sheet.Rows[0].Scores {
-		if v != map[int64]float64{w.grid[0].ID: 9, w.grid[1].ID: 8, w.grid[2].ID: 7}[id] {
-			t.Errorf("the second member's sheet shows %v for criterion %d", v, id)
-		}
-	}
-	for _, v := range []vivier.BoardViewer{{AgentID: m2ID}, {AgentID: presID}, {Manager: true}} {
-		if _, err := s.BoardResults(ctx, adm, board, v); vivier.ErrorCode(err) != vivier.ECONFLICT {
-			t.Errorf("results before the closing for %+v: %v", v, err)
-		}
-		if _, err := s.BoardMinutes(ctx, adm, board, v); vivier.ErrorCode(err) != vivier.ECONFLICT {
-			t.Errorf("minutes before the closing for %+v: %v", v, err)
-		}
-	}
-	if _, err := s.MarkingSheet(ctx, adm, board, w.agents["outsider"].ID); vivier.ErrorCode(err) != vivier.ENOTFOUND {
-		t.Errorf("an agent off the board read a sheet: %v", err)
-	}
-	if err := s.CloseMarking(ctx, adm, board, presID, pres); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.BoardResults(ctx, adm, board, vivier.BoardViewer{AgentID: w.agents["outsider"].ID}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
-		t.Errorf("an agent off the board read the results: %v", err)
-	}
-	res, err := s.BoardResults(ctx, adm, board, vivier.BoardViewer{AgentID: m2ID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// 17×2 + 13 + 11 = 58 → 14.5; 9×2 + 8 + 7 = 33 → 8.25.
-	r := res.Rows[0]
-	if p, ok := r.TotalOf(w.members[0].ID); r.ApplicationID != w.apps[0] || !ok || p != 14.5 || r.Mean != 11.375 || r.Spread != 6.25 || r.Markers != 2 {
-		t.Errorf("after the closing: %+v", r)
-	}
-	if res.Rows[1].Rank != 0 || res.Rows[1].Markers != 0 {
-		t.Errorf("an unmarked application is ranked: %+v", res.Rows[1])
-	}
-}
-
-func TestComputeResultsTieRules(t *testing.T) {
-	t.Parallel()
-	day := func(d int) time.Time { return time.Date(2026, 3, d, 9, 0, 0, 0, time.UTC) }
-	in := vivier.ResultInput{
-		Board:    vivier.SelectionBoard{ScaleMax: 20, TieRule: vivier.TieByAppliedAt},
-		Criteria: []vivier.BoardCriterion{{ID: 1, Weight: 3}, {ID: 2, Weight: 1}},
-		Members:  []vivier.BoardMember{{ID: 10}, {ID: 20}},
-		// Application 7 arrived before 5: equal means, 7 first.
-		Applications: []vivier.ResultApplication{{ID: 5, AppliedAt: day(2)}, {ID: 7, AppliedAt: day(1)}, {ID: 9, AppliedAt: day(3)}},
-	}
-	add := func(member, app int64, c1, c2 float64) {
-		in.Marks = append(in.Marks, vivier.BoardMark{MemberID: member, ApplicationID: app, CriterionID: 1, Score: c1},
-			vivier.BoardMark{MemberID: member, ApplicationID: app, CriterionID: 2, Score: c2})
-	}
-	add(10, 5, 12, 8)  // (36 + 8) / 4 = 11
-	add(20, 5, 12, 8)  // 11
-	add(10, 7, 10, 14) // (30 + 14) / 4 = 11
-	add(20, 7, 14, 2)  // (42 + 2) / 4 = 11
-	// Member 20 marked only one criterion of 9: their sheet does not count.
-	add(10, 9, 20, 20)
-	in.Marks = append(in.Marks, vivier.BoardMark{MemberID: 20, ApplicationID: 9, CriterionID: 1, Score: 0})
-	got := vivier.ComputeResults(in)
-	if got[0].ApplicationID != 9 || got[0].Mean != 20 || got[0].Markers != 1 || got[1].ApplicationID != 7 || got[2].ApplicationID != 5 {
-		t.Fatalf("applied_at rule: %+v", got)
-	}
-	in.Board.TieRule = vivier.TieBySpread
-	if got = vivier.ComputeResults(in); got[1].ApplicationID != 5 || got[1].Spread != 0 || got[2].Spread != 0 {
-		t.Fatalf("spread rule: %+v", got)
-	}
-	in.Board.TieRule = vivier.TieByCriterion
-	in.Board.TieCriterionID = ptr[int64](2) // 5: mean 8, 7: mean 8 → the id decides
-	if got = vivier.ComputeResults(in); got[1].ApplicationID != 5 || !got[1].Tied || got[0].Tied {
-		t.Fatalf("criterion rule, equal: %+v", got)
-	}
-	p, c := vivier.ProposeLists(got, false, 1, 5)
-	if !equalIDs(p, 9) || !equalIDs(c, 5, 7) {
-		t.Errorf("proposed lists %v %v", p, c)
-	}
-	if m := vivier.FrenchMark(12.5); m != "12,50" {
-		t.Errorf("FrenchMark %q", m)
-	}
 }
