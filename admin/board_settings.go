@@ -26,6 +26,7 @@ type boardSettingsPage struct {
 	Agents        []vivier.AgentWithRoles // who may be added as a member
 	Grid          []gridLine              // the grid's lines, then blank ones
 	TieCriterion  int64                   // 0: none chosen
+	Progress      []vivier.MemberProgress // each member's complete sheets, without their marks
 	TieRules      []tieChoice
 	Threshold     string // the threshold as typed, or ""
 }
@@ -59,8 +60,12 @@ func (h *Handler) renderBoardSettings(c *fiber.Ctx, status int, err error) error
 	if lerr != nil {
 		return lerr
 	}
+	progress, lerr := h.Store.MarkingProgress(ctx, adm.ID, id)
+	if lerr != nil {
+		return lerr
+	}
 	p := &boardSettingsPage{boardData: *b, URL: boardURL(adm, id, ""), OfferURL: offerURL(adm, b.Board.OfferID),
-		Kind: kindLabel(b.Board.Kind), Agents: agents}
+		Kind: kindLabel(b.Board.Kind), Agents: agents, Progress: progress}
 	for _, r := range []vivier.TieRule{vivier.TieByCriterion, vivier.TieBySpread, vivier.TieByAppliedAt} {
 		p.TieRules = append(p.TieRules, tieChoice{Value: r, Label: tieRuleLabel(r), Checked: r == b.Board.TieRule})
 	}

@@ -201,6 +201,16 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		t.Errorf("a member who does not preside closed the marking: %d", resp.StatusCode)
 	}
 
+	// The settings follow each member's progress, without their marks.
+	if err := chromedp.Do(ctx, chromedp.Navigate(boardURL), chromedp.WaitVisible(`#progress`)); err != nil {
+		t.Fatal(err)
+	}
+	progress := read(t, ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#progress tbody tr")).map(r => r.innerText.replace(/\s+/g, " ").trim())`))
+	if strings.Join(progress, "|") != "Démo Recruteur 3 / 4 1|Démo Lecteur 4 / 4 0" {
+		t.Errorf("progress on the settings = %q", progress)
+	}
+	axeCheck(t, ctx, "board settings with progress")
+
 	// The president closes the marking, proposes the lists and arrests.
 	if err := chromedp.Do(ctx, chromedp.Navigate(boardURL+"/resultats"), chromedp.Click(`//button[contains(., "Clore la notation")]`),
 		success("La notation est close"), chromedp.WaitVisible(`#ranking`)); err != nil {
