@@ -215,7 +215,7 @@ func (h *Handler) loadResults(ctx context.Context, admID, boardID, agentID int64
 func (h *Handler) openBoard(ctx context.Context, admID, boardID, agentID int64, manager bool) (*resultsData, error) {
 	b, me, err := h.Store.BoardForMember(ctx, admID, boardID, agentID)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND && manager {
-		b, me, err = nil, nil, nil
+		me = nil // a manager who does not sit on the board
 		b, err = h.Store.BoardByID(ctx, admID, boardID)
 	}
 	if err != nil {
