@@ -236,6 +236,22 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	if len(principale) != 2 {
 		t.Fatalf("liste principale = %v", principale)
 	}
+	// The president adjusts a rank: the second of the liste principale
+	// comes first.
+	listed := `Array.from(document.querySelectorAll('[aria-labelledby="liste-principale"] li')).map(e => e.firstChild.textContent.trim())`
+	byName := map[string]int64{} // seedApplications names the ith application so
+	for i, id := range ids {
+		byName[fmt.Sprintf("Prénom%d Nom%05d", i, i)] = id
+	}
+	second := fmt.Sprint(byName[principale[1]])
+	if err := chromedp.Do(ctx, chromedp.SetValue(`#place-application`, second), chromedp.SetValue(`#place-list`, "principale"),
+		chromedp.SetValue(`#place-rank`, "1"), chromedp.Click(`//button[contains(., "Placer sur la liste")]`), success("La liste est mise à jour")); err != nil {
+		t.Fatal(err)
+	}
+	if now := read(t, ctx, chromedp.Evaluate[[]string](listed)); len(now) != 2 || now[0] != principale[1] || now[1] != principale[0] {
+		t.Errorf("after moving %s to rank 1, the liste principale = %v", principale[1], now)
+	}
+	principale = read(t, ctx, chromedp.Evaluate[[]string](listed))
 	if err := chromedp.Do(ctx, chromedp.SendKeys(`#arrest-confirm`, "non"), chromedp.Click(`//button[contains(., "Arrêter les résultats")]`),
 		chromedp.WaitVisible(`#arrest-confirm-error`)); err != nil {
 		t.Fatal(err)
