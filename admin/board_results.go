@@ -27,6 +27,8 @@ type resultsPage struct {
 	Closed                                   bool // the marking is closed: members' totals are shown
 	Lists                                    []listChoice
 	ThresholdText                            string
+	TieRules                                 []tieChoice
+	TieCriterion                             int64
 }
 
 type listChoice struct {
@@ -57,6 +59,7 @@ func (h *Handler) renderResults(c *fiber.Ctx, status int, err error) error {
 	if t := r.Board.Threshold; t != nil {
 		p.ThresholdText = frNumber(*t)
 	}
+	p.TieRules, p.TieCriterion = tieChoices(&r.Board), tieCriterion(&r.Board)
 	if err != nil {
 		p.RefuseFields(vivier.ErrorMessage(err), vivier.AsFormErrors(err).ByField())
 	}
@@ -76,6 +79,21 @@ func (h *Handler) closeMarkingForm(c *fiber.Ctx) error {
 	}
 	err = h.closeMarking(c.UserContext(), currentAdministration(c).ID, id, currentAgent(c).ID, actor(c))
 	return h.afterPresident(c, id, err, "La notation est close : les membres voient les notes de chacun.")
+}
+
+// chooseTieRule is the president's choice of how equal means are ordered.
+func (h *Handler) chooseTieRule(c *fiber.Ctx) error {
+	id, err := boardParam(c)
+	if err != nil {
+		return err
+	}
+	rule := vivier.TieRule(c.FormValue("tie_rule"))
+	crit, err := formTieCriterion(c, rule)
+	if err != nil {
+		return h.afterPresident(c, id, err, "")
+	}
+	err = h.Store.SetTieRule(c.UserContext(), currentAdministration(c).ID, id, currentAgent(c).ID, rule, crit, actor(c))
+	return h.afterPresident(c, id, err, "La règle de départage est enregistrée : le classement en tient compte.")
 }
 
 // placeOnListForm puts an application on a list at a rank, or moves it.

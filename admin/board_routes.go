@@ -33,6 +33,7 @@ func (h *Handler) boardRoutes() []Route {
 		{Method: "POST", Path: "/:adm/jurys/:board/notation/:application/conflit", Access: administration, perm: mark, handler: h.declareConflictForm},
 		{Method: "POST", Path: "/:adm/jurys/:board/cloture", Access: administration, perm: mark, handler: h.closeMarkingForm},
 		{Method: "GET", Path: "/:adm/jurys/:board/resultats", Access: administration, perm: mark, handler: h.resultsPage},
+		{Method: "POST", Path: "/:adm/jurys/:board/departage", Access: administration, perm: mark, handler: h.chooseTieRule},
 		{Method: "POST", Path: "/:adm/jurys/:board/listes", Access: administration, perm: mark, handler: h.placeOnListForm},
 		{Method: "POST", Path: "/:adm/jurys/:board/listes/proposition", Access: administration, perm: mark, handler: h.proposeListsForm},
 		{Method: "POST", Path: "/:adm/jurys/:board/listes/:application/retrait", Access: administration, perm: mark, handler: h.removeFromListForm},

@@ -66,9 +66,7 @@ func (h *Handler) renderBoardSettings(c *fiber.Ctx, status int, err error) error
 	}
 	p := &boardSettingsPage{boardData: *b, URL: boardURL(adm, id, ""), OfferURL: offerURL(adm, b.Board.OfferID),
 		Kind: kindLabel(b.Board.Kind), Agents: agents, Progress: progress}
-	for _, r := range []vivier.TieRule{vivier.TieByCriterion, vivier.TieBySpread, vivier.TieByAppliedAt} {
-		p.TieRules = append(p.TieRules, tieChoice{Value: r, Label: tieRuleLabel(r), Checked: r == b.Board.TieRule})
-	}
+	p.TieRules = tieChoices(&b.Board)
 	if b.Board.Threshold != nil {
 		p.Threshold = frNumber(*b.Board.Threshold)
 	}
@@ -90,13 +88,40 @@ func (h *Handler) renderBoardSettings(c *fiber.Ctx, status int, err error) error
 	for i := range p.Grid {
 		p.Grid[i].N = i + 1
 	}
-	if t := b.Board.TieCriterionID; t != nil {
-		p.TieCriterion = *t
-	}
+	p.TieCriterion = tieCriterion(&b.Board)
 	if err != nil {
 		p.RefuseFields(vivier.ErrorMessage(err), vivier.AsFormErrors(err).ByField())
 	}
 	return h.page(c, status, "admin/board_settings", p)
+}
+
+func tieChoices(b *vivier.SelectionBoard) []tieChoice {
+	var out []tieChoice
+	for _, r := range []vivier.TieRule{vivier.TieByCriterion, vivier.TieBySpread, vivier.TieByAppliedAt} {
+		out = append(out, tieChoice{Value: r, Label: tieRuleLabel(r), Checked: r == b.TieRule})
+	}
+	return out
+}
+
+// tieCriterion is the criterion that breaks ties, 0 for none chosen.
+func tieCriterion(b *vivier.SelectionBoard) int64 {
+	if b.TieCriterionID != nil {
+		return *b.TieCriterionID
+	}
+	return 0
+}
+
+// formTieCriterion reads the criterion chosen to break ties, for that rule
+// only (nil: the first of the grid).
+func formTieCriterion(c *fiber.Ctx, rule vivier.TieRule) (*int64, error) {
+	if rule != vivier.TieByCriterion {
+		return nil, nil
+	}
+	tc, err := templates.FormID(c, "tie_criterion")
+	if err != nil || tc == 0 {
+		return nil, err
+	}
+	return &tc, nil
 }
 
 // typedGrid is the grid's lines as the form sent them.
@@ -129,14 +154,8 @@ func (h *Handler) saveBoardSettings(c *fiber.Ctx) error {
 	if s.ScaleMax, err = templates.FormNumber(c, "scale_max"); err != nil {
 		return h.afterBoardEdit(c, id, err, "")
 	}
-	if s.TieRule == vivier.TieByCriterion {
-		tc, err := templates.FormID(c, "tie_criterion")
-		if err != nil {
-			return h.afterBoardEdit(c, id, err, "")
-		}
-		if tc != 0 {
-			s.TieCriterionID = &tc
-		}
+	if s.TieCriterionID, err = formTieCriterion(c, s.TieRule); err != nil {
+		return h.afterBoardEdit(c, id, err, "")
 	}
 	if v := strings.TrimSpace(c.FormValue("threshold")); v != "" {
 		t, ok := parseDecimal(v)

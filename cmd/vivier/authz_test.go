@@ -174,6 +174,7 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/jurys/:board/notation/:application/conflit": "boards:mark",
 	"POST /:adm/jurys/:board/cloture":                       "boards:mark",
 	"GET /:adm/jurys/:board/resultats":                      "boards:mark",
+	"POST /:adm/jurys/:board/departage":                     "boards:mark",
 	"POST /:adm/jurys/:board/listes":                        "boards:mark",
 	"POST /:adm/jurys/:board/listes/proposition":            "boards:mark",
 	"POST /:adm/jurys/:board/listes/:application/retrait":   "boards:mark",

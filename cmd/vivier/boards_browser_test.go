@@ -216,6 +216,14 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		success("La notation est close"), chromedp.WaitVisible(`#ranking`)); err != nil {
 		t.Fatal(err)
 	}
+	// The president picks how ties are broken.
+	if err := chromedp.Do(ctx, chromedp.Click(`#tie-spread`), chromedp.Click(`//button[contains(., "Enregistrer la règle de départage")]`),
+		success("La règle de départage est enregistrée")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := s.BoardByID(ctx0, adm.ID, board.ID); err != nil || b.TieRule != vivier.TieBySpread {
+		t.Errorf("tie rule = %v, %v", b, err)
+	}
 	if err := chromedp.Do(ctx, chromedp.SetValue(`#propose-principale`, "2"), chromedp.SetValue(`#propose-complementaire`, "1"),
 		chromedp.Click(`//button[contains(., "Proposer les listes")]`), success("Les listes sont proposées")); err != nil {
 		t.Fatal(err)
