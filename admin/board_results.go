@@ -92,7 +92,7 @@ func (h *Handler) chooseTieRule(c *fiber.Ctx) error {
 	if err != nil {
 		return h.afterPresident(c, id, err, "")
 	}
-	err = h.Store.SetTieRule(c.UserContext(), currentAdministration(c).ID, id, currentAgent(c).ID, rule, crit, actor(c))
+	err = h.setTieRule(c.UserContext(), currentAdministration(c).ID, id, currentAgent(c).ID, rule, crit, actor(c))
 	return h.afterPresident(c, id, err, "La règle de départage est enregistrée : le classement en tient compte.")
 }
 

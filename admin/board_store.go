@@ -228,6 +228,10 @@ func (h *Handler) openBoard(ctx context.Context, admID, boardID, agentID int64, 
 	return d, nil
 }
 
+func (h *Handler) setTieRule(ctx context.Context, admID, boardID, agentID int64, rule vivier.TieRule, criterion *int64, by vivier.Actor) error {
+	return h.Store.SetTieRule(ctx, admID, boardID, agentID, rule, criterion, by)
+}
+
 func (h *Handler) placeOnList(ctx context.Context, admID, boardID, agentID, appID int64, list vivier.BoardList, rank int, by vivier.Actor) error {
 	return h.Store.PlaceOnList(ctx, admID, boardID, agentID, appID, list, rank, by)
 }
