@@ -85,6 +85,22 @@ var AuditActions = map[string]string{
 	"application.assigned":            "Candidatures assignées à un agent",
 	"application.unassigned":          "Agent retiré d'une candidature",
 	"application.documents_requested": "Pièces demandées à la personne candidate",
+	"board.created":                   "Jury créé",
+	"board.updated":                   "Jury : réglages modifiés",
+	"board.tie_rule_set":              "Jury : règle de départage choisie",
+	"board.criteria_set":              "Jury : grille de critères enregistrée",
+	"board.member_added":              "Jury : membre ajouté",
+	"board.member_removed":            "Jury : membre retiré",
+	"board.president_set":             "Jury : présidence désignée",
+	"board.applications_assigned":     "Jury : candidatures confiées",
+	"board.application_unassigned":    "Jury : candidature retirée",
+	"board.marks_saved":               "Jury : notes enregistrées",
+	"board.conflict_declared":         "Jury : conflit d'intérêts déclaré",
+	"board.marking_closed":            "Jury : notation close",
+	"board.list_placed":               "Jury : candidature placée sur une liste",
+	"board.list_removed":              "Jury : candidature retirée d'une liste",
+	"board.lists_drawn":               "Jury : listes dressées",
+	"board.arrested":                  "Jury : résultats arrêtés",
 }
 
 // ActionLabel returns the French label of an audit action.

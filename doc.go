@@ -32,6 +32,9 @@
 //	pipeline            pipeline (moves), pipeline_list, pipeline_board (cards, read marks), pipeline_steps, collab (notes, tags, ratings), interview,
 //	                    interview_session (convocation sessions, Convoke),
 //	                    queue ("Ma file": what waits for an agent, and a parent's directions in its lists)
+//	selection boards    board (types), board_store (boards, grid, tie rule), board_assign_store, board_members_store (seats, outside members),
+//	                    board_marks_store (marks, conflicts, a member's sheet, closing), board_results (ranking, pure),
+//	                    board_results_store (results, minutes, applicants), board_lists_store (lists, pipeline moves, arrest)
 //	talent pool, alerts pool, job_alert
 //	retention           retention
 //	statistics          stats, equality (women and men at each stage, the small-count rule)

@@ -25,40 +25,46 @@ func (s *Store) Invite(ctx context.Context, adminID int64, email string, role Ro
 			return err
 		}
 		if already {
-			return FieldError("email", "Cette personne fait déjà partie de l'administration : changez son rôle dans la liste.")
+			return FieldError("email", "Cette personne fait déjà partie de l'administration : changez son rôle dans la liste.")
 		}
-		// A new invitation replaces those still pending for the address: an
-		// old link must not bring back an older role.
-		if err := expireInvitations(ctx, tx, adminID, email, s.now()); err != nil {
-			return err
-		}
-		var by *int64
-		if actor.AgentID != 0 {
-			by = &actor.AgentID
-		}
-		if err := tx.GetContext(ctx, &inv.ID, `
-			INSERT INTO agent_invitations (administration_id, email, role, invited_by, expires_at)
-			VALUES ($1, $2, $3, $4, $5) RETURNING id`, adminID, email, role, by, s.now().Add(InvitationTTL)); err != nil {
-			return err
-		}
-		if err := tx.GetContext(ctx, inv, `SELECT `+invitationColumns+`
-			FROM agent_invitations i JOIN administrations ad ON ad.id = i.administration_id WHERE i.id = $1`, inv.ID); err != nil {
-			return err
-		}
-		msg, err := NewOutboxMessage(TaskAgentInvitationEmail, "critical", InvitationEmailPayload{InvitationID: inv.ID})
-		if err != nil {
-			return err
-		}
-		msg.AdministrationID = &adminID
-		if err := insertOutbox(ctx, tx, &msg); err != nil {
-			return err
-		}
-		return insertAudit(ctx, tx, &adminID, actor, "agent.invited", email, map[string]string{"rôle": string(role)})
+		return s.inviteTx(ctx, tx, adminID, email, role, actor, inv)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return inv, nil
+}
+
+// inviteTx records an invitation of an address not yet in the
+// administration, its email and its audit line, in tx.
+func (s *Store) inviteTx(ctx context.Context, tx *sqlx.Tx, adminID int64, email string, role Role, actor Actor, inv *Invitation) error {
+	// A new invitation replaces those still pending for the address: an
+	// old link must not bring back an older role.
+	if err := expireInvitations(ctx, tx, adminID, email, s.now()); err != nil {
+		return err
+	}
+	var by *int64
+	if actor.AgentID != 0 {
+		by = &actor.AgentID
+	}
+	if err := tx.GetContext(ctx, &inv.ID, `
+		INSERT INTO agent_invitations (administration_id, email, role, invited_by, expires_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, adminID, email, role, by, s.now().Add(InvitationTTL)); err != nil {
+		return err
+	}
+	if err := tx.GetContext(ctx, inv, `SELECT `+invitationColumns+`
+		FROM agent_invitations i JOIN administrations ad ON ad.id = i.administration_id WHERE i.id = $1`, inv.ID); err != nil {
+		return err
+	}
+	msg, err := NewOutboxMessage(TaskAgentInvitationEmail, "critical", InvitationEmailPayload{InvitationID: inv.ID})
+	if err != nil {
+		return err
+	}
+	msg.AdministrationID = &adminID
+	if err := insertOutbox(ctx, tx, &msg); err != nil {
+		return err
+	}
+	return insertAudit(ctx, tx, &adminID, actor, "agent.invited", email, map[string]string{"rôle": string(role)})
 }
 
 // PendingInvitations lists an administration's invitations not yet accepted
@@ -157,6 +163,11 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, firstName, lastName
 			return err
 		}
 		if err := expireInvitations(ctx, tx, inv.AdministrationID, inv.Email, s.now()); err != nil {
+			return err
+		}
+		// An outside member of a selection board was invited by address:
+		// their seats become theirs now that they have an account.
+		if err := linkBoardMembers(ctx, tx, inv.AdministrationID, agent.ID, inv.Email); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &inv.AdministrationID, Actor{AgentID: agent.ID, Email: agent.Email, IP: ip},

@@ -70,6 +70,7 @@ type dashboardPage struct {
 	PendingOffers int
 	ShowPending   bool // the agent validates offers
 	Decisions     []vivier.ValidationNotice
+	Boards        []boardLink // the boards the agent sits on, to mark (dashboardBoards)
 }
 
 func (h *Handler) dashboard(c *fiber.Ctx) error {
@@ -95,6 +96,9 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.dashboardValidation(c, p); err != nil {
+		return err
+	}
+	if err := h.dashboardBoards(c, p); err != nil {
 		return err
 	}
 	return h.page(c, fiber.StatusOK, "admin/dashboard", p)

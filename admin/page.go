@@ -20,6 +20,7 @@ func navItems() []struct {
 		{"/offres", "Offres", policies.OffersRead},
 		{"/offres/validation", "Offres à valider", policies.OffersValidate},
 		{"/candidatures", "Candidatures", policies.ApplicationsReadAssigned},
+		{"/jurys", "Mes jurys", policies.BoardsMark},
 		{"/vivier", "Vivier de talents", policies.ApplicationsRead},
 		{"/doublons", "Doublons", policies.CandidatesMerge},
 		{"/etapes", "Étapes et motifs", policies.PipelineManage},

@@ -49,6 +49,9 @@ type offerPipeline struct {
 	// (nil: it does not); CanSetAnonymity, whether the agent chooses it.
 	Anonymity       *vivier.Step
 	CanSetAnonymity bool
+	// Boards are the offer's selection boards, for who may give them
+	// applications.
+	Boards []vivier.SelectionBoard
 }
 
 // pipelinePage is an offer's list: tabs per step, filters, bulk actions.
@@ -85,9 +88,15 @@ func (h *Handler) pipelineData(c *fiber.Ctx, o *vivier.Offer) (offerPipeline, er
 	if err != nil {
 		return offerPipeline{}, err
 	}
+	var boards []vivier.SelectionBoard
+	if h.can(c, policies.BoardsManage) {
+		if boards, err = h.boardsOfOffer(ctx, adm.ID, o.ID); err != nil {
+			return offerPipeline{}, err
+		}
+	}
 	return offerPipeline{Offer: o, Steps: steps, Reasons: reasons, Counts: counts, Total: total,
 		CanDecide: h.can(c, policies.ApplicationsDecide), CanExport: h.can(c, policies.ExportsRun),
-		Base: offerURL(adm, o.ID), Anonymity: anonymity, CanSetAnonymity: h.can(c, policies.PipelineManage)}, nil
+		Base: offerURL(adm, o.ID), Anonymity: anonymity, CanSetAnonymity: h.can(c, policies.PipelineManage), Boards: boards}, nil
 }
 
 func parseFilter(c *fiber.Ctx) (vivier.PipelineFilter, error) {

@@ -139,6 +139,7 @@ func (h *Handler) Routes() []Route {
 	routes = append(routes, h.collabRoutes()...)
 	routes = append(routes, h.documentRoutes()...)
 	routes = append(routes, h.anonymityRoutes()...)
+	routes = append(routes, h.boardRoutes()...)
 	for i := range routes {
 		routes[i].Perm = string(routes[i].perm)
 	}

@@ -49,6 +49,11 @@ const (
 	// IdentitiesReveal shows an agent a masked applicant's identity before
 	// the step of the offer's anonymised screening.
 	IdentitiesReveal Permission = "identities:reveal"
+	// BoardsManage creates selection boards and gives them applications;
+	// BoardsMark opens one's marking pages (sitting on the board is checked
+	// by the Store).
+	BoardsManage Permission = "boards:manage"
+	BoardsMark   Permission = "boards:mark"
 
 	PlatformManage Permission = "platform:manage"
 )
@@ -63,6 +68,7 @@ func All() []Permission {
 		StatisticsRead, ExportsRun, ExportsConfigure,
 		BrandEdit, TemplatesEdit, NotificationsManage, AgentsManage, AdministrationsManage, AuditRead, APITokensManage, CSPManage,
 		IdentitiesReveal,
+		BoardsManage, BoardsMark,
 		PlatformManage,
 	}
 }

@@ -166,19 +166,42 @@ var expectedRoutes = map[string]string{
 	// Anonymised screening.
 	"POST /:adm/candidatures/:application/levee-anonymat": "identities:reveal",
 	"POST /:adm/offres/:offer/anonymat":                   "pipeline:manage",
+	// Selection boards.
+	"GET /:adm/jurys":                                       "boards:mark",
+	"GET /:adm/offres/:offer/jurys":                         "boards:manage",
+	"POST /:adm/offres/:offer/jurys":                        "boards:manage",
+	"POST /:adm/offres/:offer/candidatures/lot/jury":        "boards:manage",
+	"GET /:adm/jurys/:board":                                "boards:manage",
+	"POST /:adm/jurys/:board":                               "boards:manage",
+	"POST /:adm/jurys/:board/grille":                        "boards:manage",
+	"POST /:adm/jurys/:board/membres":                       "boards:manage",
+	"POST /:adm/jurys/:board/membres/:member/retrait":       "boards:manage",
+	"POST /:adm/jurys/:board/presidence":                    "boards:manage",
+	"GET /:adm/jurys/:board/notation":                       "boards:mark",
+	"POST /:adm/jurys/:board/notation/:application":         "boards:mark",
+	"POST /:adm/jurys/:board/notation/:application/conflit": "boards:mark",
+	"POST /:adm/jurys/:board/cloture":                       "boards:mark",
+	"GET /:adm/jurys/:board/resultats":                      "boards:mark",
+	"POST /:adm/jurys/:board/departage":                     "boards:mark",
+	"POST /:adm/jurys/:board/listes":                        "boards:mark",
+	"POST /:adm/jurys/:board/listes/proposition":            "boards:mark",
+	"POST /:adm/jurys/:board/listes/:application/retrait":   "boards:mark",
+	"POST /:adm/jurys/:board/arret":                         "boards:mark",
+	"GET /:adm/jurys/:board/proces-verbal":                  "boards:mark",
+	"GET /:adm/jurys/:board/proces-verbal.pdf":              "boards:mark",
 }
 
 // What each role may do, restated from policy.csv (with its inheritance):
 // a change of policy must be made here too, on purpose.
 var rolePerms = map[string][]string{
-	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage"},
-	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run", "templates:edit"},
+	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage", "boards:mark"},
+	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run", "templates:edit", "boards:mark", "boards:manage"},
 	"marque":      {"dashboard:read", "brand:edit"},
-	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment"},
+	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment", "boards:mark"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
 		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit",
-		"offers:validate", "identities:reveal"},
+		"offers:validate", "identities:reveal", "boards:mark", "boards:manage"},
 	"aucun": {},
 }
 
@@ -368,7 +391,7 @@ func walkAsRole(t *testing.T, role string) {
 			n++
 			path := strings.NewReplacer(":adm", target, ":agent", fmt.Sprint(agentIDs[target]),
 				":child", fmt.Sprint(children[target]), ":invitation", fmt.Sprint(invitations[target]), ":offer", fmt.Sprint(offers[target]),
-				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1", ":batch", "1", ":queue", "default", "*", "api/queues").Replace(r.Path)
+				":block", "bloc-inconnu", ":version", "1", ":token", "jeton-inconnu", ":id", "00", ":item", "1", ":application", "1", ":file", "1", ":batch", "1", ":queue", "default", ":board", "1", ":member", "1", "*", "api/queues").Replace(r.Path)
 			path = strings.TrimSuffix("/admin"+path, "/")
 			if path == "/admin" {
 				path = "/admin/"
