@@ -164,14 +164,23 @@ func sendBackIfChanged(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer
 	if err != nil || !before.changed(after) {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE offers SET validated_at = NULL WHERE id = $1`, o.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE offers SET validated_at = NULL WHERE id = $1 AND administration_id = $2`,
+		o.ID, adminID); err != nil {
 		return false, err
 	}
-	if o.Status != OfferPublished && o.Status != OfferScheduled {
+	if o.Status != OfferPublished && o.Status != OfferScheduled && o.Status != OfferClosed {
 		return false, nil
 	}
 	validator, err := validatorOf(ctx, tx, adminID)
 	if err != nil || validator == 0 {
+		return false, err
+	}
+	if o.Status == OfferClosed {
+		// A closed offer's page stays public, but not with content no
+		// validator has read: naming its validator hides it (PublicOffer)
+		// until it is submitted again and approved.
+		_, err := tx.ExecContext(ctx, `UPDATE offers SET validation_admin_id = $3 WHERE id = $1 AND administration_id = $2`,
+			o.ID, adminID, validator)
 		return false, err
 	}
 	if err := submitOffer(ctx, tx, adminID, o.ID, validator, StepResubmitted, o.Reference, actor); err != nil {

@@ -310,4 +310,28 @@ func TestOfferWaitsForValidation(t *testing.T) {
 	if n := len(p.SMTP.Messages()); n != 2 {
 		t.Errorf("%d emails, want 2 (the return and the approval)", n)
 	}
+
+	// A closed offer's page stays public, but an edit of its content hides
+	// it until a validator has read the new text.
+	ministry := agentAdmin(t, p, "ministere-demo")
+	if _, err := s.ApproveOffer(ctx, ministry, o.ID, vivier.Actor{Email: "admin@ministere-demo.vivier.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MoveOffer(ctx, dnum, o.ID, vivier.OfferClosed, vivier.Actor{Email: "recruteur@dnum.vivier.test"}); err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := get(t, newClient(t), p.URL+"/offres/"+itoa(o.ID)); resp.StatusCode != 200 {
+		t.Fatalf("the closed, validated offer's page = %d, want 200", resp.StatusCode)
+	}
+	if cur, err = s.OfferByID(ctx, dnum, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	cur.Mission = "Un texte que personne n'a encore validé."
+	if err := s.UpdateOffer(ctx, dnum, cur, vivier.Actor{Email: "recruteur@dnum.vivier.test"}); err != nil {
+		t.Fatal(err)
+	}
+	closedPage, closedBody := get(t, newClient(t), p.URL+"/offres/"+itoa(o.ID))
+	if closedPage.StatusCode == 200 || strings.Contains(closedBody, "personne n'a encore validé") {
+		t.Errorf("the closed offer's edited content is public (%d) before its validation", closedPage.StatusCode)
+	}
 }
