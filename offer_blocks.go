@@ -86,6 +86,14 @@ type Conditions struct {
 	OpeningNoteURL    string     `json:"note_ouverture_poste_url,omitempty"`
 }
 
+// WorkingTimeLabel says the working time in French; "" when not given.
+func (c Conditions) WorkingTimeLabel() string {
+	if c.WorkingTime == "NON_DEFINI" {
+		return ""
+	}
+	return WorkingTimeLabels[c.WorkingTime]
+}
+
 // Contact is a person candidates may write to. CSPLab knows only the email;
 // the name and role are Vivier's.
 type Contact struct {
