@@ -160,16 +160,22 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 	// The full text is three index lookups whose ids are gathered (the
 	// applications' and the files' GIN indexes, the candidates' names
 	// lowercased), rather than one OR evaluated on every row of the offer.
+	// A masked application (anonymised screening) is not found by its
+	// name, email or phone: each lookup drops its masked matches, so that
+	// the list keeps its semi-join on the gathered ids.
+	// Where no offer of the administration screens anonymously (most
+	// often), one look at the offers spares the check on each match.
 	cond(f.Query != "", func() string {
 		p := arg(f.Query)
+		none := `NOT EXISTS (SELECT 1 FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL AND ` + inAdm("o.administration_id") + `)`
 		return `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ websearch_to_tsquery('french', ` + p + `)
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + `
+			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT (identity_masked(x) AND ` + namedBy("x", p) + `))
 			UNION SELECT f.application_id FROM application_files f
 			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
+			  AND (` + none + ` OR NOT EXISTS (SELECT 1 FROM applications y WHERE y.id = f.application_id AND identity_masked(y) AND ` + namedBy("y", p) + `))
 			UNION SELECT x.id FROM applications x
 			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + `)
-			AND NOT (identity_masked(a) AND ` + namedBy("a", p) + `)`
+			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x)))`
 	})
 	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
 	cond(f.TagID != 0, func() string {
