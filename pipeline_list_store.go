@@ -182,12 +182,13 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 		return "a.id IN (SELECT x.application_id FROM application_tags x WHERE x.tag_id = " + arg(f.TagID) +
 			" AND " + inAdm("x.administration_id") + ")"
 	})
-	for _, agent := range []int64{f.AssigneeID, f.Scope.AssignedTo} {
-		cond(agent != 0, func() string {
-			return "a.id IN (SELECT x.application_id FROM application_assignees x WHERE x.agent_id = " + arg(agent) +
-				" AND " + inAdm("x.administration_id") + ")"
-		})
-	}
+	cond(f.AssigneeID != 0, func() string {
+		return "a.id IN (SELECT x.application_id FROM application_assignees x WHERE x.agent_id = " + arg(f.AssigneeID) +
+			" AND " + inAdm("x.administration_id") + ")"
+	})
+	cond(f.Scope.AssignedTo != 0, func() string {
+		return "a.id IN (" + assignedSQL(arg(f.Scope.AssignedTo), inAdm) + ")"
+	})
 	cond(f.MinRating != 0, func() string {
 		return "a.id IN (SELECT r.application_id FROM application_ratings r WHERE " + inAdm("r.administration_id") +
 			" GROUP BY r.application_id HAVING avg(r.score) >= " + arg(f.MinRating) + ")"

@@ -23,8 +23,20 @@ import (
 // a.id, so that the planner hashes the assigned ids once.
 func scopeSQL(n, adm int) string {
 	p := "$" + strconv.Itoa(n)
-	return `(` + p + `::bigint = 0 OR a.id IN (SELECT s.application_id FROM application_assignees s
-		WHERE s.agent_id = ` + p + ` AND s.administration_id = $` + strconv.Itoa(adm) + `))`
+	inAdm := func(col string) string { return col + " = $" + strconv.Itoa(adm) }
+	return `(` + p + `::bigint = 0 OR a.id IN (` + assignedSQL(p, inAdm) + `))`
+}
+
+// assignedSQL selects the ids of the applications given to the agent (an
+// SQL expression) in the administrations inAdm accepts: assigned to them,
+// or given to a selection board they sit on, whose members read what they
+// mark.
+func assignedSQL(agent string, inAdm func(col string) string) string {
+	return `SELECT s.application_id FROM application_assignees s WHERE s.agent_id = ` + agent + ` AND ` + inAdm("s.administration_id") + `
+		UNION SELECT ba.application_id FROM board_applications ba
+		JOIN board_members bm ON bm.board_id = ba.board_id
+		JOIN selection_boards sb ON sb.id = ba.board_id
+		WHERE bm.agent_id = ` + agent + ` AND ` + inAdm("sb.administration_id")
 }
 
 func inScope(ctx context.Context, q queryer, adminID, appID int64, sc Scope) error {
