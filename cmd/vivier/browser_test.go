@@ -156,6 +156,30 @@ func signInUntil(p *program, email, landed string, then ...chromedp.Action[chrom
 	}, then...)
 }
 
+// reloading clicks sel, which sends a form, and waits for the page that
+// answers. The page being left is marked first: a wait that follows could
+// otherwise be met by an element both pages hold (an error shown again), and
+// the next action would then change the page that is going away.
+func reloading(sel string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.SetAttributeValue("html", "data-leaving", "1"),
+		chromedp.Click(sel),
+		chromedp.WaitReady("html:not([data-leaving])"),
+	}
+}
+
+// started waits until the page has loaded and the DSFR's script has
+// started: keys pressed before that may land on a page whose scripts then
+// move things (tabs, dialogs) under them.
+func started(t *testing.T, ctx context.Context) {
+	t.Helper()
+	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`,
+		chromedp.WithPollingTimeout(20*time.Second)))
+	if err != nil || !ok {
+		t.Fatalf("the page did not finish loading: %v", err)
+	}
+}
+
 // axeCheck fails the test for each axe violation on the page the tab shows.
 func axeCheck(t *testing.T, ctx context.Context, label string) {
 	t.Helper()

@@ -145,12 +145,15 @@ func TestDocumentsInBrowser(t *testing.T) {
 	do("ask", chromedp.SendKeys(`#ask-other`, "Casier judiciaire [pfd]"), chromedp.Click(`//button[contains(., "Envoyer la demande")]`),
 		chromedp.WaitVisible(`#ask-documents-error`))
 	axeCheck(t, ctx, "request form refused")
-	do("ask again", chromedp.Click(`label[for="ask-doc-0"]`), chromedp.Click(`//button[contains(., "Envoyer la demande")]`),
-		chromedp.WaitVisible(`#ask-documents-error`))
+	// The same error comes back: wait for the new page before clearing
+	// the field, or the clearing is lost with the page being left.
+	askSend := `//button[contains(., "Envoyer la demande")]`
+	do("ask again", append(append([]chromedp.Action[chromedp.Void]{chromedp.Click(`label[for="ask-doc-0"]`)},
+		reloading(askSend)...), chromedp.WaitVisible(`#ask-documents-error`))...)
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("ask-other").value = "";true`)); err != nil {
 		t.Fatal(err)
 	}
-	do("ask right", chromedp.Click(`//button[contains(., "Envoyer la demande")]`),
+	do("ask right", chromedp.Click(askSend),
 		chromedp.WaitVisible(`//td[contains(., "En retard") or contains(., "Manquante")]`))
 	if got := read(t, ctx, chromedp.Text(`#dossier-etat`)); !strings.EqualFold(got, "Dossier incomplet") {
 		t.Errorf("after the request: %q", got)

@@ -50,6 +50,7 @@ func (w *walker) landed(id int64) {
 		return
 	}
 	waitFor(w.t, w.ctx, fmt.Sprintf(`#decision[data-application="%d"] #move-button`, id))
+	started(w.t, w.ctx)
 }
 
 var viewID = regexp.MustCompile(`/candidatures/(\d+)\?`)
@@ -191,7 +192,9 @@ func TestApplicationViewKeyboard(t *testing.T) {
 	w.key(kb.Enter)
 	w.key(kb.Tab)
 	if got := active(); got != "vivier-menu__item" {
-		t.Fatalf("Tab after opening the menu: %q", got)
+		t.Fatalf("Tab after opening the menu: %q (menu open: %v; focus on %s)", got,
+			read(t, ctx, chromedp.Evaluate[bool](`document.getElementById('move-menu').open`)),
+			read(t, ctx, chromedp.Evaluate[string](`(document.activeElement || document.body).outerHTML.slice(0, 200)`)))
 	}
 	w.key(kb.Enter)
 	w.landed(second)
