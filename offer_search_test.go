@@ -187,25 +187,6 @@ func TestSearchRelevance(t *testing.T) {
 	}
 }
 
-// Past SearchCountCap results, the total and the facets count the most
-// recent ones, and say so.
-func TestSearchCountCap(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, a, _ := newOfferWorld(t)
-	addPublishedOffers(t, s, a.ID, sampleOffer("BULK-"), vivier.SearchCountCap+5)
-	res, err := s.SearchOffers(ctx, vivier.OfferSearch{Q: "developpeur", Page: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Capped || res.Total != vivier.SearchCountCap || len(res.Hits) != 20 {
-		t.Fatalf("capped = %v, total = %d, %d hits", res.Capped, res.Total, len(res.Hits))
-	}
-	if f := facet(res, "type"); f["emploi"] != fmt.Sprintf("=%d", vivier.SearchCountCap) {
-		t.Errorf("type facet = %v", f)
-	}
-}
-
 // addPublishedOffers inserts n published copies of o in one statement, each
 // with its own reference (o's followed by a number), published a minute
 // apart: the count cap needs more offers than CreateOffer makes quickly.
