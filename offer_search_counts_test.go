@@ -132,6 +132,9 @@ func TestCountsAreExact(t *testing.T) {
 	if res.Total != 5000 || len(res.Hits) != 20 {
 		t.Fatalf("page 250: total %d, %d hits", res.Total, len(res.Hits))
 	}
+	if n := s.SearchIndexSize(); n != 20000 {
+		t.Errorf("the search index holds %d offers, want 20000", n)
+	}
 	var want []int64
 	if err := s.DB().Select(&want, `SELECT id FROM offers WHERE status = 'published' AND mission LIKE '%développeur%'
 		AND id <> $1 ORDER BY published_at DESC, id DESC OFFSET 4979`, oldest); err != nil {
@@ -143,5 +146,45 @@ func TestCountsAreExact(t *testing.T) {
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("page 250 = %v, want %v", got, want)
+	}
+}
+
+// The index follows every committed change before a search: a new match, a
+// withdrawn one, a changed filter value.
+func TestCountsFollowChanges(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, oldest := seedCountWorld(t)
+	q := vivier.OfferSearch{Q: "développeur", Departement: "974"}
+	count := func() int {
+		t.Helper()
+		res, err := s.SearchOffers(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := expectedCounts(t, s, "o.search @@ websearch_to_tsquery('french_unaccent', 'developpeur') AND departement_codes @> '{974}'")
+		if res.Total != want {
+			t.Errorf("total %d, want %d", res.Total, want)
+		}
+		return res.Total
+	}
+	before := count()
+	if _, err := s.DB().Exec(`UPDATE offers SET departement_codes = '{974}' WHERE id = $1`, oldest); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != before+1 {
+		t.Errorf("after a change of département: %d, want %d", n, before+1)
+	}
+	if _, err := s.DB().Exec(`UPDATE offers SET status = 'closed' WHERE id = $1`, oldest); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != before {
+		t.Errorf("after a closing: %d, want %d", n, before)
+	}
+	if _, err := s.DB().Exec(`DELETE FROM offers WHERE status = 'published' AND departement_codes = '{974}' AND mission LIKE '%développeur%'`); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Errorf("after deleting them all: %d", n)
 	}
 }

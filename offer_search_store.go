@@ -107,6 +107,12 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
+	if q.Near == nil {
+		res, ok, err := s.searchIndexed(ctx, q)
+		if err != nil || ok {
+			return res, err
+		}
+	}
 	rows, err := s.searchRows(ctx, q.statement(), searchBudget)
 	if isCanceled(err) {
 		return nil, ErrSearchTooSlow

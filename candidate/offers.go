@@ -68,7 +68,7 @@ type offersPage struct {
 	Invalid    *vivier.Error // a parameter that the form shows as refused
 	PageNumber int
 	Pages      int
-	Prev, Next string // links to the pages around, when there are some
+	Prev, Next string      // links to the pages around, when there are some
 	TotalText  string      // the total, its thousands spaced the French way
 	Suggestion *suggestion // a corrected query, when this one finds nothing
 	// The filters.

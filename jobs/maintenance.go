@@ -35,6 +35,9 @@ func (w *Worker) handleMaintenance(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if _, err := w.store.PurgeSearchChanges(ctx); err != nil {
+		return err
+	}
 	if w.cfg.Files != nil {
 		// Files an erasure marked but the store did not remove then.
 		if err := w.store.PurgeDeletedFiles(ctx, w.cfg.Files); err != nil {
