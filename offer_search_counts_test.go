@@ -15,6 +15,12 @@ import (
 func seedCountWorld(t *testing.T) (*vivier.Store, int64) {
 	t.Helper()
 	s, a, b := newOfferWorld(t)
+	// An autovacuum worker busy on the filled tables would outlive the test
+	// and hold up the drop of its database (dbtest).
+	if _, err := s.DB().Exec(`ALTER TABLE offers SET (autovacuum_enabled = false);
+		ALTER TABLE search_changes SET (autovacuum_enabled = false)`); err != nil {
+		t.Fatal(err)
+	}
 	_, err := s.DB().Exec(`INSERT INTO offers (administration_id, kind, status, reference, source, versant, title,
 			organisation_name, domaine_code, categories, contract_type, mission, region_codes, departement_codes,
 			workplace, experience, management, published_at)

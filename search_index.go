@@ -32,6 +32,13 @@ type searchIndex struct {
 	words     map[string]*roaring.Bitmap            // lexeme → slots
 	title     map[string]*roaring.Bitmap            // lexeme → slots with it in the title (weight A)
 	employer  map[string]*roaring.Bitmap            // lexeme → slots with it in the employer (weight B)
+	// Each slot's filter values as codes (valueOf, names), flat: slot s has
+	// codes[starts[s]:starts[s+1]]. A search with few matches counts them
+	// from here, cheaper than intersecting every value's bitmap.
+	codes   []uint32
+	starts  []uint32
+	valueOf map[[2]string]uint32
+	names   [][2]string // code → filter name, value
 
 	// What the loader and the change feed share (guarded by mu too).
 	frontier uint64            // every change of a transaction below this xid is applied
@@ -43,7 +50,7 @@ type searchIndex struct {
 func newSearchIndex() *searchIndex {
 	return &searchIndex{slotOf: map[int64]uint32{}, live: roaring.New(), facets: map[string]map[string]*roaring.Bitmap{},
 		words: map[string]*roaring.Bitmap{}, title: map[string]*roaring.Bitmap{}, employer: map[string]*roaring.Bitmap{},
-		seen: map[int64]uint64{}, labels: map[string]string{}}
+		seen: map[int64]uint64{}, labels: map[string]string{}, starts: []uint32{0}, valueOf: map[[2]string]uint32{}}
 }
 
 // indexedOffer is what the index keeps of a published offer.
@@ -87,8 +94,17 @@ func (ix *searchIndex) put(o indexedOffer) error {
 		}
 		for _, v := range values {
 			addSlot(m, v, slot)
+			key := [2]string{name, v}
+			code, ok := ix.valueOf[key]
+			if !ok {
+				code = uint32(len(ix.names))
+				ix.valueOf[key] = code
+				ix.names = append(ix.names, key)
+			}
+			ix.codes = append(ix.codes, code)
 		}
 	}
+	ix.starts = append(ix.starts, uint32(len(ix.codes)))
 	err := lexemeWeights(o.Search, func(lex string, w int) {
 		addSlot(ix.words, lex, slot)
 		if w&weightA != 0 {
@@ -156,20 +172,42 @@ func (ix *searchIndex) search(q indexQuery) indexResult {
 		}
 		m = out
 	}
-	res := indexResult{total: int(m.GetCardinality()), facets: map[string][]FacetCount{}}
-	for name, values := range ix.facets {
-		if name == "workplace" {
-			continue // a filter (télétravail), not a facet
-		}
-		for v, b := range values {
-			if n := m.AndCardinality(b); n > 0 {
-				res.facets[name] = append(res.facets[name], FacetCount{Value: v, Count: int(n)})
-			}
-		}
-	}
+	res := indexResult{total: int(m.GetCardinality()), facets: ix.facetCounts(m)}
 	res.facets["depuis"] = ix.sinceCounts(m, q.now)
 	res.ids = ix.top(m, q)
 	return res
+}
+
+// facetCounts counts each filter value among the matches m: from the
+// slots' codes when the matches are few (an eighth of the offers or less),
+// by intersecting each value's bitmap with m otherwise.
+func (ix *searchIndex) facetCounts(m *roaring.Bitmap) map[string][]FacetCount {
+	out := map[string][]FacetCount{}
+	emit := func(name, value string, n int) {
+		if n > 0 && name != "workplace" { // télétravail is a filter, not a facet
+			out[name] = append(out[name], FacetCount{Value: value, Count: n})
+		}
+	}
+	if m.GetCardinality()*8 <= ix.live.GetCardinality() {
+		counts := make([]int, len(ix.names))
+		it := m.Iterator()
+		for it.HasNext() {
+			s := it.Next()
+			for _, c := range ix.codes[ix.starts[s]:ix.starts[s+1]] {
+				counts[c]++
+			}
+		}
+		for c, n := range counts {
+			emit(ix.names[c][0], ix.names[c][1], n)
+		}
+		return out
+	}
+	for name, values := range ix.facets {
+		for v, b := range values {
+			emit(name, v, int(m.AndCardinality(b)))
+		}
+	}
+	return out
 }
 
 // sinceCounts counts the matches published within 1, 7 and 30 days.

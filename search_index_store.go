@@ -185,16 +185,15 @@ func (s *Store) syncSearchIndex(ctx context.Context, ix *searchIndex) (bool, err
 	if time.Since(ix.loadedAt) > feedMaxAge/2 || ix.stale() {
 		return true, nil
 	}
-	tx, err := s.db.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-	if err != nil {
-		return false, err
-	}
-	defer rollback(tx)
+	// One statement, one snapshot: its xmin is the new frontier. The rows
+	// of the changed offers are read after it, in a later snapshot, which
+	// shows them as they are now or newer; a newer change has an xid past
+	// that xmin and is read again at the next search.
 	var feed struct {
 		Xmin    string `db:"xmin"`
 		Changes []byte `db:"changes"`
 	}
-	if err := tx.GetContext(ctx, &feed, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+	if err := s.db.GetContext(ctx, &feed, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
 		coalesce((SELECT json_agg(json_build_array(seq, offer_id, xid::text)) FROM search_changes
 			WHERE xid >= $1::text::xid8), '[]') AS changes`, strconv.FormatUint(ix.frontier, 10)); err != nil {
 		return false, err
@@ -225,7 +224,7 @@ func (s *Store) syncSearchIndex(ctx context.Context, ix *searchIndex) (bool, err
 	}
 	var rows []indexRow
 	if len(ids) > 0 {
-		if err := tx.SelectContext(ctx, &rows, `SELECT `+indexColumns+` FROM offers o
+		if err := s.db.SelectContext(ctx, &rows, `SELECT `+indexColumns+` FROM offers o
 			WHERE o.id = ANY($1) AND o.status = 'published'`, pq.Array(ids)); err != nil {
 			return false, err
 		}
@@ -250,7 +249,7 @@ func (s *Store) syncSearchIndex(ctx context.Context, ix *searchIndex) (bool, err
 		}
 	}
 	ix.loadedAt = time.Now()
-	return false, tx.Commit()
+	return false, nil
 }
 
 // PurgeSearchChanges deletes the change feed's rows past their age (the
