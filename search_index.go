@@ -41,16 +41,23 @@ type searchIndex struct {
 	names   [][2]string // code → filter name, value
 
 	// What the loader and the change feed share (guarded by mu too).
-	frontier uint64            // every change of a transaction below this xid is applied
-	seen     map[int64]uint64  // changes above the frontier already applied: seq → xid
-	loadedAt time.Time         // when the change feed was last read
-	labels   map[string]string // administration id → slug, for the employer filter
+	frontier uint64           // every change of a transaction below this xid is applied
+	seen     map[int64]uint64 // changes above the frontier already applied: seq → xid
+	loadedAt time.Time        // when the change feed was last read
+	changes  uint64           // how many times the feed changed the index
+}
+
+// changeCount tells whether the index changed between two reads.
+func (ix *searchIndex) changeCount() uint64 {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.changes
 }
 
 func newSearchIndex() *searchIndex {
 	return &searchIndex{slotOf: map[int64]uint32{}, live: roaring.New(), facets: map[string]map[string]*roaring.Bitmap{},
 		words: map[string]*roaring.Bitmap{}, title: map[string]*roaring.Bitmap{}, employer: map[string]*roaring.Bitmap{},
-		seen: map[int64]uint64{}, labels: map[string]string{}, starts: []uint32{0}, valueOf: map[[2]string]uint32{}}
+		seen: map[int64]uint64{}, starts: []uint32{0}, valueOf: map[[2]string]uint32{}}
 }
 
 // indexedOffer is what the index keeps of a published offer.

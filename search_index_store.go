@@ -231,6 +231,9 @@ func (s *Store) syncSearchIndex(ctx context.Context, ix *searchIndex) (bool, err
 	}
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	if len(ids) > 0 {
+		ix.changes++
+	}
 	for _, id := range ids {
 		ix.remove(id)
 	}

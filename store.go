@@ -16,6 +16,8 @@ type Store struct {
 	reservedSlugs map[string]bool
 	// search is the public search's in-memory index (search_index.go).
 	search *searchIndexHolder
+	// related caches related offers per state of the search index.
+	related relatedCache
 }
 
 // StoreOption sets what a store is given beyond its pool.
