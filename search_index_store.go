@@ -33,10 +33,10 @@ func newSearchIndexHolder() *searchIndexHolder {
 	return &searchIndexHolder{syncMu: make(chan struct{}, 1)}
 }
 
-// WithoutSearchIndex keeps the store's searches in PostgreSQL (a process
-// that searches rarely, such as the worker for job alerts, need not hold
-// the index in memory).
-func WithoutSearchIndex() StoreOption { return func(s *Store) { s.search.disabled = true } }
+// DisableSearchIndex keeps the store's searches in PostgreSQL: a process
+// that searches rarely (the worker, for job alerts) need not hold the index
+// in memory. Call it before the first search.
+func (s *Store) DisableSearchIndex() { s.search.disabled = true }
 
 // feedMaxAge is how long the change feed keeps its rows; an index that has
 // not read it for half that loads everything again.
@@ -168,12 +168,15 @@ func (s *Store) readySearchIndex(ctx context.Context) (*searchIndex, error) {
 	if err != nil {
 		return nil, wrap("SearchOffers index", err)
 	}
-	if reload {
-		h.state.Store(indexLoading)
-		if err := s.reloadSearchIndex(ctx); err != nil {
-			return nil, err
-		}
-		return h.current.Load(), nil
+	if reload && h.state.CompareAndSwap(indexReady, indexLoading) {
+		// Searches run in PostgreSQL while the new index loads (a minute
+		// at a million offers): none waits for it.
+		go func() {
+			if err := s.reloadSearchIndex(context.WithoutCancel(ctx)); err != nil {
+				h.state.Store(indexEmpty) // the next search tries again
+			}
+		}()
+		return nil, nil
 	}
 	return ix, nil
 }
