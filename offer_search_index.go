@@ -3,7 +3,9 @@ package vivier
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strconv"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -18,6 +20,11 @@ func (s *Store) searchIndexed(ctx context.Context, q OfferSearch) (*OfferResults
 		return nil, false, err
 	}
 	q.normalize()
+	key := fmt.Sprintf("%+v", q)
+	version := ix.changeCount()
+	if res := s.searchCache.get(key, ix, version, s.now()); res != nil {
+		return res, true, nil
+	}
 	iq := indexQuery{filters: map[string][]string{}, byDate: q.ByDate, offset: (q.Page - 1) * q.PerPage, max: q.PerPage,
 		now: s.now()}
 	var terms struct {
@@ -74,7 +81,57 @@ func (s *Store) searchIndexed(ctx context.Context, q OfferSearch) (*OfferResults
 	for _, fs := range res.Facets {
 		sortFacets(fs)
 	}
-	return res, true, nil
+	s.searchCache.put(key, ix, version, s.now(), res)
+	return copyResults(res), true, nil
+}
+
+// searchCacheTTL bounds how long a search's answer is reused while the
+// published offers do not change: the "published since" counts move with
+// the clock, by a second at most then.
+const searchCacheTTL = time.Second
+
+// searchCache keeps the answers of recent searches for one state of the
+// search index: popular searches (the home page's, a common word) are
+// computed once per change of the offers or per second.
+type searchCache struct {
+	mu      sync.Mutex
+	index   *searchIndex
+	version uint64
+	answers map[string]cachedSearch
+}
+
+type cachedSearch struct {
+	res *OfferResults
+	at  time.Time
+}
+
+func (c *searchCache) get(key string, ix *searchIndex, version uint64, now time.Time) *OfferResults {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	a, ok := c.answers[key]
+	if !ok || c.index != ix || c.version != version || now.Sub(a.at) > searchCacheTTL || now.Before(a.at) {
+		return nil
+	}
+	return copyResults(a.res)
+}
+
+func (c *searchCache) put(key string, ix *searchIndex, version uint64, now time.Time, res *OfferResults) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.index != ix || c.version != version || len(c.answers) >= 1000 {
+		c.index, c.version, c.answers = ix, version, map[string]cachedSearch{}
+	}
+	c.answers[key] = cachedSearch{res: res, at: now}
+}
+
+// copyResults gives each caller its own result and facet map (the slices
+// inside are shared and read only).
+func copyResults(r *OfferResults) *OfferResults {
+	out := &OfferResults{Hits: r.Hits, Total: r.Total, Facets: make(map[string][]FacetCount, len(r.Facets))}
+	for k, v := range r.Facets {
+		out.Facets[k] = v
+	}
+	return out
 }
 
 // offerHits reads the page's offers, in the order of ids.

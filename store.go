@@ -18,6 +18,8 @@ type Store struct {
 	search *searchIndexHolder
 	// related caches related offers per state of the search index.
 	related relatedCache
+	// searchCache keeps recent searches' answers per state of the index.
+	searchCache searchCache
 }
 
 // StoreOption sets what a store is given beyond its pool.
