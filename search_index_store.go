@@ -119,7 +119,7 @@ func (s *Store) buildSearchIndex(ctx context.Context) (*searchIndex, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer func() { _ = rows.Close() }() // rows.Err says how the reading went
 	var r indexRow
 	for rows.Next() {
 		if err := rows.StructScan(&r); err != nil {
