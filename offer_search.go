@@ -11,14 +11,6 @@ const (
 	// shortQuery is the length up to which a query that finds nothing is
 	// tried again on titles by trigram likeness (typos in a short word).
 	shortQuery = 6
-	// SearchCountCap is how many of the most recent matches a search reads:
-	// they are counted, paged through (50 pages of 20) and, for a keyword,
-	// ordered by relevance. Past it the total reads "plus de 1 000" and the
-	// facets count those most recent results. Counting and ranking all 50 000
-	// matches of a common word ("développeur" in a million offers) would read
-	// 50 000 rows on every search, for numbers and pages that a candidate
-	// never reaches: they refine long before.
-	SearchCountCap = 1000
 	// MaxRadiusKm is the widest distance search.
 	MaxRadiusKm   = 200
 	earthRadiusKm = 6371.0088
@@ -121,13 +113,13 @@ type FacetCount struct {
 	Count int    `db:"count"`
 }
 
-// OfferResults is a page of results, the total, and facet counts over the
-// result set. When Capped, there are more than SearchCountCap results: Total
-// is SearchCountCap and the facets count that many of them.
+// OfferResults is a page of results, the exact total, and exact facet
+// counts over the whole result set (by filter name: type, versant,
+// categorie, region, departement, domaine, contrat, experience, management,
+// employeur, depuis).
 type OfferResults struct {
 	Hits   []OfferHit
 	Total  int
-	Capped bool
 	Facets map[string][]FacetCount
 }
 

@@ -24,77 +24,66 @@ type SearchQuery struct {
 }
 
 // searchSQL is the whole search in one statement, so that the matching rows
-// are read once: m holds the SearchCountCap+1 most recent matches (walking
-// the published_at index, or a bitmap of the GIN index then a sort, as the
-// planner finds cheaper), the one past the cap telling that there are more;
-// f keeps SearchCountCap of them. The page is ordered within f, by relevance
-// or by date, and returned as JSON on the first row; the other rows count m
-// and each filter's values within f.
+// are read once: m holds every match with the columns that the facets count
+// and its rank (computed once per row); the page is the top of m by rank
+// then date, returned as JSON on the first row; the other rows count m and
+// each filter's values within it. Totals and counts are exact, and the
+// relevance order covers every match: no cap, no sample.
 const searchSQL = `WITH m AS MATERIALIZED (
-		SELECT row_number() OVER (ORDER BY %[6]s o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
-		       o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
-		       o.management, o.administration_id
-		FROM %[7]s ORDER BY %[6]s o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
-	f AS (SELECT * FROM m WHERE n <= %[2]d),
-	h AS (
-		SELECT f.id, row_number() OVER (ORDER BY %[3]s) AS n FROM f ORDER BY n LIMIT %[4]d OFFSET %[5]d)
+		SELECT o.id, o.published_at, %[2]s AS rank, o.kind, o.versant, o.categories, o.region_codes, o.departement_codes,
+		       o.domaine_code, o.contract_type, o.experience, o.management, o.administration_id
+		FROM offers o WHERE %[1]s),
+	h AS (SELECT id, rank, published_at FROM m ORDER BY rank DESC, published_at DESC, id DESC LIMIT %[3]d OFFSET %[4]d)
 	SELECT 'hits' AS facet, '' AS value, '' AS label, 0 AS count, (
-		SELECT coalesce(json_agg(x ORDER BY x.n), '[]') FROM (
-			SELECT h.n, o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant,
+		SELECT coalesce(json_agg(x ORDER BY x.rank DESC, x.published_at DESC, x.id DESC), '[]') FROM (
+			SELECT h.rank, o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant,
 			       o.workplace, coalesce(o.locations->0->>'label', '') AS location_label, o.published_at
 			FROM h JOIN offers o ON o.id = h.id JOIN administrations ad ON ad.id = o.administration_id) x) AS hits
 	UNION ALL SELECT '', '', '', count(*), NULL FROM m
-	UNION ALL SELECT 'type', kind, '', count(*), NULL FROM f GROUP BY kind
-	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM f GROUP BY versant
-	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM f, unnest(f.categories) c GROUP BY c
-	UNION ALL SELECT 'region', r, '', count(*), NULL FROM f, unnest(f.region_codes) r GROUP BY r
-	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM f WHERE domaine_code IS NOT NULL GROUP BY domaine_code
-	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM f WHERE contract_type <> '' GROUP BY contract_type
-	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM f WHERE experience <> '' GROUP BY experience
+	UNION ALL SELECT 'type', kind, '', count(*), NULL FROM m GROUP BY kind
+	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM m GROUP BY versant
+	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM m, unnest(m.categories) c GROUP BY c
+	UNION ALL SELECT 'region', r, '', count(*), NULL FROM m, unnest(m.region_codes) r GROUP BY r
+	UNION ALL SELECT 'departement', d, '', count(*), NULL FROM m, unnest(m.departement_codes) d GROUP BY d
+	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM m WHERE domaine_code IS NOT NULL GROUP BY domaine_code
+	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM m WHERE contract_type <> '' GROUP BY contract_type
+	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM m WHERE experience <> '' GROUP BY experience
 	UNION ALL SELECT 'management', CASE WHEN management THEN 'oui' ELSE 'non' END, '', count(*), NULL
-		FROM f WHERE management IS NOT NULL GROUP BY management
-	UNION ALL SELECT 'employeur', ad.slug, ad.name, count(*), NULL
-		FROM f JOIN administrations ad ON ad.id = f.administration_id GROUP BY ad.slug, ad.name
+		FROM m WHERE management IS NOT NULL GROUP BY management
+	UNION ALL SELECT 'employeur', ad.slug, ad.name, e.n, NULL
+		FROM (SELECT administration_id, count(*) AS n FROM m GROUP BY administration_id) e
+		JOIN administrations ad ON ad.id = e.administration_id
 	UNION ALL SELECT 'depuis', unnest(ARRAY['1', '7', '30']), '', unnest(ARRAY[
 		count(*) FILTER (WHERE published_at >= now() - interval '1 day'),
 		count(*) FILTER (WHERE published_at >= now() - interval '7 days'),
-		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM f`
+		count(*) FILTER (WHERE published_at >= now() - interval '30 days')]), NULL FROM m`
 
-// Statement returns the SQL that SearchOffers runs first for q, with its
+// Statement returns the SQL that SearchOffers runs for q, with its
 // arguments, for benchmarks that replay it outside the program.
-func (q OfferSearch) Statement() SearchQuery { return q.statement(false) }
+func (q OfferSearch) Statement() SearchQuery { return q.statement() }
 
-// statement builds the search. Walking the published_at index and stopping
-// at the cap is quick when matches are common, and reads every offer when
-// they are rare; fenced, the matches are gathered first from the filters'
-// indexes then sorted, quick when they are rare and slow when common.
-// SearchOffers tries the first within a short budget, then the second.
-func (q OfferSearch) statement(fenced bool) SearchQuery {
+// statement builds the search. The rank of a keyword search is ts_rank over
+// the weighted tsvector (title A, employer B, text C), computed on every
+// match so that the most relevant offer comes first however old it is.
+func (q OfferSearch) statement() SearchQuery {
 	q.normalize()
 	where, args := q.where()
-	order, closest := "f.n", ""
+	rank := "0::real"
 	switch {
 	case q.fuzzy:
-		// The closest titles, which also keeps the planner on the trigram
-		// index rather than on the date.
-		closest = "word_similarity(immutable_unaccent($1), immutable_unaccent(o.title)) DESC,"
+		// The closest titles first.
+		rank = "word_similarity(immutable_unaccent($1), immutable_unaccent(o.title))"
 	case q.Q != "" && !q.ByDate:
-		order = "ts_rank_cd(f.search, websearch_to_tsquery('french_unaccent', $1)) DESC, f.n"
+		rank = "ts_rank(o.search, websearch_to_tsquery('french_unaccent', $1))"
 	}
-	from := "offers o WHERE " + where
-	if fenced {
-		// OFFSET 0 keeps the planner from pushing the date order inside.
-		from = "(SELECT * FROM offers o WHERE " + where + " OFFSET 0) o"
-	}
-	return SearchQuery{fmt.Sprintf(searchSQL, where, SearchCountCap, order, q.PerPage, (q.Page-1)*q.PerPage, closest, from), args}
+	return SearchQuery{fmt.Sprintf(searchSQL, where, rank, q.PerPage, (q.Page-1)*q.PerPage), args}
 }
 
 func (q *OfferSearch) normalize() {
 	if q.PerPage <= 0 || q.PerPage > 100 {
 		q.PerPage = SearchPageSize
 	}
-	// Results past the counted ones are not paged to: refining is the way.
-	q.Page = max(1, min(q.Page, (SearchCountCap+q.PerPage-1)/q.PerPage))
+	q.Page = max(1, q.Page)
 }
 
 type searchRow struct {
@@ -103,11 +92,10 @@ type searchRow struct {
 	Hits []byte `db:"hits"`
 }
 
-// Time budgets of a search: the date walk first, then the fenced form; a
-// short query's typo retry gets its own, and is dropped past it.
+// Time budgets of a search and of a short query's typo retry, which is
+// dropped past its own.
 const (
-	walkBudget   = time.Second
-	fencedBudget = 4 * time.Second
+	searchBudget = 5 * time.Second
 	fuzzyBudget  = time.Second
 )
 
@@ -119,10 +107,13 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 	if err := q.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := s.searchRows(ctx, q.statement(false), walkBudget)
-	if isCanceled(err) {
-		rows, err = s.searchRows(ctx, q.statement(true), fencedBudget)
+	if q.Near == nil {
+		res, ok, err := s.searchIndexed(ctx, q)
+		if err != nil || ok {
+			return res, err
+		}
 	}
+	rows, err := s.searchRows(ctx, q.statement(), searchBudget)
 	if isCanceled(err) {
 		return nil, ErrSearchTooSlow
 	}
@@ -132,7 +123,7 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 	if q.Q != "" && !q.fuzzy && utf8.RuneCountInString(q.Q) <= shortQuery && noMatch(rows) {
 		fq := q
 		fq.fuzzy = true
-		fuzzy, err := s.searchRows(ctx, fq.statement(false), fuzzyBudget)
+		fuzzy, err := s.searchRows(ctx, fq.statement(), fuzzyBudget)
 		switch {
 		case err == nil:
 			rows = fuzzy
@@ -152,9 +143,6 @@ func (s *Store) SearchOffers(ctx context.Context, q OfferSearch) (*OfferResults,
 		default:
 			res.Facets[r.Facet] = append(res.Facets[r.Facet], r.FacetCount)
 		}
-	}
-	if res.Total > SearchCountCap {
-		res.Total, res.Capped = SearchCountCap, true
 	}
 	for _, fs := range res.Facets {
 		sortFacets(fs)

@@ -2,12 +2,9 @@ package vivier_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
-
-	"github.com/lib/pq"
 
 	"vivier"
 )
@@ -184,51 +181,5 @@ func TestSearchRelevance(t *testing.T) {
 	_, got = refsOf(t, s, vivier.OfferSearch{Q: "juriste", ByDate: true})
 	if len(got) != 2 || got[0] != ids["PARIS"] {
 		t.Errorf("juriste by date: %v", got)
-	}
-}
-
-// Past SearchCountCap results, the total and the facets count the most
-// recent ones, and say so.
-func TestSearchCountCap(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, a, _ := newOfferWorld(t)
-	addPublishedOffers(t, s, a.ID, sampleOffer("BULK-"), vivier.SearchCountCap+5)
-	res, err := s.SearchOffers(ctx, vivier.OfferSearch{Q: "developpeur", Page: 1000})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !res.Capped || res.Total != vivier.SearchCountCap || len(res.Hits) != 20 {
-		t.Fatalf("capped = %v, total = %d, %d hits", res.Capped, res.Total, len(res.Hits))
-	}
-	if f := facet(res, "type"); f["emploi"] != fmt.Sprintf("=%d", vivier.SearchCountCap) {
-		t.Errorf("type facet = %v", f)
-	}
-}
-
-// addPublishedOffers inserts n published copies of o in one statement, each
-// with its own reference (o's followed by a number), published a minute
-// apart: the count cap needs more offers than CreateOffer makes quickly.
-func addPublishedOffers(t *testing.T, s *vivier.Store, adminID int64, o *vivier.Offer, n int) {
-	t.Helper()
-	locs, err := json.Marshal(o.Locations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var regions, deps []string
-	for _, l := range o.Locations {
-		regions, deps = append(regions, l.Region), append(deps, l.Departement)
-	}
-	_, err = s.DB().Exec(`INSERT INTO offers (administration_id, kind, status, reference, source, versant, title,
-			organisation_name, domaine_code, categories, contract_type, contract_forms, mission, profile, locations,
-			region_codes, departement_codes, workplace, experience, published_at, search_extra)
-		SELECT $1, $2, 'published', $3 || g, 'bulk', $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-			now() - g * interval '1 minute', $18
-		FROM generate_series(1, $19::int) g`,
-		adminID, string(o.Kind), o.Reference, string(o.Versant), o.Title, o.OrganisationName, o.DomaineCode,
-		pq.StringArray(o.Categories), o.ContractType, pq.StringArray(o.ContractForms), o.Mission, o.Profile, string(locs),
-		pq.StringArray(regions), pq.StringArray(deps), o.Workplace, o.Experience, vivier.InclusiveForms(o.Title), n)
-	if err != nil {
-		t.Fatal(err)
 	}
 }

@@ -14,6 +14,12 @@ type Store struct {
 	outbound OutboundPolicy // what tenants' addresses may be (outbound.go)
 	// reservedSlugs are the slugs the routes use (see ReserveSlugs).
 	reservedSlugs map[string]bool
+	// search is the public search's in-memory index (search_index.go).
+	search *searchIndexHolder
+	// related caches related offers per state of the search index.
+	related relatedCache
+	// searchCache keeps recent searches' answers per state of the index.
+	searchCache searchCache
 }
 
 // StoreOption sets what a store is given beyond its pool.
@@ -21,7 +27,7 @@ type StoreOption func(*Store)
 
 // NewStore wraps an open pool.
 func NewStore(db *sqlx.DB, opts ...StoreOption) *Store {
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now, search: newSearchIndexHolder()}
 	for _, o := range opts {
 		o(s)
 	}

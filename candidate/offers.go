@@ -68,8 +68,9 @@ type offersPage struct {
 	Invalid    *vivier.Error // a parameter that the form shows as refused
 	PageNumber int
 	Pages      int
-	Prev, Next string // links to the pages around, when there are some
-	CountCap   string // the count past which the total is "more than"
+	Prev, Next string      // links to the pages around, when there are some
+	TotalText  string      // the total, its thousands spaced the French way
+	Suggestion *suggestion // a corrected query, when this one finds nothing
 	// The filters.
 	Kinds, Versants, Categories, Regions, Domaines, Contrats, Experiences, Managements, Employers, Since []option
 	Distance                                                                                             distance
@@ -103,7 +104,7 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 	}
 	p := &offersPage{Search: q, Results: res, Invalid: invalid,
 		Pages:       templates.LastPage(res.Total, vivier.SearchPageSize),
-		CountCap:    frenchInt(vivier.SearchCountCap),
+		TotalText:   frenchInt(res.Total),
 		Kinds:       facetOptions(res.Facets["type"], kindLabels, q.Kind),
 		Versants:    facetOptions(res.Facets["versant"], versantLabels, q.Versant),
 		Categories:  facetOptions(res.Facets["categorie"], categorieLabels, q.Categorie),
@@ -117,6 +118,11 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 		Distance:    distanceForm(c, q),
 		KindLabels:  kindLabels,
 		AlertURL:    "/alertes/nouvelle?" + rawQuery(c)}
+	if invalid == nil && res.Total == 0 && q.Q != "" {
+		if p.Suggestion, err = h.didYouMean(c, q); err != nil {
+			return err
+		}
+	}
 	p.PageNumber = max(1, min(q.Page, p.Pages))
 	link := func(page int) string {
 		v := queryValues(c)
@@ -130,6 +136,25 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 		p.Next = link(p.PageNumber + 1)
 	}
 	return h.Renderer.Page(c, status, "candidate/offers", p)
+}
+
+// suggestion is "Vouliez-vous dire…": a query close to the one typed that
+// finds offers, and the link that runs it with the same filters.
+type suggestion struct {
+	Query, URL string
+}
+
+// didYouMean corrects a query that found nothing, word by word from the words
+// of the published offers' titles; nil when nothing close finds an offer.
+func (h *Handler) didYouMean(c *fiber.Ctx, q vivier.OfferSearch) (*suggestion, error) {
+	fixed, err := h.Store.SuggestQuery(c.UserContext(), q)
+	if err != nil || fixed == "" {
+		return nil, err
+	}
+	v := queryValues(c)
+	v.Set("q", fixed)
+	v.Del("page")
+	return &suggestion{Query: fixed, URL: "/offres?" + v.Encode()}, nil
 }
 
 var offerPathRE = regexp.MustCompile(`^(\d+)(-[a-z0-9-]*)?$`)

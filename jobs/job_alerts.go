@@ -84,7 +84,7 @@ func (w *Worker) sendJobAlert(ctx context.Context, a vivier.JobAlert, until time
 			}
 			unsubscribe := w.cfg.BaseURL + "/alertes/desinscription/" + token
 			email, err := w.renderer.Email("job_alert", map[string]any{
-				"Alert": a, "Hits": res.Hits, "Total": res.Total, "Capped": res.Capped, "More": res.Total > len(res.Hits),
+				"Alert": a, "Hits": res.Hits, "Total": res.Total, "More": res.Total > len(res.Hits),
 				"BaseURL": w.cfg.BaseURL, "SearchURL": w.cfg.BaseURL + "/offres?" + a.Query, "Unsubscribe": unsubscribe})
 			if err != nil {
 				return "", fmt.Errorf("%w: %w", err, asynq.SkipRetry)

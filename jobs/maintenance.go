@@ -7,7 +7,8 @@ import (
 
 // handleMaintenance (vivier.TaskMaintenance) purges what has served its
 // time: relayed outbox rows after a week, expired sessions and CSRF tokens,
-// and erased candidates' files; and it ends the transfers and merges left
+// and erased candidates' files; it rebuilds the lexicon of search
+// suggestions; and it ends the transfers and merges left
 // without the candidate's answer.
 func (w *Worker) handleMaintenance(ctx context.Context) error {
 	outbox, err := w.store.PurgeRelayedOutbox(ctx, time.Now().Add(-7*24*time.Hour))
@@ -29,6 +30,14 @@ func (w *Worker) handleMaintenance(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The lexicon of "Vouliez-vous dire…" follows the published offers.
+	words, err := w.store.RefreshSearchWords(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := w.store.PurgeSearchChanges(ctx); err != nil {
+		return err
+	}
 	if w.cfg.Files != nil {
 		// Files an erasure marked but the store did not remove then.
 		if err := w.store.PurgeDeletedFiles(ctx, w.cfg.Files); err != nil {
@@ -36,6 +45,6 @@ func (w *Worker) handleMaintenance(ctx context.Context) error {
 		}
 	}
 	w.log.InfoContext(ctx, "maintenance", "outbox_purged", outbox, "sessions_purged", sessions,
-		"transfers_expired", transfers, "merges_expired", merges)
+		"transfers_expired", transfers, "merges_expired", merges, "search_words", words)
 	return nil
 }

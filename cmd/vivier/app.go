@@ -118,6 +118,9 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			return err
 		}
 	}
+	if mode == "worker" {
+		m.store.DisableSearchIndex() // job alerts search once a day: PostgreSQL serves them
+	}
 	if mode == "worker" || mode == "dev" {
 		mailer, err := jobs.NewMailer(m.Config.SMTPURL, m.Config.MailFrom)
 		if err != nil {

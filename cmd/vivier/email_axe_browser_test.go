@@ -67,7 +67,7 @@ func emailSample() map[string]any {
 		// job alerts
 		"Alert": map[string]any{"Label": "« jardinier » · Hauts-de-France"},
 		"Hits":  []vivier.OfferHit{{ID: 12, Title: offer, OrganisationName: "Mairie de Lille", LocationLabel: "Lille (59)"}},
-		"Total": 1, "Capped": false, "More": false, "SearchURL": base + "/offres?q=jardinier", "Unsubscribe": base + "/alertes/desinscription/0123456789abcdef",
+		"Total": 1, "More": false, "SearchURL": base + "/offres?q=jardinier", "Unsubscribe": base + "/alertes/desinscription/0123456789abcdef",
 		// a validator's decision on an offer, to its author
 		"E": &vivier.OfferDecisionEmail{Step: vivier.StepReturned, Comment: "Précisez la rémunération.", OfferID: 12, Title: offer,
 			Reference: "2026-014", Status: "draft", AdminSlug: "mairie-de-lille", AdminName: "Mairie de Lille", To: email},

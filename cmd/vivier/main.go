@@ -29,6 +29,7 @@ import (
 	"slices"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -124,6 +125,23 @@ func (m *Main) Command(ctx context.Context, args []string) (err error) {
 			_ = m.Close() // what failed is Run
 			return err
 		}
+		loaded := make(chan struct{})
+		if args[0] != "worker" {
+			// The search index loads while the site serves (searches run in
+			// PostgreSQL meanwhile): seconds at a million offers.
+			go func() {
+				defer close(loaded)
+				start := time.Now()
+				if err := m.store.LoadSearchIndex(ctx); err != nil && ctx.Err() == nil {
+					m.Log.Error("search index", "err", err)
+					return
+				}
+				m.Log.Info("search index loaded", "offers", m.store.SearchIndexSize(), "took", time.Since(start).Round(time.Millisecond))
+			}()
+		} else {
+			close(loaded)
+		}
+		defer func() { <-loaded }()
 		select {
 		case <-ctx.Done():
 			m.Log.Info("stopping: finishing in-flight requests and tasks (Ctrl-C again to force)")

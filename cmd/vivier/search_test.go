@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"encoding/xml"
 	"html"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -75,5 +77,37 @@ func TestPublicSearchFilters(t *testing.T) {
 	}
 	if resp, _ := get(t, c, p.URL+"/flux/offres.xml?rayon=0&lat=1&lng=1"); resp.StatusCode/100 != 4 {
 		t.Errorf("feed with a bad radius = %d", resp.StatusCode)
+	}
+}
+
+// A query that finds nothing offers a corrected one, with the same filters,
+// that finds offers ("Vouliez-vous dire…").
+func TestPublicSearchDidYouMean(t *testing.T) {
+	t.Parallel()
+	p := startDemo(t, "serve", nil)
+	publishOffers(t, p)
+	if _, err := p.Store().RefreshSearchWords(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t)
+	_, body := get(t, c, p.URL+"/offres?q=devlopeur&employeur=ministere-demo")
+	if n := resultCount(t, body); n != 0 {
+		t.Fatalf("devlopeur: %d results", n)
+	}
+	link := regexp.MustCompile(`Vouliez-vous dire&nbsp;: <a href="([^"]+)"[^>]*>développeur</a>&nbsp;?`).FindStringSubmatch(body)
+	if link == nil {
+		t.Fatalf("no suggestion on the page: %s", body)
+	}
+	href := html.UnescapeString(link[1])
+	if !strings.Contains(href, "employeur=ministere-demo") || !strings.Contains(href, "q=d%C3%A9veloppeur") {
+		t.Errorf("suggestion link %q", href)
+	}
+	_, body = get(t, c, p.URL+href)
+	if n := resultCount(t, body); n == 0 || strings.Contains(body, "Vouliez-vous dire") {
+		t.Errorf("the suggestion finds %d offers", n)
+	}
+	// Nothing close: no suggestion.
+	if _, body := get(t, c, p.URL+"/offres?q=zzzzzzzzz"); strings.Contains(body, "Vouliez-vous dire") {
+		t.Error("a suggestion for zzzzzzzzz")
 	}
 }
