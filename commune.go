@@ -33,10 +33,6 @@ func (c Commune) Centre() *GeoPoint {
 	return &GeoPoint{Lat: *c.Lat, Lng: *c.Lng}
 }
 
-// TaskGeocodeOffer finds the coordinates of an offer's places (written by
-// every save of an offer that has a place in a commune).
-const TaskGeocodeOffer = "geo:offer"
-
 // GeocodeOfferTask is its payload.
 type GeocodeOfferTask struct {
 	OfferID          int64 `json:"offer_id"`
