@@ -98,6 +98,16 @@ func resolvePlaces(ctx context.Context, db sqlx.QueryerContext, o *Offer) error 
 			}
 		}
 		if l.Commune == "" {
+			if l.Region == "" && l.Departement != "" {
+				var regions []string
+				if err := sqlx.SelectContext(ctx, db, &regions, `SELECT region_code FROM departements WHERE code = $1`, l.Departement); err != nil {
+					return wrap("resolvePlaces", err)
+				}
+				if len(regions) == 0 {
+					return FieldError("departement", "Choisissez un département dans la liste.")
+				}
+				l.Region = regions[0]
+			}
 			continue
 		}
 		var c Commune

@@ -141,11 +141,11 @@ func (h *Handler) duplicateOffer(c *fiber.Ctx) error {
 func (h *Handler) createOffer(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	o := &vivier.Offer{Status: vivier.OfferDraft}
-	regions, err := h.regionsByDepartement(c)
+	fields, err := readOfferForm(c, o, h.communeResolver(c))
 	if err != nil {
 		return err
 	}
-	if fields := readOfferForm(c, o, regions); len(fields) > 0 {
+	if len(fields) > 0 {
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, o, fields)
 	}
 	err = h.Store.CreateOffer(c.UserContext(), adm.ID, o, actor(c))
@@ -170,11 +170,11 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 		return err
 	}
 	wasOnline := o.Status == vivier.OfferPublished || o.Status == vivier.OfferScheduled
-	regions, err := h.regionsByDepartement(c)
+	fields, err := readOfferForm(c, o, h.communeResolver(c))
 	if err != nil {
 		return err
 	}
-	if fields := readOfferForm(c, o, regions); len(fields) > 0 {
+	if len(fields) > 0 {
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, o, fields)
 	}
 	err = h.Store.UpdateOffer(c.UserContext(), adm.ID, o, actor(c))
