@@ -120,28 +120,33 @@ func (w *Worker) handleGeocodeOffer(ctx context.Context, p vivier.GeocodeOfferTa
 		if l.Geocoded == "commune" && l.Address == "" {
 			continue
 		}
-		fix := vivier.PlaceFix{Index: i, Commune: l.Commune, Address: l.Address}
+		// The commune's centre, learned once for every later place and
+		// for "autour de" that commune.
+		com, err := w.store.CommuneByCode(ctx, l.Commune)
+		if err != nil {
+			return err
+		}
+		centre := com.Centre()
+		if centre == nil {
+			if centre, err = w.geo.search(ctx, c, com.Name, l.Commune, "municipality"); err != nil {
+				return err
+			}
+			if centre != nil {
+				fixes = append(fixes, vivier.PlaceFix{Index: -1, Commune: l.Commune, Lat: centre.Lat, Lng: centre.Lng, Level: "commune"})
+			}
+		}
+		fix := vivier.PlaceFix{Index: i, Commune: l.Commune, Address: l.Address, Level: "adresse"}
 		var pt *vivier.GeoPoint
 		if l.Address != "" {
 			if pt, err = w.geo.search(ctx, c, l.Address, l.Commune, ""); err != nil {
 				return err
 			}
-			fix.Level = "adresse"
 		}
 		if pt == nil {
 			if l.Geocoded == "commune" {
 				continue // the centre is there already
 			}
-			com, err := w.store.CommuneByCode(ctx, l.Commune)
-			if err != nil {
-				return err
-			}
-			if pt = com.Centre(); pt == nil {
-				if pt, err = w.geo.search(ctx, c, com.Name, l.Commune, "municipality"); err != nil {
-					return err
-				}
-			}
-			fix.Level = "commune"
+			pt, fix.Level = centre, "commune"
 		}
 		if pt != nil {
 			fix.Lat, fix.Lng = pt.Lat, pt.Lng
