@@ -262,10 +262,10 @@ func day(t *time.Time) string {
 // hold as text: choices ticked, dates and numbers written out, and the
 // repeatable blocks' rows with blank ones to fill in.
 type offerFormView struct {
-	Selected                   map[string]bool // "cat:A", "form:CDD", "mod:EXTERNE", "skill:12"
-	Domaine                    string
-	Metier                     int64
-	Places                     []placeRow
+	Selected map[string]bool // "cat:A", "form:CDD", "mod:EXTERNE", "skill:12"
+	Domaine  string
+	Metier   int64
+	Places   []placeRow
 	// One item a line.
 	Specialisations, Documents, Skills string
 	// Written out, or as typed when a refused form's value did not parse

@@ -65,6 +65,8 @@
     }
 
     function show(items) {
+      // A later answer must not lose the option the visitor moved to.
+      var kept = active >= 0 && options[active] ? options[active].getAttribute('data-value') : null;
       list.textContent = '';
       options = items.map(function (s, i) {
         var li = document.createElement('li');
@@ -89,6 +91,7 @@
       if (options.length) {
         list.hidden = false;
         input.setAttribute('aria-expanded', 'true');
+        options.forEach(function (li, j) { if (li.getAttribute('data-value') === kept) highlight(j); });
       } else {
         close();
       }
