@@ -32,7 +32,10 @@ func (s *Store) SuggestCommunes(ctx context.Context, typed string, limit int) ([
 	if typed == "" {
 		return out, nil
 	}
-	name, qual := splitCommuneInput(typed)
+	name, qual := splitCommuneInput(strings.NewReplacer("%", "", "_", "").Replace(typed))
+	if strings.TrimSpace(name) == "" {
+		return out, nil
+	}
 	err := s.db.SelectContext(ctx, &out, `SELECT `+communeColumns+` FROM communes
 		WHERE (search LIKE replace(replace(`+searchKey+`, '%', ''), '_', '') || '%'
 		       OR ($1 ~ '^[0-9]{2,5}$' AND (code LIKE $1 || '%' OR EXISTS (SELECT 1 FROM unnest(postal_codes) p WHERE p LIKE $1 || '%'))))
@@ -59,16 +62,18 @@ func resolveCommune(ctx context.Context, db sqlx.QueryerContext, field, typed st
 	}
 	var found []Commune
 	err := sqlx.SelectContext(ctx, db, &found, `SELECT `+communeColumns+` FROM communes
-		WHERE CASE WHEN $1 ~ '^[0-9][0-9AB][0-9]{3}$' AND $2 = '' THEN code = $1 OR $1 = ANY (postal_codes)
+		WHERE CASE WHEN $1 ~ '^[0-9][0-9AB][0-9]{3}$' AND $2 = '' THEN
+		          -- A postal code first (what people write), else a code INSEE.
+		          $1 = ANY (postal_codes) OR (code = $1 AND NOT EXISTS (SELECT 1 FROM communes p WHERE $1 = ANY (p.postal_codes)))
 		      ELSE search = `+searchKey+` AND ($2 = '' OR departement_code = $2 OR $2 = ANY (postal_codes)) END
-		ORDER BY code = $1 DESC, population DESC LIMIT 6`, name, qual)
+		ORDER BY population DESC LIMIT 6`, name, qual)
 	if err != nil {
 		return nil, wrap("ResolveCommune", err)
 	}
 	switch {
 	case len(found) == 0:
 		return nil, FieldError(field, fmt.Sprintf("Commune inconnue : « %s ». Choisissez une commune de la liste, par exemple « Lyon (69) ».", typed))
-	case len(found) == 1 || found[0].Code == name:
+	case len(found) == 1:
 		return &found[0], nil
 	}
 	var names []string
