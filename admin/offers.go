@@ -207,18 +207,6 @@ func (h *Handler) moveOffer(c *fiber.Ctx) error {
 	return h.back(c, offerURL(adm, id), "L'offre est maintenant "+to.Label()+".")
 }
 
-func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) {
-	deps, err := h.Store.Departements(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[string]string, len(deps))
-	for _, d := range deps {
-		m[d.Code] = d.RegionCode
-	}
-	return m, nil
-}
-
 // kindBlockHint tells the agent, when the offer has just become a concours
 // or a stage, that the form now has the fields of that kind: without
 // JavaScript they appear only once the kind is saved.
