@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -43,9 +44,11 @@ func TestTypingHelpComboboxInBrowser(t *testing.T) {
 		!strings.HasPrefix(read(t, ctx, chromedp.Evaluate[string](`document.getElementById('`+active+`').textContent`)), "Lyon (69)") {
 		t.Fatalf("after ArrowDown: active %q", active)
 	}
+	stay(t, ctx)
 	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
 	}
+	stayed(t, ctx, "Enter on an option of the place field")
 	if v := read(t, ctx, chromedp.Value("#f-lieu")); v != "Lyon (69)" || attr("#f-lieu", "aria-expanded") != "false" {
 		t.Fatalf("after Enter: value %q, expanded %q, at %s", v, attr("#f-lieu", "aria-expanded"), read(t, ctx, chromedp.Evaluate[string](`location.href + " " + document.querySelector('#f-lieu').outerHTML`)))
 	}
@@ -80,10 +83,14 @@ func TestTypingHelpComboboxInBrowser(t *testing.T) {
 		chromedp.Navigate(p.URL+"/admin/ville-demo/offres/nouvelle"),
 		chromedp.WaitVisible(`#lieu_commune_0[role="combobox"]`),
 		chromedp.SendKeys(`#lieu_commune_0`, "annec"),
-		chromedp.WaitVisible(settled("Annec", "Annecy (74)")),
-		chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter))...); err != nil {
+		chromedp.WaitVisible(settled("Annec", "Annecy (74)")))...); err != nil {
 		t.Fatal(err)
 	}
+	stay(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	stayed(t, ctx, "Enter on an option of the form's commune")
 	if v := read(t, ctx, chromedp.Value("#lieu_commune_0")); v != "Annecy (74)" {
 		t.Errorf("the form's commune = %q", v)
 	}
@@ -110,4 +117,18 @@ func TestTypingHelpComboboxInBrowser(t *testing.T) {
 // prefix whose answer came first.
 func settled(part, want string) string {
 	return `//ul[@role="listbox"][not(li[not(contains(., "` + part + `"))])]/li[@role="option"][contains(., "` + want + `")]`
+}
+
+// stay marks the page; stayed checks the mark is still there: no
+// navigation (a form sent) happened in between.
+func stay(t *testing.T, ctx context.Context) {
+	t.Helper()
+	read(t, ctx, chromedp.Evaluate[bool](`window.vivierStay = true`))
+}
+
+func stayed(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	if !read(t, ctx, chromedp.Evaluate[bool](`window.vivierStay === true`)) {
+		t.Errorf("%s sent the form", what)
+	}
 }

@@ -16,6 +16,7 @@
     var timer = null;
     var ctrl = null;
     var typed = input.value;
+    var chose = false;
 
     list.id = 'combobox-' + n + '-liste';
     list.setAttribute('role', 'listbox');
@@ -127,13 +128,19 @@
         e.preventDefault();
         if (open) highlight(active <= 0 ? options.length - 1 : active - 1);
       } else if (e.key === 'Enter') {
-        if (open && active >= 0) { e.preventDefault(); choose(active); }
+        if (open && active >= 0) { e.preventDefault(); chose = true; choose(active); }
       } else if (e.key === 'Escape' || e.key === 'Esc') {
         if (open) { e.preventDefault(); input.value = typed; close(); }
       } else if (e.key === 'Tab') {
         close();
       }
     });
+    // The Enter that chose an option must not also send the form: some
+    // browsers and drivers deliver its keypress apart from its keydown.
+    input.addEventListener('keypress', function (e) {
+      if (chose && e.key === 'Enter') e.preventDefault();
+    });
+    input.addEventListener('keyup', function (e) { if (e.key === 'Enter') chose = false; });
     input.addEventListener('blur', function () { setTimeout(close, 0); });
   }
 
