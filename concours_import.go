@@ -26,7 +26,7 @@ const MaxImportLines = 5000
 // required. Headers are matched without regard to case or accents.
 var ImportColumns = []string{"N° NOR", "Corps", "Grade", "Ministère", "Intitulé", "Modalité",
 	"Ouverture des inscriptions", "Clôture des inscriptions", "Dates des épreuves", "Nombre de postes",
-	"Versant", "Catégorie"}
+	"Versant", "Catégorie", "Lieux"}
 
 // ImportLine is the outcome of one line of the file.
 type ImportLine struct {

@@ -122,5 +122,24 @@ func (s *Store) importLine(ctx context.Context, adminID int64, versant Versant, 
 		}
 		o.Categories = []string{c}
 	}
+	// Lieux: the communes where the exams take place, separated by ";",
+	// each as "Nom (dép.)", a postal code or a code INSEE.
+	if v := get("Lieux"); v != "" {
+		o.Locations = nil
+		for _, typed := range strings.Split(v, ";") {
+			if typed = strings.TrimSpace(typed); typed == "" {
+				continue
+			}
+			c, err := resolveCommune(ctx, s.db, "lieux", typed)
+			if err != nil {
+				if ErrorCode(err) == EINVALID {
+					return nil, false, Errorf(EINVALID, "« Lieux » : %s", ErrorMessage(err))
+				}
+				return nil, false, err
+			}
+			o.Locations = append(o.Locations, Location{Country: "FRA", Commune: c.Code, Label: c.Name,
+				Departement: c.Departement, Region: c.Region})
+		}
+	}
 	return o, created, nil
 }

@@ -72,6 +72,15 @@ type Location struct {
 	Label       string   `json:"label,omitempty"`
 	Latitude    *float64 `json:"latitude,omitempty"`
 	Longitude   *float64 `json:"longitude,omitempty"`
+	// Commune is the code INSEE of the place's commune, when known (the
+	// back-office form always sets it; the API and the import get it from
+	// the label and the département); Address is the line within it.
+	Commune string `json:"commune,omitempty"`
+	Address string `json:"adresse,omitempty"`
+	// Geocoded says where the coordinates come from: "adresse" (the BAN
+	// found the address), "commune" (the commune's centre), "" (given by
+	// the sender, or none).
+	Geocoded string `json:"geocode,omitempty"`
 }
 
 // Offer is a published or draft vacancy, concours, internship or

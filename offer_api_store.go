@@ -37,6 +37,9 @@ func (s *Store) PushOffer(ctx context.Context, adminID int64, o *Offer, metierCo
 		if err := resolveReferences(ctx, tx, o, metierCode); err != nil {
 			return err
 		}
+		if err := resolvePlaces(ctx, tx, o); err != nil {
+			return err
+		}
 		args, err := offerArgs(o)
 		if err != nil {
 			return err

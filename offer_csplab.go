@@ -151,7 +151,8 @@ func (c *CSPLabOffer) Offer() (*Offer, error) {
 	}
 	for _, l := range c.Locations {
 		l.Label = strings.TrimSpace(l.Label)
-		o.Locations = append(o.Locations, Location(l))
+		o.Locations = append(o.Locations, Location{Zone: l.Zone, Country: l.Country, Region: l.Region,
+			Departement: l.Departement, Label: l.Label, Latitude: l.Latitude, Longitude: l.Longitude})
 	}
 	if c.Criteria != nil {
 		o.Criteria.V, o.Experience = c.Criteria.Criteria, c.Criteria.Experience
@@ -260,7 +261,8 @@ func NewCSPLabOffer(o *Offer, metierCode string) CSPLabOffer {
 		c.Profession.Domaine = *o.DomaineCode
 	}
 	for _, l := range o.Locations {
-		c.Locations = append(c.Locations, CSPLabLocation(l)) // the same fields, with CSPLab's JSON names
+		c.Locations = append(c.Locations, CSPLabLocation{Zone: l.Zone, Country: l.Country, Region: l.Region,
+			Departement: l.Departement, Label: l.Label, Latitude: l.Latitude, Longitude: l.Longitude})
 	}
 	if o.Management != nil {
 		c.Conditions.Management = map[bool]string{true: "AVEC", false: "SANS"}[*o.Management]

@@ -12,9 +12,10 @@ const (
 	// tried again on titles by trigram likeness (typos in a short word).
 	shortQuery = 6
 	// MaxRadiusKm is the widest distance search.
-	MaxRadiusKm   = 200
-	earthRadiusKm = 6371.0088
-	kmPerDegree   = 111.195 // along a meridian
+	MaxRadiusKm = 200
+	// The Earth's mean radius, 6371.0088 km, is in locations_within
+	// (migration 00035), which checks the exact distance.
+	kmPerDegree = 111.195 // along a meridian
 )
 
 // SinceDays returns the allowed "published since" filters, in days.

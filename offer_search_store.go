@@ -292,14 +292,13 @@ func (q OfferSearch) where() (string, []any) {
 		add("o.published_at <= ?", q.PublishedBefore)
 	}
 	if q.Near != nil {
-		// The box (GiST index) first, then the exact great-circle distance.
+		// The box around the offer's places (GiST index) first, then the
+		// exact great-circle distance of each place: any one near enough.
 		lat, lng, r := q.Near.Lat, q.Near.Lng, q.RadiusKm
 		dLat := r / kmPerDegree
 		dLng := math.Min(180, r/(kmPerDegree*math.Max(math.Cos(lat*math.Pi/180), 0.01)))
-		add("o.geo <@ box(point(?, ?), point(?, ?))", lng-dLng, lat-dLat, lng+dLng, lat+dLat)
-		add(fmt.Sprintf(`2 * %g * asin(sqrt(power(sin(radians(o.geo[1] - ?::float8) / 2), 2)
-			+ cos(radians(?::float8)) * cos(radians(o.geo[1])) * power(sin(radians(o.geo[0] - ?::float8) / 2), 2))) <= ?::float8`,
-			earthRadiusKm), lat, lat, lng, r)
+		add("o.places_box && box(point(?, ?), point(?, ?))", lng-dLng, lat-dLat, lng+dLng, lat+dLat)
+		add("locations_within(o.locations, ?::float8, ?::float8, ?::float8)", lat, lng, r)
 	}
 	return strings.Join(conds, " AND "), args
 }

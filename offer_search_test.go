@@ -33,7 +33,9 @@ func searchWorld(t *testing.T) (*vivier.Store, map[string]int64) {
 		o := sampleOffer(spec.ref)
 		o.Title, o.Management = spec.title, spec.manage
 		if spec.lat == 0 {
+			// No coordinates and a label that names no commune: nowhere.
 			o.Locations[0].Latitude, o.Locations[0].Longitude = nil, nil
+			o.Locations[0].Label = "Siège de la direction"
 		} else {
 			o.Locations[0].Latitude, o.Locations[0].Longitude = &spec.lat, &spec.lng
 		}

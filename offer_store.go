@@ -79,6 +79,9 @@ func (s *Store) CreateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 
 // createOffer inserts a validated offer, its skills and its audit entry.
 func createOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, actor Actor) error {
+	if err := resolvePlaces(ctx, tx, o); err != nil {
+		return err
+	}
 	args, err := offerArgs(o)
 	if err != nil {
 		return err
@@ -102,11 +105,14 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	args, err := offerArgs(o)
-	if err != nil {
-		return err
-	}
 	return s.inTx(ctx, "UpdateOffer", func(tx *sqlx.Tx) error {
+		if err := resolvePlaces(ctx, tx, o); err != nil {
+			return err
+		}
+		args, err := offerArgs(o)
+		if err != nil {
+			return err
+		}
 		ids := o.CompetenceIDs
 		if err := updateOffer(ctx, tx, adminID, o, args, actor); err != nil {
 			return err
@@ -144,7 +150,7 @@ func insertOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args
 		return err
 	}
 	*o = *created
-	return nil
+	return queueGeocode(ctx, tx, adminID, o)
 }
 
 // updateOffer saves o's fields and reads it back; a change of its
@@ -174,8 +180,10 @@ func updateOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, args
 		return err
 	}
 	*o = *updated
-	_, err = sendBackIfChanged(ctx, tx, adminID, o, before, actor)
-	return err
+	if _, err = sendBackIfChanged(ctx, tx, adminID, o, before, actor); err != nil {
+		return err
+	}
+	return queueGeocode(ctx, tx, adminID, o)
 }
 
 // OfferByID returns an offer of the administration.

@@ -49,6 +49,9 @@ const (
 	TaskCSPSync     = "csp:sync"     // an offer published or closed, publication turned on: send what is pending
 	TaskSIRHHire    = "sirh:hire"    // a move to a hiring step: put the hire in a batch now, or leave it to the night
 	TaskSIRHDeliver = "sirh:deliver" // a batch made, or an agent's request to deliver one again
+	// TaskGeocodeOffer: any save of an offer with a place in a commune
+	// (form, API, import): the places' coordinates from the BAN.
+	TaskGeocodeOffer = "geo:offer"
 )
 
 // Periodic tasks, which no Store method writes: the worker's scheduler

@@ -30,7 +30,7 @@ const (
 
 // readOfferForm copies the form into o and returns the errors of fields
 // that do not parse; the domain checks the rest.
-func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map[string]string {
+func readOfferForm(c *fiber.Ctx, o *vivier.Offer, resolve func(field, typed string) (*vivier.Commune, error)) (map[string]string, error) {
 	fields := map[string]string{}
 	args := c.Request().PostArgs()
 	text := func(name string) string { return strings.TrimSpace(string(args.Peek(name))) }
@@ -63,14 +63,6 @@ func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map
 	o.LetterPolicy = text("letter_policy")
 	o.OpenToInternal = args.Has("open_to_internal")
 	o.OpenToContractuals = args.Has("open_to_contractuals")
-	o.Locations = nil
-	if dep := text("departement"); dep != "" {
-		region, ok := regions[dep]
-		if !ok {
-			fields["departement"] = "Choisissez un département dans la liste."
-		}
-		o.Locations = []vivier.Location{{Country: "FRA", Departement: dep, Region: region, Label: text("location_label")}}
-	}
 	for name, dst := range map[string]**time.Time{"publish_at": &o.PublishAt, "end_at": &o.EndAt} {
 		*dst = readTime(fields, name, text(name), dateLayout, "Date et heure au format JJ/MM/AAAA HH:MM.")
 	}
@@ -94,7 +86,7 @@ func readOfferForm(c *fiber.Ctx, o *vivier.Offer, regions map[string]string) map
 		readStage(text, fields, &o.Details.V)
 	}
 	readQuestions(args, text, o)
-	return fields
+	return fields, readPlaces(args, fields, o, resolve)
 }
 
 func multi(args *fasthttp.Args, name string) []string {
@@ -270,10 +262,10 @@ func day(t *time.Time) string {
 // hold as text: choices ticked, dates and numbers written out, and the
 // repeatable blocks' rows with blank ones to fill in.
 type offerFormView struct {
-	Selected                   map[string]bool // "cat:A", "form:CDD", "mod:EXTERNE", "skill:12"
-	Domaine                    string
-	Metier                     int64
-	Departement, LocationLabel string
+	Selected map[string]bool // "cat:A", "form:CDD", "mod:EXTERNE", "skill:12"
+	Domaine  string
+	Metier   int64
+	Places   []placeRow
 	// One item a line.
 	Specialisations, Documents, Skills string
 	// Written out, or as typed when a refused form's value did not parse
@@ -363,9 +355,7 @@ func offerFormValues(o *vivier.Offer) *offerFormView {
 	if o.MetierID != nil {
 		m.Metier = *o.MetierID
 	}
-	if len(o.Locations) > 0 {
-		m.Departement, m.LocationLabel = o.Locations[0].Departement, o.Locations[0].Label
-	}
+	m.Places = placeRows(o)
 	for _, t := range []struct {
 		at  *time.Time
 		dst *string

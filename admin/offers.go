@@ -141,11 +141,11 @@ func (h *Handler) duplicateOffer(c *fiber.Ctx) error {
 func (h *Handler) createOffer(c *fiber.Ctx) error {
 	adm := currentAdministration(c)
 	o := &vivier.Offer{Status: vivier.OfferDraft}
-	regions, err := h.regionsByDepartement(c)
+	fields, err := readOfferForm(c, o, h.communeResolver(c))
 	if err != nil {
 		return err
 	}
-	if fields := readOfferForm(c, o, regions); len(fields) > 0 {
+	if len(fields) > 0 {
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, o, fields)
 	}
 	err = h.Store.CreateOffer(c.UserContext(), adm.ID, o, actor(c))
@@ -170,11 +170,11 @@ func (h *Handler) updateOffer(c *fiber.Ctx) error {
 		return err
 	}
 	wasOnline := o.Status == vivier.OfferPublished || o.Status == vivier.OfferScheduled
-	regions, err := h.regionsByDepartement(c)
+	fields, err := readOfferForm(c, o, h.communeResolver(c))
 	if err != nil {
 		return err
 	}
-	if fields := readOfferForm(c, o, regions); len(fields) > 0 {
+	if len(fields) > 0 {
 		return h.offerForm(c, fiber.StatusUnprocessableEntity, o, fields)
 	}
 	err = h.Store.UpdateOffer(c.UserContext(), adm.ID, o, actor(c))
@@ -205,18 +205,6 @@ func (h *Handler) moveOffer(c *fiber.Ctx) error {
 		return h.back(c, offerURL(adm, id), "L'offre est soumise à validation : elle sera en ligne une fois validée.")
 	}
 	return h.back(c, offerURL(adm, id), "L'offre est maintenant "+to.Label()+".")
-}
-
-func (h *Handler) regionsByDepartement(c *fiber.Ctx) (map[string]string, error) {
-	deps, err := h.Store.Departements(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	m := make(map[string]string, len(deps))
-	for _, d := range deps {
-		m[d.Code] = d.RegionCode
-	}
-	return m, nil
 }
 
 // kindBlockHint tells the agent, when the offer has just become a concours

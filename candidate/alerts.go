@@ -34,7 +34,7 @@ func (h *Handler) registerAlerts(r fiber.Router) {
 // alertQuery reads a search from a query string and returns it normalised
 // (no page, no empty values, keys sorted), so that saving the same search
 // twice finds the same alert.
-func alertQuery(raw string) (vivier.OfferSearch, url.Values, error) {
+func alertQuery(raw string, place func(url.Values) error) (vivier.OfferSearch, url.Values, error) {
 	v, err := parseQuery(raw)
 	if err != nil {
 		return vivier.OfferSearch{}, nil, err
@@ -45,6 +45,9 @@ func alertQuery(raw string) (vivier.OfferSearch, url.Values, error) {
 		} else {
 			v[k] = vs[:1]
 		}
+	}
+	if err := place(v); err != nil { // lieu: the commune's centre, kept in the alert
+		return vivier.OfferSearch{}, v, err
 	}
 	q, err := ParseSearch(v)
 	return q, v, err
@@ -85,6 +88,8 @@ func (h *Handler) alertLabel(c *fiber.Ctx, q vivier.OfferSearch, v url.Values) (
 	}
 	if c, ok := vivier.CityBySlug(v.Get("ville")); ok && q.Near != nil {
 		parts = append(parts, "autour de "+c.Name)
+	} else if l := strings.TrimSpace(v.Get("lieu")); l != "" && q.Near != nil {
+		parts = append(parts, "autour de "+l)
 	} else if q.Near != nil {
 		parts = append(parts, "autour d'un point")
 	}
@@ -110,7 +115,7 @@ type alertNewPage struct {
 // alertNew reads the search an alert is asked for, raw being its query
 // string.
 func (h *Handler) alertNew(c *fiber.Ctx, raw string) (*alertNewPage, vivier.OfferSearch, error) {
-	q, v, err := alertQuery(raw)
+	q, v, err := alertQuery(raw, func(v url.Values) error { return h.placeToPoint(c.UserContext(), v) })
 	if err != nil {
 		return nil, q, err
 	}

@@ -47,6 +47,7 @@ func New(d Deps) *Handler { return &Handler{Deps: d} }
 func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
 	r.Get("/offres", h.offers)
+	r.Get("/offres/aide-saisie", h.typingHelp)
 	r.Get("/offres/suggestions", h.CSRF, h.suggestForm)
 	r.Post("/offres/suggestions", h.limitSuggestions, h.CSRF, h.suggest)
 	r.Get("/offres/:ref", h.offer)

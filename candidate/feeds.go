@@ -35,7 +35,7 @@ type rssItem struct {
 // feed is /flux/offres.xml: the 50 latest offers matching the same query
 // parameters as /offres, in RSS 2.0.
 func (h *Handler) feed(c *fiber.Ctx) error {
-	q, err := readSearch(c)
+	q, err := h.readSearch(c)
 	if err != nil {
 		return err
 	}

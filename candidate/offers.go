@@ -16,11 +16,15 @@ import (
 	"vivier/templates"
 )
 
-// readSearch parses the request's query string with ParseSearch.
-func readSearch(c *fiber.Ctx) (vivier.OfferSearch, error) {
+// readSearch parses the request's query string with ParseSearch, a place
+// typed in lieu read first (placeToPoint).
+func (h *Handler) readSearch(c *fiber.Ctx) (vivier.OfferSearch, error) {
 	v, err := parseQuery(rawQuery(c))
 	if err != nil {
 		return vivier.OfferSearch{}, err
+	}
+	if err := h.placeToPoint(c.UserContext(), v); err != nil {
+		return vivier.OfferSearch{Page: 1}, err
 	}
 	return ParseSearch(v)
 }
@@ -79,7 +83,7 @@ type offersPage struct {
 }
 
 func (h *Handler) offers(c *fiber.Ctx) error {
-	q, err := readSearch(c)
+	q, err := h.readSearch(c)
 	status := fiber.StatusOK
 	res := &vivier.OfferResults{}
 	if err == nil {

@@ -41,7 +41,7 @@ func sinceOptions(counts []vivier.FacetCount, chosen int) []option {
 
 // distance is what the form shows of a distance search.
 type distance struct {
-	Cities      []option
+	Lieu        string // the place field: as typed, or the city of a ville link
 	Radii       []option
 	Point       string // "48,85 ; 2,35" when the URL carried a point rather than a city
 	Lat, Lng    string
@@ -52,9 +52,10 @@ type distance struct {
 // point that came through the URL as hidden fields.
 func distanceForm(c *fiber.Ctx, q vivier.OfferSearch) distance {
 	var d distance
-	ville := c.Query("ville")
-	for _, city := range vivier.Cities() {
-		d.Cities = append(d.Cities, option{Value: city.Slug, Label: city.Name, Selected: city.Slug == ville})
+	ville, lieu := c.Query("ville"), strings.TrimSpace(c.Query("lieu"))
+	d.Lieu = lieu
+	if city, ok := vivier.CityBySlug(ville); ok && lieu == "" {
+		d.Lieu = vivier.Commune{Name: strings.TrimSuffix(city.Name, " (La Réunion)"), Departement: city.Departement}.Display()
 	}
 	radius := DefaultRadiusKm
 	if q.Near != nil {
@@ -68,7 +69,7 @@ func distanceForm(c *fiber.Ctx, q vivier.OfferSearch) distance {
 	if !seen {
 		d.Radii = append(d.Radii, option{Value: strconv.Itoa(radius), Label: fmt.Sprintf("%d\u00a0km", radius), Selected: true})
 	}
-	if q.Near != nil && ville == "" {
+	if q.Near != nil && ville == "" && lieu == "" {
 		d.Lat, d.Lng = c.Query("lat"), c.Query("lng")
 		d.Point = strings.ReplaceAll(fmt.Sprintf("%.4g\u202f; %.4g", q.Near.Lat, q.Near.Lng), ".", ",")
 		v := queryValues(c)

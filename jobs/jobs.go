@@ -43,6 +43,7 @@ type Config struct {
 	CSP               CSPConfig        // publication to Choisir le Service Public
 	SIRH              SIRHConfig       // where and how hires are delivered to HR systems
 	SMTPRatePerSecond int              // emails per second across every worker (the provider's limit); 0: no limit
+	Geocoder          GeocoderConfig   // the BAN, for the offers' places
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -58,6 +59,7 @@ type Worker struct {
 	relay     *Relay
 	redeliver *Redelivery
 	csp       *cspSender
+	geo       *geocoder
 	limiter   *sendLimiter
 
 	stop chan struct{}
@@ -104,6 +106,7 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 		log.Error("outbox redelivery disabled", "err", err)
 	}
 	w.csp = newCSPSender(cfg)
+	w.geo = &geocoder{cfg: cfg.Geocoder}
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},
@@ -162,6 +165,7 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	handle(m, vivier.TaskCSPSync, w.handleCSPSync)
 	handle(m, vivier.TaskSIRHHire, w.handleSIRHHire)
 	handle(m, vivier.TaskSIRHDeliver, w.handleSIRHDeliver)
+	handle(m, vivier.TaskGeocodeOffer, w.handleGeocodeOffer)
 	// The operators' proof that the chain works (vivier mail test).
 	handle(m, vivier.TaskTestEmail, endsWithEmail(w.handleTestEmail))
 	w.handlePeriodic(mux)

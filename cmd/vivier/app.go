@@ -142,6 +142,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			CSP:               m.Config.cspJobs(),
 			SIRH:              jobs.SIRHConfig{Dir: m.Config.SIRHExportDir},
 			SMTPRatePerSecond: m.Config.SMTPRatePerSecond,
+			Geocoder:          jobs.GeocoderConfig{URL: m.Config.GeocoderURL},
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil

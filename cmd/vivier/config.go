@@ -54,6 +54,7 @@ type Config struct {
 	CSPRatePerMinute   int            // CSP_RATE_PER_MINUTE: CSP's quota of calls per account
 	CSPTimeout         time.Duration  // CSP_TIMEOUT: of one call to CSP
 	SIRHExportDir      string         // SIRH_EXPORT_DIR: root of the SIRH export folders, one per administration
+	GeocoderURL        string         // GEOCODER_URL: the Base Adresse Nationale's API; by default https://api-adresse.data.gouv.fr when BASE_URL is https, none otherwise; "off": none
 	OutboundAllow      []netip.Prefix // OUTBOUND_ALLOW: internal ranges (CIDRs, comma-separated) tenants' webhooks and APIs may reach; none by default
 }
 
@@ -115,6 +116,16 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	} else {
 		c.BaseURL = strings.TrimSuffix(c.BaseURL, "/")
 		c.CookieSecure = e.bool("COOKIE_SECURE", u.Scheme == "https")
+		def := ""
+		if u.Scheme == "https" {
+			def = "https://api-adresse.data.gouv.fr"
+		}
+		c.GeocoderURL = strings.TrimSuffix(e.str("GEOCODER_URL", def), "/")
+		if c.GeocoderURL == "off" {
+			c.GeocoderURL = ""
+		} else if g, err := url.Parse(c.GeocoderURL); c.GeocoderURL != "" && (err != nil || (g.Scheme != "https" && g.Scheme != "http") || g.Host == "") {
+			e.fail("GEOCODER_URL", c.GeocoderURL, "the http(s) URL of the Base Adresse Nationale's API, such as https://api-adresse.data.gouv.fr, or off")
+		}
 	}
 	// Redis keeps a finished task's record a day: past that, the worker
 	// could not tell a finished task from a lost one.

@@ -26,7 +26,7 @@ func TestScheduledOfferFoundByCandidate(t *testing.T) {
 		chromedp.SendKeys("#title", "Développeur·se d'applications mobiles"),
 		chromedp.SendKeys("#reference", "VDL-MOB-1"),
 		chromedp.Click(`label[for="cat-A"]`),
-		chromedp.SetValue("#departement", "44"),
+		chromedp.SendKeys("#lieu_commune_0", "Nantes (44)"),
 		chromedp.SetValue("#publish_at", when),
 		chromedp.Click(`form[action="/admin/ville-demo/offres"] > button[type="submit"]`),
 		chromedp.WaitVisible(".fr-alert--success"),
