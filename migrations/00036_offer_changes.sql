@@ -29,10 +29,10 @@ BEGIN
 END $$;
 -- +goose StatementEnd
 
-CREATE TRIGGER offers_record_change AFTER INSERT OR DELETE ON offers
+-- Every update counts, even one that changes nothing: offers has a point
+-- column, which has no equality to compare whole rows with.
+CREATE TRIGGER offers_record_change AFTER INSERT OR UPDATE OR DELETE ON offers
     FOR EACH ROW EXECUTE FUNCTION record_offer_change();
-CREATE TRIGGER offers_record_update AFTER UPDATE ON offers
-    FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION record_offer_change();
 
 -- The employer's name is a column of the feed: renaming it changes its offers.
 -- +goose StatementBegin
@@ -53,7 +53,6 @@ INSERT INTO offer_changes (offer_id, changed_at) SELECT id, updated_at FROM offe
 -- +goose Down
 DROP TRIGGER administrations_record_rename ON administrations;
 DROP FUNCTION record_administration_rename();
-DROP TRIGGER offers_record_update ON offers;
 DROP TRIGGER offers_record_change ON offers;
 DROP FUNCTION record_offer_change();
 DROP TABLE offer_changes;

@@ -67,10 +67,8 @@ func replayChanges(t *testing.T, c *http.Client, base, cursor string, m mirror, 
 					Status string `json:"statut"`
 					Reason string `json:"motif"`
 					Offer  *struct {
-						ID    int64 `json:"id"`
-						Ident struct {
-							Title string `json:"intitule"`
-						} `json:"identification"`
+						ID    int64  `json:"id"`
+						Title string `json:"titre"`
 					} `json:"offre"`
 				} `json:"modifications"`
 				Next    *string `json:"suivant"`
@@ -87,7 +85,7 @@ func replayChanges(t *testing.T, c *http.Client, base, cursor string, m mirror, 
 				case ch.Event == vivier.OpenEventTombstone && ch.Reason != "" && ch.Offer == nil:
 					delete(m, ch.ID)
 				case ch.Event == vivier.OpenEventOffer && ch.Offer != nil && ch.Offer.ID == ch.ID:
-					m[ch.ID] = ch.Status + " " + ch.Offer.Ident.Title
+					m[ch.ID] = ch.Status + " " + ch.Offer.Title
 				default:
 					t.Fatalf("malformed change %+v", ch)
 				}
@@ -126,10 +124,8 @@ func siteOffers(t *testing.T, p *program, c *http.Client) mirror {
 		_, body := get(t, c, p.URL+"/api/v1/donnees/offres?limite=100&apres="+cursor)
 		var page struct {
 			Offers []struct {
-				ID    int64 `json:"id"`
-				Ident struct {
-					Title string `json:"intitule"`
-				} `json:"identification"`
+				ID    int64  `json:"id"`
+				Title string `json:"titre"`
 			} `json:"offres"`
 			Next *string `json:"suivant"`
 		}
@@ -137,7 +133,7 @@ func siteOffers(t *testing.T, p *program, c *http.Client) mirror {
 			t.Fatal(err)
 		}
 		for _, o := range page.Offers {
-			want[o.ID] = "publiee " + o.Ident.Title
+			want[o.ID] = "publiee " + o.Title
 		}
 		if page.Next == nil {
 			return want
@@ -154,7 +150,11 @@ func eventuallyMirrors(t *testing.T, p *program, c *http.Client, cursor *string,
 	jobstest.Eventually(t, what, func() (bool, error) {
 		*cursor = replayChanges(t, c, p.URL, *cursor, m, asCSV)
 		want = siteOffers(t, p, c)
-		return equalMirrors(m, want), nil
+		if !equalMirrors(m, want) {
+			t.Logf("%s: mirror %v, site %v", what, m, want)
+			return false, nil
+		}
+		return true, nil
 	})
 }
 
