@@ -90,7 +90,11 @@ func (h *Handler) openData(c *fiber.Ctx) error {
 func (h *Handler) openOffer(o *vivier.Offer, codes map[int64]string) openOffer {
 	co := vivier.NewCSPLabOffer(o, metierCode(o, codes))
 	co.Contacts = []vivier.CSPLabContact{}
-	return openOffer{ID: o.ID, URL: h.offerURL(o.ID), PublishedAt: *o.PublishedAt, CSPLabOffer: co}
+	published := o.UpdatedAt // never nil for an offer that was public; kept safe all the same
+	if o.PublishedAt != nil {
+		published = *o.PublishedAt
+	}
+	return openOffer{ID: o.ID, URL: h.offerURL(o.ID), PublishedAt: published, CSPLabOffer: co}
 }
 
 func metierCode(o *vivier.Offer, codes map[int64]string) string {
