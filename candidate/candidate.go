@@ -31,6 +31,9 @@ type Deps struct {
 	ApplyPerHour int              // applications per IP per hour; a third of it per email
 	// SuggestPerMinute is how many CVs one IP may send for suggestions.
 	SuggestPerMinute int
+	// OpenDataPerMinute is the open-data API's quota per address, which
+	// /donnees states.
+	OpenDataPerMinute int
 }
 
 // Handler serves the public site.
@@ -79,6 +82,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)
 	h.registerAlerts(r)
 	r.Get("/flux/offres.xml", h.feed)
+	r.Get("/donnees", h.openData)
 	r.Get("/sitemap.xml", h.sitemap)
 	r.Get("/sitemap-offres-:part.xml", h.sitemapPart)
 	r.Get("/sitemap-employeurs.xml", h.sitemapEmployers)

@@ -178,6 +178,9 @@ type offerPage struct {
 	Brand     *offerBrand // nil when the employer has no public page
 	Related   []vivier.RelatedOffer
 	JSONLD    template.JS // the schema.org JobPosting of a published offer
+	// NoIndex keeps a closed offer out of search engines: it stays
+	// readable for those who have its link.
+	NoIndex bool
 }
 
 // offerBrand is what the offer page shows of its employer's public page.
@@ -226,7 +229,14 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 		return err
 	}
 	if o.Status == vivier.OfferPublished {
-		p.JSONLD = jobPosting(o, adm, h.BaseURL)
+		ref, err := h.reference(c)
+		if err != nil {
+			return err
+		}
+		p.JSONLD = jobPosting(o, adm, h.BaseURL, ref.regions, time.Now())
+	} else {
+		p.NoIndex = true
+		c.Set("X-Robots-Tag", "noindex")
 	}
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/offer", p)
 }
@@ -238,9 +248,19 @@ var offerLabels = map[string]any{
 	"Experience": map[string]string{"DEBUTANT": "débutant", "CONFIRME": "confirmé", "EXPERT": "expert"},
 }
 
+// validThroughDefault is how long a JobPosting says an offer without an
+// end of publication stays open: a month from the day the page is read,
+// since such an offer runs until its recruiters close it, and a closed
+// offer leaves the sitemap and says noindex.
+const validThroughDefault = 30 * 24 * time.Hour
+
+// postalCodeRE finds a French postal code in a place's label.
+var postalCodeRE = regexp.MustCompile(`\b[0-9]{5}\b`)
+
 // jobPosting is the schema.org JobPosting of a published offer, as JSON
-// that json.Marshal made safe inside a script element.
-func jobPosting(o *vivier.Offer, adm *vivier.Administration, base string) template.JS {
+// that json.Marshal made safe inside a script element. regions names the
+// régions by code.
+func jobPosting(o *vivier.Offer, adm *vivier.Administration, base string, regions map[string]string, now time.Time) template.JS {
 	types := map[string]string{"CDD": "TEMPORARY", "CDI": "FULL_TIME", "PERMANENT": "FULL_TIME", "VACATION": "PER_DIEM"}
 	var employment []string
 	for _, f := range o.ContractForms {
@@ -259,11 +279,24 @@ func jobPosting(o *vivier.Offer, adm *vivier.Administration, base string) templa
 	if o.PublishedAt != nil {
 		jp["datePosted"] = o.PublishedAt.Format("2006-01-02")
 	}
+	through := now.Add(validThroughDefault)
 	if o.EndAt != nil {
-		jp["validThrough"] = o.EndAt.Format("2006-01-02T15:04:05-07:00")
+		through = *o.EndAt
+	} else if o.ApplicationDeadline != nil {
+		through = *o.ApplicationDeadline
 	}
+	jp["validThrough"] = through.In(vivier.Paris()).Format(time.RFC3339)
 	if len(employment) > 0 {
 		jp["employmentType"] = employment
+	}
+	if r, ok := vivier.OfferSalary(o); ok {
+		value := map[string]any{"@type": "QuantitativeValue", "unitText": r.Unit}
+		if r.Min == r.Max {
+			value["value"] = r.Min
+		} else {
+			value["minValue"], value["maxValue"] = r.Min, r.Max
+		}
+		jp["baseSalary"] = map[string]any{"@type": "MonetaryAmount", "currency": "EUR", "value": value}
 	}
 	if o.Workplace == "TELETRAVAIL" && len(o.Locations) == 0 {
 		jp["jobLocationType"] = "TELECOMMUTE"
@@ -271,8 +304,14 @@ func jobPosting(o *vivier.Offer, adm *vivier.Administration, base string) templa
 	}
 	var places []any
 	for _, l := range o.Locations {
-		places = append(places, map[string]any{"@type": "Place", "address": map[string]any{"@type": "PostalAddress",
-			"addressLocality": l.Label, "addressRegion": l.Region, "postalCode": l.Departement, "addressCountry": "FR"}})
+		address := map[string]any{"@type": "PostalAddress", "addressLocality": l.Label, "addressCountry": "FR"}
+		if name := regions[l.Region]; name != "" {
+			address["addressRegion"] = name
+		}
+		if pc := postalCodeRE.FindString(l.Label); pc != "" {
+			address["postalCode"] = pc
+		}
+		places = append(places, map[string]any{"@type": "Place", "address": address})
 	}
 	if len(places) > 0 {
 		jp["jobLocation"] = places

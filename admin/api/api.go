@@ -66,6 +66,11 @@ func (h *Handler) Register(app fiber.Router) {
 	v1 := app.Group("/api/v1", noStore)
 	v1.Get("/openapi.json", h.openapi)
 	v1.Get("/donnees/offres", h.limitByIP, h.openData)
+	v1.Get("/donnees/offres.csv", h.limitByIP, h.openData)
+	v1.Get("/donnees/modifications", h.limitByIP, h.changes)
+	v1.Get("/donnees/modifications.csv", h.limitByIP, h.changes)
+	v1.Get(strings.TrimPrefix(schemaOffersPath, "/api/v1"), h.offersSchema)
+	v1.Get(strings.TrimPrefix(schemaChangesPath, "/api/v1"), h.changesSchema)
 
 	read, write := h.authenticate(vivier.ScopeRead), h.authenticate(vivier.ScopeWrite)
 	v1.Post("/offres/creer_modifier", write, h.upsertOffers)

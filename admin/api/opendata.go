@@ -42,8 +42,13 @@ type openOffer struct {
 // The cursor holds the (published_at, id) of the last offer given, so that
 // offers published meanwhile come at the end and none is given twice or
 // skipped; "reprise" lets a harvester come back later for the new ones.
+// The same page comes as CSV (offres.csv, format=csv or Accept: text/csv),
+// its columns described by the Table Schema at schemaOffersPath.
 func (h *Handler) openData(c *fiber.Ctx) error {
-	c.Set(fiber.HeaderAccessControlAllowOrigin, "*")
+	h.openDataHeaders(c, schemaOffersPath)
+	if err := checkFormat(c); err != nil {
+		return err
+	}
 	limit, err := limitParam(c)
 	if err != nil {
 		return err
@@ -64,17 +69,6 @@ func (h *Handler) openData(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list := make([]openOffer, 0, len(offers))
-	for i := range offers {
-		o := &offers[i]
-		var code string
-		if o.MetierID != nil {
-			code = codes[*o.MetierID]
-		}
-		co := vivier.NewCSPLabOffer(o, code)
-		co.Contacts = []vivier.CSPLabContact{}
-		list = append(list, openOffer{ID: o.ID, URL: h.offerURL(o.ID), PublishedAt: *o.PublishedAt, CSPLabOffer: co})
-	}
 	resume := c.Query("apres")
 	if n := len(offers); n > 0 {
 		resume = encodeCursor(*offers[n-1].PublishedAt, offers[n-1].ID)
@@ -83,7 +77,31 @@ func (h *Handler) openData(c *fiber.Ctx) error {
 	if more {
 		next = &resume
 	}
-	return c.JSON(fiber.Map{"offres": list, "suivant": next, "reprise": resume})
+	if wantsCSV(c) {
+		return h.offersCSV(c, offers, codes, next, resume)
+	}
+	list := make([]openOffer, 0, len(offers))
+	for i := range offers {
+		list = append(list, h.openOffer(&offers[i], codes))
+	}
+	return c.JSON(fiber.Map{"offres": list, "suivant": next, "reprise": resume, "licence": licence()})
+}
+
+func (h *Handler) openOffer(o *vivier.Offer, codes map[int64]string) openOffer {
+	co := vivier.NewCSPLabOffer(o, metierCode(o, codes))
+	co.Contacts = []vivier.CSPLabContact{}
+	published := o.UpdatedAt // never nil for an offer that was public; kept safe all the same
+	if o.PublishedAt != nil {
+		published = *o.PublishedAt
+	}
+	return openOffer{ID: o.ID, URL: h.offerURL(o.ID), PublishedAt: published, CSPLabOffer: co}
+}
+
+func metierCode(o *vivier.Offer, codes map[int64]string) string {
+	if o.MetierID == nil {
+		return ""
+	}
+	return codes[*o.MetierID]
 }
 
 // The cursor is opaque to clients: base64 of "microseconds.id".

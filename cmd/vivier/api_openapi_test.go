@@ -124,6 +124,9 @@ func TestAPIMatchesItsOpenAPIDocument(t *testing.T) {
 	check("POST", "/api/v1/offres/SPEC-2/cloture", write, nil, true, 200)
 	check("GET", "/api/v1/donnees/offres?limite=1", "", nil, true, 200)
 	check("GET", "/api/v1/donnees/offres?apres=%%%", "", nil, true, 400)
+	check("GET", "/api/v1/donnees/offres?format=xls", "", nil, false, 400)
+	check("GET", "/api/v1/donnees/modifications?limite=5", "", nil, true, 200)
+	check("GET", "/api/v1/donnees/modifications?apres=bm9u", "", nil, true, 400)
 	check("GET", "/api/v1/openapi.json", "", nil, true, 200)
 	for i := 0; i < 40; i++ { // spend the read token's quota
 		apiCall(t, "GET", p.URL+"/api/v1/offres?limite=1", read, nil)

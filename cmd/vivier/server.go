@@ -185,7 +185,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
 	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour,
-		SuggestPerMinute: cfg.SuggestPerMinute}).Register(app)
+		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute}).Register(app)
 	// Neither dials Redis before a page asks: the web app starts without it.
 	m.tasks = asynq.NewInspector(m.redisOpt)
 	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
