@@ -32,7 +32,7 @@ type SearchQuery struct {
 // and each filter's values within f.
 const searchSQL = `WITH m AS MATERIALIZED (
 		SELECT row_number() OVER (ORDER BY %[6]s o.published_at DESC, o.id DESC) AS n, o.id, o.published_at, o.search,
-		       o.kind, o.versant, o.categories, o.region_codes, o.domaine_code, o.contract_type, o.experience,
+		       o.kind, o.versant, o.categories, o.region_codes, o.departement_codes, o.domaine_code, o.contract_type, o.experience,
 		       o.management, o.administration_id
 		FROM %[7]s ORDER BY %[6]s o.published_at DESC, o.id DESC LIMIT %[2]d + 1),
 	f AS (SELECT * FROM m WHERE n <= %[2]d),
@@ -48,6 +48,7 @@ const searchSQL = `WITH m AS MATERIALIZED (
 	UNION ALL SELECT 'versant', versant, '', count(*), NULL FROM f GROUP BY versant
 	UNION ALL SELECT 'categorie', c, '', count(*), NULL FROM f, unnest(f.categories) c GROUP BY c
 	UNION ALL SELECT 'region', r, '', count(*), NULL FROM f, unnest(f.region_codes) r GROUP BY r
+	UNION ALL SELECT 'departement', d, '', count(*), NULL FROM f, unnest(f.departement_codes) d GROUP BY d
 	UNION ALL SELECT 'domaine', domaine_code, '', count(*), NULL FROM f WHERE domaine_code IS NOT NULL GROUP BY domaine_code
 	UNION ALL SELECT 'contrat', contract_type, '', count(*), NULL FROM f WHERE contract_type <> '' GROUP BY contract_type
 	UNION ALL SELECT 'experience', experience, '', count(*), NULL FROM f WHERE experience <> '' GROUP BY experience

@@ -38,10 +38,19 @@ type Handler struct {
 	Deps
 	refMu sync.Mutex
 	ref   *reference // read on first use
+	// franceMap is the drawing of the départements on /offres.
+	franceMap *franceMap
 }
 
-// New returns the public site's handler.
-func New(d Deps) *Handler { return &Handler{Deps: d} }
+// New returns the public site's handler. The map's drawing is embedded:
+// one that does not parse stops the start, as a broken template does.
+func New(d Deps) *Handler {
+	m, err := parseFranceMap()
+	if err != nil {
+		panic(err)
+	}
+	return &Handler{Deps: d, franceMap: m}
+}
 
 // Register adds the public routes to r.
 func (h *Handler) Register(r fiber.Router) {

@@ -69,12 +69,17 @@ type offersPage struct {
 	PageNumber int
 	Pages      int
 	Prev, Next string // links to the pages around, when there are some
+	Current    string // this page's own link
 	CountCap   string // the count past which the total is "more than"
 	// The filters.
 	Kinds, Versants, Categories, Regions, Domaines, Contrats, Experiences, Managements, Employers, Since []option
 	Distance                                                                                             distance
 	KindLabels                                                                                           map[string]string
 	AlertURL                                                                                             string // the form that saves this search as an alert
+	// Tags are the applied filters, each with a link that removes it; the
+	// phone's "Filtrer (n)" button counts them.
+	Tags []filterTag
+	Map  offersMap
 }
 
 func (h *Handler) offers(c *fiber.Ctx) error {
@@ -117,12 +122,15 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 		Distance:    distanceForm(c, q),
 		KindLabels:  kindLabels,
 		AlertURL:    "/alertes/nouvelle?" + rawQuery(c)}
+	p.Tags = appliedFilters(queryValues(c), p, ref.departements)
+	p.Map = newOffersMap(h.franceMap, res.Facets["departement"], ref.departements, queryValues(c))
 	p.PageNumber = max(1, min(q.Page, p.Pages))
 	link := func(page int) string {
 		v := queryValues(c)
 		v.Set("page", strconv.Itoa(page))
 		return "/offres?" + v.Encode()
 	}
+	p.Current = link(p.PageNumber)
 	if p.PageNumber > 1 {
 		p.Prev = link(p.PageNumber - 1)
 	}
