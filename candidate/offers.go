@@ -157,6 +157,7 @@ type offerPage struct {
 	Brand     *offerBrand // nil when the employer has no public page
 	Related   []vivier.RelatedOffer
 	JSONLD    template.JS // the schema.org JobPosting of a published offer
+	Facts     []offerFact // the summary the page opens with
 }
 
 // offerBrand is what the offer page shows of its employer's public page.
@@ -201,6 +202,11 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
+	brandURL := ""
+	if p.Brand != nil {
+		brandURL = p.Brand.URL
+	}
+	p.Facts = offerFacts(o, adm, p.KindLabel, brandURL)
 	if p.Related, err = h.Store.RelatedOffers(c.UserContext(), o, 3); err != nil {
 		return err
 	}
