@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -76,22 +77,29 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 
 	// The modal from the keyboard: Enter opens it, focus inside; Escape
 	// closes it and gives the focus back to the button.
-	js, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.hasAttribute('data-fr-js')`))
+	js, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.hasAttribute('data-fr-js')`, chromedp.WithPollingTimeout(10*time.Second)))
 	if err != nil || !js {
 		t.Fatalf("the DSFR script did not start: %v", err)
 	}
 	if err := chromedp.Do(ctx, chromedp.Focus(`#filtrer`), chromedp.KeyEvent("\r"), chromedp.WaitVisible(`#filtres.fr-modal--opened #f-type`)); err != nil {
 		t.Fatal(err)
 	}
-	if in := read(t, ctx, chromedp.Poll[bool](`document.getElementById('filtres').contains(document.activeElement)`)); !in {
+	if in, _ := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('filtres').contains(document.activeElement)`,
+		chromedp.WithPollingTimeout(10*time.Second))); !in {
 		t.Error("the focus is not in the opened filters")
 	}
 	axeCheck(t, ctx, "/offres, filtres ouverts")
 	screenshot(t, ctx, phone, "filtres")
-	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape), chromedp.WaitNotVisible(`#f-type`)); err != nil {
+	// A closed modal keeps its box (visibility: hidden): its state is its class.
+	if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Escape)); err != nil {
 		t.Fatal(err)
 	}
-	if back := read(t, ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === 'filtrer'`)); !back {
+	if closed, err := chromedp.Run(ctx, chromedp.Poll[bool](`!document.getElementById('filtres').classList.contains('fr-modal--opened')`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil || !closed {
+		t.Fatalf("Escape does not close the filters: %v", err)
+	}
+	if back, _ := chromedp.Run(ctx, chromedp.Poll[bool](`document.activeElement && document.activeElement.id === 'filtrer'`,
+		chromedp.WithPollingTimeout(10*time.Second))); !back {
 		t.Error("closing the filters does not give the focus back to their button")
 	}
 
