@@ -251,20 +251,38 @@ func (s *Store) BrandImage(ctx context.Context, adminID int64, digest string) (*
 // offers of the administration, its parent and its directions, each with
 // whether it has a public page to link to.
 type BrandSurroundings struct {
-	Offers        []Offer
+	Offers        []Offer // the newest BrandOffersShown published ones
+	OfferCount    int     // all its published offers, which the search lists
 	Parent        *Administration
 	ParentHasPage bool
 	Children      []Administration // the directions with a public page
 }
 
+// BrandOffersShown is how many of its newest offers an employer's page
+// shows; a link leads to the others in the search.
+const BrandOffersShown = 6
+
 // BrandSurroundingsOf gathers the surroundings of an administration's page.
 func (s *Store) BrandSurroundingsOf(ctx context.Context, adm *Administration) (*BrandSurroundings, error) {
 	out := &BrandSurroundings{}
-	offers, err := s.OffersOf(ctx, adm.ID, OfferPublished, 20)
+	var rows []offerRow
+	err := s.db.SelectContext(ctx, &rows, `SELECT `+offerColumns+` FROM offers
+		WHERE administration_id = $1 AND status = 'published' ORDER BY published_at DESC NULLS LAST, id DESC LIMIT $2`,
+		adm.ID, BrandOffersShown)
 	if err != nil {
-		return nil, err
+		return nil, wrap("BrandSurroundingsOf", err)
 	}
-	out.Offers = offers
+	for i := range rows {
+		o, err := rows[i].offer()
+		if err != nil {
+			return nil, err
+		}
+		out.Offers = append(out.Offers, *o)
+	}
+	if err := s.db.GetContext(ctx, &out.OfferCount, `SELECT count(*) FROM offers
+		WHERE administration_id = $1 AND status = 'published'`, adm.ID); err != nil {
+		return nil, wrap("BrandSurroundingsOf", err)
+	}
 	if adm.ParentID != nil {
 		if out.Parent, err = s.AdministrationByID(ctx, *adm.ParentID); err != nil {
 			return nil, err

@@ -10,6 +10,7 @@ package candidate
 
 import (
 	"log/slog"
+	"sort"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -41,10 +42,19 @@ type Handler struct {
 	Deps
 	refMu sync.Mutex
 	ref   *reference // read on first use
+	// franceMap is the drawing of the départements on /offres.
+	franceMap *franceMap
 }
 
-// New returns the public site's handler.
-func New(d Deps) *Handler { return &Handler{Deps: d} }
+// New returns the public site's handler. The map's drawing is embedded:
+// one that does not parse stops the start, as a broken template does.
+func New(d Deps) *Handler {
+	m, err := parseFranceMap()
+	if err != nil {
+		panic(err)
+	}
+	return &Handler{Deps: d, franceMap: m}
+}
 
 // Register adds the public routes to r.
 func (h *Handler) Register(r fiber.Router) {
@@ -103,12 +113,59 @@ var homeTiles = []tile{
 	{"/suivi", "Suivre ma candidature", "Recevez par courriel le lien qui montre où en sont vos candidatures."},
 }
 
-// homePage is the site's home: a tile per part of the site.
+// homePage is the site's home: a search by words, kind and région, the
+// latest offers, a few employers, and a tile per part of the site.
 type homePage struct {
 	templates.Page
-	Tiles []tile
+	Tiles      []tile
+	Kinds      []option
+	Regions    []option
+	Latest     []vivier.OfferHit
+	Employers  []employerCard
+	KindLabels map[string]string
 }
 
+// homeOffers and homeEmployers are how many of each the home shows.
+const (
+	homeOffers    = 6
+	homeEmployers = 4
+)
+
 func (h *Handler) home(c *fiber.Ctx) error {
-	return h.Renderer.Page(c, fiber.StatusOK, "home", &homePage{Tiles: homeTiles})
+	// One search gives the latest offers and the counts of the selects.
+	res, err := h.Store.SearchOffers(c.UserContext(), vivier.OfferSearch{ByDate: true, Page: 1, PerPage: homeOffers})
+	if err != nil {
+		return err
+	}
+	ref, err := h.reference(c)
+	if err != nil {
+		return err
+	}
+	brands, err := h.Store.PublishedBrands(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p := &homePage{Tiles: homeTiles, Latest: res.Hits, KindLabels: kindLabels,
+		Kinds:   facetOptions(res.Facets["type"], kindLabels, ""),
+		Regions: facetOptions(sortedCounts(facetMap(res.Facets["region"]), ref.regions), ref.regions, "")}
+	// Employers first, their directions after, so that the few shown are
+	// the ones a candidate knows.
+	sort.SliceStable(brands, func(i, j int) bool { return brands[i].ParentID == nil && brands[j].ParentID != nil })
+	for _, b := range brands[:min(len(brands), homeEmployers)] {
+		card := employerCard{Slug: b.Slug, Name: b.Name, Versant: b.Versant, LogoURL: templates.BrandImageURL(b.Slug, b.Content.V.Logo)}
+		if hero := b.Content.V.Hero(); hero != nil {
+			card.Tagline = hero.Text
+		}
+		p.Employers = append(p.Employers, card)
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "home", p)
+}
+
+// facetMap turns facet counts back into a map, for sortedCounts.
+func facetMap(fs []vivier.FacetCount) map[string]int {
+	m := make(map[string]int, len(fs))
+	for _, f := range fs {
+		m[f.Value] = f.Count
+	}
+	return m
 }

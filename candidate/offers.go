@@ -73,6 +73,7 @@ type offersPage struct {
 	PageNumber int
 	Pages      int
 	Prev, Next string      // links to the pages around, when there are some
+	Current    string      // this page's own link
 	TotalText  string      // the total, its thousands spaced the French way
 	Suggestion *suggestion // a corrected query, when this one finds nothing
 	// The filters.
@@ -80,6 +81,10 @@ type offersPage struct {
 	Distance                                                                                             distance
 	KindLabels                                                                                           map[string]string
 	AlertURL                                                                                             string // the form that saves this search as an alert
+	// Tags are the applied filters, each with a link that removes it; the
+	// phone's "Filtrer (n)" button counts them.
+	Tags []filterTag
+	Map  offersMap
 }
 
 func (h *Handler) offers(c *fiber.Ctx) error {
@@ -127,12 +132,15 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 			return err
 		}
 	}
+	p.Tags = appliedFilters(queryValues(c), p, ref.departements)
+	p.Map = newOffersMap(h.franceMap, res.Facets["departement"], ref.departements, queryValues(c))
 	p.PageNumber = max(1, min(q.Page, p.Pages))
 	link := func(page int) string {
 		v := queryValues(c)
 		v.Set("page", strconv.Itoa(page))
 		return "/offres?" + v.Encode()
 	}
+	p.Current = link(p.PageNumber)
 	if p.PageNumber > 1 {
 		p.Prev = link(p.PageNumber - 1)
 	}
@@ -181,6 +189,7 @@ type offerPage struct {
 	// NoIndex keeps a closed offer out of search engines: it stays
 	// readable for those who have its link.
 	NoIndex bool
+	Facts   []offerFact // the summary the page opens with
 }
 
 // offerBrand is what the offer page shows of its employer's public page.
@@ -225,6 +234,11 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		return err
 	}
+	brandURL := ""
+	if p.Brand != nil {
+		brandURL = p.Brand.URL
+	}
+	p.Facts = offerFacts(o, adm, p.KindLabel, brandURL)
 	if p.Related, err = h.Store.RelatedOffers(c.UserContext(), o, 3); err != nil {
 		return err
 	}

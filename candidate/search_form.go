@@ -84,7 +84,7 @@ func distanceForm(c *fiber.Ctx, q vivier.OfferSearch) distance {
 // reference holds the names of régions and domaines, which change only with
 // a migration: read once, not on every search.
 type reference struct {
-	regions, domaines map[string]string
+	regions, domaines, departements map[string]string
 }
 
 func (h *Handler) reference(c *fiber.Ctx) (*reference, error) {
@@ -93,13 +93,20 @@ func (h *Handler) reference(c *fiber.Ctx) (*reference, error) {
 	if h.ref != nil {
 		return h.ref, nil
 	}
-	r := &reference{regions: map[string]string{}, domaines: map[string]string{}}
+	r := &reference{regions: map[string]string{}, domaines: map[string]string{}, departements: map[string]string{}}
 	regions, err := h.Store.Regions(c.UserContext())
 	if err != nil {
 		return nil, err
 	}
 	for _, x := range regions {
 		r.regions[x.Code] = x.Name
+	}
+	deps, err := h.Store.Departements(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range deps {
+		r.departements[x.Code] = x.Name
 	}
 	domaines, err := h.Store.Domaines(c.UserContext())
 	if err != nil {

