@@ -187,12 +187,12 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 		t.Error("Postuler is out of reach half-way down the offer")
 	}
 	screenshot(t, ctx, phone, "offre")
-	covered := read(t, ctx, chromedp.Evaluate[bool](`(() => { scrollTo(0, document.body.scrollHeight);
+	covered := read(t, ctx, chromedp.Evaluate[string](`(() => { scrollTo(0, document.body.scrollHeight);
 		const ref = [...document.querySelectorAll('main p')].find(p => p.textContent.includes("Référence de l'offre"));
-		const r = ref.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + 5, r.top + r.height / 2);
-		return !ref.contains(hit); })()`))
-	if covered {
-		t.Error("at the end of the offer, the Postuler bar covers its reference")
+		const r = ref.getBoundingClientRect(), b = document.querySelector('#postuler-barre').getBoundingClientRect();
+		return r.bottom > b.top && r.top < b.bottom ? JSON.stringify(r) + " under " + JSON.stringify(b) : ""; })()`))
+	if covered != "" {
+		t.Errorf("at the end of the offer, the Postuler bar covers its reference: %s", covered)
 	}
 	axeCheck(t, ctx, "offre (téléphone)")
 
