@@ -33,6 +33,20 @@ func (s *Store) RefreshSearchWords(ctx context.Context) (int, error) {
 	return int(n), wrap("RefreshSearchWords", tx.Commit())
 }
 
+// EnsureSearchWords builds the lexicon when it is empty (a new database, a
+// demo just seeded), so that "Vouliez-vous dire…" works before the first
+// hourly maintenance; it returns how many words it wrote.
+func (s *Store) EnsureSearchWords(ctx context.Context) (int, error) {
+	var empty bool
+	if err := s.db.GetContext(ctx, &empty, `SELECT NOT EXISTS (SELECT 1 FROM search_words)`); err != nil {
+		return 0, wrap("EnsureSearchWords", err)
+	}
+	if !empty {
+		return 0, nil
+	}
+	return s.RefreshSearchWords(ctx)
+}
+
 // minSuggestWord is the length from which a word of a query may be
 // corrected: shorter ones have too few trigrams to be compared.
 const minSuggestWord = 3

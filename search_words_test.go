@@ -38,3 +38,38 @@ func TestSuggestQuery(t *testing.T) {
 		}
 	}
 }
+
+// A new database gets its lexicon at once (EnsureSearchWords, called when
+// the worker starts), not at the first hourly maintenance; a built one is
+// left alone. The search box's typing help then offers the titles' words.
+func TestEnsureSearchWordsAndWordHints(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := searchWorld(t)
+	hints := func() []vivier.TypingHint {
+		t.Helper()
+		got, err := s.TypingHints(ctx, "juri", false, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	for _, h := range hints() {
+		if h.Kind == "mot" {
+			t.Fatalf("a word hint before the lexicon is built: %+v", h)
+		}
+	}
+	if n, err := s.EnsureSearchWords(ctx); err != nil || n == 0 {
+		t.Fatalf("EnsureSearchWords on an empty lexicon = %d, %v", n, err)
+	}
+	if n, err := s.EnsureSearchWords(ctx); err != nil || n != 0 {
+		t.Fatalf("EnsureSearchWords on a built lexicon = %d, %v; want 0", n, err)
+	}
+	found := false
+	for _, h := range hints() {
+		found = found || (h.Kind == "mot" && h.Value == "juriste")
+	}
+	if !found {
+		t.Errorf("typing help for %q: %+v, want the word juriste", "juri", hints())
+	}
+}

@@ -7,7 +7,7 @@ import (
 )
 
 // TypingHints lists what begins or contains what the visitor typed: métiers
-// (the referential), employers with published offers, and communes (their
+// (the referential), words of the published offers' titles, employers with published offers, and communes (their
 // name or postal code begins with it). places only: the communes alone.
 // Each kind is read from an index (trigram on the métiers' labels, prefix
 // on the communes); the employers with published offers are few.
@@ -27,6 +27,13 @@ func (s *Store) TypingHints(ctx context.Context, typed string, placesOnly bool, 
 			 WHERE lower(immutable_unaccent(label)) LIKE '%' || replace(replace(lower(immutable_unaccent($1)), '%', ''), '_', '') || '%'
 			 ORDER BY lower(immutable_unaccent(label)) LIKE replace(replace(lower(immutable_unaccent($1)), '%', ''), '_', '') || '%' DESC,
 			          length(label), label LIMIT $2)
+			UNION ALL
+			-- The words of published offers' titles (the lexicon of
+			-- "Vouliez-vous dire…"), the most used first: they help where
+			-- the métiers' referential says nothing of a title's word.
+			(SELECT 'mot', word FROM search_words
+			 WHERE plain LIKE replace(replace(lower(immutable_unaccent($1)), '%', ''), '_', '') || '%'
+			 ORDER BY offers DESC, word LIMIT $2)
 			UNION ALL
 			(SELECT 'employeur', a.name FROM administrations a
 			 WHERE lower(immutable_unaccent(a.name)) LIKE '%' || replace(replace(lower(immutable_unaccent($1)), '%', ''), '_', '') || '%'

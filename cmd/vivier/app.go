@@ -149,6 +149,13 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			return fmt.Errorf("worker (REDIS_URL=%s): %w", redactURL(m.Config.RedisURL), err)
 		}
 		m.Log.Info("worker started", "concurrency", m.Config.WorkerConcurrency)
+		// The lexicon of "Vouliez-vous dire…" is rebuilt every hour; a new
+		// database gets it now.
+		if words, err := m.store.EnsureSearchWords(ctx); err != nil {
+			return err
+		} else if words > 0 {
+			m.Log.Info("search words built", "words", words)
+		}
 	}
 	if mode == "serve" || mode == "dev" {
 		if err := m.openPolicies(ctx); err != nil {
