@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 )
 
 const communeColumns = `code, name, departement_code, region_code, postal_codes, population, lat, lng`
@@ -22,6 +23,26 @@ func (s *Store) CommuneByCode(ctx context.Context, code string) (*Commune, error
 		return nil, wrap("CommuneByCode", err)
 	}
 	return &c, nil
+}
+
+// CommunesWithoutCentre lists communes whose centre is not known yet, the
+// most populated first, leaving out the codes in skip (those the geocoder
+// did not find).
+func (s *Store) CommunesWithoutCentre(ctx context.Context, limit int, skip []string) ([]Commune, error) {
+	var out []Commune
+	if skip == nil {
+		skip = []string{} // an SQL NULL array would leave every row out
+	}
+	err := s.db.SelectContext(ctx, &out, `SELECT `+communeColumns+` FROM communes
+		WHERE lat IS NULL AND NOT code = ANY($2) ORDER BY population DESC NULLS LAST, code LIMIT $1`, limit, pq.Array(skip))
+	return out, wrap("CommunesWithoutCentre", err)
+}
+
+// SetCommuneCentre records the centre the geocoder found for a commune; a
+// centre already known stays.
+func (s *Store) SetCommuneCentre(ctx context.Context, code string, p GeoPoint) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE communes SET lat = $2, lng = $3 WHERE code = $1 AND lat IS NULL`, code, p.Lat, p.Lng)
+	return wrap("SetCommuneCentre", err)
 }
 
 // SuggestCommunes lists the communes whose name (or postal code) begins

@@ -52,6 +52,10 @@ const (
 	// TaskGeocodeOffer: any save of an offer with a place in a commune
 	// (form, API, import): the places' coordinates from the BAN.
 	TaskGeocodeOffer = "geo:offer"
+	// TaskCommuneCentres: each minute, with a geocoder, the centres of the
+	// most populated communes not known yet, so that "autour de" works
+	// from any commune without waiting for an offer there.
+	TaskCommuneCentres = "geo:communes"
 )
 
 // Periodic tasks, which no Store method writes: the worker's scheduler

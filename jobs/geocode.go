@@ -25,9 +25,10 @@ type GeocoderConfig struct {
 // geocoder calls the BAN through the outgoing-request guard (the URL is the
 // operator's, but the guard costs nothing and keeps one rule for all).
 type geocoder struct {
-	cfg  GeocoderConfig
-	once sync.Once
-	http *http.Client
+	cfg    GeocoderConfig
+	once   sync.Once
+	http   *http.Client
+	misses communeMisses
 }
 
 func (g *geocoder) client(p vivier.OutboundPolicy) *http.Client {
