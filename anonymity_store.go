@@ -176,12 +176,15 @@ func namedBy(a, p string) string {
 }
 
 // MaskForRecruiters masks an application as the emails to its recruiters
-// name it: they go to several agents, so no one's reveal counts.
-func (s *Store) MaskForRecruiters(ctx context.Context, a *ApplicationSummary) error {
+// name it: they go to several agents, so no one's reveal counts. It returns
+// the mask (nil when the application shows its identity), for the caller to
+// redact what else the person wrote.
+func (s *Store) MaskForRecruiters(ctx context.Context, a *ApplicationSummary) (*Mask, error) {
 	masks, err := s.IdentityMasks(ctx, a.AdministrationID, 0, []int64{a.ID})
-	if k := masks.Of(a.ID); k != nil {
+	k := masks.Of(a.ID)
+	if k != nil {
 		k.Identity(&a.Identity)
 		a.Candidate.Email = nil
 	}
-	return err
+	return k, err
 }
