@@ -15,8 +15,8 @@ import (
 // IdentityMasks returns the masks of the applications among ids whose
 // identity the agent may not see: their offer screens anonymously, they
 // have not reached its step, and the agent has not revealed them. The ids
-// are the administration's or its directions' (a parent's lists); others
-// are ignored. Every page that names an applicant asks here.
+// are the administration's or its directions' at any depth (a parent's
+// lists); others are ignored. Every page that names an applicant asks here.
 func (s *Store) IdentityMasks(ctx context.Context, adminID, agentID int64, ids []int64) (IdentityMasks, error) {
 	masks := IdentityMasks{}
 	if len(ids) == 0 {
@@ -28,11 +28,11 @@ func (s *Store) IdentityMasks(ctx context.Context, adminID, agentID int64, ids [
 		FirstName string `db:"first_name"`
 		LastName  string `db:"last_name"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `
+	err := s.db.SelectContext(ctx, &rows, subtreeSQL+`
 		SELECT a.id, a.first_name, a.last_name,
 			(SELECT count(*) FROM applications x WHERE x.offer_id = a.offer_id AND x.id <= a.id) AS rank
-		FROM applications a JOIN administrations d ON d.id = a.administration_id
-		WHERE a.id = ANY($2) AND (a.administration_id = $1 OR d.parent_id = $1) AND identity_masked(a)
+		FROM applications a JOIN tree t ON t.id = a.administration_id
+		WHERE a.id = ANY($2) AND identity_masked(a)
 			AND NOT EXISTS (SELECT 1 FROM identity_reveals r WHERE r.application_id = a.id AND r.agent_id = $3)`,
 		adminID, pq.Array(ids), agentID)
 	if err != nil {

@@ -106,3 +106,35 @@ func TestIdentityMasksFollowTheStep(t *testing.T) {
 		t.Errorf("masked with the screening off: %v", m)
 	}
 }
+
+// A ministry reads its directions' lists at any depth (a direction creates
+// services): the masks hold there too, and nowhere else.
+func TestIdentityMasksHoldAtAnyDepth(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, b, ids := pipelineWorld(t, 2)
+	actor := vivier.Actor{Email: "rh@a.fr"}
+	top := &vivier.Administration{Slug: "ministere-masques", Name: "Ministère", Versant: a.Versant}
+	if err := s.UpsertAdministration(ctx, top); err != nil {
+		t.Fatal(err)
+	}
+	mid := &vivier.Administration{Slug: "direction-masques", Name: "Direction", Versant: a.Versant, ParentID: &top.ID}
+	if err := s.UpsertAdministration(ctx, mid); err != nil {
+		t.Fatal(err)
+	}
+	// a is a service of the direction: the ministry's grandchild.
+	if _, err := s.DB().Exec(`UPDATE administrations SET parent_id = $2 WHERE id = $1`, a.ID, mid.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetOfferAnonymity(ctx, a.ID, mustOfferOf(t, s, ids[0]), stepNamed(t, s, a.ID, "Entretien RH").ID, actor); err != nil {
+		t.Fatal(err)
+	}
+	for _, adm := range []*vivier.Administration{a, mid, top} {
+		if m, err := s.IdentityMasks(ctx, adm.ID, 0, ids); err != nil || len(m) != 2 {
+			t.Errorf("%s reads %d masks of 2 (%v)", adm.Name, len(m), err)
+		}
+	}
+	if m, err := s.IdentityMasks(ctx, b.ID, 0, ids); err != nil || len(m) != 0 {
+		t.Errorf("another administration reads %d masks (%v)", len(m), err)
+	}
+}
