@@ -2,6 +2,7 @@ package vivier_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -136,5 +137,60 @@ func TestIdentityMasksHoldAtAnyDepth(t *testing.T) {
 	}
 	if m, err := s.IdentityMasks(ctx, b.ID, 0, ids); err != nil || len(m) != 0 {
 		t.Errorf("another administration reads %d masks (%v)", len(m), err)
+	}
+}
+
+// Sorted by name, masked applications do not stand where their surnames
+// would put them, in the list, the board and the neighbours of one.
+func TestNameOrderDoesNotFollowMaskedSurnames(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _, ids := pipelineWorld(t, 4)
+	offer := mustOfferOf(t, s, ids[0])
+	// In the order of the ids, surnames run backwards; ids[3] is shown.
+	for i, name := range []string{"Zola", "Martin", "Abel", "Berger"} {
+		execSQL(t, s, `UPDATE applications SET last_name = $2 WHERE id = $1`, ids[i], name)
+	}
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, stepNamed(t, s, a.ID, "Entretien RH").ID, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	execSQL(t, s, `UPDATE applications SET screening_passed_at = now() WHERE id = $1`, ids[3])
+	want := []int64{ids[3], ids[0], ids[1], ids[2]}
+	f := vivier.PipelineFilter{Sort: "nom"}
+	rows, _, err := s.PipelineList(ctx, a.ID, offer, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int64
+	for _, r := range rows {
+		got = append(got, r.ID)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("list by name = %v, want %v (the shown one, then the masked ones by pseudonym)", got, want)
+	}
+	got = nil
+	for _, c := range boardOf(t, s, a.ID, offer, vivier.BoardQuery{Filter: f}).Cards {
+		for _, c := range c {
+			got = append(got, c.ID)
+		}
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("board by name = %v, want %v", got, want)
+	}
+	for i, id := range want {
+		nav, err := s.ApplicationNav(ctx, a.ID, offer, f, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var prev, next int64
+		if i > 0 {
+			prev = want[i-1]
+		}
+		if i < len(want)-1 {
+			next = want[i+1]
+		}
+		if nav.Position != i+1 || nav.PrevID != prev || nav.NextID != next {
+			t.Errorf("neighbours of %d = %+v, want position %d between %d and %d", id, nav, i+1, prev, next)
+		}
 	}
 }

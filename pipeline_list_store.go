@@ -14,6 +14,9 @@ import (
 
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
+	if err := s.orderMasks(ctx, adminID, offerID, &f); err != nil {
+		return nil, 0, wrap("PipelineList", err)
+	}
 	rows, total, err := pipelineRows(ctx, s, adminID, pipelineQuery(adminID, offerID, f), f, func(r PipelineRow) int { return r.Total })
 	return rows, total, wrap("PipelineList", err)
 }
@@ -22,6 +25,9 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 // (every offer and the spontaneous ones; with f.Within, its directions'
 // too) and how many match.
 func (s *Store) ApplicationList(ctx context.Context, adminID int64, f PipelineFilter) ([]ApplicationListRow, int, error) {
+	if err := s.orderMasks(ctx, adminID, 0, &f); err != nil {
+		return nil, 0, wrap("ApplicationList", err)
+	}
 	rows, total, err := pipelineRows(ctx, s, adminID, pipelineQuery(adminID, 0, f), f, func(r ApplicationListRow) int { return r.Total })
 	return rows, total, wrap("ApplicationList", err)
 }
@@ -81,7 +87,7 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	}
 	var where []string
 	where, q.args = pipelineConditions(adminID, offerID, f)
-	order := pipelineOrder(f.Sort)
+	order := pipelineOrder(f.Sort, f.maskedOrder)
 	// No condition needs the candidates: the identity is the application's.
 	filtered := " WHERE " + strings.Join(where, " AND ")
 	q.count = "SELECT count(*) FROM applications a" + filtered
@@ -199,14 +205,36 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 	return where, args
 }
 
+// orderMasks says whether a sort by name must put masked applications
+// apart: only when an offer of the list screens anonymously, so that the
+// others keep the index on the names.
+func (s *Store) orderMasks(ctx context.Context, adminID, offerID int64, f *PipelineFilter) error {
+	if f.Sort != "nom" {
+		return nil
+	}
+	within := f.Within
+	if offerID != 0 || len(within) == 0 {
+		within = []int64{adminID}
+	}
+	return s.db.GetContext(ctx, &f.maskedOrder, `SELECT EXISTS (SELECT 1 FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL
+		AND o.administration_id = ANY($1) AND ($2 = 0 OR o.id = $2))`, pq.Array(within), offerID)
+}
+
 // pipelineOrder is the list's ORDER BY for a sort ("recentes" by default):
-// every order ends on the id, so that it is total.
-func pipelineOrder(sort string) string {
-	switch sort {
-	case "anciennes":
+// every order ends on the id, so that it is total. By name, when masked
+// applications (anonymised screening) may be listed, they come after the
+// others, in the order of their pseudonyms (their ids): sorted by their
+// real names, their places would tell them. No key is NULL, so that the
+// neighbours of an application (ApplicationNav) compare rows.
+func pipelineOrder(sort string, masked bool) string {
+	switch {
+	case sort == "anciennes":
 		return "a.created_at, a.id"
-	case "nom":
+	case sort == "nom" && !masked:
 		return "lower(a.last_name), lower(a.first_name), a.id"
+	case sort == "nom":
+		return "identity_masked(a), CASE WHEN identity_masked(a) THEN '' ELSE lower(a.last_name) END, " +
+			"CASE WHEN identity_masked(a) THEN '' ELSE lower(a.first_name) END, a.id"
 	}
 	return "a.created_at DESC, a.id DESC"
 }
