@@ -163,16 +163,24 @@ func (s *Store) maskRows(ctx context.Context, adminID, viewer int64, rows []*Pip
 	return nil
 }
 
-// namedBy is the SQL condition that a search (the parameter p) names the
-// application a's person: a word of it is one of their names, their email
-// address, or their phone number. A masked application is left out of such
-// a search, so that its results do not tell who it is.
-func namedBy(a, p string) string {
+// contactedBy is the SQL condition that a search (the parameter p) holds
+// the email address or the phone number of the application a's person: a
+// masked application is not found by such a search, so that its results
+// do not tell who it is.
+func contactedBy(a, p string) string {
 	words := `regexp_split_to_array(lower(immutable_unaccent(` + p + `)), '[^[:alnum:]@._+-]+')`
-	return `(regexp_split_to_array(lower(immutable_unaccent(` + a + `.first_name || ' ' || ` + a + `.last_name)), '[^[:alnum:]]+') && ` + words + `
-		OR EXISTS (SELECT 1 FROM candidates nc WHERE nc.id = ` + a + `.candidate_id AND lower(nc.email::text) = ANY(` + words + `))
+	return `(EXISTS (SELECT 1 FROM candidates nc WHERE nc.id = ` + a + `.candidate_id AND lower(nc.email::text) = ANY(` + words + `))
 		OR (length(regexp_replace(` + p + `, '\D', '', 'g')) >= 9
 			AND right(regexp_replace(` + a + `.phone, '\D', '', 'g'), 9) = right(regexp_replace(` + p + `, '\D', '', 'g'), 9)))`
+}
+
+// nameLexemes is the SQL array of the lexemes the application a's names
+// give a French text search, accented or not (a CV is often typed without
+// accents): taken out of its texts (ts_delete), a search can neither find
+// nor leave out a masked application by its name, whatever form it takes.
+func nameLexemes(a string) string {
+	n := `(` + a + `.first_name || ' ' || ` + a + `.last_name)`
+	return `tsvector_to_array(to_tsvector('french', ` + n + ` || ' ' || immutable_unaccent(` + n + `)))`
 }
 
 // MaskForRecruiters masks an application as the emails to its recruiters

@@ -194,3 +194,68 @@ func TestNameOrderDoesNotFollowMaskedSurnames(t *testing.T) {
 		}
 	}
 }
+
+// A full-text search neither finds nor leaves out a masked application by
+// its name, in any form: negated, stemmed, hyphenated, without accents.
+func TestSearchNeitherFindsNorLeavesOutAMaskedName(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _, ids := pipelineWorld(t, 3)
+	offer := mustOfferOf(t, s, ids[0])
+	for i, who := range [][3]string{{"Clémentine", "Vauquelin", "Je suis Clementine Vauquelin, jardinière : taille des haies."},
+		{"Gaspard", "Ollivier", "Taille des haies et massifs."}, {"Jeanne", "Durand", "Jeanne Durand, taille des haies."}} {
+		execSQL(t, s, `UPDATE applications SET first_name = $2, last_name = $3, letter_text = $4 WHERE id = $1`, ids[i], who[0], who[1], who[2])
+	}
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, stepNamed(t, s, a.ID, "Entretien RH").ID, vivier.Actor{}); err != nil {
+		t.Fatal(err)
+	}
+	execSQL(t, s, `UPDATE applications SET screening_passed_at = now() WHERE id = $1`, ids[2]) // Durand is shown
+	found := func(q string) map[int64]bool {
+		t.Helper()
+		out := map[int64]bool{}
+		for _, list := range []func() ([]int64, error){
+			func() ([]int64, error) {
+				rows, _, err := s.PipelineList(ctx, a.ID, offer, vivier.PipelineFilter{Query: q})
+				var got []int64
+				for _, r := range rows {
+					got = append(got, r.ID)
+				}
+				return got, err
+			},
+			func() ([]int64, error) {
+				rows, _, err := s.ApplicationList(ctx, a.ID, vivier.PipelineFilter{Query: q})
+				var got []int64
+				for _, r := range rows {
+					got = append(got, r.ID)
+				}
+				return got, err
+			},
+		} {
+			got, err := list()
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			for _, id := range got {
+				out[id] = true
+			}
+		}
+		return out
+	}
+	for _, q := range []string{"Vauquelin", "Vauquelins", "Clémentine-Vauquelin", "clementine", "Clémentine Vauquelin"} {
+		if found(q)[ids[0]] {
+			t.Errorf("%q finds the masked application", q)
+		}
+	}
+	for _, q := range []string{"-Vauquelin", "haies -Vauquelin", "haies -Clémentine", "haies", "jardinière"} {
+		if !found(q)[ids[0]] {
+			t.Errorf("%q leaves the masked application out", q)
+		}
+	}
+	// The shown one is searched as before, by its name too.
+	if got := found("Durand"); !got[ids[2]] || len(got) != 1 {
+		t.Errorf("Durand finds %v", got)
+	}
+	if got := found("haies -Durand"); got[ids[2]] || !got[ids[1]] {
+		t.Errorf("haies -Durand finds %v", got)
+	}
+}

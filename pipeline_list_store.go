@@ -3,6 +3,7 @@ package vivier
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -143,11 +144,11 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 		inAdm = func(col string) string { return col + " = " + adm }
 	}
 	where = []string{inAdm("a.administration_id")}
-	ofOffer := "" // the search's subqueries stay in the offer
+	ofOffer := func(string) string { return "" } // the search's subqueries stay in the offer
 	if offerID != 0 {
 		off := arg(offerID)
 		where = append(where, "a.offer_id = "+off)
-		ofOffer = " AND x.offer_id = " + off
+		ofOffer = func(col string) string { return " AND " + col + " = " + off }
 	}
 	// cond adds a condition whose parameter is added only then.
 	cond := func(ok bool, c func() string) {
@@ -163,25 +164,46 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 	cond(f.Source != "", func() string { return "a.source = " + arg(f.Source) })
 	cond(!f.From.IsZero(), func() string { return "a.created_at >= " + arg(f.From) })
 	cond(!f.To.IsZero(), func() string { return "a.created_at < " + arg(f.To) })
-	// The full text is three index lookups whose ids are gathered (the
+	// The full text is index lookups whose ids are gathered (the
 	// applications' and the files' GIN indexes, the candidates' names
 	// lowercased), rather than one OR evaluated on every row of the offer.
-	// A masked application (anonymised screening) is not found by its
-	// name, email or phone: each lookup drops its masked matches, so that
-	// the list keeps its semi-join on the gathered ids.
-	// Where no offer of the administration screens anonymously (most
-	// often), one look at the offers spares the check on each match.
+	// A masked application (anonymised screening) is neither found nor
+	// left out by its name, email or phone: each lookup keeps a masked
+	// match only when its text matches without the lexemes of its names (so
+	// that a stemmed or hyphenated name tells nothing either), and not by
+	// its email or phone, so that the list keeps its semi-join on the
+	// gathered ids. A search that negates a word (the only one a text
+	// without a name can match while the text does not) looks at the
+	// masked applications of the offers that screen anonymously too. Where
+	// no offer of the administration screens anonymously (most often), one
+	// look at the offers spares all of it.
 	cond(f.Query != "", func() string {
 		p := arg(f.Query)
+		tsq := `websearch_to_tsquery('french', ` + p + `)`
 		none := `NOT EXISTS (SELECT 1 FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL AND ` + inAdm("o.administration_id") + `)`
-		return `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ websearch_to_tsquery('french', ` + p + `)
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT (identity_masked(x) AND ` + namedBy("x", p) + `))
+		unnamed := func(y, text string) string {
+			return `ts_delete(` + text + `, ` + nameLexemes(y) + `) @@ ` + tsq + ` AND NOT ` + contactedBy(y, p)
+		}
+		ids := `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ ` + tsq + `
+			  ` + ofOffer("x.offer_id") + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x) OR ` + unnamed("x", "x.search") + `)
 			UNION SELECT f.application_id FROM application_files f
-			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
-			  AND (` + none + ` OR NOT EXISTS (SELECT 1 FROM applications y WHERE y.id = f.application_id AND identity_masked(y) AND ` + namedBy("y", p) + `))
+			  WHERE f.search @@ ` + tsq + ` AND f.deleted_at IS NULL
+			  AND (` + none + ` OR NOT EXISTS (SELECT 1 FROM applications y WHERE y.id = f.application_id AND identity_masked(y)
+				AND NOT (` + unnamed("y", "f.search") + `)))
 			UNION SELECT x.id FROM applications x
 			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x)))`
+			  ` + ofOffer("x.offer_id") + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x))`
+		if negates(f.Query) {
+			screening := func(y string) string {
+				return `NOT ` + none + ` AND ` + y + `.offer_id IN (SELECT o.id FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL AND ` +
+					inAdm("o.administration_id") + `) AND ` + inAdm(y+".administration_id") + ofOffer(y+".offer_id") + ` AND identity_masked(` + y + `)`
+			}
+			ids += `
+			UNION SELECT x.id FROM applications x WHERE ` + screening("x") + ` AND ` + unnamed("x", "x.search") + `
+			UNION SELECT f.application_id FROM applications y JOIN application_files f ON f.application_id = y.id AND f.deleted_at IS NULL
+			  WHERE ` + screening("y") + ` AND ` + unnamed("y", "f.search")
+		}
+		return ids + `)`
 	})
 	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
 	cond(f.TagID != 0, func() string {
@@ -238,6 +260,12 @@ func pipelineOrder(sort string, masked bool) string {
 	}
 	return "a.created_at DESC, a.id DESC"
 }
+
+// negates says whether a search may negate a word (websearch_to_tsquery's
+// "-word"): a hyphen that does not join two words.
+func negates(q string) bool { return negation.MatchString(q) }
+
+var negation = regexp.MustCompile(`(^|[^\p{L}\p{N}])-`)
 
 func idArray(ids []int64) any {
 	if ids == nil {
