@@ -76,8 +76,8 @@ func (s *Store) OfferAnonymity(ctx context.Context, adminID, offerID int64) (*St
 
 // SetOfferAnonymity turns an offer's anonymised screening on until a step
 // (an "en cours" one of the administration), or off (stepID 0).
-// Applications already at or past the step show their identity; the others
-// are masked from now on.
+// Applications already at or past the step show their identity, and so do
+// those that reached a step before; the others are masked from now on.
 func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID int64, actor Actor) error {
 	return s.inTx(ctx, "SetOfferAnonymity", func(tx *sqlx.Tx) error {
 		var title string
@@ -105,11 +105,12 @@ func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID 
 			offerID, adminID, step); err != nil {
 			return err
 		}
-		// Only the rows whose answer changes are written.
-		if _, err := tx.ExecContext(ctx, `UPDATE applications a SET screening_passed_at = r.passed
-			FROM (SELECT x.id, CASE WHEN screening_reached(x.offer_id, x.stage_id, x.category) THEN coalesce(x.screening_passed_at, now()) END AS passed
-				FROM applications x WHERE x.offer_id = $1 AND x.administration_id = $2) r
-			WHERE a.id = r.id AND a.screening_passed_at IS DISTINCT FROM r.passed`, offerID, adminID); err != nil {
+		// The applications at or past the step pass it now; one that passed
+		// it before stays shown (refused since, or under another step), as
+		// once reached, an identity stays shown (migration 00033).
+		if _, err := tx.ExecContext(ctx, `UPDATE applications a SET screening_passed_at = now()
+			WHERE a.offer_id = $1 AND a.administration_id = $2 AND a.screening_passed_at IS NULL
+				AND screening_reached(a.offer_id, a.stage_id, a.category)`, offerID, adminID); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer.anonymity_set", title, summary)

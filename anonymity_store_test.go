@@ -259,3 +259,39 @@ func TestSearchNeitherFindsNorLeavesOutAMaskedName(t *testing.T) {
 		t.Errorf("haies -Durand finds %v", got)
 	}
 }
+
+// Once an application has reached the step, its identity stays shown: set
+// again, or until another step, the screening does not mask it again, even
+// refused since.
+func TestSettingTheScreeningAgainKeepsReachedIdentitiesShown(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _, ids := pipelineWorld(t, 2)
+	actor := vivier.Actor{Email: "rh@a.fr"}
+	offer := mustOfferOf(t, s, ids[0])
+	rh, jury := stepNamed(t, s, a.ID, "Entretien RH"), stepNamed(t, s, a.ID, "Jury")
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, rh.ID, actor); err != nil {
+		t.Fatal(err)
+	}
+	reasons, err := s.RefusalReasons(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mv := range []vivier.Move{{StageID: rh.ID}, {StageID: stepNamed(t, s, a.ID, "Non retenue").ID, ReasonID: reasons[0].ID}} {
+		if _, err := s.MoveApplication(ctx, a.ID, ids[0], mv, actor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, step := range []int64{rh.ID, jury.ID} {
+		if err := s.SetOfferAnonymity(ctx, a.ID, offer, step, actor); err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.IdentityMasks(ctx, a.ID, 0, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Of(ids[0]) != nil || m.Of(ids[1]) == nil {
+			t.Errorf("set until step %d: the reached one masked %v, the other %v", step, m.Of(ids[0]) != nil, m.Of(ids[1]) != nil)
+		}
+	}
+}
