@@ -3,6 +3,7 @@ package vivier_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -167,6 +168,11 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 	err = s.SaveMarks(ctx, adm, board, presID, w.apps[0], map[int64]float64{w.grid[0].ID: 20.5}, "", pres)
 	if vivier.ErrorCode(err) != vivier.EINVALID || !strings.Contains(vivier.ErrorMessage(err), "de 0 à 20") {
 		t.Errorf("mark above the scale: %v", err)
+	}
+	// A refusal names the marking form's own field, which shows it.
+	err = s.SaveMarks(ctx, adm, board, presID, w.apps[0], map[int64]float64{w.grid[0].ID: 12.345}, "", pres)
+	if e, ok := errorOf(err); !ok || e.Field != fmt.Sprintf("mark-%d-%d", w.apps[0], w.grid[0].ID) {
+		t.Errorf("a mark finer than the hundredth: %v", err)
 	}
 	if err := s.UnassignFromBoard(ctx, adm, board, w.apps[11], w.manager); err != nil {
 		t.Fatal(err)
