@@ -177,10 +177,12 @@ func contactedBy(a, p string) string {
 
 // nameLexemes is the SQL array of the lexemes the application a's names
 // give a French text search, accented or not (a CV is often typed without
-// accents): taken out of its texts (ts_delete), a search can neither find
-// nor leave out a masked application by its name, whatever form it takes.
+// accents), and its email address and phone number: taken out of its texts
+// (ts_delete), a search can neither find nor leave out a masked application
+// by its name or contact, whatever form it takes.
 func nameLexemes(a string) string {
-	n := `(` + a + `.first_name || ' ' || ` + a + `.last_name)`
+	n := `(` + a + `.first_name || ' ' || ` + a + `.last_name || ' ' || coalesce(` + a + `.phone, '') || ' ' ||
+		coalesce((SELECT nc.email::text FROM candidates nc WHERE nc.id = ` + a + `.candidate_id), ''))`
 	return `tsvector_to_array(to_tsvector('french', ` + n + ` || ' ' || immutable_unaccent(` + n + `)))`
 }
 

@@ -202,7 +202,7 @@ func TestSearchNeitherFindsNorLeavesOutAMaskedName(t *testing.T) {
 	ctx := context.Background()
 	s, a, _, ids := pipelineWorld(t, 3)
 	offer := mustOfferOf(t, s, ids[0])
-	for i, who := range [][3]string{{"Clémentine", "Vauquelin", "Je suis Clementine Vauquelin, jardinière : taille des haies."},
+	for i, who := range [][3]string{{"Clémentine", "Vauquelin", "Je suis Clementine Vauquelin, jardinière : taille des haies. Écrivez à c0@exemple.fr."},
 		{"Gaspard", "Ollivier", "Taille des haies et massifs."}, {"Jeanne", "Durand", "Jeanne Durand, taille des haies."}} {
 		execSQL(t, s, `UPDATE applications SET first_name = $2, last_name = $3, letter_text = $4 WHERE id = $1`, ids[i], who[0], who[1], who[2])
 	}
@@ -241,12 +241,12 @@ func TestSearchNeitherFindsNorLeavesOutAMaskedName(t *testing.T) {
 		}
 		return out
 	}
-	for _, q := range []string{"Vauquelin", "Vauquelins", "Clémentine-Vauquelin", "clementine", "Clémentine Vauquelin"} {
+	for _, q := range []string{"Vauquelin", "Vauquelins", "Clémentine-Vauquelin", "clementine", "Clémentine Vauquelin", "c0@exemple.fr"} {
 		if found(q)[ids[0]] {
 			t.Errorf("%q finds the masked application", q)
 		}
 	}
-	for _, q := range []string{"-Vauquelin", "haies -Vauquelin", "haies -Clémentine", "haies", "jardinière"} {
+	for _, q := range []string{"-Vauquelin", "haies -Vauquelin", "haies -Clémentine", "haies", "jardinière", "haies -c0@exemple.fr"} {
 		if !found(q)[ids[0]] {
 			t.Errorf("%q leaves the masked application out", q)
 		}
