@@ -15,8 +15,8 @@ import (
 // IdentityMasks returns the masks of the applications among ids whose
 // identity the agent may not see: their offer screens anonymously, they
 // have not reached its step, and the agent has not revealed them. The ids
-// are the administration's or its directions' (a parent's lists); others
-// are ignored. Every page that names an applicant asks here.
+// are the administration's or its directions' at any depth (a parent's
+// lists); others are ignored. Every page that names an applicant asks here.
 func (s *Store) IdentityMasks(ctx context.Context, adminID, agentID int64, ids []int64) (IdentityMasks, error) {
 	masks := IdentityMasks{}
 	if len(ids) == 0 {
@@ -28,11 +28,11 @@ func (s *Store) IdentityMasks(ctx context.Context, adminID, agentID int64, ids [
 		FirstName string `db:"first_name"`
 		LastName  string `db:"last_name"`
 	}
-	err := s.db.SelectContext(ctx, &rows, `
+	err := s.db.SelectContext(ctx, &rows, subtreeSQL+`
 		SELECT a.id, a.first_name, a.last_name,
 			(SELECT count(*) FROM applications x WHERE x.offer_id = a.offer_id AND x.id <= a.id) AS rank
-		FROM applications a JOIN administrations d ON d.id = a.administration_id
-		WHERE a.id = ANY($2) AND (a.administration_id = $1 OR d.parent_id = $1) AND identity_masked(a)
+		FROM applications a JOIN tree t ON t.id = a.administration_id
+		WHERE a.id = ANY($2) AND identity_masked(a)
 			AND NOT EXISTS (SELECT 1 FROM identity_reveals r WHERE r.application_id = a.id AND r.agent_id = $3)`,
 		adminID, pq.Array(ids), agentID)
 	if err != nil {
@@ -76,8 +76,8 @@ func (s *Store) OfferAnonymity(ctx context.Context, adminID, offerID int64) (*St
 
 // SetOfferAnonymity turns an offer's anonymised screening on until a step
 // (an "en cours" one of the administration), or off (stepID 0).
-// Applications already at or past the step show their identity; the others
-// are masked from now on.
+// Applications already at or past the step show their identity, and so do
+// those that reached a step before; the others are masked from now on.
 func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID int64, actor Actor) error {
 	return s.inTx(ctx, "SetOfferAnonymity", func(tx *sqlx.Tx) error {
 		var title string
@@ -105,11 +105,12 @@ func (s *Store) SetOfferAnonymity(ctx context.Context, adminID, offerID, stepID 
 			offerID, adminID, step); err != nil {
 			return err
 		}
-		// Only the rows whose answer changes are written.
-		if _, err := tx.ExecContext(ctx, `UPDATE applications a SET screening_passed_at = r.passed
-			FROM (SELECT x.id, CASE WHEN screening_reached(x.offer_id, x.stage_id, x.category) THEN coalesce(x.screening_passed_at, now()) END AS passed
-				FROM applications x WHERE x.offer_id = $1 AND x.administration_id = $2) r
-			WHERE a.id = r.id AND a.screening_passed_at IS DISTINCT FROM r.passed`, offerID, adminID); err != nil {
+		// The applications at or past the step pass it now; one that passed
+		// it before stays shown (refused since, or under another step), as
+		// once reached, an identity stays shown (migration 00033).
+		if _, err := tx.ExecContext(ctx, `UPDATE applications a SET screening_passed_at = now()
+			WHERE a.offer_id = $1 AND a.administration_id = $2 AND a.screening_passed_at IS NULL
+				AND screening_reached(a.offer_id, a.stage_id, a.category)`, offerID, adminID); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "offer.anonymity_set", title, summary)
@@ -163,25 +164,38 @@ func (s *Store) maskRows(ctx context.Context, adminID, viewer int64, rows []*Pip
 	return nil
 }
 
-// namedBy is the SQL condition that a search (the parameter p) names the
-// application a's person: a word of it is one of their names, their email
-// address, or their phone number. A masked application is left out of such
-// a search, so that its results do not tell who it is.
-func namedBy(a, p string) string {
+// contactedBy is the SQL condition that a search (the parameter p) holds
+// the email address or the phone number of the application a's person: a
+// masked application is not found by such a search, so that its results
+// do not tell who it is.
+func contactedBy(a, p string) string {
 	words := `regexp_split_to_array(lower(immutable_unaccent(` + p + `)), '[^[:alnum:]@._+-]+')`
-	return `(regexp_split_to_array(lower(immutable_unaccent(` + a + `.first_name || ' ' || ` + a + `.last_name)), '[^[:alnum:]]+') && ` + words + `
-		OR EXISTS (SELECT 1 FROM candidates nc WHERE nc.id = ` + a + `.candidate_id AND lower(nc.email::text) = ANY(` + words + `))
+	return `(EXISTS (SELECT 1 FROM candidates nc WHERE nc.id = ` + a + `.candidate_id AND lower(nc.email::text) = ANY(` + words + `))
 		OR (length(regexp_replace(` + p + `, '\D', '', 'g')) >= 9
 			AND right(regexp_replace(` + a + `.phone, '\D', '', 'g'), 9) = right(regexp_replace(` + p + `, '\D', '', 'g'), 9)))`
 }
 
+// nameLexemes is the SQL array of the lexemes the application a's names
+// give a French text search, accented or not (a CV is often typed without
+// accents), and its email address and phone number: taken out of its texts
+// (ts_delete), a search can neither find nor leave out a masked application
+// by its name or contact, whatever form it takes.
+func nameLexemes(a string) string {
+	n := `(` + a + `.first_name || ' ' || ` + a + `.last_name || ' ' || coalesce(` + a + `.phone, '') || ' ' ||
+		coalesce((SELECT nc.email::text FROM candidates nc WHERE nc.id = ` + a + `.candidate_id), ''))`
+	return `tsvector_to_array(to_tsvector('french', ` + n + ` || ' ' || immutable_unaccent(` + n + `)))`
+}
+
 // MaskForRecruiters masks an application as the emails to its recruiters
-// name it: they go to several agents, so no one's reveal counts.
-func (s *Store) MaskForRecruiters(ctx context.Context, a *ApplicationSummary) error {
+// name it: they go to several agents, so no one's reveal counts. It returns
+// the mask (nil when the application shows its identity), for the caller to
+// redact what else the person wrote.
+func (s *Store) MaskForRecruiters(ctx context.Context, a *ApplicationSummary) (*Mask, error) {
 	masks, err := s.IdentityMasks(ctx, a.AdministrationID, 0, []int64{a.ID})
-	if k := masks.Of(a.ID); k != nil {
+	k := masks.Of(a.ID)
+	if k != nil {
 		k.Identity(&a.Identity)
 		a.Candidate.Email = nil
 	}
-	return err
+	return k, err
 }

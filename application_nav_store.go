@@ -16,8 +16,11 @@ import (
 // still has the neighbours it had there.
 func (s *Store) ApplicationNav(ctx context.Context, adminID, offerID int64, f PipelineFilter, id int64) (ApplicationNav, error) {
 	var nav ApplicationNav
+	if err := s.orderMasks(ctx, adminID, offerID, &f); err != nil {
+		return nav, wrap("ApplicationNav", err)
+	}
 	where, args := pipelineConditions(adminID, offerID, f)
-	cols, desc := orderKeys(pipelineOrder(f.Sort))
+	cols, desc := orderKeys(pipelineOrder(f.Sort, f.maskedOrder))
 	args = append(args, id, adminID)
 	cur, adm := "$"+strconv.Itoa(len(args)-1), "$"+strconv.Itoa(len(args))
 	filtered := "FROM applications a WHERE " + strings.Join(where, " AND ")

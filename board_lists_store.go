@@ -36,7 +36,8 @@ func checkList(list BoardList) error {
 
 // PlaceOnList puts an application on a list at a rank (0 or past the end:
 // last), moving those below it down; an application already on a list
-// leaves it. The application moves in the pipeline (see moveForList).
+// leaves it. The application moves in the pipeline only when the results
+// are arrested (see moveForList); the placement only checks that it can.
 func (s *Store) PlaceOnList(ctx context.Context, adminID, boardID, agentID, appID int64, list BoardList, rank int, actor Actor) error {
 	if err := checkList(list); err != nil {
 		return err
@@ -66,7 +67,7 @@ func (s *Store) PlaceOnList(ctx context.Context, adminID, boardID, agentID, appI
 			boardID, appID, list, rank); err != nil {
 			return err
 		}
-		if err := moveForList(ctx, tx, adminID, appID, list, actor); err != nil {
+		if err := checkMoveForList(ctx, tx, adminID, appID, list, actor); err != nil {
 			return err
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "board.list_placed", boardTarget(boardID),
@@ -92,7 +93,9 @@ func takeOffList(ctx context.Context, tx *sqlx.Tx, boardID, appID int64) error {
 }
 
 // moveForList moves an application in the pipeline as its list says,
-// through the status machine (moveOne: history, audit, outbox email):
+// through the status machine (moveOne: history, audit, outbox email), when
+// the president arrests the results (Arrest): until then the lists are a
+// draft, which tells no one anything and records no hire.
 //
 //   - liste principale: the board retains it (the category "acceptee" is
 //     what the candidate reads as "retenue"): it goes to the
@@ -134,9 +137,25 @@ func moveForList(ctx context.Context, tx *sqlx.Tx, adminID, appID int64, list Bo
 	return endMovedConvocations(ctx, tx, adminID, &step, []int64{appID}, actor)
 }
 
-// RemoveFromList takes an application off its list. Its step in the
-// pipeline stays: a decision the candidate may have been told of is undone
-// by a recruiter in the pipeline, not silently here.
+// checkMoveForList says whether the status machine lets an application
+// move as its list says, with its words when it does not, and leaves
+// nothing: the move is made in a savepoint, then rolled back.
+func checkMoveForList(ctx context.Context, tx *sqlx.Tx, adminID, appID int64, list BoardList, actor Actor) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT board_check`); err != nil {
+		return err
+	}
+	err := moveForList(ctx, tx, adminID, appID, list, actor)
+	if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT board_check`); rerr != nil {
+		return rerr
+	}
+	if _, rerr := tx.ExecContext(ctx, `RELEASE SAVEPOINT board_check`); rerr != nil {
+		return rerr
+	}
+	return err
+}
+
+// RemoveFromList takes an application off its list. Nothing has moved in
+// the pipeline yet: the lists move it only when arrested.
 func (s *Store) RemoveFromList(ctx context.Context, adminID, boardID, agentID, appID int64, actor Actor) error {
 	return s.boardTx(ctx, "RemoveFromList", func(tx *sqlx.Tx) error {
 		if _, err := presidentSeat(ctx, tx, adminID, boardID, agentID, "dresser les listes"); err != nil {
@@ -228,7 +247,7 @@ func placeOne(ctx context.Context, tx *sqlx.Tx, adminID, boardID, appID int64, l
 			boardID, appID, list, rank); err != nil {
 			return err
 		}
-		return moveForList(ctx, tx, adminID, appID, list, actor)
+		return checkMoveForList(ctx, tx, adminID, appID, list, actor)
 	}()
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT board_place`); rerr != nil {
@@ -246,6 +265,18 @@ func (s *Store) Arrest(ctx context.Context, adminID, boardID, agentID int64, act
 	return s.boardTx(ctx, "Arrest", func(tx *sqlx.Tx) error {
 		if _, err := presidentSeat(ctx, tx, adminID, boardID, agentID, "arrêter les résultats"); err != nil {
 			return err
+		}
+		// The lists take effect now, once: each application moves as its
+		// list says (the liste principale's emails and hires with it).
+		var entries []BoardListEntry
+		if err := tx.SelectContext(ctx, &entries, `SELECT board_id, application_id, list, rank, placed_at FROM board_list_entries
+			WHERE board_id = $1 ORDER BY list = 'principale' DESC, rank`, boardID); err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if err := moveForList(ctx, tx, adminID, e.ApplicationID, e.List, actor); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE selection_boards SET arrested_at = now(), arrested_by = $2, updated_at = now()
 			WHERE id = $1`, boardID, actor.Email); err != nil {

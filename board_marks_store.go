@@ -106,7 +106,7 @@ func (s *Store) SaveMarks(ctx context.Context, adminID, boardID, agentID, appID 
 			known[c.ID] = true
 		}
 		for id, v := range scores {
-			field := "score_" + strconv.FormatInt(id, 10)
+			field := MarkField(appID, id)
 			if !known[id] {
 				return FieldError(field, "Ce critère n'est pas dans la grille du jury.")
 			}
@@ -292,4 +292,11 @@ func (s *Store) CloseMarking(ctx context.Context, adminID, boardID, agentID int6
 		}
 		return insertAudit(ctx, tx, &adminID, actor, "board.marking_closed", boardTarget(boardID), nil)
 	})
+}
+
+// MarkField is the name of the marking form's field for an application's
+// mark on a criterion: the store's refusals name it, so that the page shows
+// them on the field.
+func MarkField(appID, criterionID int64) string {
+	return "mark-" + strconv.FormatInt(appID, 10) + "-" + strconv.FormatInt(criterionID, 10)
 }

@@ -3,6 +3,7 @@ package vivier_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -168,6 +169,11 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 	if vivier.ErrorCode(err) != vivier.EINVALID || !strings.Contains(vivier.ErrorMessage(err), "de 0 à 20") {
 		t.Errorf("mark above the scale: %v", err)
 	}
+	// A refusal names the marking form's own field, which shows it.
+	err = s.SaveMarks(ctx, adm, board, presID, w.apps[0], map[int64]float64{w.grid[0].ID: 12.345}, "", pres)
+	if e, ok := errorOf(err); !ok || e.Field != fmt.Sprintf("mark-%d-%d", w.apps[0], w.grid[0].ID) {
+		t.Errorf("a mark finer than the hundredth: %v", err)
+	}
 	if err := s.UnassignFromBoard(ctx, adm, board, w.apps[11], w.manager); err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +296,36 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 			t.Errorf("application %d: %q (%v), want %q", app, got, err, want)
 		}
 	}
-	// The pipeline: the liste principale is a decision (the first step of
+	// Until the results are arrested, the lists are a draft: placing
+	// (even on the liste principale, then off it) moves no one, emails no
+	// one and records no hire.
+	if err := s.PlaceOnList(ctx, adm, board, presID, w.apps[8], vivier.ListPrincipale, 1, pres); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RemoveFromList(ctx, adm, board, presID, w.apps[8], pres); err != nil {
+		t.Fatal(err)
+	}
+	for _, app := range []int{6, 2, 0, 5, 9, 3, 8} {
+		if c := stepOf(t, s, w.apps[app]); c != "nouvelle Nouvelle" {
+			t.Errorf("application %d moved before the arrest: %q", app, c)
+		}
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM outbox WHERE task_type = $1`, vivier.TaskApplicationStatus); n != 0 {
+		t.Errorf("%d status emails before the arrest", n)
+	}
+	if n := countWhere(t, s, `SELECT count(*) FROM sirh_hires`); n != 0 {
+		t.Errorf("%d hires recorded before the arrest", n)
+	}
+
+	// Arrêter: president only, then the database refuses any write.
+	if err := s.Arrest(ctx, adm, board, m2ID, m2); vivier.ErrorCode(err) != vivier.EFORBIDDEN {
+		t.Errorf("a member who is not the president arrested the results: %v", err)
+	}
+	if err := s.Arrest(ctx, adm, board, presID, pres); err != nil {
+		t.Fatal(err)
+	}
+	// Arrested, the lists move the applications, once. The liste
+	// principale is a decision (the first step of
 	// category acceptee, with the status email through the outbox); the
 	// liste complémentaire waits in a step en_cours, without an email.
 	for _, app := range []int{6, 2, 0} {
@@ -318,13 +353,6 @@ func TestBoardMarksRankAndLock(t *testing.T) {
 		t.Errorf("application 8, on no list, moved: %q", c)
 	}
 
-	// Arrêter: president only, then the database refuses any write.
-	if err := s.Arrest(ctx, adm, board, m2ID, m2); vivier.ErrorCode(err) != vivier.EFORBIDDEN {
-		t.Errorf("a member who is not the president arrested the results: %v", err)
-	}
-	if err := s.Arrest(ctx, adm, board, presID, pres); err != nil {
-		t.Fatal(err)
-	}
 	c0 := w.grid[0].ID
 	for _, q := range []string{
 		`UPDATE board_marks SET score = 0 WHERE board_id = $1`,

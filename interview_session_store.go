@@ -332,28 +332,12 @@ func (s *Store) SessionsOfOffer(ctx context.Context, adminID, offerID int64) ([]
 // SessionByID returns one of the administration's sessions with its slots,
 // interviewers and convocations.
 func (s *Store) SessionByID(ctx context.Context, adminID, id int64) (*SessionDetail, error) {
-	d, err := s.sessionDetail(ctx, &adminID, id)
-	if err != nil {
-		return nil, err
-	}
-	// A session's pages are shared by its interviewers: a masked
-	// applicant (anonymised screening) shows its pseudonym, whoever
-	// revealed it.
-	ids := make([]int64, len(d.Convocations))
-	for i, cv := range d.Convocations {
-		ids[i] = cv.ApplicationID
-	}
-	masks, err := s.IdentityMasks(ctx, adminID, 0, ids)
-	for i, cv := range d.Convocations {
-		if k := masks.Of(cv.ApplicationID); k != nil {
-			d.Convocations[i].CandidateName = k.Pseudonym
-		}
-	}
-	return d, err
+	return s.sessionDetail(ctx, &adminID, id)
 }
 
 // InterviewSessionByID returns a session with all it holds, whatever its
-// administration, for the worker.
+// administration, for the worker: masked applicants are masked as on the
+// session's pages.
 func (s *Store) InterviewSessionByID(ctx context.Context, id int64) (*SessionDetail, error) {
 	return s.sessionDetail(ctx, nil, id)
 }
@@ -407,5 +391,26 @@ func (s *Store) sessionDetail(ctx context.Context, adminID *int64, id int64) (*S
 			i.status, i.slot_id, i.starts_at, i.duration_minutes, i.candidate_message, i.answered_at, i.attendance, i.attendance_at, i.sequence
 		FROM interviews i JOIN applications a ON a.id = i.application_id
 		WHERE i.session_id = $1 ORDER BY i.starts_at, a.last_name, a.first_name, i.id`, id)
-	return &d, wrap("SessionByID", err)
+	if err != nil {
+		return nil, wrap("SessionByID", err)
+	}
+	// A session's pages and emails are shared by its interviewers: a
+	// masked applicant (anonymised screening) shows its pseudonym and a
+	// redacted message, whoever revealed it.
+	ids := make([]int64, len(d.Convocations))
+	for i, cv := range d.Convocations {
+		ids[i] = cv.ApplicationID
+	}
+	masks, err := s.IdentityMasks(ctx, d.AdministrationID, 0, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range d.Convocations {
+		if k := masks.Of(d.Convocations[i].ApplicationID); k != nil {
+			cv := &d.Convocations[i]
+			cv.CandidateName = k.Pseudonym
+			cv.CandidateMessage = k.Redact(cv.CandidateMessage)
+		}
+	}
+	return &d, nil
 }

@@ -234,8 +234,10 @@ func (s *Store) MetierCodes(ctx context.Context, offers []Offer) (map[int64]stri
 
 // CloseOfferByReference stops an offer of the administration, found by its
 // source and reference: a published offer is closed, a scheduled one goes
-// back to draft (it will not appear); for the others it changes nothing, so
-// that an information system may send the same request twice.
+// back to draft (it will not appear), and so does one waiting for its
+// validation (withdrawn, as its author may: a validator will not publish
+// it); for the others it changes nothing, so that an information system may
+// send the same request twice.
 func (s *Store) CloseOfferByReference(ctx context.Context, adminID int64, source, reference string, actor Actor) (*Offer, error) {
 	o := &Offer{}
 	err := s.inTx(ctx, "CloseOfferByReference", func(tx *sqlx.Tx) error {
@@ -247,7 +249,7 @@ func (s *Store) CloseOfferByReference(ctx context.Context, adminID int64, source
 		if err != nil {
 			return err
 		}
-		to := map[OfferStatus]OfferStatus{OfferPublished: OfferClosed, OfferScheduled: OfferDraft}[o.Status]
+		to := map[OfferStatus]OfferStatus{OfferPublished: OfferClosed, OfferScheduled: OfferDraft, OfferPending: OfferDraft}[o.Status]
 		if to != "" {
 			if err := setOfferStatus(ctx, tx, o.ID, to); err != nil {
 				return err

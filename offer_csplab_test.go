@@ -162,6 +162,21 @@ func TestPushOffer(t *testing.T) {
 	if err != nil || unscheduled.Status != vivier.OfferDraft {
 		t.Fatalf("close a scheduled offer = %+v, %v", unscheduled, err)
 	}
+	// One waiting for its validation is withdrawn: a validator will not
+	// publish it any more; twice is the same.
+	pending, _, err := push(func(c *vivier.CSPLabOffer) { c.Identification.Reference = "PENDING" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`UPDATE offers SET status = 'pending', validation_admin_id = administration_id WHERE id = $1`, pending.ID); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		withdrawn, err := s.CloseOfferByReference(ctx, adm.ID, "api", "PENDING", vivier.Actor{Email: "test"})
+		if err != nil || withdrawn.Status != vivier.OfferDraft {
+			t.Fatalf("close a pending offer = %+v, %v", withdrawn, err)
+		}
+	}
 	if _, err := s.CloseOfferByReference(ctx, adm.ID, "api", "NONE", vivier.Actor{}); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Fatalf("close an unknown offer: %v", err)
 	}

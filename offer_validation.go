@@ -192,6 +192,7 @@ type OfferDecisionEmail struct {
 	AdminSlug string     `db:"admin_slug"`
 	AdminName string     `db:"admin_name"`
 	To        string     `db:"recipient"`
+	UpdatedAt time.Time  `db:"updated_at"` // the version of the offer decided on
 }
 
 // Returned says the validator returned the offer.

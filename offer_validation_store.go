@@ -202,7 +202,7 @@ func substanceBefore(ctx context.Context, tx *sqlx.Tx, adminID, offerID int64) (
 // it; anything else is not found, as if it did not exist.
 func pendingInReach(ctx context.Context, tx *sqlx.Tx, adminID, offerID int64) (*OfferDecisionEmail, error) {
 	var o OfferDecisionEmail
-	err := tx.GetContext(ctx, &o, subtreeSQL+`SELECT o.id AS offer_id, o.title, o.reference, o.status, o.publish_at,
+	err := tx.GetContext(ctx, &o, subtreeSQL+`SELECT o.id AS offer_id, o.title, o.reference, o.status, o.publish_at, o.updated_at,
 			o.administration_id, a.slug AS admin_slug, a.name AS admin_name
 		FROM offers o JOIN administrations a ON a.id = o.administration_id
 		WHERE o.id = $2 AND o.status = 'pending' AND o.validation_admin_id IN (SELECT id FROM tree) FOR UPDATE OF o`, adminID, offerID)
@@ -211,13 +211,18 @@ func pendingInReach(ctx context.Context, tx *sqlx.Tx, adminID, offerID int64) (*
 
 // ApproveOffer validates a pending offer that waits for adminID's
 // validators: it is published, or scheduled if its date is to come, and its
-// author is told. It returns the status reached.
-func (s *Store) ApproveOffer(ctx context.Context, adminID, offerID int64, actor Actor) (OfferStatus, error) {
+// author is told. It returns the status reached. The version is the
+// offer's UpdatedAt as the validator read it: an offer changed since is
+// refused, so that no one approves a text they have not seen.
+func (s *Store) ApproveOffer(ctx context.Context, adminID, offerID int64, version time.Time, actor Actor) (OfferStatus, error) {
 	var to OfferStatus
 	err := s.inTx(ctx, "ApproveOffer", func(tx *sqlx.Tx) error {
 		o, err := pendingInReach(ctx, tx, adminID, offerID)
 		if err != nil {
 			return err
+		}
+		if o.UpdatedAt.UnixMicro() != version.UnixMicro() {
+			return Errorf(ECONFLICT, "L'offre a été modifiée depuis que vous l'avez ouverte : relisez-la avant de la valider.")
 		}
 		to = OfferPublished
 		if o.PublishAt != nil && o.PublishAt.After(s.now()) {

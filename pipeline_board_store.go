@@ -25,6 +25,9 @@ func (s *Store) BoardCards(ctx context.Context, adminID, offerID int64, q BoardQ
 	for _, n := range q.Shown {
 		most = max(most, n)
 	}
+	if err := s.orderMasks(ctx, adminID, offerID, &q.Filter); err != nil {
+		return board, wrap("BoardCards", err)
+	}
 	bq := boardQueries(adminID, offerID, q.Filter)
 	var matched []int64 // a full-text search's matches, gathered by the count
 	if q.Known != nil {
@@ -120,7 +123,7 @@ func boardQueries(adminID, offerID int64, f PipelineFilter) boardSQL {
 	where, args := pipelineConditions(adminID, offerID, f)
 	q := boardSQL{args: args, byIDs: f.Query != ""}
 	filtered := strings.Join(where, " AND ")
-	order := pipelineOrder(f.Sort)
+	order := pipelineOrder(f.Sort, f.maskedOrder)
 	ids, inStep := "", filtered
 	if q.byIDs {
 		ids, inStep = ", array_agg(a.id) AS ids", "a.administration_id = $1 AND a.offer_id = $2 AND a.id = ANY($6::bigint[])"

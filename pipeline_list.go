@@ -26,6 +26,10 @@ type PipelineFilter struct {
 	// no one.
 	Viewer int64
 
+	// maskedOrder: a sort by name puts the masked applications apart, as
+	// some may be among those listed (set by the Store, see orderMasks).
+	maskedOrder bool
+
 	// Known is how many match when the caller already knows it (an
 	// unfiltered list, from StepCounts): the count query is skipped.
 	Known int

@@ -3,6 +3,7 @@ package vivier
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -14,6 +15,9 @@ import (
 
 // PipelineList returns a page of an offer's applications and how many match.
 func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f PipelineFilter) ([]PipelineRow, int, error) {
+	if err := s.orderMasks(ctx, adminID, offerID, &f); err != nil {
+		return nil, 0, wrap("PipelineList", err)
+	}
 	rows, total, err := pipelineRows(ctx, s, adminID, pipelineQuery(adminID, offerID, f), f, func(r PipelineRow) int { return r.Total })
 	return rows, total, wrap("PipelineList", err)
 }
@@ -22,6 +26,9 @@ func (s *Store) PipelineList(ctx context.Context, adminID, offerID int64, f Pipe
 // (every offer and the spontaneous ones; with f.Within, its directions'
 // too) and how many match.
 func (s *Store) ApplicationList(ctx context.Context, adminID int64, f PipelineFilter) ([]ApplicationListRow, int, error) {
+	if err := s.orderMasks(ctx, adminID, 0, &f); err != nil {
+		return nil, 0, wrap("ApplicationList", err)
+	}
 	rows, total, err := pipelineRows(ctx, s, adminID, pipelineQuery(adminID, 0, f), f, func(r ApplicationListRow) int { return r.Total })
 	return rows, total, wrap("ApplicationList", err)
 }
@@ -81,7 +88,7 @@ func pipelineQuery(adminID, offerID int64, f PipelineFilter) pipelineSQL {
 	}
 	var where []string
 	where, q.args = pipelineConditions(adminID, offerID, f)
-	order := pipelineOrder(f.Sort)
+	order := pipelineOrder(f.Sort, f.maskedOrder)
 	// No condition needs the candidates: the identity is the application's.
 	filtered := " WHERE " + strings.Join(where, " AND ")
 	q.count = "SELECT count(*) FROM applications a" + filtered
@@ -137,11 +144,11 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 		inAdm = func(col string) string { return col + " = " + adm }
 	}
 	where = []string{inAdm("a.administration_id")}
-	ofOffer := "" // the search's subqueries stay in the offer
+	ofOffer := func(string) string { return "" } // the search's subqueries stay in the offer
 	if offerID != 0 {
 		off := arg(offerID)
 		where = append(where, "a.offer_id = "+off)
-		ofOffer = " AND x.offer_id = " + off
+		ofOffer = func(col string) string { return " AND " + col + " = " + off }
 	}
 	// cond adds a condition whose parameter is added only then.
 	cond := func(ok bool, c func() string) {
@@ -157,25 +164,46 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 	cond(f.Source != "", func() string { return "a.source = " + arg(f.Source) })
 	cond(!f.From.IsZero(), func() string { return "a.created_at >= " + arg(f.From) })
 	cond(!f.To.IsZero(), func() string { return "a.created_at < " + arg(f.To) })
-	// The full text is three index lookups whose ids are gathered (the
+	// The full text is index lookups whose ids are gathered (the
 	// applications' and the files' GIN indexes, the candidates' names
 	// lowercased), rather than one OR evaluated on every row of the offer.
-	// A masked application (anonymised screening) is not found by its
-	// name, email or phone: each lookup drops its masked matches, so that
-	// the list keeps its semi-join on the gathered ids.
-	// Where no offer of the administration screens anonymously (most
-	// often), one look at the offers spares the check on each match.
+	// A masked application (anonymised screening) is neither found nor
+	// left out by its name, email or phone: each lookup keeps a masked
+	// match only when its text matches without the lexemes of its names (so
+	// that a stemmed or hyphenated name tells nothing either), and not by
+	// its email or phone, so that the list keeps its semi-join on the
+	// gathered ids. A search that negates a word (the only one a text
+	// without a name can match while the text does not) looks at the
+	// masked applications of the offers that screen anonymously too. Where
+	// no offer of the administration screens anonymously (most often), one
+	// look at the offers spares all of it.
 	cond(f.Query != "", func() string {
 		p := arg(f.Query)
+		tsq := `websearch_to_tsquery('french', ` + p + `)`
 		none := `NOT EXISTS (SELECT 1 FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL AND ` + inAdm("o.administration_id") + `)`
-		return `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ websearch_to_tsquery('french', ` + p + `)
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT (identity_masked(x) AND ` + namedBy("x", p) + `))
+		unnamed := func(y, text string) string {
+			return `ts_delete(` + text + `, ` + nameLexemes(y) + `) @@ ` + tsq + ` AND NOT ` + contactedBy(y, p)
+		}
+		ids := `a.id IN (SELECT x.id FROM applications x WHERE x.search @@ ` + tsq + `
+			  ` + ofOffer("x.offer_id") + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x) OR ` + unnamed("x", "x.search") + `)
 			UNION SELECT f.application_id FROM application_files f
-			  WHERE f.search @@ websearch_to_tsquery('french', ` + p + `) AND f.deleted_at IS NULL
-			  AND (` + none + ` OR NOT EXISTS (SELECT 1 FROM applications y WHERE y.id = f.application_id AND identity_masked(y) AND ` + namedBy("y", p) + `))
+			  WHERE f.search @@ ` + tsq + ` AND f.deleted_at IS NULL
+			  AND (` + none + ` OR NOT EXISTS (SELECT 1 FROM applications y WHERE y.id = f.application_id AND identity_masked(y)
+				AND NOT (` + unnamed("y", "f.search") + `)))
 			UNION SELECT x.id FROM applications x
 			  WHERE (lower(x.last_name) = lower(` + p + `) OR lower(x.first_name || ' ' || x.last_name) = lower(` + p + `))
-			  ` + ofOffer + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x)))`
+			  ` + ofOffer("x.offer_id") + ` AND ` + inAdm("x.administration_id") + ` AND (` + none + ` OR NOT identity_masked(x))`
+		if negates(f.Query) {
+			screening := func(y string) string {
+				return `NOT ` + none + ` AND ` + y + `.offer_id IN (SELECT o.id FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL AND ` +
+					inAdm("o.administration_id") + `) AND ` + inAdm(y+".administration_id") + ofOffer(y+".offer_id") + ` AND identity_masked(` + y + `)`
+			}
+			ids += `
+			UNION SELECT x.id FROM applications x WHERE ` + screening("x") + ` AND ` + unnamed("x", "x.search") + `
+			UNION SELECT f.application_id FROM applications y JOIN application_files f ON f.application_id = y.id AND f.deleted_at IS NULL
+			  WHERE ` + screening("y") + ` AND ` + unnamed("y", "f.search")
+		}
+		return ids + `)`
 	})
 	cond(f.IDs != nil, func() string { return "a.id = ANY(" + arg(idArray(f.IDs)) + ")" })
 	cond(f.TagID != 0, func() string {
@@ -199,17 +227,45 @@ func pipelineConditions(adminID, offerID int64, f PipelineFilter) (where []strin
 	return where, args
 }
 
+// orderMasks says whether a sort by name must put masked applications
+// apart: only when an offer of the list screens anonymously, so that the
+// others keep the index on the names.
+func (s *Store) orderMasks(ctx context.Context, adminID, offerID int64, f *PipelineFilter) error {
+	if f.Sort != "nom" {
+		return nil
+	}
+	within := f.Within
+	if offerID != 0 || len(within) == 0 {
+		within = []int64{adminID}
+	}
+	return s.db.GetContext(ctx, &f.maskedOrder, `SELECT EXISTS (SELECT 1 FROM offers o WHERE o.anonymous_until_step_id IS NOT NULL
+		AND o.administration_id = ANY($1) AND ($2 = 0 OR o.id = $2))`, pq.Array(within), offerID)
+}
+
 // pipelineOrder is the list's ORDER BY for a sort ("recentes" by default):
-// every order ends on the id, so that it is total.
-func pipelineOrder(sort string) string {
-	switch sort {
-	case "anciennes":
+// every order ends on the id, so that it is total. By name, when masked
+// applications (anonymised screening) may be listed, they come after the
+// others, in the order of their pseudonyms (their ids): sorted by their
+// real names, their places would tell them. No key is NULL, so that the
+// neighbours of an application (ApplicationNav) compare rows.
+func pipelineOrder(sort string, masked bool) string {
+	switch {
+	case sort == "anciennes":
 		return "a.created_at, a.id"
-	case "nom":
+	case sort == "nom" && !masked:
 		return "lower(a.last_name), lower(a.first_name), a.id"
+	case sort == "nom":
+		return "identity_masked(a), CASE WHEN identity_masked(a) THEN '' ELSE lower(a.last_name) END, " +
+			"CASE WHEN identity_masked(a) THEN '' ELSE lower(a.first_name) END, a.id"
 	}
 	return "a.created_at DESC, a.id DESC"
 }
+
+// negates says whether a search may negate a word (websearch_to_tsquery's
+// "-word"): a hyphen that does not join two words.
+func negates(q string) bool { return negation.MatchString(q) }
+
+var negation = regexp.MustCompile(`(^|[^\p{L}\p{N}])-`)
 
 func idArray(ids []int64) any {
 	if ids == nil {

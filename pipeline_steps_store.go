@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -181,6 +182,21 @@ func (s *Store) RemoveStep(ctx context.Context, adminID, stepID int64, actor Act
 		if siblings <= 1 {
 			return Errorf(ECONFLICT, "L'étape « %s » est la seule de la catégorie « %s » : ajoutez-en une autre avant de la supprimer.",
 				st.Name, StatusLabel(st.Category, false))
+		}
+		// An offer screening anonymously until the step holds it (the
+		// database refuses to remove it): the offers are named.
+		var screening []string
+		if err := tx.SelectContext(ctx, &screening, `SELECT '« ' || title || ' »' FROM offers
+			WHERE administration_id = $1 AND anonymous_until_step_id = $2 ORDER BY title, id LIMIT 6`, adminID, stepID); err != nil {
+			return err
+		}
+		if len(screening) > 0 {
+			names := strings.Join(screening[:min(len(screening), 5)], ", ")
+			if len(screening) > 5 {
+				names += "…"
+			}
+			return Errorf(ECONFLICT, "L'étape « %s » termine la présélection anonyme de %s %s : choisissez une autre étape pour ces offres avant de la supprimer.",
+				st.Name, map[bool]string{true: "l'offre", false: "les offres"}[len(screening) == 1], names)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM pipeline_steps WHERE id = $1 AND administration_id = $2`, stepID, adminID); err != nil {
 			return err

@@ -84,6 +84,24 @@ func TestStepEditingRules(t *testing.T) {
 	if err := s.RemoveStep(ctx, a.ID, stepNamed(t, s, a.ID, "Proposition").ID, actor); err != nil {
 		t.Fatal(err)
 	}
+	// An empty step that ends an offer's anonymised screening stays, and the
+	// refusal names the offer.
+	jury := stepNamed(t, s, a.ID, "Jury")
+	offer := mustOfferOf(t, s, ids[0])
+	if err := s.SetOfferAnonymity(ctx, a.ID, offer, jury.ID, actor); err != nil {
+		t.Fatal(err)
+	}
+	var title string
+	if err := s.DB().Get(&title, `SELECT title FROM offers WHERE id = $1`, offer); err != nil {
+		t.Fatal(err)
+	}
+	err = s.RemoveStep(ctx, a.ID, jury.ID, actor)
+	if vivier.ErrorCode(err) != vivier.ECONFLICT || !strings.Contains(vivier.ErrorMessage(err), "présélection anonyme de l'offre « "+title+" »") {
+		t.Errorf("removing the step of an anonymised screening = %v", err)
+	}
+	if got := stepNamed(t, s, a.ID, "Jury"); got.ID != jury.ID {
+		t.Errorf("the step of an anonymised screening was removed")
+	}
 	// Another administration's step is not found, and B's steps are untouched.
 	if err := s.RemoveStep(ctx, b.ID, id, actor); vivier.ErrorCode(err) != vivier.ENOTFOUND {
 		t.Errorf("B removes A's step = %v", err)

@@ -78,7 +78,7 @@ func (h *Handler) saveMarking(c *fiber.Ctx) error {
 	}
 	scores := map[int64]float64{}
 	for _, cr := range m.Criteria {
-		field := "mark-" + strconv.FormatInt(app, 10) + "-" + strconv.FormatInt(cr.ID, 10)
+		field := vivier.MarkField(app, cr.ID)
 		v := strings.TrimSpace(c.FormValue(field))
 		if v == "" {
 			continue

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -102,6 +103,35 @@ func TestArrestedBoardOffersNoForm(t *testing.T) {
 		}
 		if !strings.Contains(main, "arrêtés") {
 			t.Errorf("%s does not say the results are arrested", name)
+		}
+	}
+}
+
+// The row that says a table is empty spans all its columns: the threshold's
+// and, once the marking is closed, each member's total.
+func TestEmptyBoardTablesSpanTheirColumns(t *testing.T) {
+	t.Parallel()
+	b := sampleBoard()
+	threshold := 10.0
+	b.Board.Threshold = &threshold
+	me := b.Members[0]
+	for name, c := range map[string]struct {
+		m     templates.Model
+		table string
+	}{
+		"admin/board_results": {&resultsPage{resultsData: resultsData{boardData: b, Me: &me}, Kind: "Jury", Closed: true}, `id="ranking"`},
+		"admin/board_minutes": {&minutesPageModel{boardMinutes: &boardMinutes{Board: b.Board, Members: b.Members, Criteria: b.Criteria}, Kind: "Jury"}, `id="minutes-results"`},
+	} {
+		out := render(t, name, c.m)
+		i := strings.Index(out, c.table)
+		if i < 0 {
+			t.Fatalf("%s has no table %s", name, c.table)
+		}
+		table := out[i:]
+		table = table[:strings.Index(table, "</table>")]
+		cols := strings.Count(table[:strings.Index(table, "</thead>")], `<th scope="col"`)
+		if want := fmt.Sprintf(`colspan="%d"`, cols); cols < 6 || !strings.Contains(table, want) {
+			t.Errorf("%s: %d columns, the empty row does not span them (%s)", name, cols, want)
 		}
 	}
 }

@@ -220,3 +220,24 @@ func (h *Handler) minutesPDFFile(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="proces-verbal-`+strconv.FormatInt(id, 10)+`.pdf"`)
 	return c.Send(data)
 }
+
+// RankingColumns is how many columns the ranking table has, for the row
+// that says it is empty to span them all.
+func (p *resultsPage) RankingColumns() int {
+	n := 5
+	if p.Board.Threshold != nil {
+		n++
+	}
+	if p.Closed {
+		n += len(p.Members)
+	}
+	return n
+}
+
+// ResultsColumns is how many columns the minutes' results table has.
+func (p *minutesPageModel) ResultsColumns() int {
+	if p.Board.Threshold != nil {
+		return 6
+	}
+	return 5
+}

@@ -1,6 +1,9 @@
 package admin
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"vivier"
@@ -63,7 +66,15 @@ func (h *Handler) approveOffer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	to, err := h.Store.ApproveOffer(c.UserContext(), adm.ID, id, actor(c))
+	// The version read on the review page; a malformed one matches none,
+	// and the page is shown again as it stands.
+	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
+	to, err := h.Store.ApproveOffer(c.UserContext(), adm.ID, id, time.UnixMicro(version), actor(c))
+	if vivier.ErrorCode(err) == vivier.ECONFLICT {
+		p := &validationReviewPage{}
+		p.Error = vivier.ErrorMessage(err)
+		return h.renderReview(c, templates.StatusFor(vivier.ECONFLICT), p)
+	}
 	if err != nil {
 		return err
 	}

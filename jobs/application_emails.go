@@ -71,7 +71,7 @@ func (w *Worker) notifyRecruiters(template string) func(context.Context, vivier.
 		if err != nil {
 			return err
 		}
-		if err := w.store.MaskForRecruiters(ctx, a); err != nil {
+		if _, err := w.store.MaskForRecruiters(ctx, a); err != nil {
 			return err
 		}
 		agents, err := w.recruitersFor(ctx, template, a.AdministrationID)

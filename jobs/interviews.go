@@ -85,6 +85,15 @@ func (w *Worker) handleInterviewAnswered(ctx context.Context, p vivier.Interview
 	if err != nil {
 		return err
 	}
+	// The interviewers and recruiters of an anonymised screening read the
+	// pseudonym, and the message without what names its author.
+	k, err := w.store.MaskForRecruiters(ctx, a)
+	if err != nil {
+		return err
+	}
+	if k != nil {
+		iv.CandidateMessage = k.Redact(iv.CandidateMessage)
+	}
 	recruiters, err := w.store.Recruiters(ctx, a.AdministrationID)
 	if err != nil {
 		return err

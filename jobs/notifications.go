@@ -106,7 +106,7 @@ func (w *Worker) RunResponseReminders(ctx context.Context, now time.Time) (int, 
 			continue
 		}
 		if err == nil {
-			err = w.store.MaskForRecruiters(ctx, a)
+			_, err = w.store.MaskForRecruiters(ctx, a)
 		}
 		if err != nil {
 			return sent, err

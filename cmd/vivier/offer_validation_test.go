@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -222,7 +224,24 @@ func TestOfferWaitsForValidation(t *testing.T) {
 	if resp, _ := postForm(t, rec, p.URL+offerPath+"/statut", url.Values{"_csrf": {recCSRF}, "status": {"pending"}}); resp.StatusCode != 303 {
 		t.Fatalf("submit again = %d", resp.StatusCode)
 	}
-	if resp, _ := postForm(t, admin, review+"/approbation", url.Values{"_csrf": {adminCSRF}}); resp.StatusCode != 303 {
+	// The validator approves the version the review page showed: one the
+	// author changed since (the page left open) is refused, and shown again.
+	_, reviewPage := get(t, admin, review)
+	shown := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(reviewPage)
+	if shown == nil {
+		t.Fatal("the review page posts no version of the offer")
+	}
+	if _, err := p.db.Exec(`UPDATE offers SET updated_at = updated_at + interval '1 second', mission = mission || ' Et davantage.' WHERE id = $1`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := postForm(t, admin, review+"/approbation", url.Values{"_csrf": {adminCSRF}, "version": {shown[1]}}); resp.StatusCode != 409 ||
+		!strings.Contains(body, "L&#39;offre a été modifiée depuis que vous l&#39;avez ouverte") || !strings.Contains(body, "Et davantage.") {
+		t.Fatalf("approve a version changed since = %d", resp.StatusCode)
+	}
+	if st := offerStatus(t, p, o.ID); st != vivier.OfferPending {
+		t.Fatalf("after approving a stale version: %s", st)
+	}
+	if resp, _ := postForm(t, admin, review+"/approbation", url.Values{"_csrf": {adminCSRF}, "version": {offerVersion(t, p, o.ID)}}); resp.StatusCode != 303 {
 		t.Fatalf("approve = %d", resp.StatusCode)
 	}
 	if st := offerStatus(t, p, o.ID); st != vivier.OfferPublished {
@@ -247,7 +266,7 @@ func TestOfferWaitsForValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	if resp, _ := postForm(t, admin, p.URL+"/admin/ministere-demo/offres/validation/"+itoa(pushedID)+"/approbation",
-		url.Values{"_csrf": {adminCSRF}}); resp.StatusCode != 303 {
+		url.Values{"_csrf": {adminCSRF}, "version": {offerVersion(t, p, pushedID)}}); resp.StatusCode != 303 {
 		t.Fatalf("approve the pushed offer = %d", resp.StatusCode)
 	}
 	if st := offerStatus(t, p, pushedID); st != vivier.OfferScheduled {
@@ -314,7 +333,11 @@ func TestOfferWaitsForValidation(t *testing.T) {
 	// A closed offer's page stays public, but an edit of its content hides
 	// it until a validator has read the new text.
 	ministry := agentAdmin(t, p, "ministere-demo")
-	if _, err := s.ApproveOffer(ctx, ministry, o.ID, vivier.Actor{Email: "admin@ministere-demo.vivier.test"}); err != nil {
+	var version time.Time
+	if err := p.db.Get(&version, `SELECT updated_at FROM offers WHERE id = $1`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApproveOffer(ctx, ministry, o.ID, version, vivier.Actor{Email: "admin@ministere-demo.vivier.test"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.MoveOffer(ctx, dnum, o.ID, vivier.OfferClosed, vivier.Actor{Email: "recruteur@dnum.vivier.test"}); err != nil {
@@ -334,4 +357,14 @@ func TestOfferWaitsForValidation(t *testing.T) {
 	if closedPage.StatusCode == 200 || strings.Contains(closedBody, "personne n'a encore validé") {
 		t.Errorf("the closed offer's edited content is public (%d) before its validation", closedPage.StatusCode)
 	}
+}
+
+// offerVersion is an offer's version as its review page posts it.
+func offerVersion(t *testing.T, p *program, id int64) string {
+	t.Helper()
+	var v time.Time
+	if err := p.db.Get(&v, `SELECT updated_at FROM offers WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	return strconv.FormatInt(v.UnixMicro(), 10)
 }
