@@ -24,7 +24,7 @@ run: services build ## start PostgreSQL, Redis and Mailpit, migrate, seed the de
 
 test: services browser lint ## the same services (separate databases), go vet, staticcheck, go test -race
 	@$(LOAD_ENV) && export AXE_PATH="$(CURDIR)/$(LOCAL)/node/node_modules/axe-core/axe.min.js" && \
-		$(GO) test -race -count=1 -timeout 30m ./...
+		$(GO) test -race -count=1 -timeout 45m ./...
 
 # bench: the Go benchmarks (about a minute), then .ci/bench: the search at
 # scale over a database of BENCH_OFFERS offers (default 1000000, seeded once in
