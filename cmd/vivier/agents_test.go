@@ -356,7 +356,7 @@ func TestOffersInBackOffice(t *testing.T) {
 	offerURL := p.URL + resp.Header.Get("Location")
 	resp, body = get(t, c, offerURL)
 	if resp.StatusCode != 200 || strings.Contains(body, "<script>alert(1)</script>") || !strings.Contains(body, "&lt;script&gt;") ||
-		strings.Contains(body, "<img src=x") || !strings.Contains(body, `value="44" selected`) || !strings.Contains(body, `id="cat-B" name="categories" value="B" checked`) {
+		strings.Contains(body, "<img src=x") || !strings.Contains(body, `name="lieu_commune_0" value="Nantes (44)"`) || !strings.Contains(body, `id="cat-B" name="categories" value="B" checked`) {
 		t.Fatalf("offer page = %d:\n%s", resp.StatusCode, body)
 	}
 	// Schedule for a moment from now, then let the periodic work run.
