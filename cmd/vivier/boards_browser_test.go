@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -260,9 +261,17 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		t.Errorf("after moving %s to rank 1, the liste principale = %v", principale[1], now)
 	}
 	principale = read(t, ctx, chromedp.Evaluate[[]string](listed))
-	if err := chromedp.Do(ctx, chromedp.SendKeys(`#arrest-confirm`, "non"), chromedp.Click(`//button[contains(., "Arrêter les résultats")]`),
-		chromedp.WaitVisible(`#arrest-confirm-error`)); err != nil {
-		t.Fatal(err)
+	// A wrong confirmation is refused. The page is awaited whole first, and
+	// the answer as a new page, each under a bounded wait that shows the
+	// page if it fails.
+	started(t, ctx)
+	arrest := `//button[contains(., "Arrêter les résultats")]`
+	actx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	err = chromedp.Do(actx, append(append([]chromedp.Action[chromedp.Void]{chromedp.SendKeys(`#arrest-confirm`, "non")},
+		reloading(arrest)...), chromedp.WaitVisible(`#arrest-confirm-error`))...)
+	cancel()
+	if err != nil {
+		t.Fatalf("a wrong confirmation: %v; the page: %s", err, read(t, ctx, chromedp.Text(`#contenu`)))
 	}
 	if err := chromedp.Do(ctx, chromedp.SetValue(`#arrest-confirm`, "ARRÊTER"), chromedp.Click(`//button[contains(., "Arrêter les résultats")]`),
 		success("Les résultats sont arrêtés"), chromedp.WaitVisible(`#arrested`)); err != nil {
