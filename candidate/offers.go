@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"html/template"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
@@ -132,11 +133,14 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 			return err
 		}
 	}
-	p.Tags = appliedFilters(queryValues(c), p, ref.departements)
-	p.Map = newOffersMap(h.franceMap, res.Facets["departement"], ref.departements, queryValues(c))
+	// The address's parameters, read once: the tags, the map and the
+	// pages each write their own copy.
+	params := queryValues(c)
+	p.Tags = appliedFilters(params, p, ref.departements)
+	p.Map = newOffersMap(h.franceMap, res.Facets["departement"], ref.departements, params)
 	p.PageNumber = max(1, min(q.Page, p.Pages))
 	link := func(page int) string {
-		v := queryValues(c)
+		v := maps.Clone(params)
 		v.Set("page", strconv.Itoa(page))
 		return "/offres?" + v.Encode()
 	}
