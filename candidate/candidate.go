@@ -48,12 +48,12 @@ type Handler struct {
 
 // New returns the public site's handler. The map's drawing is embedded:
 // one that does not parse stops the start, as a broken template does.
-func New(d Deps) *Handler {
+func New(d Deps) (*Handler, error) {
 	m, err := parseFranceMap()
 	if err != nil {
-		panic(err)
+		return nil, err
 	}
-	return &Handler{Deps: d, franceMap: m}
+	return &Handler{Deps: d, franceMap: m}, nil
 }
 
 // Register adds the public routes to r.

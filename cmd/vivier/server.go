@@ -183,9 +183,13 @@ func (m *Main) newApp() (*fiber.App, error) {
 
 	limiter := newRedisLimiter(m.redis, m.Log)
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
-	candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
+	public, err := candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour,
-		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute}).Register(app)
+		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute})
+	if err != nil {
+		return nil, err
+	}
+	public.Register(app)
 	// Neither dials Redis before a page asks: the web app starts without it.
 	m.tasks = asynq.NewInspector(m.redisOpt)
 	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
