@@ -50,7 +50,10 @@ func (l *countingLimiter) Reset(_ context.Context, key string) error {
 
 func TestAllowStopsAtTheFirstLimitExceeded(t *testing.T) {
 	lim := &countingLimiter{attempts: map[string]int{}}
-	h := New(Deps{Limiter: lim})
+	h, err := New(Deps{Limiter: lim})
+	if err != nil {
+		t.Fatal(err)
+	}
 	app := fiber.New()
 	var refused []error
 	app.Get("/", func(c *fiber.Ctx) error {
