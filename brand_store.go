@@ -206,6 +206,14 @@ func (s *Store) PublishedBrands(ctx context.Context) ([]PublishedBrand, error) {
 	return out, wrap("PublishedBrands", err)
 }
 
+// LeadingBrands returns n published brand pages, the administrations
+// before their directions, by name: the few a home page shows.
+func (s *Store) LeadingBrands(ctx context.Context, n int) ([]PublishedBrand, error) {
+	var out []PublishedBrand
+	err := s.db.SelectContext(ctx, &out, publishedBrandQuery+` ORDER BY a.parent_id IS NOT NULL, a.name LIMIT $1`, n)
+	return out, wrap("LeadingBrands", err)
+}
+
 // SaveImage stores a processed image of the administration (once: the
 // same bytes uploaded twice are one row).
 func (s *Store) SaveImage(ctx context.Context, adminID int64, img *Image) error {

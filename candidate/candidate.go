@@ -10,7 +10,6 @@ package candidate
 
 import (
 	"log/slog"
-	"sort"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
@@ -141,17 +140,16 @@ func (h *Handler) home(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	brands, err := h.Store.PublishedBrands(c.UserContext())
+	brands, err := h.Store.LeadingBrands(c.UserContext(), homeEmployers)
 	if err != nil {
 		return err
 	}
 	p := &homePage{Tiles: homeTiles, Latest: res.Hits, KindLabels: kindLabels,
 		Kinds:   facetOptions(res.Facets["type"], kindLabels, ""),
 		Regions: facetOptions(sortedCounts(facetMap(res.Facets["region"]), ref.regions), ref.regions, "")}
-	// Employers first, their directions after, so that the few shown are
-	// the ones a candidate knows.
-	sort.SliceStable(brands, func(i, j int) bool { return brands[i].ParentID == nil && brands[j].ParentID != nil })
-	for _, b := range brands[:min(len(brands), homeEmployers)] {
+	// Employers first, their directions after (LeadingBrands), so that
+	// the few shown are the ones a candidate knows.
+	for _, b := range brands {
 		card := employerCard{Slug: b.Slug, Name: b.Name, Versant: b.Versant, LogoURL: templates.BrandImageURL(b.Slug, b.Content.V.Logo)}
 		if hero := b.Content.V.Hero(); hero != nil {
 			card.Tagline = hero.Text
