@@ -312,16 +312,3 @@ type BrandTheme struct {
 	Accent string `db:"accent"`
 	Logo   string `db:"logo"`
 }
-
-// PublishedBrandTheme returns the accent and logo of the administration's
-// published page, without reading its blocks; ENOTFOUND when it has none.
-func (s *Store) PublishedBrandTheme(ctx context.Context, adminID int64) (*BrandTheme, error) {
-	var t BrandTheme
-	err := s.db.GetContext(ctx, &t, `SELECT coalesce(v.content->>'accent', '') AS accent, coalesce(v.content->>'logo', '') AS logo
-		FROM brand_pages p JOIN brand_versions v ON v.administration_id = p.administration_id AND v.version = p.published_version
-		WHERE p.administration_id = $1`, adminID)
-	if err != nil {
-		return nil, wrap("PublishedBrandTheme", err)
-	}
-	return &t, nil
-}

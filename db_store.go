@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -81,3 +82,25 @@ func wrap(op string, err error) error {
 
 // pqArray adapts a string slice for a text[] column.
 func pqArray(s []string) any { return pq.StringArray(s) }
+
+// prefixed qualifies each column of a comma-separated list with a table
+// alias, for a join.
+func prefixed(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// nested qualifies each column of a comma-separated list with a table alias
+// and names it field.column, which sqlx scans into the struct field tagged
+// db:"field": a second table's columns in the same row without clashes.
+func nested(alias, field, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		p = strings.TrimSpace(p)
+		parts[i] = fmt.Sprintf(`%s%s AS "%s.%s"`, alias, p, field, p)
+	}
+	return strings.Join(parts, ", ")
+}

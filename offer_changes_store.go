@@ -3,7 +3,6 @@ package vivier
 import (
 	"context"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/lib/pq"
@@ -122,14 +121,4 @@ func (s *Store) AdministrationNames(ctx context.Context, ids []int64) (map[int64
 		out[r.ID] = r.Name
 	}
 	return out, wrap("AdministrationNames", err)
-}
-
-// prefixed qualifies each column of a comma-separated list with a table
-// alias, for a join.
-func prefixed(alias, columns string) string {
-	parts := strings.Split(columns, ",")
-	for i, p := range parts {
-		parts[i] = alias + strings.TrimSpace(p)
-	}
-	return strings.Join(parts, ", ")
 }

@@ -194,22 +194,11 @@ func sortFacets(fs []FacetCount) {
 // as closed) or archived (the caller answers 410); drafts do not exist, nor
 // does a closed offer whose content was changed since its validation.
 func (s *Store) PublicOffer(ctx context.Context, id int64) (*Offer, *Administration, error) {
-	var row offerRow
-	err := s.db.GetContext(ctx, &row, `SELECT `+offerColumns+` FROM offers WHERE id = $1
-		AND status IN ('published', 'closed', 'archived')
-		AND NOT (status = 'closed' AND validation_admin_id IS NOT NULL AND validated_at IS NULL)`, id)
-	if err != nil {
-		return nil, nil, wrap("PublicOffer", err)
-	}
-	o, err := row.offer()
+	v, err := s.PublicOfferPage(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	adm, err := s.AdministrationByID(ctx, o.AdministrationID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return o, adm, nil
+	return v.Offer, v.Adm, nil
 }
 
 // OfferStamp is an offer's id and last change, for the sitemap.

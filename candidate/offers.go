@@ -218,25 +218,20 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 	if !ok { // 0, or past any id: no such offer either
 		return vivier.Errorf(vivier.ENOTFOUND, "Cette offre n'existe pas.")
 	}
-	o, adm, err := h.Store.PublicOffer(c.UserContext(), id)
+	v, err := h.Store.PublicOfferPage(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
+	o, adm := v.Offer, v.Adm
 	if o.Status == vivier.OfferArchived {
 		return h.Renderer.Page(c, fiber.StatusGone, "error", &errorPage{Status: fiber.StatusGone, Title: "Offre retirée",
-			Message: "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
-	}
-	skills, err := h.Store.OfferCompetences(c.UserContext(), adm.ID, o.ID)
-	if err != nil {
-		return err
+			Message: "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
 	}
 	p := &offerPage{Offer: o, Adm: adm, KindLabel: kindLabels[string(o.Kind)], Closed: o.Status == vivier.OfferClosed,
-		Skills: skills, Labels: offerLabels, Open: vivier.OfferOpen(o, time.Now())}
-	if b, err := h.Store.PublishedBrandTheme(c.UserContext(), adm.ID); err == nil {
+		Skills: v.Skills, Labels: offerLabels, Open: vivier.OfferOpen(o, time.Now())}
+	if b := v.Brand; b != nil {
 		p.Brand = &offerBrand{URL: "/employeurs/" + adm.Slug, Accent: strings.TrimPrefix(b.Accent, "#"),
 			LogoURL: templates.BrandImageURL(adm.Slug, b.Logo)}
-	} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
-		return err
 	}
 	brandURL := ""
 	if p.Brand != nil {
