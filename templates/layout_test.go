@@ -65,7 +65,7 @@ func TestPageChoosesItsLayout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, admin, err := r.parseLayouts()
+	l, err := r.parseLayouts()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,14 +79,14 @@ func TestPageChoosesItsLayout(t *testing.T) {
 		"nothing.html":   {Data: []byte(`{{define "title"}}T{{end}}`)},
 	}
 	for _, bad := range []string{"both.html", "noheading.html", "notitle.html", "nothing.html"} {
-		if _, err := parsePage(base, admin, pages, bad); err == nil {
+		if _, err := parsePage(l, pages, bad); err == nil {
 			t.Errorf("%s parsed", bad)
 		}
 	}
 	data := Map{"Adm": &vivier.Administration{Name: "Ville"}, "CSRF": "jeton"}
 	render := func(p string) string {
 		t.Helper()
-		set, err := parsePage(base, admin, pages, p)
+		set, err := parsePage(l, pages, p)
 		if err != nil {
 			t.Fatal(err)
 		}

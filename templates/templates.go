@@ -5,7 +5,9 @@
 // Each page is parsed once, at start-up, into its own set with its layout and
 // the partials, so that two pages' blocks of the same name never overwrite
 // each other; a template that does not parse stops the boot. Every page sits
-// in layouts/base.html; a back-office page of an administration also sits in
+// in layouts/base.html, with the public pages' subset of the DSFR, or with
+// the whole DSFR (layouts/backoffice.html) for the pages under pages/admin/;
+// a back-office page of an administration also sits in
 // layouts/admin.html (side navigation, heading, flash, error summary) and
 // defines only its heading and its own part.
 package templates
@@ -96,7 +98,7 @@ func (r *Renderer) funcs() template.FuncMap {
 }
 
 func (r *Renderer) parsePages() error {
-	base, admin, err := r.parseLayouts()
+	l, err := r.parseLayouts()
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ func (r *Renderer) parsePages() error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
 		}
-		set, err := parsePage(base, admin, sources, p)
+		set, err := parsePage(l, sources, p)
 		if err != nil {
 			return fmt.Errorf("templates: %s: %w", p, err)
 		}
@@ -113,33 +115,60 @@ func (r *Renderer) parsePages() error {
 	})
 }
 
-// parseLayouts returns the sets that pages are parsed over: the base layout
-// with the partials, and the same with the admin layout.
-func (r *Renderer) parseLayouts() (base, admin *template.Template, err error) {
-	base, err = template.New("").Funcs(r.funcs()).ParseFS(sources, "layouts/base.html", "partials/*.html")
+// layouts are the sets that pages are parsed over.
+type layouts struct {
+	// public is the base layout with the partials, and the public pages'
+	// subset of the DSFR.
+	public *template.Template
+	// office is the same with the whole DSFR (layouts/backoffice.html), for
+	// the back-office's pages that are not framed (sign-in, errors…).
+	office *template.Template
+	// framed adds layouts/admin.html to office: the back-office frame.
+	framed *template.Template
+}
+
+// backOfficePages is where the pages laid out with the whole DSFR are.
+const backOfficePages = "pages/admin/"
+
+// parseLayouts returns the sets that pages are parsed over.
+func (r *Renderer) parseLayouts() (*layouts, error) {
+	var l layouts
+	var err error
+	l.public, err = template.New("").Funcs(r.funcs()).ParseFS(sources, "layouts/base.html", "partials/*.html")
 	if err != nil {
-		return nil, nil, fmt.Errorf("templates: layouts: %w", err)
+		return nil, fmt.Errorf("templates: layouts: %w", err)
 	}
-	admin, err = base.Clone()
+	l.office, err = l.public.Clone()
 	if err == nil {
-		_, err = admin.ParseFS(sources, "layouts/admin.html")
+		_, err = l.office.ParseFS(sources, "layouts/backoffice.html")
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("templates: layouts/admin.html: %w", err)
+		return nil, fmt.Errorf("templates: layouts/backoffice.html: %w", err)
 	}
-	return base, admin, nil
+	l.framed, err = l.office.Clone()
+	if err == nil {
+		_, err = l.framed.ParseFS(sources, "layouts/admin.html")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("templates: layouts/admin.html: %w", err)
+	}
+	return &l, nil
 }
 
 // parsePage parses the page p of fsys into its own set, over the layout it
-// asks for: a page that defines "content" fills the base layout's main area;
-// a page that defines "heading" and "main" instead is a back-office page,
+// asks for: a page that defines "content" fills the base layout's main area
+// (with the whole DSFR under pages/admin/, its public subset elsewhere); a
+// page that defines "heading" and "main" instead is a back-office page,
 // framed by layouts/admin.html.
-func parsePage(base, admin *template.Template, fsys fs.FS, p string) (*template.Template, error) {
+func parsePage(l *layouts, fsys fs.FS, p string) (*template.Template, error) {
 	defined, err := definedIn(fsys, p)
 	if err != nil {
 		return nil, err
 	}
-	layout := base
+	layout := l.public
+	if strings.HasPrefix(p, backOfficePages) {
+		layout = l.office
+	}
 	if defined["main"] {
 		if defined["content"] {
 			return nil, errors.New("defines both \"content\" and \"main\": choose the base or the admin layout")
@@ -147,7 +176,7 @@ func parsePage(base, admin *template.Template, fsys fs.FS, p string) (*template.
 		if !defined["heading"] {
 			return nil, errors.New("must define \"heading\" with \"main\"")
 		}
-		layout = admin
+		layout = l.framed
 	}
 	// A clone copies every template of the layout and the partials: the
 	// layout is chosen first so that each page is cloned and parsed once.

@@ -20,10 +20,10 @@ func BenchmarkHomePageReturningVisitor(b *testing.B) {
 	benchGet(b, p.URL+"/", false)
 }
 
-// BenchmarkStaticAsset measures serving the DSFR stylesheet (gzip).
+// BenchmarkStaticAsset measures serving the public pages' DSFR stylesheet (gzip).
 func BenchmarkStaticAsset(b *testing.B) {
 	p := startProgram(b, "serve", map[string]string{"LOG_LEVEL": "error"})
-	benchGet(b, p.URL+p.renderer.Assets().URL("dsfr/dsfr.min.css"), false)
+	benchGet(b, p.URL+p.renderer.Assets().URL("dsfr/public.min.css"), false)
 }
 
 func benchGet(b *testing.B, url string, fresh bool) {

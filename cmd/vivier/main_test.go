@@ -181,7 +181,7 @@ func TestProgramAnswers(t *testing.T) {
 			continue
 		}
 		for _, must := range []string{`<html lang="fr"`, "Vivier — recrutement public", `href="#contenu"`, `id="contenu"`,
-			"/accessibilite", "/mentions-legales", "/donnees-personnelles", "dsfr.min.css"} {
+			"/accessibilite", "/mentions-legales", "/donnees-personnelles", "dsfr/public.min.css"} {
 			if !strings.Contains(body, must) {
 				t.Errorf("%s lacks %q", page.path, must)
 			}
@@ -199,8 +199,13 @@ func TestProgramAnswers(t *testing.T) {
 	if resp, _ := get(t, newClient(t), p.URL+"/"); len(resp.Cookies()) != 0 {
 		t.Errorf("/ sets cookies %v", resp.Cookies())
 	}
-	if resp, _ := get(t, newClient(t), p.URL+"/admin/connexion"); len(resp.Cookies()) == 0 {
+	resp, body = get(t, newClient(t), p.URL+"/admin/connexion")
+	if len(resp.Cookies()) == 0 {
 		t.Error("/admin/connexion sets no CSRF cookie")
+	}
+	// The back-office's pages have the whole DSFR, the public ones its subset.
+	if !strings.Contains(body, "dsfr/dsfr.main.min.css") || strings.Contains(body, "dsfr/public.min.css") {
+		t.Error("/admin/connexion does not link the whole DSFR stylesheet")
 	}
 	// Any state-changing request without a token is refused, wherever it goes.
 	for _, path := range []string{"/", "/admin/deconnexion", "/nimporte-ou"} {
@@ -225,7 +230,7 @@ func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
 	p := startProgram(t, "serve", nil)
 	c := newClient(t)
 	_, home := get(t, c, p.URL+"/")
-	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/dsfr/dsfr\.min\.css)"`).FindStringSubmatch(home)
+	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/dsfr/public\.min\.css)"`).FindStringSubmatch(home)
 	if css == nil {
 		t.Fatal("no fingerprinted DSFR stylesheet in the home page")
 	}
@@ -235,7 +240,7 @@ func TestStaticAssetsAreFingerprintedAndCached(t *testing.T) {
 		t.Fatalf("%s = %d %v (%d bytes)", css[1], resp.StatusCode, resp.Header, len(body))
 	}
 	// The css finds its fonts and icons relative to itself.
-	base := strings.TrimSuffix(css[1], "dsfr.min.css")
+	base := strings.TrimSuffix(css[1], "public.min.css")
 	for _, rel := range []string{"fonts/Marianne-Regular.woff2", "icons/system/close-line.svg", "dsfr.module.min.js"} {
 		if resp, _ := get(t, c, p.URL+base+rel); resp.StatusCode != 200 {
 			t.Errorf("%s = %d", base+rel, resp.StatusCode)
