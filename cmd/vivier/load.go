@@ -25,7 +25,9 @@ import (
 // loadTest is `vivier load`: concurrent workers request the URLs (in turn)
 // for a while and the latency percentiles are printed. It is the load
 // generator of `make bench`, pointed at a program on loopback. "{id}" in a
-// URL becomes a random number from -ids-from to -ids, to spread offer pages.
+// URL becomes a random number from -ids-from to -ids, to spread offer pages;
+// "{NAME}" becomes one of the values of a "-pick NAME=a,b,c" drawn at
+// random, to vary searches past what a cache would keep.
 func loadTest(ctx context.Context, out io.Writer, args []string) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(out)
@@ -35,6 +37,15 @@ func loadTest(ctx context.Context, out io.Writer, args []string) error {
 	warmup := fs.Duration("warmup", 2*time.Second, "requests before measuring, not counted")
 	idFrom := fs.Int("ids-from", 1, "smallest number drawn for {id}")
 	ids := fs.Int("ids", 1, "largest number drawn for {id}")
+	picks := map[string][]string{}
+	fs.Func("pick", "NAME=a,b,c: {NAME} in a URL becomes one of the values, drawn at random (repeatable)", func(v string) error {
+		name, values, ok := strings.Cut(v, "=")
+		if !ok || name == "" || values == "" {
+			return errors.New("want NAME=a,b,c")
+		}
+		picks["{"+name+"}"] = strings.Split(values, ",")
+		return nil
+	})
 	if err := fs.Parse(args); err != nil || fs.NArg() == 0 || *workers < 1 || *ids < *idFrom {
 		return errUsage
 	}
@@ -57,6 +68,9 @@ func loadTest(ctx context.Context, out io.Writer, args []string) error {
 					break
 				}
 				u := strings.ReplaceAll(urls[i%len(urls)], "{id}", strconv.Itoa(*idFrom+rand.IntN(*ids-*idFrom+1)))
+				for name, values := range picks {
+					u = strings.ReplaceAll(u, name, url.QueryEscape(values[rand.IntN(len(values))]))
+				}
 				err := fetch(ctx, client, u)
 				if t0.Before(measureFrom) {
 					continue
