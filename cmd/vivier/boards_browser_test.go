@@ -50,7 +50,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, signInActions(p, rec.Email,
 		chromedp.Navigate(base+"/jurys"), chromedp.WaitVisible(`#board-name`),
 		chromedp.SendKeys(`#board-name`, "Jury de l'épreuve écrite"),
-		chromedp.Click(`//button[contains(., "Créer")]`), success("est créé"))...); err != nil {
+		submitting(`//button[contains(., "Créer")]`), success("est créé"))...); err != nil {
 		t.Fatal(err)
 	}
 	boards, err := s.BoardsOfOffer(ctx0, adm.ID, o.ID)
@@ -64,13 +64,13 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	// then saved.
 	if err := chromedp.Do(ctx, chromedp.SendKeys(`#label-1`, "Connaissances"), chromedp.SendKeys(`#weight-1`, "2"),
 		chromedp.SendKeys(`#label-2`, "Motivation"), chromedp.SendKeys(`#label-3`, "Expression écrite"), chromedp.SendKeys(`#weight-3`, "0,5"),
-		chromedp.Click(`//button[contains(., "Ajouter des lignes")]`), chromedp.WaitVisible(`#label-10`)); err != nil {
+		submitting(`//button[contains(., "Ajouter des lignes")]`), chromedp.WaitVisible(`#label-10`)); err != nil {
 		t.Fatal(err)
 	}
 	if v := read(t, ctx, chromedp.Value(`#label-3`)); v != "Expression écrite" {
 		t.Errorf("asking for lines lost a typed criterion: %q", v)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(`//button[contains(., "Enregistrer la grille")]`), success("La grille est enregistrée")); err != nil {
+	if err := chromedp.Do(ctx, submitting(`//button[contains(., "Enregistrer la grille")]`), success("La grille est enregistrée")); err != nil {
 		t.Fatal(err)
 	}
 	criteria, err := s.BoardCriteria(ctx0, adm.ID, board.ID)
@@ -81,7 +81,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	// Members, from the administration's agents, and the president.
 	for _, a := range []*vivier.Agent{rec, lec} {
 		if err := chromedp.Do(ctx, chromedp.SetValue(`#member-agent`, fmt.Sprint(a.ID)),
-			chromedp.Click(`//button[contains(., "Ajouter le membre")]`),
+			submitting(`//button[contains(., "Ajouter le membre")]`),
 			chromedp.WaitVisible(fmt.Sprintf(`//div[@id="members"]//td[contains(., %q)]`, a.Email))); err != nil {
 			t.Fatal(err)
 		}
@@ -97,7 +97,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		}
 	}
 	if err := chromedp.Do(ctx, chromedp.SetValue(`#president`, fmt.Sprint(president.ID)),
-		chromedp.Click(`//button[contains(., "Confier la présidence")]`), success("La présidence est enregistrée")); err != nil {
+		submitting(`//button[contains(., "Confier la présidence")]`), success("La présidence est enregistrée")); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "board settings")
@@ -116,7 +116,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := chromedp.Do(ctx, chromedp.Click(`//button[contains(., "Confier au jury")]`), success("4 candidatures confiées au jury")); err != nil {
+	if err := chromedp.Do(ctx, submitting(`//button[contains(., "Confier au jury")]`), success("4 candidatures confiées au jury")); err != nil {
 		t.Fatal(err)
 	}
 
@@ -127,7 +127,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		for i, c := range criteria {
 			acts = append(acts, chromedp.SetValue(fmt.Sprintf(`#mark-%d-%d`, app, c.ID), scores[i]))
 		}
-		return append(acts, chromedp.Click(fmt.Sprintf(`//section[@id="candidature-%d"]//button[contains(., "Enregistrer les notes")]`, app)))
+		return append(acts, submitting(fmt.Sprintf(`//section[@id="candidature-%d"]//button[contains(., "Enregistrer les notes")]`, app)))
 	}
 	if err := chromedp.Do(ctx, chromedp.Navigate(boardURL+"/notation"), chromedp.WaitVisible(fmt.Sprintf(`#candidature-%d`, ids[0]))); err != nil {
 		t.Fatal(err)
@@ -148,13 +148,13 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		t.Errorf("progress = %q", progress)
 	}
 	// A conflict of interest: asked for confirmation, then recorded.
-	if err := chromedp.Do(ctx, chromedp.Click(fmt.Sprintf(`//section[@id="candidature-%d"]//button[contains(., "Déclarer un conflit")]`, ids[3])),
+	if err := chromedp.Do(ctx, submitting(fmt.Sprintf(`//section[@id="candidature-%d"]//button[contains(., "Déclarer un conflit")]`, ids[3])),
 		chromedp.WaitVisible(`#conflict-reason`)); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "conflict confirmation")
 	if err := chromedp.Do(ctx, chromedp.SendKeys(`#conflict-reason`, "Ancien collègue direct."),
-		chromedp.Click(`//button[contains(., "Confirmer le conflit")]`), success("Le conflit d'intérêts est enregistré")); err != nil {
+		submitting(`//button[contains(., "Confirmer le conflit")]`), success("Le conflit d'intérêts est enregistré")); err != nil {
 		t.Fatal(err)
 	}
 	if progress := read(t, ctx, chromedp.Text(`#progress-label`)); progress != "3 / 3 notées" {
@@ -213,12 +213,12 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	axeCheck(t, ctx, "board settings with progress")
 
 	// The president closes the marking, proposes the lists and arrests.
-	if err := chromedp.Do(ctx, chromedp.Navigate(boardURL+"/resultats"), chromedp.Click(`//button[contains(., "Clore la notation")]`),
+	if err := chromedp.Do(ctx, chromedp.Navigate(boardURL+"/resultats"), submitting(`//button[contains(., "Clore la notation")]`),
 		success("La notation est close"), chromedp.WaitVisible(`#ranking`)); err != nil {
 		t.Fatal(err)
 	}
 	// The president picks how ties are broken.
-	if err := chromedp.Do(ctx, chromedp.Click(`#tie-spread`), chromedp.Click(`//button[contains(., "Enregistrer la règle de départage")]`),
+	if err := chromedp.Do(ctx, chromedp.Click(`#tie-spread`), submitting(`//button[contains(., "Enregistrer la règle de départage")]`),
 		success("La règle de départage est enregistrée")); err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		t.Errorf("tie rule = %v, %v", b, err)
 	}
 	if err := chromedp.Do(ctx, chromedp.SetValue(`#propose-principale`, "2"), chromedp.SetValue(`#propose-complementaire`, "1"),
-		chromedp.Click(`//button[contains(., "Proposer les listes")]`), success("Les listes sont proposées")); err != nil {
+		submitting(`//button[contains(., "Proposer les listes")]`), success("Les listes sont proposées")); err != nil {
 		t.Fatal(err)
 	}
 	axeCheck(t, ctx, "results")
@@ -254,7 +254,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	}
 	second := fmt.Sprint(byName[principale[1]])
 	if err := chromedp.Do(ctx, chromedp.SetValue(`#place-application`, second), chromedp.SetValue(`#place-list`, "principale"),
-		chromedp.SetValue(`#place-rank`, "1"), chromedp.Click(`//button[contains(., "Placer sur la liste")]`), success("La liste est mise à jour")); err != nil {
+		chromedp.SetValue(`#place-rank`, "1"), submitting(`//button[contains(., "Placer sur la liste")]`), success("La liste est mise à jour")); err != nil {
 		t.Fatal(err)
 	}
 	if now := read(t, ctx, chromedp.Evaluate[[]string](listed)); len(now) != 2 || now[0] != principale[1] || now[1] != principale[0] {
@@ -263,17 +263,18 @@ func TestBoardPagesInBrowser(t *testing.T) {
 	principale = read(t, ctx, chromedp.Evaluate[[]string](listed))
 	// A wrong confirmation is refused. The page is awaited whole first, and
 	// the answer as a new page, each under a bounded wait that shows the
-	// page if it fails.
+	// page if it fails. The value is set, not typed: keys typed while the
+	// page moves the focus can be lost, and the field is required.
 	started(t, ctx)
 	arrest := `//button[contains(., "Arrêter les résultats")]`
 	actx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	err = chromedp.Do(actx, append(append([]chromedp.Action[chromedp.Void]{chromedp.SendKeys(`#arrest-confirm`, "non")},
+	err = chromedp.Do(actx, append(append([]chromedp.Action[chromedp.Void]{chromedp.SetValue(`#arrest-confirm`, "non")},
 		reloading(arrest)...), chromedp.WaitVisible(`#arrest-confirm-error`))...)
 	cancel()
 	if err != nil {
 		t.Fatalf("a wrong confirmation: %v; the page: %s", err, read(t, ctx, chromedp.Text(`#contenu`)))
 	}
-	if err := chromedp.Do(ctx, chromedp.SetValue(`#arrest-confirm`, "ARRÊTER"), chromedp.Click(`//button[contains(., "Arrêter les résultats")]`),
+	if err := chromedp.Do(ctx, chromedp.SetValue(`#arrest-confirm`, "ARRÊTER"), submitting(`//button[contains(., "Arrêter les résultats")]`),
 		success("Les résultats sont arrêtés"), chromedp.WaitVisible(`#arrested`)); err != nil {
 		t.Fatal(err)
 	}

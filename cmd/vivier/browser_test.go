@@ -168,6 +168,31 @@ func reloading(sel string) []chromedp.Action[chromedp.Void] {
 	}
 }
 
+// submitting clicks what sends a form and waits for the answer's page,
+// loaded with the DSFR's script started (as started does): a click made
+// while that script still moves the page can miss its button under load.
+func submitting(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		bounded, cancel := context.WithTimeout(ctx, 90*time.Second)
+		defer cancel()
+		_, err := chromedp.Steps(append(reloading(sel), pageStarted())...)(bounded, t)
+		if err != nil {
+			page, _ := chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 600)`)(ctx, t)
+			return fmt.Errorf("sending the form through %s: %w; the page:\n%s", sel, err, page)
+		}
+		return nil
+	})
+}
+
+// pageStarted is started as a step among others.
+func pageStarted() chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := chromedp.Poll[bool](`document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`,
+			chromedp.WithPollingTimeout(60*time.Second))(ctx, t)
+		return err
+	})
+}
+
 // started waits until the page has loaded and the DSFR's script has
 // started: keys pressed before that may land on a page whose scripts then
 // move things (tabs, dialogs) under them.

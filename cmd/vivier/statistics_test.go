@@ -205,7 +205,8 @@ func TestStatisticsInBrowser(t *testing.T) {
 	// The filter form, by keyboard: only the spontaneous applications.
 	if err := chromedp.Do(ctx,
 		chromedp.SetValue(`#s-offre`, "spontanees"),
-		chromedp.Click(`#stats-filter button[type="submit"]`),
+		// The table is on the page before too: wait for the answer's page.
+		submitting(`#stats-filter button[type="submit"]`),
 		chromedp.WaitVisible(`#table-indicateurs`),
 	); err != nil {
 		t.Fatal(err)
