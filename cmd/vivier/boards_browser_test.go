@@ -218,7 +218,7 @@ func TestBoardPagesInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The president picks how ties are broken.
-	if err := chromedp.Do(ctx, chromedp.Click(`#tie-spread`), submitting(`//button[contains(., "Enregistrer la règle de départage")]`),
+	if err := chromedp.Do(ctx, press(`#tie-spread`), submitting(`//button[contains(., "Enregistrer la règle de départage")]`),
 		success("La règle de départage est enregistrée")); err != nil {
 		t.Fatal(err)
 	}

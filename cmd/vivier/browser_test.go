@@ -163,9 +163,30 @@ func signInUntil(p *program, email, landed string, then ...chromedp.Action[chrom
 func reloading(sel string) []chromedp.Action[chromedp.Void] {
 	return []chromedp.Action[chromedp.Void]{
 		chromedp.SetAttributeValue("html", "data-leaving", "1"),
-		chromedp.Click(sel),
+		press(sel),
 		chromedp.WaitReady("html:not([data-leaving])"),
 	}
+}
+
+// press clicks the element sel (CSS, or XPath when it starts with "/") as
+// the page's own script would: a mouse click aims at where the element was
+// when it was measured, and misses it when fonts or scripts arriving late
+// move the page in between (seen under load).
+func press(sel string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(chromedp.WaitVisible(sel), chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		ok, err := chromedp.Evaluate[bool](fmt.Sprintf(`(() => {
+			const s = %q;
+			const e = s.startsWith("/") ? document.evaluate(s, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue
+				: document.querySelector(s);
+			if (!e) return false;
+			e.click();
+			return true;
+		})()`, sel))(ctx, t)
+		if err == nil && !ok {
+			err = fmt.Errorf("press: no %s on the page", sel)
+		}
+		return err
+	}))
 }
 
 // submitting clicks what sends a form and waits for the answer's page,
@@ -187,18 +208,21 @@ func submitting(sel string) chromedp.Action[chromedp.Void] {
 // pageStarted is started as a step among others.
 func pageStarted() chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](`document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`,
-			chromedp.WithPollingTimeout(60*time.Second))(ctx, t)
+		_, err := chromedp.Poll[bool](pageReady, chromedp.WithPollingTimeout(60*time.Second))(ctx, t)
 		return err
 	})
 }
+
+// pageReady is true once the page has loaded, its fonts too, and the
+// DSFR's script has started.
+const pageReady = `document.readyState === 'complete' && document.fonts.status === 'loaded' && document.documentElement.hasAttribute('data-fr-js')`
 
 // started waits until the page has loaded and the DSFR's script has
 // started: keys pressed before that may land on a page whose scripts then
 // move things (tabs, dialogs) under them.
 func started(t *testing.T, ctx context.Context) {
 	t.Helper()
-	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`,
+	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](pageReady,
 		chromedp.WithPollingTimeout(20*time.Second)))
 	if err != nil || !ok {
 		t.Fatalf("the page did not finish loading: %v", err)
