@@ -4,8 +4,12 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"html"
+	"html/template"
 	"net/url"
 	"sort"
+	"strconv"
+	"strings"
 
 	"vivier"
 )
@@ -25,6 +29,8 @@ type franceMap struct {
 	Shapes  []struct {
 		Code string `json:"code"`
 		D    string `json:"d"`
+		// escapedD is D escaped for an attribute, once at start-up.
+		escapedD string
 	} `json:"shapes"`
 	Insets []mapInset `json:"insets"`
 }
@@ -41,6 +47,9 @@ func parseFranceMap() (*franceMap, error) {
 	var m franceMap
 	if err := json.Unmarshal(franceMapJSON, &m); err != nil {
 		return nil, fmt.Errorf("candidate: france_map.json: %w", err)
+	}
+	for i := range m.Shapes {
+		m.Shapes[i].escapedD = html.EscapeString(m.Shapes[i].D)
 	}
 	return &m, nil
 }
@@ -63,6 +72,10 @@ type mapStep struct {
 type offersMap struct {
 	ViewBox string
 	Areas   []mapArea
+	// Drawing is the areas as SVG links, written here rather than by the
+	// template: a hundred areas of six escaped values each made half of
+	// the search page's rendering.
+	Drawing template.HTML
 	Insets  []mapInset
 	Legend  []mapStep
 	Rows    []mapArea // départements with offers, by code
@@ -92,16 +105,32 @@ func newOffersMap(m *franceMap, counts []vivier.FacetCount, names map[string]str
 		n[f.Value] = f.Count
 		top = max(top, f.Count)
 	}
-	link := func(code string) string {
-		w := url.Values{}
-		for k, vs := range v {
-			w[k] = vs
-		}
-		w.Del("page")
-		w.Set("departement", code)
-		return "/offres?" + w.Encode()
+	// The same search in a département, without its page: the query's
+	// encoding is split once around "departement", which Encode sorts in.
+	w := url.Values{}
+	for k, vs := range v {
+		w[k] = vs
 	}
+	w.Del("page")
+	w.Del("departement")
+	var before, after url.Values = url.Values{}, url.Values{}
+	for k, vs := range w {
+		if k < "departement" {
+			before[k] = vs
+		} else {
+			after[k] = vs
+		}
+	}
+	head, tail := "/offres?", ""
+	if e := before.Encode(); e != "" {
+		head += e + "&"
+	}
+	if e := after.Encode(); e != "" {
+		tail = "&" + e
+	}
+	link := func(code string) string { return head + "departement=" + url.QueryEscape(code) + tail }
 	out := offersMap{ViewBox: m.ViewBox, Insets: m.Insets}
+	var svg strings.Builder
 	for _, s := range m.Shapes {
 		a := mapArea{Code: s.Code, Name: names[s.Code], D: s.D, URL: link(s.Code), Count: n[s.Code], Step: stepOf(n[s.Code], top)}
 		if a.Name == "" {
@@ -111,7 +140,12 @@ func newOffersMap(m *franceMap, counts []vivier.FacetCount, names map[string]str
 		if a.Count > 0 {
 			out.Rows = append(out.Rows, a)
 		}
+		count := strconv.Itoa(a.Count)
+		svg.WriteString(`<a href="` + html.EscapeString(a.URL) + `" tabindex="-1" data-code="` + html.EscapeString(a.Code) +
+			`" data-count="` + count + `"><title>` + html.EscapeString(a.Name) + " : " + count + " offre" + plural(a.Count) +
+			`</title><path class="vivier-map__s` + strconv.Itoa(a.Step) + `" d="` + s.escapedD + `"/></a>`)
 	}
+	out.Drawing = template.HTML(svg.String()) // every value in it is escaped above
 	sort.Slice(out.Rows, func(i, j int) bool { return out.Rows[i].Code < out.Rows[j].Code })
 	out.Legend = append(out.Legend, mapStep{0, "Aucune offre"})
 	for k := 1; k <= mapSteps; k++ {

@@ -2,6 +2,7 @@ package candidate
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 
 	"vivier"
@@ -27,6 +28,23 @@ func TestOffersMapStepsLinksAndRows(t *testing.T) {
 	}
 	if steps["75"] != 4 || steps["974"] != 1 || steps["2A"] != 2 || steps["01"] != 0 {
 		t.Errorf("steps: %v", steps)
+	}
+	// The drawing: one link per area, its values escaped, keys in order
+	// around the département's (a search already in a département moves).
+	moved := newOffersMap(m, counts, map[string]string{"75": "Paris", "2A": "Corse-du-Sud"},
+		url.Values{"type": {"emploi"}, "q": {`l'agent "<b>"`}, "departement": {"35"}, "categorie": {"A"}})
+	drawing := string(moved.Drawing)
+	for _, want := range []string{
+		`<a href="/offres?categorie=A&amp;departement=75&amp;q=l%27agent+%22%3Cb%3E%22&amp;type=emploi" tabindex="-1" data-code="75" data-count="8"><title>Paris : 8 offres</title><path class="vivier-map__s4" d="M`,
+		`data-code="974" data-count="1"><title>974 : 1 offre</title><path class="vivier-map__s1"`,
+		`data-code="01" data-count="0"><title>01 : 0 offre</title><path class="vivier-map__s0"`,
+	} {
+		if !strings.Contains(drawing, want) {
+			t.Errorf("the drawing lacks %s", want)
+		}
+	}
+	if n := strings.Count(drawing, "<a "); n != 101 || strings.Contains(drawing, "<b>") {
+		t.Errorf("the drawing has %d links (want 101), or an unescaped value", n)
 	}
 	if len(om.Rows) != 3 || om.Rows[0].Code != "2A" || om.Rows[1].Name != "Paris" || om.Rows[2].Count != 1 {
 		t.Errorf("rows: %+v", om.Rows)
