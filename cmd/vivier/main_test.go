@@ -181,10 +181,18 @@ func TestProgramAnswers(t *testing.T) {
 			continue
 		}
 		for _, must := range []string{`<html lang="fr"`, "Vivier — recrutement public", `href="#contenu"`, `id="contenu"`,
-			"/accessibilite", "/mentions-legales", "/donnees-personnelles", "dsfr/public.min.css"} {
+			"/accessibilite", "/mentions-legales", "/donnees-personnelles", "dsfr/dsfr.print.min.css"} {
 			if !strings.Contains(body, must) {
 				t.Errorf("%s lacks %q", page.path, must)
 			}
+		}
+		// The back office has the whole DSFR, the public pages its subset.
+		sheet := "dsfr/public.min.css"
+		if strings.HasPrefix(page.path, "/admin/") {
+			sheet = "dsfr/dsfr.main.min.css"
+		}
+		if !strings.Contains(body, sheet) {
+			t.Errorf("%s does not link %s", page.path, sheet)
 		}
 		if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
 			t.Errorf("%s: Content-Security-Policy %q", page.path, csp)
@@ -203,9 +211,8 @@ func TestProgramAnswers(t *testing.T) {
 	if len(resp.Cookies()) == 0 {
 		t.Error("/admin/connexion sets no CSRF cookie")
 	}
-	// The back-office's pages have the whole DSFR, the public ones its subset.
-	if !strings.Contains(body, "dsfr/dsfr.main.min.css") || strings.Contains(body, "dsfr/public.min.css") {
-		t.Error("/admin/connexion does not link the whole DSFR stylesheet")
+	if strings.Contains(body, "dsfr/public.min.css") {
+		t.Error("/admin/connexion links the public pages' DSFR subset")
 	}
 	// Any state-changing request without a token is refused, wherever it goes.
 	for _, path := range []string{"/", "/admin/deconnexion", "/nimporte-ou"} {
