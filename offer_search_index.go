@@ -75,8 +75,8 @@ func (s *Store) searchIndexed(ctx context.Context, q OfferSearch) (*OfferResults
 	if err := s.employerLabels(ctx, res.Facets); err != nil {
 		return nil, false, err
 	}
-	if r.total == 0 && q.Q != "" && !q.fuzzy && utf8.RuneCountInString(q.Q) <= shortQuery {
-		return nil, false, nil // the typo retry runs in PostgreSQL
+	if r.total == 0 && q.Q != "" && !q.fuzzy && utf8.RuneCountInString(q.Q) <= shortQuery && !ix.knowsWords(iq.terms) {
+		return nil, false, nil // a word no offer has may be a typo: the retry runs in PostgreSQL
 	}
 	for _, fs := range res.Facets {
 		sortFacets(fs)

@@ -149,6 +149,20 @@ type indexResult struct {
 	facets map[string][]FacetCount
 }
 
+// knowsWords reports whether each word a match must contain is in some
+// published offer: when a search finds nothing although it does, its
+// filters left nothing, and retrying its words as typos is pointless.
+func (ix *searchIndex) knowsWords(terms *tsNode) bool {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, lex := range terms.positives(nil) {
+		if b := ix.words[lex]; b == nil || !b.Intersects(ix.live) {
+			return false
+		}
+	}
+	return true
+}
+
 // search runs q; facet values are counted over every match.
 func (ix *searchIndex) search(q indexQuery) indexResult {
 	ix.mu.RLock()
