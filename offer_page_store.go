@@ -28,19 +28,12 @@ type publicOfferRow struct {
 // PublicOfferPage reads, in one query, an offer the public may open (as
 // PublicOffer) with what its page shows beside it.
 func (s *Store) PublicOfferPage(ctx context.Context, id int64) (*PublicOfferView, error) {
-	var row publicOfferRow
-	err := s.db.GetContext(ctx, &row, `SELECT `+prefixed("o.", offerColumns)+`, `+nested("a.", "adm", administrationColumns)+`,
-			coalesce((SELECT json_agg(json_build_object('id', c.id, 'slug', c.slug, 'label', c.label, 'family', c.family,
-					'active', c.active) ORDER BY c.family, c.label)
-				FROM offer_competences oc JOIN competences c ON c.id = oc.competence_id WHERE oc.offer_id = o.id), '[]') AS skills_json,
-			v.version IS NOT NULL AS has_brand,
-			coalesce(v.content->>'accent', '') AS brand_accent, coalesce(v.content->>'logo', '') AS brand_logo
-		FROM offers o JOIN administrations a ON a.id = o.administration_id
-		LEFT JOIN brand_pages p ON p.administration_id = o.administration_id
-		LEFT JOIN brand_versions v ON v.administration_id = p.administration_id AND v.version = p.published_version
-		WHERE o.id = $1 AND o.status IN ('published', 'closed', 'archived')
-			AND NOT (o.status = 'closed' AND o.validation_admin_id IS NOT NULL AND o.validated_at IS NULL)`, id)
+	st, err := s.offerPage.get(ctx, s.db, publicOfferPageQuery())
 	if err != nil {
+		return nil, wrap("PublicOfferPage", err)
+	}
+	var row publicOfferRow
+	if err := st.GetContext(ctx, &row, id); err != nil {
 		return nil, wrap("PublicOfferPage", err)
 	}
 	o, err := row.offer()
@@ -55,4 +48,20 @@ func (s *Store) PublicOfferPage(ctx context.Context, id int64) (*PublicOfferView
 		v.Brand = &BrandTheme{Accent: row.Accent, Logo: row.Logo}
 	}
 	return v, nil
+}
+
+// publicOfferPageQuery reads an offer the public may open, with its
+// administration, skills and employer page's theme, by id ($1).
+func publicOfferPageQuery() string {
+	return `SELECT ` + prefixed("o.", offerColumns) + `, ` + nested("a.", "adm", administrationColumns) + `,
+			coalesce((SELECT json_agg(json_build_object('id', c.id, 'slug', c.slug, 'label', c.label, 'family', c.family,
+					'active', c.active) ORDER BY c.family, c.label)
+				FROM offer_competences oc JOIN competences c ON c.id = oc.competence_id WHERE oc.offer_id = o.id), '[]') AS skills_json,
+			v.version IS NOT NULL AS has_brand,
+			coalesce(v.content->>'accent', '') AS brand_accent, coalesce(v.content->>'logo', '') AS brand_logo
+		FROM offers o JOIN administrations a ON a.id = o.administration_id
+		LEFT JOIN brand_pages p ON p.administration_id = o.administration_id
+		LEFT JOIN brand_versions v ON v.administration_id = p.administration_id AND v.version = p.published_version
+		WHERE o.id = $1 AND o.status IN ('published', 'closed', 'archived')
+			AND NOT (o.status = 'closed' AND o.validation_admin_id IS NOT NULL AND o.validated_at IS NULL)`
 }

@@ -139,12 +139,15 @@ func (s *Store) offerHits(ctx context.Context, ids []int64) ([]OfferHit, error) 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var raw []byte
-	err := s.db.GetContext(ctx, &raw, `SELECT coalesce(json_agg(x ORDER BY array_position($1::bigint[], x.id)), '[]') FROM (
+	st, err := s.searchHits.get(ctx, s.db, `SELECT coalesce(json_agg(x ORDER BY array_position($1::bigint[], x.id)), '[]') FROM (
 		SELECT o.id, o.kind, o.title, o.organisation_name, ad.name AS administration_name, o.versant, o.workplace,
 		       coalesce(o.locations->0->>'label', '') AS location_label, o.published_at
-		FROM offers o JOIN administrations ad ON ad.id = o.administration_id WHERE o.id = ANY($1)) x`, pq.Array(ids))
+		FROM offers o JOIN administrations ad ON ad.id = o.administration_id WHERE o.id = ANY($1)) x`)
 	if err != nil {
+		return nil, wrap("SearchOffers hits", err)
+	}
+	var raw []byte
+	if err := st.GetContext(ctx, &raw, pq.Array(ids)); err != nil {
 		return nil, wrap("SearchOffers hits", err)
 	}
 	var hits []OfferHit

@@ -196,9 +196,13 @@ func (s *Store) syncSearchIndex(ctx context.Context, ix *searchIndex) (bool, err
 		Xmin    string `db:"xmin"`
 		Changes []byte `db:"changes"`
 	}
-	if err := s.db.GetContext(ctx, &feed, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
+	st, err := s.searchSync.get(ctx, s.db, `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
 		coalesce((SELECT json_agg(json_build_array(seq, offer_id, xid::text)) FROM search_changes
-			WHERE xid >= $1::text::xid8), '[]') AS changes`, strconv.FormatUint(ix.frontier, 10)); err != nil {
+			WHERE xid >= $1::text::xid8), '[]') AS changes`)
+	if err != nil {
+		return false, err
+	}
+	if err := st.GetContext(ctx, &feed, strconv.FormatUint(ix.frontier, 10)); err != nil {
 		return false, err
 	}
 	var changes [][3]any
