@@ -31,8 +31,12 @@ func (s *Store) searchIndexed(ctx context.Context, q OfferSearch) (*OfferResults
 		TSQuery  string `db:"tsq"`
 		Employer int64  `db:"employer"`
 	}
-	if err := s.db.GetContext(ctx, &terms, `SELECT CASE WHEN $1 = '' THEN '' ELSE websearch_to_tsquery('french_unaccent', $1)::text END AS tsq,
-		coalesce((SELECT id FROM administrations WHERE slug = $2), 0) AS employer`, q.Q, q.Employer); err != nil {
+	st, err := s.searchTerms.get(ctx, s.db, `SELECT CASE WHEN $1 = '' THEN '' ELSE websearch_to_tsquery('french_unaccent', $1)::text END AS tsq,
+		coalesce((SELECT id FROM administrations WHERE slug = $2), 0) AS employer`)
+	if err != nil {
+		return nil, false, wrap("SearchOffers", err)
+	}
+	if err := st.GetContext(ctx, &terms, q.Q, q.Employer); err != nil {
 		return nil, false, wrap("SearchOffers", err)
 	}
 	if q.Q != "" {
@@ -171,7 +175,11 @@ func (s *Store) employerLabels(ctx context.Context, facets map[string][]FacetCou
 		Slug string `db:"slug"`
 		Name string `db:"name"`
 	}
-	if err := s.db.SelectContext(ctx, &adms, `SELECT id, slug, name FROM administrations WHERE id = ANY($1)`, pq.Array(ids)); err != nil {
+	st, err := s.searchEmployers.get(ctx, s.db, `SELECT id, slug, name FROM administrations WHERE id = ANY($1)`)
+	if err != nil {
+		return wrap("SearchOffers employers", err)
+	}
+	if err := st.SelectContext(ctx, &adms, pq.Array(ids)); err != nil {
 		return wrap("SearchOffers employers", err)
 	}
 	byID := map[string][2]string{}

@@ -21,8 +21,9 @@ type Store struct {
 	// searchCache keeps recent searches' answers per state of the index.
 	searchCache searchCache
 	// The queries of every public page view, prepared once: the offer
-	// page's, the search index's read of the changes, a search's hits.
-	offerPage, searchSync, searchHits prepared
+	// page's, the search index's read of the changes, a search's words,
+	// hits and employers.
+	offerPage, searchSync, searchTerms, searchHits, searchEmployers prepared
 }
 
 // StoreOption sets what a store is given beyond its pool.
