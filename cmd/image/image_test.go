@@ -163,7 +163,7 @@ func serveFromImage(t *testing.T, exe string, env []string) {
 		return resp.StatusCode == 200, nil
 	})
 	home := fetch(t, base+"/")
-	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/dsfr/dsfr\.min\.css)"`).FindStringSubmatch(home)
+	css := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/dsfr/public\.min\.css)"`).FindStringSubmatch(home)
 	if css == nil {
 		t.Fatalf("no DSFR stylesheet in the home page:\n%.500s", home)
 	}
