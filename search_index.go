@@ -150,8 +150,11 @@ type indexResult struct {
 }
 
 // knowsWords reports whether each word a match must contain is in some
-// published offer: when a search finds nothing although it does, its
-// filters left nothing, and retrying its words as typos is pointless.
+// published offer. A search that finds nothing although its words are
+// known is answered from the index: PostgreSQL's retry compares the query
+// with titles by trigrams, which at a million offers takes seconds, and
+// would then only find other forms of a known word under the same filters
+// ("sportif" for "sport"), which a search with results does not show either.
 func (ix *searchIndex) knowsWords(terms *tsNode) bool {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

@@ -198,7 +198,9 @@ func submitting(sel string) chromedp.Action[chromedp.Void] {
 		defer cancel()
 		_, err := chromedp.Steps(append(reloading(sel), pageStarted())...)(bounded, t)
 		if err != nil {
-			page, _ := chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 600)`)(ctx, t)
+			shown, cancel := context.WithTimeout(ctx, 10*time.Second)
+			defer cancel()
+			page, _ := chromedp.Evaluate[string](`location.href + "\n" + document.body.innerText.slice(0, 600)`)(shown, t)
 			return fmt.Errorf("sending the form through %s: %w; the page:\n%s", sel, err, page)
 		}
 		return nil
