@@ -215,9 +215,9 @@ func pageStarted() chromedp.Action[chromedp.Void] {
 	})
 }
 
-// pageReady is true once the page has loaded, its fonts too, and the
-// DSFR's script has started.
-const pageReady = `document.readyState === 'complete' && document.fonts.status === 'loaded' && document.documentElement.hasAttribute('data-fr-js')`
+// pageReady is true once the page has loaded and the DSFR's script has
+// started.
+const pageReady = `document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`
 
 // started waits until the page has loaded and the DSFR's script has
 // started: keys pressed before that may land on a page whose scripts then
