@@ -196,7 +196,7 @@ func submitting(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		bounded, cancel := context.WithTimeout(ctx, 90*time.Second)
 		defer cancel()
-		_, err := chromedp.Steps(append(reloading(sel), pageStarted())...)(bounded, t)
+		_, err := chromedp.Steps(append(reloading(sel), pageStarted(60*time.Second))...)(bounded, t)
 		if err != nil {
 			shown, cancel := context.WithTimeout(ctx, 10*time.Second)
 			defer cancel()
@@ -207,26 +207,22 @@ func submitting(sel string) chromedp.Action[chromedp.Void] {
 	})
 }
 
-// pageStarted is started as a step among others.
-func pageStarted() chromedp.Action[chromedp.Void] {
+// pageStarted waits, up to limit, until the page has loaded and the DSFR's
+// script has started.
+func pageStarted(limit time.Duration) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Poll[bool](pageReady, chromedp.WithPollingTimeout(60*time.Second))(ctx, t)
+		_, err := chromedp.Poll[bool](`document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`,
+			chromedp.WithPollingTimeout(limit))(ctx, t)
 		return err
 	})
 }
-
-// pageReady is true once the page has loaded and the DSFR's script has
-// started.
-const pageReady = `document.readyState === 'complete' && document.documentElement.hasAttribute('data-fr-js')`
 
 // started waits until the page has loaded and the DSFR's script has
 // started: keys pressed before that may land on a page whose scripts then
 // move things (tabs, dialogs) under them.
 func started(t *testing.T, ctx context.Context) {
 	t.Helper()
-	ok, err := chromedp.Run(ctx, chromedp.Poll[bool](pageReady,
-		chromedp.WithPollingTimeout(20*time.Second)))
-	if err != nil || !ok {
+	if err := chromedp.Do(ctx, pageStarted(20*time.Second)); err != nil {
 		t.Fatalf("the page did not finish loading: %v", err)
 	}
 }
