@@ -59,6 +59,7 @@ func New(d Deps) (*Handler, error) {
 func (h *Handler) Register(r fiber.Router) {
 	r.Get("/", h.home)
 	r.Get("/offres", h.offers)
+	r.Get("/carte/departements-:digest.svg", h.mapSprite)
 	r.Get("/offres/aide-saisie", h.typingHelp)
 	r.Get("/offres/suggestions", h.CSRF, h.suggestForm)
 	r.Post("/offres/suggestions", h.limitSuggestions, h.CSRF, h.suggest)

@@ -35,12 +35,22 @@ func TestOffersMapStepsLinksAndRows(t *testing.T) {
 		url.Values{"type": {"emploi"}, "q": {`l'agent "<b>"`}, "departement": {"35"}, "categorie": {"A"}})
 	drawing := string(moved.Drawing)
 	for _, want := range []string{
-		`<a href="/offres?categorie=A&amp;departement=75&amp;q=l%27agent+%22%3Cb%3E%22&amp;type=emploi" tabindex="-1" data-code="75" data-count="8"><title>Paris : 8 offres</title><path class="vivier-map__s4" d="M`,
-		`data-code="974" data-count="1"><title>974 : 1 offre</title><path class="vivier-map__s1"`,
-		`data-code="01" data-count="0"><title>01 : 0 offre</title><path class="vivier-map__s0"`,
+		`<a href="/offres?categorie=A&amp;departement=75&amp;q=l%27agent+%22%3Cb%3E%22&amp;type=emploi" tabindex="-1" data-code="75" data-count="8"><title>Paris : 8 offres</title><use class="vivier-map__s4" href="` + m.spriteURL + `#d75"/></a>`,
+		`data-code="974" data-count="1"><title>974 : 1 offre</title><use class="vivier-map__s1"`,
+		`data-code="01" data-count="0"><title>01 : 0 offre</title><use class="vivier-map__s0"`,
 	} {
 		if !strings.Contains(drawing, want) {
 			t.Errorf("the drawing lacks %s", want)
+		}
+	}
+	// Every outline the drawing uses is in the sprite, named by its digest.
+	sprite := string(m.sprite)
+	if n := strings.Count(sprite, `" d="M`); !strings.HasPrefix(m.spriteURL, "/carte/departements-") || n != 101 {
+		t.Errorf("sprite at %s with %d outlines drawn, want 101", m.spriteURL, n)
+	}
+	for _, code := range []string{"2A", "75", "974"} {
+		if !strings.Contains(sprite, `<path id="d`+code+`" d="M`) {
+			t.Errorf("the sprite lacks %s", code)
 		}
 	}
 	if n := strings.Count(drawing, "<a "); n != 101 || strings.Contains(drawing, "<b>") {

@@ -88,6 +88,11 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 		chromedp.WithPollingTimeout(10*time.Second))); !in {
 		t.Error("the focus is not in the opened filters")
 	}
+	// The modal fades in: axe measures contrasts once it is opaque.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`getComputedStyle(document.getElementById('filtres')).opacity === '1'`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the opened filters never become opaque: %v", err)
+	}
 	axeCheck(t, ctx, "/offres, filtres ouverts")
 	screenshot(t, ctx, phone, "filtres")
 	// A closed modal keeps its box (visibility: hidden): its state is its class.
