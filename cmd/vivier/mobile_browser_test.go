@@ -125,6 +125,11 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 	if len(areas) != 101 {
 		t.Errorf("the map has %d départements, want 101 (96 and the 5 DROM)", len(areas))
 	}
+	// Each area's outline comes from the sprite: drawn, it has a size.
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('.vivier-map__svg use')].filter(u => u.getBBox().width > 0).length === 101`,
+		chromedp.WithPollingTimeout(30*time.Second))); err != nil {
+		t.Errorf("the map does not draw its 101 outlines from its sprite: %v", err)
+	}
 	for _, a := range areas {
 		if a.Count != want[a.Code] {
 			t.Errorf("map: %s shows %d offers, the search counts %d", a.Code, a.Count, want[a.Code])
