@@ -72,6 +72,8 @@ func TestPublicStylesheet(t *testing.T) {
 	}
 	includes := regexp.MustCompile(`\{\{-?\s*(?:template|block) "([a-z_]+)"`)
 	classes := regexp.MustCompile(`\bfr-[a-z0-9_-]*[a-z0-9]`)
+	chosen := regexp.MustCompile(`\b(fr-[a-z0-9_-]*--)(\{\{[^"]*)`)
+	choice := regexp.MustCompile(`\}\}([a-z0-9-]+)\{\{`)
 	seen, checked := map[string]bool{}, 0
 	for i := 0; i < len(files); i++ {
 		b, err := os.ReadFile(files[i])
@@ -85,7 +87,15 @@ func TestPublicStylesheet(t *testing.T) {
 				files = append(files, partial)
 			}
 		}
-		for _, class := range classes.FindAllString(string(b), -1) {
+		names := classes.FindAllString(string(b), -1)
+		// A modifier chosen in the template, as in
+		// fr-badge--{{if ...}}success{{else}}info{{end}}: each choice.
+		for _, m := range chosen.FindAllStringSubmatch(string(b), -1) {
+			for _, w := range choice.FindAllStringSubmatch(m[2], -1) {
+				names = append(names, m[1]+w[1])
+			}
+		}
+		for _, class := range names {
 			styled := regexp.MustCompile(`\.` + regexp.QuoteMeta(class) + `(?:[^a-z0-9_-]|$)`)
 			if !styled.MatchString(whole) {
 				continue // not a class the DSFR styles (a hook, an id, text)
