@@ -117,10 +117,16 @@ type prepared struct {
 
 // get returns the statement of query, preparing it the first time.
 func (p *prepared) get(ctx context.Context, db *sqlx.DB, query string) (*sqlx.Stmt, error) {
+	return p.build(ctx, db, func() string { return query })
+}
+
+// build is get for a query whose text is put together: query is called
+// only to prepare it, not on every call.
+func (p *prepared) build(ctx context.Context, db *sqlx.DB, query func() string) (*sqlx.Stmt, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.stmt == nil {
-		st, err := db.PreparexContext(ctx, query)
+		st, err := db.PreparexContext(ctx, query())
 		if err != nil {
 			return nil, err
 		}

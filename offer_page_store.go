@@ -28,7 +28,7 @@ type publicOfferRow struct {
 // PublicOfferPage reads, in one query, an offer the public may open (as
 // PublicOffer) with what its page shows beside it.
 func (s *Store) PublicOfferPage(ctx context.Context, id int64) (*PublicOfferView, error) {
-	st, err := s.offerPage.get(ctx, s.db, publicOfferPageQuery())
+	st, err := s.offerPage.build(ctx, s.db, publicOfferPageQuery)
 	if err != nil {
 		return nil, wrap("PublicOfferPage", err)
 	}
