@@ -23,7 +23,7 @@ import (
 // DROM from Natural Earth), simplified to whole units. The outlines are served
 // once as a sprite that browsers keep (see spriteURL); the page draws each
 // département as a link to its search that uses its outline from there, so
-// that a search answers 47 kB less of coordinates every time.
+// that a search answers 27 kB less every time (84 kB before).
 //
 //go:embed france_map.json
 var franceMapJSON []byte
