@@ -27,17 +27,18 @@ test: services browser lint ## the same services (separate databases), go vet, s
 		$(GO) test -race -count=1 -timeout 45m ./...
 
 # bench: the Go benchmarks (about a minute), then .ci/bench: the search at
-# scale over a database of BENCH_OFFERS offers (default 1000000, seeded once in
-# vivier_bench and reused; 2.5 to 8 minutes to load a million here, with other
-# jobs running on the 2 cores), with req/s and
+# scale, for each size of BENCH_SIZES (default "1000000 50000" offers, each
+# seeded once in its own database, vivier_bench and vivier_bench_50000, and
+# reused; 2.5 to 8 minutes to load a million here, with other jobs running on
+# the 2 cores), with req/s and
 # p50/p95/p99 of the search and offer pages, pgbench on the same SQL, and its
 # EXPLAIN. 5 to 12 minutes the first time, about 3 after. Then .ci/lighthouse:
 # Lighthouse's mobile scores (and LCP) of /, /offres, an offer and an employer's
 # page over the demo (about 5 minutes).
-BENCH_OFFERS ?= 1000000
+BENCH_SIZES ?= 1000000 50000
 bench: services ## benchmarks, reporting numbers (no timed tests anywhere else)
 	@$(LOAD_ENV) && $(GO) test -run '^$$' -bench . -benchmem ./...
-	@$(LOAD_ENV) && BENCH_OFFERS=$(BENCH_OFFERS) .ci/bench
+	@$(LOAD_ENV) && BENCH_SIZES="$(BENCH_SIZES)" .ci/bench
 	@$(LOAD_ENV) && .ci/lighthouse
 
 stop: ## stop the local services started by run or test
