@@ -19,8 +19,9 @@ import (
 // its results first and its filters in a modal that the keyboard opens and
 // closes, applied filters are tags that remove them, the map's links and
 // its table carry the search's département counts, an offer opens with its
-// facts and keeps "Postuler" within reach; axe passes with JavaScript and
-// without.
+// facts and keeps "Postuler" within reach; Marianne arrives after the first
+// paint without moving the page, and without JavaScript from <noscript>; axe
+// passes with JavaScript and without.
 func TestCandidatePagesOnAPhone(t *testing.T) {
 	t.Parallel()
 	p := startDemo(t, "serve", nil)
@@ -50,6 +51,31 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Marianne is applied after the first paint (js/fonts.js), in place of
+	// a local font scaled to its widths: once it is there, the page is
+	// nearly as long without it (within 2 %), so the swap moved no block.
+	marianne := func(page string) {
+		t.Helper()
+		if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.fonts].some(f => f.family === 'Marianne' && f.status === 'loaded')`,
+			chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Errorf("%s: Marianne is never applied: %v", page, err)
+			return
+		}
+		heights := read(t, ctx, chromedp.Evaluate[[]float64](`(async () => {
+			await document.fonts.ready;
+			const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+			const h = () => document.querySelector('main').getBoundingClientRect().height;
+			const faces = [...document.fonts].filter(f => f.family === 'Marianne');
+			const with_ = h();
+			faces.forEach(f => document.fonts.delete(f)); await frame();
+			const without = h();
+			faces.forEach(f => document.fonts.add(f)); await frame();
+			return [with_, without];
+		})()`, chromedp.EvalAwaitPromise))
+		if d := heights[1]/heights[0] - 1; d > 0.02 || d < -0.02 {
+			t.Errorf("%s: the page is %.0f px high in Marianne, %.0f px in its stand-in: the swap moves the page", page, heights[0], heights[1])
+		}
+	}
 	count := func(n int) string {
 		if n > 1 {
 			return fmt.Sprintf("%d offres", n)
@@ -72,6 +98,7 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 	if vis := read(t, ctx, chromedp.Evaluate[string](`getComputedStyle(document.getElementById('filtres')).visibility`)); vis != "hidden" {
 		t.Errorf("the filters show before they are asked for: visibility %s", vis)
 	}
+	marianne("/offres (téléphone)")
 	axeCheck(t, ctx, "/offres (téléphone)")
 	screenshot(t, ctx, phone, "offres")
 
@@ -204,6 +231,7 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 	if covered != "" {
 		t.Errorf("at the end of the offer, the Postuler bar covers its reference: %s", covered)
 	}
+	marianne("offre (téléphone)")
 	axeCheck(t, ctx, "offre (téléphone)")
 
 	// Home and an employer's page.
@@ -216,6 +244,7 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 	if n := read(t, ctx, chromedp.Evaluate[int](`document.querySelectorAll('#recherche-region option').length + document.querySelectorAll('[aria-labelledby="employeurs"] .fr-tile').length`)); n < 4 {
 		t.Errorf("home: régions and employers: %d", n)
 	}
+	marianne("accueil (téléphone)")
 	axeCheck(t, ctx, "accueil (téléphone)")
 	screenshot(t, ctx, phone, "accueil")
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/employeurs/ministere-demo"), chromedp.WaitVisible(`#toutes-les-offres`)); err != nil {
@@ -227,6 +256,7 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 	if href := read(t, ctx, chromedp.Evaluate[string](`document.getElementById('toutes-les-offres').getAttribute('href')`)); href != "/offres?employeur=ministere-demo" {
 		t.Errorf("employer page: all its offers at %q", href)
 	}
+	marianne("employeur (téléphone)")
 	axeCheck(t, ctx, "employeur (téléphone)")
 	screenshot(t, ctx, phone, "employeur")
 
@@ -235,6 +265,7 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(p.URL+"/offres?type=emploi"), chromedp.WaitVisible(`#f-type`), chromedp.WaitNotVisible(`#filtrer`)); err != nil {
 		t.Fatal(err)
 	}
+	marianne("/offres (ordinateur)")
 	axeCheck(t, ctx, "/offres (ordinateur)")
 	screenshot(t, ctx, laptop, "offres")
 	noConsoleErrors(t, console)
@@ -260,6 +291,10 @@ func TestCandidatePagesOnAPhone(t *testing.T) {
 			screenshot(t, ctx, phone, "offres-nojs")
 		}
 		scripts(true)
+		// Marianne comes from the <noscript> stylesheet.
+		if !read(t, ctx, chromedp.Evaluate[bool](`[...document.styleSheets].some(s => /\/dsfr\/fonts\.css$/.test(s.href || '') && !s.disabled && s.media.mediaText === '')`)) {
+			t.Errorf("%s without JavaScript: the fonts' stylesheet does not apply", path)
+		}
 		axeCheck(t, ctx, path+" sans JavaScript")
 	}
 }
