@@ -50,6 +50,12 @@ type csvRow struct {
 // readConcoursCSV checks the file is UTF-8 text in CSV with the required
 // columns, and returns its lines with the index of each known column.
 func readConcoursCSV(file []byte) ([]csvRow, map[string]int, error) {
+	return readCSV(file, ImportColumns[:4])
+}
+
+// readCSV reads an imported file: UTF-8 (with or without BOM), ";" between
+// fields, a first line of headers among which the required ones.
+func readCSV(file []byte, required []string) ([]csvRow, map[string]int, error) {
 	file = bytes.TrimPrefix(file, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(file) || bytes.IndexByte(file, 0) >= 0 {
 		return nil, nil, FieldError("file", "Le fichier n'est pas un texte en UTF-8 : enregistrez-le au format « CSV UTF-8 » et réessayez.")
@@ -70,7 +76,7 @@ func readConcoursCSV(file []byte) ([]csvRow, map[string]int, error) {
 		header[normHeader(h)] = i
 	}
 	var missing []string
-	for _, col := range ImportColumns[:4] {
+	for _, col := range required {
 		if _, ok := header[normHeader(col)]; !ok {
 			missing = append(missing, "« "+col+" »")
 		}

@@ -14,6 +14,12 @@ type Metier struct {
 	DomaineCode string  `db:"domaine_code"`
 	Label       string  `db:"label"`
 	Active      bool    `db:"active"`
+	Source      string  `db:"source"` // MetierManual, MetierImport or MetierINGRES
+	// What the RMFP says of it, when it came from there.
+	LabelLong    string `db:"label_long"`
+	DomaineLabel string `db:"domaine_label"`
+	FamilyLabel  string `db:"family_label"`
+	Definition   string `db:"definition"`
 }
 
 // Competence is a skill of the shared referential.

@@ -72,6 +72,7 @@ const (
 	TaskAutoRefuse         = "applications:auto_refuse"         // daily: refuse the applications left without activity, where chosen
 	TaskNotificationDigest = "notifications:digest"             // daily: the recruiters' digest of the day before's applications
 	TaskResponseReminders  = "notifications:response_reminders" // daily: remind the recruiters of applications at 80 % of the promised time
+	TaskRMFPSync           = "referentials:rmfp"                // daily, with INGRES credentials: the RMFP métiers from INGRES
 )
 
 // TaskTestEmail sends a test email (`vivier mail test someone@example.org`),

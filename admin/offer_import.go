@@ -42,24 +42,12 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 		p.RefuseFields("", map[string]string{"file": msg})
 		return h.renderImport(c, fiber.StatusUnprocessableEntity, p)
 	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return fail("Choisissez un fichier CSV à importer.")
-	}
-	if fh.Size > maxImportBytes {
-		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
-	}
-	f, err := fh.Open()
+	content, name, refusal, err := uploadedCSV(c)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = f.Close() }() // read only: a failed close loses nothing
-	content, err := io.ReadAll(io.LimitReader(f, maxImportBytes+1))
-	if err != nil {
-		return err
-	}
-	if len(content) > maxImportBytes {
-		return fail("Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers.")
+	if refusal != "" {
+		return fail(refusal)
 	}
 	rep, err := h.Store.ImportConcours(c.UserContext(), adm.ID, adm.Versant, content, actor(c))
 	if f := fieldOf(err); f != "" {
@@ -72,5 +60,32 @@ func (h *Handler) importConcours(c *fiber.Ctx) error {
 	if len(rep.Rejected) > 0 && len(rep.Created)+len(rep.Updated) == 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return h.renderImport(c, status, &importPage{Report: rep, FileName: fh.Filename})
+	return h.renderImport(c, status, &importPage{Report: rep, FileName: name})
+}
+
+// uploadedCSV reads the CSV file of the form's "file" field, at most
+// maxImportBytes, and its name; refusal says in French why there is none to
+// read (its content is checked by the parser).
+func uploadedCSV(c *fiber.Ctx) (content []byte, name, refusal string, err error) {
+	tooBig := "Le fichier dépasse 2 Mo : découpez-le en plusieurs fichiers."
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return nil, "", "Choisissez un fichier CSV à importer.", nil
+	}
+	if fh.Size > maxImportBytes {
+		return nil, "", tooBig, nil
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return nil, "", "", err
+	}
+	defer func() { _ = f.Close() }() // read only: a failed close loses nothing
+	content, err = io.ReadAll(io.LimitReader(f, maxImportBytes+1))
+	if err != nil {
+		return nil, "", "", err
+	}
+	if len(content) > maxImportBytes {
+		return nil, "", tooBig, nil
+	}
+	return content, fh.Filename, "", nil
 }

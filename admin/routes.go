@@ -63,6 +63,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "GET", Path: "/taches/*", Access: platform, perm: policies.PlatformManage, handler: monitor},
 		{Method: "GET", Path: "/plateforme/metiers", Access: platform, perm: policies.PlatformManage, handler: h.metiersPage},
 		{Method: "POST", Path: "/plateforme/metiers", Access: platform, perm: policies.PlatformManage, handler: h.addMetier},
+		{Method: "POST", Path: "/plateforme/metiers/import", Access: platform, perm: policies.PlatformManage, handler: h.importMetiers},
 		{Method: "POST", Path: "/plateforme/metiers/:item", Access: platform, perm: policies.PlatformManage, handler: h.renameMetier},
 		{Method: "POST", Path: "/plateforme/metiers/:item/statut", Access: platform, perm: policies.PlatformManage, handler: h.setMetierActive},
 		{Method: "GET", Path: "/plateforme/competences", Access: platform, perm: policies.PlatformManage, handler: h.competencesPage},

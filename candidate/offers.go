@@ -186,6 +186,7 @@ type offerPage struct {
 	Closed    bool // closed by its recruiters: it says so
 	Open      bool // open to applications today
 	Skills    []vivier.Competence
+	Metier    *vivier.Metier // its RMFP métier, when it names one
 	Labels    map[string]any
 	Brand     *offerBrand // nil when the employer has no public page
 	Related   []vivier.RelatedOffer
@@ -238,6 +239,11 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 		brandURL = p.Brand.URL
 	}
 	p.Facts = offerFacts(o, adm, p.KindLabel, brandURL)
+	if o.MetierID != nil {
+		if p.Metier, err = h.Store.MetierByID(c.UserContext(), *o.MetierID); err != nil {
+			return err
+		}
+	}
 	if p.Related, err = h.Store.RelatedOffers(c.UserContext(), o, 3); err != nil {
 		return err
 	}

@@ -44,6 +44,7 @@ type Config struct {
 	SIRH              SIRHConfig       // where and how hires are delivered to HR systems
 	SMTPRatePerSecond int              // emails per second across every worker (the provider's limit); 0: no limit
 	Geocoder          GeocoderConfig   // the BAN, for the offers' places
+	INGRES            INGRESConfig     // the RMFP métiers, from INGRES through PISTE
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -60,6 +61,7 @@ type Worker struct {
 	redeliver *Redelivery
 	csp       *cspSender
 	geo       *geocoder
+	ingres    *ingres
 	limiter   *sendLimiter
 
 	stop chan struct{}
@@ -107,6 +109,7 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	}
 	w.csp = newCSPSender(cfg)
 	w.geo = &geocoder{cfg: cfg.Geocoder}
+	w.ingres = &ingres{cfg: cfg.INGRES}
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},

@@ -59,6 +59,8 @@ func (w *Worker) periodicTasks() []periodicTask {
 		{vivier.TaskAutoRefuse, "30 4 * * *", QueueDefault, day, nil, nil, w.handleAutoRefuse},
 		// Early morning, after the night's publications.
 		{vivier.TaskJobAlerts, "0 5 * * *", QueueLow, day, nil, daily, w.handleJobAlerts},
+		// INGRES's list changes a few times a year: once a day, at night.
+		{vivier.TaskRMFPSync, "15 4 * * *", QueueLow, day, []asynq.Option{asynq.MaxRetry(5)}, daily, w.handleRMFPSync},
 		// 06:30 UTC: the digest waits in the mailbox when the day starts in
 		// Paris, and covers the whole of the day before.
 		{vivier.TaskNotificationDigest, "30 6 * * *", QueueLow, day, nil, nil, w.handleDigest},

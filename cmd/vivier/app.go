@@ -143,6 +143,8 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			SIRH:              jobs.SIRHConfig{Dir: m.Config.SIRHExportDir},
 			SMTPRatePerSecond: m.Config.SMTPRatePerSecond,
 			Geocoder:          jobs.GeocoderConfig{URL: m.Config.GeocoderURL},
+			INGRES: jobs.INGRESConfig{OAuthURL: m.Config.PISTEOAuthURL, URL: m.Config.INGRESURL,
+				ClientID: m.Config.INGRESClientID, ClientSecret: m.Config.INGRESSecret},
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil

@@ -35,6 +35,7 @@ var expectedRoutes = map[string]string{
 	"POST /plateforme/administrations":                     "platform:manage",
 	"GET /plateforme/metiers":                              "platform:manage",
 	"POST /plateforme/metiers":                             "platform:manage",
+	"POST /plateforme/metiers/import":                      "platform:manage",
 	"POST /plateforme/metiers/:item":                       "platform:manage",
 	"POST /plateforme/metiers/:item/statut":                "platform:manage",
 	"GET /plateforme/competences":                          "platform:manage",

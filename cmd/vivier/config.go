@@ -55,6 +55,10 @@ type Config struct {
 	CSPTimeout         time.Duration  // CSP_TIMEOUT: of one call to CSP
 	SIRHExportDir      string         // SIRH_EXPORT_DIR: root of the SIRH export folders, one per administration
 	GeocoderURL        string         // GEOCODER_URL: the Base Adresse Nationale's API; by default https://api-adresse.data.gouv.fr when BASE_URL is https, none otherwise; "off": none
+	INGRESClientID     string         // INGRES_CLIENT_ID: PISTE's OAuth2 client for INGRES; none: the RMFP métiers are imported from a file
+	INGRESSecret       string         // INGRES_CLIENT_SECRET
+	PISTEOAuthURL      string         // PISTE_OAUTH_URL: PISTE's OAuth2 server, https://oauth.piste.gouv.fr by default
+	INGRESURL          string         // INGRES_URL: INGRES's API, where RMFP_EMPL_REF is; required with INGRES_CLIENT_ID
 	OutboundAllow      []netip.Prefix // OUTBOUND_ALLOW: internal ranges (CIDRs, comma-separated) tenants' webhooks and APIs may reach; none by default
 }
 
@@ -125,6 +129,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			c.GeocoderURL = ""
 		} else if g, err := url.Parse(c.GeocoderURL); c.GeocoderURL != "" && (err != nil || (g.Scheme != "https" && g.Scheme != "http") || g.Host == "") {
 			e.fail("GEOCODER_URL", c.GeocoderURL, "the http(s) URL of the Base Adresse Nationale's API, such as https://api-adresse.data.gouv.fr, or off")
+		}
+	}
+	c.INGRESClientID, c.INGRESSecret = e.str("INGRES_CLIENT_ID", ""), e.str("INGRES_CLIENT_SECRET", "")
+	c.PISTEOAuthURL = strings.TrimSuffix(e.str("PISTE_OAUTH_URL", "https://oauth.piste.gouv.fr"), "/")
+	c.INGRESURL = strings.TrimSuffix(e.str("INGRES_URL", ""), "/")
+	if c.INGRESClientID != "" {
+		for _, v := range [][2]string{{"PISTE_OAUTH_URL", c.PISTEOAuthURL}, {"INGRES_URL", c.INGRESURL}} {
+			if u, err := url.Parse(v[1]); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				e.fail(v[0], v[1], "an http(s) URL, required with INGRES_CLIENT_ID")
+			}
+		}
+		if c.INGRESSecret == "" {
+			e.fail("INGRES_CLIENT_SECRET", "", "the secret of INGRES_CLIENT_ID")
 		}
 	}
 	// Redis keeps a finished task's record a day: past that, the worker

@@ -61,9 +61,35 @@ func TestReferentialsPages(t *testing.T) {
 	if err := p.Store().DB().Get(&n, `SELECT count(*) FROM audit_log WHERE action LIKE 'metier.%' OR action LIKE 'competence.%'`); err != nil || n != 4 {
 		t.Fatalf("audit entries = %d, %v", n, err)
 	}
+
+	// The métiers imported from a file: the good lines kept, the bad one
+	// named by its number; a file that is not text refused next to its field.
+	csv := "Code;Libellé;Domaine;Famille\nERNUM001;Développeur / Développeuse;NUM;Développement\n;Sans code;NUM;\nERSAN010;Infirmier / Infirmière;SAN;Soins\n"
+	if resp, _ := postMultipart(t, c, p.URL+"/admin/plateforme/metiers/import", map[string]string{"_csrf": token},
+		map[string][]byte{"file": []byte(csv)}); resp.StatusCode != 303 {
+		t.Fatalf("import = %d", resp.StatusCode)
+	}
+	_, page = get(t, c, p.URL+"/admin/plateforme/metiers")
+	for _, want := range []string{"2 métiers ajoutés", "1 lignes écartées : ligne 3 : code absent", "Infirmier / Infirmière", "importé"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("after the import, the page lacks %q", want)
+		}
+	}
+	resp, page = postMultipart(t, c, p.URL+"/admin/plateforme/metiers/import", map[string]string{"_csrf": token},
+		map[string][]byte{"file": testPNG(t, 4, 4)})
+	if resp.StatusCode != 422 || !strings.Contains(page, `id="import-file-error"`) || !strings.Contains(page, "UTF-8") {
+		t.Errorf("an image as the métiers' file = %d", resp.StatusCode)
+	}
+	if resp, _ := postMultipart(t, c, p.URL+"/admin/plateforme/metiers/import", nil, map[string][]byte{"file": []byte(csv)}); resp.StatusCode != 403 {
+		t.Errorf("an import without its CSRF token = %d", resp.StatusCode)
+	}
 	// An administration's agents do not see these pages.
-	lc, _ := signInAs(t, p, "admin@ministere-demo.vivier.test")
+	lc, ltoken := signInAs(t, p, "admin@ministere-demo.vivier.test")
 	if resp, _ := get(t, lc, p.URL+"/admin/plateforme/metiers"); resp.StatusCode != 404 {
 		t.Fatalf("an administrator opens the métiers = %d", resp.StatusCode)
+	}
+	if resp, _ := postMultipart(t, lc, p.URL+"/admin/plateforme/metiers/import", map[string]string{"_csrf": ltoken},
+		map[string][]byte{"file": []byte(csv)}); resp.StatusCode != 404 {
+		t.Errorf("an administrator imports métiers = %d", resp.StatusCode)
 	}
 }
