@@ -61,7 +61,7 @@ func (m *RMFPMetier) clean() (string, bool) {
 	case len(m.DomaineCode) != 3 || strings.ContainsFunc(m.DomaineCode, func(r rune) bool { return r < 'A' || r > 'Z' }):
 		return "domaine fonctionnel absent ou invalide", false
 	}
-	versants := m.Versants[:0]
+	versants := make([]string, 0, len(m.Versants)) // never nil: the column is NOT NULL
 	for _, v := range m.Versants {
 		if v = strings.ToUpper(strings.TrimSpace(v)); v == "FPE" || v == "FPT" || v == "FPH" {
 			versants = append(versants, v)
