@@ -87,7 +87,7 @@ func (s *Server) Fail(status, n int) {
 	s.fail, s.failures = status, n
 }
 
-// Tokens is how many tokens were given; Lists, how many lists were served.
+// Tokens is how many tokens were given.
 func (s *Server) Tokens() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
