@@ -12,3 +12,15 @@ func PipelineQueries(adminID, offerID int64, f PipelineFilter) (page string, pag
 // SetClock makes the store read the time from now: a test moves the clock
 // instead of waiting for time to pass.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+// SearchIndexSlots is how many slots the loaded search index has, dead ones
+// included (-1 before it is loaded).
+func SearchIndexSlots(s *Store) int {
+	if s.search.state.Load() != indexReady {
+		return -1
+	}
+	ix := s.search.current.Load()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.ids)
+}

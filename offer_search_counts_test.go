@@ -194,3 +194,40 @@ func TestCountsFollowChanges(t *testing.T) {
 		t.Errorf("after deleting them all: %d", n)
 	}
 }
+
+// A transaction left open anywhere in the cluster holds the change feed's
+// frontier back. The index's first read of the feed must not apply again
+// the changes its load already holds: it did, which left a dead slot per
+// offer, and the next search judged the index stale and loaded it again
+// (under load, TestCountsAreExact then met an index being reloaded).
+func TestSearchIndexLoadSkipsTheChangesItHolds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _ := newOfferWorld(t)
+	held, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = held.Close() }()
+	if _, err := held.ExecContext(ctx, `BEGIN`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := held.ExecContext(ctx, `SELECT pg_current_xact_id()`); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _, _ = held.ExecContext(ctx, `ROLLBACK`) }()
+	if _, err := s.DB().Exec(`INSERT INTO offers (administration_id, kind, status, reference, source, versant, title, published_at)
+		SELECT $1, 'emploi', 'published', 'H-' || g, 'bulk', 'etat', 'Juriste ' || g, now() - g * interval '1 minute'
+		FROM generate_series(1, 1500) g`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		res, err := s.SearchOffers(ctx, vivier.OfferSearch{Q: "juriste"})
+		if err != nil || res.Total != 1500 {
+			t.Fatalf("search %d: %d results, %v", i, res.Total, err)
+		}
+	}
+	if n, slots := s.SearchIndexSize(), vivier.SearchIndexSlots(s); n != 1500 || slots != 1500 {
+		t.Errorf("the index holds %d offers in %d slots, want 1500 in 1500", n, slots)
+	}
+}

@@ -132,6 +132,25 @@ func (s *Store) buildSearchIndex(ctx context.Context) (*searchIndex, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	// The changes this snapshot shows are in the rows just read: the feed's
+	// first read must not apply them again. A transaction running anywhere
+	// in the cluster holds the frontier back, and applying thousands of
+	// changes twice left as many dead slots: the index then judged itself
+	// stale and loaded everything again, over and over.
+	var held []struct {
+		Seq int64  `db:"seq"`
+		Xid string `db:"xid"`
+	}
+	if err := tx.SelectContext(ctx, &held, `SELECT seq, xid::text AS xid FROM search_changes WHERE xid >= $1::text::xid8`, xmin); err != nil {
+		return nil, err
+	}
+	for _, c := range held {
+		xid, err := strconv.ParseUint(c.Xid, 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		ix.seen[c.Seq] = xid
+	}
 	ix.loadedAt = time.Now()
 	return ix, tx.Commit()
 }
