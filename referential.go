@@ -3,6 +3,8 @@ package vivier
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/lib/pq"
 )
 
 // Metier is a métier of the RMFP, in a domaine fonctionnel. Platform
@@ -22,13 +24,17 @@ type Metier struct {
 	Definition   string `db:"definition"`
 }
 
-// Competence is a skill of the shared referential.
+// Competence is a skill of the shared referential. Its synonyms are the
+// words a CV or an offer uses for it ("commande publique" for "Achat
+// public"); its domaines, the RMFP domaines fonctionnels it belongs to.
 type Competence struct {
-	ID     int64  `db:"id"`
-	Slug   string `db:"slug"`
-	Label  string `db:"label"`
-	Family string `db:"family"`
-	Active bool   `db:"active"`
+	ID       int64          `db:"id"`
+	Slug     string         `db:"slug"`
+	Label    string         `db:"label"`
+	Family   string         `db:"family"`
+	Active   bool           `db:"active"`
+	Synonyms pq.StringArray `db:"synonyms"`
+	Domaines pq.StringArray `db:"domaine_codes"`
 }
 
 func cleanLabel(label string) (string, error) {
@@ -70,3 +76,6 @@ func Slugify(s string) string {
 	}
 	return b.String()
 }
+
+// SynonymsText is the synonyms as a form shows them, comma-separated.
+func (c Competence) SynonymsText() string { return strings.Join(c.Synonyms, ", ") }

@@ -2,7 +2,9 @@ package vivier
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -34,7 +36,7 @@ func (s *Store) MetierByID(ctx context.Context, id int64) (*Metier, error) {
 // the deactivated ones.
 func (s *Store) Competences(ctx context.Context, activeOnly bool) ([]Competence, error) {
 	var out []Competence
-	err := s.db.SelectContext(ctx, &out, `SELECT id, slug, label, family, active FROM competences
+	err := s.db.SelectContext(ctx, &out, `SELECT id, slug, label, family, active, synonyms, domaine_codes FROM competences
 		WHERE active OR NOT $1 ORDER BY family, label`, activeOnly)
 	return out, wrap("Competences", err)
 }
@@ -170,4 +172,53 @@ func setOfferCompetences(ctx context.Context, tx *sqlx.Tx, offerID int64, ids []
 		return FieldError("competences", "Une compétence choisie n'existe pas dans le référentiel.")
 	}
 	return nil
+}
+
+// MaxSynonyms bounds a skill's synonyms; each is 100 characters at most.
+const MaxSynonyms = 40
+
+// SetCompetenceSynonyms replaces a skill's synonyms with the comma- or
+// line-separated words of text, trimmed, without duplicates (ignoring case
+// and accents) nor the label itself.
+func (s *Store) SetCompetenceSynonyms(ctx context.Context, id int64, text string, actor Actor) error {
+	words := strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || r == '\n' || r == '\r' })
+	var synonyms []string
+	seen := map[string]bool{}
+	for _, w := range words {
+		w = strings.Join(strings.Fields(w), " ")
+		if w == "" || seen[fold(w)] {
+			continue
+		}
+		if utf8.RuneCountInString(w) > 100 {
+			return FieldError("synonyms", "Un synonyme compte 100 caractères au plus.")
+		}
+		seen[fold(w)] = true
+		synonyms = append(synonyms, w)
+	}
+	if len(synonyms) > MaxSynonyms {
+		return FieldError("synonyms", fmt.Sprintf("%d synonymes au plus.", MaxSynonyms))
+	}
+	return s.inTx(ctx, "SetCompetenceSynonyms", func(tx *sqlx.Tx) error {
+		var before struct {
+			Label    string         `db:"label"`
+			Synonyms pq.StringArray `db:"synonyms"`
+		}
+		if err := tx.GetContext(ctx, &before, `SELECT label, synonyms FROM competences WHERE id = $1 FOR UPDATE`, id); err != nil {
+			return err
+		}
+		kept := synonyms[:0:0]
+		for _, w := range synonyms {
+			if fold(w) != fold(before.Label) {
+				kept = append(kept, w)
+			}
+		}
+		if kept == nil {
+			kept = []string{}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE competences SET synonyms = $2 WHERE id = $1`, id, pq.Array(kept)); err != nil {
+			return err
+		}
+		return insertAudit(ctx, tx, nil, actor, "competence.synonyms", before.Label, map[string]string{
+			"avant": strings.Join(before.Synonyms, ", "), "après": strings.Join(kept, ", ")})
+	})
 }

@@ -118,6 +118,16 @@ func (h *Handler) setActive(c *fiber.Ctx, table string) error {
 	return h.back(c, platformURL(table), msg)
 }
 
+// setSynonyms replaces a skill's synonyms (comma-separated).
+func (h *Handler) setSynonyms(c *fiber.Ctx) error {
+	id, err := itemParam(c)
+	if err != nil {
+		return err
+	}
+	err = h.Store.SetCompetenceSynonyms(c.UserContext(), id, c.FormValue("synonyms"), actor(c))
+	return h.referentialDone(c, "competences", err, "synonyms-"+strconv.FormatInt(id, 10), "Synonymes enregistrés.", &referentialPage{})
+}
+
 func (h *Handler) renameMetier(c *fiber.Ctx) error        { return h.rename(c, "metiers") }
 func (h *Handler) renameCompetence(c *fiber.Ctx) error    { return h.rename(c, "competences") }
 func (h *Handler) setMetierActive(c *fiber.Ctx) error     { return h.setActive(c, "metiers") }

@@ -70,6 +70,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/plateforme/competences", Access: platform, perm: policies.PlatformManage, handler: h.addCompetence},
 		{Method: "POST", Path: "/plateforme/competences/:item", Access: platform, perm: policies.PlatformManage, handler: h.renameCompetence},
 		{Method: "POST", Path: "/plateforme/competences/:item/statut", Access: platform, perm: policies.PlatformManage, handler: h.setCompetenceActive},
+		{Method: "POST", Path: "/plateforme/competences/:item/synonymes", Access: platform, perm: policies.PlatformManage, handler: h.setSynonyms},
 		{Method: "GET", Path: "/plateforme/pages-legales", Access: platform, perm: policies.PlatformManage, handler: h.legalPage},
 		{Method: "POST", Path: "/plateforme/pages-legales/mentions-legales", Access: platform, perm: policies.PlatformManage, handler: h.saveLegalNotice},
 		{Method: "POST", Path: "/plateforme/pages-legales/donnees-personnelles", Access: platform, perm: policies.PlatformManage, handler: h.savePrivacyNotice},

@@ -46,6 +46,7 @@ var expectedRoutes = map[string]string{
 	"POST /plateforme/competences":                         "platform:manage",
 	"POST /plateforme/competences/:item":                   "platform:manage",
 	"POST /plateforme/competences/:item/statut":            "platform:manage",
+	"POST /plateforme/competences/:item/synonymes":         "platform:manage",
 	"GET /plateforme/taches-en-echec":                      "platform:manage",
 	"POST /plateforme/taches-en-echec/relance":             "platform:manage",
 	"POST /plateforme/taches-en-echec/:queue/:id/relance":  "platform:manage",

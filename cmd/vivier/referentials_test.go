@@ -62,6 +62,24 @@ func TestReferentialsPages(t *testing.T) {
 		t.Fatalf("audit entries = %d, %v", n, err)
 	}
 
+	// A skill's synonyms, edited from its row.
+	skills, err := p.Store().Competences(ctx, false)
+	if err != nil || len(skills) == 0 {
+		t.Fatalf("skills: %d, %v", len(skills), err)
+	}
+	sid := itoa(skills[0].ID)
+	if resp, _ := postForm(t, c, p.URL+"/admin/plateforme/competences/"+sid+"/synonymes", url.Values{"_csrf": {token},
+		"synonyms": {"premier synonyme, second synonyme"}}); resp.StatusCode != 303 {
+		t.Fatalf("synonyms = %d", resp.StatusCode)
+	}
+	if _, page := get(t, c, p.URL+"/admin/plateforme/competences"); !strings.Contains(page, "premier synonyme, second synonyme</textarea>") {
+		t.Error("the synonyms are not shown in their field")
+	}
+	if resp, page := postForm(t, c, p.URL+"/admin/plateforme/competences/"+sid+"/synonymes", url.Values{"_csrf": {token},
+		"synonyms": {strings.Repeat("x", 101)}}); resp.StatusCode != 422 || !strings.Contains(page, `aria-describedby="synonyms-`+sid+`-error"`) {
+		t.Errorf("a synonym too long = %d", resp.StatusCode)
+	}
+
 	// The métiers imported from a file: the good lines kept, the bad one
 	// named by its number; a file that is not text refused next to its field.
 	csv := "Code;Libellé;Domaine;Famille\nERNUM001;Développeur / Développeuse;NUM;Développement\n;Sans code;NUM;\nERSAN010;Infirmier / Infirmière;SAN;Soins\n"
