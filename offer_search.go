@@ -37,13 +37,15 @@ type OfferSearch struct {
 	Domaine     string
 	Contrat     string
 	Teletravail bool
-	Experience  string
-	Management  *bool     // nil: either
-	Employer    string    // administration slug
-	Since       int       // published within so many days (SinceDays), 0: any
-	Near        *GeoPoint // with RadiusKm: offers whose first location is that close
-	RadiusKm    float64
-	ByDate      bool // most recent first, instead of relevance
+	// Mobilite keeps the offers open to public agents' internal mobility.
+	Mobilite   bool
+	Experience string
+	Management *bool     // nil: either
+	Employer   string    // administration slug
+	Since      int       // published within so many days (SinceDays), 0: any
+	Near       *GeoPoint // with RadiusKm: offers whose first location is that close
+	RadiusKm   float64
+	ByDate     bool // most recent first, instead of relevance
 	// PublishedAfter and PublishedBefore bound the publication date (zero:
 	// no bound); job alerts use them for the offers new since their last
 	// email. No URL sets them.

@@ -3,6 +3,7 @@ package vivier_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"vivier"
@@ -229,5 +230,52 @@ func TestSearchIndexLoadSkipsTheChangesItHolds(t *testing.T) {
 	}
 	if n, slots := s.SearchIndexSize(), vivier.SearchIndexSlots(s); n != 1500 || slots != 1500 {
 		t.Errorf("the index holds %d offers in %d slots, want 1500 in 1500", n, slots)
+	}
+}
+
+// "Ouvert à la mobilité interne" keeps the offers open to public agents,
+// from the index and from PostgreSQL (a phrase goes there) alike, and it
+// follows an offer that opens to them.
+func TestMobilityFilter(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, a, _ := newOfferWorld(t)
+	if _, err := s.DB().Exec(`INSERT INTO offers (administration_id, kind, status, reference, source, versant, title, open_to_internal, published_at)
+		SELECT $1, 'emploi', 'published', 'M-' || g, 'bulk', 'etat', 'Juriste principal ' || g, g % 3 = 0, now() - g * interval '1 minute'
+		FROM generate_series(1, 300) g`, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	want := func() int {
+		var n int
+		if err := s.DB().Get(&n, `SELECT count(*) FROM offers WHERE status = 'published' AND open_to_internal`); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	check := func(when string) {
+		t.Helper()
+		n := want()
+		for _, q := range []vivier.OfferSearch{{Q: "juriste", Mobilite: true}, {Q: `"juriste principal"`, Mobilite: true}, {Mobilite: true}} {
+			res, err := s.SearchOffers(ctx, q)
+			if err != nil || res.Total != n {
+				t.Errorf("%s: %+v finds %d, want %d (%v)", when, q, res.Total, n, err)
+			}
+			for _, h := range res.Hits {
+				if !strings.HasPrefix(h.Title, "Juriste principal ") {
+					t.Errorf("%s: %+v finds %q", when, q, h.Title)
+				}
+			}
+		}
+		if res, err := s.SearchOffers(ctx, vivier.OfferSearch{Q: "juriste"}); err != nil || res.Total != 300 {
+			t.Errorf("%s: without the filter, %d offers (%v)", when, res.Total, err)
+		}
+	}
+	check("loaded")
+	if _, err := s.DB().Exec(`UPDATE offers SET open_to_internal = true WHERE reference IN ('M-1', 'M-2')`); err != nil {
+		t.Fatal(err)
+	}
+	check("after two offers opened")
+	if n := want(); n != 102 {
+		t.Fatalf("%d offers open to internal mobility, want 102", n)
 	}
 }

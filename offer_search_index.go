@@ -56,6 +56,9 @@ func (s *Store) searchIndexed(ctx context.Context, q OfferSearch) (*OfferResults
 	if q.Teletravail {
 		iq.filters["workplace"] = []string{"TELETRAVAIL"}
 	}
+	if q.Mobilite {
+		iq.filters["mobilite"] = []string{"oui"}
+	}
 	if q.Management != nil {
 		iq.filters["management"] = []string{map[bool]string{true: "oui", false: "non"}[*q.Management]}
 	}

@@ -265,6 +265,9 @@ func (q OfferSearch) where() (string, []any) {
 	if q.Teletravail {
 		add("o.workplace = 'TELETRAVAIL'")
 	}
+	if q.Mobilite {
+		add("o.open_to_internal")
+	}
 	if q.Management != nil {
 		add("o.management = ?", *q.Management)
 	}

@@ -208,7 +208,7 @@ func (ix *searchIndex) search(q indexQuery) indexResult {
 func (ix *searchIndex) facetCounts(m *roaring.Bitmap) map[string][]FacetCount {
 	out := map[string][]FacetCount{}
 	emit := func(name, value string, n int) {
-		if n > 0 && name != "workplace" { // télétravail is a filter, not a facet
+		if n > 0 && name != "workplace" && name != "mobilite" { // télétravail and mobility are filters, not facets
 			out[name] = append(out[name], FacetCount{Value: value, Count: n})
 		}
 	}

@@ -69,7 +69,7 @@ func (s *Store) reloadSearchIndex(ctx context.Context) error {
 const indexColumns = `o.id, coalesce((extract(epoch FROM o.published_at) * 1000000)::bigint, 0) AS published, o.kind, o.versant,
 	o.categories, o.region_codes, o.departement_codes, coalesce(o.domaine_code, '') AS domaine, o.contract_type,
 	o.experience, CASE WHEN o.management THEN 'oui' WHEN NOT o.management THEN 'non' ELSE '' END AS management,
-	o.administration_id, o.workplace, o.search::text AS search`
+	o.administration_id, o.workplace, o.open_to_internal, o.search::text AS search`
 
 type indexRow struct {
 	ID         int64          `db:"id"`
@@ -85,12 +85,16 @@ type indexRow struct {
 	Management string         `db:"management"`
 	AdminID    int64          `db:"administration_id"`
 	Workplace  string         `db:"workplace"`
+	Internal   bool           `db:"open_to_internal"`
 	SearchText string         `db:"search"`
 }
 
 func (r *indexRow) offer() indexedOffer {
 	v := map[string][]string{"type": {r.Kind}, "versant": {r.Versant}, "categorie": r.Categories, "region": r.Regions,
 		"departement": r.Deps, "employeur": {strconv.FormatInt(r.AdminID, 10)}, "workplace": {r.Workplace}}
+	if r.Internal {
+		v["mobilite"] = []string{"oui"}
+	}
 	for name, val := range map[string]string{"domaine": r.Domaine, "contrat": r.Contract, "experience": r.Experience, "management": r.Management} {
 		if val != "" {
 			v[name] = []string{val}

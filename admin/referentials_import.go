@@ -28,11 +28,12 @@ func (h *Handler) importMetiers(c *fiber.Ctx) error {
 			res, err = h.Store.SyncMetiers(c.UserContext(), vivier.MetierImport, items, false, actor(c))
 		}
 	}
-	msg := fmt.Sprintf("Import terminé : %d métiers ajoutés, %d modifiés, %d rétablis, %d inchangés.",
-		res.Created, res.Updated, res.Reactivated, res.Unchanged)
+	msg := fmt.Sprintf("Import terminé : %s, %s, %s, %s.", plural(res.Created, "métier ajouté", "métiers ajoutés"),
+		plural(res.Updated, "modifié", "modifiés"), plural(res.Reactivated, "rétabli", "rétablis"),
+		plural(res.Unchanged, "inchangé", "inchangés"))
 	if rejected = append(rejected, res.Rejected...); len(rejected) > 0 {
 		shown := rejected[:min(len(rejected), 10)]
-		msg += fmt.Sprintf(" %d lignes écartées : %s", len(rejected), strings.Join(shown, " ; "))
+		msg += fmt.Sprintf(" %s : %s", plural(len(rejected), "ligne écartée", "lignes écartées"), strings.Join(shown, " ; "))
 		if len(rejected) > len(shown) {
 			msg += " ; …"
 		}

@@ -86,6 +86,9 @@ func (h *Handler) alertLabel(c *fiber.Ctx, q vivier.OfferSearch, v url.Values) (
 	if q.Teletravail {
 		parts = append(parts, "télétravail")
 	}
+	if q.Mobilite {
+		parts = append(parts, "mobilité interne")
+	}
 	if c, ok := vivier.CityBySlug(v.Get("ville")); ok && q.Near != nil {
 		parts = append(parts, "autour de "+c.Name)
 	} else if l := strings.TrimSpace(v.Get("lieu")); l != "" && q.Near != nil {

@@ -31,7 +31,7 @@ func ParseSearch(v url.Values) (vivier.OfferSearch, error) {
 	q := vivier.OfferSearch{
 		Q: get("q"), Kind: get("type"), Versant: get("versant"), Categorie: get("categorie"), Region: get("region"),
 		Departement: get("departement"), Domaine: get("domaine"), Contrat: get("contrat"),
-		Teletravail: get("teletravail") == "oui", Experience: get("experience"), Employer: get("employeur"),
+		Teletravail: get("teletravail") == "oui", Mobilite: get("mobilite") == "oui", Experience: get("experience"), Employer: get("employeur"),
 		ByDate: get("tri") == "date", Page: page,
 	}
 	switch get("management") {

@@ -81,14 +81,15 @@ func TestOffersMapStepsLinksAndRows(t *testing.T) {
 }
 
 func TestAppliedFiltersDropTheirParameters(t *testing.T) {
-	v := url.Values{"type": {"emploi"}, "departement": {"35"}, "teletravail": {"oui"}, "q": {"juriste"}, "page": {"2"}}
-	p := &offersPage{Search: vivier.OfferSearch{Teletravail: true},
+	v := url.Values{"type": {"emploi"}, "departement": {"35"}, "teletravail": {"oui"}, "mobilite": {"oui"}, "q": {"juriste"}, "page": {"2"}}
+	p := &offersPage{Search: vivier.OfferSearch{Teletravail: true, Mobilite: true},
 		Kinds: []option{{Value: "emploi", Label: "Emploi", Selected: true}}}
 	tags := appliedFilters(v, p, map[string]string{"35": "Ille-et-Vilaine"})
 	want := []filterTag{
-		{"Type\u00a0: Emploi", "/offres?departement=35&q=juriste&teletravail=oui"},
-		{"Département\u00a0: Ille-et-Vilaine", "/offres?q=juriste&teletravail=oui&type=emploi"},
-		{"Télétravail possible", "/offres?departement=35&q=juriste&type=emploi"},
+		{"Type\u00a0: Emploi", "/offres?departement=35&mobilite=oui&q=juriste&teletravail=oui"},
+		{"Département\u00a0: Ille-et-Vilaine", "/offres?mobilite=oui&q=juriste&teletravail=oui&type=emploi"},
+		{"Télétravail possible", "/offres?departement=35&mobilite=oui&q=juriste&type=emploi"},
+		{"Ouvert à la mobilité interne", "/offres?departement=35&q=juriste&teletravail=oui&type=emploi"},
 	}
 	if len(tags) != len(want) {
 		t.Fatalf("tags %+v", tags)

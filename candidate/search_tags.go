@@ -70,5 +70,8 @@ func appliedFilters(v url.Values, p *offersPage, departements map[string]string)
 	if p.Search.Teletravail {
 		without("Télétravail possible", "teletravail")
 	}
+	if p.Search.Mobilite {
+		without("Ouvert à la mobilité interne", "mobilite")
+	}
 	return tags
 }

@@ -88,7 +88,7 @@ func TestReferentialsPages(t *testing.T) {
 		t.Fatalf("import = %d", resp.StatusCode)
 	}
 	_, page = get(t, c, p.URL+"/admin/plateforme/metiers")
-	for _, want := range []string{"2 métiers ajoutés", "1 lignes écartées : ligne 3 : code absent", "Infirmier / Infirmière", "importé"} {
+	for _, want := range []string{"2 métiers ajoutés", "1 ligne écartée : ligne 3 : code absent", "Infirmier / Infirmière", "importé"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("after the import, the page lacks %q", want)
 		}
