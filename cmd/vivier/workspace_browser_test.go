@@ -57,22 +57,28 @@ func waitFor(t *testing.T, ctx context.Context, sels ...string) {
 }
 
 // openTab opens a tab of the application view (the decision side's or the
-// documents'), once the DSFR, which runs the tabs, has started.
+// documents'), once the DSFR, which runs the tabs, has started. The DSFR
+// marks the page started before each component listens: on a loaded
+// machine a click can come before the tabs do, so it is made again until
+// the panel shows (selecting the selected tab changes nothing).
 func openTab(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
-	for _, step := range []struct{ do, check string }{
-		{"", `document.documentElement.hasAttribute('data-fr-js')`},
-		{"#tab-" + id, fmt.Sprintf(`document.getElementById('panel-%s').classList.contains('fr-tabs__panel--selected')`, id)},
-	} {
-		if step.do != "" {
-			if err := chromedp.Do(ctx, chromedp.Click(step.do)); err != nil {
-				t.Fatalf("tab %s: %v", id, err)
-			}
+	if ok, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.documentElement.hasAttribute('data-fr-js')`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil || !ok {
+		t.Fatalf("tab %s: the DSFR did not start: %v", id, err)
+	}
+	selected := fmt.Sprintf(`document.getElementById('panel-%s').classList.contains('fr-tabs__panel--selected')`, id)
+	var err error
+	for try := 0; try < 5; try++ {
+		if err = chromedp.Do(ctx, chromedp.Click("#tab-"+id)); err != nil {
+			t.Fatalf("tab %s: %v", id, err)
 		}
-		if ok, err := chromedp.Run(ctx, chromedp.Poll[bool](step.check, chromedp.WithPollingTimeout(10*time.Second))); err != nil || !ok {
-			t.Fatalf("tab %s: %s: %v", id, step.check, err)
+		var ok bool
+		if ok, err = chromedp.Run(ctx, chromedp.Poll[bool](selected, chromedp.WithPollingTimeout(3*time.Second))); err == nil && ok {
+			return
 		}
 	}
+	t.Fatalf("tab %s: %s: %v", id, selected, err)
 }
 
 // inView says whether b lies wholly in a viewport of the given height.
