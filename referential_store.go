@@ -19,19 +19,6 @@ func (s *Store) Metiers(ctx context.Context, activeOnly bool) ([]Metier, error) 
 	return out, wrap("Metiers", err)
 }
 
-// MetierByID returns a métier with what the RMFP says of it, for the offer
-// page; a retired one too, since offers keep theirs.
-func (s *Store) MetierByID(ctx context.Context, id int64) (*Metier, error) {
-	var m Metier
-	err := s.db.GetContext(ctx, &m, `SELECT m.id, m.code, m.domaine_code, m.label, m.active, m.source, m.label_long,
-		d.label AS domaine_label, m.family_label, m.definition
-		FROM metiers m JOIN domaines_fonctionnels d ON d.code = m.domaine_code WHERE m.id = $1`, id)
-	if err != nil {
-		return nil, wrap("MetierByID", err)
-	}
-	return &m, nil
-}
-
 // Competences lists the skills by family and label; activeOnly leaves out
 // the deactivated ones.
 func (s *Store) Competences(ctx context.Context, activeOnly bool) ([]Competence, error) {

@@ -229,7 +229,7 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 			Message: "Cette offre a été retirée : elle n'est plus consultable. D'autres offres vous attendent sur la page de recherche."})
 	}
 	p := &offerPage{Offer: o, Adm: adm, KindLabel: kindLabels[string(o.Kind)], Closed: o.Status == vivier.OfferClosed,
-		Skills: v.Skills, Labels: offerLabels, Open: vivier.OfferOpen(o, time.Now())}
+		Skills: v.Skills, Metier: v.Metier, Labels: offerLabels, Open: vivier.OfferOpen(o, time.Now())}
 	if b := v.Brand; b != nil {
 		p.Brand = &offerBrand{URL: "/employeurs/" + adm.Slug, Accent: strings.TrimPrefix(b.Accent, "#"),
 			LogoURL: templates.BrandImageURL(adm.Slug, b.Logo)}
@@ -239,11 +239,6 @@ func (h *Handler) offer(c *fiber.Ctx) error {
 		brandURL = p.Brand.URL
 	}
 	p.Facts = offerFacts(o, adm, p.KindLabel, brandURL)
-	if o.MetierID != nil {
-		if p.Metier, err = h.Store.MetierByID(c.UserContext(), *o.MetierID); err != nil {
-			return err
-		}
-	}
 	if p.Related, err = h.Store.RelatedOffers(c.UserContext(), o, 3); err != nil {
 		return err
 	}
