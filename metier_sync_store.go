@@ -3,6 +3,8 @@ package vivier
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -55,7 +57,7 @@ func (s *Store) SyncMetiers(ctx context.Context, source string, items []RMFPMeti
 		if retire {
 			var retired []string
 			if err := tx.SelectContext(ctx, &retired, `UPDATE metiers SET active = false, retired_at = $3, synced_at = $3
-				WHERE source = $1 AND active AND code <> ALL($2) RETURNING code`, source, pq.Array(keys(seen)), now); err != nil {
+				WHERE source = $1 AND active AND code <> ALL($2) RETURNING code`, source, pq.Array(slices.Collect(maps.Keys(seen))), now); err != nil {
 				return err
 			}
 			res.Retired = len(retired)
@@ -117,12 +119,4 @@ func syncMetier(ctx context.Context, tx *sqlx.Tx, source string, m RMFPMetier, n
 		active = active OR retired_at IS NOT NULL, retired_at = NULL WHERE id = $1`,
 		before.ID, m.Label, m.LabelLong, m.DomaineCode, m.FamilyCode, m.FamilyLabel, m.Definition, pq.Array(m.Versants), source, now)
 	return err
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }

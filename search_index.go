@@ -202,13 +202,17 @@ func (ix *searchIndex) search(q indexQuery) indexResult {
 	return res
 }
 
+// filterOnly are the filters whose values are not counted: télétravail and
+// internal mobility are ticked, not chosen among values.
+var filterOnly = map[string]bool{"workplace": true, "mobilite": true}
+
 // facetCounts counts each filter value among the matches m: from the
 // slots' codes when the matches are few (an eighth of the offers or less),
 // by intersecting each value's bitmap with m otherwise.
 func (ix *searchIndex) facetCounts(m *roaring.Bitmap) map[string][]FacetCount {
 	out := map[string][]FacetCount{}
 	emit := func(name, value string, n int) {
-		if n > 0 && name != "workplace" && name != "mobilite" { // télétravail and mobility are filters, not facets
+		if n > 0 && !filterOnly[name] {
 			out[name] = append(out[name], FacetCount{Value: value, Count: n})
 		}
 	}
