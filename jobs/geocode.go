@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"vivier"
@@ -26,20 +25,16 @@ type GeocoderConfig struct {
 // operator's, but the guard costs nothing and keeps one rule for all).
 type geocoder struct {
 	cfg    GeocoderConfig
-	once   sync.Once
-	http   *http.Client
+	http   lazyOutbound
 	misses communeMisses
 }
 
 func (g *geocoder) client(p vivier.OutboundPolicy) *http.Client {
-	g.once.Do(func() {
-		t := g.cfg.Timeout
-		if t <= 0 {
-			t = 10 * time.Second
-		}
-		g.http = NewOutboundClient(p, OutboundOptions{Timeout: t})
-	})
-	return g.http
+	t := g.cfg.Timeout
+	if t <= 0 {
+		t = 10 * time.Second
+	}
+	return g.http.get(p, t)
 }
 
 // geocodeJSON is the part of the BAN's GeocodeJSON answer we read.

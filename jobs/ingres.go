@@ -37,22 +37,18 @@ func (c INGRESConfig) Enabled() bool { return c.ClientID != "" && c.URL != "" &&
 // it then); one INGRES refuses (401) is dropped and asked for again once.
 type ingres struct {
 	cfg  INGRESConfig
-	once sync.Once
-	http *http.Client
+	http lazyOutbound
 
 	mu     sync.Mutex
 	tokens oauth2.TokenSource
 }
 
 func (g *ingres) client(p vivier.OutboundPolicy) *http.Client {
-	g.once.Do(func() {
-		t := g.cfg.Timeout
-		if t <= 0 {
-			t = 60 * time.Second // the full list is a few megabytes
-		}
-		g.http = NewOutboundClient(p, OutboundOptions{Timeout: t})
-	})
-	return g.http
+	t := g.cfg.Timeout
+	if t <= 0 {
+		t = 60 * time.Second // the full list is a few megabytes
+	}
+	return g.http.get(p, t)
 }
 
 func (g *ingres) tokenSource(c *http.Client, fresh bool) oauth2.TokenSource {

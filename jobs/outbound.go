@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"sync"
 	"syscall"
 	"time"
 
@@ -200,4 +201,16 @@ func outboundHost(raw string) string {
 		return "(adresse illisible)"
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// lazyOutbound is a guarded client made once, at first use: its policy
+// comes from the store, and one client keeps its connections for every call.
+type lazyOutbound struct {
+	once sync.Once
+	c    *http.Client
+}
+
+func (l *lazyOutbound) get(p vivier.OutboundPolicy, timeout time.Duration) *http.Client {
+	l.once.Do(func() { l.c = NewOutboundClient(p, OutboundOptions{Timeout: timeout}) })
+	return l.c
 }
