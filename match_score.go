@@ -16,10 +16,13 @@ import (
 
 // MatchProfile is what the score reads of a person.
 type MatchProfile struct {
-	Skills       []Competence
-	DiplomaLevel int // 0: not known
-	Near         *GeoPoint
-	RadiusKm     float64 // with Near: how far the person would go
+	Skills          []Competence
+	MetierID        *int64 // an agent's métier
+	DiplomaLevel    int    // 0: not known
+	YearsExperience int
+	Languages       []LanguageSkill
+	Near            *GeoPoint
+	RadiusKm        float64 // with Near: how far the person would go
 }
 
 // MatchOffer is what the score reads of an offer or a concours: its skills
@@ -27,10 +30,14 @@ type MatchProfile struct {
 // level, catégories and places with coordinates.
 type MatchOffer struct {
 	ID           int64
+	Kind         OfferKind
 	Skills       []Competence
 	DomaineCode  string
+	MetierID     *int64
 	DiplomaLevel int // 0: none required
+	Experience   string
 	Categories   []string
+	Languages    []Language
 	Places       []GeoPoint
 }
 
@@ -52,7 +59,13 @@ const (
 	pointsCategoryLow  = -2
 	pointsNear         = 2
 	pointsFar          = -3
+	pointsMetier       = 3
+	pointsTooJunior    = -2
+	pointsLanguage     = 1
 )
+
+// expertYears is the experience an offer for an expert asks.
+const expertYears = 5
 
 // minLevel is the diploma level a catégorie asks of external candidates.
 var minLevel = map[string]int{"APLUS": 7, "A": 6, "B": 4}
@@ -87,6 +100,10 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 			s.Reasons = append(s.Reasons, fmt.Sprintf("%d compétences en commun : %s", n, strings.Join(labels, ", ")))
 		}
 	}
+	if p.MetierID != nil && o.MetierID != nil && *p.MetierID == *o.MetierID {
+		s.Score += pointsMetier
+		s.Reasons = append(s.Reasons, "Votre métier")
+	}
 	if o.DomaineCode != "" && domaines[o.DomaineCode] {
 		s.Score += pointsDomaine
 		s.Reasons = append(s.Reasons, "Dans le domaine de vos compétences")
@@ -105,7 +122,20 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 			s.Reasons = append(s.Reasons, fmt.Sprintf("Catégorie %s : un diplôme de niveau %d est en général attendu", need.cat, need.level))
 		}
 	}
-	if p.Near != nil && len(o.Places) > 0 {
+	if o.Experience == "EXPERT" && p.YearsExperience > 0 && p.YearsExperience < expertYears {
+		s.Score += pointsTooJunior
+		s.Reasons = append(s.Reasons, fmt.Sprintf("Poste pour un profil expert (%d ans d'expérience ou plus)", expertYears))
+	}
+	for _, l := range o.Languages {
+		for _, mine := range p.Languages {
+			if mine.ISOCode == l.ISOCode && (l.Level == "" || mine.Level >= l.Level) {
+				s.Score += pointsLanguage
+				s.Reasons = append(s.Reasons, "Langue demandée : "+LanguageNames[l.ISOCode]+" "+l.Level)
+			}
+		}
+	}
+	// A concours's places are those of its tests, not of the posts.
+	if p.Near != nil && len(o.Places) > 0 && o.Kind != KindConcours {
 		d := math.Inf(1)
 		for _, pl := range o.Places {
 			d = math.Min(d, distanceKm(*p.Near, pl))

@@ -19,6 +19,8 @@ type CVProfile struct {
 	YearsExperience int    // 0 when none is recognised
 	Languages       []LanguageSkill
 	PostalCodes     []string
+	// Mobile: the CV says its author would move anywhere in France.
+	Mobile bool
 }
 
 // LanguageSkill is a language (ISO 639-1) and its level (CEFR A1 to C2,
@@ -46,6 +48,7 @@ var (
 	yearsSaid  = regexp.MustCompile(`\b(\d{1,2}) (ans|annees?) d (experience|anciennete)\b|\bexperience (professionnelle )?de (\d{1,2}) (ans|annees?)\b`)
 	yearRange  = regexp.MustCompile(`\b((?:19|20)\d\d) ?(?:a|-|–|—|/) ?(?:\d{1,2}/|[a-z]+ )?((?:19|20)\d\d|aujourd hui|ce jour|present|maintenant|actuellement)\b|\bdepuis ((?:19|20)\d\d)\b`)
 	postalCode = regexp.MustCompile(`\b(0[1-9]|[1-8]\d|9[0-5]|97[1-6])\d{3}\b`)
+	mobile     = regexp.MustCompile(`\bmobil(e|ite)( geographique)? ?:? ?(nationale|sur toute la france|toute la france|france entiere|sur tout le territoire|totale)\b`)
 	cefr       = regexp.MustCompile(`^(a1|a2|b1|b2|c1|c2)$`)
 	levelWords = map[string]string{"bilingue": "C2", "maternelle": "C2", "courant": "C1", "couramment": "C1", "professionnel": "B2", "intermediaire": "B1", "scolaire": "A2", "notion": "A2", "debutant": "A1"}
 	// languageISO is LanguageNames the other way, folded: "neerlandais" → "nl".
@@ -71,12 +74,13 @@ func ExtractCVProfile(text string, skills *SkillMatcher, now time.Time) CVProfil
 	flat = strings.ReplaceAll(flat, "scrum master", "scrum")
 	for _, d := range diplomas {
 		if m := d.re.FindString(flat); m != "" {
-			p.DiplomaLevel, p.Diploma = d.level, m
+			p.DiplomaLevel, p.Diploma = d.level, strings.TrimSpace(m)
 			break
 		}
 	}
 	p.YearsExperience = experienceYears(flat, now.Year())
 	p.Languages = languagesOf(flat)
+	p.Mobile = mobile.MatchString(flat)
 	seen := map[string]bool{}
 	for _, at := range postalCode.FindAllStringIndex(flat, -1) {
 		c := flat[at[0]:at[1]]

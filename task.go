@@ -73,6 +73,7 @@ const (
 	TaskNotificationDigest = "notifications:digest"             // daily: the recruiters' digest of the day before's applications
 	TaskResponseReminders  = "notifications:response_reminders" // daily: remind the recruiters of applications at 80 % of the promised time
 	TaskRMFPSync           = "referentials:rmfp"                // daily, with INGRES credentials: the RMFP métiers from INGRES
+	TaskOfferMatch         = "match:offers"                     // every minute: the skills (and vectors) of the offers saved since, for matching
 )
 
 // TaskTestEmail sends a test email (`vivier mail test someone@example.org`),

@@ -9,51 +9,30 @@ import (
 	"vivier/templates"
 )
 
-// Offers for a CV: the candidate sends a CV, which is read in memory and
-// never stored, and gets the published offers that match it best, with the
-// words that matched. The search's main filters still apply.
+// Offers for a profile. A candidate sends a CV, which is read in memory and
+// never stored: the page shows the profile read from it (skills of the
+// referential, diploma level, experience, languages, place) as a form to
+// correct, or the candidate fills that form without a CV. The corrected
+// profile is a GET to the results, which rank the published offers and
+// concours by a score that says its reasons (vivier.ScoreMatch).
 
-// suggestPage is the form that takes a CV, and the offers it found.
+// suggestPage is the form that takes a CV.
 type suggestPage struct {
 	templates.Page
-	Kinds       []option
-	Regions     []option
-	Teletravail bool
-	Terms       []vivier.CVTerm // the words read in the CV
-	Found       []vivier.Suggestion
-	Sent        bool // a CV was read, even if no word was
 	UploadLimit string
 	UploadBytes int64
 }
 
 func (h *Handler) suggestForm(c *fiber.Ctx) error {
-	p, err := h.suggestPage(c, vivier.OfferSearch{})
-	if err != nil {
-		return err
-	}
-	return h.Renderer.Page(c, fiber.StatusOK, "candidate/suggest", p)
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/suggest", h.newSuggestPage())
 }
 
-// suggestPage fills the form with the filters of q.
-func (h *Handler) suggestPage(c *fiber.Ctx, q vivier.OfferSearch) (*suggestPage, error) {
-	regions, err := h.Store.Regions(c.UserContext())
-	if err != nil {
-		return nil, err
-	}
-	var kinds, regs []option
-	for _, k := range []string{"emploi", "concours", "stage", "apprentissage"} {
-		kinds = append(kinds, option{Value: k, Label: kindLabels[k], Selected: q.Kind == k})
-	}
-	for _, r := range regions {
-		regs = append(regs, option{Value: r.Code, Label: r.Name, Selected: q.Region == r.Code})
-	}
-	return &suggestPage{Kinds: kinds, Regions: regs, Teletravail: q.Teletravail,
-		UploadLimit: vivier.FormatSize(h.UploadLimit), UploadBytes: h.UploadLimit}, nil
+func (h *Handler) newSuggestPage() *suggestPage {
+	return &suggestPage{UploadLimit: vivier.FormatSize(h.UploadLimit), UploadBytes: h.UploadLimit}
 }
 
 // limitSuggestions refuses a client that sends CVs faster than a person
-// would: each one is a PDF to parse and a text search to run, for anyone,
-// without an account.
+// would: each one is a document to parse, for anyone, without an account.
 func (h *Handler) limitSuggestions(c *fiber.Ctx) error {
 	if err := h.allow(c, time.Minute, "Trop de demandes de suggestions en peu de temps. Patientez une minute avant d'envoyer un autre CV.",
 		clientLimit(c, "suggest", h.SuggestPerMinute)); err != nil {
@@ -62,30 +41,88 @@ func (h *Handler) limitSuggestions(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// suggest reads the CV and shows the profile it gives, for correction.
 func (h *Handler) suggest(c *fiber.Ctx) error {
-	q := vivier.OfferSearch{Kind: c.FormValue("type"), Region: c.FormValue("region"), Teletravail: ticked(c, "teletravail")}
 	up, err := h.readUpload(c, "cv")
 	if err == nil && up == nil {
 		err = vivier.FieldError("cv", "Choisissez le fichier de votre CV.")
 	}
-	f := form{name: "candidate/suggest", field: "cv", page: func() (templates.Model, error) { return h.suggestPage(c, q) }}
+	f := form{name: "candidate/suggest", field: "cv", page: func() (templates.Model, error) { return h.newSuggestPage(), nil }}
 	return h.finish(c, err, f, func() error {
-		terms, err := h.Store.CVTerms(c.UserContext(), up.Text, 30)
+		ctx := c.UserContext()
+		skills, err := h.Store.SkillMatcher(ctx)
 		if err != nil {
 			return err
 		}
-		if terms == nil {
-			terms = []vivier.CVTerm{} // sent, but nothing to read (a scanned CV)
+		read := vivier.ExtractCVProfile(up.Text, skills, time.Now())
+		in := profileInput{Diploma: read.DiplomaLevel, Years: read.YearsExperience, Languages: read.Languages,
+			Radius: defaultMatchRadiusKm, Kind: c.FormValue("type")}
+		for _, s := range read.Skills {
+			in.Skills = append(in.Skills, s.ID)
 		}
-		found, err := h.Store.SuggestOffers(c.UserContext(), q, terms, 20)
+		if read.Mobile {
+			in.Radius = 0
+		}
+		for _, code := range read.PostalCodes {
+			if com, err := h.Store.ResolveCommune(ctx, "lieu", code); err == nil && com.Centre() != nil {
+				in.Lieu = com.Display()
+				break
+			}
+		}
+		p, err := h.profilePage(c, in)
 		if err != nil {
 			return err
 		}
-		p, err := h.suggestPage(c, q)
-		if err != nil {
-			return err
-		}
-		p.Terms, p.Found, p.Sent = terms, found, true
-		return h.Renderer.Page(c, fiber.StatusOK, "candidate/suggest", p)
+		p.Read, p.Text = &read, up.Text != ""
+		return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_profile", p)
 	})
+}
+
+// matchForm is the profile form without a CV, or with what a results page
+// sent back to correct.
+func (h *Handler) matchForm(c *fiber.Ctx) error {
+	in, err := h.parseProfile(c)
+	if err != nil && vivier.ErrorCode(err) != vivier.EINVALID {
+		return err
+	}
+	p, perr := h.profilePage(c, in)
+	if perr != nil {
+		return perr
+	}
+	if err != nil {
+		refuse(p.Common(), "Le profil n'a pas pu être lu : corrigez les champs signalés.", "", err)
+		return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
+	}
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_profile", p)
+}
+
+// matchResults ranks the offers for the profile in the query.
+func (h *Handler) matchResults(c *fiber.Ctx) error {
+	in, err := h.parseProfile(c)
+	if err != nil {
+		if vivier.ErrorCode(err) != vivier.EINVALID {
+			return err
+		}
+		p, perr := h.profilePage(c, in)
+		if perr != nil {
+			return perr
+		}
+		refuse(p.Common(), "Le profil n'a pas pu être lu : corrigez les champs signalés.", "", err)
+		return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
+	}
+	ctx := c.UserContext()
+	skills, err := h.Store.SkillMatcher(ctx)
+	if err != nil {
+		return err
+	}
+	p, err := h.profilePage(c, in)
+	if err != nil {
+		return err
+	}
+	p.Results, err = h.Store.MatchOffers(ctx, in.profile, in.filter(), skills, matchResultsShown)
+	if err != nil {
+		return err
+	}
+	p.Ranked = true
+	return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_results", p)
 }

@@ -48,6 +48,7 @@ func (w *Worker) periodicTasks() []periodicTask {
 	return []periodicTask{
 		{vivier.TaskOffersDue, "@every 1m", QueueDefault, 50 * time.Second, []asynq.Option{asynq.MaxRetry(0)}, minutely, w.handleOffersDue},
 		{vivier.TaskCommuneCentres, "@every 1m", QueueLow, 50 * time.Second, []asynq.Option{asynq.MaxRetry(0)}, minutely, w.handleCommuneCentres},
+		{vivier.TaskOfferMatch, "@every 1m", QueueLow, 50 * time.Second, []asynq.Option{asynq.MaxRetry(0)}, minutely, w.handleOfferMatch},
 		{vivier.TaskMaintenance, "@every 1h", QueueLow, 50 * time.Minute, nil, hourly, w.handleMaintenance},
 		// Any tick of the day before sends a reminder; sent_emails makes it once.
 		{vivier.TaskInterviewReminders, "@every 1h", QueueDefault, 50 * time.Minute, []asynq.Option{asynq.MaxRetry(3)}, nil, w.handleInterviewReminders},

@@ -1,0 +1,237 @@
+package vivier
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// Matching reads the published offers that could suit a profile (one skill
+// in common, or the domaine of one of its skills) with what the score
+// needs of each, and ranks them in the process. The skills an offer's text
+// names are found once per save by RefreshOfferMatches (the worker's
+// sweep) and kept in offer_match; an offer saved since is read again here,
+// so a ranking never misses an edit the sweep has not reached.
+
+// SkillMatcher reads the referential's active skills and prepares their
+// matcher.
+func (s *Store) SkillMatcher(ctx context.Context) (*SkillMatcher, error) {
+	skills, err := s.Competences(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	return NewSkillMatcher(skills), nil
+}
+
+// Version is a digest of the terms the matcher knows: offer_match rows
+// found with another version are found again.
+func (m *SkillMatcher) Version() string {
+	var b strings.Builder
+	for _, c := range m.skills {
+		fmt.Fprintf(&b, "%d:%s|%s\n", c.ID, c.Label, strings.Join(c.Synonyms, "|"))
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:8])
+}
+
+// MatchFilter narrows the offers a profile is matched with, as the
+// search's filters do.
+type MatchFilter struct {
+	Kind        string
+	Region      string
+	Teletravail bool
+	Mobilite    bool
+}
+
+// MatchResult is a ranked offer with what a page shows of it.
+type MatchResult struct {
+	MatchScore
+	OfferHit
+}
+
+// matchRow is what the candidates' query returns of an offer.
+type matchRow struct {
+	ID           int64          `db:"id"`
+	Kind         OfferKind      `db:"kind"`
+	DomaineCode  string         `db:"domaine_code"`
+	MetierID     *int64         `db:"metier_id"`
+	Categories   pq.StringArray `db:"categories"`
+	DiplomaLevel int            `db:"diploma_level"`
+	Experience   string         `db:"experience"`
+	Languages    []byte         `db:"languages"`
+	Places       []byte         `db:"places"`
+	SkillIDs     pq.Int64Array  `db:"skill_ids"`
+	Stale        bool           `db:"stale"`
+}
+
+// MatchOffers ranks the published offers and concours for p, best first,
+// and returns the limit first with their display fields.
+func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, skills *SkillMatcher, limit int) ([]MatchResult, error) {
+	q := OfferSearch{Kind: f.Kind, Region: f.Region, Teletravail: f.Teletravail, Mobilite: f.Mobilite}
+	where, args := q.where()
+	var ids []int64
+	domaines := map[string]bool{}
+	for _, c := range p.Skills {
+		ids = append(ids, c.ID)
+		for _, d := range c.Domaines {
+			domaines[d] = true
+		}
+	}
+	doms := make([]string, 0, len(domaines))
+	for d := range domaines {
+		doms = append(doms, d)
+	}
+	args = append(args, pq.Array(ids), pq.Array(doms), skills.Version())
+	n := len(args)
+	var rows []matchRow
+	err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(`
+		SELECT o.id, o.kind, coalesce(o.domaine_code, '') AS domaine_code, o.metier_id, o.categories,
+			coalesce((o.criteria->>'diplome_niveau')::int, 0) AS diploma_level, o.experience,
+			coalesce(o.criteria->'langues', '[]') AS languages,
+			coalesce((SELECT json_agg(json_build_object('Lat', (l->>'latitude')::float8, 'Lng', (l->>'longitude')::float8))
+				FROM jsonb_array_elements(o.locations) l WHERE l ? 'latitude' AND l ? 'longitude'), '[]') AS places,
+			coalesce(m.skill_ids, '{}') AS skill_ids,
+			(m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d) AS stale
+		FROM offers o LEFT JOIN offer_match m ON m.offer_id = o.id
+		WHERE %[4]s AND (m.skill_ids && $%[1]d::bigint[] OR o.domaine_code = ANY($%[2]d::text[])
+			OR m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d)`, n-2, n-1, n, where), args...)
+	if err != nil {
+		return nil, wrap("MatchOffers", err)
+	}
+	if err := s.freshSkills(ctx, rows, skills); err != nil {
+		return nil, err
+	}
+	byID := map[int64]Competence{}
+	for _, c := range skills.skills {
+		byID[c.ID] = c
+	}
+	offers := make([]MatchOffer, 0, len(rows))
+	for _, r := range rows {
+		o := MatchOffer{ID: r.ID, Kind: r.Kind, DomaineCode: r.DomaineCode, MetierID: r.MetierID, Categories: r.Categories,
+			DiplomaLevel: r.DiplomaLevel, Experience: r.Experience}
+		if err := json.Unmarshal(r.Places, &o.Places); err != nil {
+			return nil, wrap("MatchOffers", err)
+		}
+		if err := json.Unmarshal(r.Languages, &o.Languages); err != nil {
+			return nil, wrap("MatchOffers", err)
+		}
+		for _, id := range r.SkillIDs {
+			if c, ok := byID[id]; ok {
+				o.Skills = append(o.Skills, c)
+			}
+		}
+		offers = append(offers, o)
+	}
+	// The most recent first, so that ties go to it.
+	sort.Slice(offers, func(a, b int) bool { return offers[a].ID > offers[b].ID })
+	ranked := RankMatches(p, offers)
+	if len(ranked) > limit {
+		ranked = ranked[:limit]
+	}
+	hitIDs := make([]int64, len(ranked))
+	for i, r := range ranked {
+		hitIDs[i] = r.OfferID
+	}
+	hits, err := s.offerHits(ctx, hitIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MatchResult, 0, len(ranked))
+	for i, r := range ranked {
+		if i < len(hits) && hits[i].ID == r.OfferID {
+			out = append(out, MatchResult{MatchScore: r, OfferHit: hits[i]})
+		}
+	}
+	return out, nil
+}
+
+// offerSkillText is the text of an offer in which its skills are looked
+// for, and the skills it lists.
+type offerSkillText struct {
+	ID     int64         `db:"id"`
+	Text   string        `db:"text"`
+	Listed pq.Int64Array `db:"listed"`
+}
+
+const offerSkillTextSQL = `SELECT o.id,
+		concat_ws(' ', o.title, o.long_title, o.mission, o.profile, o.criteria->>'diplome',
+			(SELECT string_agg(s, ' ') FROM jsonb_array_elements_text(coalesce(o.criteria->'competences_requises', '[]')) s)) AS text,
+		ARRAY(SELECT competence_id FROM offer_competences oc WHERE oc.offer_id = o.id ORDER BY competence_id) AS listed
+	FROM offers o`
+
+// offerSkills is the skills an offer lists and those its text names.
+func offerSkills(t offerSkillText, skills *SkillMatcher) []int64 {
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, id := range t.Listed {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, h := range skills.Find(t.Text) {
+		if !seen[h.ID] {
+			seen[h.ID] = true
+			ids = append(ids, h.ID)
+		}
+	}
+	return ids
+}
+
+// freshSkills finds again the skills of the stale rows, in the process.
+func (s *Store) freshSkills(ctx context.Context, rows []matchRow, skills *SkillMatcher) error {
+	var stale []int64
+	at := map[int64]int{}
+	for i, r := range rows {
+		if r.Stale {
+			stale = append(stale, r.ID)
+			at[r.ID] = i
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	var texts []offerSkillText
+	if err := s.db.SelectContext(ctx, &texts, offerSkillTextSQL+` WHERE o.id = ANY($1)`, pq.Array(stale)); err != nil {
+		return wrap("MatchOffers skills", err)
+	}
+	for _, t := range texts {
+		rows[at[t.ID]].SkillIDs = offerSkills(t, skills)
+	}
+	return nil
+}
+
+// RefreshOfferMatches finds the skills of up to limit published offers
+// whose offer_match row is missing or older than their last save or than
+// the referential, and says how many it did.
+func (s *Store) RefreshOfferMatches(ctx context.Context, skills *SkillMatcher, limit int) (int, error) {
+	version := skills.Version()
+	n := 0
+	err := s.inTx(ctx, "RefreshOfferMatches", func(tx *sqlx.Tx) error {
+		var texts []offerSkillText
+		if err := tx.SelectContext(ctx, &texts, offerSkillTextSQL+`
+			LEFT JOIN offer_match m ON m.offer_id = o.id
+			WHERE o.status = 'published' AND (m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $1)
+			ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED`, version, limit); err != nil {
+			return err
+		}
+		for _, t := range texts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO offer_match (offer_id, skill_ids, version, computed_at)
+				VALUES ($1, $2, $3, now()) ON CONFLICT (offer_id) DO UPDATE
+				SET skill_ids = excluded.skill_ids, version = excluded.version, computed_at = excluded.computed_at`,
+				t.ID, pq.Array(offerSkills(t, skills)), version); err != nil {
+				return err
+			}
+		}
+		n = len(texts)
+		return nil
+	})
+	return n, err
+}

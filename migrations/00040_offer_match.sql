@@ -1,0 +1,21 @@
+-- What matching reads of an offer besides its columns: the referential's
+-- skills it lists or its text names, found by the skills matcher in the
+-- worker (a sweep after each save), and, when an embeddings service is
+-- configured, the vector of its text. `version` is the digest of the
+-- referential's terms the skills were found with: an edit of the
+-- referential makes every row stale, and the sweep finds them again.
+
+-- +goose Up
+CREATE TABLE offer_match (
+    offer_id        bigint PRIMARY KEY REFERENCES offers (id) ON DELETE CASCADE,
+    skill_ids       bigint[] NOT NULL DEFAULT '{}',
+    version         text NOT NULL,
+    computed_at     timestamptz NOT NULL DEFAULT now(),
+    embedding       real[],
+    embedding_model text,
+    embedded_at     timestamptz
+);
+CREATE INDEX offer_match_skills_idx ON offer_match USING gin (skill_ids);
+
+-- +goose Down
+DROP TABLE offer_match;
