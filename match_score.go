@@ -23,6 +23,10 @@ type MatchProfile struct {
 	Languages       []LanguageSkill
 	Near            *GeoPoint
 	RadiusKm        float64 // with Near: how far the person would go
+	// Vector is the profile's meaning, by the Embedder's Model, when an
+	// embeddings service is configured.
+	Vector []float32
+	Model  string
 }
 
 // MatchOffer is what the score reads of an offer or a concours: its skills
@@ -39,6 +43,7 @@ type MatchOffer struct {
 	Categories   []string
 	Languages    []Language
 	Places       []GeoPoint
+	Vector       []float32 // by the profile's Model, when known
 }
 
 // MatchScore is an offer's score for a profile and why, in French.
@@ -132,6 +137,13 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 				s.Score += pointsLanguage
 				s.Reasons = append(s.Reasons, "Langue demandée : "+LanguageNames[l.ISOCode]+" "+l.Level)
 			}
+		}
+	}
+	if p.Vector != nil && o.Vector != nil {
+		sim := cosine(p.Vector, o.Vector)
+		if pts := semanticPoints(sim); pts > 0 {
+			s.Score += pts
+			s.Reasons = append(s.Reasons, fmt.Sprintf("Proche de votre profil par le sens (similarité %s)", strings.Replace(fmt.Sprintf("%.2f", sim), ".", ",", 1)))
 		}
 	}
 	// A concours's places are those of its tests, not of the posts.

@@ -76,7 +76,7 @@ type matchRow struct {
 func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, skills *SkillMatcher, limit int) ([]MatchResult, error) {
 	q := OfferSearch{Kind: f.Kind, Region: f.Region, Teletravail: f.Teletravail, Mobilite: f.Mobilite}
 	where, args := q.where()
-	var ids []int64
+	ids := []int64{} // never NULL in SQL
 	domaines := map[string]bool{}
 	for _, c := range p.Skills {
 		ids = append(ids, c.ID)
@@ -90,6 +90,18 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 	}
 	args = append(args, pq.Array(ids), pq.Array(doms), skills.Version())
 	n := len(args)
+	// With vectors, an offer may suit a profile by its meaning alone: every
+	// offer the filters let through is scored.
+	prefilter := fmt.Sprintf(`AND (m.skill_ids && $%[1]d::bigint[] OR o.domaine_code = ANY($%[2]d::text[])
+			OR m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d)`, n-2, n-1, n)
+	var vectors map[int64][]float32
+	if p.Vector != nil {
+		prefilter = fmt.Sprintf("AND cardinality($%[1]d::bigint[]) >= 0 AND cardinality($%[2]d::text[]) >= 0", n-2, n-1)
+		var err error
+		if vectors, err = s.offerVectors(ctx, p.Model); err != nil {
+			return nil, err
+		}
+	}
 	var rows []matchRow
 	err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(`
 		SELECT o.id, o.kind, coalesce(o.domaine_code, '') AS domaine_code, o.metier_id, o.categories,
@@ -100,8 +112,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 			coalesce(m.skill_ids, '{}') AS skill_ids,
 			(m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d) AS stale
 		FROM offers o LEFT JOIN offer_match m ON m.offer_id = o.id
-		WHERE %[4]s AND (m.skill_ids && $%[1]d::bigint[] OR o.domaine_code = ANY($%[2]d::text[])
-			OR m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d)`, n-2, n-1, n, where), args...)
+		WHERE %[4]s %[5]s`, n-2, n-1, n, where, prefilter), args...)
 	if err != nil {
 		return nil, wrap("MatchOffers", err)
 	}
@@ -115,7 +126,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 	offers := make([]MatchOffer, 0, len(rows))
 	for _, r := range rows {
 		o := MatchOffer{ID: r.ID, Kind: r.Kind, DomaineCode: r.DomaineCode, MetierID: r.MetierID, Categories: r.Categories,
-			DiplomaLevel: r.DiplomaLevel, Experience: r.Experience}
+			DiplomaLevel: r.DiplomaLevel, Experience: r.Experience, Vector: vectors[r.ID]}
 		if err := json.Unmarshal(r.Places, &o.Places); err != nil {
 			return nil, wrap("MatchOffers", err)
 		}

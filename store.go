@@ -20,6 +20,8 @@ type Store struct {
 	related relatedCache
 	// searchCache keeps recent searches' answers per state of the index.
 	searchCache searchCache
+	// vectors keeps the offers' embeddings read from offer_match.
+	vectors vectorCache
 	// The queries of every public page view, prepared once: the offer
 	// page's, the search index's read of the changes, a search's words,
 	// hits and employers.

@@ -34,6 +34,9 @@ type Deps struct {
 	// OpenDataPerMinute is the open-data API's quota per address, which
 	// /donnees states.
 	OpenDataPerMinute int
+	// Embedder, when set, gives a profile's meaning, which matching adds to
+	// its transparent score.
+	Embedder vivier.Embedder
 }
 
 // Handler serves the public site.

@@ -172,6 +172,7 @@ type matchProfilePage struct {
 	Query       string // the profile as a query, for "modifier"
 	Results     []vivier.MatchResult
 	Ranked      bool
+	Semantic    bool // the ranking compared meanings too
 	KindLabels  map[string]string
 }
 

@@ -1,6 +1,7 @@
 package candidate
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -119,6 +120,8 @@ func (h *Handler) matchResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	h.embedProfile(c, &in.profile)
+	p.Semantic = in.profile.Vector != nil
 	p.Results, err = h.Store.MatchOffers(ctx, in.profile, in.filter(), skills, matchResultsShown)
 	if err != nil {
 		return err
@@ -126,3 +129,23 @@ func (h *Handler) matchResults(c *fiber.Ctx) error {
 	p.Ranked = true
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_results", p)
 }
+
+// embedProfile adds the profile's meaning when an embeddings service is
+// configured; when it fails, the ranking goes on with the transparent score
+// alone.
+func (h *Handler) embedProfile(c *fiber.Ctx, p *vivier.MatchProfile) {
+	if h.Embedder == nil || len(p.Skills) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), embedTimeout)
+	defer cancel()
+	v, err := h.Embedder.Embed(ctx, []string{p.Text()})
+	if err != nil {
+		h.Log.WarnContext(ctx, "profile vector: the embeddings service failed, ranking without it", "error", err)
+		return
+	}
+	p.Vector, p.Model = v[0], h.Embedder.Model()
+}
+
+// embedTimeout bounds the wait for the embeddings service: a person waits.
+const embedTimeout = 3 * time.Second

@@ -45,6 +45,7 @@ type Config struct {
 	SMTPRatePerSecond int              // emails per second across every worker (the provider's limit); 0: no limit
 	Geocoder          GeocoderConfig   // the BAN, for the offers' places
 	INGRES            INGRESConfig     // the RMFP métiers, from INGRES through PISTE
+	Embeddings        EmbeddingsConfig // the offers' vectors for matching, when set
 }
 
 // Worker runs the Asynq server, the scheduler and the outbox relay.
@@ -62,6 +63,7 @@ type Worker struct {
 	csp       *cspSender
 	geo       *geocoder
 	ingres    *ingres
+	embed     *Embeddings // nil without an embeddings service
 	limiter   *sendLimiter
 
 	stop chan struct{}
@@ -110,6 +112,7 @@ func NewWorker(cfg Config, store *vivier.Store, renderer *templates.Renderer, ma
 	w.csp = newCSPSender(cfg)
 	w.geo = &geocoder{cfg: cfg.Geocoder}
 	w.ingres = &ingres{cfg: cfg.INGRES}
+	w.embed = NewEmbeddings(cfg.Embeddings, store.OutboundPolicy())
 	w.server = asynq.NewServer(cfg.Redis, asynq.Config{
 		Concurrency:       cfg.Concurrency,
 		Queues:            map[string]int{QueueCritical: 6, QueueDefault: 3, QueueLow: 1},

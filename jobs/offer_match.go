@@ -39,5 +39,5 @@ func (w *Worker) handleOfferMatch(ctx context.Context) error {
 	if total > 0 {
 		w.log.InfoContext(ctx, "offer skills read for matching", "count", total)
 	}
-	return nil
+	return w.embedOffers(ctx, deadline)
 }

@@ -145,6 +145,7 @@ func (m *Main) Run(ctx context.Context, mode string) error {
 			Geocoder:          jobs.GeocoderConfig{URL: m.Config.GeocoderURL},
 			INGRES: jobs.INGRESConfig{OAuthURL: m.Config.PISTEOAuthURL, URL: m.Config.INGRESURL,
 				ClientID: m.Config.INGRESClientID, ClientSecret: m.Config.INGRESSecret},
+			Embeddings: m.Config.embeddings(),
 		}, m.store, m.renderer, mailer, m.Log.With("process", "worker"))
 		if err := m.worker.Start(); err != nil {
 			m.worker = nil
@@ -308,4 +309,9 @@ func redactURL(s string) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.Redacted()
+}
+
+// embeddings is the embeddings service of matching, if any.
+func (c Config) embeddings() jobs.EmbeddingsConfig {
+	return jobs.EmbeddingsConfig{URL: c.EmbeddingsURL, Key: c.EmbeddingsKey, Model: c.EmbeddingsModel}
 }

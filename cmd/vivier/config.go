@@ -59,6 +59,9 @@ type Config struct {
 	INGRESSecret       string         // INGRES_CLIENT_SECRET
 	PISTEOAuthURL      string         // PISTE_OAUTH_URL: PISTE's OAuth2 server, https://oauth.piste.gouv.fr by default
 	INGRESURL          string         // INGRES_URL: INGRES's API, where RMFP_EMPL_REF is; required with INGRES_CLIENT_ID
+	EmbeddingsURL      string         // EMBEDDINGS_URL: an OpenAI-compatible embeddings endpoint (Albert's …/v1/embeddings); none: matching by the transparent score alone
+	EmbeddingsKey      string         // EMBEDDINGS_KEY: its bearer key
+	EmbeddingsModel    string         // EMBEDDINGS_MODEL: "openweight-embeddings" by default (Albert's)
 	OutboundAllow      []netip.Prefix // OUTBOUND_ALLOW: internal ranges (CIDRs, comma-separated) tenants' webhooks and APIs may reach; none by default
 }
 
@@ -143,6 +146,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		if c.INGRESSecret == "" {
 			e.fail("INGRES_CLIENT_SECRET", "", "the secret of INGRES_CLIENT_ID")
 		}
+	}
+	c.EmbeddingsURL, c.EmbeddingsKey = e.str("EMBEDDINGS_URL", ""), e.str("EMBEDDINGS_KEY", "")
+	c.EmbeddingsModel = e.str("EMBEDDINGS_MODEL", "openweight-embeddings")
+	if u, err := url.Parse(c.EmbeddingsURL); c.EmbeddingsURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		e.fail("EMBEDDINGS_URL", c.EmbeddingsURL, "the http(s) URL of an embeddings endpoint, such as https://albert.api.etalab.gouv.fr/v1/embeddings")
 	}
 	// Redis keeps a finished task's record a day: past that, the worker
 	// could not tell a finished task from a lost one.

@@ -38,6 +38,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		"COOKIE_SECURE":        "oui",
 		"TRUSTED_PROXIES":      "10.0.0.0/33",
 		"REDIS_URL":            "localhost",
+		"EMBEDDINGS_URL":       "albert.api.etalab.gouv.fr",
 	} {
 		_, err := LoadConfig(mapEnv(map[string]string{name: value}))
 		if err == nil || !strings.Contains(err.Error(), name+"=") {

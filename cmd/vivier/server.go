@@ -25,6 +25,7 @@ import (
 	"vivier/admin"
 	"vivier/admin/api"
 	"vivier/candidate"
+	"vivier/jobs"
 	"vivier/templates"
 )
 
@@ -186,6 +187,9 @@ func (m *Main) newApp() (*fiber.App, error) {
 	public, err := candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour,
 		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute})
+	if e := jobs.NewEmbeddings(cfg.embeddings(), m.store.OutboundPolicy()); e != nil {
+		public.Embedder = e
+	}
 	if err != nil {
 		return nil, err
 	}
