@@ -225,3 +225,21 @@ func (s *Store) SetPlaceCoordinates(ctx context.Context, adminID, offerID int64,
 		return err
 	})
 }
+
+// CVHome is the commune of the first of a CV's postal codes whose centre is
+// known; ENOTFOUND when none is.
+func (s *Store) CVHome(ctx context.Context, postalCodes []string) (*Commune, error) {
+	for _, code := range postalCodes {
+		c, err := s.ResolveCommune(ctx, "lieu", code)
+		if ErrorCode(err) == EINVALID || ErrorCode(err) == ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if c.Centre() != nil {
+			return c, nil
+		}
+	}
+	return nil, Errorf(ENOTFOUND, "Aucune commune connue dans ce CV.")
+}

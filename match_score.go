@@ -3,6 +3,7 @@ package vivier
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -17,8 +18,9 @@ import (
 // MatchProfile is what the score reads of a person.
 type MatchProfile struct {
 	Skills          []Competence
-	MetierID        *int64 // an agent's métier
-	DiplomaLevel    int    // 0: not known
+	Core            []int64 // of Skills, those the person's CV is most about
+	MetierID        *int64  // an agent's métier
+	DiplomaLevel    int     // 0: not known
 	YearsExperience int
 	Languages       []LanguageSkill
 	Near            *GeoPoint
@@ -36,6 +38,7 @@ type MatchOffer struct {
 	ID           int64
 	Kind         OfferKind
 	Skills       []Competence
+	TitleSkills  []int64 // of Skills, those its title names: the post's own trade
 	DomaineCode  string
 	MetierID     *int64
 	DiplomaLevel int // 0: none required
@@ -63,14 +66,26 @@ const (
 	pointsDiplomaShort = -4 // two levels or more below
 	pointsCategoryLow  = -2
 	pointsNear         = 2
-	pointsFar          = -3
+	pointsFar          = -10
 	pointsMetier       = 3
 	pointsTooJunior    = -2
 	pointsLanguage     = 1
+	pointsTitleSkill   = 3 // a skill in common that the offer's title names, once
+	pointsCoreSkill    = 3 // each skill in common of the person's main ones, up to maxCoreSkills
+	maxCoreSkills      = 2
+	pointsTraining     = -6 // a stage or an apprenticeship, for someone with years of work
+	pointsOverLevel    = -3 // a post three diploma levels or more below the person's
 )
+
+// trainedYears is the experience past which a stage or an apprenticeship
+// is not what a person looks for.
+const trainedYears = 3
 
 // expertYears is the experience an offer for an expert asks.
 const expertYears = 5
+
+// kindNoun names a stage and an apprenticeship in a sentence.
+var kindNoun = map[OfferKind]string{KindStage: "stage", KindApprentissage: "apprentissage"}
 
 // minLevel is the diploma level a catégorie asks of external candidates.
 var minLevel = map[string]int{"APLUS": 7, "A": 6, "B": 4}
@@ -105,6 +120,31 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 			s.Reasons = append(s.Reasons, fmt.Sprintf("%d compétences en commun : %s", n, strings.Join(labels, ", ")))
 		}
 	}
+	var core []string
+	for _, c := range s.Common {
+		if slices.Contains(p.Core, c.ID) && len(core) < maxCoreSkills {
+			core = append(core, c.Label)
+		}
+	}
+	if len(core) > 0 {
+		s.Score += pointsCoreSkill * len(core)
+		if len(core) == 1 {
+			s.Reasons = append(s.Reasons, "Votre compétence principale : "+core[0])
+		} else {
+			s.Reasons = append(s.Reasons, "Vos compétences principales : "+strings.Join(core, ", "))
+		}
+	}
+	for _, c := range s.Common {
+		if slices.Contains(o.TitleSkills, c.ID) {
+			s.Score += pointsTitleSkill
+			s.Reasons = append(s.Reasons, "Le cœur du poste : "+c.Label)
+			break
+		}
+	}
+	if (o.Kind == KindStage || o.Kind == KindApprentissage) && p.YearsExperience >= trainedYears {
+		s.Score += pointsTraining
+		s.Reasons = append(s.Reasons, fmt.Sprintf("Un %s, pour qui se forme : vous avez %d ans d'expérience", kindNoun[o.Kind], p.YearsExperience))
+	}
 	if p.MetierID != nil && o.MetierID != nil && *p.MetierID == *o.MetierID {
 		s.Score += pointsMetier
 		s.Reasons = append(s.Reasons, "Votre métier")
@@ -115,6 +155,9 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 	}
 	if p.DiplomaLevel > 0 {
 		switch {
+		case o.DiplomaLevel > 0 && p.DiplomaLevel >= o.DiplomaLevel+3 && o.Kind != KindConcours:
+			s.Score += pointsOverLevel
+			s.Reasons = append(s.Reasons, fmt.Sprintf("Un poste de niveau %d, bien en deçà de votre diplôme (niveau %d)", o.DiplomaLevel, p.DiplomaLevel))
 		case o.DiplomaLevel > 0 && p.DiplomaLevel >= o.DiplomaLevel:
 			s.Score += pointsDiplomaOK
 			s.Reasons = append(s.Reasons, fmt.Sprintf("Votre diplôme (niveau %d) répond au niveau demandé (%d)", p.DiplomaLevel, o.DiplomaLevel))

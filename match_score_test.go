@@ -31,7 +31,7 @@ func TestScoreMatchSaysWhy(t *testing.T) {
 	}
 	far := near
 	far.ID, far.Places = 2, []vivier.GeoPoint{marseille}
-	if s := vivier.ScoreMatch(nurse, far); s.Score != 2*3+2+2-3 || !strings.HasPrefix(s.Reasons[3], "À 277 km, au-delà de 30 km") {
+	if s := vivier.ScoreMatch(nurse, far); s.Score != 2*3+2+2-10 || !strings.HasPrefix(s.Reasons[3], "À 277 km, au-delà de 30 km") {
 		t.Errorf("far: %d %q", s.Score, s.Reasons)
 	}
 	// A buyer's post in catégorie A+ asking a master: nothing in common,
@@ -54,6 +54,23 @@ func TestScoreMatchSaysWhy(t *testing.T) {
 	}
 	if s := vivier.ScoreMatch(many, offer); s.Score != 15 || len(s.Common) != 7 || !strings.HasPrefix(s.Reasons[0], "7 compétences en commun") {
 		t.Errorf("seven skills: %d %q", s.Score, s.Reasons)
+	}
+	// The person's main skill, named by the post's title: each counts.
+	core := nurse
+	core.Core = []int64{soins.ID}
+	titled := near
+	titled.TitleSkills = []int64{soins.ID}
+	if s := vivier.ScoreMatch(core, titled); s.Score != 2*3+3+3+2+2+2 || s.Reasons[1] != "Votre compétence principale : Soins infirmiers" ||
+		s.Reasons[2] != "Le cœur du poste : Soins infirmiers" {
+		t.Errorf("main skill in the title: %d %q", s.Score, s.Reasons)
+	}
+	// An apprenticeship, for a nurse of ten years; a post of level 3 for a
+	// master: each says why it loses.
+	senior := vivier.MatchProfile{Skills: nurse.Skills, DiplomaLevel: 7, YearsExperience: 10}
+	apprentice := vivier.MatchOffer{Kind: vivier.KindApprentissage, Skills: []vivier.Competence{soins}, DiplomaLevel: 3}
+	if s := vivier.ScoreMatch(senior, apprentice); s.Score != 3-6-3 ||
+		strings.Join(s.Reasons[1:], " | ") != "Un apprentissage, pour qui se forme : vous avez 10 ans d'expérience | Un poste de niveau 3, bien en deçà de votre diplôme (niveau 7)" {
+		t.Errorf("apprenticeship for a senior: %d %q", s.Score, s.Reasons)
 	}
 	// The ranking: best first, the buyer's post left out, equals in order.
 	twin := near

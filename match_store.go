@@ -68,6 +68,7 @@ type matchRow struct {
 	Languages    []byte         `db:"languages"`
 	Places       []byte         `db:"places"`
 	SkillIDs     pq.Int64Array  `db:"skill_ids"`
+	TitleIDs     pq.Int64Array  `db:"title_skill_ids"`
 	Stale        bool           `db:"stale"`
 }
 
@@ -109,7 +110,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 			coalesce(o.criteria->'langues', '[]') AS languages,
 			coalesce((SELECT json_agg(json_build_object('Lat', (l->>'latitude')::float8, 'Lng', (l->>'longitude')::float8))
 				FROM jsonb_array_elements(o.locations) l WHERE l ? 'latitude' AND l ? 'longitude'), '[]') AS places,
-			coalesce(m.skill_ids, '{}') AS skill_ids,
+			coalesce(m.skill_ids, '{}') AS skill_ids, coalesce(m.title_skill_ids, '{}') AS title_skill_ids,
 			(m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d) AS stale
 		FROM offers o LEFT JOIN offer_match m ON m.offer_id = o.id
 		WHERE %[4]s %[5]s`, n-2, n-1, n, where, prefilter), args...)
@@ -138,6 +139,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 				o.Skills = append(o.Skills, c)
 			}
 		}
+		o.TitleSkills = r.TitleIDs
 		offers = append(offers, o)
 	}
 	// The most recent first, so that ties go to it.
@@ -167,20 +169,30 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 // for, and the skills it lists.
 type offerSkillText struct {
 	ID     int64         `db:"id"`
+	Title  string        `db:"title"`
 	Text   string        `db:"text"`
 	Listed pq.Int64Array `db:"listed"`
 }
 
-const offerSkillTextSQL = `SELECT o.id,
+const offerSkillTextSQL = `SELECT o.id, o.title,
 		concat_ws(' ', o.title, o.long_title, o.mission, o.profile, o.criteria->>'diplome',
 			(SELECT string_agg(s, ' ') FROM jsonb_array_elements_text(coalesce(o.criteria->'competences_requises', '[]')) s)) AS text,
 		ARRAY(SELECT competence_id FROM offer_competences oc WHERE oc.offer_id = o.id ORDER BY competence_id) AS listed
 	FROM offers o`
 
+// titleSkills is the skills an offer's title names.
+func titleSkills(t offerSkillText, skills *SkillMatcher) []int64 {
+	ids := []int64{} // never NULL in SQL
+	for _, h := range skills.Find(t.Title) {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
 // offerSkills is the skills an offer lists and those its text names.
 func offerSkills(t offerSkillText, skills *SkillMatcher) []int64 {
 	seen := map[int64]bool{}
-	var ids []int64
+	ids := []int64{} // never NULL in SQL
 	for _, id := range t.Listed {
 		if !seen[id] {
 			seen[id] = true
@@ -215,6 +227,7 @@ func (s *Store) freshSkills(ctx context.Context, rows []matchRow, skills *SkillM
 	}
 	for _, t := range texts {
 		rows[at[t.ID]].SkillIDs = offerSkills(t, skills)
+		rows[at[t.ID]].TitleIDs = titleSkills(t, skills)
 	}
 	return nil
 }
@@ -234,10 +247,11 @@ func (s *Store) RefreshOfferMatches(ctx context.Context, skills *SkillMatcher, l
 			return err
 		}
 		for _, t := range texts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO offer_match (offer_id, skill_ids, version, computed_at)
-				VALUES ($1, $2, $3, now()) ON CONFLICT (offer_id) DO UPDATE
-				SET skill_ids = excluded.skill_ids, version = excluded.version, computed_at = excluded.computed_at`,
-				t.ID, pq.Array(offerSkills(t, skills)), version); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO offer_match (offer_id, skill_ids, title_skill_ids, version, computed_at)
+				VALUES ($1, $2, $3, $4, now()) ON CONFLICT (offer_id) DO UPDATE
+				SET skill_ids = excluded.skill_ids, title_skill_ids = excluded.title_skill_ids,
+					version = excluded.version, computed_at = excluded.computed_at`,
+				t.ID, pq.Array(offerSkills(t, skills)), pq.Array(titleSkills(t, skills)), version); err != nil {
 				return err
 			}
 		}

@@ -36,11 +36,11 @@ var diplomas = []struct {
 	level int
 	re    *regexp.Regexp
 }{
-	{8, regexp.MustCompile(`\b(doctorat|phd|docteure? (en|es|de) [a-z]+|these de doctorat)\b`)},
-	{7, regexp.MustCompile(`\b(master ?[12]?|mastere|msc|mba|dess|dea|bac ?\+ ?5|diplome d ingenieur|ingenieure? diplomee?|ecole d ingenieurs?|sciences po|institut regional d administration|ecole nationale d administration|inspa)\b`)},
-	{6, regexp.MustCompile(`\b(licence( professionnelle| pro)?|bachelor|bachelor universitaire de technologie|maitrise|bac ?\+ ?[34]|diplome d etat (d )?infirmier|dei|diplome d etat d assistante? de service social|deass|deeje|dees)\b`)},
-	{5, regexp.MustCompile(`\b(bts|dut|deug|deust|bac ?\+ ?2|brevet de technicien superieur|diplome universitaire de technologie)\b`)},
-	{4, regexp.MustCompile(`\b(baccalaureat|bac (pro|professionnel|general|technologique|s|es|l|stmg|st2s|sti2d)|bac|brevet professionnel)\b`)},
+	{8, regexp.MustCompile(`\b(doctorat|phd|docteure? (en|es|de) [a-z]+|these de doctorat|these d exercice|diplome d etudes specialisees|des de (pharmacie|medecine|biologie)[a-z ]*)\b`)},
+	{7, regexp.MustCompile(`\b(master ?[12]?|mastere|msc|mba|dess|dea|bac ?\+ ?5|diplome d ingenieur|ingenieure? diplomee?|ecole d ingenieurs?|sciences po|institut regional d administration|ecole nationale d administration|inspa|diplome de formation approfondie en sciences [a-z]+)\b`)},
+	{6, regexp.MustCompile(`\b(licence( professionnelle| pro)?|bachelor|bachelor universitaire de technologie|maitrise|bac ?\+ ?[34]|diplome d etat (d )?infirmiere?|dei|diplome d etat d assistante? de service social|deass|diplome d etat d educat(eur|rice) (specialisee?|de jeunes enfants)|deeje|dees|diplome d etat de conseill(er|ere) en economie sociale familiale|dn made)\b`)},
+	{5, regexp.MustCompile(`\b(bts|dut|deug|deust|bac ?\+ ?2|brevet de technicien superieur|diplome universitaire de technologie|dejeps|titre professionnel [a-z ]{3,60} niveau 5)\b`)},
+	{4, regexp.MustCompile(`\b(baccalaureat|bac (pro|professionnel|general|technologique|s|es|l|stmg|st2s|sti2d|stt|sti)|bac|brevet professionnel|bpjeps|diplome (d etat|professionnel) d (aide soignante?|auxiliaire de puericulture)|dpas|deas|deap|diplome d etat de monit(eur|rice) educat(eur|rice))\b`)},
 	{3, regexp.MustCompile(`\b(cap|bep|certificat d aptitude professionnelle|brevet d etudes professionnelles)\b`)},
 }
 
@@ -164,4 +164,58 @@ func languagesOf(flat string) []LanguageSkill {
 		out = append(out, LanguageSkill{ISOCode: iso, Level: level})
 	}
 	return out
+}
+
+// DefaultMatchRadiusKm is how far from home a profile read from a CV looks
+// at first, unless the CV says its author would move anywhere.
+const DefaultMatchRadiusKm = 100
+
+// MatchProfile is the profile a ranking reads, before any correction:
+// home is the commune of the CV's address (CVHome), nil when unknown.
+func (p CVProfile) MatchProfile(home *Commune) MatchProfile {
+	m := MatchProfile{DiplomaLevel: p.DiplomaLevel, YearsExperience: p.YearsExperience, Languages: p.Languages}
+	main, _ := p.MainSkills()
+	for _, s := range main {
+		m.Skills = append(m.Skills, s.Competence)
+	}
+	m.Core = p.CoreSkills()
+	if home != nil && home.Centre() != nil && !p.Mobile {
+		m.Near, m.RadiusKm = home.Centre(), DefaultMatchRadiusKm
+	}
+	return m
+}
+
+// minMainSkills is how many of a CV's skills are taken as its own even when
+// each is named once (a short CV names each once).
+const minMainSkills = 5
+
+// MainSkills parts the CV's skills into those it is about (named twice or
+// more, or the most named up to minMainSkills) and those it only mentions
+// ("laboratoire" in a list of systems secured): a profile starts with the
+// first, and its owner may tick the others.
+func (p CVProfile) MainSkills() (main, mentioned []SkillHit) {
+	for i, s := range p.Skills {
+		if i < minMainSkills || s.Count >= 2 {
+			main = append(main, s)
+		} else {
+			mentioned = append(mentioned, s)
+		}
+	}
+	return main, mentioned
+}
+
+// maxCore is how many skills a CV may be most about.
+const maxCore = 3
+
+// CoreSkills is the skills the CV is most about: named twice or more, and
+// at least half as often as the most named (a RSSI's CV names security
+// twenty times, management five: security is its trade).
+func (p CVProfile) CoreSkills() []int64 {
+	var core []int64
+	for _, s := range p.Skills {
+		if s.Count >= 2 && 2*s.Count >= p.Skills[0].Count && len(core) < maxCore {
+			core = append(core, s.ID)
+		}
+	}
+	return core
 }

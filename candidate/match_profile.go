@@ -20,9 +20,8 @@ import (
 // mobilite.
 
 const (
-	defaultMatchRadiusKm = 100
-	matchResultsShown    = 20
-	maxProfileSkills     = 60
+	matchResultsShown = 20
+	maxProfileSkills  = 60
 )
 
 var matchRadii = []int{20, 50, 100, 200, 0}
@@ -40,6 +39,8 @@ var cefrLevels = []string{"A1", "A2", "B1", "B2", "C1", "C2"}
 // profileInput is the profile as sent, and what it gives for the score.
 type profileInput struct {
 	Skills      []int64
+	Core        []int64 // of Skills, those the CV is most about
+	Mentioned   []int64 // skills the CV only mentions, offered unticked
 	Diploma     int
 	Years       int
 	Languages   []vivier.LanguageSkill
@@ -61,7 +62,7 @@ func (in profileInput) filter() vivier.MatchFilter {
 func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 	v := queryValues(c)
 	in := profileInput{Kind: v.Get("type"), Region: v.Get("region"), Teletravail: v.Get("teletravail") == "oui",
-		Mobilite: v.Get("mobilite") == "oui", Lieu: strings.TrimSpace(v.Get("lieu")), Radius: defaultMatchRadiusKm}
+		Mobilite: v.Get("mobilite") == "oui", Lieu: strings.TrimSpace(v.Get("lieu")), Radius: vivier.DefaultMatchRadiusKm}
 	var errs vivier.FormErrors
 	bad := func(field, msg string) { errs = append(errs, vivier.FieldError(field, msg)) }
 	for _, raw := range v["competence"] {
@@ -71,6 +72,11 @@ func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 			break
 		}
 		in.Skills = append(in.Skills, id)
+	}
+	for _, raw := range v["principale"] {
+		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && slices.Contains(in.Skills, id) {
+			in.Core = append(in.Core, id)
+		}
 	}
 	if len(in.Skills) > maxProfileSkills {
 		bad("competence", fmt.Sprintf("Choisissez %d compétences au plus.", maxProfileSkills))
@@ -126,7 +132,7 @@ func (h *Handler) resolveProfile(c *fiber.Ctx, in *profileInput) error {
 	for _, s := range all {
 		byID[s.ID] = s
 	}
-	p := vivier.MatchProfile{DiplomaLevel: in.Diploma, YearsExperience: in.Years, Languages: in.Languages}
+	p := vivier.MatchProfile{DiplomaLevel: in.Diploma, YearsExperience: in.Years, Languages: in.Languages, Core: in.Core}
 	for _, id := range in.Skills {
 		s, ok := byID[id]
 		if !ok {
@@ -159,6 +165,7 @@ type matchProfilePage struct {
 	Read        *vivier.CVProfile // the profile read from a CV just sent
 	Text        bool              // the CV had text to read
 	Chosen      []skillBox        // the profile's skills, first
+	Mentioned   []skillBox        // those the CV only mentions, unticked
 	Families    []skillFamily     // every other skill, by family
 	Diplomas    []option
 	Years       string
@@ -180,6 +187,7 @@ type skillBox struct {
 	ID      int64
 	Label   string
 	Checked bool
+	Core    bool // one of the skills the CV is most about
 }
 
 type skillFamily struct {
@@ -207,7 +215,7 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 	p := &matchProfilePage{Lieu: in.Lieu, Teletravail: in.Teletravail, Mobilite: in.Mobilite, KindLabels: kindLabels,
 		Query: rawQuery(c)}
 	chosen := map[int64]bool{}
-	for _, id := range in.Skills {
+	for _, id := range append(slices.Clone(in.Skills), in.Mentioned...) {
 		chosen[id] = true
 	}
 	byID := map[int64]vivier.Competence{}
@@ -224,7 +232,12 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 	}
 	for _, id := range in.Skills {
 		if s, ok := byID[id]; ok {
-			p.Chosen = append(p.Chosen, skillBox{ID: s.ID, Label: s.Label, Checked: true})
+			p.Chosen = append(p.Chosen, skillBox{ID: s.ID, Label: s.Label, Checked: true, Core: slices.Contains(in.Core, id)})
+		}
+	}
+	for _, id := range in.Mentioned {
+		if s, ok := byID[id]; ok {
+			p.Mentioned = append(p.Mentioned, skillBox{ID: s.ID, Label: s.Label})
 		}
 	}
 	for _, d := range diplomaLabels {

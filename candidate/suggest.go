@@ -57,18 +57,22 @@ func (h *Handler) suggest(c *fiber.Ctx) error {
 		}
 		read := vivier.ExtractCVProfile(up.Text, skills, time.Now())
 		in := profileInput{Diploma: read.DiplomaLevel, Years: read.YearsExperience, Languages: read.Languages,
-			Radius: defaultMatchRadiusKm, Kind: c.FormValue("type")}
-		for _, s := range read.Skills {
+			Radius: vivier.DefaultMatchRadiusKm, Kind: c.FormValue("type")}
+		main, mentioned := read.MainSkills()
+		for _, s := range main {
 			in.Skills = append(in.Skills, s.ID)
 		}
+		for _, s := range mentioned {
+			in.Mentioned = append(in.Mentioned, s.ID)
+		}
+		in.Core = read.CoreSkills()
 		if read.Mobile {
 			in.Radius = 0
 		}
-		for _, code := range read.PostalCodes {
-			if com, err := h.Store.ResolveCommune(ctx, "lieu", code); err == nil && com.Centre() != nil {
-				in.Lieu = com.Display()
-				break
-			}
+		if home, err := h.Store.CVHome(ctx, read.PostalCodes); err == nil {
+			in.Lieu = home.Display()
+		} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
+			return err
 		}
 		p, err := h.profilePage(c, in)
 		if err != nil {

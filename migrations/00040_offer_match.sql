@@ -9,6 +9,8 @@
 CREATE TABLE offer_match (
     offer_id        bigint PRIMARY KEY REFERENCES offers (id) ON DELETE CASCADE,
     skill_ids       bigint[] NOT NULL DEFAULT '{}',
+    -- Those of its title, the post's own trade.
+    title_skill_ids bigint[] NOT NULL DEFAULT '{}',
     version         text NOT NULL,
     computed_at     timestamptz NOT NULL DEFAULT now(),
     embedding       real[],
