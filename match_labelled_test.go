@@ -132,8 +132,9 @@ func score(ranked []string, relevant []string) quality {
 }
 
 // Precision@5 of the deterministic ranking, for each CV as read without
-// correction, is 0.8 or more on average; the note gives the figures, and
-// those of the former suggestions (the CV's 30 most frequent stems).
+// correction, is 0.8 or more on average. (The former suggestions, the
+// CV's 30 most frequent stems against the offers' text, gave 0.741 and a
+// recall@10 of 0.821 on the same set.)
 func TestMatchingPrecisionOnLabelledSet(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -146,7 +147,7 @@ func TestMatchingPrecisionOnLabelledSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
-	var after, before quality
+	var after quality
 	for _, cv := range cvs {
 		read := vivier.ExtractCVProfile(cv.Text, m, now)
 		home, err := s.CVHome(ctx, read.PostalCodes)
@@ -177,23 +178,8 @@ func TestMatchingPrecisionOnLabelledSet(t *testing.T) {
 			}
 		}
 
-		terms, err := s.CVTerms(ctx, cv.Text, 30)
-		if err != nil {
-			t.Fatal(err)
-		}
-		old, err := s.SuggestOffers(ctx, vivier.OfferSearch{}, terms, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ranked = ranked[:0]
-		for _, r := range old {
-			ranked = append(ranked, keys[r.ID])
-		}
-		q = score(ranked, cv.Relevant)
-		before.p5 += q.p5 / float64(len(cvs))
-		before.r10 += q.r10 / float64(len(cvs))
 	}
-	t.Logf("%d CVs: precision@5 %.3f, recall@10 %.3f (the former suggestions: %.3f, %.3f)", len(cvs), after.p5, after.r10, before.p5, before.r10)
+	t.Logf("%d CVs: precision@5 %.3f, recall@10 %.3f", len(cvs), after.p5, after.r10)
 	if after.p5 < 0.8 {
 		t.Errorf("precision@5 = %.3f, want 0.8 or more", after.p5)
 	}

@@ -3,9 +3,6 @@ package vivier_test
 import (
 	"context"
 	"errors"
-	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -203,38 +200,4 @@ func fieldOf(err error) string {
 		return e.Field
 	}
 	return ""
-}
-
-func TestSuggestOffersFromCV(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	s, a, _ := newOfferWorld(t)
-	for i, title := range []string{"Développeur·se back-end", "Infirmier·ère de nuit", "Chargé·e de communication"} {
-		o := sampleOffer(fmt.Sprint("SUG-", i))
-		o.Title = title
-		o.Mission, o.Profile = "", ""
-		if err := s.CreateOffer(ctx, a.ID, o, vivier.Actor{}); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.MoveOffer(ctx, a.ID, o.ID, vivier.OfferPublished, vivier.Actor{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cv := "Camille Martin. Développeuse Go depuis 2019 ; développement d'API ; développeuse back-end, le reste est du bruit."
-	terms, err := s.CVTerms(ctx, cv, 10)
-	if err != nil || len(terms) == 0 || terms[0].Word != "développeuse" {
-		t.Fatalf("terms = %+v, %v", terms, err)
-	}
-	got, err := s.SuggestOffers(ctx, vivier.OfferSearch{}, terms, 5)
-	if err != nil || len(got) == 0 || got[0].Title != "Développeur·se back-end" || !slices.Contains(got[0].Words, "développeuse") {
-		t.Fatalf("suggestions = %+v, %v", got, err)
-	}
-	for _, g := range got {
-		if strings.Contains(g.Title, "Infirmier") {
-			t.Errorf("a nurse's post suggested to a developer: %+v", g)
-		}
-	}
-	if got, err := s.SuggestOffers(ctx, vivier.OfferSearch{Kind: "stage"}, terms, 5); err != nil || len(got) != 0 {
-		t.Errorf("the filters are ignored: %+v (%v)", got, err)
-	}
 }
