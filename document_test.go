@@ -13,7 +13,8 @@ import (
 
 const maxDoc = 10 << 20
 
-// cvPDF makes a real PDF with the given lines; configure may add a script
+// cvPDF makes a real PDF with the given lines, set as a word processor
+// would (11 points on A4, long lines wrapped); configure may add a script
 // or a password.
 func cvPDF(t testing.TB, configure func(*fpdf.Fpdf), lines ...string) []byte {
 	t.Helper()
@@ -23,11 +24,10 @@ func cvPDF(t testing.TB, configure func(*fpdf.Fpdf), lines ...string) []byte {
 		configure(f)
 	}
 	f.AddPage()
-	f.SetFont("Helvetica", "", 12)
+	f.SetFont("Helvetica", "", 11)
 	tr := f.UnicodeTranslatorFromDescriptor("")
 	for _, l := range lines {
-		f.Cell(0, 10, tr(l))
-		f.Ln(10)
+		f.MultiCell(0, 5.5, tr(l), "", "L", false)
 	}
 	var b bytes.Buffer
 	if err := f.Output(&b); err != nil {

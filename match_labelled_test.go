@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vivier"
+	"vivier/migrations/dbtest"
 )
 
 // The labelled set of testdata/matching (README there): 37 CVs, 315 offers
@@ -47,10 +48,10 @@ func readJSON(t testing.TB, path string, v any) {
 
 // labelledWorld publishes the set's offers, their skills found by the
 // sweep, and returns the offers' keys by id.
-func labelledWorld(t *testing.T) (*vivier.Store, map[int64]string, []labelledCV) {
+func labelledWorld(t testing.TB) (*vivier.Store, map[int64]string, []labelledCV) {
 	t.Helper()
 	ctx := context.Background()
-	s := newStore(t)
+	s := vivier.NewStore(dbtest.New(t))
 	adm := &vivier.Administration{Slug: "etiquette", Name: "Employeurs du jeu étiqueté", Versant: vivier.VersantEtat}
 	if err := s.UpsertAdministration(ctx, adm); err != nil {
 		t.Fatal(err)
