@@ -19,5 +19,15 @@ CREATE TABLE offer_match (
 );
 CREATE INDEX offer_match_skills_idx ON offer_match USING gin (skill_ids);
 
+-- "Réseau" alone names a network of schools, roads or libraries as often as
+-- a computer network: measured on the labelled set of the matching tests,
+-- it sent teachers' and road workers' posts to network technicians. The
+-- phrases stay ("administration réseau", "réseaux informatiques").
+UPDATE competences SET synonyms = array_cat(array_remove(synonyms, 'réseau'), ARRAY['réseaux informatiques', 'réseau informatique', 'réseaux et systèmes', 'systèmes et réseaux'])
+    WHERE slug = 'reseaux' AND 'réseau' = ANY (synonyms);
+
 -- +goose Down
+UPDATE competences SET synonyms = array_prepend('réseau', array(SELECT x FROM unnest(synonyms) x
+    WHERE x NOT IN ('réseaux informatiques', 'réseau informatique', 'réseaux et systèmes', 'systèmes et réseaux')))
+    WHERE slug = 'reseaux' AND NOT 'réseau' = ANY (synonyms);
 DROP TABLE offer_match;
