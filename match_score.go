@@ -55,6 +55,8 @@ type MatchScore struct {
 	Score   int
 	Common  []Competence // the skills in common, for display
 	Reasons []string
+	// Semantic is the points of the meaning, when vectors were compared.
+	Semantic int
 }
 
 // Points of each part of the score.
@@ -186,6 +188,7 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 		sim := cosine(p.Vector, o.Vector)
 		if pts := semanticPoints(sim); pts > 0 {
 			s.Score += pts
+			s.Semantic = pts
 			s.Reasons = append(s.Reasons, fmt.Sprintf("Proche de votre profil par le sens (similarité %s)", strings.Replace(fmt.Sprintf("%.2f", sim), ".", ",", 1)))
 		}
 	}
@@ -197,7 +200,11 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 		}
 		if d <= p.RadiusKm {
 			s.Score += pointsNear
-			s.Reasons = append(s.Reasons, fmt.Sprintf("À %.0f km", d))
+			if d < 1 {
+				s.Reasons = append(s.Reasons, "À moins de 1 km")
+			} else {
+				s.Reasons = append(s.Reasons, fmt.Sprintf("À %.0f km", d))
+			}
 		} else {
 			s.Score += pointsFar
 			s.Reasons = append(s.Reasons, fmt.Sprintf("À %.0f km, au-delà de %.0f km", d, p.RadiusKm))
@@ -228,13 +235,14 @@ func categoryNeed(cats []string, level int) (categoryLevel, bool) {
 }
 
 // RankMatches scores every offer and keeps those with a skill in common or
-// a positive score, best first; ties go to the most skills in common, then
+// near by their meaning (a domaine, a diploma or a place alone do not make
+// a match), best first; ties go to the most skills in common, then
 // to the offer listed first (the most recent).
 func RankMatches(p MatchProfile, offers []MatchOffer) []MatchScore {
 	var out []MatchScore
 	for _, o := range offers {
 		s := ScoreMatch(p, o)
-		if len(s.Common) > 0 || s.Score > 0 {
+		if len(s.Common) > 0 || s.Semantic > 0 {
 			out = append(out, s)
 		}
 	}
