@@ -8,17 +8,22 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
 // Matching reads the published offers that could suit a profile (one skill
-// in common, or the domaine of one of its skills) with what the score
-// needs of each, and ranks them in the process. The skills an offer's text
-// names are found once per save by RefreshOfferMatches (the worker's
-// sweep) and kept in offer_match; an offer saved since is read again here,
-// so a ranking never misses an edit the sweep has not reached.
+// in common) with what the score needs of each, and ranks them in the
+// process. The skills an offer's text names are found once per save by
+// RefreshOfferMatches (the worker's sweep, each minute) and kept in
+// offer_match; an offer saved within matchFreshWindow is read again here,
+// so that a ranking does not miss an edit the sweep has not reached.
+
+// matchFreshWindow is how long after its save an offer's skills are found
+// by the ranking itself: well past the sweep's minute.
+const matchFreshWindow = 10 * time.Minute
 
 // SkillMatcher reads the referential's active skills and prepares their
 // matcher.
@@ -78,26 +83,20 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 	q := OfferSearch{Kind: f.Kind, Region: f.Region, Teletravail: f.Teletravail, Mobilite: f.Mobilite}
 	where, args := q.where()
 	ids := []int64{} // never NULL in SQL
-	domaines := map[string]bool{}
 	for _, c := range p.Skills {
 		ids = append(ids, c.ID)
-		for _, d := range c.Domaines {
-			domaines[d] = true
-		}
 	}
-	doms := make([]string, 0, len(domaines))
-	for d := range domaines {
-		doms = append(doms, d)
-	}
-	args = append(args, pq.Array(ids), pq.Array(doms), skills.Version())
+	args = append(args, pq.Array(ids), s.now().Add(-matchFreshWindow), skills.Version())
 	n := len(args)
-	// With vectors, an offer may suit a profile by its meaning alone: every
-	// offer the filters let through is scored.
-	prefilter := fmt.Sprintf(`AND (m.skill_ids && $%[1]d::bigint[] OR o.domaine_code = ANY($%[2]d::text[])
-			OR m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d)`, n-2, n-1, n)
+	// The offers with a skill in common (offer_match's index), and those
+	// saved lately, whose skills the sweep may not have found yet. With
+	// vectors, an offer may suit a profile by its meaning alone: every offer
+	// the filters let through is scored.
+	candidates := fmt.Sprintf(`AND o.id IN (SELECT offer_id FROM offer_match WHERE skill_ids && $%[1]d::bigint[]
+			UNION ALL SELECT id FROM offers WHERE status = 'published' AND updated_at > $%[2]d)`, n-2, n-1)
 	var vectors map[int64][]float32
 	if p.Vector != nil {
-		prefilter = fmt.Sprintf("AND cardinality($%[1]d::bigint[]) >= 0 AND cardinality($%[2]d::text[]) >= 0", n-2, n-1)
+		candidates = fmt.Sprintf("AND cardinality($%[1]d::bigint[]) >= 0 AND $%[2]d::timestamptz IS NOT NULL", n-2, n-1)
 		var err error
 		if vectors, err = s.offerVectors(ctx, p.Model); err != nil {
 			return nil, err
@@ -111,9 +110,9 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 			coalesce((SELECT json_agg(json_build_object('Lat', (l->>'latitude')::float8, 'Lng', (l->>'longitude')::float8))
 				FROM jsonb_array_elements(o.locations) l WHERE l ? 'latitude' AND l ? 'longitude'), '[]') AS places,
 			coalesce(m.skill_ids, '{}') AS skill_ids, coalesce(m.title_skill_ids, '{}') AS title_skill_ids,
-			(m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[3]d) AS stale
+			(m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[1]d) AS stale
 		FROM offers o LEFT JOIN offer_match m ON m.offer_id = o.id
-		WHERE %[4]s %[5]s`, n-2, n-1, n, where, prefilter), args...)
+		WHERE %[2]s %[3]s`, n, where, candidates), args...)
 	if err != nil {
 		return nil, wrap("MatchOffers", err)
 	}

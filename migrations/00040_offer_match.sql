@@ -18,6 +18,9 @@ CREATE TABLE offer_match (
     embedded_at     timestamptz
 );
 CREATE INDEX offer_match_skills_idx ON offer_match USING gin (skill_ids);
+-- The offers saved lately, which a ranking reads again itself until the
+-- sweep has found their skills.
+CREATE INDEX offers_published_updated_idx ON offers (updated_at) WHERE status = 'published';
 
 -- "Réseau" alone names a network of schools, roads or libraries as often as
 -- a computer network: measured on the labelled set of the matching tests,
