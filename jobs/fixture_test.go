@@ -32,6 +32,14 @@ func newFixture(t *testing.T) *fixture {
 	return f
 }
 
+// loopbackFixture is a fixture whose outgoing requests may reach this
+// machine, where the tests' fakes of outside services listen; its worker
+// is made by the test, with their addresses.
+func loopbackFixture(t *testing.T) *fixture {
+	t.Helper()
+	return &fixture{store: vivier.NewStore(dbtest.New(t), vivier.WithOutboundPolicy(loopbackAllowed)), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}
+}
+
 // newWorker returns a worker configured by cfg on the fixture's services,
 // sending through its SMTP capture; cfg's Redis and BaseURL are filled in
 // when left empty.

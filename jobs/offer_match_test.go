@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"net/netip"
 	"strings"
 	"testing"
 
@@ -11,8 +10,6 @@ import (
 	"vivier"
 	"vivier/jobs"
 	"vivier/jobs/embedtest"
-	"vivier/jobs/jobstest"
-	"vivier/migrations/dbtest"
 )
 
 // The minute's sweep finds each published offer's skills and, with an
@@ -23,8 +20,7 @@ func TestOffersAreEmbedded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	fake := embedtest.New(t)
-	f := &fixture{store: vivier.NewStore(dbtest.New(t), vivier.WithOutboundPolicy(vivier.OutboundPolicy{
-		Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}
+	f := loopbackFixture(t)
 	w := f.newWorker(t, jobs.Config{Embeddings: jobs.EmbeddingsConfig{URL: fake.URL, Key: fake.Key, Model: fake.Model}})
 	sweep := func() {
 		t.Helper()

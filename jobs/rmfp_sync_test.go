@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"context"
 	"net/http"
-	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +13,6 @@ import (
 	"vivier"
 	"vivier/jobs"
 	"vivier/jobs/ingrestest"
-	"vivier/jobs/jobstest"
-	"vivier/migrations/dbtest"
 )
 
 // The RMFP métiers kept current from INGRES through PISTE, against a fake
@@ -28,8 +25,7 @@ func TestRMFPSyncFromINGRES(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	fake := ingrestest.New(t)
-	f := &fixture{store: vivier.NewStore(dbtest.New(t), vivier.WithOutboundPolicy(vivier.OutboundPolicy{
-		Allow: []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}})), smtp: jobstest.NewSMTP(t), redis: jobstest.Redis(t)}
+	f := loopbackFixture(t)
 	cfg := jobs.INGRESConfig{OAuthURL: fake.URL, URL: fake.INGRESURL, ClientID: fake.ClientID, ClientSecret: fake.Secret}
 	w := f.newWorker(t, jobs.Config{INGRES: cfg})
 	// One task id for every run: each is a retry of the day's run, which
