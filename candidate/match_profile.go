@@ -41,6 +41,7 @@ type profileInput struct {
 	Skills      []int64
 	Core        []int64 // of Skills, those the CV is most about
 	Mentioned   []int64 // skills the CV only mentions, offered unticked
+	Metier      int64 // an RMFP métier, 0: none
 	Diploma     int
 	Years       int
 	Languages   []vivier.LanguageSkill
@@ -80,6 +81,13 @@ func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 	}
 	if len(in.Skills) > maxProfileSkills {
 		bad("competence", fmt.Sprintf("Choisissez %d compétences au plus.", maxProfileSkills))
+	}
+	if m := v.Get("metier"); m != "" {
+		id, err := strconv.ParseInt(m, 10, 64)
+		if err != nil || id <= 0 {
+			bad("metier", "Choisissez un métier dans la liste.")
+		}
+		in.Metier = id
 	}
 	if d := v.Get("diplome"); d != "" {
 		n, err := strconv.Atoi(d)
@@ -140,6 +148,16 @@ func (h *Handler) resolveProfile(c *fiber.Ctx, in *profileInput) error {
 		}
 		p.Skills = append(p.Skills, s)
 	}
+	if in.Metier != 0 {
+		metiers, err := h.Store.Metiers(ctx, true)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(metiers, func(m vivier.Metier) bool { return m.ID == in.Metier }) {
+			return vivier.FieldError("metier", "Choisissez un métier dans la liste.")
+		}
+		p.MetierID = &in.Metier
+	}
 	if in.Lieu != "" {
 		com, err := h.Store.ResolveCommune(ctx, "lieu", in.Lieu)
 		if err != nil {
@@ -167,6 +185,7 @@ type matchProfilePage struct {
 	Chosen      []skillBox        // the profile's skills, first
 	Mentioned   []skillBox        // those the CV only mentions, unticked
 	Families    []skillFamily     // every other skill, by family
+	Metiers     []optionGroup // the RMFP métiers, by domaine
 	Diplomas    []option
 	Years       string
 	Languages   []languageRow
@@ -181,6 +200,11 @@ type matchProfilePage struct {
 	Ranked      bool
 	Semantic    bool // the ranking compared meanings too
 	KindLabels  map[string]string
+}
+
+type optionGroup struct {
+	Label   string
+	Options []option
 }
 
 type skillBox struct {
@@ -239,6 +263,21 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 		if s, ok := byID[id]; ok {
 			p.Mentioned = append(p.Mentioned, skillBox{ID: s.ID, Label: s.Label})
 		}
+	}
+	metiers, err := h.Store.Metiers(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	ref, err := h.reference(c)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range metiers {
+		if n := len(p.Metiers); n == 0 || p.Metiers[n-1].Label != ref.domaines[m.DomaineCode] {
+			p.Metiers = append(p.Metiers, optionGroup{Label: ref.domaines[m.DomaineCode]})
+		}
+		g := &p.Metiers[len(p.Metiers)-1]
+		g.Options = append(g.Options, option{Value: strconv.FormatInt(m.ID, 10), Label: m.Label, Selected: m.ID == in.Metier})
 	}
 	for _, d := range diplomaLabels {
 		p.Diplomas = append(p.Diplomas, option{Value: strconv.Itoa(d.Level), Label: d.Label, Selected: d.Level == in.Diploma})

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -63,6 +64,25 @@ func TestSuggestionsFromCV(t *testing.T) {
 	if _, body = get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()); !strings.Contains(body, "au-delà de 100 km") {
 		t.Fatal("the distance is not given as a reason")
 	}
+	// The developer's post names its RMFP métier: the same métier says so.
+	var metier int64
+	if err := p.Store().DB().Get(&metier, `INSERT INTO metiers (code, domaine_code, label) VALUES ('ERNUM001', 'NUM', 'Développeur / Développeuse')
+		RETURNING id`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Store().DB().Exec(`UPDATE offers SET metier_id = $1 WHERE reference = 'M-1'`, metier); err != nil {
+		t.Fatal(err)
+	}
+	q.Set("metier", fmt.Sprint(metier))
+	if _, body = get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()); !strings.Contains(body, "<li>Votre métier</li>") ||
+		!strings.Contains(body, `<option value="`+fmt.Sprint(metier)+`" selected>Développeur / Développeuse</option>`) {
+		t.Fatal("the métier is not a reason")
+	}
+	q.Set("metier", "999999")
+	if resp, body = get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()); resp.StatusCode != 400 || !strings.Contains(body, "Choisissez un métier dans la liste.") {
+		t.Fatalf("unknown métier = %d", resp.StatusCode)
+	}
+	q.Del("metier")
 	// Filters apply: no stage needs software development.
 	q.Set("type", "stage")
 	if _, body = get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()); strings.Contains(body, "Développeur·se back-end") {
