@@ -114,6 +114,7 @@ func (h *Handler) Routes() []Route {
 		{Method: "POST", Path: "/:adm/administration/delai", Access: administration, perm: policies.AdministrationsManage, handler: h.setResponseDays},
 		{Method: "POST", Path: "/:adm/administration/validation", Access: administration, perm: policies.AdministrationsManage, handler: h.setValidationSettings},
 		{Method: "POST", Path: "/:adm/administration/conservation", Access: administration, perm: policies.AdministrationsManage, handler: h.setRetentionMonths},
+		{Method: "POST", Path: "/:adm/administration/domaines", Access: administration, perm: policies.AdministrationsManage, handler: h.setEmailDomains},
 		{Method: "POST", Path: "/:adm/directions", Access: administration, perm: policies.AdministrationsManage, handler: h.createChild},
 		{Method: "POST", Path: "/:adm/directions/:child/statut", Access: administration, perm: policies.AdministrationsManage, handler: h.setChildStatus},
 		{Method: "GET", Path: "/:adm/journal", Access: administration, perm: policies.AuditRead, handler: h.auditPage},

@@ -34,6 +34,12 @@ type Deps struct {
 	// OpenDataPerMinute is the open-data API's quota per address, which
 	// /donnees states.
 	OpenDataPerMinute int
+	// CookieSecure marks the mobility space's cookie Secure (BASE_URL is
+	// https).
+	CookieSecure bool
+	// AgentSignIn is ProConnect for the mobility space (nil or not enabled:
+	// the emailed link only).
+	AgentSignIn AgentSignIn
 }
 
 // Handler serves the public site.
@@ -91,6 +97,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/liens", h.CSRF, h.revokeLinks)
 	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)
 	h.registerAlerts(r)
+	h.registerMobility(r)
 	r.Get("/flux/offres.xml", h.feed)
 	r.Get("/donnees", h.openData)
 	r.Get("/sitemap.xml", h.sitemap)

@@ -183,9 +183,14 @@ func (m *Main) newApp() (*fiber.App, error) {
 
 	limiter := newRedisLimiter(m.redis, m.Log)
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
+	// One ProConnect client: the back-office's sign-in and the mobility
+	// space's (with its own return URL).
+	proconnect := &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
+		ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour"}
 	public, err := candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour,
-		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute})
+		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute,
+		CookieSecure: cfg.CookieSecure, AgentSignIn: proconnect})
 	if err != nil {
 		return nil, err
 	}
@@ -196,8 +201,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	back, err := admin.New(admin.Deps{Tasks: m.tasks, TaskMonitor: m.monitor, Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
 		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files, BaseURL: cfg.BaseURL,
 		CSP: admin.CSP{Box: cfg.cspBox(), DefaultURL: cfg.CSPAPIURL},
-		ProConnect: &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
-			ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour"}})
+		ProConnect: proconnect})
 	if err != nil {
 		return nil, err
 	}
