@@ -132,6 +132,9 @@ type Submission struct {
 	Consent          bool
 	TalentPool       bool
 	IdempotencyKey   string
+	// MobilityAgentID is the public agent who applied from the mobility
+	// space (signed in), nil for anyone else.
+	MobilityAgentID *int64
 }
 
 // Sources are the answers to "how did you hear of us".

@@ -147,6 +147,11 @@ func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer 
 	case err != nil:
 		return err
 	}
+	if sub.MobilityAgentID != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET mobility_agent_id = $2 WHERE id = $1`, app.ID, *sub.MobilityAgentID); err != nil {
+			return err
+		}
+	}
 	for _, f := range stored {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text, label)

@@ -18,9 +18,15 @@ var mobilityLinkRE = regexp.MustCompile(`/mobilite/connexion/[A-Za-z0-9_-]{43}`)
 // email carries.
 func mobilityLinkFor(t *testing.T, p *program, c *http.Client, email string) string {
 	t.Helper()
+	return mobilityLinkTo(t, p, c, email, "/mobilite")
+}
+
+// mobilityLinkTo is mobilityLinkFor for a link that leads to ret.
+func mobilityLinkTo(t *testing.T, p *program, c *http.Client, email, ret string) string {
+	t.Helper()
 	before := len(p.SMTP.Messages())
 	_, page := get(t, c, p.URL+"/mobilite/connexion")
-	resp, body := postForm(t, c, p.URL+"/mobilite/connexion", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}, "retour": {"/mobilite"}})
+	resp, body := postForm(t, c, p.URL+"/mobilite/connexion", url.Values{"_csrf": {csrfToken(t, page)}, "email": {email}, "retour": {ret}})
 	if resp.StatusCode != 200 || !strings.Contains(body, "lien de connexion") {
 		t.Fatalf("link request for %s = %d", email, resp.StatusCode)
 	}

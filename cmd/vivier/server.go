@@ -200,7 +200,7 @@ func (m *Main) newApp() (*fiber.App, error) {
 	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
 	back, err := admin.New(admin.Deps{Tasks: m.tasks, TaskMonitor: m.monitor, Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
 		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files, BaseURL: cfg.BaseURL,
-		CSP: admin.CSP{Box: cfg.cspBox(), DefaultURL: cfg.CSPAPIURL},
+		CSP:        admin.CSP{Box: cfg.cspBox(), DefaultURL: cfg.CSPAPIURL},
 		ProConnect: proconnect})
 	if err != nil {
 		return nil, err
