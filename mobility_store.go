@@ -230,3 +230,12 @@ func (s *Store) SetEmailDomains(ctx context.Context, adminID int64, text string,
 		return insertAudit(ctx, tx, &adminID, actor, "administration.email_domains", "", map[string]string{"domaines": strings.Join(domains, ", ")})
 	})
 }
+
+// EnsureMobilityAgent returns the mobility agent of an address, made if
+// new (the demo seed's profile; a person signs in by link or ProConnect).
+func (s *Store) EnsureMobilityAgent(ctx context.Context, email string) (*MobilityAgent, error) {
+	var a MobilityAgent
+	err := s.db.GetContext(ctx, &a, `INSERT INTO mobility_agents (email) VALUES ($1)
+		ON CONFLICT (email) DO UPDATE SET email = EXCLUDED.email RETURNING id, email, created_at`, email)
+	return &a, wrap("EnsureMobilityAgent", err)
+}
