@@ -22,6 +22,10 @@ type ProConnect struct {
 	ClientID     string
 	ClientSecret string
 	RedirectURL  string // BASE_URL + /admin/proconnect/retour
+	// MobilityRedirectURL is the public agents' mobility space's return
+	// (BASE_URL + /mobilite/proconnect/retour), registered with ProConnect
+	// beside the back-office's.
+	MobilityRedirectURL string
 
 	mu       sync.Mutex
 	provider *oidc.Provider // discovered on first use, then kept
@@ -127,6 +131,10 @@ func (h *Handler) proconnectReturn(c *fiber.Ctx) error {
 	}
 	return h.startSession(c, agent, ret)
 }
+
+// MobilityRedirect is where ProConnect sends the mobility space's sign-ins
+// back.
+func (p *ProConnect) MobilityRedirect() string { return p.MobilityRedirectURL }
 
 // AuthURL is where to send a browser to sign in with ProConnect, coming back
 // to redirect with state and a token bound to nonce.

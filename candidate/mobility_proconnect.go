@@ -16,6 +16,7 @@ import (
 // address it returns enters the space.
 type AgentSignIn interface {
 	Enabled() bool
+	MobilityRedirect() string
 	AuthURL(ctx context.Context, redirect, state, nonce string) (string, error)
 	VerifiedEmail(ctx context.Context, redirect, code, nonce string) (string, error)
 }
@@ -28,9 +29,9 @@ var errMobilityProConnect = vivier.Errorf(vivier.EUNAVAILABLE, "La connexion ave
 
 func (h *Handler) proConnectOn() bool { return h.AgentSignIn != nil && h.AgentSignIn.Enabled() }
 
-func (h *Handler) mobilityProConnectRedirect() string {
-	return h.BaseURL + "/mobilite/proconnect/retour"
-}
+// mobilityProConnectRedirect is the space's return URL registered with
+// ProConnect.
+func (h *Handler) mobilityProConnectRedirect() string { return h.AgentSignIn.MobilityRedirect() }
 
 func (h *Handler) mobilityProConnectStart(c *fiber.Ctx) error {
 	if !h.proConnectOn() {
