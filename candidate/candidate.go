@@ -118,6 +118,7 @@ var homeTiles = []tile{
 	{"/offres", "Les offres", "Emplois, concours, stages et apprentissage, par région, catégorie et métier."},
 	{"/employeurs", "Les employeurs", "Découvrez les administrations, leurs métiers et leurs équipes."},
 	{"/suivi", "Suivre ma candidature", "Recevez par courriel le lien qui montre où en sont vos candidatures."},
+	{"/mobilite", "Espace mobilité des agents publics", "Offres ouvertes aux agents publics, profil de compétences visible des recruteurs."},
 }
 
 // homePage is the site's home: a search by words, kind and région, the
