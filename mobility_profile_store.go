@@ -65,6 +65,19 @@ func (s *Store) SaveMobilityProfile(ctx context.Context, agentID int64, p *Mobil
 		if newKey == nil {
 			oldKey = nil // kept
 		}
+		if p.MetierID != nil {
+			var known bool
+			if err := tx.GetContext(ctx, &known, `SELECT EXISTS (SELECT 1 FROM metiers WHERE id = $1 AND active)`, *p.MetierID); err != nil {
+				return err
+			}
+			if !known {
+				return FieldError("metier", "Choisissez un métier dans la liste.")
+			}
+		}
+		// Only the régions that exist: a forged code is left out.
+		if err := tx.GetContext(ctx, &regions, `SELECT ARRAY(SELECT code FROM regions WHERE code = ANY ($1) ORDER BY code)`, regions); err != nil {
+			return err
+		}
 		var cvName, cvType string
 		var cvSize int64
 		if cv != nil {

@@ -189,6 +189,8 @@ func (h *Handler) requireMobility(c *fiber.Ctx) error {
 		}
 		return c.Redirect(mobilitySignInURL(c.OriginalURL()), fiber.StatusSeeOther)
 	}
+	// The cookie lives as long as the session may: 30 days from its last use.
+	h.setMobilityCookie(c, c.Cookies(h.mobilityCookieName()))
 	return c.Next()
 }
 

@@ -54,6 +54,17 @@ func TestAgentProfileVisibility(t *testing.T) {
 	if resp, body := sendMultipart(t, agent, p.URL+"/mobilite/profil", nil, bad, nil, nil); resp.StatusCode != 422 || !strings.Contains(body, "au moins une administration") {
 		t.Fatalf("'some' without an administration = %d", resp.StatusCode)
 	}
+	bad = map[string]string{"_csrf": csrfToken(t, page), "first_name": "Inès", "last_name": "Moreau", "visibility": "all", "metier": "999999"}
+	if resp, body := sendMultipart(t, agent, p.URL+"/mobilite/profil", nil, bad, nil, nil); resp.StatusCode != 422 || !strings.Contains(body, "Choisissez un métier dans la liste") {
+		t.Fatalf("an unknown métier = %d", resp.StatusCode)
+	}
+	bad["metier"] = ""
+	if resp, body := sendMultipart(t, agent, p.URL+"/mobilite/profil", nil, bad, map[string][]byte{"cv": []byte("MZ pas un document")}, func(string) string { return "cv.pdf" }); resp.StatusCode != 422 || !strings.Contains(body, "n&#39;est pas un PDF") {
+		t.Fatalf("a CV that is not a document = %d", resp.StatusCode)
+	}
+	if n := countRows(t, p, "mobility_profiles"); n != 0 {
+		t.Fatalf("%d profiles saved by refused forms", n)
+	}
 	saveProfile(t, p, agent, fields, pdfBytes(t, "", "Inès Moreau, gestion RH"))
 	var id int64
 	if err := p.Store().DB().Get(&id, `SELECT id FROM mobility_profiles`); err != nil {
