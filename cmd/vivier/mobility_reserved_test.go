@@ -96,4 +96,13 @@ func TestReservedOffersOnlyForAgents(t *testing.T) {
 	if n := count(t, p, `SELECT count(*) FROM applications WHERE offer_id = $1 AND mobility_agent_id IS NULL`, open.ID); n != 1 {
 		t.Fatal("the anonymous application names a mobility agent")
 	}
+	// Its recruiters see where it came from.
+	var appID int64
+	if err := p.Store().DB().Get(&appID, `SELECT id FROM applications WHERE offer_id = $1`, o.ID); err != nil {
+		t.Fatal(err)
+	}
+	rc, _ := signInAs(t, p, "recruteur@ville-demo.vivier.test")
+	if resp, page := get(t, rc, p.URL+"/admin/ville-demo/candidatures/"+itoa(appID)); resp.StatusCode != 200 || !strings.Contains(page, "Envoyée depuis l'espace mobilité") {
+		t.Fatalf("the application page (%d) does not say it came from the mobility space", resp.StatusCode)
+	}
 }
