@@ -113,10 +113,15 @@ func (h *Handler) applyForm(target func(*fiber.Ctx) (*applyTarget, error)) fiber
 		if t.Offer != nil && !vivier.OfferOpen(t.Offer, time.Now()) {
 			return vivier.ErrOfferClosed
 		}
-		if _, ok, err := h.reservedGate(c, t); !ok {
+		agentID, ok, err := h.reservedGate(c, t)
+		if !ok {
 			return err
 		}
-		p, err := h.applyPage(c, t, &vivier.Submission{IdempotencyKey: uuid.NewString()})
+		sub := &vivier.Submission{IdempotencyKey: uuid.NewString()}
+		if agentID != nil {
+			sub.Email = h.mobilityAgent(c).Email // a public agent applies with their professional address
+		}
+		p, err := h.applyPage(c, t, sub)
 		if err != nil {
 			return err
 		}

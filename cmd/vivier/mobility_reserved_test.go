@@ -86,6 +86,9 @@ func TestReservedOffersOnlyForAgents(t *testing.T) {
 	if resp.StatusCode != 303 || resp.Header.Get("Location") != "/offres/"+itoa(o.ID)+"/postuler" {
 		t.Fatalf("sign-in from the offer = %d → %s, want back to the form", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	if resp, page := get(t, agent, formURL); resp.StatusCode != 200 || !strings.Contains(page, `value="ines.moreau@culture.gouv.fr"`) {
+		t.Fatalf("signed-in agent's form = %d, filled in with the address?", resp.StatusCode)
+	}
 	if resp, body := applyAs(t, agent, p, o, "ines.moreau@culture.gouv.fr", pdfBytes(t, "", "CV")); resp.StatusCode != 303 {
 		t.Fatalf("signed-in agent's application = %d %s", resp.StatusCode, body)
 	}
