@@ -16,9 +16,8 @@ type reservedPage struct {
 	templates.Page
 	OfferID    int64
 	Title      string
-	SignInURL  string
-	OfferURL   string
-	ProConnect bool
+	SignInURL string
+	OfferURL  string
 }
 
 // reservedGate lets through the applications to an offer not reserved,
@@ -37,6 +36,5 @@ func (h *Handler) reservedGate(c *fiber.Ctx, t *applyTarget) (agentID *int64, ok
 	private(c)
 	ret := offerPath(t.Offer.ID) + "/postuler"
 	return nil, false, h.Renderer.Page(c, fiber.StatusForbidden, "candidate/mobility_reserved", &reservedPage{
-		OfferID: t.Offer.ID, Title: t.Offer.Title, SignInURL: mobilitySignInURL(ret), OfferURL: offerPath(t.Offer.ID),
-		ProConnect: h.proConnectOn()})
+		OfferID: t.Offer.ID, Title: t.Offer.Title, SignInURL: mobilitySignInURL(ret), OfferURL: offerPath(t.Offer.ID)})
 }

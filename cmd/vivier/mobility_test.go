@@ -149,8 +149,17 @@ func TestMobilitySignIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Store().SetEmailDomains(ctx, adm.ID, "ville-demo.fr\n@Ville-Demo.fr, mairie-demo.fr", vivier.Actor{Email: "t@t"}); err != nil {
-		t.Fatal(err)
+	admin, csrf := signInAs(t, p, "admin@ville-demo.vivier.test")
+	domains := p.URL + "/admin/ville-demo/administration/domaines"
+	if resp, body := postForm(t, admin, domains, url.Values{"_csrf": {csrf}, "email_domains": {"ville-demo.fr\npas un domaine!"}}); resp.StatusCode != 422 ||
+		!strings.Contains(body, "n&#39;est pas un nom de domaine") {
+		t.Fatalf("a bad domain = %d", resp.StatusCode)
+	}
+	if resp, _ := postForm(t, admin, domains, url.Values{"_csrf": {csrf}, "email_domains": {"ville-demo.fr\n@Ville-Demo.fr, mairie-demo.fr"}}); resp.StatusCode != 303 {
+		t.Fatalf("domains saved = %d", resp.StatusCode)
+	}
+	if _, page := get(t, admin, p.URL+"/admin/ville-demo/administration"); !strings.Contains(page, "ville-demo.fr\nmairie-demo.fr</textarea>") {
+		t.Fatal("the settings page does not show the domains")
 	}
 	if d, _ := p.Store().EmailDomains(ctx, adm.ID); strings.Join(d, ",") != "ville-demo.fr,mairie-demo.fr" {
 		t.Fatalf("domains = %v", d)
