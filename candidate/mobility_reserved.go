@@ -14,8 +14,8 @@ import (
 // to the mobility space, with the way in that brings them back.
 type reservedPage struct {
 	templates.Page
-	OfferID    int64
-	Title      string
+	OfferID   int64
+	Title     string
 	SignInURL string
 	OfferURL  string
 }
