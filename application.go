@@ -105,6 +105,9 @@ type Application struct {
 	CreatedAt        time.Time                `db:"created_at"`
 	UpdatedAt        time.Time                `db:"updated_at"`
 	LastActivityAt   time.Time                `db:"last_activity_at"`
+	// ViaMobility: sent by a public agent signed in to the mobility space
+	// (read by ApplicationSummaryByID only).
+	ViaMobility bool `db:"via_mobility"`
 }
 
 // Upload is a checked document with its bytes, before it is stored.
@@ -132,6 +135,9 @@ type Submission struct {
 	Consent          bool
 	TalentPool       bool
 	IdempotencyKey   string
+	// MobilityAgentID is the public agent who applied from the mobility
+	// space (signed in), nil for anyone else.
+	MobilityAgentID *int64
 }
 
 // Sources are the answers to "how did you hear of us".

@@ -147,6 +147,11 @@ func insertApplication(ctx context.Context, tx *sqlx.Tx, sub *Submission, offer 
 	case err != nil:
 		return err
 	}
+	if sub.MobilityAgentID != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE applications SET mobility_agent_id = $2 WHERE id = $1`, app.ID, *sub.MobilityAgentID); err != nil {
+			return err
+		}
+	}
 	for _, f := range stored {
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO application_files (application_id, kind, file_key, name, content_type, size, sha256, text, label)
@@ -214,7 +219,7 @@ func (s *Store) ApplicationSummaryByID(ctx context.Context, id int64) (*Applicat
 	err := s.db.GetContext(ctx, &a, `
 		SELECT a.id, a.administration_id, a.offer_id, a.candidate_id, a.category, a.stage_id, a.interview_planned, a.source, a.answers,
 			a.letter_text, a.domaine_code, a.consent_at, a.talent_pool_at, a.withdraw_reason, a.created_at, a.updated_at,
-			a.last_activity_at, a.civility, a.first_name, a.last_name, a.phone,
+			a.last_activity_at, a.civility, a.first_name, a.last_name, a.phone, a.mobility_agent_id IS NOT NULL AS via_mobility,
 			c.id AS "c.id", c.email AS "c.email", c.created_at AS "c.created_at", c.erased_at AS "c.erased_at",
 			o.title AS offer_title, d.name AS administration_name, d.slug AS administration_slug, d.response_days
 		FROM applications a JOIN candidates c ON c.id = a.candidate_id JOIN administrations d ON d.id = a.administration_id

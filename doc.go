@@ -36,6 +36,9 @@
 //	                    board_marks_store (marks, conflicts, a member's sheet, closing), board_results (ranking, pure),
 //	                    board_results_store (results, minutes, applicants), board_lists_store (lists, pipeline moves, arrest)
 //	talent pool, alerts pool, job_alert
+//	mobility            mobility (agents' space: types, rules, email domains), mobility_store (links, sessions, erasure, purge),
+//	                    mobility_profile_store (the agent's profile, views, invitations), mobility_search_store (recruiters'
+//	                    search, views, invitations), mobility_offers_store (offers reserved to public agents)
 //	retention           retention
 //	statistics          stats, equality (women and men at each stage, the small-count rule)
 //	partners            csp (CSP publication), sirh, sirh_batch_store, sirh_format, siret

@@ -86,40 +86,44 @@ type Location struct {
 // Offer is a published or draft vacancy, concours, internship or
 // apprenticeship of an administration.
 type Offer struct {
-	ID                 int64             `db:"id"`
-	AdministrationID   int64             `db:"administration_id"`
-	Kind               OfferKind         `db:"kind"`
-	Status             OfferStatus       `db:"status"`
-	Reference          string            `db:"reference"`
-	Source             string            `db:"source"`
-	Versant            Versant           `db:"versant"`
-	Title              string            `db:"title"`
-	LongTitle          string            `db:"long_title"`
-	OrganisationName   string            `db:"organisation_name"`
-	OrganisationSIRET  string            `db:"organisation_siret"`
-	DomaineCode        *string           `db:"domaine_code"`
-	MetierID           *int64            `db:"metier_id"`
-	Categories         pq.StringArray    `db:"categories"`
-	ContractType       string            `db:"contract_type"`
-	ContractForms      pq.StringArray    `db:"contract_forms"`
-	PostVacant         bool              `db:"post_vacant"`
-	Mission            string            `db:"mission"`
-	Profile            string            `db:"profile"`
-	EmployerText       string            `db:"employer_text"`
-	Complements        string            `db:"complements"`
-	Locations          []Location        `db:"-"`
-	Experience         string            `db:"experience"`
-	Workplace          string            `db:"workplace"`
-	Management         *bool             `db:"management"`
-	OpenToInternal     bool              `db:"open_to_internal"`
-	OpenToContractuals bool              `db:"open_to_contractuals"`
-	Criteria           JSONB[Criteria]   `db:"criteria"`
-	Conditions         JSONB[Conditions] `db:"conditions"`
-	Contacts           JSONB[[]Contact]  `db:"contacts"`
-	Details            JSONB[Details]    `db:"details"`
-	CVPolicy           string            `db:"cv_policy"`
-	LetterPolicy       string            `db:"letter_policy"`
-	Questions          JSONB[[]Question] `db:"questions"`
+	ID                 int64          `db:"id"`
+	AdministrationID   int64          `db:"administration_id"`
+	Kind               OfferKind      `db:"kind"`
+	Status             OfferStatus    `db:"status"`
+	Reference          string         `db:"reference"`
+	Source             string         `db:"source"`
+	Versant            Versant        `db:"versant"`
+	Title              string         `db:"title"`
+	LongTitle          string         `db:"long_title"`
+	OrganisationName   string         `db:"organisation_name"`
+	OrganisationSIRET  string         `db:"organisation_siret"`
+	DomaineCode        *string        `db:"domaine_code"`
+	MetierID           *int64         `db:"metier_id"`
+	Categories         pq.StringArray `db:"categories"`
+	ContractType       string         `db:"contract_type"`
+	ContractForms      pq.StringArray `db:"contract_forms"`
+	PostVacant         bool           `db:"post_vacant"`
+	Mission            string         `db:"mission"`
+	Profile            string         `db:"profile"`
+	EmployerText       string         `db:"employer_text"`
+	Complements        string         `db:"complements"`
+	Locations          []Location     `db:"-"`
+	Experience         string         `db:"experience"`
+	Workplace          string         `db:"workplace"`
+	Management         *bool          `db:"management"`
+	OpenToInternal     bool           `db:"open_to_internal"`
+	OpenToContractuals bool           `db:"open_to_contractuals"`
+	// ReservedToAgents: only agents signed in to the mobility space apply.
+	// ReserveToAgents is what a form sets (nil leaves it as it is).
+	ReservedToAgents bool              `db:"reserved_to_agents"`
+	ReserveToAgents  *bool             `db:"-"`
+	Criteria         JSONB[Criteria]   `db:"criteria"`
+	Conditions       JSONB[Conditions] `db:"conditions"`
+	Contacts         JSONB[[]Contact]  `db:"contacts"`
+	Details          JSONB[Details]    `db:"details"`
+	CVPolicy         string            `db:"cv_policy"`
+	LetterPolicy     string            `db:"letter_policy"`
+	Questions        JSONB[[]Question] `db:"questions"`
 	// CompetenceIDs are the referential skills (offer_competences): nil
 	// leaves them as they are on update; OfferCompetences reads them.
 	CompetenceIDs       []int64    `db:"-"`

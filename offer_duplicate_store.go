@@ -38,6 +38,8 @@ func (s *Store) DuplicateOffer(ctx context.Context, adminID, id int64, actor Act
 		if err := o.Validate(); err != nil {
 			return err
 		}
+		reserved := o.ReservedToAgents // a copy stays reserved
+		o.ReserveToAgents = &reserved
 		if err := createOffer(ctx, tx, adminID, &o, actor); err != nil {
 			return err
 		}

@@ -14,7 +14,7 @@ import (
 const offerColumns = `id, administration_id, kind, status, reference, source, versant, title, long_title,
 	organisation_name, organisation_siret, domaine_code, metier_id, categories, contract_type, contract_forms,
 	post_vacant, mission, profile, employer_text, complements, locations, experience, workplace, management,
-	open_to_internal, open_to_contractuals, criteria, conditions, contacts, details, cv_policy, letter_policy,
+	open_to_internal, open_to_contractuals, reserved_to_agents, criteria, conditions, contacts, details, cv_policy, letter_policy,
 	questions, publish_at, end_at, application_deadline, vacancy_start, published_at, closed_at, created_at, updated_at`
 
 // offerRow scans an offer with its locations, stored as jsonb.
@@ -72,6 +72,7 @@ func (s *Store) CreateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	reserveImpliesInternal(o)
 	return s.inTx(ctx, "CreateOffer", func(tx *sqlx.Tx) error {
 		return createOffer(ctx, tx, adminID, o, actor)
 	})
@@ -86,11 +87,14 @@ func createOffer(ctx context.Context, tx *sqlx.Tx, adminID int64, o *Offer, acto
 	if err != nil {
 		return err
 	}
-	ids := o.CompetenceIDs
+	ids, reserve := o.CompetenceIDs, o.ReserveToAgents
 	if err := insertOffer(ctx, tx, adminID, o, args); err != nil {
 		return err
 	}
-	o.CompetenceIDs = ids
+	o.CompetenceIDs, o.ReserveToAgents = ids, reserve
+	if err := setOfferReserved(ctx, tx, adminID, o); err != nil {
+		return err
+	}
 	if o.CompetenceIDs != nil {
 		if err := setOfferCompetences(ctx, tx, o.ID, o.CompetenceIDs); err != nil {
 			return err
@@ -105,6 +109,7 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	reserveImpliesInternal(o)
 	return s.inTx(ctx, "UpdateOffer", func(tx *sqlx.Tx) error {
 		if err := resolvePlaces(ctx, tx, o); err != nil {
 			return err
@@ -113,11 +118,14 @@ func (s *Store) UpdateOffer(ctx context.Context, adminID int64, o *Offer, actor 
 		if err != nil {
 			return err
 		}
-		ids := o.CompetenceIDs
+		ids, reserve := o.CompetenceIDs, o.ReserveToAgents
 		if err := updateOffer(ctx, tx, adminID, o, args, actor); err != nil {
 			return err
 		}
-		o.CompetenceIDs = ids
+		o.CompetenceIDs, o.ReserveToAgents = ids, reserve
+		if err := setOfferReserved(ctx, tx, adminID, o); err != nil {
+			return err
+		}
 		if o.CompetenceIDs != nil {
 			if err := setOfferCompetences(ctx, tx, o.ID, o.CompetenceIDs); err != nil {
 				return err

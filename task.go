@@ -28,6 +28,12 @@ const (
 	TaskDocumentRequest        = "email:document_request"        // RequestDocuments: the documents asked, with a new link to the space
 )
 
+// The public agents' mobility space's emails.
+const (
+	TaskMobilityLink       = "email:mobility_link"       // RequestMobilityLink: a sign-in link, when the address is a public agent's
+	TaskMobilityInvitation = "email:mobility_invitation" // InviteProfile: a recruiter's invitation to apply
+)
+
 // The agents' emails.
 const (
 	TaskAgentInvitationEmail = "email:agent_invitation"      // Invite: to the invited address, the link to join an administration

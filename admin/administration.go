@@ -22,6 +22,10 @@ type administrationPage struct {
 	Child                         *vivier.Administration // the direction a refused form was creating
 	ChildFields                   map[string]string
 	Validation                    vivier.ValidationSettings
+	// EmailDomains are the domains of the agents' addresses (the mobility
+	// space lets them in), one a line, or as typed in a refused form.
+	EmailDomains string
+	typedDomains bool
 }
 
 func (h *Handler) administrationPage(c *fiber.Ctx) error {
@@ -51,7 +55,24 @@ func (h *Handler) renderAdministration(c *fiber.Ctx, status int, p *administrati
 		}
 		p.RetentionMonths = strconv.Itoa(months)
 	}
+	if !p.typedDomains {
+		domains, err := h.Store.EmailDomains(c.UserContext(), adm.ID)
+		if err != nil {
+			return err
+		}
+		p.EmailDomains = strings.Join(domains, "\n")
+	}
 	return h.page(c, status, "admin/administration", p)
+}
+
+// setEmailDomains changes the domains whose addresses the mobility space
+// takes for this administration's agents.
+func (h *Handler) setEmailDomains(c *fiber.Ctx) error {
+	adm := currentAdministration(c)
+	text := c.FormValue("email_domains")
+	err := h.Store.SetEmailDomains(c.UserContext(), adm.ID, text, actor(c))
+	return h.finish(c, err, h.refuseAdministration(c, "Les domaines n'ont pas été enregistrés.", &administrationPage{EmailDomains: text, typedDomains: true}),
+		admURL(adm, "/administration"), "Domaines des adresses des agents enregistrés.")
 }
 
 // refuseAdministration shows the page again with a form's refusal.

@@ -63,6 +63,8 @@ func readOfferForm(c *fiber.Ctx, o *vivier.Offer, resolve func(field, typed stri
 	o.LetterPolicy = text("letter_policy")
 	o.OpenToInternal = args.Has("open_to_internal")
 	o.OpenToContractuals = args.Has("open_to_contractuals")
+	reserved := args.Has("reserved_to_agents")
+	o.ReserveToAgents = &reserved
 	for name, dst := range map[string]**time.Time{"publish_at": &o.PublishAt, "end_at": &o.EndAt} {
 		*dst = readTime(fields, name, text(name), dateLayout, "Date et heure au format JJ/MM/AAAA HH:MM.")
 	}

@@ -22,6 +22,7 @@ func navItems() []struct {
 		{"/candidatures", "Candidatures", policies.ApplicationsReadAssigned},
 		{"/jurys", "Mes jurys", policies.BoardsMark},
 		{"/vivier", "Vivier de talents", policies.ApplicationsRead},
+		{"/mobilite/profils", "Profils en mobilité", policies.ProfilesRead},
 		{"/doublons", "Doublons", policies.CandidatesMerge},
 		{"/etapes", "Étapes et motifs", policies.PipelineManage},
 		{"/statistiques", "Statistiques", policies.StatisticsRead},

@@ -2,6 +2,8 @@ package admin
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/coreos/go-oidc/v3/oidc"
@@ -20,6 +22,10 @@ type ProConnect struct {
 	ClientID     string
 	ClientSecret string
 	RedirectURL  string // BASE_URL + /admin/proconnect/retour
+	// MobilityRedirectURL is the public agents' mobility space's return
+	// (BASE_URL + /mobilite/proconnect/retour), registered with ProConnect
+	// beside the back-office's.
+	MobilityRedirectURL string
 
 	mu       sync.Mutex
 	provider *oidc.Provider // discovered on first use, then kept
@@ -28,7 +34,10 @@ type ProConnect struct {
 // Enabled reports whether ProConnect is configured.
 func (p *ProConnect) Enabled() bool { return p != nil && p.Issuer != "" && p.ClientID != "" }
 
-func (p *ProConnect) discover(ctx context.Context) (*oidc.Provider, *oauth2.Config, error) {
+// discover returns the provider and the client's configuration for
+// redirect, the URL ProConnect sends back to (the back-office's or the
+// mobility space's).
+func (p *ProConnect) discover(ctx context.Context, redirect string) (*oidc.Provider, *oauth2.Config, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.provider == nil {
@@ -39,7 +48,7 @@ func (p *ProConnect) discover(ctx context.Context) (*oidc.Provider, *oauth2.Conf
 		p.provider = pr
 	}
 	return p.provider, &oauth2.Config{
-		ClientID: p.ClientID, ClientSecret: p.ClientSecret, RedirectURL: p.RedirectURL,
+		ClientID: p.ClientID, ClientSecret: p.ClientSecret, RedirectURL: redirect,
 		Endpoint: p.provider.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "email", "given_name", "usual_name"},
 	}, nil
 }
@@ -60,7 +69,7 @@ func (h *Handler) proconnectStart(c *fiber.Ctx) error {
 	if !h.ProConnect.Enabled() {
 		return errNoProConnect
 	}
-	_, cfg, err := h.ProConnect.discover(c.UserContext())
+	_, cfg, err := h.ProConnect.discover(c.UserContext(), h.ProConnect.RedirectURL)
 	if err != nil {
 		h.Log.ErrorContext(c.UserContext(), "proconnect discovery", "err", err)
 		return errProConnect
@@ -103,36 +112,15 @@ func (h *Handler) proconnectReturn(c *fiber.Ctx) error {
 		h.Log.InfoContext(ctx, "proconnect: refused answer", "error", c.Query("error"))
 		return errProConnect
 	}
-	provider, cfg, err := h.ProConnect.discover(ctx)
+	email, err := h.ProConnect.VerifiedEmail(ctx, h.ProConnect.RedirectURL, c.Query("code"), nonce)
 	if err != nil {
+		h.Log.WarnContext(ctx, "proconnect", "err", err)
 		return errProConnect
 	}
-	tok, err := cfg.Exchange(ctx, c.Query("code"))
-	if err != nil {
-		h.Log.WarnContext(ctx, "proconnect: code exchange", "err", err)
-		return errProConnect
-	}
-	raw, _ := tok.Extra("id_token").(string)
-	idt, err := provider.Verifier(&oidc.Config{ClientID: h.ProConnect.ClientID}).Verify(ctx, raw)
-	if err != nil || idt.Nonce != nonce {
-		h.Log.WarnContext(ctx, "proconnect: id token", "err", err, "nonce_ok", err == nil && idt.Nonce == nonce)
-		return errProConnect
-	}
-	var claims struct {
-		Email string `json:"email"`
-	}
-	if err := idt.Claims(&claims); err != nil || claims.Email == "" {
-		info, err := provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
-		if err != nil {
-			h.Log.WarnContext(ctx, "proconnect: userinfo", "err", err)
-			return errProConnect
-		}
-		claims.Email = info.Email
-	}
-	agent, err := h.Store.AgentByEmail(ctx, claims.Email)
+	agent, err := h.Store.AgentByEmail(ctx, email)
 	if vivier.ErrorCode(err) == vivier.ENOTFOUND || (err == nil && agent.Status != "active") {
 		p := &messagePage{Title: "Aucun compte pour cette adresse",
-			Text: "ProConnect vous a identifié avec l'adresse " + claims.Email + ", mais aucun compte actif de l'espace recruteur ne lui correspond. " +
+			Text: "ProConnect vous a identifié avec l'adresse " + email + ", mais aucun compte actif de l'espace recruteur ne lui correspond. " +
 				"Demandez une invitation à l'administrateur de votre administration.",
 			Link: signInURL, LinkText: "Retour à la connexion"}
 		p.RefuseFields("Aucun compte", nil)
@@ -142,4 +130,54 @@ func (h *Handler) proconnectReturn(c *fiber.Ctx) error {
 		return err
 	}
 	return h.startSession(c, agent, ret)
+}
+
+// MobilityRedirect is where ProConnect sends the mobility space's sign-ins
+// back.
+func (p *ProConnect) MobilityRedirect() string { return p.MobilityRedirectURL }
+
+// AuthURL is where to send a browser to sign in with ProConnect, coming back
+// to redirect with state and a token bound to nonce.
+func (p *ProConnect) AuthURL(ctx context.Context, redirect, state, nonce string) (string, error) {
+	_, cfg, err := p.discover(ctx, redirect)
+	if err != nil {
+		return "", err
+	}
+	return cfg.AuthCodeURL(state, oidc.Nonce(nonce)), nil
+}
+
+// VerifiedEmail exchanges the code ProConnect sent back to redirect and
+// returns the address its signed ID token (bound to nonce) vouches for,
+// from the user info when the token does not carry it.
+func (p *ProConnect) VerifiedEmail(ctx context.Context, redirect, code, nonce string) (string, error) {
+	provider, cfg, err := p.discover(ctx, redirect)
+	if err != nil {
+		return "", err
+	}
+	tok, err := cfg.Exchange(ctx, code)
+	if err != nil {
+		return "", fmt.Errorf("code exchange: %w", err)
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	idt, err := provider.Verifier(&oidc.Config{ClientID: p.ClientID}).Verify(ctx, raw)
+	if err != nil {
+		return "", fmt.Errorf("id token: %w", err)
+	}
+	if idt.Nonce != nonce {
+		return "", errors.New("id token: nonce does not match")
+	}
+	var claims struct {
+		Email string `json:"email"`
+	}
+	if err := idt.Claims(&claims); err != nil || claims.Email == "" {
+		info, err := provider.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+		if err != nil {
+			return "", fmt.Errorf("userinfo: %w", err)
+		}
+		claims.Email = info.Email
+	}
+	if claims.Email == "" {
+		return "", errors.New("no email")
+	}
+	return claims.Email, nil
 }

@@ -113,7 +113,15 @@ func (h *Handler) applyForm(target func(*fiber.Ctx) (*applyTarget, error)) fiber
 		if t.Offer != nil && !vivier.OfferOpen(t.Offer, time.Now()) {
 			return vivier.ErrOfferClosed
 		}
-		p, err := h.applyPage(c, t, &vivier.Submission{IdempotencyKey: uuid.NewString()})
+		agentID, ok, err := h.reservedGate(c, t)
+		if !ok {
+			return err
+		}
+		sub := &vivier.Submission{IdempotencyKey: uuid.NewString()}
+		if agentID != nil {
+			sub.Email = h.mobilityAgent(c).Email // a public agent applies with their professional address
+		}
+		p, err := h.applyPage(c, t, sub)
 		if err != nil {
 			return err
 		}
@@ -148,12 +156,17 @@ func (h *Handler) apply(target func(*fiber.Ctx) (*applyTarget, error)) fiber.Han
 		if err != nil {
 			return err
 		}
+		agentID, ok, err := h.reservedGate(c, t)
+		if !ok {
+			return err
+		}
 		// Counted before the files are read and checked: a flood costs
 		// a counter, not a document parse per request.
 		if err := h.limitApply(c, c.FormValue("email")); err != nil {
 			return err
 		}
 		sub, refused := h.readSubmission(c, t)
+		sub.MobilityAgentID = agentID
 		f := form{name: "candidate/apply", summary: "Votre candidature n'est pas encore envoyée : corrigez les champs signalés.",
 			page: func() (templates.Model, error) { return h.applyPage(c, t, sub) }}
 		if m := vivier.AsFormErrors(refused).ByField()["form"]; m != "" {

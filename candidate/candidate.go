@@ -37,6 +37,12 @@ type Deps struct {
 	// Embedder, when set, gives a profile's meaning, which matching adds to
 	// its transparent score.
 	Embedder vivier.Embedder
+	// CookieSecure marks the mobility space's cookie Secure (BASE_URL is
+	// https).
+	CookieSecure bool
+	// AgentSignIn is ProConnect for the mobility space (nil or not enabled:
+	// the emailed link only).
+	AgentSignIn AgentSignIn
 }
 
 // Handler serves the public site.
@@ -96,6 +102,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Post("/suivi/:token/liens", h.CSRF, h.revokeLinks)
 	r.Post("/suivi/:token/suppression", h.CSRF, h.erase)
 	h.registerAlerts(r)
+	h.registerMobility(r)
 	r.Get("/flux/offres.xml", h.feed)
 	r.Get("/donnees", h.openData)
 	r.Get("/sitemap.xml", h.sitemap)
@@ -116,6 +123,7 @@ var homeTiles = []tile{
 	{"/offres", "Les offres", "Emplois, concours, stages et apprentissage, par région, catégorie et métier."},
 	{"/employeurs", "Les employeurs", "Découvrez les administrations, leurs métiers et leurs équipes."},
 	{"/suivi", "Suivre ma candidature", "Recevez par courriel le lien qui montre où en sont vos candidatures."},
+	{"/mobilite", "Espace mobilité des agents publics", "Offres ouvertes aux agents publics, profil de compétences visible des recruteurs."},
 }
 
 // homePage is the site's home: a search by words, kind and région, the

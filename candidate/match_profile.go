@@ -41,7 +41,7 @@ type profileInput struct {
 	Skills      []int64
 	Core        []int64 // of Skills, those the CV is most about
 	Mentioned   []int64 // skills the CV only mentions, offered unticked
-	Metier      int64 // an RMFP métier, 0: none
+	Metier      int64   // an RMFP métier, 0: none
 	Diploma     int
 	Years       int
 	Languages   []vivier.LanguageSkill
@@ -184,8 +184,8 @@ type matchProfilePage struct {
 	Text        bool              // the CV had text to read
 	Chosen      []skillBox        // the profile's skills, first
 	Mentioned   []skillBox        // those the CV only mentions, unticked
-	Families    []skillFamily     // every other skill, by family
-	Metiers     []optionGroup // the RMFP métiers, by domaine
+	Families    []matchFamily     // every other skill, by family
+	Metiers     []optionGroup     // the RMFP métiers, by domaine
 	Diplomas    []option
 	Years       string
 	Languages   []languageRow
@@ -214,7 +214,7 @@ type skillBox struct {
 	Core    bool // one of the skills the CV is most about
 }
 
-type skillFamily struct {
+type matchFamily struct {
 	Name   string
 	Skills []skillBox
 }
@@ -249,7 +249,7 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 			continue
 		}
 		if n := len(p.Families); n == 0 || p.Families[n-1].Name != s.Family {
-			p.Families = append(p.Families, skillFamily{Name: s.Family})
+			p.Families = append(p.Families, matchFamily{Name: s.Family})
 		}
 		f := &p.Families[len(p.Families)-1]
 		f.Skills = append(f.Skills, skillBox{ID: s.ID, Label: s.Label})

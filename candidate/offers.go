@@ -86,6 +86,8 @@ type offersPage struct {
 	// phone's "Filtrer (n)" button counts them.
 	Tags []filterTag
 	Map  offersMap
+	// Reserved marks the hits reserved to public agents.
+	Reserved map[int64]bool
 }
 
 func (h *Handler) offers(c *fiber.Ctx) error {
@@ -128,6 +130,13 @@ func (h *Handler) offers(c *fiber.Ctx) error {
 		Distance:    distanceForm(c, q),
 		KindLabels:  kindLabels,
 		AlertURL:    "/alertes/nouvelle?" + rawQuery(c)}
+	ids := make([]int64, len(res.Hits))
+	for i, o := range res.Hits {
+		ids[i] = o.ID
+	}
+	if p.Reserved, err = h.Store.ReservedOffers(c.UserContext(), ids); err != nil {
+		return err
+	}
 	if invalid == nil && res.Total == 0 && q.Q != "" {
 		if p.Suggestion, err = h.didYouMean(c, q); err != nil {
 			return err

@@ -155,6 +155,8 @@ func (w *Worker) Mux() *asynq.ServeMux {
 	handle(m, vivier.TaskErasureDone, w.handleErasureDone)
 	handle(m, vivier.TaskJobAlertConfirm, endsWithEmail(w.handleJobAlertConfirm))
 	handle(m, vivier.TaskDocumentRequest, endsWithEmail(w.handleDocumentRequest))
+	handle(m, vivier.TaskMobilityLink, endsWithEmail(w.handleMobilityLink))
+	handle(m, vivier.TaskMobilityInvitation, w.handleMobilityInvitation)
 	// The agents' emails.
 	handle(m, vivier.TaskAgentInvitationEmail, endsWithEmail(w.handleAgentInvitation))
 	handle(m, vivier.TaskPasswordResetEmail, endsWithEmail(w.handlePasswordReset))

@@ -43,6 +43,10 @@ func (w *Worker) handleMaintenance(ctx context.Context) error {
 		if err := w.store.PurgeDeletedFiles(ctx, w.cfg.Files); err != nil {
 			return err
 		}
+		// Mobility profiles expired for over 30 days, their CVs with them.
+		if _, err := w.store.PurgeMobility(ctx, w.cfg.Files); err != nil {
+			return err
+		}
 	}
 	w.log.InfoContext(ctx, "maintenance", "outbox_purged", outbox, "sessions_purged", sessions,
 		"transfers_expired", transfers, "merges_expired", merges, "search_words", words)

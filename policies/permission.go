@@ -54,6 +54,11 @@ const (
 	// by the Store).
 	BoardsManage Permission = "boards:manage"
 	BoardsMark   Permission = "boards:mark"
+	// ProfilesRead searches and opens the public agents' mobility profiles
+	// shown to the administration (each opening is logged for the agent);
+	// ProfilesInvite invites one to apply to an offer.
+	ProfilesRead   Permission = "profiles:read"
+	ProfilesInvite Permission = "profiles:invite"
 
 	PlatformManage Permission = "platform:manage"
 )
@@ -69,6 +74,7 @@ func All() []Permission {
 		BrandEdit, TemplatesEdit, NotificationsManage, AgentsManage, AdministrationsManage, AuditRead, APITokensManage, CSPManage,
 		IdentitiesReveal,
 		BoardsManage, BoardsMark,
+		ProfilesRead, ProfilesInvite,
 		PlatformManage,
 	}
 }

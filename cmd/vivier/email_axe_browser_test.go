@@ -53,6 +53,10 @@ func emailSample() map[string]any {
 		"I": map[string]any{"Duration": 45, "Where": "Hôtel de ville, salle 2", "CandidateMessage": "Je suis disponible le matin.",
 			"AdminName": "Mairie de Lille", "FirstName": "Inès", "OfferTitle": offer},
 		"ApplyURL": base + "/offres/12/postuler",
+		// a recruiter's invitation to a mobility profile
+		"MI": &vivier.MobilityInvitationEmail{MobilityInvitation: vivier.MobilityInvitation{Administration: "Mairie de Lille",
+			OfferTitle: offer, Message: "Votre profil correspond à notre besoin.\nÀ bientôt."}},
+		"OfferURL": base + "/offres/12",
 		// convocations: the candidate's (vivier.ConvocationEmail) and the interviewers' session
 		"Duration": "30 min", "Where": "Hôtel de ville, salle 2", "Update": false, "Document": "plan-d-acces.pdf",
 		"Instructions": "Munissez-vous d'une pièce d'identité.", "Name": "Claire Dupont", "AdminName": "Mairie de Lille",

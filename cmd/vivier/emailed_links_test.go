@@ -19,6 +19,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
+	"vivier"
 	"vivier/jobs/jobstest"
 )
 
@@ -38,7 +39,8 @@ import (
 // candidate_message, data_export, erasure_done, identity_changed, job_alert,
 // job_alert_confirm, merge_confirm, new_application, note_mention,
 // notification_digest, password_reset, pool_invitation, recruiter_message,
-// response_reminder, tracking_link, transfer_proposed.
+// response_reminder, tracking_link, transfer_proposed, mobility_link,
+// mobility_invitation.
 // Not covered: csp_auth_failed (needs the CSP API), sirh_export_done and
 // sirh_export_failed (need a SIRH export), interview_answered and
 // interview_reminder (interviews), talent_pool_renewal (retention), custom
@@ -251,6 +253,31 @@ func TestEmailedLinksDoNothingOnGET(t *testing.T) {
 	mail("response_reminder", "recruteur@ville-demo.vivier.test")
 	mail("new_application", "recruteur@ville-demo.vivier.test")
 
+	// A public agent asks for a link to the mobility space; a recruiter who
+	// found her profile invites her to apply.
+	_, page = get(t, anon, web.URL+"/mobilite/connexion")
+	if resp, _ := postForm(t, anon, web.URL+"/mobilite/connexion", url.Values{"_csrf": {csrfToken(t, page)},
+		"email": {"ines.moreau@culture.gouv.fr"}}); resp.StatusCode != 200 {
+		t.Fatalf("mobility link request = %d", resp.StatusCode)
+	}
+	mail("mobility_link", "ines.moreau@culture.gouv.fr")
+	mob, err := s.EnsureMobilityAgent(ctx, "ines.moreau@culture.gouv.fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	profile := &vivier.MobilityProfile{FirstName: "Inès", LastName: "Moreau", Visibility: vivier.VisibilityAll}
+	if err := s.SaveMobilityProfile(ctx, mob.ID, profile, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	recruiter, err := s.AgentByEmail(ctx, "recruteur@ville-demo.vivier.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InviteProfile(ctx, adm.ID, recruiter.ID, profile.ID, o.ID, "Votre profil nous intéresse.", vivier.Actor{Email: recruiter.Email}); err != nil {
+		t.Fatal(err)
+	}
+	mail("mobility_invitation", "ines.moreau@culture.gouv.fr")
+
 	// The worker stops here, its work done: from now on, only the web app
 	// may write, and it must not.
 	if err := w.Close(); err != nil {
@@ -296,7 +323,7 @@ func TestEmailedLinksDoNothingOnGET(t *testing.T) {
 		"application_transferred", "application_withdrawn", "candidate_message", "data_export", "erasure_done",
 		"identity_changed", "job_alert", "job_alert_confirm", "merge_confirm", "new_application", "note_mention",
 		"notification_digest", "password_reset", "pool_invitation", "recruiter_message", "response_reminder",
-		"tracking_link", "transfer_proposed"} {
+		"tracking_link", "transfer_proposed", "mobility_link", "mobility_invitation"} {
 		if !sent[tmpl] {
 			t.Errorf("no %s email in the flow", tmpl)
 		}

@@ -122,10 +122,15 @@ func TestLogsHoldNoLinkTokens(t *testing.T) {
 	unsubscribe := linkOf("job_alert", "lou@exemple.fr", regexp.MustCompile(`/alertes/desinscription/[A-Za-z0-9_-]{43}`))
 	act(unsubscribe, url.Values{}, 200)
 
+	// A public agent signs in to the mobility space.
+	act("/mobilite/connexion", url.Values{"email": {"ines@culture.gouv.fr"}, "retour": {"/mobilite"}}, 200)
+	signin := linkOf("mobility_link", "ines@culture.gouv.fr", mobilityLinkRE)
+	act(signin, url.Values{}, 303)
+
 	// The program has logged those requests, and a worker's emails...
 	got := logs.String()
 	for _, want := range []string{"/suivi/[jeton]", "/admin/mot-de-passe/[jeton]", "/admin/invitation/[jeton]",
-		"/alertes/desinscription/[jeton]"} {
+		"/alertes/desinscription/[jeton]", "/mobilite/connexion/[jeton]"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the logs lack %q: the requests were not logged", want)
 		}

@@ -162,3 +162,33 @@ func TestProConnect(t *testing.T) {
 		t.Fatalf("forged answer = %d", resp.StatusCode)
 	}
 }
+
+// The mobility space reuses ProConnect with its own return URL: any address
+// ProConnect vouches for enters (it vouches for public agents), back to
+// where the agent was going; a forged answer is refused.
+func TestMobilityProConnect(t *testing.T) {
+	t.Parallel()
+	provider := newOIDCProvider(t, "vivier-test")
+	p := startProgram(t, "serve", map[string]string{"PROCONNECT_ISSUER": provider.URL, "PROCONNECT_CLIENT_ID": "vivier-test",
+		"PROCONNECT_CLIENT_SECRET": "secret-de-test"})
+	p.admin.ProConnect.MobilityRedirectURL = p.URL + "/mobilite/proconnect/retour"
+
+	c := newClient(t)
+	if _, page := get(t, c, p.URL+"/mobilite/connexion?retour=/mobilite/profil"); !strings.Contains(page, `href="/mobilite/proconnect?retour=%2fmobilite%2fprofil"`) &&
+		!strings.Contains(page, `href="/mobilite/proconnect?retour=/mobilite/profil"`) {
+		t.Fatalf("the mobility sign-in page has no ProConnect button: %s", page)
+	}
+	provider.email = "agent.contractuel@hopital-exemple.fr" // no listed domain: ProConnect vouches
+	resp, body := follow(t, c, p.URL+"/mobilite/proconnect?retour=/mobilite/profil")
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/mobilite/profil" || !strings.Contains(body, "Mon profil de compétences") {
+		t.Fatalf("after ProConnect: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	if n := count(t, p, `SELECT count(*) FROM mobility_sessions s JOIN mobility_agents a ON a.id = s.agent_id
+		WHERE a.email = 'agent.contractuel@hopital-exemple.fr'`); n != 1 {
+		t.Fatalf("%d sessions for the address ProConnect vouched for", n)
+	}
+	resp, body = get(t, newClient(t), p.URL+"/mobilite/proconnect/retour?code=x&state=forged")
+	if resp.StatusCode != 503 || !strings.Contains(body, "ProConnect n") {
+		t.Fatalf("forged answer = %d", resp.StatusCode)
+	}
+}

@@ -185,6 +185,12 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	if sessions != 2 || convoked != 10 || choosing != 5 {
 		t.Fatalf("after two seeds: %d sessions, %d convoked, %d choosing a slot", sessions, convoked, choosing)
 	}
+	internal := count(t, p, `SELECT count(*) FROM offers WHERE open_to_internal AND status = 'published'`)
+	reserved := count(t, p, `SELECT count(*) FROM offers WHERE reserved_to_agents AND open_to_internal`)
+	profiles := count(t, p, `SELECT count(*) FROM mobility_profiles WHERE visibility = 'all' AND expires_at > now()`)
+	if internal != 6 || reserved != 1 || profiles != 1 {
+		t.Fatalf("after two seeds: %d offers open to internal mobility, %d reserved, %d visible profiles", internal, reserved, profiles)
+	}
 }
 
 // Applying does not need Redis: with it stopped, applications succeed; when

@@ -57,6 +57,11 @@ func (m *Main) seed(ctx context.Context, demo, force bool) error {
 	if offers > 0 {
 		fmt.Fprintf(m.Out, "%d offres de démonstration publiées.\n", offers)
 	}
+	if mob, err := m.seedDemoMobility(ctx); err != nil {
+		return err
+	} else if mob {
+		fmt.Fprintf(m.Out, "Espace mobilité de démonstration prêt\u00a0: des offres ouvertes à la mobilité interne, une réservée aux agents publics, le profil de %s.\n", demoMobilityAgent)
+	}
 	brands, err := m.seedDemoBrands(ctx)
 	if err != nil {
 		return err

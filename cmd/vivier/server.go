@@ -184,14 +184,20 @@ func (m *Main) newApp() (*fiber.App, error) {
 
 	limiter := newRedisLimiter(m.redis, m.Log)
 	limit := limitByIP(limiter, "sensitive", cfg.RateLimitPerMinute)
+	// One ProConnect client: the back-office's sign-in and the mobility
+	// space's (with its own return URL).
+	proconnect := &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
+		ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour",
+		MobilityRedirectURL: cfg.BaseURL + "/mobilite/proconnect/retour"}
 	public, err := candidate.New(candidate.Deps{Store: m.store, Renderer: m.renderer, CSRF: issueCSRF, BaseURL: cfg.BaseURL, Log: m.Log,
 		Files: m.files, UploadLimit: int64(cfg.UploadLimitMB) << 20, Limiter: limiter, ApplyPerHour: cfg.ApplyPerHour,
-		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute})
-	if e := jobs.NewEmbeddings(cfg.embeddings(), m.store.OutboundPolicy()); e != nil {
-		public.Embedder = e
-	}
+		SuggestPerMinute: cfg.SuggestPerMinute, OpenDataPerMinute: cfg.APIRatePerMinute,
+		CookieSecure: cfg.CookieSecure, AgentSignIn: proconnect})
 	if err != nil {
 		return nil, err
+	}
+	if e := jobs.NewEmbeddings(cfg.embeddings(), m.store.OutboundPolicy()); e != nil {
+		public.Embedder = e
 	}
 	public.Register(app)
 	// Neither dials Redis before a page asks: the web app starts without it.
@@ -199,9 +205,8 @@ func (m *Main) newApp() (*fiber.App, error) {
 	m.monitor = asynqmon.New(asynqmon.Options{RootPath: "/admin/taches", RedisConnOpt: m.redisOpt, ReadOnly: true})
 	back, err := admin.New(admin.Deps{Tasks: m.tasks, TaskMonitor: m.monitor, Store: m.store, Renderer: m.renderer, Sessions: sessions, Policies: m.policies,
 		CSRF: issueCSRF, Limit: limit, Limiter: limiter, SessionMaxAge: cfg.SessionMaxAge, Log: m.Log, Files: m.files, BaseURL: cfg.BaseURL,
-		CSP: admin.CSP{Box: cfg.cspBox(), DefaultURL: cfg.CSPAPIURL},
-		ProConnect: &admin.ProConnect{Issuer: cfg.ProConnectIssuer, ClientID: cfg.ProConnectClientID,
-			ClientSecret: cfg.ProConnectSecret, RedirectURL: cfg.BaseURL + "/admin/proconnect/retour"}})
+		CSP:        admin.CSP{Box: cfg.cspBox(), DefaultURL: cfg.CSPAPIURL},
+		ProConnect: proconnect})
 	if err != nil {
 		return nil, err
 	}
