@@ -70,23 +70,17 @@ func (s *Store) offerVectors(ctx context.Context, model string) (map[int64][]flo
 	if c.model != model || c.byID == nil {
 		c.model, c.read, c.byID = model, time.Time{}, map[int64][]float32{}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT offer_id, embedding, embedded_at FROM offer_match
-		WHERE embedding_model = $1 AND embedded_at >= $2 ORDER BY embedded_at`, model, c.read.Add(-vectorLateCommit))
-	if err != nil {
+	var rows []struct {
+		ID     int64           `db:"offer_id"`
+		Vector pq.Float32Array `db:"embedding"`
+		At     time.Time       `db:"embedded_at"`
+	}
+	if err := s.db.SelectContext(ctx, &rows, `SELECT offer_id, embedding, embedded_at FROM offer_match
+		WHERE embedding_model = $1 AND embedded_at >= $2 ORDER BY embedded_at`, model, c.read.Add(-vectorLateCommit)); err != nil {
 		return nil, wrap("offerVectors", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var v pq.Float32Array
-		var at time.Time
-		if err := rows.Scan(&id, &v, &at); err != nil {
-			return nil, wrap("offerVectors", err)
-		}
-		c.byID[id], c.read = v, at
-	}
-	if err := rows.Err(); err != nil {
-		return nil, wrap("offerVectors", err)
+	for _, r := range rows {
+		c.byID[r.ID], c.read = r.Vector, r.At
 	}
 	// A copy of the map (not of the vectors, which are never changed in
 	// place): the ranking reads it while another call may add to it.

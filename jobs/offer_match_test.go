@@ -51,20 +51,17 @@ func TestOffersAreEmbedded(t *testing.T) {
 	}
 	embedded := func() map[int64]int {
 		t.Helper()
-		rows, err := f.store.DB().QueryContext(ctx, `SELECT offer_id, coalesce(array_length(embedding, 1), 0) FROM offer_match
-			WHERE embedding_model = $1`, fake.Model)
-		if err != nil {
+		var rows []struct {
+			ID   int64 `db:"offer_id"`
+			Dims int   `db:"dims"`
+		}
+		if err := f.store.DB().SelectContext(ctx, &rows, `SELECT offer_id, coalesce(array_length(embedding, 1), 0) AS dims FROM offer_match
+			WHERE embedding_model = $1`, fake.Model); err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
 		got := map[int64]int{}
-		for rows.Next() {
-			var id int64
-			var n int
-			if err := rows.Scan(&id, &n); err != nil {
-				t.Fatal(err)
-			}
-			got[id] = n
+		for _, r := range rows {
+			got[r.ID] = r.Dims
 		}
 		return got
 	}
