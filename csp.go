@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Publication to Choisir le Service Public (CSP, CSPLab's API): an
@@ -205,6 +206,11 @@ func NewCSPOffer(o *Offer, metierCode, baseURL string, skills []string) (CSPLabO
 		}
 	}
 	c.Criteria.Skills = all
+	// CSPLab's offer has no field for internal mobility: the complements
+	// say it, in the words the candidates read.
+	if note := mobilityNote(o); note != "" && utf8.RuneCountInString(c.Description.Complements)+utf8.RuneCountInString(note)+2 <= 5000 {
+		c.Description.Complements = strings.TrimSpace(note + "\n\n" + c.Description.Complements)
+	}
 	page := strings.TrimSuffix(baseURL, "/") + "/offres/" + strconv.FormatInt(o.ID, 10)
 	apply := page + "/postuler"
 	c.OfferURL, c.ApplicationURL = &page, &apply
@@ -242,4 +248,16 @@ func NewCSPOffer(o *Offer, metierCode, baseURL string, skills []string) (CSPLabO
 		}
 	}
 	return c, errs
+}
+
+// mobilityNote is what CSP's readers are told of an offer's opening to
+// public agents.
+func mobilityNote(o *Offer) string {
+	switch {
+	case o.ReservedToAgents:
+		return "Offre réservée aux agents publics (mobilité interne) : candidature depuis l'espace mobilité de Vivier."
+	case o.OpenToInternal:
+		return "Offre ouverte à la mobilité interne des agents publics."
+	}
+	return ""
 }

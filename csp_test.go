@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -41,6 +42,20 @@ func TestNewCSPOfferFillsWhatCSPRequires(t *testing.T) {
 		c.Locations[0].Country != "FRA" || c.Locations[0].Zone != "EU" || c.Locations[1].Zone != "" ||
 		!reflect.DeepEqual(c.Criteria.Skills, []string{"Soins"}) {
 		t.Errorf("defaults: %+v %+v", c.Identification, c.Locations)
+	}
+	if c.Description.Complements != "" {
+		t.Errorf("complements of an offer closed to mobility: %q", c.Description.Complements)
+	}
+	// Internal mobility, which CSPLab's offer has no field for, is said in
+	// the complements, before the recruiter's.
+	mobile := *o
+	mobile.OpenToInternal, mobile.Complements = true, "Poste logé."
+	if c, _ := NewCSPOffer(&mobile, "", "https://vivier.gouv.fr/", nil); c.Description.Complements != "Offre ouverte à la mobilité interne des agents publics.\n\nPoste logé." {
+		t.Errorf("open to internal mobility: %q", c.Description.Complements)
+	}
+	mobile.ReservedToAgents = true
+	if c, _ := NewCSPOffer(&mobile, "", "https://vivier.gouv.fr/", nil); !strings.HasPrefix(c.Description.Complements, "Offre réservée aux agents publics") {
+		t.Errorf("reserved: %q", c.Description.Complements)
 	}
 	var fields []string
 	for _, m := range missing {
