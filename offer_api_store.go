@@ -40,16 +40,23 @@ func (s *Store) PushOffer(ctx context.Context, adminID int64, o *Offer, metierCo
 		if err := resolvePlaces(ctx, tx, o); err != nil {
 			return err
 		}
-		args, err := offerArgs(o)
-		if err != nil {
-			return err
-		}
 		var cur struct {
-			ID     int64       `db:"id"`
-			Status OfferStatus `db:"status"`
+			ID       int64       `db:"id"`
+			Status   OfferStatus `db:"status"`
+			Internal bool        `db:"open_to_internal"`
+			Reserved bool        `db:"reserved_to_agents"`
 		}
-		err = tx.GetContext(ctx, &cur, `SELECT id, status FROM offers
+		err := tx.GetContext(ctx, &cur, `SELECT id, status, open_to_internal, reserved_to_agents FROM offers
 			WHERE administration_id = $1 AND source = $2 AND reference = $3 FOR UPDATE`, adminID, o.Source, o.Reference)
+		if err == nil {
+			// CSPLab's offer has no field for internal mobility: a push
+			// keeps what the recruiters set in the form.
+			o.OpenToInternal, o.ReservedToAgents = cur.Internal, cur.Reserved
+		}
+		args, aerr := offerArgs(o)
+		if aerr != nil {
+			return aerr
+		}
 		switch {
 		case ErrorCode(wrap("", err)) == ENOTFOUND:
 			created, cur.Status = true, OfferDraft
