@@ -86,6 +86,11 @@ var expectedRoutes = map[string]string{
 	"POST /:adm/administration/delai":                      "administrations:manage",
 	"POST /:adm/administration/validation":                 "administrations:manage",
 	"POST /:adm/administration/conservation":               "administrations:manage",
+	"POST /:adm/administration/domaines":                   "administrations:manage",
+	"GET /:adm/mobilite/profils":                           "profiles:read",
+	"GET /:adm/mobilite/profils/:profile":                  "profiles:read",
+	"GET /:adm/mobilite/profils/:profile/cv":               "profiles:read",
+	"POST /:adm/mobilite/profils/:profile/invitations":     "profiles:invite",
 	"POST /:adm/directions":                                "administrations:manage",
 	"POST /:adm/directions/:child/statut":                  "administrations:manage",
 	"GET /:adm/journal":                                    "audit:read",
@@ -197,13 +202,13 @@ var expectedRoutes = map[string]string{
 // a change of policy must be made here too, on purpose.
 var rolePerms = map[string][]string{
 	"lecteur":     {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage", "boards:mark"},
-	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run", "templates:edit", "boards:mark", "boards:manage"},
+	"recruteur":   {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "notifications:manage", "offers:edit", "offers:publish", "applications:decide", "applications:comment", "exports:run", "templates:edit", "boards:mark", "boards:manage", "profiles:read", "profiles:invite"},
 	"marque":      {"dashboard:read", "brand:edit"},
 	"membre_jury": {"dashboard:read", "applications:read_assigned", "applications:comment", "boards:mark"},
 	"admin": {"dashboard:read", "offers:read", "applications:read", "applications:read_assigned", "statistics:read", "offers:edit", "offers:publish", "applications:decide",
 		"applications:comment", "exports:run", "brand:edit", "agents:manage", "administrations:manage", "audit:read", "api_tokens:manage",
 		"csp:manage", "exports:configure", "pipeline:manage", "candidates:merge", "notifications:manage", "templates:edit",
-		"offers:validate", "identities:reveal", "boards:mark", "boards:manage"},
+		"offers:validate", "identities:reveal", "boards:mark", "boards:manage", "profiles:read", "profiles:invite"},
 	"aucun": {},
 }
 

@@ -20,6 +20,7 @@ var fileRoutes = []string{
 	"POST /offres/suggestions",
 	"POST /suivi/:token/candidatures/:id/cv",
 	"POST /suivi/:token/candidatures/:id/pieces",
+	"POST /mobilite/profil",
 	"POST /admin/:adm/offres/import",
 	"POST /admin/:adm/offres/:offer/convocations/nouvelle",
 	"POST /admin/:adm/offres/:offer/convocations/:session/modification",

@@ -43,6 +43,8 @@ func TestFileRoutesExist(t *testing.T) {
 		{"POST", "/admin/ville-demo/marque/blocs", 10},
 		{"POST", "/admin/connexion", 10},
 		{"POST", "/suivi", 10},
+		{"POST", "/mobilite/profil", 100},
+		{"POST", "/mobilite/profil/prolongation", 10},
 	} {
 		if got := l.limitFor(c.method, c.path); got != c.want {
 			t.Errorf("%s %s: limit %d, want %d", c.method, c.path, got, c.want)

@@ -7,8 +7,8 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The mobility space in a browser, with an axe scan of each page: the
-// sign-in page, the emailed link's page, the space before and after the
+// The mobility space in a browser, with an axe scan of each page: a
+// reserved offer's page, the sign-in page, the emailed link's page, the space before and after the
 // profile, the profile form (refused, then saved), and the recruiter's
 // search and profile page.
 func TestMobilitySpaceInBrowser(t *testing.T) {
@@ -27,6 +27,8 @@ func TestMobilitySpaceInBrowser(t *testing.T) {
 		started(t, ctx)
 		axeCheck(t, ctx, label)
 	}
+	step("reserved offer's page", chromedp.Navigate(p.URL+"/offres/"+itoa(reserved.ID)),
+		chromedp.WaitVisible(`//p[contains(., "Offre réservée aux agents publics")]`))
 	step("sign-in page", chromedp.Navigate(p.URL+"/mobilite"), chromedp.WaitVisible(`//h1[contains(., "Espace mobilité des agents publics")]`))
 	step("sign-in page with an error", chromedp.SendKeys(`#email`, "pas une adresse"), submitting(`//button[contains(., "Recevoir mon lien")]`),
 		chromedp.WaitVisible(`#email-error`))
