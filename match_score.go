@@ -43,6 +43,7 @@ type MatchOffer struct {
 	MetierID     *int64
 	DiplomaLevel int // 0: none required
 	Experience   string
+	Workplace    string // TELETRAVAIL: the distance does not count
 	Categories   []string
 	Languages    []Language
 	Places       []GeoPoint
@@ -193,7 +194,9 @@ func ScoreMatch(p MatchProfile, o MatchOffer) MatchScore {
 		}
 	}
 	// A concours's places are those of its tests, not of the posts.
-	if p.Near != nil && len(o.Places) > 0 && o.Kind != KindConcours {
+	if p.Near != nil && len(o.Places) > 0 && o.Kind != KindConcours && o.Workplace == "TELETRAVAIL" {
+		s.Reasons = append(s.Reasons, "En télétravail : la distance ne compte pas")
+	} else if p.Near != nil && len(o.Places) > 0 && o.Kind != KindConcours {
 		d := math.Inf(1)
 		for _, pl := range o.Places {
 			d = math.Min(d, distanceKm(*p.Near, pl))

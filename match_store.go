@@ -1,11 +1,13 @@
 package vivier
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -38,8 +40,10 @@ func (s *Store) SkillMatcher(ctx context.Context) (*SkillMatcher, error) {
 // Version is a digest of the terms the matcher knows: offer_match rows
 // found with another version are found again.
 func (m *SkillMatcher) Version() string {
+	skills := slices.Clone(m.skills)
+	slices.SortFunc(skills, func(a, b Competence) int { return cmp.Compare(a.ID, b.ID) })
 	var b strings.Builder
-	for _, c := range m.skills {
+	for _, c := range skills {
 		fmt.Fprintf(&b, "%d:%s|%s\n", c.ID, c.Label, strings.Join(c.Synonyms, "|"))
 	}
 	sum := sha256.Sum256([]byte(b.String()))
@@ -70,6 +74,7 @@ type matchRow struct {
 	Categories   pq.StringArray `db:"categories"`
 	DiplomaLevel int            `db:"diploma_level"`
 	Experience   string         `db:"experience"`
+	Workplace    string         `db:"workplace"`
 	Languages    []byte         `db:"languages"`
 	Places       []byte         `db:"places"`
 	SkillIDs     pq.Int64Array  `db:"skill_ids"`
@@ -105,7 +110,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 	var rows []matchRow
 	err := s.db.SelectContext(ctx, &rows, fmt.Sprintf(`
 		SELECT o.id, o.kind, coalesce(o.domaine_code, '') AS domaine_code, o.metier_id, o.categories,
-			coalesce((o.criteria->>'diplome_niveau')::int, 0) AS diploma_level, o.experience,
+			coalesce((o.criteria->>'diplome_niveau')::int, 0) AS diploma_level, o.experience, o.workplace,
 			coalesce(o.criteria->'langues', '[]') AS languages,
 			coalesce((SELECT json_agg(json_build_object('Lat', (l->>'latitude')::float8, 'Lng', (l->>'longitude')::float8))
 				FROM jsonb_array_elements(o.locations) l WHERE l ? 'latitude' AND l ? 'longitude'), '[]') AS places,
@@ -126,7 +131,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 	offers := make([]MatchOffer, 0, len(rows))
 	for _, r := range rows {
 		o := MatchOffer{ID: r.ID, Kind: r.Kind, DomaineCode: r.DomaineCode, MetierID: r.MetierID, Categories: r.Categories,
-			DiplomaLevel: r.DiplomaLevel, Experience: r.Experience, Vector: vectors[r.ID]}
+			DiplomaLevel: r.DiplomaLevel, Experience: r.Experience, Workplace: r.Workplace, Vector: vectors[r.ID]}
 		if err := json.Unmarshal(r.Places, &o.Places); err != nil {
 			return nil, wrap("MatchOffers", err)
 		}
@@ -155,10 +160,15 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 	if err != nil {
 		return nil, err
 	}
+	byHit := make(map[int64]OfferHit, len(hits))
+	for _, h := range hits {
+		byHit[h.ID] = h
+	}
 	out := make([]MatchResult, 0, len(ranked))
-	for i, r := range ranked {
-		if i < len(hits) && hits[i].ID == r.OfferID {
-			out = append(out, MatchResult{MatchScore: r, OfferHit: hits[i]})
+	for _, r := range ranked {
+		// An offer deleted between the two queries is left out, alone.
+		if h, ok := byHit[r.OfferID]; ok {
+			out = append(out, MatchResult{MatchScore: r, OfferHit: h})
 		}
 	}
 	return out, nil
@@ -242,7 +252,7 @@ func (s *Store) RefreshOfferMatches(ctx context.Context, skills *SkillMatcher, l
 		if err := tx.SelectContext(ctx, &texts, offerSkillTextSQL+`
 			LEFT JOIN offer_match m ON m.offer_id = o.id
 			WHERE o.status = 'published' AND (m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $1)
-			ORDER BY o.id LIMIT $2 FOR UPDATE OF o SKIP LOCKED`, version, limit); err != nil {
+			ORDER BY m.offer_id IS NULL DESC, o.updated_at DESC LIMIT $2 FOR UPDATE OF o SKIP LOCKED`, version, limit); err != nil {
 			return err
 		}
 		for _, t := range texts {

@@ -61,18 +61,23 @@ func (in profileInput) filter() vivier.MatchFilter {
 // parseProfile reads the profile in the query; what it could read is kept
 // in the input even when another field is refused, to show it again.
 func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
-	v := queryValues(c)
+	v, qerr := parseQuery(rawQuery(c))
 	in := profileInput{Kind: v.Get("type"), Region: v.Get("region"), Teletravail: v.Get("teletravail") == "oui",
 		Mobilite: v.Get("mobilite") == "oui", Lieu: strings.TrimSpace(v.Get("lieu")), Radius: vivier.DefaultMatchRadiusKm}
 	var errs vivier.FormErrors
 	bad := func(field, msg string) { errs = append(errs, vivier.FieldError(field, msg)) }
+	if _, ok := kindLabels[in.Kind]; in.Kind != "" && !ok {
+		bad("type", "Choisissez un type d'offre dans la liste.")
+	}
 	for _, raw := range v["competence"] {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
 			bad("competence", "Une compétence choisie est inconnue : choisissez-les dans la liste.")
 			break
 		}
-		in.Skills = append(in.Skills, id)
+		if !slices.Contains(in.Skills, id) {
+			in.Skills = append(in.Skills, id)
+		}
 	}
 	for _, raw := range v["principale"] {
 		if id, err := strconv.ParseInt(raw, 10, 64); err == nil && slices.Contains(in.Skills, id) {
@@ -104,6 +109,9 @@ func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 		in.Years = n
 	}
 	for _, iso := range v["langue"] {
+		if slices.ContainsFunc(in.Languages, func(l vivier.LanguageSkill) bool { return l.ISOCode == iso }) {
+			continue
+		}
 		if _, ok := vivier.LanguageNames[iso]; !ok {
 			bad("langue", "Une langue choisie est inconnue : choisissez-la dans la liste.")
 			break
@@ -125,6 +133,9 @@ func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 	if len(errs) > 0 {
 		return in, errs
 	}
+	if qerr != nil {
+		return in, qerr
+	}
 	return in, h.resolveProfile(c, &in)
 }
 
@@ -132,7 +143,9 @@ func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 // (an id it does not know is refused) and the place's centre.
 func (h *Handler) resolveProfile(c *fiber.Ctx, in *profileInput) error {
 	ctx := c.UserContext()
-	all, err := h.Store.Competences(ctx, true)
+	// Deactivated skills and métiers too: a profile or a link saved before
+	// the deactivation still reads.
+	all, err := h.Store.Competences(ctx, false)
 	if err != nil {
 		return err
 	}
@@ -149,7 +162,7 @@ func (h *Handler) resolveProfile(c *fiber.Ctx, in *profileInput) error {
 		p.Skills = append(p.Skills, s)
 	}
 	if in.Metier != 0 {
-		metiers, err := h.Store.Metiers(ctx, true)
+		metiers, err := h.Store.Metiers(ctx, false)
 		if err != nil {
 			return err
 		}
@@ -199,6 +212,7 @@ type matchProfilePage struct {
 	Results     []vivier.MatchResult
 	Ranked      bool
 	Semantic    bool // the ranking compared meanings too
+	Capped      bool // more offers matched than are shown
 	KindLabels  map[string]string
 }
 
@@ -228,7 +242,7 @@ type languageRow struct {
 // profilePage fills the form with in.
 func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage, error) {
 	ctx := c.UserContext()
-	all, err := h.Store.Competences(ctx, true)
+	all, err := h.Store.Competences(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -245,7 +259,7 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 	byID := map[int64]vivier.Competence{}
 	for _, s := range all {
 		byID[s.ID] = s
-		if chosen[s.ID] {
+		if chosen[s.ID] || !s.Active { // a deactivated skill shows only when chosen
 			continue
 		}
 		if n := len(p.Families); n == 0 || p.Families[n-1].Name != s.Family {
@@ -264,7 +278,7 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 			p.Mentioned = append(p.Mentioned, skillBox{ID: s.ID, Label: s.Label})
 		}
 	}
-	metiers, err := h.Store.Metiers(ctx, true)
+	metiers, err := h.Store.Metiers(ctx, false)
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +287,9 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 		return nil, err
 	}
 	for _, m := range metiers {
+		if !m.Active && m.ID != in.Metier {
+			continue
+		}
 		if n := len(p.Metiers); n == 0 || p.Metiers[n-1].Label != ref.domaines[m.DomaineCode] {
 			p.Metiers = append(p.Metiers, optionGroup{Label: ref.domaines[m.DomaineCode]})
 		}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -20,14 +21,25 @@ import (
 // rawQuery is the request's query string, as sent.
 func rawQuery(c *fiber.Ctx) string { return string(c.Request().URI().QueryString()) }
 
-// parseQuery reads a query string; one that does not parse is EINVALID.
+// parseQuery reads a query string; one that does not parse, or whose
+// values are not UTF-8 text (PostgreSQL refuses them), is EINVALID.
 func parseQuery(raw string) (url.Values, error) {
 	v, err := url.ParseQuery(raw)
 	if err != nil {
-		return v, vivier.Errorf(vivier.EINVALID, "L'adresse de la recherche est mal formée.")
+		return v, errBadQuery
 	}
-	return v, nil
+	for k, vs := range v {
+		for _, x := range vs {
+			if !utf8.ValidString(x) || !utf8.ValidString(k) {
+				delete(v, k)
+				err = errBadQuery
+			}
+		}
+	}
+	return v, err
 }
+
+var errBadQuery = vivier.Errorf(vivier.EINVALID, "L'adresse de la recherche est mal formée.")
 
 // queryValues reads the request's query string as far as it parses, to
 // build links that keep the search: the page already says when it does not

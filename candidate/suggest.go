@@ -95,7 +95,7 @@ func (h *Handler) matchForm(c *fiber.Ctx) error {
 		return perr
 	}
 	if err != nil {
-		refuse(p.Common(), "Le profil n'a pas pu être lu : corrigez les champs signalés.", "", err)
+		refuseProfile(p, err)
 		return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
 	}
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_profile", p)
@@ -112,7 +112,7 @@ func (h *Handler) matchResults(c *fiber.Ctx) error {
 		if perr != nil {
 			return perr
 		}
-		refuse(p.Common(), "Le profil n'a pas pu être lu : corrigez les champs signalés.", "", err)
+		refuseProfile(p, err)
 		return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
 	}
 	ctx := c.UserContext()
@@ -130,7 +130,7 @@ func (h *Handler) matchResults(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p.Ranked = true
+	p.Ranked, p.Capped = true, len(p.Results) == matchResultsShown
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_results", p)
 }
 
@@ -153,3 +153,13 @@ func (h *Handler) embedProfile(c *fiber.Ctx, p *vivier.MatchProfile) {
 
 // embedTimeout bounds the wait for the embeddings service: a person waits.
 const embedTimeout = 3 * time.Second
+
+// refuseProfile shows why a profile was refused: field by field, or the
+// error's own message when it names no field (a query that is not text).
+func refuseProfile(p *matchProfilePage, err error) {
+	summary := vivier.ErrorMessage(err)
+	if len(vivier.AsFormErrors(err)) > 0 {
+		summary = "Le profil n'a pas pu être lu : corrigez les champs signalés."
+	}
+	refuse(p.Common(), summary, "", err)
+}

@@ -59,10 +59,30 @@ func TestSuggestionsFromCV(t *testing.T) {
 	if strings.Contains(body, "Brouillon secret") || strings.Contains(body, "clôturée") {
 		t.Fatal("an offer that is not published is ranked")
 	}
-	// Within 100 km of Lyon, the Paris post is said to be far.
+	// Within 100 km of Lyon, the Paris post, in télétravail, keeps its
+	// points; the same post on site is said to be far.
 	q.Set("rayon", "100")
+	if _, body = get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()); !strings.Contains(body, "En télétravail : la distance ne compte pas") {
+		t.Fatal("a post in télétravail loses points for its distance")
+	}
+	if _, err := p.Store().DB().Exec(`UPDATE offers SET workplace = 'SUR_SITE' WHERE reference = 'M-1'`); err != nil {
+		t.Fatal(err)
+	}
 	if _, body = get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()); !strings.Contains(body, "au-delà de 100 km") {
 		t.Fatal("the distance is not given as a reason")
+	}
+	// A query that is not UTF-8 text, a repeated skill, an unknown kind.
+	for _, u := range []string{"/offres/suggestions/resultats?competence=1&lieu=%FF", "/offres?q=%FF", "/offres?type=%C3"} {
+		if resp, body := get(t, c, p.URL+u); resp.StatusCode != 400 || !strings.Contains(body, "mal formée") {
+			t.Fatalf("%s = %d", u, resp.StatusCode)
+		}
+	}
+	if resp, body := get(t, c, p.URL+"/offres/suggestions/resultats?"+q.Encode()+"&"+url.Values{"competence": q["competence"]}.Encode()); resp.StatusCode != 200 ||
+		strings.Count(body, `id="c-`+q["competence"][0]+`"`) != 1 {
+		t.Fatalf("a repeated skill = %d", resp.StatusCode)
+	}
+	if resp, body := get(t, c, p.URL+"/offres/suggestions/resultats?competence=1&type=poste"); resp.StatusCode != 400 || !strings.Contains(body, "Choisissez un type d&#39;offre") {
+		t.Fatalf("an unknown kind = %d", resp.StatusCode)
 	}
 	// The developer's post names its RMFP métier: the same métier says so.
 	var metier int64
