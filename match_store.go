@@ -115,7 +115,7 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 			coalesce((SELECT json_agg(json_build_object('Lat', (l->>'latitude')::float8, 'Lng', (l->>'longitude')::float8))
 				FROM jsonb_array_elements(o.locations) l WHERE l ? 'latitude' AND l ? 'longitude'), '[]') AS places,
 			coalesce(m.skill_ids, '{}') AS skill_ids, coalesce(m.title_skill_ids, '{}') AS title_skill_ids,
-			(m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $%[1]d) AS stale
+			(m.offer_id IS NULL OR m.skills_for IS DISTINCT FROM o.updated_at OR m.version <> $%[1]d) AS stale
 		FROM offers o LEFT JOIN offer_match m ON m.offer_id = o.id
 		WHERE %[2]s %[3]s`, n, where, candidates), args...)
 	if err != nil {
@@ -177,13 +177,14 @@ func (s *Store) MatchOffers(ctx context.Context, p MatchProfile, f MatchFilter, 
 // offerSkillText is the text of an offer in which its skills are looked
 // for, and the skills it lists.
 type offerSkillText struct {
-	ID     int64         `db:"id"`
-	Title  string        `db:"title"`
-	Text   string        `db:"text"`
-	Listed pq.Int64Array `db:"listed"`
+	ID        int64         `db:"id"`
+	UpdatedAt time.Time     `db:"updated_at"`
+	Title     string        `db:"title"`
+	Text      string        `db:"text"`
+	Listed    pq.Int64Array `db:"listed"`
 }
 
-const offerSkillTextSQL = `SELECT o.id, o.title,
+const offerSkillTextSQL = `SELECT o.id, o.updated_at, o.title,
 		concat_ws(' ', o.title, o.long_title, o.mission, o.profile, o.criteria->>'diplome',
 			(SELECT string_agg(s, ' ') FROM jsonb_array_elements_text(coalesce(o.criteria->'competences_requises', '[]')) s)) AS text,
 		ARRAY(SELECT competence_id FROM offer_competences oc WHERE oc.offer_id = o.id ORDER BY competence_id) AS listed
@@ -251,16 +252,16 @@ func (s *Store) RefreshOfferMatches(ctx context.Context, skills *SkillMatcher, l
 		var texts []offerSkillText
 		if err := tx.SelectContext(ctx, &texts, offerSkillTextSQL+`
 			LEFT JOIN offer_match m ON m.offer_id = o.id
-			WHERE o.status = 'published' AND (m.offer_id IS NULL OR m.computed_at < o.updated_at OR m.version <> $1)
+			WHERE o.status = 'published' AND (m.offer_id IS NULL OR m.skills_for IS DISTINCT FROM o.updated_at OR m.version <> $1)
 			ORDER BY m.offer_id IS NULL DESC, o.updated_at DESC LIMIT $2 FOR UPDATE OF o SKIP LOCKED`, version, limit); err != nil {
 			return err
 		}
 		for _, t := range texts {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO offer_match (offer_id, skill_ids, title_skill_ids, version, computed_at)
-				VALUES ($1, $2, $3, $4, now()) ON CONFLICT (offer_id) DO UPDATE
+			if _, err := tx.ExecContext(ctx, `INSERT INTO offer_match (offer_id, skill_ids, title_skill_ids, version, computed_at, skills_for)
+				VALUES ($1, $2, $3, $4, now(), $5) ON CONFLICT (offer_id) DO UPDATE
 				SET skill_ids = excluded.skill_ids, title_skill_ids = excluded.title_skill_ids,
-					version = excluded.version, computed_at = excluded.computed_at`,
-				t.ID, pq.Array(offerSkills(t, skills)), pq.Array(titleSkills(t, skills)), version); err != nil {
+					version = excluded.version, computed_at = excluded.computed_at, skills_for = excluded.skills_for`,
+				t.ID, pq.Array(offerSkills(t, skills)), pq.Array(titleSkills(t, skills)), version, t.UpdatedAt); err != nil {
 				return err
 			}
 		}

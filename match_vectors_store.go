@@ -17,8 +17,9 @@ import (
 
 // OfferText is an offer's text to embed.
 type OfferText struct {
-	ID   int64  `db:"id"`
-	Text string `db:"text"`
+	ID        int64     `db:"id"`
+	Text      string    `db:"text"`
+	UpdatedAt time.Time `db:"updated_at"` // the version of the offer the text is
 }
 
 // OffersToEmbed lists up to limit published offers whose vector by model is
@@ -26,21 +27,24 @@ type OfferText struct {
 // mission, profile and skills asked, as a candidate would read them.
 func (s *Store) OffersToEmbed(ctx context.Context, model string, limit int) ([]OfferText, error) {
 	var out []OfferText
-	err := s.db.SelectContext(ctx, &out, `SELECT o.id,
+	err := s.db.SelectContext(ctx, &out, `SELECT o.id, o.updated_at,
 			left(concat_ws(E'\n', o.title, o.long_title, o.mission, o.profile,
 				(SELECT string_agg(x, ', ') FROM jsonb_array_elements_text(coalesce(o.criteria->'competences_requises', '[]')) x)), 8000) AS text
 		FROM offers o JOIN offer_match m ON m.offer_id = o.id
-		WHERE o.status = 'published' AND (m.embedded_at IS NULL OR m.embedded_at < o.updated_at OR m.embedding_model IS DISTINCT FROM $1)
-		ORDER BY o.id LIMIT $2`, model, limit)
+		WHERE o.status = 'published' AND (m.embedded_for IS DISTINCT FROM o.updated_at OR m.embedding_model IS DISTINCT FROM $1)
+		ORDER BY m.embedded_for IS NULL DESC, o.updated_at DESC LIMIT $2`, model, limit)
 	return out, wrap("OffersToEmbed", err)
 }
 
-// SetOfferVectors keeps the vectors of the offers embedded at `at`.
-func (s *Store) SetOfferVectors(ctx context.Context, model string, at time.Time, vectors map[int64][]float32) error {
+// SetOfferVectors keeps the vectors of the offers embedded at `at`, each
+// with the version of the offer it was made from; a nil vector (a text the
+// service refused) is kept as none, and not asked for again until the
+// offer changes.
+func (s *Store) SetOfferVectors(ctx context.Context, model string, at time.Time, offers []OfferText, vectors [][]float32) error {
 	return s.inTx(ctx, "SetOfferVectors", func(tx *sqlx.Tx) error {
-		for id, v := range vectors {
-			if _, err := tx.ExecContext(ctx, `UPDATE offer_match SET embedding = $2, embedding_model = $3, embedded_at = $4 WHERE offer_id = $1`,
-				id, pq.Array(v), model, at); err != nil {
+		for i, o := range offers {
+			if _, err := tx.ExecContext(ctx, `UPDATE offer_match SET embedding = $2, embedding_model = $3, embedded_at = $4, embedded_for = $5
+				WHERE offer_id = $1`, o.ID, pq.Array(vectors[i]), model, at, o.UpdatedAt); err != nil {
 				return err
 			}
 		}

@@ -73,7 +73,7 @@ func (h *Handler) Register(r fiber.Router) {
 	r.Get("/offres/suggestions", h.CSRF, h.suggestForm)
 	r.Post("/offres/suggestions", h.limitSuggestions, h.CSRF, h.suggest)
 	r.Get("/offres/suggestions/profil", h.matchForm)
-	r.Get("/offres/suggestions/resultats", h.matchResults)
+	r.Get("/offres/suggestions/resultats", h.limitMatching, h.matchResults)
 	r.Get("/offres/:ref", h.offer)
 	offer, spontaneous := h.offerTarget, h.spontaneousTarget
 	r.Get("/offres/:id/postuler", h.CSRF, h.applyForm(offer))

@@ -42,6 +42,21 @@ func (h *Handler) limitSuggestions(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// limitMatching refuses a client that asks for rankings faster than a
+// person reads them: each scores many offers and, with an embeddings
+// service, calls it.
+func (h *Handler) limitMatching(c *fiber.Ctx) error {
+	if err := h.allow(c, time.Minute, "Trop de classements demandés en peu de temps. Patientez une minute avant de modifier à nouveau votre profil.",
+		clientLimit(c, "match", matchPerSuggestion*h.SuggestPerMinute)); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// matchPerSuggestion is how many rankings a client may ask for per CV it
+// may send: a person corrects a profile a few times.
+const matchPerSuggestion = 6
+
 // suggest reads the CV and shows the profile it gives, for correction.
 func (h *Handler) suggest(c *fiber.Ctx) error {
 	up, err := h.readUpload(c, "cv")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -70,7 +71,7 @@ func (e *Embeddings) Embed(ctx context.Context, texts []string) ([][]float32, er
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-		return nil, fmt.Errorf("embeddings: status %d", resp.StatusCode)
+		return nil, embedStatus(resp.StatusCode)
 	}
 	var answer struct {
 		Data []struct {
@@ -96,6 +97,18 @@ func (e *Embeddings) Embed(ctx context.Context, texts []string) ([][]float32, er
 	return out, nil
 }
 
+// embedStatus is the service's answer to a request it did not serve.
+type embedStatus int
+
+func (e embedStatus) Error() string { return fmt.Sprintf("embeddings: status %d", int(e)) }
+
+// refused tells whether the service refused the texts themselves (too
+// long, say) rather than failed: 4xx but a quota's 429.
+func refused(err error) bool {
+	var s embedStatus
+	return errors.As(err, &s) && s >= 400 && s < 500 && s != http.StatusTooManyRequests
+}
+
 // embedBatch is how many offers one request embeds.
 const embedBatch = 32
 
@@ -118,15 +131,16 @@ func (w *Worker) embedOffers(ctx context.Context, deadline time.Time) error {
 		}
 		at := time.Now()
 		vectors, err := w.embed.Embed(ctx, texts)
+		if refused(err) {
+			// One text the service refuses must not hold back the others:
+			// each alone, and the refused ones kept without a vector.
+			vectors, err = w.embedEach(ctx, texts)
+		}
 		if err != nil {
 			w.log.WarnContext(ctx, "offer vectors: the embeddings service failed, the next run goes on", "embedded", done, "error", err)
 			return nil
 		}
-		byID := make(map[int64][]float32, len(offers))
-		for i, o := range offers {
-			byID[o.ID] = vectors[i]
-		}
-		if err := w.store.SetOfferVectors(ctx, w.embed.Model(), at, byID); err != nil {
+		if err := w.store.SetOfferVectors(ctx, w.embed.Model(), at, offers, vectors); err != nil {
 			return err
 		}
 		done += len(offers)
@@ -138,4 +152,22 @@ func (w *Worker) embedOffers(ctx context.Context, deadline time.Time) error {
 		w.log.InfoContext(ctx, "offers embedded", "count", done)
 	}
 	return nil
+}
+
+// embedEach embeds texts one by one; a text the service refuses gets no
+// vector, any other failure ends the run.
+func (w *Worker) embedEach(ctx context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i, t := range texts {
+		v, err := w.embed.Embed(ctx, []string{t})
+		switch {
+		case refused(err):
+			w.log.WarnContext(ctx, "offer vectors: the embeddings service refused a text", "error", err)
+		case err != nil:
+			return nil, err
+		default:
+			out[i] = v[0]
+		}
+	}
+	return out, nil
 }

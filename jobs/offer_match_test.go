@@ -92,6 +92,30 @@ func TestOffersAreEmbedded(t *testing.T) {
 		t.Fatalf("%d texts embedded after the edit, want 1", fake.Inputs()-before)
 	}
 
+	// A text the service refuses (too long for its model) does not hold
+	// back the others; it is not asked for again until its offer changes.
+	fake.Refuse("TROPLONG")
+	long := &vivier.Offer{Kind: vivier.KindEmploi, Reference: "LONG", Versant: adm.Versant, Title: "Archiviste", Mission: "TROPLONG"}
+	other := &vivier.Offer{Kind: vivier.KindEmploi, Reference: "OTHER", Versant: adm.Versant, Title: "Bibliothécaire", Mission: "Lecture publique."}
+	for _, o := range []*vivier.Offer{long, other} {
+		if err := f.store.CreateOffer(ctx, adm.ID, o, vivier.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.store.MoveOffer(ctx, adm.ID, o.ID, vivier.OfferPublished, vivier.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sweep()
+	if got := embedded(); got[other.ID] != embedtest.Dims || got[long.ID] != 0 {
+		t.Fatalf("with a refused text: %v", got)
+	}
+	before = fake.Inputs()
+	sweep()
+	if fake.Inputs() != before {
+		t.Fatal("a refused text is asked for again")
+	}
+	fake.Refuse("")
+
 	// A ranking with the profile's vector: the nurse's post is near by
 	// its meaning, and says so.
 	skills, err := f.store.SkillMatcher(ctx)

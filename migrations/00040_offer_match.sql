@@ -13,9 +13,14 @@ CREATE TABLE offer_match (
     title_skill_ids bigint[] NOT NULL DEFAULT '{}',
     version         text NOT NULL,
     computed_at     timestamptz NOT NULL DEFAULT now(),
+    -- The offer's updated_at when its skills were read: they are stale when
+    -- it differs (an edit's updated_at is its transaction's start, which
+    -- may come before a read that commits earlier).
+    skills_for      timestamptz,
     embedding       real[],
     embedding_model text,
-    embedded_at     timestamptz
+    embedded_at     timestamptz,
+    embedded_for    timestamptz -- the offer's updated_at its vector was made from
 );
 CREATE INDEX offer_match_skills_idx ON offer_match USING gin (skill_ids);
 -- The offers saved lately, which a ranking reads again itself until the

@@ -48,6 +48,32 @@ func TestSuggestionsRateLimited(t *testing.T) {
 	if resp, _ := postMultipartFrom(t, c, p.URL+"/offres/suggestions", "198.51.100.8", fields, map[string][]byte{"cv": []byte("pas un pdf")}); resp.StatusCode != 422 {
 		t.Fatalf("suggestions from another address = %d", resp.StatusCode)
 	}
+	// Rankings for a profile: six per CV allowed, then refused.
+	ranking := func(from string) (*http.Response, string) {
+		req, err := http.NewRequest(http.MethodGet, p.URL+"/offres/suggestions/resultats?competence=1", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Forwarded-For", from)
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer func() { _ = resp.Body.Close() }()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, string(b)
+	}
+	for i := 0; i < 18; i++ {
+		if resp, _ := ranking("198.51.100.9"); resp.StatusCode != 200 {
+			t.Fatalf("ranking #%d = %d", i+1, resp.StatusCode)
+		}
+	}
+	if resp, body := ranking("198.51.100.9"); resp.StatusCode != 429 || !strings.Contains(body, "Trop de classements") {
+		t.Fatalf("19th ranking in a minute = %d, want 429 with a French page", resp.StatusCode)
+	}
 }
 
 // The limits of applications apply before the files are read: a flood of

@@ -3,7 +3,7 @@
 // answers each input with a deterministic vector, a bag of its words'
 // first five letters hashed into Dims dimensions, so that texts sharing
 // words are near and others are not. It checks the bearer key, counts the
-// inputs it embedded, and can be told to fail.
+// inputs it embedded, and can be told to fail or to refuse a text.
 package embedtest
 
 import (
@@ -32,6 +32,7 @@ type Server struct {
 	mu     sync.Mutex
 	inputs int
 	fail   int
+	refuse string // a request with an input holding it answers 413
 }
 
 // New starts a server closed at the end of the test.
@@ -48,6 +49,14 @@ func (s *Server) Fail(n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail = n
+}
+
+// Refuse makes any request with an input that holds word answer 413, as a
+// service does for a text over its model's limit.
+func (s *Server) Refuse(word string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuse = word
 }
 
 // Inputs is how many texts were embedded.
@@ -81,6 +90,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Model != s.Model || len(req.Input) == 0 {
 		http.Error(w, `{"detail":"bad request"}`, http.StatusUnprocessableEntity)
 		return
+	}
+	s.mu.Lock()
+	refuse := s.refuse
+	s.mu.Unlock()
+	for _, in := range req.Input {
+		if refuse != "" && strings.Contains(in, refuse) {
+			http.Error(w, `{"detail":"input too long"}`, http.StatusRequestEntityTooLarge)
+			return
+		}
 	}
 	type item struct {
 		Object    string    `json:"object"`
