@@ -33,6 +33,9 @@ func TestCollaborationInBrowser(t *testing.T) {
 		chromedp.SendKeys(`#tag-label`, "Profil rare"),
 		chromedp.Click(`//button[contains(., "Ajouter l'étiquette")]`),
 		success("étiquette est ajoutée"),
+		// The page has just been replaced: its rating laid out before the
+		// focus (a focus sent to an input without a box is refused).
+		chromedp.WaitVisible(`label[for="score-3"]`),
 		chromedp.Focus(`#score-3`), chromedp.KeyEvent(" "),
 		chromedp.SendKeys(`#rating-comment`, "Bon dossier, à recevoir."),
 		chromedp.Click(`//button[contains(., "Enregistrer l'évaluation")]`),
