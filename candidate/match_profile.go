@@ -1,6 +1,7 @@
 package candidate
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"sort"
@@ -60,7 +61,7 @@ func (in profileInput) filter() vivier.MatchFilter {
 
 // parseProfile reads the profile in the query; what it could read is kept
 // in the input even when another field is refused, to show it again.
-func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
+func (h *Handler) parseProfile(c *fiber.Ctx, ref *profileReferential) (profileInput, error) {
 	v, qerr := parseQuery(rawQuery(c))
 	in := profileInput{Kind: v.Get("type"), Region: v.Get("region"), Teletravail: v.Get("teletravail") == "oui",
 		Mobilite: v.Get("mobilite") == "oui", Lieu: strings.TrimSpace(v.Get("lieu")), Radius: vivier.DefaultMatchRadiusKm}
@@ -136,21 +137,15 @@ func (h *Handler) parseProfile(c *fiber.Ctx) (profileInput, error) {
 	if qerr != nil {
 		return in, qerr
 	}
-	return in, h.resolveProfile(c, &in)
+	return in, h.resolveProfile(c, ref, &in)
 }
 
 // resolveProfile fills the score's profile: the skills from the referential
 // (an id it does not know is refused) and the place's centre.
-func (h *Handler) resolveProfile(c *fiber.Ctx, in *profileInput) error {
+func (h *Handler) resolveProfile(c *fiber.Ctx, ref *profileReferential, in *profileInput) error {
 	ctx := c.UserContext()
-	// Deactivated skills and métiers too: a profile or a link saved before
-	// the deactivation still reads.
-	all, err := h.Store.Competences(ctx, false)
-	if err != nil {
-		return err
-	}
-	byID := make(map[int64]vivier.Competence, len(all))
-	for _, s := range all {
+	byID := make(map[int64]vivier.Competence, len(ref.skills))
+	for _, s := range ref.skills {
 		byID[s.ID] = s
 	}
 	p := vivier.MatchProfile{DiplomaLevel: in.Diploma, YearsExperience: in.Years, Languages: in.Languages, Core: in.Core}
@@ -162,11 +157,7 @@ func (h *Handler) resolveProfile(c *fiber.Ctx, in *profileInput) error {
 		p.Skills = append(p.Skills, s)
 	}
 	if in.Metier != 0 {
-		metiers, err := h.Store.Metiers(ctx, false)
-		if err != nil {
-			return err
-		}
-		if !slices.ContainsFunc(metiers, func(m vivier.Metier) bool { return m.ID == in.Metier }) {
+		if !slices.ContainsFunc(ref.metiers, func(m vivier.Metier) bool { return m.ID == in.Metier }) {
 			return vivier.FieldError("metier", "Choisissez un métier dans la liste.")
 		}
 		p.MetierID = &in.Metier
@@ -240,12 +231,8 @@ type languageRow struct {
 }
 
 // profilePage fills the form with in.
-func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage, error) {
+func (h *Handler) profilePage(c *fiber.Ctx, ref *profileReferential, in profileInput) (*matchProfilePage, error) {
 	ctx := c.UserContext()
-	all, err := h.Store.Competences(ctx, false)
-	if err != nil {
-		return nil, err
-	}
 	regions, err := h.Store.Regions(ctx)
 	if err != nil {
 		return nil, err
@@ -257,7 +244,7 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 		chosen[id] = true
 	}
 	byID := map[int64]vivier.Competence{}
-	for _, s := range all {
+	for _, s := range ref.skills {
 		byID[s.ID] = s
 		if chosen[s.ID] || !s.Active { // a deactivated skill shows only when chosen
 			continue
@@ -278,20 +265,16 @@ func (h *Handler) profilePage(c *fiber.Ctx, in profileInput) (*matchProfilePage,
 			p.Mentioned = append(p.Mentioned, skillBox{ID: s.ID, Label: s.Label})
 		}
 	}
-	metiers, err := h.Store.Metiers(ctx, false)
+	domaines, err := h.reference(c)
 	if err != nil {
 		return nil, err
 	}
-	ref, err := h.reference(c)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range metiers {
+	for _, m := range ref.metiers {
 		if !m.Active && m.ID != in.Metier {
 			continue
 		}
-		if n := len(p.Metiers); n == 0 || p.Metiers[n-1].Label != ref.domaines[m.DomaineCode] {
-			p.Metiers = append(p.Metiers, optionGroup{Label: ref.domaines[m.DomaineCode]})
+		if n := len(p.Metiers); n == 0 || p.Metiers[n-1].Label != domaines.domaines[m.DomaineCode] {
+			p.Metiers = append(p.Metiers, optionGroup{Label: domaines.domaines[m.DomaineCode]})
 		}
 		g := &p.Metiers[len(p.Metiers)-1]
 		g.Options = append(g.Options, option{Value: strconv.FormatInt(m.ID, 10), Label: m.Label, Selected: m.ID == in.Metier})
@@ -345,4 +328,24 @@ func languageRows(mine []vivier.LanguageSkill) []languageRow {
 	byName(rows)
 	byName(others)
 	return append(rows, others...)
+}
+
+// profileReferential is the skills and métiers a profile page reads, once
+// per request, deactivated ones included: a profile or a link saved before
+// a deactivation still reads (the skills matcher leaves them out itself).
+type profileReferential struct {
+	skills  []vivier.Competence
+	metiers []vivier.Metier
+}
+
+func (h *Handler) profileReferential(ctx context.Context) (*profileReferential, error) {
+	skills, err := h.Store.Competences(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	metiers, err := h.Store.Metiers(ctx, false)
+	if err != nil {
+		return nil, err
+	}
+	return &profileReferential{skills: skills, metiers: metiers}, nil
 }

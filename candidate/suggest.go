@@ -66,11 +66,11 @@ func (h *Handler) suggest(c *fiber.Ctx) error {
 	f := form{name: "candidate/suggest", field: "cv", page: func() (templates.Model, error) { return h.newSuggestPage(), nil }}
 	return h.finish(c, err, f, func() error {
 		ctx := c.UserContext()
-		skills, err := h.Store.SkillMatcher(ctx)
+		ref, err := h.profileReferential(ctx)
 		if err != nil {
 			return err
 		}
-		read := vivier.ExtractCVProfile(up.Text, skills, time.Now())
+		read := vivier.ExtractCVProfile(up.Text, vivier.NewSkillMatcher(ref.skills), time.Now())
 		in := profileInput{Diploma: read.DiplomaLevel, Years: read.YearsExperience, Languages: read.Languages,
 			Radius: vivier.DefaultMatchRadiusKm, Kind: c.FormValue("type")}
 		main, mentioned := read.MainSkills()
@@ -89,7 +89,7 @@ func (h *Handler) suggest(c *fiber.Ctx) error {
 		} else if vivier.ErrorCode(err) != vivier.ENOTFOUND {
 			return err
 		}
-		p, err := h.profilePage(c, in)
+		p, err := h.profilePage(c, ref, in)
 		if err != nil {
 			return err
 		}
@@ -101,41 +101,34 @@ func (h *Handler) suggest(c *fiber.Ctx) error {
 // matchForm is the profile form without a CV, or with what a results page
 // sent back to correct.
 func (h *Handler) matchForm(c *fiber.Ctx) error {
-	in, err := h.parseProfile(c)
-	if err != nil && vivier.ErrorCode(err) != vivier.EINVALID {
+	ref, err := h.profileReferential(c.UserContext())
+	if err != nil {
 		return err
 	}
-	p, perr := h.profilePage(c, in)
-	if perr != nil {
-		return perr
-	}
+	in, err := h.parseProfile(c, ref)
 	if err != nil {
-		refuseProfile(p, err)
-		return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
+		return h.refuseProfile(c, ref, in, err)
+	}
+	p, err := h.profilePage(c, ref, in)
+	if err != nil {
+		return err
 	}
 	return h.Renderer.Page(c, fiber.StatusOK, "candidate/match_profile", p)
 }
 
 // matchResults ranks the offers for the profile in the query.
 func (h *Handler) matchResults(c *fiber.Ctx) error {
-	in, err := h.parseProfile(c)
-	if err != nil {
-		if vivier.ErrorCode(err) != vivier.EINVALID {
-			return err
-		}
-		p, perr := h.profilePage(c, in)
-		if perr != nil {
-			return perr
-		}
-		refuseProfile(p, err)
-		return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
-	}
 	ctx := c.UserContext()
-	skills, err := h.Store.SkillMatcher(ctx)
+	ref, err := h.profileReferential(ctx)
 	if err != nil {
 		return err
 	}
-	p, err := h.profilePage(c, in)
+	in, err := h.parseProfile(c, ref)
+	if err != nil {
+		return h.refuseProfile(c, ref, in, err)
+	}
+	skills := vivier.NewSkillMatcher(ref.skills)
+	p, err := h.profilePage(c, ref, in)
 	if err != nil {
 		return err
 	}
@@ -169,12 +162,21 @@ func (h *Handler) embedProfile(c *fiber.Ctx, p *vivier.MatchProfile) {
 // embedTimeout bounds the wait for the embeddings service: a person waits.
 const embedTimeout = 3 * time.Second
 
-// refuseProfile shows why a profile was refused: field by field, or the
-// error's own message when it names no field (a query that is not text).
-func refuseProfile(p *matchProfilePage, err error) {
+// refuseProfile answers a profile that was refused with its form again:
+// field by field, or the error's own message when it names no field (a
+// query that is not text); an error that is not the visitor's goes on.
+func (h *Handler) refuseProfile(c *fiber.Ctx, ref *profileReferential, in profileInput, err error) error {
+	if vivier.ErrorCode(err) != vivier.EINVALID {
+		return err
+	}
+	p, perr := h.profilePage(c, ref, in)
+	if perr != nil {
+		return perr
+	}
 	summary := vivier.ErrorMessage(err)
 	if len(vivier.AsFormErrors(err)) > 0 {
 		summary = "Le profil n'a pas pu être lu : corrigez les champs signalés."
 	}
 	refuse(p.Common(), summary, "", err)
+	return h.Renderer.Page(c, fiber.StatusBadRequest, "candidate/match_profile", p)
 }
